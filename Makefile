@@ -1,0 +1,57 @@
+# shopcms: the two commands of the README.
+#   make start   create .venv, install, initialise the database from content/, serve :6543
+#   make test    install the test extras and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INI ?= development.ini
+LOCALES := src/shopcms/locale
+
+.PHONY: start test install install-test translations extract-messages lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+
+# Installing includes compiling the message catalogs with Babel.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+translations: $(BIN)/python
+	$(BIN)/pybabel compile --domain shopcms --directory $(LOCALES) --statistics
+
+# Regenerate the .pot from the sources and templates, then merge it into each catalog.
+extract-messages: $(VENV)/.installed-test
+	$(BIN)/pot-create --config lingua.cfg --package-name shopcms --output $(LOCALES)/shopcms.pot src/shopcms templates
+	for lang in nl fr en; do \
+		$(BIN)/pybabel update --domain shopcms --input-file $(LOCALES)/shopcms.pot \
+			--output-dir $(LOCALES) --locale $$lang --no-fuzzy-matching --ignore-obsolete; \
+	done
+
+start: install
+	mkdir -p var
+	$(BIN)/shopcms init $(INI)
+	$(BIN)/pserve $(INI)
+
+test: install-test
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format:
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) var test-artifacts build *.egg-info src/*.egg-info

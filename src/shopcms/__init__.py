@@ -1,0 +1,33 @@
+"""shopcms: the web shop and CMS of Soft Cactus (onto object bvba) on Pyramid and ZODB."""
+
+from pyramid.config import Configurator
+from pyramid.settings import asbool
+
+from .db import bootstrap, ensure_storage_directory, root_factory
+
+
+def main(global_config, **settings):
+    """The WSGI application.  Settings come from development.ini / production.ini."""
+    ensure_storage_directory(settings)
+    settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
+    # A 4xx or 5xx answer aborts the transaction: a rejected form leaves nothing behind.
+    settings.setdefault("tm.commit_veto", "pyramid_tm.default_commit_veto")
+    settings.setdefault("retry.attempts", "3")
+    with Configurator(settings=settings, root_factory=root_factory) as config:
+        config.include("pyramid_retry")
+        config.include("pyramid_tm")
+        config.include("pyramid_zodbconn")
+        config.include("pyramid_chameleon")
+        config.include(".i18n")
+        config.include(".templates")
+        config.include(".privacy")
+        config.include(".sessions")
+        config.include(".security")
+        config.include(".throttle")
+        config.include(".catalog")
+        config.include(".forms")
+        config.include(".headers")
+        config.include(".routes")
+        config.scan(".views")
+    bootstrap(config.registry, script=asbool((global_config or {}).get("shopcms_script")))
+    return config.make_wsgi_app()

@@ -1,0 +1,119 @@
+"""The hypatia catalog at the site root.
+
+The catalog is kept current by the folder and workflow events (``subscribers``), never by
+views.  Documents are addressed by integer docids; the catalog maps them to resource paths
+so results resolve to live resources.  Every query goes through :func:`.query.search`, which
+adds the requester's principals, so nobody finds what they may not view.
+"""
+
+import secrets
+
+import BTrees
+from BTrees.LOBTree import LOBTree
+from BTrees.OLBTree import OLBTree
+from hypatia.catalog import Catalog as HypatiaCatalog
+from pyramid.traversal import find_resource, resource_path
+
+from .indexes import make_indexes
+
+
+class Catalog(HypatiaCatalog):
+    """A hypatia catalog that knows which resource each docid stands for."""
+
+    family = BTrees.family64
+
+    def __init__(self):
+        super().__init__()
+        self.docid_to_path = LOBTree()
+        self.path_to_docid = OLBTree()
+        for name, index in make_indexes().items():
+            self[name] = index
+
+    def ensure_indexes(self):
+        """Add indexes declared since this catalog was made; returns their names.
+
+        An evolve step calls this after an index is declared, then reindexes.
+        """
+        added = []
+        for name, index in make_indexes().items():
+            if name not in self:
+                self[name] = index
+                added.append(name)
+        return added
+
+    def _new_docid(self):
+        # Random ids rather than a counter: concurrent additions in different
+        # transactions then never conflict on a shared "next id" object.
+        while True:
+            docid = secrets.randbits(62)
+            if docid not in self.docid_to_path:
+                return docid
+
+    def docid_for(self, resource):
+        return self.path_to_docid.get(resource_path(resource))
+
+    def index_resource(self, resource):
+        """Index ``resource`` (again, if it already is); returns its docid."""
+        path = resource_path(resource)
+        docid = self.path_to_docid.get(path)
+        if docid is None:
+            docid = self._new_docid()
+            self.docid_to_path[docid] = path
+            self.path_to_docid[path] = docid
+            self.index_doc(docid, resource)
+        else:
+            self.reindex_doc(docid, resource)
+        return docid
+
+    def unindex_resource(self, resource):
+        path = resource_path(resource)
+        docid = self.path_to_docid.get(path)
+        if docid is None:
+            return
+        self.unindex_doc(docid)
+        del self.path_to_docid[path]
+        del self.docid_to_path[docid]
+
+    def resolver(self, site):
+        """A function docid -> resource for hypatia result sets."""
+
+        def resolve(docid):
+            return find_resource(site, self.docid_to_path[docid])
+
+        return resolve
+
+    def clear(self):
+        self.reset()
+        self.docid_to_path.clear()
+        self.path_to_docid.clear()
+
+    def __len__(self):
+        # PersistentMapping's len would count indexes; the number of documents is more useful.
+        return len(self.docid_to_path)
+
+
+def walk(resource):
+    """``resource`` and everything below it, parents before children."""
+    yield resource
+    values = getattr(resource, "values", None)
+    if values is not None:
+        for child in values():
+            yield from walk(child)
+
+
+def reindex_all(site):
+    """Rebuild the catalog from the tree (``shopcms reindex``); returns the document count."""
+    catalog = site.catalog
+    catalog.clear()
+    catalog.ensure_indexes()
+    count = 0
+    for resource in walk(site):
+        if resource is site:
+            continue
+        catalog.index_resource(resource)
+        count += 1
+    return count
+
+
+def includeme(config):
+    config.include(".subscribers")

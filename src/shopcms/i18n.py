@@ -1,0 +1,101 @@
+"""Languages, locale negotiation and per-language content values.
+
+Public URLs are language-first (``/nl/…``, ``/fr/…``, ``/en/…``): the language is a view
+parameter, not a place in the resource tree.  Where a URL carries no language (``/``, error
+pages outside the language routes) the locale comes from the ``language`` cookie, then the
+``Accept-Language`` header, then the default.  Adding a language is a settings change
+(``shopcms.languages``) plus a message catalog.
+"""
+
+from pyramid.i18n import TranslationStringFactory
+
+#: Every translatable UI string of shopcms lives in this domain.
+_ = TranslationStringFactory("shopcms")
+
+DEFAULT_LANGUAGES = ("nl", "fr", "en")
+
+#: The name each language has in itself: the switcher never translates these.
+LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+
+LANGUAGE_COOKIE = "language"
+
+
+def languages(registry):
+    """The configured languages, the default first."""
+    return registry.settings["shopcms.languages"]
+
+
+def default_language(registry):
+    return languages(registry)[0]
+
+
+def parse_languages(value):
+    """Read the ``shopcms.languages`` setting: a space separated list, default first."""
+    langs = tuple(value.split()) if value else DEFAULT_LANGUAGES
+    if not langs:
+        raise ValueError("shopcms.languages names no language")
+    return langs
+
+
+def negotiate_locale_name(request):
+    """Pyramid locale negotiator.
+
+    The URL wins (``/fr/...``); otherwise the ``language`` cookie, then the best match of
+    ``Accept-Language``, then the default language.  Only configured languages are ever
+    returned, whatever the client sends.
+    """
+    available = languages(request.registry)
+    lang = (request.matchdict or {}).get("lang")
+    if lang in available:
+        return lang
+    return preferred_language(request)
+
+
+def preferred_language(request):
+    """The visitor's language when the URL does not say: cookie, header, default."""
+    available = languages(request.registry)
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in available:
+        return cookie
+    match = request.accept_language.lookup(available, default=available[0])
+    return match if match in available else available[0]
+
+
+def pick(values, request, fallback=True):
+    """Choose a per-language value for the request's locale.
+
+    ``values`` maps language codes to values.  The fallback order is the request's language,
+    then the configured default, then the other languages in configured order, so a page is
+    never blank because one translation is missing.  Returns ``(language, value)``; the
+    language tells the template whether to mark the text as being in another language.
+    """
+    order = [request.locale_name]
+    if fallback:
+        order += [lang for lang in languages(request.registry) if lang != request.locale_name]
+    for lang in order:
+        value = values.get(lang)
+        if value:
+            return lang, value
+    return None, None
+
+
+def localized_path(request, lang):
+    """The path of the current page in another language (the switcher and hreflang).
+
+    Replaces the leading language segment; a path without one (``/``) is prefixed.
+    """
+    available = languages(request.registry)
+    segments = request.path_info.split("/")
+    if len(segments) > 1 and segments[1] in available:
+        segments[1] = lang
+        return "/".join(segments)
+    return f"/{lang}{request.path_info}" if request.path_info != "/" else f"/{lang}/"
+
+
+def includeme(config):
+    settings = config.get_settings()
+    settings["shopcms.languages"] = parse_languages(settings.get("shopcms.languages"))
+    settings["pyramid.default_locale_name"] = settings["shopcms.languages"][0]
+    config.set_locale_negotiator(negotiate_locale_name)
+    # Our catalog last: Pyramid gives precedence to translation dirs added later.
+    config.add_translation_dirs("colander:locale", "deform:locale", "shopcms:locale")

@@ -1,0 +1,1 @@
+"""The resource tree: one module per domain, each declaring its content types once."""

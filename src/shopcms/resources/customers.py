@@ -1,0 +1,117 @@
+"""Accounts: customers and staff, each with credentials, roles and a Preferences object.
+
+Accounts are keyed by a random id (never the email, which a customer may change and which
+must not appear in URLs); ``Customers.by_email`` maps the normalised email to that id.
+"""
+
+import secrets
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from pyramid.authorization import DENY_ALL, Allow
+
+from .. import security
+from ..passwords import hash_password, needs_rehash, verify_password
+from .base import Content, Folder, FolderKeyError, utcnow
+
+
+def normalise_email(email):
+    """The form of an email address used for lookups: stripped and lower-cased."""
+    return email.strip().lower()
+
+
+class Preferences(Persistent):
+    """The only home of one customer's settings; grows with the accounts issue."""
+
+    def __init__(self, language=None):
+        self.language = language
+
+
+class Customer(Content):
+    """An account.  ``roles`` is a frozenset of names from :data:`security.ROLES`."""
+
+    content_type = "customer"
+
+    def __init__(self, email, password_hash, roles=(security.CUSTOMER,), language=None):
+        super().__init__()
+        self.email = normalise_email(email)
+        self.password_hash = password_hash
+        self.roles = frozenset(roles)
+        self.active = True
+        # Bumped to end every session of this account (see security.SecurityPolicy).
+        self.session_epoch = 1
+        self.preferences = Preferences(language)
+
+    @property
+    def __acl__(self):
+        # An account is visible to its owner and to administrators only.
+        return [
+            (Allow, security.user_principal(self.__name__), (security.VIEW, security.ACCOUNT)),
+            (
+                Allow,
+                security.role_principal(security.ADMIN),
+                (security.VIEW, security.MANAGE_USERS),
+            ),
+            DENY_ALL,
+        ]
+
+    def check_password(self, password):
+        """True if ``password`` is right; upgrades the hash when its parameters are old."""
+        if not verify_password(self.password_hash, password):
+            return False
+        if needs_rehash(self.password_hash):
+            self.password_hash = hash_password(password)
+        return True
+
+    def set_password(self, password):
+        """Store a new argon2id hash and end every other session."""
+        self.password_hash = hash_password(password)
+        self.session_epoch += 1
+        self.touch()
+
+    def grant(self, role):
+        if role not in security.ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        self.roles = self.roles | {role}
+        self.touch()
+
+    def revoke(self, role):
+        self.roles = self.roles - {role}
+        self.touch()
+
+    @property
+    def is_staff(self):
+        return bool(self.roles & set(security.STAFF_ROLES))
+
+
+class Customers(Folder):
+    """All accounts.  Only administrators may see the folder."""
+
+    content_type = "customers"
+    __acl__ = [
+        (Allow, security.role_principal(security.ADMIN), (security.VIEW, security.MANAGE_USERS)),
+        DENY_ALL,
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.by_email = OOBTree()
+
+    def find(self, email):
+        """The account with this email address, or None."""
+        userid = self.by_email.get(normalise_email(email))
+        return self.get(userid) if userid is not None else None
+
+    def create(self, email, password, roles=(security.CUSTOMER,), language=None):
+        """Create an account; raises FolderKeyError if the email is taken."""
+        key = normalise_email(email)
+        if key in self.by_email:
+            raise FolderKeyError("email taken")
+        account = Customer(key, hash_password(password), roles=roles, language=language)
+        userid = "u" + secrets.token_hex(8)
+        while userid in self:
+            userid = "u" + secrets.token_hex(8)
+        self.add(userid, account)
+        self.by_email[key] = userid
+        account.registered = utcnow()
+        return account

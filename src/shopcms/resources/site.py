@@ -1,0 +1,93 @@
+"""The Site root and the folders of DESIGN.md's resource tree."""
+
+from pyramid.authorization import DENY_ALL, Allow, Everyone
+
+from .. import security
+from .base import Folder
+from .customers import Customers
+from .pages import Pages
+
+
+class Products(Folder):
+    content_type = "products"
+
+
+class Contests(Folder):
+    content_type = "contests"
+
+
+class Orders(Folder):
+    """Orders are never public: each order grants its own customer (later issue)."""
+
+    content_type = "orders"
+    __acl__ = [
+        (Allow, security.role_principal(security.ADMIN), (security.VIEW, security.MANAGE_ORDERS)),
+        DENY_ALL,
+    ]
+
+
+class Newsletter(Folder):
+    content_type = "newsletter"
+    __acl__ = [(Allow, security.role_principal(security.ADMIN), security.VIEW), DENY_ALL]
+
+
+class Analytics(Folder):
+    """Anonymous aggregates only (connection statistics issue)."""
+
+    content_type = "analytics"
+    __acl__ = [(Allow, security.role_principal(security.ADMIN), security.VIEW), DENY_ALL]
+
+
+def _role(role):
+    return security.role_principal(role)
+
+
+class Site(Folder):
+    """The root of the tree: holds the site-wide ACL and the catalog."""
+
+    content_type = "site"
+    __name__ = ""
+    __parent__ = None
+
+    __acl__ = [
+        (Allow, Everyone, security.VIEW),
+        (
+            Allow,
+            _role(security.ADMIN),
+            (
+                security.MANAGE,
+                security.MANAGE_USERS,
+                security.EDIT,
+                security.MODERATE,
+                security.MANAGE_ORDERS,
+            ),
+        ),
+        (Allow, _role(security.EDITOR), (security.MANAGE, security.EDIT)),
+        (Allow, _role(security.MODERATOR), (security.MANAGE, security.MODERATE)),
+        (Allow, _role(security.CUSTOMER), security.ACCOUNT),
+        DENY_ALL,
+    ]
+
+    #: The top-level folders, created once by the appmaker in this order.
+    FOLDERS = (
+        ("products", Products),
+        ("pages", Pages),
+        ("contests", Contests),
+        ("orders", Orders),
+        ("customers", Customers),
+        ("newsletter", Newsletter),
+        ("analytics", Analytics),
+    )
+
+
+def create_site(registry=None):
+    """A new Site with its folders and catalog (the ``appmaker``'s work)."""
+    from ..catalog import Catalog
+
+    site = Site()
+    site.catalog = Catalog()
+    site.catalog.__parent__ = site
+    site.catalog.__name__ = "catalog"
+    for name, factory in Site.FOLDERS:
+        site.add(name, factory(), registry=registry)
+    return site

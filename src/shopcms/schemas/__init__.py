@@ -1,0 +1,1 @@
+"""Colander schemas, one module per domain; every form schema derives from CSRFSchema."""

@@ -1,0 +1,170 @@
+"""The ``shopcms`` command: ``shopcms SUBCOMMAND INI_FILE [...]``.
+
+Every subcommand loads the application from the ini file (so events, catalog and settings
+are exactly those of the running site) and works in its own transaction.
+"""
+
+import argparse
+import getpass
+import logging
+import os
+import secrets
+import sys
+
+from pyramid.paster import get_app, setup_logging
+
+from .. import evolve as evolve_mod
+from ..catalog import reindex_all
+from ..content import content_dir, load_pages
+from ..db import get_database, open_root
+from ..i18n import languages
+from ..passwords import password_problem
+from ..security import ADMIN, ROLES
+
+log = logging.getLogger("shopcms.cli")
+
+DEFAULT_ADMIN_EMAIL = "admin@softcactus.be"
+
+
+def out(message=""):
+    """Write a line for the person at the terminal."""
+    sys.stdout.write(f"{message}\n")
+    sys.stdout.flush()
+
+
+class CommandError(Exception):
+    """A problem to report to the user in one line, exit status 2."""
+
+
+def load(ini):
+    """The configured registry of the app in ``ini`` (the Site is created on load)."""
+    setup_logging(ini)
+    # Tell main() that a script is loading it: create the Site if needed, but leave a
+    # pending evolve to ``shopcms evolve`` instead of refusing to start.
+    app = get_app(ini, options={"shopcms_script": "true"})
+    return app.registry
+
+
+def cmd_init(args):
+    """Create the site, load content/, and create the admin account once."""
+    registry = load(args.ini)
+    conn, tm = open_root(registry)
+    try:
+        with tm:
+            site = conn.root()["site"]
+            added = load_pages(site, content_dir(registry.settings), languages(registry), registry)
+            for name in added:
+                out(f"added page {name}")
+            customers = site["customers"]
+            if any(ADMIN in account.roles for account in customers.values()):
+                out("an administrator exists already; not creating one")
+                return
+            email = os.environ.get("SHOPCMS_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL
+            password = os.environ.get("SHOPCMS_ADMIN_PASSWORD")
+            generated = not password
+            if generated:
+                password = secrets.token_urlsafe(12)
+            problem = password_problem(password)
+            if problem is not None:
+                raise CommandError(f"SHOPCMS_ADMIN_PASSWORD: {problem.interpolate()}")
+            customers.create(email, password, roles=(ADMIN,))
+            out(f"created administrator {email}")
+            if generated:
+                # Shown once: it is stored only as an argon2id hash.
+                out(f"  password: {password}   (shown only now; change it after logging in)")
+    finally:
+        conn.close()
+
+
+def _read_password(args):
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise CommandError("the passwords differ")
+    return first
+
+
+def cmd_add_user(args):
+    """Create an account with a role, or grant the role to an existing account."""
+    registry = load(args.ini)
+    conn, tm = open_root(registry)
+    try:
+        with tm:
+            customers = conn.root()["site"]["customers"]
+            account = customers.find(args.email)
+            if account is not None:
+                account.grant(args.role)
+                out(f"{account.email} now has the role {args.role}")
+                return
+            password = _read_password(args)
+            problem = password_problem(password)
+            if problem is not None:
+                raise CommandError(problem.interpolate())
+            customers.create(args.email, password, roles=(args.role,))
+            out(f"created {args.email} with the role {args.role}")
+    finally:
+        conn.close()
+
+
+def cmd_reindex(args):
+    registry = load(args.ini)
+    conn, tm = open_root(registry)
+    try:
+        with tm:
+            count = reindex_all(conn.root()["site"])
+        out(f"reindexed {count} resources")
+    finally:
+        conn.close()
+
+
+def cmd_evolve(args):
+    registry = load(args.ini)
+    conn, tm = open_root(registry)
+    try:
+        current, latest = evolve_mod.check(conn.root())
+    finally:
+        conn.close()
+    out(f"database generation {current}, code generation {latest}")
+    if args.dry_run:
+        return
+    try:
+        ran = evolve_mod.evolve(get_database(registry), registry, log=out)
+    except evolve_mod.EvolveError as exc:
+        raise CommandError(str(exc)) from exc
+    out(f"ran {len(ran)} evolve step(s)")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="shopcms", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name, func, help):
+        p = sub.add_parser(name, help=help, description=func.__doc__)
+        p.add_argument("ini", help="the settings file, e.g. development.ini")
+        p.set_defaults(func=func)
+        return p
+
+    add("init", cmd_init, "create the site, load content/, create the admin (idempotent)")
+    p = add("add-user", cmd_add_user, "create an account with a role, or grant the role")
+    p.add_argument("email")
+    p.add_argument("--role", choices=ROLES, default="customer")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add("reindex", cmd_reindex, "rebuild the catalog from the resource tree")
+    p = add("evolve", cmd_evolve, "run the pending evolve steps")
+    p.add_argument("--dry-run", action="store_true", help="only show the generations")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CommandError as exc:
+        sys.stderr.write(f"shopcms {args.command}: {exc}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Who is asking, and what they may do.
+
+Permission names and roles live here and nowhere else.  Identity comes from the signed
+session: at login the session is replaced by a fresh one holding the account id, the
+account's ``session_epoch`` and the login time.  A session is honoured only while
+
+- the account still exists,
+- its epoch is unchanged (a password change or "log out everywhere" bumps it, which ends
+  every other session server-side even though the cookie is client-held), and
+- the login is younger than the absolute timeout (``shopcms.session.absolute_timeout``);
+  the idle timeout is the session factory's own ``timeout``.
+
+Authorization is Pyramid's ACLHelper over the principals ``system.Everyone``,
+``system.Authenticated``, ``user:<id>`` and ``role:<name>``.
+"""
+
+import time
+
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+
+from .i18n import _
+
+# -- permissions ---------------------------------------------------------------
+VIEW = "view"  #: see a public resource
+MANAGE = "manage"  #: enter the management area
+MANAGE_USERS = "manage-users"  #: list accounts, grant and revoke roles
+EDIT = "edit"  #: create and change pages and products
+MODERATE = "moderate"  #: approve or reject reviews
+MANAGE_ORDERS = "manage-orders"  #: work the order desk
+ACCOUNT = "account"  #: use one's own customer account pages
+
+ALL_PERMISSIONS_USED = (VIEW, MANAGE, MANAGE_USERS, EDIT, MODERATE, MANAGE_ORDERS, ACCOUNT)
+
+# -- roles ---------------------------------------------------------------------
+CUSTOMER = "customer"
+EDITOR = "editor"
+MODERATOR = "moderator"
+ADMIN = "admin"
+
+ROLES = (CUSTOMER, EDITOR, MODERATOR, ADMIN)
+STAFF_ROLES = (EDITOR, MODERATOR, ADMIN)
+
+ROLE_TITLES = {
+    CUSTOMER: _("Customer"),
+    EDITOR: _("Editor"),
+    MODERATOR: _("Moderator"),
+    ADMIN: _("Administrator"),
+}
+
+
+def role_principal(role):
+    return f"role:{role}"
+
+
+def user_principal(userid):
+    return f"user:{userid}"
+
+
+SESSION_USER = "auth.userid"
+SESSION_EPOCH = "auth.epoch"
+SESSION_LOGIN_AT = "auth.at"
+
+
+class SecurityPolicy:
+    """Pyramid 2 security policy: session identity plus ACLHelper."""
+
+    def __init__(self, absolute_timeout):
+        self.absolute_timeout = absolute_timeout
+        self.helper = ACLHelper()
+
+    def identity(self, request):
+        """The logged-in account (a Customer resource) or None.  Never writes."""
+        session = request.session
+        userid = session.get(SESSION_USER)
+        if userid is None:
+            return None
+        login_at = session.get(SESSION_LOGIN_AT, 0)
+        if time.time() - login_at > self.absolute_timeout:
+            return None
+        root = getattr(request, "root", None)
+        if root is None:  # an error before traversal: nobody is known
+            return None
+        account = root["customers"].get(userid)
+        if account is None or account.session_epoch != session.get(SESSION_EPOCH):
+            return None
+        if not account.active:
+            return None
+        return account
+
+    def authenticated_userid(self, request):
+        account = request.identity
+        return account.__name__ if account is not None else None
+
+    def effective_principals(self, request):
+        principals = [Everyone]
+        account = request.identity
+        if account is not None:
+            principals.append(Authenticated)
+            principals.append(user_principal(account.__name__))
+            principals.extend(role_principal(role) for role in sorted(account.roles))
+        return principals
+
+    def permits(self, request, context, permission):
+        return self.helper.permits(context, self.effective_principals(request), permission)
+
+    def remember(self, request, userid, **kw):
+        """Start a new session for ``userid`` (the old one, and its CSRF token, is dropped)."""
+        account = request.root["customers"][userid]
+        request.session.invalidate()
+        request.session[SESSION_USER] = userid
+        request.session[SESSION_EPOCH] = account.session_epoch
+        request.session[SESSION_LOGIN_AT] = int(time.time())
+        request.session.new_csrf_token()
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        return []
+
+
+def effective_principals(request):
+    """The principals of the requester, for catalog queries that filter by permission."""
+    return request.registry.shopcms_security.effective_principals(request)
+
+
+def includeme(config):
+    settings = config.get_settings()
+    policy = SecurityPolicy(
+        absolute_timeout=int(settings.get("shopcms.session.absolute_timeout", 12 * 3600))
+    )
+    config.set_security_policy(policy)
+    config.registry.shopcms_security = policy
+    config.set_default_permission(VIEW)

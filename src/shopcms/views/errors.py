@@ -1,0 +1,78 @@
+"""Error pages (400, 403, 404, 429, 500) in the site layout and the visitor's language.
+
+No traceback ever reaches a browser: unexpected exceptions are logged with their traceback
+and answered with the generic 500 page.  An anonymous visitor who meets a 403 is sent to the
+login page instead, and comes back afterwards.
+"""
+
+import logging
+from urllib.parse import urlencode
+
+from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
+from pyramid.httpexceptions import HTTPClientError, HTTPFound
+from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+
+from ..headers import mark_private
+from ..i18n import _
+
+log = logging.getLogger(__name__)
+
+ERROR_TEMPLATE = "shopcms:templates/error.pt"
+
+MESSAGES = {
+    400: (_("The request could not be handled"), _("Something in the request was not right.")),
+    403: (_("Access denied"), _("You do not have permission to see this page.")),
+    404: (
+        _("Page not found"),
+        _("The page you are looking for does not exist or has moved."),
+    ),
+    500: (
+        _("Something went wrong"),
+        _("An unexpected error occurred. It has been logged; please try again later."),
+    ),
+}
+
+
+def error_page(request, status, title=None, text=None):
+    request.response.status = status
+    default_title, default_text = MESSAGES.get(status, MESSAGES[400])
+    return {"status": status, "title": title or default_title, "text": text or default_text}
+
+
+@notfound_view_config(renderer=ERROR_TEMPLATE)
+def not_found(request):
+    return error_page(request, 404)
+
+
+@forbidden_view_config(renderer=ERROR_TEMPLATE)
+def forbidden(request):
+    if request.authenticated_userid is None and request.method == "GET":
+        query = urlencode({"came_from": request.path_qs})
+        return HTTPFound(location=f"/{request.locale_name}/login?{query}")
+    mark_private(request)
+    return error_page(request, 403)
+
+
+@exception_view_config(BadCSRFToken, renderer=ERROR_TEMPLATE)
+@exception_view_config(BadCSRFOrigin, renderer=ERROR_TEMPLATE)
+def bad_csrf(request):
+    return error_page(
+        request,
+        400,
+        _("This form has expired"),
+        _(
+            "For your security the form could not be accepted: it was sent from an old page "
+            "or from another site. Go back, reload the page and try again."
+        ),
+    )
+
+
+@exception_view_config(HTTPClientError, renderer=ERROR_TEMPLATE)
+def client_error(exc, request):
+    return error_page(request, exc.code)
+
+
+@exception_view_config(Exception, renderer=ERROR_TEMPLATE)
+def server_error(exc, request):
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return error_page(request, 500)

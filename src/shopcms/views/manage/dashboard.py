@@ -1,0 +1,40 @@
+"""The management dashboard: one section per role the staff member holds."""
+
+from hypatia.query import Eq
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+from ...catalog.query import index, search
+from ...headers import mark_private
+from ...i18n import preferred_language
+from ...resources.site import Site
+from ...security import MANAGE, VIEW
+
+
+@view_config(route_name="manage_redirect", permission=VIEW)
+def manage_redirect(request):
+    """``/manage/…`` -> ``/{lang}/manage/…`` in the visitor's language."""
+    rest = "/".join(request.matchdict["rest"])
+    return HTTPFound(location=f"/{preferred_language(request)}/manage/{rest}")
+
+
+@view_config(route_name="manage_slash", permission=VIEW)
+def manage_slash(request):
+    return HTTPFound(location=f"/{request.matchdict['lang']}/manage/")
+
+
+@view_config(
+    context=Site,
+    route_name="manage",
+    permission=MANAGE,
+    renderer="shopcms:templates/manage/dashboard.pt",
+)
+def dashboard(context, request):
+    mark_private(request)
+    roles = request.identity.roles
+    pages = search(request, Eq(index(request, "content_type"), "page"))
+    return {
+        "roles": roles,
+        "page_count": len(pages),
+        "account_count": len(search(request, Eq(index(request, "content_type"), "customer"))),
+    }

@@ -1,0 +1,23 @@
+"""The home page and the language negotiation at ``/``."""
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+from ...i18n import preferred_language
+from ...resources.site import Site
+from ...security import VIEW
+
+
+@view_config(route_name="root", permission=VIEW)
+def negotiate(request):
+    """``/``: redirect to the visitor's language (cookie, then Accept-Language, then nl)."""
+    response = HTTPFound(location=f"/{preferred_language(request)}/")
+    response.vary = ("Accept-Language", "Cookie")
+    return response
+
+
+@view_config(
+    context=Site, route_name="public", permission=VIEW, renderer="shopcms:templates/home.pt"
+)
+def home(context, request):
+    return {}
