@@ -9,10 +9,12 @@ merely because the database is new.
 
 import logging
 import os
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import transaction
 from pyramid.settings import asbool
+from pyramid.threadlocal import manager as threadlocal_manager
 from pyramid_zodbconn import get_connection
 
 from . import evolve
@@ -60,6 +62,24 @@ def open_root(registry):
     return conn, tm
 
 
+@contextmanager
+def site_transaction(registry):
+    """Work on the Site outside a request (scripts, start-up, test set-up).
+
+    Opens a connection with its own transaction manager, makes ``registry`` the current
+    one (so resource events reach the catalog and other subscribers exactly as in a
+    request), yields the Site, and commits on success or aborts on error.
+    """
+    conn, tm = open_root(registry)
+    threadlocal_manager.push({"registry": registry, "request": None})
+    try:
+        with tm:
+            yield conn.root()[SITE_KEY]
+    finally:
+        threadlocal_manager.pop()
+        conn.close()
+
+
 def bootstrap(registry, script=False):
     """Make sure the database holds a Site on the generation this code expects.
 
@@ -69,6 +89,7 @@ def bootstrap(registry, script=False):
     the ``shopcms`` command evolves or reports on its own terms.
     """
     conn, tm = open_root(registry)
+    threadlocal_manager.push({"registry": registry, "request": None})
     try:
         with tm:
             _site, created = appmaker(conn.root(), registry)
@@ -76,6 +97,7 @@ def bootstrap(registry, script=False):
             log.info("created a new site")
         current, latest = evolve.check(conn.root())
     finally:
+        threadlocal_manager.pop()
         conn.close()
     if script:
         return

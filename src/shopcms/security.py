@@ -1,12 +1,14 @@
 """Who is asking, and what they may do.
 
 Permission names and roles live here and nowhere else.  Identity comes from the signed
-session: at login the session is replaced by a fresh one holding the account id, the
-account's ``session_epoch`` and the login time.  A session is honoured only while
+session: at login the session is replaced by a fresh one holding the account id, a new
+random session id that the account records server-side, and the login time.  A session is
+honoured only while
 
-- the account still exists,
-- its epoch is unchanged (a password change or "log out everywhere" bumps it, which ends
-  every other session server-side even though the cookie is client-held), and
+- the account exists and is active,
+- the account still lists the session id (logout, a password change or "log out
+  everywhere" remove it: the session ends server-side even though the cookie is held by
+  the browser and could be replayed), and
 - the login is younger than the absolute timeout (``shopcms.session.absolute_timeout``);
   the idle timeout is the session factory's own ``timeout``.
 
@@ -57,7 +59,7 @@ def user_principal(userid):
 
 
 SESSION_USER = "auth.userid"
-SESSION_EPOCH = "auth.epoch"
+SESSION_ID = "auth.sid"
 SESSION_LOGIN_AT = "auth.at"
 
 
@@ -81,9 +83,9 @@ class SecurityPolicy:
         if root is None:  # an error before traversal: nobody is known
             return None
         account = root["customers"].get(userid)
-        if account is None or account.session_epoch != session.get(SESSION_EPOCH):
+        if account is None or not account.active:
             return None
-        if not account.active:
+        if not account.has_session(session.get(SESSION_ID)):
             return None
         return account
 
@@ -104,16 +106,23 @@ class SecurityPolicy:
         return self.helper.permits(context, self.effective_principals(request), permission)
 
     def remember(self, request, userid, **kw):
-        """Start a new session for ``userid`` (the old one, and its CSRF token, is dropped)."""
+        """Start a new session for ``userid`` (the old one, and its CSRF token, is dropped).
+
+        Writes the session id on the account: call only from a POST.
+        """
         account = request.root["customers"][userid]
         request.session.invalidate()
         request.session[SESSION_USER] = userid
-        request.session[SESSION_EPOCH] = account.session_epoch
+        request.session[SESSION_ID] = account.open_session(self.absolute_timeout)
         request.session[SESSION_LOGIN_AT] = int(time.time())
         request.session.new_csrf_token()
         return []
 
     def forget(self, request, **kw):
+        """End the session here and on the server (the account forgets its id)."""
+        account = self.identity(request)
+        if account is not None:
+            account.close_session(request.session.get(SESSION_ID))
         request.session.invalidate()
         return []
 
@@ -131,3 +140,6 @@ def includeme(config):
     config.set_security_policy(policy)
     config.registry.shopcms_security = policy
     config.set_default_permission(VIEW)
+    # Every unsafe request (POST, PUT, DELETE, ...) must carry the session's CSRF token, in
+    # the form field ``csrf_token`` or the ``X-CSRF-Token`` header; no view opts out.
+    config.set_default_csrf_options(require_csrf=True)

@@ -5,9 +5,11 @@ must not appear in URLs); ``Customers.by_email`` maps the normalised email to th
 """
 
 import secrets
+import time
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from persistent.mapping import PersistentMapping
 from pyramid.authorization import DENY_ALL, Allow
 
 from .. import security
@@ -38,8 +40,9 @@ class Customer(Content):
         self.password_hash = password_hash
         self.roles = frozenset(roles)
         self.active = True
-        # Bumped to end every session of this account (see security.SecurityPolicy).
-        self.session_epoch = 1
+        # Server-side record of the open sessions (id -> login time), so that logging out
+        # really ends a session even though the session cookie is held by the browser.
+        self.sessions = PersistentMapping()
         self.preferences = Preferences(language)
 
     @property
@@ -63,11 +66,33 @@ class Customer(Content):
             self.password_hash = hash_password(password)
         return True
 
-    def set_password(self, password):
-        """Store a new argon2id hash and end every other session."""
+    def set_password(self, password, keep_session=None):
+        """Store a new argon2id hash and end every session but ``keep_session``."""
         self.password_hash = hash_password(password)
-        self.session_epoch += 1
+        self.end_sessions(keep=keep_session)
         self.touch()
+
+    def open_session(self, max_age):
+        """Record a new session and return its id; forgets sessions older than ``max_age``."""
+        now = int(time.time())
+        for sid, started in list(self.sessions.items()):
+            if now - started > max_age:
+                del self.sessions[sid]
+        sid = secrets.token_urlsafe(24)
+        self.sessions[sid] = now
+        return sid
+
+    def has_session(self, sid):
+        return sid is not None and sid in self.sessions
+
+    def close_session(self, sid):
+        self.sessions.pop(sid, None)
+
+    def end_sessions(self, keep=None):
+        """End every open session (but ``keep``): "log out everywhere"."""
+        for sid in list(self.sessions):
+            if sid != keep:
+                del self.sessions[sid]
 
     def grant(self, role):
         if role not in security.ROLES:

@@ -16,7 +16,7 @@ from pyramid.paster import get_app, setup_logging
 from .. import evolve as evolve_mod
 from ..catalog import reindex_all
 from ..content import content_dir, load_pages
-from ..db import get_database, open_root
+from ..db import get_database, open_root, site_transaction
 from ..i18n import languages
 from ..passwords import password_problem
 from ..security import ADMIN, ROLES
@@ -48,32 +48,30 @@ def load(ini):
 def cmd_init(args):
     """Create the site, load content/, and create the admin account once."""
     registry = load(args.ini)
-    conn, tm = open_root(registry)
-    try:
-        with tm:
-            site = conn.root()["site"]
-            added = load_pages(site, content_dir(registry.settings), languages(registry), registry)
-            for name in added:
-                out(f"added page {name}")
-            customers = site["customers"]
-            if any(ADMIN in account.roles for account in customers.values()):
-                out("an administrator exists already; not creating one")
-                return
-            email = os.environ.get("SHOPCMS_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL
-            password = os.environ.get("SHOPCMS_ADMIN_PASSWORD")
-            generated = not password
-            if generated:
-                password = secrets.token_urlsafe(12)
-            problem = password_problem(password)
-            if problem is not None:
-                raise CommandError(f"SHOPCMS_ADMIN_PASSWORD: {problem.interpolate()}")
+    email = os.environ.get("SHOPCMS_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL
+    password = os.environ.get("SHOPCMS_ADMIN_PASSWORD")
+    generated = not password
+    if generated:
+        password = secrets.token_urlsafe(12)
+    problem = password_problem(password)
+    if problem is not None:
+        raise CommandError(f"SHOPCMS_ADMIN_PASSWORD: {problem.interpolate()}")
+    with site_transaction(registry) as site:
+        added = load_pages(site, content_dir(registry.settings), languages(registry), registry)
+        customers = site["customers"]
+        has_admin = any(ADMIN in account.roles for account in customers.values())
+        if not has_admin:
             customers.create(email, password, roles=(ADMIN,))
-            out(f"created administrator {email}")
-            if generated:
-                # Shown once: it is stored only as an argon2id hash.
-                out(f"  password: {password}   (shown only now; change it after logging in)")
-    finally:
-        conn.close()
+    # Reported only after the commit, so what is printed is what the database holds.
+    for name in added:
+        out(f"added page {name}")
+    if has_admin:
+        out("an administrator exists already; not creating one")
+        return
+    out(f"created administrator {email}")
+    if generated:
+        # Shown once: it is stored only as an argon2id hash.
+        out(f"  password: {password}   (shown only now; change it after logging in)")
 
 
 def _read_password(args):
@@ -88,39 +86,33 @@ def _read_password(args):
 def cmd_add_user(args):
     """Create an account with a role, or grant the role to an existing account."""
     registry = load(args.ini)
-    conn, tm = open_root(registry)
-    try:
-        with tm:
-            customers = conn.root()["site"]["customers"]
-            account = customers.find(args.email)
-            if account is not None:
-                account.grant(args.role)
-                out(f"{account.email} now has the role {args.role}")
-                return
+    with site_transaction(registry) as site:
+        account = site["customers"].find(args.email)
+        if account is not None:
+            account.grant(args.role)
+            message = f"{account.email} now has the role {args.role}"
+        else:
             password = _read_password(args)
             problem = password_problem(password)
             if problem is not None:
                 raise CommandError(problem.interpolate())
-            customers.create(args.email, password, roles=(args.role,))
-            out(f"created {args.email} with the role {args.role}")
-    finally:
-        conn.close()
+            site["customers"].create(args.email, password, roles=(args.role,))
+            message = f"created {args.email} with the role {args.role}"
+    out(message)
 
 
 def cmd_reindex(args):
+    """Rebuild the catalog from the resource tree."""
     registry = load(args.ini)
-    conn, tm = open_root(registry)
-    try:
-        with tm:
-            count = reindex_all(conn.root()["site"])
-        out(f"reindexed {count} resources")
-    finally:
-        conn.close()
+    with site_transaction(registry) as site:
+        count = reindex_all(site)
+    out(f"reindexed {count} resources")
 
 
 def cmd_evolve(args):
+    """Run the evolve steps the database has not had yet, each in its own transaction."""
     registry = load(args.ini)
-    conn, tm = open_root(registry)
+    conn, _tm = open_root(registry)
     try:
         current, latest = evolve_mod.check(conn.root())
     finally:

@@ -1,0 +1,87 @@
+"""Fixtures shared by the functional and browser tests.
+
+Every application runs the real ``shopcms.main`` on a real FileStorage (with blobs) in a
+temporary folder; seed content is loaded as ``shopcms init`` loads it.
+"""
+
+from pathlib import Path
+
+import pytest
+import transaction
+from webtest import TestApp
+
+from shopcms import main
+from shopcms.content import DEFAULT_CONTENT, load_pages
+from shopcms.db import site_transaction
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+
+ADMIN_EMAIL = "admin@example.be"
+ADMIN_PASSWORD = "correct horse battery staple"
+PASSWORD = "a long enough passphrase"
+
+
+def app_settings(tmp_path, **overrides):
+    settings = {
+        "zodbconn.uri": (f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"),
+        "shopcms.secret": "test-secret-" + "x" * 40,
+        "shopcms.languages": "nl fr en",
+        "shopcms.cookies.strict": "true",
+        "shopcms.evolve_on_start": "true",
+        "pyramid.includes": "tests.functional.testviews",
+    }
+    settings.update(overrides)
+    return settings
+
+
+class Site:
+    """A running application and handy ways to set up and read its data."""
+
+    def __init__(self, wsgi):
+        self.wsgi = wsgi
+        self.registry = wsgi.registry
+
+    def edit(self):
+        """Context manager: the Site in a transaction committed at the end (as scripts do)."""
+        return site_transaction(self.registry)
+
+    def add_account(self, email, password=PASSWORD, roles=("customer",)):
+        with self.edit() as site:
+            return site["customers"].create(email, password, roles=roles).__name__
+
+    def read(self, func):
+        with self.edit() as site:
+            return func(site)
+
+    def close(self):
+        self.registry._zodb_databases[""].close()
+
+
+def make_site(tmp_path, **overrides):
+    site = Site(main({}, **app_settings(tmp_path, **overrides)))
+    with site.edit() as root:
+        load_pages(root, DEFAULT_CONTENT, ("nl", "fr", "en"), site.registry)
+        root["customers"].create(ADMIN_EMAIL, ADMIN_PASSWORD, roles=("admin",))
+    return site
+
+
+@pytest.fixture
+def site(tmp_path):
+    site = make_site(tmp_path)
+    yield site
+    transaction.abort()
+    site.close()
+
+
+@pytest.fixture
+def app(site):
+    return TestApp(site.wsgi)
+
+
+def login(app, email, password, lang="nl", status=303):
+    """Log in through the real form; returns the response to the POST."""
+    form = app.get(f"/{lang}/login").forms["login"]
+    form["email"] = email
+    form["password"] = password
+    return form.submit("login", status=status)

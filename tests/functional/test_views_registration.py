@@ -1,0 +1,43 @@
+"""Every view declares a permission and none opts out of the CSRF check."""
+
+from pyramid.httpexceptions import default_exceptionresponse_view
+from pyramid.interfaces import IDefaultCSRFOptions
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+# Views that are meant to be reachable by anyone at all (logging in must be possible).
+OPEN_BY_DESIGN = {"login_form", "login", "logout"}
+
+
+def _is_exception_view(view):
+    context = view["context"]
+    return (
+        view["exception_only"]
+        or view["callable"] is default_exceptionresponse_view
+        or (isinstance(context, type) and issubclass(context, BaseException))
+    )
+
+
+def _views(site):
+    """The application's views, without the exception views that render error pages."""
+    for intr in site.registry.introspector.get_category("views"):
+        view = intr["introspectable"]
+        if not _is_exception_view(view) and view["route_name"] != "__static/":
+            yield intr, view
+
+
+def test_every_view_has_an_explicit_permission(site):
+    missing = []
+    for intr, view in _views(site):
+        name = getattr(view["callable"], "__name__", repr(view["callable"]))
+        permissions = [r["value"] for r in intr["related"] if r.category_name == "permissions"]
+        if not permissions:
+            missing.append((name, view["route_name"], view["name"]))
+        elif permissions[0] == NO_PERMISSION_REQUIRED:
+            assert name in OPEN_BY_DESIGN, f"{name} is open to everybody"
+    assert missing == []
+
+
+def test_csrf_is_required_by_default_and_no_view_opts_out(site):
+    assert site.registry.getUtility(IDefaultCSRFOptions).require_csrf is True
+    opted_out = [view["callable"] for _intr, view in _views(site) if view["require_csrf"] is False]
+    assert opted_out == []

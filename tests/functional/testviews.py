@@ -1,0 +1,39 @@
+"""Views that exist only in the test application (``pyramid.includes``).
+
+They let the tests prove mechanisms of the real stack: the commit veto, the 500 page, and
+the cookie registry's guard.  Each is registered with an explicit permission like every view.
+"""
+
+from pyramid.httpexceptions import HTTPNoContent
+from pyramid.response import Response
+
+from shopcms.resources.site import Site
+from shopcms.security import VIEW
+
+
+def write_then_fail(context, request):
+    context.test_marker = "half-written"
+    return Response("rejected", status=400)
+
+
+def write_ok(context, request):
+    context.test_marker = "written"
+    return HTTPNoContent()
+
+
+def boom(context, request):
+    raise RuntimeError("secret internal detail that must not reach the browser")
+
+
+def undeclared_cookie(context, request):
+    response = Response("cookie")
+    response.set_cookie("tracker", "1")
+    return response
+
+
+def includeme(config):
+    common = {"context": Site, "route_name": "public", "permission": VIEW}
+    config.add_view(write_then_fail, name="test-write-then-fail", request_method="POST", **common)
+    config.add_view(write_ok, name="test-write-ok", request_method="POST", **common)
+    config.add_view(boom, name="test-boom", **common)
+    config.add_view(undeclared_cookie, name="test-undeclared-cookie", **common)
