@@ -36,13 +36,23 @@ class CommandError(Exception):
     """A problem to report to the user in one line, exit status 2."""
 
 
+_loaded = []
+
+
 def load(ini):
     """The configured registry of the app in ``ini`` (the Site is created on load)."""
     setup_logging(ini)
     # Tell main() that a script is loading it: create the Site if needed, but leave a
     # pending evolve to ``shopcms evolve`` instead of refusing to start.
     app = get_app(ini, options={"shopcms_script": "true"})
+    _loaded.append(app.registry)
     return app.registry
+
+
+def close_databases():
+    """Close what ``load`` opened: a FileStorage stays locked until its database is closed."""
+    while _loaded:
+        get_database(_loaded.pop()).close()
 
 
 def cmd_init(args):
@@ -96,8 +106,8 @@ def cmd_add_user(args):
             problem = password_problem(password)
             if problem is not None:
                 raise CommandError(problem.interpolate())
-            site["customers"].create(args.email, password, roles=(args.role,))
-            message = f"created {args.email} with the role {args.role}"
+            account = site["customers"].create(args.email, password, roles=(args.role,))
+            message = f"created {account.email} with the role {args.role}"
     out(message)
 
 
@@ -155,6 +165,8 @@ def main(argv=None):
     except CommandError as exc:
         sys.stderr.write(f"shopcms {args.command}: {exc}\n")
         return 2
+    finally:
+        close_databases()
     return 0
 
 

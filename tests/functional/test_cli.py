@@ -1,0 +1,141 @@
+"""The ``shopcms`` command: init (idempotent), add-user, reindex, evolve, --help."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from webtest import TestApp
+
+from shopcms import main as make_app
+from shopcms.scripts import cli
+from tests.conftest import login
+
+INI = """
+[app:main]
+use = egg:shopcms
+zodbconn.uri = file://{dir}/Data.fs?blobstorage_dir={dir}/blobs
+shopcms.secret = cli-test-secret-{pad}
+shopcms.cookies.strict = true
+"""
+
+
+@pytest.fixture
+def ini(tmp_path):
+    path = tmp_path / "test.ini"
+    path.write_text(INI.format(dir=tmp_path / "var", pad="x" * 40))
+    return str(path)
+
+
+def run(capsys, *argv):
+    status = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def open_app(ini):
+    from pyramid.paster import get_app
+
+    return TestApp(get_app(ini))
+
+
+def test_init_is_idempotent_and_prints_a_generated_password_once(ini, capsys, monkeypatch):
+    monkeypatch.delenv("SHOPCMS_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("SHOPCMS_ADMIN_EMAIL", "boss@example.be")
+    status, out, _err = run(capsys, "init", ini)
+    assert status == 0
+    assert "added page privacy" in out and "created administrator boss@example.be" in out
+    password = out.split("password: ")[1].split()[0]
+    assert len(password) >= 16
+
+    status, out, _err = run(capsys, "init", ini)
+    assert status == 0
+    assert "password" not in out and "added page" not in out
+
+    app = open_app(ini)
+    login(app, "boss@example.be", password)
+    assert app.get("/nl/manage/").status_int == 200
+    assert app.get("/nl/privacy").status_int == 200
+
+
+def test_init_takes_the_admin_password_from_the_environment(ini, capsys, monkeypatch):
+    monkeypatch.setenv("SHOPCMS_ADMIN_EMAIL", "boss@example.be")
+    monkeypatch.setenv("SHOPCMS_ADMIN_PASSWORD", "a chosen admin passphrase")
+    status, out, _err = run(capsys, "init", ini)
+    assert status == 0 and "password:" not in out
+    login(open_app(ini), "boss@example.be", "a chosen admin passphrase")
+
+
+def test_init_refuses_a_short_admin_password(ini, capsys, monkeypatch):
+    monkeypatch.setenv("SHOPCMS_ADMIN_PASSWORD", "short")
+    status, _out, err = run(capsys, "init", ini)
+    assert status == 2 and "at least 8" in err
+
+
+def test_add_user_creates_then_grants(ini, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("editor passphrase\n"))
+    status, out, _ = run(
+        capsys, "add-user", ini, "Ed@Example.be", "--role", "editor", "--password-stdin"
+    )
+    assert status == 0 and "created ed@example.be with the role editor" in out
+    status, out, _ = run(capsys, "add-user", ini, "ed@example.be", "--role", "moderator")
+    assert "now has the role moderator" in out
+    app = open_app(ini)
+    login(app, "ed@example.be", "editor passphrase")
+    dashboard = app.get("/nl/manage/")
+    assert dashboard.status_int == 200
+    # The account was indexed as it was created: an admin finds it in the account list.
+
+
+def test_reindex_and_evolve(ini, capsys, monkeypatch):
+    monkeypatch.setenv("SHOPCMS_ADMIN_PASSWORD", "a chosen admin passphrase")
+    run(capsys, "init", ini)
+    status, out, _ = run(capsys, "reindex", ini)
+    assert status == 0
+    count = int(out.split("reindexed ")[1].split()[0])
+    assert count >= 7 + 4 + 1  # the top folders, the seed pages, the admin
+    status, out, _ = run(capsys, "evolve", ini)
+    assert status == 0 and "ran 0 evolve step(s)" in out
+
+
+def test_accounts_created_by_the_command_are_found_in_manage(ini, capsys, monkeypatch):
+    monkeypatch.setenv("SHOPCMS_ADMIN_EMAIL", "boss@example.be")
+    monkeypatch.setenv("SHOPCMS_ADMIN_PASSWORD", "a chosen admin passphrase")
+    run(capsys, "init", ini)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("customer passphrase\n"))
+    run(capsys, "add-user", ini, "klant@example.be", "--password-stdin")
+    app = open_app(ini)
+    login(app, "boss@example.be", "a chosen admin passphrase")
+    assert "klant@example.be" in app.get("/nl/manage/customers/").text
+
+
+@pytest.mark.parametrize("sub", ["init", "add-user", "reindex", "evolve"])
+def test_every_subcommand_has_help(sub):
+    script = Path(sys.executable).with_name("shopcms")
+    result = subprocess.run(
+        [str(script), sub, "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "ini" in result.stdout
+
+
+def test_app_refuses_a_database_newer_than_the_code(tmp_path, monkeypatch):
+    from shopcms import evolve
+    from shopcms.db import StartupError
+
+    settings = {
+        "zodbconn.uri": f"file://{tmp_path}/Data.fs",
+        "shopcms.secret": "y" * 40,
+    }
+    app = make_app({}, **settings)
+    db = app.registry._zodb_databases[""]
+    conn = db.open()
+    conn.root()[evolve.RECORD_KEY].generation = evolve.latest_generation() + 1
+    import transaction
+
+    transaction.commit()
+    conn.close()
+    db.close()
+    with pytest.raises(StartupError):
+        make_app({}, **settings)
