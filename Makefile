@@ -11,7 +11,7 @@ LOCALES := src/shopcms/locale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=68,<81' wheel
 
 # Installing includes compiling the message catalogs with Babel.
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
