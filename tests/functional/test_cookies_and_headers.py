@@ -30,6 +30,8 @@ def check_response(site, response, seen_cookies):
         assert "frame-ancestors 'none'" in csp
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert "<script>" not in response.text  # no inline script anywhere
+        # Standards mode in every browser: the layout's doctype reaches every page.
+        assert response.text.lstrip().startswith("<!DOCTYPE html>"), response.request.path
 
 
 def crawl(site, app, start, seen_cookies, limit=200):
