@@ -29,5 +29,10 @@ def main(global_config, **settings):
         config.include(".headers")
         config.include(".routes")
         config.scan(".views")
-    bootstrap(config.registry, script=asbool((global_config or {}).get("shopcms_script")))
+    try:
+        bootstrap(config.registry, script=asbool((global_config or {}).get("shopcms_script")))
+    except Exception:
+        # Release the storage (a FileStorage lock) so the operator can run shopcms evolve.
+        config.registry._zodb_databases[""].close()
+        raise
     return config.make_wsgi_app()

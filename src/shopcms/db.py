@@ -34,6 +34,11 @@ def root_factory(request):
     return get_connection(request).root()[SITE_KEY]
 
 
+def evolve_steps(registry):
+    """The evolve steps this code knows (a test configuration may declare its own)."""
+    return getattr(registry, "shopcms_evolve_steps", evolve.STEPS)
+
+
 def appmaker(zodb_root, registry):
     """Create the Site in ``zodb_root`` unless it exists; stamp a new database's generation.
 
@@ -44,7 +49,7 @@ def appmaker(zodb_root, registry):
         return site, False
     site = create_site(registry)
     zodb_root[SITE_KEY] = site
-    evolve.stamp_new(zodb_root)
+    evolve.stamp_new(zodb_root, evolve_steps(registry))
     return site, True
 
 
@@ -95,7 +100,7 @@ def bootstrap(registry, script=False):
             _site, created = appmaker(conn.root(), registry)
         if created:
             log.info("created a new site")
-        current, latest = evolve.check(conn.root())
+        current, latest = evolve.check(conn.root(), evolve_steps(registry))
     finally:
         threadlocal_manager.pop()
         conn.close()
@@ -107,7 +112,7 @@ def bootstrap(registry, script=False):
         )
     if current < latest:
         if asbool(registry.settings.get("shopcms.evolve_on_start", False)):
-            evolve.evolve(get_database(registry), registry, log=log.info)
+            evolve.evolve(get_database(registry), registry, evolve_steps(registry), log=log.info)
         else:
             raise StartupError(
                 f"the database is at generation {current}, the code at {latest}: "

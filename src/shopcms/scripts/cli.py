@@ -16,7 +16,7 @@ from pyramid.paster import get_app, setup_logging
 from .. import evolve as evolve_mod
 from ..catalog import reindex_all
 from ..content import content_dir, load_pages
-from ..db import get_database, open_root, site_transaction
+from ..db import evolve_steps, get_database, open_root, site_transaction
 from ..i18n import languages
 from ..passwords import password_problem
 from ..security import ADMIN, ROLES
@@ -124,14 +124,14 @@ def cmd_evolve(args):
     registry = load(args.ini)
     conn, _tm = open_root(registry)
     try:
-        current, latest = evolve_mod.check(conn.root())
+        current, latest = evolve_mod.check(conn.root(), evolve_steps(registry))
     finally:
         conn.close()
     out(f"database generation {current}, code generation {latest}")
     if args.dry_run:
         return
     try:
-        ran = evolve_mod.evolve(get_database(registry), registry, log=out)
+        ran = evolve_mod.evolve(get_database(registry), registry, evolve_steps(registry), log=out)
     except evolve_mod.EvolveError as exc:
         raise CommandError(str(exc)) from exc
     out(f"ran {len(ran)} evolve step(s)")
