@@ -14,7 +14,6 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
 from pyramid.threadlocal import get_current_registry
-from pyramid.traversal import find_root
 
 from ..i18n import _
 
@@ -30,31 +29,25 @@ class ObjectEvent:
         self.object = object
 
 
-class ObjectAdded(ObjectEvent):
+class ContainmentEvent(ObjectEvent):
+    """``object`` enters or leaves ``parent``, where it is (or was) called ``name``."""
+
+    def __init__(self, object, parent, name):
+        super().__init__(object)
+        self.parent = parent
+        self.name = name
+
+
+class ObjectAdded(ContainmentEvent):
     """Sent after ``object`` was placed in ``parent`` under ``name``."""
 
-    def __init__(self, object, parent, name):
-        super().__init__(object)
-        self.parent = parent
-        self.name = name
 
-
-class ObjectWillBeRemoved(ObjectEvent):
+class ObjectWillBeRemoved(ContainmentEvent):
     """Sent before ``object`` leaves ``parent``, while it is still located."""
 
-    def __init__(self, object, parent, name):
-        super().__init__(object)
-        self.parent = parent
-        self.name = name
 
-
-class ObjectRemoved(ObjectEvent):
+class ObjectRemoved(ContainmentEvent):
     """Sent after ``object`` left ``parent``."""
-
-    def __init__(self, object, parent, name):
-        super().__init__(object)
-        self.parent = parent
-        self.name = name
 
 
 class ObjectModified(ObjectEvent):
@@ -180,7 +173,3 @@ class Translations(PersistentMapping):
     Reading for a visitor goes through :func:`shopcms.i18n.pick`, which applies the fallback
     order, so callers never index a language that may be missing.
     """
-
-
-def site_of(resource):
-    return find_root(resource)

@@ -81,7 +81,7 @@ def cmd_init(args):
     out(f"created administrator {email}")
     if generated:
         # Shown once: it is stored only as an argon2id hash.
-        out(f"  password: {password}   (shown only now; change it after logging in)")
+        out(f"  password: {password}   (shown only now: store it safely)")
 
 
 def _read_password(args):
