@@ -44,6 +44,7 @@ SHOP = textwrap.dedent(
     import sys
     from waitress import serve
     from shopcms import main
+    from shopcms.clock import now
     from shopcms.content import DEFAULT_CONTENT, load_pages
     from shopcms.db import site_transaction
 
@@ -53,7 +54,8 @@ SHOP = textwrap.dedent(
         "shopcms.secret": "bench-secret-" + "x" * 40,
     })
     with site_transaction(app.registry) as site:
-        load_pages(site, DEFAULT_CONTENT, ("nl", "fr", "en"), app.registry)
+        load_pages(site, DEFAULT_CONTENT, ("nl", "fr", "en"), now(app.registry),
+                   registry=app.registry)
     serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
     """
 )

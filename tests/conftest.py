@@ -11,6 +11,7 @@ import transaction
 from webtest import TestApp
 
 from shopcms import main
+from shopcms.clock import now
 from shopcms.content import DEFAULT_CONTENT, load_pages
 from shopcms.db import site_transaction
 
@@ -61,7 +62,9 @@ class Site:
 def make_site(tmp_path, **overrides):
     site = Site(main({}, **app_settings(tmp_path, **overrides)))
     with site.edit() as root:
-        load_pages(root, DEFAULT_CONTENT, ("nl", "fr", "en"), site.registry)
+        load_pages(
+            root, DEFAULT_CONTENT, ("nl", "fr", "en"), now(site.registry), registry=site.registry
+        )
         root["customers"].create(ADMIN_EMAIL, ADMIN_PASSWORD, roles=("admin",))
     return site
 

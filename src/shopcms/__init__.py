@@ -18,6 +18,7 @@ def main(global_config, **settings):
         config.include("pyramid_tm")
         config.include("pyramid_zodbconn")
         config.include("pyramid_chameleon")
+        config.include(".clock")
         config.include(".i18n")
         config.include(".templates")
         config.include(".privacy")

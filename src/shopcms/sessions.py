@@ -38,6 +38,7 @@ def includeme(config):
         samesite=decl.samesite,
         timeout=int(settings.get("shopcms.session.idle_timeout", 2 * 3600)),
         reissue_time=int(settings.get("shopcms.session.reissue_time", 300)),
-        set_on_exception=False,
+        # The login form shown in place of a 403 needs its CSRF token kept.
+        set_on_exception=True,
     )
     config.set_session_factory(factory)

@@ -6,18 +6,36 @@ Everything here is read-only and cheap; nothing writes to the database.
 
 from functools import cached_property
 
+from babel.dates import format_date, format_datetime
+
+from .clock import site_timezone
 from .i18n import LANGUAGE_NAMES, _, languages, localized_path
 from .security import MANAGE
 
-#: Footer links to the policy pages: (view name, title).
-POLICY_LINKS = (
+#: Footer links: (path below the language, title).
+FOOTER_LINKS = (
     ("privacy", _("Privacy statement")),
     ("cookies", _("Cookie policy")),
     ("terms", _("Terms and conditions")),
+    ("pages/shipping", _("Shipping and returns")),
+    ("pages/about", _("About us")),
+    ("pages/contact", _("Contact")),
 )
 
 
+def format_moment(request, moment, format="medium", date_only=False):
+    """``moment`` (aware) in the site's time zone and the request's language."""
+    local = moment.astimezone(site_timezone(request.registry))
+    if date_only:
+        return format_date(local.date(), format=format, locale=request.locale_name)
+    return format_datetime(local, format=format, locale=request.locale_name)
+
+
 class PageContext:
+    """``ui`` in every template."""
+
+    footer_links = FOOTER_LINKS
+
     def __init__(self, request):
         self.request = request
 
@@ -44,10 +62,26 @@ class PageContext:
 
     @cached_property
     def alternates(self):
-        """hreflang alternates (absolute URLs), or none for pages outside the language tree."""
+        """hreflang alternates (absolute URLs), or none for pages outside the language tree.
+
+        A view whose content exists in only some languages lists them in
+        ``request.shopcms_alternate_languages``: hreflang then names only those.
+        """
         if not (self.request.matchdict or {}).get("lang"):
             return []
-        return [(code, self.request.application_url + path) for code, _n, path, _c in self.switcher]
+        existing = getattr(self.request, "shopcms_alternate_languages", None)
+        return [
+            (code, self.request.application_url + path)
+            for code, _n, path, _c in self.switcher
+            if existing is None or code in existing
+        ]
+
+    def format_date(self, moment, format="long"):
+        """A date in the visitor's language and the site's time zone ("26 november 2026")."""
+        return format_moment(self.request, moment, format, date_only=True)
+
+    def format_datetime(self, moment, format="medium"):
+        return format_moment(self.request, moment, format)
 
     @cached_property
     def account(self):
@@ -60,10 +94,3 @@ class PageContext:
     @cached_property
     def csrf_token(self):
         return self.request.session.get_csrf_token()
-
-    def is_manage(self):
-        return (
-            self.request.matched_route is not None and self.request.matched_route.name == "manage"
-        )
-
-    policy_links = POLICY_LINKS

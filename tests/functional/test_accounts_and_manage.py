@@ -18,10 +18,11 @@ def test_manage_shortcut_redirects_to_the_visitors_language(app):
     assert response.location.endswith("/fr/manage/")
 
 
-def test_anonymous_is_sent_to_login_and_comes_back(app):
-    response = app.get("/nl/manage/", status=302)
-    assert "/nl/login?came_from=%2Fnl%2Fmanage%2F" in response.location
-    form = response.follow().forms["login"]
+def test_anonymous_gets_the_login_form_with_403_and_comes_back(app):
+    response = app.get("/nl/manage/", status=403)
+    form = response.forms["login"]
+    assert form.action == "/nl/login"
+    assert form["came_from"].value == "/nl/manage/"
     form["email"] = ADMIN_EMAIL
     form["password"] = ADMIN_PASSWORD
     back = form.submit("login", status=303)
@@ -151,10 +152,10 @@ def test_logout_ends_the_session(app):
         "value"
     ]
     app.post("/nl/logout", {"csrf_token": token}, status=303)
-    app.get("/nl/manage/", status=302)
+    app.get("/nl/manage/", status=403)
     # Replaying the cookie of the ended session does not bring it back.
     app.set_cookie("session", cookie_before)
-    app.get("/nl/manage/", status=302)
+    app.get("/nl/manage/", status=403)
 
 
 def test_password_change_ends_other_sessions(site, app):
@@ -166,8 +167,8 @@ def test_password_change_ends_other_sessions(site, app):
     login(other, "two@example.be", PASSWORD)
     with site.edit() as root:
         root["customers"][userid].set_password("a brand new passphrase")
-    app.get("/nl/manage/", status=302)
-    other.get("/nl/manage/", status=302)
+    app.get("/nl/manage/", status=403)
+    other.get("/nl/manage/", status=403)
 
 
 @pytest.mark.parametrize("lang,title", [("fr", "Gestion"), ("en", "Management")])

@@ -45,13 +45,13 @@ def test_init_is_idempotent_and_prints_a_generated_password_once(ini, capsys, mo
     monkeypatch.setenv("SHOPCMS_ADMIN_EMAIL", "boss@example.be")
     status, out, _err = run(capsys, "init", ini)
     assert status == 0
-    assert "added page privacy" in out and "created administrator boss@example.be" in out
+    assert "page privacy [nl]: published" in out and "created administrator boss@example.be" in out
     password = out.split("password: ")[1].split()[0]
     assert len(password) >= 16
 
     status, out, _err = run(capsys, "init", ini)
     assert status == 0
-    assert "password" not in out and "added page" not in out
+    assert "password" not in out and "published" not in out
 
     app = open_app(ini)
     login(app, "boss@example.be", password)
@@ -110,7 +110,7 @@ def test_accounts_created_by_the_command_are_found_in_manage(ini, capsys, monkey
     assert "klant@example.be" in app.get("/nl/manage/customers/").text
 
 
-@pytest.mark.parametrize("sub", ["init", "add-user", "reindex", "evolve"])
+@pytest.mark.parametrize("sub", ["init", "add-user", "reindex", "evolve", "load-content"])
 def test_every_subcommand_has_help(sub):
     script = Path(sys.executable).with_name("shopcms")
     result = subprocess.run(

@@ -11,8 +11,8 @@ ROLES = ("anonymous", "customer", "editor", "moderator", "admin")
 MATRIX = {
     "/nl/": (200, 200, 200, 200, 200),
     "/fr/privacy": (200, 200, 200, 200, 200),
-    "/nl/manage/": (302, 403, 200, 200, 200),
-    "/nl/manage/customers/": (302, 403, 403, 403, 200),
+    "/nl/manage/": (403, 403, 200, 200, 200),
+    "/nl/manage/customers/": (403, 403, 403, 403, 200),
     "/nl/customers/": (404, 404, 404, 404, 404),  # accounts are never public pages
     "/nl/orders/": (404, 404, 404, 404, 404),
 }

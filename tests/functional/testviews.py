@@ -1,8 +1,11 @@
 """Views that exist only in the test application (``pyramid.includes``).
 
 They let the tests prove mechanisms of the real stack: the commit veto, the 500 page, and
-the cookie registry's guard.  Each is registered with an explicit permission like every view.
+the cookie registry's guard; each is registered with an explicit permission like every
+view.  The include also installs a clock the tests can move forward.
 """
+
+from datetime import UTC, datetime, timedelta
 
 from pyramid.httpexceptions import HTTPNoContent
 from pyramid.response import Response
@@ -31,7 +34,21 @@ def undeclared_cookie(context, request):
     return response
 
 
+class TestClock:
+    """The application's clock in tests: real time plus an offset the test can move."""
+
+    def __init__(self):
+        self.offset = timedelta()
+
+    def __call__(self):
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **delta):
+        self.offset += timedelta(**delta)
+
+
 def includeme(config):
+    config.registry.shopcms_clock = TestClock()
     common = {"context": Site, "route_name": "public", "permission": VIEW}
     config.add_view(write_then_fail, name="test-write-then-fail", request_method="POST", **common)
     config.add_view(write_ok, name="test-write-ok", request_method="POST", **common)

@@ -15,6 +15,7 @@ from pyramid.paster import get_app, setup_logging
 
 from .. import evolve as evolve_mod
 from ..catalog import reindex_all
+from ..clock import now
 from ..content import content_dir, load_pages
 from ..db import evolve_steps, get_database, open_root, site_transaction
 from ..i18n import languages
@@ -67,14 +68,20 @@ def cmd_init(args):
     if problem is not None:
         raise CommandError(f"SHOPCMS_ADMIN_PASSWORD: {problem.interpolate()}")
     with site_transaction(registry) as site:
-        added = load_pages(site, content_dir(registry.settings), languages(registry), registry)
+        added = load_pages(
+            site,
+            content_dir(registry.settings),
+            languages(registry),
+            now(registry),
+            registry=registry,
+        )
         customers = site["customers"]
         has_admin = any(ADMIN in account.roles for account in customers.values())
         if not has_admin:
             customers.create(email, password, roles=(ADMIN,))
     # Reported only after the commit, so what is printed is what the database holds.
-    for name in added:
-        out(f"added page {name}")
+    for loaded in added:
+        out(f"page {loaded}")
     if has_admin:
         out("an administrator exists already; not creating one")
         return
@@ -82,6 +89,23 @@ def cmd_init(args):
     if generated:
         # Shown once: it is stored only as an argon2id hash.
         out(f"  password: {password}   (shown only now: store it safely)")
+
+
+def cmd_load_content(args):
+    """Add new pages of content/, and a draft where a file changed (never over an editor's)."""
+    registry = load(args.ini)
+    with site_transaction(registry) as site:
+        loaded = load_pages(
+            site,
+            content_dir(registry.settings),
+            languages(registry),
+            now(registry),
+            update=True,
+            registry=registry,
+        )
+    for item in loaded:
+        out(f"page {item}")
+    out(f"{len(loaded)} change(s)")
 
 
 def _read_password(args):
@@ -152,6 +176,7 @@ def build_parser():
     p.add_argument("email")
     p.add_argument("--role", choices=ROLES, default="customer")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add("load-content", cmd_load_content, "load content/: new pages, drafts for changed files")
     add("reindex", cmd_reindex, "rebuild the catalog from the resource tree")
     p = add("evolve", cmd_evolve, "run the pending evolve steps")
     p.add_argument("--dry-run", action="store_true", help="only show the generations")

@@ -1,19 +1,19 @@
 """Error pages (400, 403, 404, 429, 500) in the site layout and the visitor's language.
 
 No traceback ever reaches a browser: unexpected exceptions are logged with their traceback
-and answered with the generic 500 page.  An anonymous visitor who meets a 403 is sent to the
-login page instead, and comes back afterwards.
+and answered with the generic 500 page.  An anonymous visitor who meets a 403 gets the login
+form in its place, and comes back to the page afterwards.
 """
 
 import logging
-from urllib.parse import urlencode
 
 from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
-from pyramid.httpexceptions import HTTPClientError, HTTPFound
+from pyramid.httpexceptions import HTTPClientError
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
 from ..headers import mark_private
 from ..i18n import _
+from .public.auth import login_page
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,14 @@ def not_found(request):
 
 @forbidden_view_config(renderer=ERROR_TEMPLATE)
 def forbidden(request):
-    if request.authenticated_userid is None and request.method == "GET":
-        query = urlencode({"came_from": request.path_qs})
-        return HTTPFound(location=f"/{request.locale_name}/login?{query}")
+    """403.  An anonymous visitor gets the login form in place (still 403), and comes back
+    to the page after logging in."""
     mark_private(request)
+    if request.authenticated_userid is None:
+        request.override_renderer = "shopcms:templates/login.pt"
+        request.response.status = 403
+        came_from = request.path_qs if request.method == "GET" else ""
+        return {**login_page(request, came_from), "error": _("Log in to see this page.")}
     return error_page(request, 403)
 
 

@@ -28,7 +28,15 @@ def safe_came_from(request, came_from):
 
 
 def _login_form(request):
-    return make_form(request, LoginSchema, LOGIN_BUTTONS, action=request.path, formid="login")
+    action = f"/{request.locale_name}/login"
+    return make_form(request, LoginSchema, LOGIN_BUTTONS, action=action, formid="login")
+
+
+def login_page(request, came_from=""):
+    """The login form's template values (also shown in place of a page that needs a login)."""
+    mark_private(request)
+    came_from = safe_came_from(request, came_from) or ""
+    return {"form": _login_form(request).render({"came_from": came_from}), "error": None}
 
 
 @view_config(
@@ -40,10 +48,7 @@ def _login_form(request):
     renderer="shopcms:templates/login.pt",
 )
 def login_form(context, request):
-    mark_private(request)
-    form = _login_form(request)
-    came_from = safe_came_from(request, request.GET.get("came_from", "")) or ""
-    return {"form": form.render({"came_from": came_from}), "error": None}
+    return login_page(request, request.GET.get("came_from", ""))
 
 
 @view_config(
