@@ -139,3 +139,58 @@ def test_app_refuses_a_database_newer_than_the_code(tmp_path, monkeypatch):
     db.close()
     with pytest.raises(StartupError):
         make_app({}, **settings)
+
+
+def test_load_content_adds_drafts_only_where_files_changed(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from pyramid.paster import get_app
+
+    from shopcms.clock import now
+    from shopcms.content import DEFAULT_CONTENT
+    from shopcms.db import get_database, site_transaction
+
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT, content)
+    ini = tmp_path / "site.ini"
+    ini.write_text(
+        INI.format(dir=tmp_path / "var", pad="x" * 40) + f"shopcms.content = {content}\n"
+    )
+    monkeypatch.setenv("SHOPCMS_ADMIN_PASSWORD", "a chosen admin passphrase")
+    run(capsys, "init", str(ini))
+    assert "0 change(s)" in run(capsys, "load-content", str(ini))[1]
+
+    nl = content / "pages" / "privacy" / "nl.md"
+    nl.write_text(nl.read_text() + "\nEen nieuwe alinea uit content/.\n")
+    out = run(capsys, "load-content", str(ini))[1]
+    assert "privacy [nl]: draft" in out and "1 change(s)" in out
+
+    def inspect(func):
+        app = get_app(str(ini))
+        try:
+            with site_transaction(app.registry) as site:
+                return func(site["pages"]["privacy"], now(app.registry))
+        finally:
+            get_database(app.registry).close()
+
+    def state(page, moment):
+        draft = page.draft("nl")
+        return (
+            draft.author,
+            "nieuwe alinea" in draft.body,
+            "nieuwe alinea" in page.in_force("nl", moment).body,
+        )
+
+    assert inspect(state) == ("system:content", True, False)  # published text untouched
+
+    # An editor's draft in French is never overwritten by a changed file.
+    inspect(
+        lambda page, moment: page.save_draft(
+            "fr", "Titre", "Travail de l'éditeur", "", "u-editor", moment
+        )
+    )
+    fr = content / "pages" / "privacy" / "fr.md"
+    fr.write_text(fr.read_text() + "\nModifié dans content/.\n")
+    out = run(capsys, "load-content", str(ini))[1]
+    assert "privacy [fr]: kept-editor-draft" in out
+    assert inspect(lambda page, moment: page.draft("fr").body) == "Travail de l'éditeur"
