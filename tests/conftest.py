@@ -4,15 +4,16 @@ Every application runs the real ``shopcms.main`` on a real FileStorage (with blo
 temporary folder; seed content is loaded as ``shopcms init`` loads it.
 """
 
+import functools
 from pathlib import Path
 
 import pytest
 import transaction
 from webtest import TestApp
 
-from shopcms import main
+from shopcms import images, main
 from shopcms.clock import now
-from shopcms.content import DEFAULT_CONTENT, load_pages
+from shopcms.content import DEFAULT_CONTENT, load_catalog, load_pages
 from shopcms.db import site_transaction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +22,19 @@ ARTIFACTS = ROOT / "test-artifacts"
 ADMIN_EMAIL = "admin@example.be"
 ADMIN_PASSWORD = "correct horse battery staple"
 PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reuse_processed_images():
+    """Every test site loads the same demo images: decode and re-encode each only once.
+
+    ``images.process`` is a pure function of the file's bytes, so memoising it changes no
+    behaviour; it saves about a second per test site.
+    """
+    original = images.process
+    images.process = functools.lru_cache(maxsize=256)(original)
+    yield
+    images.process = original
 
 
 def app_settings(tmp_path, **overrides):
@@ -62,6 +76,7 @@ class Site:
 def make_site(tmp_path, **overrides):
     site = Site(main({}, **app_settings(tmp_path, **overrides)))
     with site.edit() as root:
+        load_catalog(root, DEFAULT_CONTENT, ("nl", "fr", "en"), registry=site.registry)
         load_pages(
             root, DEFAULT_CONTENT, ("nl", "fr", "en"), now(site.registry), registry=site.registry
         )

@@ -7,10 +7,12 @@ Everything here is read-only and cheap; nothing writes to the database.
 from functools import cached_property
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
 
 from .clock import site_timezone
-from .i18n import LANGUAGE_NAMES, _, languages, localized_path
+from .i18n import LANGUAGE_NAMES, _, languages, localized_path, pick
 from .security import MANAGE
+from .shop import lists
 
 #: Footer links: (path below the language, title).
 FOOTER_LINKS = (
@@ -82,6 +84,26 @@ class PageContext:
 
     def format_datetime(self, moment, format="medium"):
         return format_moment(self.request, moment, format)
+
+    def money(self, amount):
+        """An amount in euro as the visitor's language writes it ("€ 12,95", "12,95 €")."""
+        return format_currency(amount, "EUR", locale=f"{self.lang}_BE")
+
+    def percent(self, rate):
+        return format_decimal(rate, locale=f"{self.lang}_BE") + " %"
+
+    def title_of(self, resource):
+        """A resource's title in the visitor's language (with the usual fallback)."""
+        return pick(resource.titles, self.request)[1] or resource.__name__
+
+    def image_url(self, product, size="thumb"):
+        if not product.images:
+            return None
+        return f"/{self.lang}/products/{product.__name__}/image/{product.images[0].id}/{size}"
+
+    @cached_property
+    def cart_count(self):
+        return sum(qty for _pid, qty in lists.read(self.request, lists.CART))
 
     @cached_property
     def account(self):

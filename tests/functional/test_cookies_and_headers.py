@@ -34,7 +34,7 @@ def check_response(site, response, seen_cookies):
         assert response.text.lstrip().startswith("<!DOCTYPE html>"), response.request.path
 
 
-def crawl(site, app, start, seen_cookies, limit=200):
+def crawl(site, app, start, seen_cookies, limit=2000):
     """Follow every same-site link from ``start``; returns the paths visited."""
     todo, visited = [start], set()
     while todo and len(visited) < limit:

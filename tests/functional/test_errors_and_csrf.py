@@ -18,9 +18,15 @@ def _assert_readable_400(response, heading):
 
 @pytest.mark.parametrize("path", ["/nl/login", "/nl/logout", "/nl/test-write-ok", "/fr/login"])
 def test_post_without_token_gets_a_readable_400(app, path):
+    app.get("/nl/login")  # the browser holds a session (with its token) but does not send it
     response = app.post(path, {"email": "a@b.be", "password": "x" * 10}, status=400)
     heading = "Ce formulaire a expiré" if path.startswith("/fr/") else "Dit formulier is verlopen"
     _assert_readable_400(response, heading)
+
+
+def test_post_from_a_browser_that_refuses_cookies_says_why(app):
+    response = app.post("/fr/login", {"email": "a@b.be", "password": "x" * 10}, status=400)
+    _assert_readable_400(response, "Cookies nécessaires")
 
 
 def test_post_with_a_wrong_token_gets_400_and_changes_nothing(site, app):

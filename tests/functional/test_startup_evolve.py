@@ -52,3 +52,33 @@ def test_pending_step_refuses_to_start_unless_evolving_on_start_is_allowed(tmp_p
         assert TestApp(app).get("/nl/").status_int == 200
     finally:
         close(app)
+
+
+def test_generation_one_adds_the_catalog_to_an_existing_site(tmp_path):
+    from shopcms.resources.base import Folder
+    from shopcms.resources.products import Categories, Products
+
+    old = main({}, **settings(tmp_path, **{"pyramid.includes": "tests.functional.teststeps_none"}))
+    with site_transaction(old.registry) as site:
+        # The foundation's shape: no categories folder, a plain products folder, accounts
+        # without shop lists.
+        site.remove("categories", registry=old.registry)
+        site.remove("products", registry=old.registry)
+        site.add("products", Folder(), registry=old.registry)
+        account = site["customers"].create("old@example.be", "an old passphrase")
+        del account.shop_lists
+        for name in [n for n in site.catalog if n not in ("content_type", "allowed", "path")]:
+            del site.catalog[name]
+    close(old)
+
+    app = main({}, **settings(tmp_path, **{"shopcms.evolve_on_start": "true"}))
+    try:
+        with site_transaction(app.registry) as site:
+            assert isinstance(site["categories"], Categories)
+            assert isinstance(site["products"], Products)
+            assert site["customers"].find("old@example.be").shop_lists == {}
+            assert {"price", "categories", "text_nl", "title_fr"} <= set(site.catalog)
+            assert evolve.current_generation(site._p_jar.root()) == 1
+        assert TestApp(app).get("/nl/products/").status_int == 200
+    finally:
+        close(app)

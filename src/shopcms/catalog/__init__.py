@@ -14,6 +14,7 @@ from BTrees.OLBTree import OLBTree
 from hypatia.catalog import Catalog as HypatiaCatalog
 from pyramid.traversal import find_resource, resource_path
 
+from ..i18n import DEFAULT_LANGUAGES
 from .indexes import make_indexes
 
 
@@ -22,20 +23,24 @@ class Catalog(HypatiaCatalog):
 
     family = BTrees.family64
 
-    def __init__(self):
+    def __init__(self, languages=DEFAULT_LANGUAGES):
         super().__init__()
+        self.languages = tuple(languages)
         self.docid_to_path = LOBTree()
         self.path_to_docid = OLBTree()
-        for name, index in make_indexes().items():
+        for name, index in make_indexes(self.languages).items():
             self[name] = index
 
-    def ensure_indexes(self):
+    def ensure_indexes(self, languages=None):
         """Add indexes declared since this catalog was made; returns their names.
 
-        An evolve step calls this after an index is declared, then reindexes.
+        An evolve step calls this after an index is declared (or a language is added to
+        the settings), then reindexes.
         """
+        if languages is not None:
+            self.languages = tuple(languages)
         added = []
-        for name, index in make_indexes().items():
+        for name, index in make_indexes(self.languages).items():
             if name not in self:
                 self[name] = index
                 added.append(name)
@@ -101,11 +106,11 @@ def walk(resource):
             yield from walk(child)
 
 
-def reindex_all(site):
+def reindex_all(site, languages=None):
     """Rebuild the catalog from the tree (``shopcms reindex``); returns the document count."""
     catalog = site.catalog
     catalog.clear()
-    catalog.ensure_indexes()
+    catalog.ensure_indexes(languages)
     count = 0
     for resource in walk(site):
         if resource is site:

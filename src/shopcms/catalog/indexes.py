@@ -1,16 +1,23 @@
 """Index definitions and the values each resource gives them.
 
 Index values are computed from the resource by small functions here; a content type adds
-searchable text by defining ``searchable_text()`` and later issues add their own indexes to
-``make_indexes`` (then an evolve step calls ``Catalog.ensure_indexes`` and reindexes).
+searchable text by defining ``searchable_text(lang)`` (and ``titles`` for sorting by name).
+A new index is declared in ``make_indexes``; an evolve step then calls
+``Catalog.ensure_indexes`` and reindexes.  Text is folded (case and accents) both when it
+is indexed and when it is searched, so "cafe" finds "Café".
 """
+
+import unicodedata
 
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
 from hypatia.text import TextIndex
+from hypatia.text.interfaces import IPipelineElement
+from hypatia.text.lexicon import Lexicon, Splitter
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
 from pyramid.location import lineage
 from pyramid.traversal import resource_path_tuple
+from zope.interface import implementer
 
 from ..security import VIEW
 
@@ -53,6 +60,23 @@ def allowed_principals(resource, permission=VIEW):
     return sorted(allowed)
 
 
+def fold(text):
+    """Lower case without accents: "Café" -> "cafe", so searching ignores both."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@implementer(IPipelineElement)
+class AccentFolder:
+    """Lexicon pipeline element that folds case and accents (see :func:`fold`)."""
+
+    def process(self, words):
+        return [fold(word) for word in words]
+
+    def processGlob(self, words):
+        return self.process(words)
+
+
 def content_type(resource, default):
     return getattr(resource, "content_type", default)
 
@@ -71,17 +95,59 @@ def modified(resource, default):
     return getattr(resource, "modified", default)
 
 
-def text(resource, default):
-    searchable = getattr(resource, "searchable_text", None)
-    return searchable() if searchable is not None else default
+def created(resource, default):
+    return getattr(resource, "created", default)
 
 
-def make_indexes():
-    """A fresh set of the catalog's indexes, by name."""
-    return {
+def categories(resource, default):
+    return list(getattr(resource, "categories", ())) or default
+
+
+def price_cents(resource, default):
+    price = getattr(resource, "price", None)
+    return int(price * 100) if price is not None else default
+
+
+class SearchableText:
+    """Discriminator of ``text_LANG``: the resource's ``searchable_text(lang)``.
+
+    A class rather than a closure because indexes, with their discriminators, are stored
+    in the database.
+    """
+
+    def __init__(self, lang):
+        self.lang = lang
+
+    def __call__(self, resource, default):
+        text = getattr(resource, "searchable_text", None)
+        return (text(self.lang) or default) if text is not None else default
+
+
+class SortableTitle:
+    """Discriminator of ``title_LANG``: the folded title, for sorting by name."""
+
+    def __init__(self, lang):
+        self.lang = lang
+
+    def __call__(self, resource, default):
+        titles = getattr(resource, "titles", None)
+        title = titles.get(self.lang) if titles is not None else None
+        return fold(title) if title else default
+
+
+def make_indexes(languages):
+    """A fresh set of the catalog's indexes, by name (per-language ones for ``languages``)."""
+    indexes = {
         "content_type": FieldIndex(content_type),
         "path": KeywordIndex(path),
         "allowed": KeywordIndex(allowed),
         "modified": FieldIndex(modified),
-        "text": TextIndex(text),
+        "created": FieldIndex(created),
+        "categories": KeywordIndex(categories),
+        "price": FieldIndex(price_cents),
     }
+    for lang in languages:
+        lexicon = Lexicon(Splitter(), AccentFolder())
+        indexes[f"text_{lang}"] = TextIndex(SearchableText(lang), lexicon=lexicon)
+        indexes[f"title_{lang}"] = FieldIndex(SortableTitle(lang))
+    return indexes

@@ -5,6 +5,12 @@ from hypatia.query import And, Any
 from ..security import effective_principals
 
 
+def allowed_docids(request):
+    """The docids the requester may view: the union of the ``allowed`` sets of their
+    principals.  Every query starts from (or is intersected with) this set."""
+    return request.root.catalog["allowed"].applyAny(effective_principals(request))
+
+
 def search(request, query=None, sort_index=None, reverse=False, limit=None):
     """Run ``query`` (a hypatia query, or None for everything) for ``request``.
 

@@ -34,6 +34,33 @@ class EvolveStep:
     function: Callable[[Any, Any], None]
 
 
-# Empty: no stored-data change has happened yet. New databases are stamped with
-# generation 0, and later issues append steps 1, 2, ...
-STEPS: tuple[EvolveStep, ...] = ()
+def add_catalog_of_products(site, registry):
+    """Generation 1: the product catalog.
+
+    Adds the ``categories`` folder, replaces the Products folder of the foundation by the
+    one that hands out short product ids (it was always empty then), and rebuilds the
+    catalog with the product indexes (categories, price, created, text and title per
+    language).
+    """
+    from persistent.mapping import PersistentMapping
+
+    from shopcms.catalog import reindex_all
+    from shopcms.i18n import languages
+    from shopcms.resources.products import Categories, Products
+
+    if "categories" not in site:
+        site.add("categories", Categories(), registry=registry)
+    if not isinstance(site["products"], Products) and not len(site["products"]):
+        site.remove("products", registry=registry)
+        site.add("products", Products(), registry=registry)
+    for account in site["customers"].values():
+        if not hasattr(account, "shop_lists"):
+            account.shop_lists = PersistentMapping()
+    reindex_all(site, languages(registry))
+
+
+STEPS: tuple[EvolveStep, ...] = (
+    EvolveStep(
+        1, "Add the product catalog: categories, product ids and indexes", add_catalog_of_products
+    ),
+)

@@ -189,6 +189,63 @@ def declare_core_cookies(cookies, settings):
     )
 
 
+def declare_shop_cookies(cookies):
+    """The visitor's lists (see shopcms.shop.lists) and the record of the cookie choice.
+
+    Cart, wishlist and compare are strictly necessary: each is set only when the visitor
+    asks for it (adding a product), to provide that very service, which the ePrivacy
+    exemption for services "explicitly requested by the user" covers; none of them
+    identifies the visitor or follows them elsewhere.  Recently viewed is set without any
+    request of the visitor, so it needs consent (personalisation).
+    """
+    month = timedelta(days=30)
+    cookies.declare(
+        CookieDeclaration(
+            name="cart",
+            category=Category.NECESSARY,
+            purpose=_("Keeps the products in your shopping cart until you order."),
+            reason=_("Set only when you add a product to your cart, to keep that cart."),
+            lifetime=month,
+        )
+    )
+    cookies.declare(
+        CookieDeclaration(
+            name="wishlist",
+            category=Category.NECESSARY,
+            purpose=_("Keeps the products you put on your wishlist."),
+            reason=_("Set only when you add a product to your wishlist, to keep that list."),
+            lifetime=timedelta(days=180),
+        )
+    )
+    cookies.declare(
+        CookieDeclaration(
+            name="compare",
+            category=Category.NECESSARY,
+            purpose=_("Keeps the products you chose to compare (at most 4)."),
+            reason=_("Set only when you add a product to the comparison, to keep it."),
+            lifetime=timedelta(days=7),
+        )
+    )
+    cookies.declare(
+        CookieDeclaration(
+            name="recent",
+            category=Category.PERSONALISATION,
+            purpose=_("Remembers the last products you looked at, to show them again."),
+            reason=_("Set without you asking for it while you browse: only with your consent."),
+            lifetime=month,
+        )
+    )
+    cookies.declare(
+        CookieDeclaration(
+            name="cookie_consent",
+            category=Category.NECESSARY,
+            purpose=_("Remembers which cookies you allowed, and when you chose."),
+            reason=_("Needed to respect your choice about cookies."),
+            lifetime=timedelta(days=183),
+        )
+    )
+
+
 def includeme(config):
     settings = config.get_settings()
     settings.setdefault("shopcms.session.cookie_name", "session")
@@ -197,5 +254,6 @@ def includeme(config):
         strict=asbool(settings.get("shopcms.cookies.strict", False)),
     )
     declare_core_cookies(cookies, settings)
+    declare_shop_cookies(cookies)
     config.registry.shopcms_cookies = cookies
     config.add_subscriber(check_response_cookies, NewResponse)

@@ -44,6 +44,8 @@ class Customer(Content):
         # really ends a session even though the session cookie is held by the browser.
         self.sessions = PersistentMapping()
         self.preferences = Preferences(language)
+        # Cart, wishlist and compare of a logged-in customer (see shopcms.shop.lists).
+        self.shop_lists = PersistentMapping()
 
     @property
     def __acl__(self):

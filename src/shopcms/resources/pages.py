@@ -186,13 +186,10 @@ class Page(Content):
                 return revision
         return None
 
-    def searchable_text(self):
-        texts = []
-        for revisions in self.revisions.values():
-            published = [r for r in revisions if r.workflow_state == PUBLISHED]
-            if published:
-                texts.append(published[-1].title)
-        return " ".join(texts)
+    def searchable_text(self, lang):
+        """The title of the last published revision in ``lang`` (pages are found by title)."""
+        published = [r for r in self.revisions.get(lang, ()) if r.workflow_state == PUBLISHED]
+        return published[-1].title if published else None
 
     # -- writing ---------------------------------------------------------------
     def _record(self, now, who, lang, number, action, note=""):

@@ -6,10 +6,7 @@ from .. import security
 from .base import Folder
 from .customers import Customers
 from .pages import Pages
-
-
-class Products(Folder):
-    content_type = "products"
+from .products import Categories, Products
 
 
 class Contests(Folder):
@@ -71,6 +68,7 @@ class Site(Folder):
     #: The top-level folders, created once by the appmaker in this order.
     FOLDERS = (
         ("products", Products),
+        ("categories", Categories),
         ("pages", Pages),
         ("contests", Contests),
         ("orders", Orders),
@@ -83,9 +81,10 @@ class Site(Folder):
 def create_site(registry=None):
     """A new Site with its folders and catalog (the ``appmaker``'s work)."""
     from ..catalog import Catalog
+    from ..i18n import DEFAULT_LANGUAGES, languages
 
     site = Site()
-    site.catalog = Catalog()
+    site.catalog = Catalog(languages(registry) if registry is not None else DEFAULT_LANGUAGES)
     site.catalog.__parent__ = site
     site.catalog.__name__ = "catalog"
     for name, factory in Site.FOLDERS:

@@ -16,7 +16,7 @@ from pyramid.paster import get_app, setup_logging
 from .. import evolve as evolve_mod
 from ..catalog import reindex_all
 from ..clock import now
-from ..content import content_dir, load_pages
+from ..content import content_dir, load_catalog, load_pages
 from ..db import evolve_steps, get_database, open_root, site_transaction
 from ..i18n import languages
 from ..passwords import password_problem
@@ -75,6 +75,9 @@ def cmd_init(args):
             now(registry),
             registry=registry,
         )
+        products = load_catalog(
+            site, content_dir(registry.settings), languages(registry), registry=registry
+        )
         customers = site["customers"]
         has_admin = any(ADMIN in account.roles for account in customers.values())
         if not has_admin:
@@ -82,6 +85,8 @@ def cmd_init(args):
     # Reported only after the commit, so what is printed is what the database holds.
     for loaded in added:
         out(f"page {loaded}")
+    if products:
+        out(f"added {products} products")
     if has_admin:
         out("an administrator exists already; not creating one")
         return
@@ -139,7 +144,7 @@ def cmd_reindex(args):
     """Rebuild the catalog from the resource tree."""
     registry = load(args.ini)
     with site_transaction(registry) as site:
-        count = reindex_all(site)
+        count = reindex_all(site, languages(registry))
     out(f"reindexed {count} resources")
 
 

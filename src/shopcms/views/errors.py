@@ -46,9 +46,12 @@ def not_found(request):
 
 @forbidden_view_config(renderer=ERROR_TEMPLATE)
 def forbidden(request):
-    """403.  An anonymous visitor gets the login form in place (still 403), and comes back
-    to the page after logging in."""
+    """403 in the management area (an anonymous visitor gets the login form in place, still
+    403, and comes back to the page after logging in); 404 on the public site."""
     mark_private(request)
+    if request.matched_route is not None and request.matched_route.name == "public":
+        # Visitors are not told that something they may not see exists (a hidden product).
+        return error_page(request, 404)
     if request.authenticated_userid is None:
         request.override_renderer = "shopcms:templates/login.pt"
         request.response.status = 403
@@ -60,6 +63,19 @@ def forbidden(request):
 @exception_view_config(BadCSRFToken, renderer=ERROR_TEMPLATE)
 @exception_view_config(BadCSRFOrigin, renderer=ERROR_TEMPLATE)
 def bad_csrf(request):
+    if not request.cookies:
+        # No cookie at all came back: the browser refuses them, so no form can be checked.
+        return error_page(
+            request,
+            400,
+            _("This needs cookies"),
+            _(
+                "Your browser does not accept cookies from this site. Browsing and searching "
+                "work without them, but the cart, the wishlist, the comparison and every form "
+                "need the strictly necessary session cookie, which only protects what you "
+                "send. Allow cookies for this site to use them."
+            ),
+        )
     return error_page(
         request,
         400,

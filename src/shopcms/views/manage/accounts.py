@@ -8,6 +8,7 @@ from ...catalog.query import index, search
 from ...forms import make_form, validate
 from ...headers import mark_private
 from ...i18n import _
+from ...notices import notice
 from ...resources.customers import Customer, Customers
 from ...schemas.accounts import RoleChangeSchema
 from ...security import ADMIN, MANAGE_USERS, ROLE_TITLES, ROLES
@@ -67,5 +68,5 @@ def change_role(context, request):
             "${email} is no longer ${role}.",
             mapping={"email": context.email, "role": localize(ROLE_TITLES[role])},
         )
-    request.session.flash(localize(message), "info")
+    notice(request, message)
     return HTTPSeeOther(location=back)

@@ -37,4 +37,5 @@ def dashboard(context, request):
         "roles": roles,
         "page_count": len(pages),
         "account_count": len(search(request, Eq(index(request, "content_type"), "customer"))),
+        "product_count": len(search(request, Eq(index(request, "content_type"), "product"))),
     }

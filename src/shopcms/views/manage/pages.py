@@ -14,6 +14,7 @@ from ...editorial import board_row, diff_rows
 from ...forms import make_form, validate
 from ...headers import mark_private
 from ...i18n import _, languages
+from ...notices import notice
 from ...resources.base import FolderKeyError
 from ...resources.pages import (
     STATUS_TITLES,
@@ -212,7 +213,6 @@ def edit_page(context, request):
         request.now,
         translates=appstruct["translates"] or None,
     )
-    localize = request.localizer.translate
     if "publish" in request.POST:
         try:
             revision = context.publish(
@@ -234,7 +234,7 @@ def edit_page(context, request):
             message = _("Published: this text is now in force.")
     else:
         message = _("Draft saved. Visitors still see the text in force.")
-    request.session.flash(localize(message), "info")
+    notice(request, message)
     return HTTPSeeOther(location=_page_url(request, context))
 
 
@@ -263,9 +263,7 @@ def publish_draft(context, request):
         return _refuse(request, exc.message)
     except WorkflowForbidden as exc:
         return _refuse(request, exc.message, status=403)
-    request.session.flash(
-        request.localizer.translate(_("Published: this text is now in force.")), "info"
-    )
+    notice(request, _("Published: this text is now in force."))
     return HTTPSeeOther(location=_page_url(request, context))
 
 
@@ -279,9 +277,7 @@ def withdraw_revision(context, request):
         raise HTTPBadRequest() from None
     except (PageError, WorkflowError) as exc:
         return _refuse(request, exc.message)
-    request.session.flash(
-        request.localizer.translate(_("The scheduled revision is a draft again.")), "info"
-    )
+    notice(request, _("The scheduled revision is a draft again."))
     return HTTPSeeOther(location=_page_url(request, context))
 
 
@@ -292,7 +288,7 @@ def discard_draft(context, request):
         context.discard_draft(lang, request.authenticated_userid, request.now)
     except PageError as exc:
         return _refuse(request, exc.message)
-    request.session.flash(request.localizer.translate(_("The draft was discarded.")), "info")
+    notice(request, _("The draft was discarded."))
     return HTTPSeeOther(location=_page_url(request, context))
 
 

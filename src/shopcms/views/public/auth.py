@@ -16,6 +16,7 @@ from ...passwords import verify_password
 from ...resources.customers import normalise_email
 from ...resources.site import Site
 from ...schemas.auth import LoginSchema
+from ...shop import lists
 
 LOGIN_BUTTONS = (("login", _("Log in")),)
 
@@ -97,6 +98,7 @@ def login(context, request):
 
     throttle.succeeded(email)
     remember(request, account.__name__)
+    lists.merge_at_login(request, account)
     target = safe_came_from(request, appstruct["came_from"])
     if target is None:
         lang = request.locale_name

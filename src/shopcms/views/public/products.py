@@ -1,0 +1,149 @@
+"""The catalog for visitors: the listing with search and facets, product pages, images."""
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.response import FileResponse
+from pyramid.view import view_config
+
+from ...caching import not_modified
+from ...i18n import pick
+from ...images import CONTENT_TYPE, SIZES
+from ...privacy.consent import allows
+from ...privacy.cookies import Category
+from ...resources.products import ATTRIBUTES, Product, Products
+from ...security import VIEW
+from ...shop import lists
+from ...shop.listing import SORTS, ListingQuery, run
+from ...shop.pricing import vat_included
+
+LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
+
+
+def visitor_state(request, names=(*LIST_COOKIES, lists.RECENT)):
+    """What of the visitor's cookies a catalog page shows (part of its validator)."""
+    return tuple(request.cookies.get(name, "") for name in names)
+
+
+def products_by_pid(request, pids):
+    """The products for ``pids`` that the requester may see, in that order."""
+    folder = request.root["products"]
+    found = []
+    for pid in pids:
+        product = folder.by_id(pid)
+        if product is not None and request.has_permission(VIEW, product):
+            found.append(product)
+    return found
+
+
+def category_titles(request):
+    return {
+        name: pick(category.titles, request)[1] or name
+        for name, category in request.root["categories"].items()
+    }
+
+
+@view_config(
+    context=Products,
+    route_name="public",
+    permission=VIEW,
+    renderer="shopcms:templates/products.pt",
+)
+def listing(context, request):
+    query = ListingQuery.from_params(request.GET, request.locale_name)
+    cached = not_modified(
+        request,
+        "listing",
+        context.modified.isoformat(),
+        request.locale_name,
+        request.query_string,
+        visitor_state(request),
+    )
+    if cached is not None:
+        return cached
+    result = run(request, query)
+    return {
+        "query": query,
+        "result": result,
+        "sorts": SORTS,
+        "categories": category_titles(request),
+        "recent": products_by_pid(request, lists.read(request, lists.RECENT)),
+    }
+
+
+def remember_view(request, product):
+    """Put ``product`` first in the recently viewed cookie (only with consent).
+
+    Returns the list as it will be after this request.
+    """
+    if not allows(request, Category.PERSONALISATION):
+        return []
+    recent = lists.read(request, lists.RECENT)
+    updated, _accepted = lists.add_unique(
+        recent, product.pid, lists.LIMITS[lists.RECENT], to_front=True
+    )
+    if updated != recent:
+        lists.write(request, lists.RECENT, updated)
+    return updated
+
+
+@view_config(
+    context=Product,
+    route_name="public",
+    permission=VIEW,
+    renderer="shopcms:templates/product.pt",
+)
+def product_page(context, request):
+    token = request.session.get_csrf_token()  # the page's forms need it
+    recent = remember_view(request, context)
+    # The validator covers the state after this visit (the updated recent list included).
+    cached = not_modified(
+        request,
+        "product",
+        context.pid,
+        context.modified.isoformat(),
+        request.locale_name,
+        visitor_state(request, LIST_COOKIES),
+        recent,
+        token,
+        request.session.peek_flash("info"),
+    )
+    if cached is not None:
+        return cached
+    lang, title = pick(context.titles, request)
+    attributes = [
+        (label, pick(context.attributes[key], request)[1])
+        for key, label in ATTRIBUTES.items()
+        if key in context.attributes and pick(context.attributes[key], request)[1]
+    ]
+    return {
+        "product": context,
+        "title": title,
+        "content_lang": lang,
+        "description": pick(context.description_html, request)[1] or "",
+        "vat": vat_included(context.price, context.vat_rate),
+        "attributes": attributes,
+        "categories": category_titles(request),
+        "in_cart": dict(lists.read(request, lists.CART)).get(context.pid, 0),
+        "in_wishlist": context.pid in lists.read(request, lists.WISHLIST),
+        "in_compare": context.pid in lists.read(request, lists.COMPARE),
+        "recent": products_by_pid(request, [pid for pid in recent if pid != context.pid]),
+        "may_personalise": allows(request, Category.PERSONALISATION),
+    }
+
+
+@view_config(context=Product, route_name="public", name="image", permission=VIEW)
+def image(context, request):
+    """``…/products/NAME/image/ID/SIZE``: a stored JPEG, served only as an image."""
+    if len(request.subpath) != 2 or request.subpath[1] not in SIZES:
+        raise HTTPNotFound()
+    stored = context.image(request.subpath[0])
+    if stored is None:
+        raise HTTPNotFound()
+    blob = stored.blobs[request.subpath[1]]
+    response = FileResponse(
+        blob.committed(), request=request, content_type=CONTENT_TYPE, cache_max_age=86400
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Disposition"] = "inline"
+    response.etag = f"{stored.id}-{request.subpath[1]}"
+    response.conditional_response = True
+    return response
