@@ -4,7 +4,10 @@ Every application runs the real ``shopcms.main`` on a real FileStorage (with blo
 temporary folder; seed content is loaded as ``shopcms init`` loads it.
 """
 
+import atexit
 import functools
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -73,15 +76,41 @@ class Site:
         self.registry._zodb_databases[""].close()
 
 
-def make_site(tmp_path, **overrides):
-    site = Site(main({}, **app_settings(tmp_path, **overrides)))
+def seed(site):
+    """Load content/ (catalog and pages) and create the admin, as ``shopcms init`` does."""
     with site.edit() as root:
         load_catalog(root, DEFAULT_CONTENT, ("nl", "fr", "en"), registry=site.registry)
         load_pages(
             root, DEFAULT_CONTENT, ("nl", "fr", "en"), now(site.registry), registry=site.registry
         )
         root["customers"].create(ADMIN_EMAIL, ADMIN_PASSWORD, roles=("admin",))
-    return site
+
+
+_seeded_database = []
+
+
+def seeded_database():
+    """A folder with a seeded FileStorage, built once per test process.
+
+    Every test site starts from a copy of it: the same data as seeding anew (a real
+    FileStorage with its blobs), without indexing the demo catalog for every test.
+    """
+    if not _seeded_database:
+        folder = Path(tempfile.mkdtemp(prefix="shopcms-seed-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        site = Site(main({}, **app_settings(folder)))
+        seed(site)
+        site.close()
+        _seeded_database.append(folder)
+    return _seeded_database[0]
+
+
+def make_site(tmp_path, **overrides):
+    """A running application on a fresh copy of the seeded database in ``tmp_path``."""
+    source = seeded_database()
+    shutil.copy2(source / "Data.fs", tmp_path / "Data.fs")
+    shutil.copytree(source / "blobs", tmp_path / "blobs")
+    return Site(main({}, **app_settings(tmp_path, **overrides)))
 
 
 @pytest.fixture

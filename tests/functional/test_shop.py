@@ -2,6 +2,7 @@
 recently viewed (issue 4: 1-4 and 7)."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -18,7 +19,21 @@ def prices(response):
 
 
 def product(site, name):
-    return site.read(lambda root: root["products"][name])
+    """A snapshot of the stored product (plain values, readable after the transaction)."""
+
+    def snapshot(root):
+        stored = root["products"][name]
+        return SimpleNamespace(
+            pid=stored.pid,
+            price=stored.price,
+            vat_rate=stored.vat_rate,
+            stock=stored.stock,
+            published=stored.published,
+            sku=stored.sku,
+            titles=dict(stored.titles),
+        )
+
+    return site.read(snapshot)
 
 
 def add(app, name, lang="nl", qty=1, status=303):
