@@ -56,6 +56,7 @@ def test_pending_step_refuses_to_start_unless_evolving_on_start_is_allowed(tmp_p
 
 def test_generation_one_adds_the_catalog_to_an_existing_site(tmp_path):
     from shopcms.resources.base import Folder
+    from shopcms.resources.pages import Page, PolicyPage
     from shopcms.resources.products import Categories, Products
 
     old = main({}, **settings(tmp_path, **{"pyramid.includes": "tests.functional.teststeps_none"}))
@@ -67,6 +68,12 @@ def test_generation_one_adds_the_catalog_to_an_existing_site(tmp_path):
         site.add("products", Folder(), registry=old.registry)
         account = site["customers"].create("old@example.be", "an old passphrase")
         del account.shop_lists
+        # A page as the foundation stored it: one title and body per language.
+        old_page = Page()
+        del old_page.revisions
+        old_page.titles = {"nl": "Oude privacy", "fr": "Ancienne confidentialité"}
+        old_page.bodies = {"nl": "Oude tekst.", "fr": "Ancien texte."}
+        site["pages"].add("privacy", old_page, send_events=False)
         for name in [n for n in site.catalog if n not in ("content_type", "allowed", "path")]:
             del site.catalog[name]
     close(old)
@@ -79,6 +86,10 @@ def test_generation_one_adds_the_catalog_to_an_existing_site(tmp_path):
             assert site["customers"].find("old@example.be").shop_lists == {}
             assert {"price", "categories", "text_nl", "title_fr"} <= set(site.catalog)
             assert evolve.current_generation(site._p_jar.root()) == 1
-        assert TestApp(app).get("/nl/products/").status_int == 200
+            assert isinstance(site["pages"]["privacy"], PolicyPage)
+        browser = TestApp(app)
+        assert browser.get("/nl/products/").status_int == 200
+        assert "Oude tekst." in browser.get("/nl/privacy").text
+        assert "Ancien texte." in browser.get("/fr/privacy").text
     finally:
         close(app)

@@ -32,15 +32,18 @@ class Catalog(HypatiaCatalog):
             self[name] = index
 
     def ensure_indexes(self, languages=None):
-        """Add indexes declared since this catalog was made; returns their names.
+        """Make the indexes those declared now: add new ones, drop ones no longer declared.
 
-        An evolve step calls this after an index is declared (or a language is added to
-        the settings), then reindexes.
+        Returns the names added.  An evolve step calls this after the declarations change
+        (or a language is added to the settings), then reindexes.
         """
         if languages is not None:
             self.languages = tuple(languages)
+        declared = make_indexes(self.languages)
+        for name in [name for name in self if name not in declared]:
+            del self[name]
         added = []
-        for name, index in make_indexes(self.languages).items():
+        for name, index in declared.items():
             if name not in self:
                 self[name] = index
                 added.append(name)

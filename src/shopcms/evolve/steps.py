@@ -34,23 +34,43 @@ class EvolveStep:
     function: Callable[[Any, Any], None]
 
 
-def add_catalog_of_products(site, registry):
-    """Generation 1: the product catalog.
+def pages_with_revisions_and_catalog(site, registry):
+    """Generation 1: pages with revisions, and the product catalog.
 
-    Adds the ``categories`` folder, replaces the Products folder of the foundation by the
-    one that hands out short product ids (it was always empty then), and rebuilds the
-    catalog with the product indexes (categories, price, created, text and title per
-    language).
+    - A page of the foundation (one title and body per language) becomes a page with
+      revisions, each language published as its first revision; privacy, cookies and terms
+      become policy pages.
+    - Adds the ``categories`` folder, replaces the Products folder of the foundation by the
+      one that hands out short product ids (it was always empty then), gives accounts their
+      shop lists, and rebuilds the catalog with the declared indexes (product indexes; text
+      and title per language).
     """
+    from datetime import UTC, datetime
+
     from persistent.mapping import PersistentMapping
 
     from shopcms.catalog import reindex_all
     from shopcms.i18n import languages
+    from shopcms.resources.pages import POLICY_KINDS, Page, PolicyPage
     from shopcms.resources.products import Categories, Products
 
+    # Indexes first: what is added below is indexed with the declared indexes.
+    site.catalog.ensure_indexes(languages(registry))
+    now = datetime.now(UTC)
+    for name, old in list(site["pages"].items()):
+        if hasattr(old, "revisions"):
+            continue
+        page = PolicyPage(name) if name in POLICY_KINDS else Page()
+        for lang, title in old.titles.items():
+            page.save_draft(lang, title, old.bodies.get(lang, ""), "", "system:evolve", now)
+            page.publish(lang, now, actor="system:evolve")
+        site["pages"].remove(name, registry=registry)
+        site["pages"].add(name, page, registry=registry)
     if "categories" not in site:
         site.add("categories", Categories(), registry=registry)
-    if not isinstance(site["products"], Products) and not len(site["products"]):
+    # The foundation's folder (shopcms.resources.site.Products, now an alias of the new
+    # class) lacks the product ids.
+    if not hasattr(site["products"], "by_pid") and not len(site["products"]):
         site.remove("products", registry=registry)
         site.add("products", Products(), registry=registry)
     for account in site["customers"].values():
@@ -61,6 +81,8 @@ def add_catalog_of_products(site, registry):
 
 STEPS: tuple[EvolveStep, ...] = (
     EvolveStep(
-        1, "Add the product catalog: categories, product ids and indexes", add_catalog_of_products
+        1,
+        "Pages with revisions; the product catalog: categories, product ids and indexes",
+        pages_with_revisions_and_catalog,
     ),
 )

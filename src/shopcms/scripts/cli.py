@@ -57,8 +57,12 @@ def close_databases():
 
 
 def cmd_init(args):
-    """Create the site, load content/, and create the admin account once."""
+    """Create the site (or evolve it), load content/, and create the admin account once."""
     registry = load(args.ini)
+    try:
+        evolve_mod.evolve(get_database(registry), registry, evolve_steps(registry), log=out)
+    except evolve_mod.EvolveError as exc:
+        raise CommandError(str(exc)) from exc
     email = os.environ.get("SHOPCMS_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL
     password = os.environ.get("SHOPCMS_ADMIN_PASSWORD")
     generated = not password
