@@ -8,6 +8,8 @@ pages outside the language routes) the locale comes from the ``language`` cookie
 """
 
 from pyramid.i18n import TranslationStringFactory
+from pyramid.threadlocal import get_current_request
+from pyramid_chameleon.interfaces import IChameleonTranslate
 
 #: Every translatable UI string of shopcms lives in this domain.
 _ = TranslationStringFactory("shopcms")
@@ -92,6 +94,43 @@ def localized_path(request, lang):
     return f"/{lang}{request.path_info}" if request.path_info != "/" else f"/{lang}/"
 
 
+class CachingTemplateTranslate:
+    """Chameleon's translate function, remembering the plain messages it has translated.
+
+    A page translates a few dozen fixed UI strings (buttons, headings) on every request;
+    each costs a catalog lookup.  Messages without a mapping are looked up once per locale.
+    Anything else (mappings, Chameleon's marker defaults) goes to ``inner`` untouched.
+    """
+
+    MAX_ENTRIES = 20_000
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.cache = {}
+
+    def __call__(
+        self, msgid, domain=None, mapping=None, context=None, target_language=None, default=None
+    ):
+        request = get_current_request()
+        plain = type(msgid) is str and not mapping and (default is None or type(default) is str)
+        if not plain or request is None:
+            return self.inner(msgid, domain, mapping, context, target_language, default)
+        key = (request.locale_name, domain, msgid, default, target_language)
+        translated = self.cache.get(key)
+        if translated is None:
+            translated = self.inner(msgid, domain, mapping, context, target_language, default)
+            if len(self.cache) >= self.MAX_ENTRIES:
+                self.cache.clear()
+            self.cache[key] = translated
+        return translated
+
+
+def _cache_template_translations(registry):
+    inner = registry.queryUtility(IChameleonTranslate)
+    if inner is not None:
+        registry.registerUtility(CachingTemplateTranslate(inner), IChameleonTranslate)
+
+
 def includeme(config):
     settings = config.get_settings()
     settings["shopcms.languages"] = parse_languages(settings.get("shopcms.languages"))
@@ -99,3 +138,5 @@ def includeme(config):
     config.set_locale_negotiator(negotiate_locale_name)
     # Our catalog last: Pyramid gives precedence to translation dirs added later.
     config.add_translation_dirs("colander:locale", "deform:locale", "shopcms:locale")
+    # After pyramid_chameleon registered its translate function (order 1000).
+    config.action(None, _cache_template_translations, args=(config.registry,), order=1001)

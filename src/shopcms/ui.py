@@ -4,6 +4,7 @@ Language switcher, hreflang alternates, the logged-in account, the footer's poli
 Everything here is read-only and cheap; nothing writes to the database.
 """
 
+import functools
 from functools import cached_property
 
 from babel.dates import format_date, format_datetime
@@ -23,6 +24,18 @@ FOOTER_LINKS = (
     ("pages/about", _("About us")),
     ("pages/contact", _("Contact")),
 )
+
+
+@functools.lru_cache(maxsize=8192)
+def format_money(amount, lang):
+    """Babel's formatting of a euro amount, remembered: shop pages show the same prices
+    again and again, and each formatting costs tens of microseconds."""
+    return format_currency(amount, "EUR", locale=f"{lang}_BE")
+
+
+@functools.lru_cache(maxsize=64)
+def format_percent(rate, lang):
+    return format_decimal(rate, locale=f"{lang}_BE") + " %"
 
 
 def format_moment(request, moment, format="medium", date_only=False):
@@ -87,10 +100,10 @@ class PageContext:
 
     def money(self, amount):
         """An amount in euro as the visitor's language writes it ("€ 12,95", "12,95 €")."""
-        return format_currency(amount, "EUR", locale=f"{self.lang}_BE")
+        return format_money(amount, self.lang)
 
     def percent(self, rate):
-        return format_decimal(rate, locale=f"{self.lang}_BE") + " %"
+        return format_percent(rate, self.lang)
 
     def title_of(self, resource):
         """A resource's title in the visitor's language (with the usual fallback)."""

@@ -334,7 +334,7 @@ def test_refused_uploads_get_400_with_a_message_and_store_nothing(
     alert = response.html.select_one("[role=alert]")
     assert message in alert.text
     assert response.html.select_one("form#upload") is not None  # the form is next to it
-    assert stored(site, SEED_PRODUCT, "images")[1:] == []  # only the seed image
+    assert list(stored(site, SEED_PRODUCT, "images"))[1:] == []  # only the seed image
 
 
 def test_an_upload_needs_a_real_file_field(site, editor):

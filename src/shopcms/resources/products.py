@@ -10,9 +10,6 @@ import secrets
 from decimal import Decimal
 
 from BTrees.IOBTree import IOBTree
-from persistent import Persistent
-from persistent.list import PersistentList
-from persistent.mapping import PersistentMapping
 from pyramid.authorization import DENY_ALL, Allow, Everyone
 from ZODB.blob import Blob
 
@@ -54,19 +51,25 @@ class Categories(Folder):
     content_type = "categories"
 
 
-class ProductImage(Persistent):
-    """One image of a product, stored in two re-encoded JPEG sizes as blobs."""
+class ProductImage:
+    """One image of a product: its two re-encoded JPEG sizes as blobs, and what a page
+    needs to show it.
+
+    Not persistent on its own: it is stored inside the product's record, so a product page
+    loads the product alone; the blobs (persistent) are loaded only when an image is served.
+    Treated as immutable.
+    """
 
     def __init__(self, sizes, dimensions, alt=None):
         self.id = secrets.token_hex(6)
-        self.blobs = PersistentMapping()
+        self.blobs = {}
         for size, data in sizes.items():
             blob = Blob()
             with blob.open("w") as f:
                 f.write(data)
             self.blobs[size] = blob
         self.width, self.height = dimensions
-        self.alt = Translations(alt or {})
+        self.alt = dict(alt or {})
 
 
 class Products(Folder):
@@ -109,7 +112,11 @@ class Products(Folder):
 
 
 class Product(Content):
-    """A product as the shop sells it."""
+    """A product as the shop sells it.
+
+    Its texts, attributes and images are plain values inside its own record (replaced, never
+    mutated in place), so showing a product costs one database load.
+    """
 
     content_type = "product"
 
@@ -117,11 +124,11 @@ class Product(Content):
         super().__init__()
         self.pid = None
         self.sku = sku
-        self.titles = Translations()
-        self.descriptions = Translations()  # Markdown sources
-        self.description_html = Translations()  # sanitised, rendered once when saved
-        self.attributes = PersistentMapping()  # key -> Translations
-        self.images = PersistentList()
+        self.titles = {}
+        self.descriptions = {}  # Markdown sources
+        self.description_html = {}  # sanitised, rendered once when saved
+        self.attributes = {}  # key -> {lang: value}
+        self.images = ()
         self.set_price(price, vat_rate)
         self.stock = int(stock)
         self.categories = tuple(categories)
@@ -161,28 +168,30 @@ class Product(Content):
         self.price, self.vat_rate = price, vat_rate
 
     def set_texts(self, lang, title, description):
-        self.titles[lang] = title.strip()
-        self.descriptions[lang] = description
-        self.description_html[lang] = richtext.render(description)
+        self.titles = {**self.titles, lang: title.strip()}
+        self.descriptions = {**self.descriptions, lang: description}
+        self.description_html = {**self.description_html, lang: richtext.render(description)}
 
     def set_attribute(self, key, lang, value):
         if key not in ATTRIBUTES:
             raise KeyError(key)
-        values = self.attributes.setdefault(key, Translations())
+        values = dict(self.attributes.get(key, {}))
         if value:
             values[lang] = value
         else:
             values.pop(lang, None)
+        attributes = {**self.attributes, key: values}
+        if not values:
+            del attributes[key]
+        self.attributes = attributes
 
     def add_image(self, sizes, dimensions, alt=None):
         image = ProductImage(sizes, dimensions, alt)
-        self.images.append(image)
+        self.images = (*self.images, image)
         return image
 
     def remove_image(self, image_id):
-        image = self.image(image_id)
-        if image is not None:
-            self.images.remove(image)
+        self.images = tuple(image for image in self.images if image.id != image_id)
 
     def set_visibility(self, published):
         """Publish or hide; the catalog learns who may see it through ACLModified."""
