@@ -475,8 +475,8 @@ def prepared_request(app):
 
 def inprocess_part(args, folder, runs=200, warmup=20):
     from shopcms import main
-    from shopcms.catalog.query import allowed_docids
-    from shopcms.shop.listing import ListingQuery, _text_docids, run
+    from shopcms.catalog.query import allowed_docids, docids
+    from shopcms.shop.listing import ListingQuery, _text_docids, facet_counts, price_docids, run
 
     app = main({}, **app_settings(folder))
     request, env = prepared_request(app)
@@ -486,17 +486,19 @@ def inprocess_part(args, folder, runs=200, warmup=20):
         intersection = family.IF.intersection
         low, high = int(PRICE_MIN * 100), int(PRICE_MAX * 100)
 
+        category_price_query = ListingQuery(
+            lang="nl",
+            category=LISTING_CATEGORY,
+            price_min=PRICE_MIN,
+            price_max=PRICE_MAX,
+            sort="price",
+        )
+
         def category_price():
-            return run(
-                request,
-                ListingQuery(
-                    lang="nl",
-                    category=LISTING_CATEGORY,
-                    price_min=PRICE_MIN,
-                    price_max=PRICE_MAX,
-                    sort="price",
-                ),
-            )
+            return run(request, category_price_query)
+
+        def category_price_facets():
+            return facet_counts(request, category_price_query)
 
         def text():
             return run(request, ListingQuery(lang="nl", text=TEXT_WORD))
@@ -513,17 +515,32 @@ def inprocess_part(args, folder, runs=200, warmup=20):
             f"{first.total} hits, page of {len(first.products)}; "
             f"text {TEXT_WORD!r}: {hits.total} hits"
         )
+        memo = app.registry.shopcms_set_memo
+
+        def cold(func):
+            # As right after any catalog change: nothing remembered for the new state.
+            def run_cold():
+                memo._entries.clear()
+                return func()
+
+            return run_cold
+
         rows = [
             ("category + price, sort price", category_price),
             ("one-word text", text),
+            ("facet counts (category+price)", category_price_facets),
+            ("  cold: category + price", cold(category_price)),
+            ("  cold: one-word text", cold(text)),
+            ("  cold: facet counts", cold(category_price_facets)),
         ]
         # The steps of run() one by one, on the same sets it builds (PER_PAGE is 24).
-        content = catalog["content_type"].applyEq("product")
+        content = docids(catalog["content_type"], "product")
         allowed = allowed_docids(request)
         base = intersection(content, allowed)
-        prices = catalog["price"].applyInRange(low, high)
+        prices = price_docids(catalog, low, high)
         priced = intersection(base, prices)
-        result = intersection(priced, catalog["categories"].applyEq(LISTING_CATEGORY))
+        in_category = intersection(docids(catalog["categories"], LISTING_CATEGORY), allowed)
+        result = intersection(in_category, prices)
         page = list(catalog["price"].sort(result, limit=24, raise_unsortable=False))
         resolve = catalog.resolver(request.root)
         words = _text_docids(catalog, "nl", TEXT_WORD)
@@ -536,16 +553,16 @@ def inprocess_part(args, folder, runs=200, warmup=20):
             ]
 
         steps = [
-            ("  content_type applyEq", lambda: catalog["content_type"].applyEq("product")),
             ("  allowed_docids", lambda: allowed_docids(request)),
             ("  content & allowed (base)", lambda: intersection(content, allowed)),
-            ("  price applyInRange", lambda: catalog["price"].applyInRange(low, high)),
-            ("  base & price", lambda: intersection(base, prices)),
-            ("  6 facets on base & price", lambda: facets(priced)),
+            ("  price range (euros + edges)", lambda: price_docids(catalog, low, high)),
+            ("  exact price applyInRange", lambda: catalog["price"].applyInRange(low, high)),
             (
-                "  & category applyEq",
-                lambda: intersection(priced, catalog["categories"].applyEq(LISTING_CATEGORY)),
+                "  category & allowed",
+                lambda: intersection(docids(catalog["categories"], LISTING_CATEGORY), allowed),
             ),
+            ("  & price", lambda: intersection(in_category, prices)),
+            ("  6 facets on base & price", lambda: facets(priced)),
             (
                 "  price sort, limit 20",
                 lambda: list(catalog["price"].sort(result, limit=20, raise_unsortable=False)),
@@ -564,10 +581,13 @@ def inprocess_part(args, folder, runs=200, warmup=20):
         results = []
         for label, func in rows:
             median, p90 = timed(func, runs, warmup)
-            goal = QUERY_TARGETS_MS[label]
+            results.append((label, median, p90))
+            goal = QUERY_TARGETS_MS.get(label)
+            if goal is None:  # measured for the record: the listing page also counts facets
+                out(f"{label:<30} {median:>10.2f} {p90:>8.2f} {'-':>8}")
+                continue
             verdict = "met" if median <= goal else "MISSED"
             verdicts[label] = verdict
-            results.append((label, median, p90))
             out(f"{label:<30} {median:>10.2f} {p90:>8.2f} {f'<={goal:g}':>8}  {verdict}")
         out("raw index steps:")
         for label, func in steps:

@@ -28,6 +28,7 @@ def main(global_config, **settings):
         config.include(".catalog")
         config.include(".forms")
         config.include(".headers")
+        config.include(".pagecache")
         config.include(".routes")
         config.scan(".views")
     try:

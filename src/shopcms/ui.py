@@ -12,6 +12,7 @@ from babel.numbers import format_currency, format_decimal
 
 from .clock import site_timezone
 from .i18n import LANGUAGE_NAMES, _, languages, localized_path, pick
+from .pagecache import CSRF_PLACEHOLDER
 from .security import MANAGE
 from .shop import lists
 
@@ -128,4 +129,6 @@ class PageContext:
 
     @cached_property
     def csrf_token(self):
+        if getattr(self.request, "shopcms_csrf_placeholder", False):
+            return CSRF_PLACEHOLDER  # a page rendered for the page cache (shopcms.pagecache)
         return self.request.session.get_csrf_token()

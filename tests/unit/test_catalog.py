@@ -178,3 +178,25 @@ def test_reindex_all_rebuilds_from_the_tree(root, config):
     assert reindex_all(root) == 3
     anonymous = request_for(root, config)
     assert found(anonymous, Eq(index(anonymous, "text_nl"), "plant")) == ["a", "b"]
+
+
+def test_remembered_sets_follow_the_catalog_state(root, config):
+    from shopcms.catalog.query import SetMemo, remembered
+
+    config.registry.shopcms_set_memo = SetMemo()
+    request = request_for(root, config)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return found(request)
+
+    root.add("a", Doc("plant"))
+    assert remembered(request, ("all",), compute) == ["a"]
+    assert remembered(request, ("all",), compute) == ["a"]
+    assert len(calls) == 1  # the second came from the memo
+    root.add("b", Doc("plant"))  # indexing changes the catalog's generation
+    assert remembered(request, ("all",), compute) == ["a", "b"]
+    root.remove("a")
+    assert remembered(request, ("all",), compute) == ["b"]
+    assert len(calls) == 3

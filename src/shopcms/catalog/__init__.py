@@ -9,6 +9,7 @@ adds the requester's principals, so nobody finds what they may not view.
 import secrets
 
 import BTrees
+from BTrees.Length import Length
 from BTrees.LOBTree import LOBTree
 from BTrees.OLBTree import OLBTree
 from hypatia.catalog import Catalog as HypatiaCatalog
@@ -28,6 +29,9 @@ class Catalog(HypatiaCatalog):
         self.languages = tuple(languages)
         self.docid_to_path = LOBTree()
         self.path_to_docid = OLBTree()
+        # Changes with every (un)indexing; a merging counter on purpose: it only has to
+        # differ between states, and concurrent indexing must not conflict on it.
+        self.generation = Length()
         for name, index in make_indexes(self.languages).items():
             self[name] = index
 
@@ -39,6 +43,8 @@ class Catalog(HypatiaCatalog):
         """
         if languages is not None:
             self.languages = tuple(languages)
+        if "generation" not in self.__dict__:
+            self.generation = Length()
         declared = make_indexes(self.languages)
         for name in [name for name in self if name not in declared]:
             del self[name]
@@ -64,6 +70,7 @@ class Catalog(HypatiaCatalog):
         """Index ``resource`` (again, if it already is); returns its docid."""
         path = resource_path(resource)
         docid = self.path_to_docid.get(path)
+        self.generation.change(1)
         if docid is None:
             docid = self._new_docid()
             self.docid_to_path[docid] = path
@@ -78,6 +85,7 @@ class Catalog(HypatiaCatalog):
         docid = self.path_to_docid.get(path)
         if docid is None:
             return
+        self.generation.change(1)
         self.unindex_doc(docid)
         del self.path_to_docid[path]
         del self.docid_to_path[docid]
@@ -124,4 +132,7 @@ def reindex_all(site, languages=None):
 
 
 def includeme(config):
+    from .query import SetMemo
+
+    config.registry.shopcms_set_memo = SetMemo()
     config.include(".subscribers")

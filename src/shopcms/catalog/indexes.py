@@ -108,6 +108,12 @@ def price_cents(resource, default):
     return int(price * 100) if price is not None else default
 
 
+def price_euros(resource, default):
+    """Whole euros of the price: a coarse index that makes price ranges cheap."""
+    price = getattr(resource, "price", None)
+    return int(price) if price is not None else default
+
+
 class SearchableText:
     """Discriminator of ``text_LANG``: the resource's ``searchable_text(lang)``.
 
@@ -145,6 +151,7 @@ def make_indexes(languages):
         "created": FieldIndex(created),
         "categories": KeywordIndex(categories),
         "price": FieldIndex(price_cents),
+        "price_euros": FieldIndex(price_euros),
     }
     for lang in languages:
         lexicon = Lexicon(Splitter(), AccentFolder())

@@ -6,13 +6,14 @@ so a hidden product can be in no result, count or facet.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from hypatia.text.parsetree import ParseError, QueryError
 
 from ..catalog.indexes import fold
-from ..catalog.query import allowed_docids
+from ..catalog.query import allowed_docids, docids, remembered
+from ..security import effective_principals
 
 SORTS = ("price", "-price", "name", "newest")
 PER_PAGE = 24
@@ -61,7 +62,6 @@ class ListingQuery:
 class Listing:
     products: list
     total: int
-    facets: list = field(default_factory=list)  # (category name, count)
     pages: int = 1
 
 
@@ -85,31 +85,72 @@ def _text_docids(catalog, lang, text):
     return catalog.family.IF.TreeSet(result.keys())
 
 
-def run(request, query):
-    """The page of products for ``query`` and the counts around it."""
-    catalog = request.root.catalog
-    family = catalog.family
-    intersection = family.IF.intersection
+def price_docids(catalog, low, high):
+    """Docids priced from ``low`` to ``high`` cents (inclusive).
 
-    base = intersection(catalog["content_type"].applyEq("product"), allowed_docids(request))
+    A range over the exact ``price`` index unions one set per distinct price, thousands at
+    scale; the ``price_euros`` index has one set per whole euro.  Whole euros inside the
+    range come from it, and only the two partial euros at the ends from the exact index.
+    """
+    family = catalog.family
+    first_full = -(-low // 100)  # the first euro whose every cent lies in the range
+    last_full = (high + 1) // 100 - 1  # the last such euro
+    if first_full > last_full:
+        return catalog["price"].applyInRange(low, high)
+    parts = [catalog["price_euros"].applyInRange(first_full, last_full)]
+    if low < first_full * 100:
+        parts.append(catalog["price"].applyInRange(low, first_full * 100 - 1))
+    if high >= (last_full + 1) * 100:
+        parts.append(catalog["price"].applyInRange((last_full + 1) * 100, high))
+    return family.IF.multiunion(parts)
+
+
+def _visible(request, index_name, value):
+    """The documents of ``index_name`` = ``value`` the requester may view.
+
+    Remembered per catalog state and principals: the catalog's own sets are persistent
+    BTrees, slow to intersect at 100,000 documents, and every visitor of a kind starts
+    from the same set.
+    """
+    catalog = request.root.catalog
+    principals = tuple(effective_principals(request))
+
+    def compute():
+        start = docids(catalog[index_name], value)
+        return catalog.family.IF.intersection(start, allowed_docids(request))
+
+    return remembered(request, ("visible", index_name, value, principals), compute)
+
+
+def _filtered(request, query, result):
+    """``result`` narrowed to the query's text and prices."""
+    catalog = request.root.catalog
+    intersection = catalog.family.IF.intersection
     if query.text:
-        base = intersection(base, _text_docids(catalog, query.lang, query.text))
+        result = intersection(result, _text_docids(catalog, query.lang, query.text))
     if query.price_min is not None or query.price_max is not None:
         low = _cents(query.price_min) if query.price_min is not None else 0
         high = _cents(query.price_max) if query.price_max is not None else 2**62
-        base = intersection(base, catalog["price"].applyInRange(low, high))
+        result = intersection(result, price_docids(catalog, low, high))
+    return result
 
-    categories = catalog["categories"]
-    ordered = sorted(request.root["categories"].items(), key=lambda kv: (kv[1].position, kv[0]))
-    facets = [(name, len(intersection(base, categories.applyEq(name)))) for name, _c in ordered]
-    result = base
+
+def run(request, query):
+    """The page of products for ``query``, their total and the number of pages.
+
+    Starts from the smallest set it can (the category's products, or all products), then
+    narrows it; sorting reads the sort index only as far as the page needs.
+    """
+    catalog = request.root.catalog
     if query.category:
-        result = intersection(base, categories.applyEq(query.category))
-
+        start = _visible(request, "categories", query.category)
+    else:
+        start = _visible(request, "content_type", "product")
+    result = _filtered(request, query, start)
     total = len(result)
     pages = max(1, -(-total // PER_PAGE))
     page = min(query.page, pages)
-    start = (page - 1) * PER_PAGE
+    offset = (page - 1) * PER_PAGE
     products = []
     if total:
         if query.sort in ("price", "-price"):
@@ -119,9 +160,34 @@ def run(request, query):
         else:
             index, reverse = catalog[f"title_{query.lang}"], False
         ordered = index.sort(
-            result, reverse=reverse, limit=start + PER_PAGE, raise_unsortable=False
+            result, reverse=reverse, limit=offset + PER_PAGE, raise_unsortable=False
         )
         resolve = catalog.resolver(request.root)
-        products = [resolve(docid) for docid in list(ordered)[start:]]
+        products = [resolve(docid) for docid in list(ordered)[offset:]]
     query.page = page
-    return Listing(products, total, facets, pages)
+    return Listing(products, total, pages=pages)
+
+
+def facet_counts(request, query):
+    """``[(category, count)]``: how many products each category would show with the
+    query's other filters, in the categories' order."""
+    intersection = request.root.catalog.family.IF.intersection
+    ordered = sorted(request.root["categories"].items(), key=lambda kv: (kv[1].position, kv[0]))
+
+    def compute():
+        base = _filtered(request, query, _visible(request, "content_type", "product"))
+        return [
+            (name, len(intersection(base, _visible(request, "categories", name))))
+            for name, _c in ordered
+        ]
+
+    key = (
+        "facets",
+        tuple(effective_principals(request)),
+        query.lang,
+        query.text,
+        query.price_min,
+        query.price_max,
+        tuple(name for name, _c in ordered),
+    )
+    return remembered(request, key, compute)

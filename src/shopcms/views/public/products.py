@@ -1,9 +1,13 @@
 """The catalog for visitors: the listing with search and facets, product pages, images."""
 
+from urllib.parse import urlencode
+
 from pyramid.httpexceptions import HTTPNotFound
+from pyramid.renderers import render
 from pyramid.response import FileResponse
 from pyramid.view import view_config
 
+from ... import pagecache
 from ...caching import not_modified
 from ...i18n import pick
 from ...images import CONTENT_TYPE, SIZES
@@ -12,7 +16,7 @@ from ...privacy.cookies import Category
 from ...resources.products import ATTRIBUTES, Product, Products
 from ...security import VIEW
 from ...shop import lists
-from ...shop.listing import SORTS, ListingQuery, run
+from ...shop.listing import SORTS, ListingQuery, facet_counts, run
 from ...shop.pricing import vat_included
 
 LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
@@ -41,32 +45,69 @@ def category_titles(request):
     }
 
 
-@view_config(
-    context=Products,
-    route_name="public",
-    permission=VIEW,
-    renderer="shopcms:templates/products.pt",
-)
+LISTING_TEMPLATE = "shopcms:templates/products.pt"
+PRODUCT_TEMPLATE = "shopcms:templates/product.pt"
+
+
+@view_config(context=Products, route_name="public", permission=VIEW, renderer=LISTING_TEMPLATE)
 def listing(context, request):
-    query = ListingQuery.from_params(request.GET, request.locale_name)
+    version = context.modified.isoformat()
     cached = not_modified(
         request,
         "listing",
-        context.modified.isoformat(),
+        version,
         request.locale_name,
         request.query_string,
         visitor_state(request),
     )
     if cached is not None:
         return cached
+    if pagecache.cacheable(request):
+        key = ("listing", request.locale_name, request.query_string, version)
+        return pagecache.serve(
+            request, key, lambda: render(LISTING_TEMPLATE, listing_values(request), request)
+        )
+    return listing_values(request)
+
+
+def listing_values(request):
+    query = ListingQuery.from_params(request.GET, request.locale_name)
     result = run(request, query)
+    result.facets = facet_counts(request, query)
+    titles = category_titles(request)
     return {
         "query": query,
         "result": result,
         "sorts": SORTS,
-        "categories": category_titles(request),
+        "categories": titles,
+        "links": listing_links(request, query, result, titles),
         "recent": products_by_pid(request, lists.read(request, lists.RECENT)),
     }
+
+
+def listing_links(request, query, result, titles):
+    """The facet and page links of a listing, keeping the visitor's other choices."""
+    kept = [(k, request.GET[k]) for k in ("q", "min", "max", "sort") if request.GET.get(k)]
+    base = request.path
+
+    def href(params):
+        return f"{base}?{urlencode(params)}" if params else base
+
+    facets = [
+        {
+            "title": titles.get(name, name),
+            "count": count,
+            "href": href([*kept, ("category", name)]),
+            "current": query.category == name,
+        }
+        for name, count in result.facets
+    ]
+    with_category = kept + ([("category", query.category)] if query.category else [])
+    pages = [
+        {"number": n, "href": href([*with_category, ("page", n)]), "current": n == query.page}
+        for n in range(1, result.pages + 1)
+    ]
+    return {"all": href(kept), "facets": facets, "pages": pages}
 
 
 def remember_view(request, product):
@@ -85,12 +126,7 @@ def remember_view(request, product):
     return updated
 
 
-@view_config(
-    context=Product,
-    route_name="public",
-    permission=VIEW,
-    renderer="shopcms:templates/product.pt",
-)
+@view_config(context=Product, route_name="public", permission=VIEW, renderer=PRODUCT_TEMPLATE)
 def product_page(context, request):
     token = request.session.get_csrf_token()  # the page's forms need it
     recent = remember_view(request, context)
@@ -108,6 +144,17 @@ def product_page(context, request):
     )
     if cached is not None:
         return cached
+    if pagecache.cacheable(request):
+        key = ("product", context.pid, context.modified.isoformat(), request.locale_name)
+        return pagecache.serve(
+            request,
+            key,
+            lambda: render(PRODUCT_TEMPLATE, product_values(context, request, recent), request),
+        )
+    return product_values(context, request, recent)
+
+
+def product_values(context, request, recent):
     lang, title = pick(context.titles, request)
     attributes = [
         (label, pick(context.attributes[key], request)[1])
