@@ -73,19 +73,18 @@ def listing(context, request):
 def listing_values(request):
     query = ListingQuery.from_params(request.GET, request.locale_name)
     result = run(request, query)
-    result.facets = facet_counts(request, query)
     titles = category_titles(request)
     return {
         "query": query,
         "result": result,
         "sorts": SORTS,
         "categories": titles,
-        "links": listing_links(request, query, result, titles),
+        "links": listing_links(request, query, result, facet_counts(request, query), titles),
         "recent": products_by_pid(request, lists.read(request, lists.RECENT)),
     }
 
 
-def listing_links(request, query, result, titles):
+def listing_links(request, query, result, facets, titles):
     """The facet and page links of a listing, keeping the visitor's other choices."""
     kept = [(k, request.GET[k]) for k in ("q", "min", "max", "sort") if request.GET.get(k)]
     base = request.path
@@ -100,7 +99,7 @@ def listing_links(request, query, result, titles):
             "href": href([*kept, ("category", name)]),
             "current": query.category == name,
         }
-        for name, count in result.facets
+        for name, count in facets
     ]
     with_category = kept + ([("category", query.category)] if query.category else [])
     pages = [
