@@ -24,7 +24,6 @@ import pstats
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ import time
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+
+from servers import HELLO, start
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "bench"
@@ -117,27 +118,6 @@ QUERY_TARGETS_MS = {
     "one-word text": 10.0,
 }
 
-HELLO = textwrap.dedent(
-    """
-    import logging
-    import sys
-    from pyramid.config import Configurator
-    from pyramid.response import Response
-    from waitress import serve
-
-    # 16 connections on 8 threads queue by design: no warning per request.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-
-    def hello(request):
-        return Response("<html><body>Hello</body></html>", content_type="text/html")
-
-    with Configurator() as config:
-        config.add_route("hello", "/")
-        config.add_view(hello, route_name="hello")
-    serve(config.make_wsgi_app(), host="127.0.0.1", port=int(sys.argv[1]),
-          threads=int(sys.argv[2]), _quiet=True)
-    """
-)
 
 SHOP = textwrap.dedent(
     """
@@ -296,32 +276,6 @@ def storage(count, rebuild, batch):
 
 
 # -- HTTP ------------------------------------------------------------------------------------
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(code, threads, *extra):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(port), str(threads), *extra],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited at start-up")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
 def cpu_seconds(pid):
     """User + system CPU time of process ``pid`` (all its threads), in seconds."""
     stat = Path(f"/proc/{pid}/stat").read_text()

@@ -8,36 +8,14 @@ baseline.
 
 import argparse
 import http.client
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-HELLO = textwrap.dedent(
-    """
-    import sys
-    from pyramid.config import Configurator
-    from pyramid.response import Response
-    from waitress import serve
-
-    def hello(request):
-        return Response("<html><body>Hello</body></html>", content_type="text/html")
-
-    with Configurator() as config:
-        config.add_route("hello", "/")
-        config.add_view(hello, route_name="hello")
-    serve(config.make_wsgi_app(), host="127.0.0.1", port=int(sys.argv[1]),
-          threads=int(sys.argv[2]), _quiet=True)
-    """
-)
+from servers import HELLO, start
 
 SHOP = textwrap.dedent(
     """
@@ -59,30 +37,6 @@ SHOP = textwrap.dedent(
     serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
     """
 )
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(code, threads, *extra):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(port), str(threads), *extra],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def load(port, path, seconds, connections):
