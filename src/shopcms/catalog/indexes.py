@@ -7,6 +7,7 @@ A new index is declared in ``make_indexes``; an evolve step then calls
 is indexed and when it is searched, so "cafe" finds "Café".
 """
 
+import re
 import unicodedata
 
 from hypatia.field import FieldIndex
@@ -64,6 +65,19 @@ def fold(text):
     """Lower case without accents: "Café" -> "cafe", so searching ignores both."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+WORD = re.compile(r"\w+")
+
+
+def search_terms(text, max_words=10):
+    """The query text for a ``text_LANG`` index from what a person typed, or None.
+
+    Only the words are kept, folded and each quoted: a visitor's input is never parsed as
+    query syntax (AND, OR, NOT, globs, parentheses).
+    """
+    words = WORD.findall(fold(text))[:max_words]
+    return " ".join(f'"{word}"' for word in words) or None
 
 
 @implementer(IPipelineElement)

@@ -167,6 +167,13 @@ class Product(Content):
             raise ValueError("a price is a non-negative amount in cents")
         self.price, self.vat_rate = price, vat_rate
 
+    def set_stock(self, stock):
+        """Set the number in stock; ValueError below zero (stock is never negative)."""
+        stock = int(stock)
+        if stock < 0:
+            raise ValueError("stock cannot be negative")
+        self.stock = stock
+
     def set_texts(self, lang, title, description):
         self.titles = {**self.titles, lang: title.strip()}
         self.descriptions = {**self.descriptions, lang: description}

@@ -5,19 +5,17 @@ starting from the documents the requester may view (:func:`catalog.query.allowed
 so a hidden product can be in no result, count or facet.
 """
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from hypatia.text.parsetree import ParseError, QueryError
 
-from ..catalog.indexes import fold
+from ..catalog.indexes import search_terms
 from ..catalog.query import allowed_docids, docids, remembered
 from ..security import effective_principals
 
 SORTS = ("price", "-price", "name", "newest")
 PER_PAGE = 24
-WORD = re.compile(r"\w+")
 MAX_QUERY = 100
 
 
@@ -75,11 +73,11 @@ def _text_docids(catalog, lang, text):
     Only the words are used: the visitor's input is never parsed as query syntax.
     """
     index = catalog.get(f"text_{lang}")
-    words = WORD.findall(fold(text))
-    if index is None or not words:
+    terms = search_terms(text)
+    if index is None or terms is None:
         return catalog.family.IF.TreeSet()
     try:
-        result = index.apply(" ".join(f'"{word}"' for word in words[:10]))
+        result = index.apply(terms)
     except (ParseError, QueryError):
         return catalog.family.IF.TreeSet()
     return catalog.family.IF.TreeSet(result.keys())

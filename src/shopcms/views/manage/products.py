@@ -16,11 +16,12 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ... import images
-from ...catalog.indexes import fold
+from ...catalog.indexes import search_terms
 from ...catalog.query import index, search
 from ...forms import make_form, validate
 from ...headers import mark_private
 from ...i18n import _, languages, pick
+from ...notices import notice
 from ...resources.base import FolderKeyError, ObjectModified, notify
 from ...resources.products import Categories, Category, Product, Products
 from ...schemas.products import (
@@ -35,7 +36,7 @@ from ...schemas.products import (
     vat_value,
 )
 from ...security import EDIT
-from ...shop.listing import MAX_QUERY, WORD
+from ...shop.listing import MAX_QUERY
 from ..errors import error_page
 
 PER_PAGE = 50
@@ -56,10 +57,6 @@ def _product_url(request, product, view="edit"):
 
 def _refuse(request, message, status=400):
     return error_page(request, status, _("This is not possible"), message)
-
-
-def _flash(request, message):
-    request.session.flash(request.localizer.translate(message), "info")
 
 
 def _categories(request):
@@ -89,12 +86,10 @@ def _first_error(invalid):
 
 def _text_query(request, text):
     """A hypatia query on the UI language's text index: only words, each quoted."""
-    words = WORD.findall(fold(text[:MAX_QUERY]))[:10]
-    if not words:
+    terms = search_terms(text[:MAX_QUERY])
+    if terms is None:
         return None
-    return Contains(
-        index(request, f"text_{request.locale_name}"), " ".join(f'"{w}"' for w in words)
-    )
+    return Contains(index(request, f"text_{request.locale_name}"), terms)
 
 
 def _ordered(request, docids):
@@ -202,7 +197,7 @@ def _apply(request, product, appstruct):
     product.sku = appstruct["sku"]
     product.set_price(appstruct["price"].quantize(CENT), vat_rate(appstruct["vat_rate"]))
     if appstruct["stock"] != appstruct["stock_seen"]:
-        product.stock = appstruct["stock"]
+        product.set_stock(appstruct["stock"])
     chosen = appstruct["categories"]
     product.categories = tuple(name for name, _title in _categories(request) if name in chosen)
     for lang in languages(request.registry):
@@ -242,7 +237,7 @@ def add_product(context, request):
         request.response.status = 400  # the transaction is aborted: no pid is used up
         return _edit_values(None, form.render(appstruct), error=exc.message)
     product.changed()
-    _flash(request, _("Product created. You can add its images now."))
+    notice(request, _("Product created. You can add its images now."))
     return HTTPSeeOther(location=_product_url(request, product, "images"))
 
 
@@ -260,7 +255,7 @@ def edit_product(context, request):
     _apply(request, context, appstruct)
     context.set_visibility(appstruct["published"])
     context.changed()
-    _flash(request, _("The product was saved."))
+    notice(request, _("The product was saved."))
     return HTTPSeeOther(location=_product_url(request, context))
 
 
@@ -329,7 +324,7 @@ def change_images(context, request):
     texts = {f"alt_{lang}": lang for lang in langs}
     context.add_image(sizes, dimensions, {texts[k]: v for k, v in alt.items() if v})
     context.changed()
-    _flash(request, _("The image was added."))
+    notice(request, _("The image was added."))
     return HTTPSeeOther(location=_product_url(request, context, "images"))
 
 
@@ -342,7 +337,7 @@ def _remove_image(context, request):
         raise HTTPNotFound()
     context.remove_image(image_id)
     context.changed()
-    _flash(request, _("The image was removed."))
+    notice(request, _("The image was removed."))
     return HTTPSeeOther(location=_product_url(request, context, "images"))
 
 
@@ -365,7 +360,9 @@ def change_stock(context, request):
         stock = appstruct["stock"]
     else:
         stock = context.stock + appstruct["adjust"]
-    if stock < 0:
+    try:
+        context.set_stock(stock)
+    except ValueError:
         return _refuse(
             request,
             _(
@@ -373,9 +370,8 @@ def change_stock(context, request):
                 mapping={"count": context.stock},
             ),
         )
-    context.stock = stock
     context.changed()
-    _flash(request, _("Stock is now ${count}.", mapping={"count": stock}))
+    notice(request, _("Stock is now ${count}.", mapping={"count": stock}))
     return HTTPSeeOther(location=_product_url(request, context))
 
 
@@ -391,9 +387,9 @@ def change_visibility(context, request):
     context.set_visibility(published)
     context.changed()
     if published:
-        _flash(request, _("The product is published: visitors can see it."))
+        notice(request, _("The product is published: visitors can see it."))
     else:
-        _flash(request, _("The product is hidden: visitors cannot see or find it."))
+        notice(request, _("The product is hidden: visitors cannot see or find it."))
     if appstruct["back"] == "list":
         return HTTPSeeOther(location=f"{_base(request)}/products/")
     return HTTPSeeOther(location=_product_url(request, context))
@@ -458,7 +454,7 @@ def categories_list(context, request):
         request.response.status = 400
         return _categories_values(request, context, form.render(appstruct), error=exc.message)
     _categories_changed(request, category)
-    _flash(request, _("The category was created."))
+    notice(request, _("The category was created."))
     return HTTPSeeOther(location=f"{_base(request)}/categories/")
 
 
@@ -482,5 +478,5 @@ def edit_category(context, request):
     context.position = appstruct["position"]
     context.touch()
     _categories_changed(request, context)
-    _flash(request, _("The category was saved."))
+    notice(request, _("The category was saved."))
     return HTTPSeeOther(location=f"{_base(request)}/categories/")
