@@ -351,14 +351,20 @@ def http_part(args, folder, names, scratch):
     listing = (
         f"/nl/products/?category={LISTING_CATEGORY}&min={PRICE_MIN}&max={PRICE_MAX}&sort=price"
     )
+    settings = app_settings(folder, args.zodb_options)
+    # For the record, not a target: what the stack costs with no page at all, and one
+    # product asked again and again (rendered once, then from the page cache).
+    settings["pyramid.includes"] = "bench.stack_view"
     targets = [
         ("hello-world (baseline)", (HELLO,), [("hello-world", "/", None)]),
         (
             "shopcms",
-            (SHOP, json.dumps(app_settings(folder, args.zodb_options))),
+            (SHOP, json.dumps(settings)),
             [
                 ("product page", f"/nl/products/{names[0]}", lua),
                 ("filtered listing", listing, None),
+                ("stack, empty view", "/nl/bench-nothing", None),
+                ("one product again", f"/nl/products/{names[0]}", None),
             ],
         ),
     ]
@@ -641,7 +647,7 @@ def main():
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument(
         "--zodb-options",
-        default="&connection_cache_size=50000",
+        default="&connection_cache_size=50000&connection_pool_size=8",
         help="added to the served app's zodbconn.uri (default: as production.ini)",
     )
     parser.add_argument("--batch", type=int, default=20_000, help="products per commit")
