@@ -20,7 +20,7 @@ def session_secret(settings):
     if len(secret) < 32:
         raise MissingSecret(
             "set shopcms.secret (or SHOPCMS_SECRET) to at least 32 random characters, "
-            "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            "for example the value of Python's secrets.token_urlsafe(48)"
         )
     return secret
 
