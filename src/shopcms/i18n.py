@@ -27,10 +27,6 @@ def languages(registry):
     return registry.settings["shopcms.languages"]
 
 
-def default_language(registry):
-    return languages(registry)[0]
-
-
 def parse_languages(value):
     """Read the ``shopcms.languages`` setting: a space separated list, default first."""
     langs = tuple(value.split()) if value else DEFAULT_LANGUAGES

@@ -31,8 +31,6 @@ MODERATE = "moderate"  #: approve or reject reviews
 MANAGE_ORDERS = "manage-orders"  #: work the order desk
 ACCOUNT = "account"  #: use one's own customer account pages
 
-ALL_PERMISSIONS_USED = (VIEW, MANAGE, MANAGE_USERS, EDIT, MODERATE, MANAGE_ORDERS, ACCOUNT)
-
 # -- roles ---------------------------------------------------------------------
 CUSTOMER = "customer"
 EDITOR = "editor"

@@ -59,10 +59,6 @@ class PageContext:
     def lang(self):
         return self.request.locale_name
 
-    def url(self, *path):
-        """An absolute path in the current language: ``ui.url('login')`` -> ``/nl/login``."""
-        return "/" + "/".join((self.lang, *path))
-
     @cached_property
     def switcher(self):
         """(code, name, path, is_current) for each language, keeping the visitor on this page."""
