@@ -46,12 +46,12 @@ test: install-test
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint:
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench content
+	$(BIN)/ruff format --check src tests bench content
 
 format:
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench content
+	$(BIN)/ruff check --fix src tests bench content
 
 clean:
 	rm -rf $(VENV) var test-artifacts build *.egg-info src/*.egg-info

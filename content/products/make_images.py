@@ -20,6 +20,7 @@ repository root:
 import colorsys
 import hashlib
 import math
+import sys
 import tomllib
 from pathlib import Path
 
@@ -92,7 +93,9 @@ class Canvas:
         return [x0 * SCALE, y0 * SCALE, x1 * SCALE, y1 * SCALE]
 
     def ellipse(self, x0, y0, x1, y1, fill=None, outline=None, width=1):
-        self.draw.ellipse(self._box(x0, y0, x1, y1), fill=fill, outline=outline, width=width * SCALE)
+        self.draw.ellipse(
+            self._box(x0, y0, x1, y1), fill=fill, outline=outline, width=width * SCALE
+        )
 
     def rounded(self, x0, y0, x1, y1, radius, fill):
         self.draw.rounded_rectangle(self._box(x0, y0, x1, y1), radius * SCALE, fill=fill)
@@ -101,7 +104,12 @@ class Canvas:
         self.draw.polygon([(x * SCALE, y * SCALE) for x, y in points], fill=fill)
 
     def line(self, points, fill, width):
-        self.draw.line([(x * SCALE, y * SCALE) for x, y in points], fill=fill, width=width * SCALE, joint="curve")
+        self.draw.line(
+            [(x * SCALE, y * SCALE) for x, y in points],
+            fill=fill,
+            width=width * SCALE,
+            joint="curve",
+        )
 
     def result(self):
         return self.image.resize((SIZE, SIZE), Image.LANCZOS)
@@ -116,30 +124,59 @@ def leaf(cx, cy, length, width, angle, pointed=True):
         side = 1 if i < steps else -1
         profile = math.sin(math.pi * t) ** (1.3 if pointed else 0.6)
         along, across = t * length, side * profile * width / 2
-        points.append((cx + along * math.cos(angle) - across * math.sin(angle),
-                       cy + along * math.sin(angle) + across * math.cos(angle)))
+        points.append(
+            (
+                cx + along * math.cos(angle) - across * math.sin(angle),
+                cy + along * math.sin(angle) + across * math.cos(angle),
+            )
+        )
     return points
 
 
 def draw_pot(canvas, colour, cx, top, width, height, pattern=0):
     """A trapezoid pot with a rim; ``pattern`` 1 adds a band, 2 adds dots."""
     bottom_width = width * 0.74
-    canvas.ellipse(cx - width * 0.62, top + height - 14, cx + width * 0.62, top + height + 14,
-                   fill=shade(canvas_background(canvas), 0.86))
-    canvas.polygon([(cx - width / 2, top), (cx + width / 2, top),
-                    (cx + bottom_width / 2, top + height), (cx - bottom_width / 2, top + height)],
-                   fill=colour)
+    canvas.ellipse(
+        cx - width * 0.62,
+        top + height - 14,
+        cx + width * 0.62,
+        top + height + 14,
+        fill=shade(canvas_background(canvas), 0.86),
+    )
+    canvas.polygon(
+        [
+            (cx - width / 2, top),
+            (cx + width / 2, top),
+            (cx + bottom_width / 2, top + height),
+            (cx - bottom_width / 2, top + height),
+        ],
+        fill=colour,
+    )
     # a darker right-hand side suggests roundness
-    canvas.polygon([(cx + width * 0.22, top), (cx + width / 2, top),
-                    (cx + bottom_width / 2, top + height), (cx + bottom_width * 0.22, top + height)],
-                   fill=shade(colour, 0.88))
+    canvas.polygon(
+        [
+            (cx + width * 0.22, top),
+            (cx + width / 2, top),
+            (cx + bottom_width / 2, top + height),
+            (cx + bottom_width * 0.22, top + height),
+        ],
+        fill=shade(colour, 0.88),
+    )
     rim = height * 0.2
-    canvas.rounded(cx - width / 2 - 8, top - rim, cx + width / 2 + 8, top, 5, fill=shade(colour, 0.93))
+    canvas.rounded(
+        cx - width / 2 - 8, top - rim, cx + width / 2 + 8, top, 5, fill=shade(colour, 0.93)
+    )
     if pattern == 1:
         y = top + height * 0.45
-        canvas.polygon([(cx - width * 0.45, y), (cx + width * 0.45, y),
-                        (cx + width * 0.44, y + 14), (cx - width * 0.44, y + 14)],
-                       fill=shade(colour, 1.35))
+        canvas.polygon(
+            [
+                (cx - width * 0.45, y),
+                (cx + width * 0.45, y),
+                (cx + width * 0.44, y + 14),
+                (cx - width * 0.44, y + 14),
+            ],
+            fill=shade(colour, 1.35),
+        )
     elif pattern == 2:
         for row, columns in enumerate(([-2, -1, 0, 1, 2], [-1.5, -0.5, 0.5, 1.5])):
             for col in columns:
@@ -157,8 +194,10 @@ def draw_cactus(canvas, colours, cx, base):
     height = colours.number(10, 150, 200)
     body = 36
     # arms: (side, height of the elbow, length of the upright part)
-    arms = [(-1, colours.number(11, 0.35, 0.55), colours.number(12, 40, 70)),
-            (1, colours.number(13, 0.45, 0.65), colours.number(14, 30, 60))]
+    arms = [
+        (-1, colours.number(11, 0.35, 0.55), colours.number(12, 40, 70)),
+        (1, colours.number(13, 0.45, 0.65), colours.number(14, 30, 60)),
+    ]
     for side, elbow, length in arms:
         y = base - height * elbow
         x_out = cx + side * (body + 34)
@@ -168,7 +207,11 @@ def draw_cactus(canvas, colours, cx, base):
     # ribs and spines
     light = shade(green, 1.3)
     for offset in (-16, 0, 16):
-        canvas.line([(cx + offset, base - height + 22), (cx + offset, base - 6)], fill=shade(green, 0.82), width=2)
+        canvas.line(
+            [(cx + offset, base - height + 22), (cx + offset, base - 6)],
+            fill=shade(green, 0.82),
+            width=2,
+        )
     for i in range(7):
         y = base - height + 30 + i * (height - 40) / 7
         for offset in (-26, -8, 8, 26):
@@ -177,15 +220,25 @@ def draw_cactus(canvas, colours, cx, base):
         flower = colours.accent()
         for k in range(6):
             a = k * math.pi / 3
-            canvas.ellipse(cx + 12 * math.cos(a) - 9, base - height - 6 + 12 * math.sin(a) - 9,
-                           cx + 12 * math.cos(a) + 9, base - height - 6 + 12 * math.sin(a) + 9, fill=flower)
+            canvas.ellipse(
+                cx + 12 * math.cos(a) - 9,
+                base - height - 6 + 12 * math.sin(a) - 9,
+                cx + 12 * math.cos(a) + 9,
+                base - height - 6 + 12 * math.sin(a) + 9,
+                fill=flower,
+            )
         canvas.ellipse(cx - 6, base - height - 12, cx + 6, base - height, fill=(250, 220, 120))
 
 
 def draw_rosette(canvas, colours, cx, base):
     green = shade(colours.green(), 1.15)
     centre_y = base - 50
-    rings = [(11, 120, 48, 0.0, 0.85), (8, 90, 42, 0.3, 1.0), (6, 58, 34, 0.1, 1.18), (4, 30, 22, 0.6, 1.35)]
+    rings = [
+        (11, 120, 48, 0.0, 0.85),
+        (8, 90, 42, 0.3, 1.0),
+        (6, 58, 34, 0.1, 1.18),
+        (4, 30, 22, 0.6, 1.35),
+    ]
     for count, length, width, turn, light in rings:
         leaves = []
         for i in range(count):
@@ -210,19 +263,26 @@ def draw_houseplant(canvas, colours, cx, base):
         stem = colours.number(22 + i, 90, 170) * (1 - 0.25 * abs(spread))
         x = cx + stem * math.cos(angle) * 0.7
         y = base - 10 + stem * math.sin(angle)
-        canvas.line([(cx, base), (cx + (x - cx) * 0.3, y + (base - y) * 0.45), (x, y)],
-                    fill=shade(green, 0.8), width=4)
+        canvas.line(
+            [(cx, base), (cx + (x - cx) * 0.3, y + (base - y) * 0.45), (x, y)],
+            fill=shade(green, 0.8),
+            width=4,
+        )
         length = colours.number(30 + i, 80, 120)
         width = length * colours.number(29, 0.45, 0.7)
         leaf_colour = shade(green, 0.9 + 0.2 * ((i % 2) == 0))
         canvas.polygon(leaf(x, y, length, width, angle + spread * 0.25), fill=leaf_colour)
-        tip = (x + length * math.cos(angle + spread * 0.25) * 0.85,
-               y + length * math.sin(angle + spread * 0.25) * 0.85)
+        tip = (
+            x + length * math.cos(angle + spread * 0.25) * 0.85,
+            y + length * math.sin(angle + spread * 0.25) * 0.85,
+        )
         canvas.line([(x, y), tip], fill=shade(leaf_colour, 1.25), width=2)
 
 
 def draw_mug(canvas, colour, cx, base):
-    canvas.ellipse(cx - 120, base - 12, cx + 120, base + 16, fill=shade(canvas_background(canvas), 0.86))
+    canvas.ellipse(
+        cx - 120, base - 12, cx + 120, base + 16, fill=shade(canvas_background(canvas), 0.86)
+    )
     canvas.ellipse(cx + 50, base - 150, cx + 140, base - 50, outline=colour, width=22)
     canvas.rounded(cx - 95, base - 200, cx + 85, base, 28, fill=colour)
     canvas.ellipse(cx - 95, base - 214, cx + 85, base - 186, fill=shade(colour, 0.75))
@@ -234,14 +294,37 @@ def draw_mug(canvas, colour, cx, base):
 
 
 def draw_card(canvas, colour, cx, base):
-    canvas.ellipse(cx - 150, base - 12, cx + 150, base + 16, fill=shade(canvas_background(canvas), 0.86))
+    canvas.ellipse(
+        cx - 150, base - 12, cx + 150, base + 16, fill=shade(canvas_background(canvas), 0.86)
+    )
     # envelope behind, card in front, slightly tilted
-    canvas.polygon([(cx - 150, base - 20), (cx + 120, base - 50), (cx + 140, base - 220), (cx - 130, base - 190)],
-                   fill=(214, 186, 140))
-    canvas.polygon([(cx - 110, base - 10), (cx + 130, base - 10), (cx + 130, base - 300), (cx - 110, base - 300)],
-                   fill=(250, 248, 242))
-    canvas.polygon([(cx - 90, base - 30), (cx + 110, base - 30), (cx + 110, base - 280), (cx - 90, base - 280)],
-                   fill=shade(colour, 1.4))
+    canvas.polygon(
+        [
+            (cx - 150, base - 20),
+            (cx + 120, base - 50),
+            (cx + 140, base - 220),
+            (cx - 130, base - 190),
+        ],
+        fill=(214, 186, 140),
+    )
+    canvas.polygon(
+        [
+            (cx - 110, base - 10),
+            (cx + 130, base - 10),
+            (cx + 130, base - 300),
+            (cx - 110, base - 300),
+        ],
+        fill=(250, 248, 242),
+    )
+    canvas.polygon(
+        [
+            (cx - 90, base - 30),
+            (cx + 110, base - 30),
+            (cx + 110, base - 280),
+            (cx - 90, base - 280),
+        ],
+        fill=shade(colour, 1.4),
+    )
     green = (92, 140, 96)
     canvas.rounded(cx - 10, base - 220, cx + 30, base - 70, 20, fill=green)
     canvas.rounded(cx - 50, base - 180, cx - 22, base - 120, 14, fill=green)
@@ -250,12 +333,18 @@ def draw_card(canvas, colour, cx, base):
 
 
 def draw_box(canvas, colour, ribbon, cx, base):
-    canvas.ellipse(cx - 150, base - 12, cx + 150, base + 16, fill=shade(canvas_background(canvas), 0.86))
+    canvas.ellipse(
+        cx - 150, base - 12, cx + 150, base + 16, fill=shade(canvas_background(canvas), 0.86)
+    )
     canvas.rounded(cx - 120, base - 200, cx + 120, base, 6, fill=colour)
     canvas.rounded(cx - 132, base - 236, cx + 132, base - 190, 6, fill=shade(colour, 0.9))
     canvas.rounded(cx - 16, base - 236, cx + 16, base, 2, fill=ribbon)
-    canvas.polygon([(cx, base - 236), (cx - 70, base - 290), (cx - 80, base - 240)], fill=shade(ribbon, 0.9))
-    canvas.polygon([(cx, base - 236), (cx + 70, base - 290), (cx + 80, base - 240)], fill=shade(ribbon, 0.9))
+    canvas.polygon(
+        [(cx, base - 236), (cx - 70, base - 290), (cx - 80, base - 240)], fill=shade(ribbon, 0.9)
+    )
+    canvas.polygon(
+        [(cx, base - 236), (cx + 70, base - 290), (cx + 80, base - 240)], fill=shade(ribbon, 0.9)
+    )
     canvas.ellipse(cx - 16, base - 252, cx + 16, base - 222, fill=ribbon)
 
 
@@ -276,7 +365,9 @@ def draw_product(product):
         else:
             draw_box(canvas, gift_colour, colours.accent(), 240, 390)
     else:
-        plant = {"cacti": draw_cactus, "succulents": draw_rosette, "houseplants": draw_houseplant}[category]
+        plant = {"cacti": draw_cactus, "succulents": draw_rosette, "houseplants": draw_houseplant}[
+            category
+        ]
         plant(canvas, colours, 240, 300)
         draw_pot(canvas, pot_colour, 240, 300, 190, 120, pattern=colours.digest[9] % 3)
     return canvas.result()
@@ -292,7 +383,7 @@ def main():
         path = out / product["image"]
         image.save(path, optimize=True)
         total += path.stat().st_size
-    print(f"{len(data['product'])} images, {total / 1024:.0f} KB in {out}")
+    sys.stdout.write(f"{len(data['product'])} images, {total / 1024:.0f} KB in {out}\n")
 
 
 if __name__ == "__main__":

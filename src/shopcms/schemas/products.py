@@ -184,6 +184,18 @@ def _language_node(lang, required):
     return group
 
 
+def _address_name_node(validator):
+    """The "name in the address" of a new product or category (it cannot change later)."""
+    return colander.SchemaNode(
+        colander.String(),
+        name="name",
+        title=_("Name in the address"),
+        description=_("Lower-case letters, digits and hyphens; it cannot change later."),
+        preparer=_strip,
+        validator=validator,
+    )
+
+
 def product_schema(languages, with_name=False):
     """A product form schema: the common fields, then one group per language.
 
@@ -191,17 +203,7 @@ def product_schema(languages, with_name=False):
     """
     schema = ProductSchema()
     if with_name:
-        schema.insert(
-            1,
-            colander.SchemaNode(
-                colander.String(),
-                name="name",
-                title=_("Name in the address"),
-                description=_("Lower-case letters, digits and hyphens; it cannot change later."),
-                preparer=_strip,
-                validator=_name_validator,
-            ),
-        )
+        schema.insert(1, _address_name_node(_name_validator))
     for index, lang in enumerate(languages):
         schema.add(_language_node(lang, required=index == 0))
     return schema
@@ -258,15 +260,8 @@ def category_schema(languages, with_name=False):
     schema = CSRFSchema()
     if with_name:
         schema.add(
-            colander.SchemaNode(
-                colander.String(),
-                name="name",
-                title=_("Name in the address"),
-                description=_("Lower-case letters, digits and hyphens; it cannot change later."),
-                preparer=_strip,
-                validator=colander.Regex(
-                    NAME_PATTERN, msg=_("Use lower-case letters, digits and hyphens.")
-                ),
+            _address_name_node(
+                colander.Regex(NAME_PATTERN, msg=_("Use lower-case letters, digits and hyphens."))
             )
         )
     titles = colander.SchemaNode(colander.Mapping(), name="titles", title=_("Titles"))

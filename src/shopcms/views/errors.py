@@ -39,6 +39,12 @@ def error_page(request, status, title=None, text=None):
     return {"status": status, "title": title or default_title, "text": text or default_text}
 
 
+def refusal(request, message, status=400):
+    """The error page saying why a request cannot be honoured (from any view)."""
+    request.override_renderer = ERROR_TEMPLATE
+    return error_page(request, status, _("This is not possible"), message)
+
+
 @notfound_view_config(renderer=ERROR_TEMPLATE)
 def not_found(request):
     return error_page(request, 404)

@@ -27,7 +27,7 @@ from ...schemas.pages import AddPageSchema, RevisionSchema
 from ...security import EDIT
 from ...ui import format_moment
 from ...workflow import WorkflowError, WorkflowForbidden
-from ..errors import error_page
+from ..errors import refusal
 
 ACTION_TITLES = {
     "created": _("Draft started"),
@@ -56,10 +56,6 @@ def _who(request, actor):
     """An e-mail address for an account id; system actors as they are."""
     account = request.root["customers"].get(actor) if actor else None
     return account.email if account is not None else actor
-
-
-def _refuse(request, message, status=400):
-    return error_page(request, status, _("This is not possible"), message)
 
 
 def _helpers(request):
@@ -260,9 +256,9 @@ def publish_draft(context, request):
     try:
         context.publish(lang, request.now, request=request)
     except PageError as exc:
-        return _refuse(request, exc.message)
+        return refusal(request, exc.message)
     except WorkflowForbidden as exc:
-        return _refuse(request, exc.message, status=403)
+        return refusal(request, exc.message, status=403)
     notice(request, _("Published: this text is now in force."))
     return HTTPSeeOther(location=_page_url(request, context))
 
@@ -276,7 +272,7 @@ def withdraw_revision(context, request):
     except ValueError:
         raise HTTPBadRequest() from None
     except (PageError, WorkflowError) as exc:
-        return _refuse(request, exc.message)
+        return refusal(request, exc.message)
     notice(request, _("The scheduled revision is a draft again."))
     return HTTPSeeOther(location=_page_url(request, context))
 
@@ -287,7 +283,7 @@ def discard_draft(context, request):
     try:
         context.discard_draft(lang, request.authenticated_userid, request.now)
     except PageError as exc:
-        return _refuse(request, exc.message)
+        return refusal(request, exc.message)
     notice(request, _("The draft was discarded."))
     return HTTPSeeOther(location=_page_url(request, context))
 

@@ -37,7 +37,7 @@ from ...schemas.products import (
 )
 from ...security import EDIT
 from ...shop.listing import MAX_QUERY
-from ..errors import error_page
+from ..errors import refusal
 
 PER_PAGE = 50
 #: At most this many images per product.
@@ -53,10 +53,6 @@ def _base(request):
 
 def _product_url(request, product, view="edit"):
     return f"{_base(request)}/products/{product.__name__}/{view}"
-
-
-def _refuse(request, message, status=400):
-    return error_page(request, status, _("This is not possible"), message)
 
 
 def _categories(request):
@@ -355,7 +351,7 @@ def change_stock(context, request):
     try:
         appstruct = _parse(StockSchema(), request)
     except colander.Invalid as invalid:
-        return _refuse(request, _first_error(invalid))
+        return refusal(request, _first_error(invalid))
     if appstruct["stock"] is not None:
         stock = appstruct["stock"]
     else:
@@ -363,7 +359,7 @@ def change_stock(context, request):
     try:
         context.set_stock(stock)
     except ValueError:
-        return _refuse(
+        return refusal(
             request,
             _(
                 "The stock cannot go below zero: there are only ${count} in stock.",
@@ -382,7 +378,7 @@ def change_visibility(context, request):
     try:
         appstruct = _parse(VisibilitySchema(), request)
     except colander.Invalid as invalid:
-        return _refuse(request, _first_error(invalid))
+        return refusal(request, _first_error(invalid))
     published = appstruct["published"] == "true"
     context.set_visibility(published)
     context.changed()

@@ -20,7 +20,7 @@ from ...schemas.shop import CartSchema, ConsentSchema, ListSchema
 from ...security import VIEW
 from ...shop import lists
 from ...shop.pricing import totals
-from ..errors import error_page
+from ..errors import refusal
 from .auth import safe_came_from
 from .products import products_by_pid
 
@@ -30,11 +30,6 @@ def _parse(request, schema_class):
         return schema_class().bind(request=request).deserialize(request.POST.mixed())
     except colander.Invalid:
         return None
-
-
-def _refuse(request, message, status=400):
-    request.override_renderer = "shopcms:templates/error.pt"
-    return error_page(request, status, _("This is not possible"), message)
 
 
 def _back(request, appstruct, default):
@@ -105,7 +100,7 @@ def cart_page(context, request):
 def cart_change(context, request):
     appstruct = _parse(request, CartSchema)
     if appstruct is None:
-        return _refuse(request, _("The cart could not be changed: the request was not valid."))
+        return refusal(request, _("The cart could not be changed: the request was not valid."))
     product = _product(request, appstruct["pid"])
     items = lists.read(request, lists.CART)
     op, qty = appstruct["op"], appstruct["qty"]
@@ -113,9 +108,9 @@ def cart_change(context, request):
         lists.write(request, lists.CART, lists.set_quantity(items, appstruct["pid"], 0))
         return _back(request, appstruct, f"/{request.locale_name}/cart")
     if product is None:
-        return _refuse(request, _("This product is not available."), status=404)
+        return refusal(request, _("This product is not available."), status=404)
     if not product.in_stock:
-        return _refuse(request, _("Sorry, this product is out of stock."), status=409)
+        return refusal(request, _("Sorry, this product is out of stock."), status=409)
     already = dict(items).get(product.pid, 0)
     wanted = already + max(qty, 1) if op == "add" else qty
     if wanted > product.stock:
@@ -131,7 +126,7 @@ def cart_change(context, request):
     if op == "add":
         updated, accepted = lists.add_to_cart(items, product.pid, wanted - already)
         if not accepted:
-            return _refuse(
+            return refusal(
                 request,
                 _(
                     "Your cart is full (${max} products). Order or remove some first.",
@@ -152,17 +147,17 @@ def cart_change(context, request):
 def _list_change(request, name, added_message, full_message):
     appstruct = _parse(request, ListSchema)
     if appstruct is None:
-        return _refuse(request, _("The list could not be changed: the request was not valid."))
+        return refusal(request, _("The list could not be changed: the request was not valid."))
     items = lists.read(request, name)
     if appstruct["op"] == "remove":
         lists.write(request, name, [pid for pid in items if pid != appstruct["pid"]])
         return _back(request, appstruct, f"/{request.locale_name}/{name}")
     product = _product(request, appstruct["pid"])
     if product is None:
-        return _refuse(request, _("This product is not available."), status=404)
+        return refusal(request, _("This product is not available."), status=404)
     updated, accepted = lists.add_unique(items, product.pid, lists.LIMITS[name])
     if not accepted:
-        return _refuse(request, full_message, status=409)
+        return refusal(request, full_message, status=409)
     lists.write(request, name, updated)
     notice(request, added_message)
     return _back(request, appstruct, f"/{request.locale_name}/{name}?added={product.pid}")
@@ -261,7 +256,7 @@ def cookie_consent(context, request):
     """Record the visitor's choice for optional cookies, then go back."""
     appstruct = _parse(request, ConsentSchema)
     if appstruct is None:
-        return _refuse(request, _("Your choice could not be saved: the request was not valid."))
+        return refusal(request, _("Your choice could not be saved: the request was not valid."))
     allowed = {Category.PERSONALISATION} if appstruct["personalisation"] else set()
     response = _back(request, appstruct, f"/{request.locale_name}/")
     record(request, response, allowed, now=request.now)
