@@ -3,6 +3,7 @@
 from pyramid.config import Configurator
 from pyramid.settings import asbool
 
+from . import pagecache
 from .db import bootstrap, ensure_storage_directory, root_factory
 
 
@@ -23,12 +24,12 @@ def main(global_config, **settings):
         config.include(".templates")
         config.include(".privacy")
         config.include(".sessions")
+        config.include(".csrf")
         config.include(".security")
         config.include(".throttle")
         config.include(".catalog")
         config.include(".forms")
         config.include(".headers")
-        config.include(".pagecache")
         config.include(".routes")
         config.scan(".views")
     try:
@@ -37,4 +38,5 @@ def main(global_config, **settings):
         # Release the storage (a FileStorage lock) so the operator can run shopcms evolve.
         config.registry._zodb_databases[""].close()
         raise
-    return config.make_wsgi_app()
+    # Shared pages for visitors without cookies are answered before Pyramid (pagecache).
+    return pagecache.wrap(config.make_wsgi_app(), settings)

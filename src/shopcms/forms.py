@@ -9,6 +9,7 @@ transaction so nothing half-written stays behind.
 
 import colander
 import deform
+from pyramid.csrf import get_csrf_token
 from pyramid.threadlocal import get_current_request
 
 
@@ -27,11 +28,11 @@ def _renderer():
 
 @colander.deferred
 def _csrf_default(node, kw):
-    return kw["request"].session.get_csrf_token()
+    return get_csrf_token(kw["request"])
 
 
 class CSRFSchema(colander.Schema):
-    """Base of every form schema: carries the session's CSRF token in a hidden field."""
+    """Base of every form schema: carries the CSRF token (``shopcms.csrf``) in a hidden field."""
 
     csrf_token = colander.SchemaNode(
         colander.String(),

@@ -1,64 +1,172 @@
-"""Rendered pages kept in memory for visitors who carry no state.
+"""Shared pages: answered from memory for visitors who carry no state.
 
 A visitor without any cookie sees exactly what every other such visitor sees for the same
-URL and the same content: no cart count, no recently viewed products, no notices.  For those
-requests a catalog page is rendered once per content version and then served from this
-cache.  The key always includes the version of what the page shows (the Products folder's
-or the product's modification time), so a change is visible at once; the cache is bounded
-(least recently used entries go first) and per process.
+URL: no cart count, no recently viewed products, no notices, no session.  A view whose page
+has that property calls :func:`share`; its answer is then kept by :class:`SharedPageCache`,
+a WSGI layer around the whole application, and served to the next visitor without cookies
+before Pyramid, the transaction manager or the database are involved at all.
 
-A page with forms carries the visitor's CSRF token: it is rendered with a placeholder that
-is replaced by the real token of each response.
+What keeps it correct:
+
+- only ``GET`` requests without ``Cookie`` or ``Authorization`` headers are looked up or
+  stored, and only ``200`` answers of views that called :func:`share` and set no cookie;
+- an entry is valid only while the database's last transaction id is the one it was rendered
+  under: any commit (in this process, or in another one when ZEO delivers invalidations)
+  makes every entry stale at once, so a change is visible on the next request;
+- an entry also expires after ``max_age`` seconds (storages that learn of other processes'
+  commits only when polled, and the hourly CSRF token, see ``shopcms.csrf``);
+- the cache is bounded in bytes (least recently used first out) and per process.
+
+Settings: ``shopcms.page_cache.megabytes`` (default 128; 0 turns the cache off) and
+``shopcms.page_cache.max_age`` (seconds, default 300).
 """
 
 import threading
+import time
 from collections import OrderedDict
 
-CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+from webob.etag import ETagMatcher
+
+ENVIRON_KEY = "shopcms.shared_page"
+DROPPED_ON_304 = {"content-length", "content-type"}
 
 
-class PageCache:
-    def __init__(self, max_entries=2000):
-        self.max_entries = max_entries
+def share(request):
+    """Declare that this page is the same for every visitor without cookies.
+
+    Returns True when the current request is such a visitor's ``GET``: its forms then carry a
+    stateless CSRF token, no session is started, and the answer may be cached.
+    """
+    shared = (
+        request.method == "GET" and not request.cookies and "Authorization" not in (request.headers)
+    )
+    if shared:
+        request.shopcms_shared = True
+        request.environ[ENVIRON_KEY] = True
+    return shared
+
+
+class Entry:
+    __slots__ = ("version", "expires", "status", "headers", "body", "etag")
+
+    def __init__(self, version, expires, status, headers, body):
+        self.version, self.expires = version, expires
+        self.status, self.headers, self.body = status, headers, body
+        self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
+
+
+class SharedPageCache:
+    """WSGI middleware serving shared pages from memory (see the module's docstring)."""
+
+    def __init__(self, app, version, max_bytes, max_age):
+        self.app = app
+        self.registry = getattr(app, "registry", None)
+        self.version = version  # () -> the database's last transaction id
+        self.max_bytes = max_bytes
+        self.max_age = max_age
+        self.size = 0
         self._pages = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key):
-        with self._lock:
-            body = self._pages.get(key)
-            if body is not None:
-                self._pages.move_to_end(key)
-            return body
+    def __call__(self, environ, start_response):
+        if (
+            self.max_bytes <= 0
+            or environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("HTTP_COOKIE")
+            or environ.get("HTTP_AUTHORIZATION")
+        ):
+            return self.app(environ, start_response)
+        key = (
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+        version = self.version()
+        entry = self.get(key, version)
+        if entry is not None:
+            return self._serve(entry, environ, start_response)
+        return self._render(key, version, environ, start_response)
 
-    def put(self, key, body):
+    def get(self, key, version):
         with self._lock:
-            self._pages[key] = body
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            if entry.version != version or entry.expires < time.monotonic():
+                self._drop(key)
+                return None
             self._pages.move_to_end(key)
-            while len(self._pages) > self.max_entries:
-                self._pages.popitem(last=False)
+            return entry
+
+    def put(self, key, entry):
+        if len(entry.body) > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = entry
+            self.size += len(entry.body)
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self):
+        with self._lock:
+            self._pages.clear()
+            self.size = 0
+
+    def __len__(self):
+        return len(self._pages)
+
+    def _drop(self, key):
+        self.size -= len(self._pages.pop(key).body)
+
+    def _serve(self, entry, environ, start_response):
+        condition = environ.get("HTTP_IF_NONE_MATCH")
+        if (
+            condition
+            and entry.etag
+            and entry.etag.strip('"') in ETagMatcher.parse(condition, strong=False)
+        ):
+            headers = [(k, v) for k, v in entry.headers if k.lower() not in DROPPED_ON_304]
+            start_response("304 Not Modified", headers)
+            return []
+        start_response(entry.status, entry.headers)
+        return [entry.body]
+
+    def _render(self, key, version, environ, start_response):
+        seen = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, remember)
+        if not (
+            environ.get(ENVIRON_KEY)
+            and seen.get("status", "").startswith("200")
+            and not any(k.lower() == "set-cookie" for k, _v in seen["headers"])
+        ):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        entry = Entry(
+            version, time.monotonic() + self.max_age, seen["status"], list(seen["headers"]), data
+        )
+        self.put(key, entry)
+        return [data]
 
 
-def cacheable(request):
-    """True for a request whose page is the same for every visitor without state."""
-    return not request.cookies and request.method == "GET"
-
-
-def serve(request, key, render):
-    """The page for ``key``, from the cache or from ``render()`` (a str); sets the body of
-    ``request.response`` and returns it.  The CSRF placeholder becomes this visitor's token.
-    """
-    cache = request.registry.shopcms_page_cache
-    body = cache.get(key)
-    if body is None:
-        request.shopcms_csrf_placeholder = True
-        body = render()
-        cache.put(key, body)
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, request.session.get_csrf_token())
-    request.response.text = body
-    return request.response
-
-
-def includeme(config):
-    size = int(config.get_settings().get("shopcms.page_cache.size", 2000))
-    config.registry.shopcms_page_cache = PageCache(size)
+def wrap(app, settings):
+    """``app`` behind the shared-page cache configured in ``settings``."""
+    db = app.registry._zodb_databases[""]
+    return SharedPageCache(
+        app,
+        version=db.lastTransaction,
+        max_bytes=int(float(settings.get("shopcms.page_cache.megabytes", 128)) * 2**20),
+        max_age=float(settings.get("shopcms.page_cache.max_age", 300)),
+    )

@@ -9,10 +9,10 @@ from functools import cached_property
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
+from pyramid.csrf import get_csrf_token
 
 from .clock import site_timezone
 from .i18n import LANGUAGE_NAMES, _, languages, localized_path, pick
-from .pagecache import CSRF_PLACEHOLDER
 from .security import MANAGE
 from .shop import lists
 
@@ -125,6 +125,5 @@ class PageContext:
 
     @cached_property
     def csrf_token(self):
-        if getattr(self.request, "shopcms_csrf_placeholder", False):
-            return CSRF_PLACEHOLDER  # a page rendered for the page cache (shopcms.pagecache)
-        return self.request.session.get_csrf_token()
+        """The session's token, or a stateless one on a shared page (``shopcms.csrf``)."""
+        return get_csrf_token(self.request)

@@ -2,8 +2,8 @@
 
 from urllib.parse import urlencode
 
+from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPNotFound
-from pyramid.renderers import render
 from pyramid.response import FileResponse
 from pyramid.view import view_config
 
@@ -51,22 +51,17 @@ PRODUCT_TEMPLATE = "shopcms:templates/product.pt"
 
 @view_config(context=Products, route_name="public", permission=VIEW, renderer=LISTING_TEMPLATE)
 def listing(context, request):
-    version = context.modified.isoformat()
+    pagecache.share(request)
     cached = not_modified(
         request,
         "listing",
-        version,
+        context.modified.isoformat(),
         request.locale_name,
         request.query_string,
         visitor_state(request),
     )
     if cached is not None:
         return cached
-    if pagecache.cacheable(request):
-        key = ("listing", request.locale_name, request.query_string, version)
-        return pagecache.serve(
-            request, key, lambda: render(LISTING_TEMPLATE, listing_values(request), request)
-        )
     return listing_values(request)
 
 
@@ -127,7 +122,8 @@ def remember_view(request, product):
 
 @view_config(context=Product, route_name="public", permission=VIEW, renderer=PRODUCT_TEMPLATE)
 def product_page(context, request):
-    token = request.session.get_csrf_token()  # the page's forms need it
+    shared = pagecache.share(request)
+    token = get_csrf_token(request)  # the page's forms need it
     recent = remember_view(request, context)
     # The validator covers the state after this visit (the updated recent list included).
     cached = not_modified(
@@ -139,17 +135,10 @@ def product_page(context, request):
         visitor_state(request, LIST_COOKIES),
         recent,
         token,
-        request.session.peek_flash("info"),
+        "" if shared else request.session.peek_flash("info"),
     )
     if cached is not None:
         return cached
-    if pagecache.cacheable(request):
-        key = ("product", context.pid, context.modified.isoformat(), request.locale_name)
-        return pagecache.serve(
-            request,
-            key,
-            lambda: render(PRODUCT_TEMPLATE, product_values(context, request, recent), request),
-        )
     return product_values(context, request, recent)
 
 

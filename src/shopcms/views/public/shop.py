@@ -32,7 +32,15 @@ def _parse(request, schema_class):
         return None
 
 
-def _back(request, appstruct, default):
+def _back(request, appstruct, default, confirm=False):
+    """Redirect to the form's ``came_from``, else ``default``.
+
+    With ``confirm``, a request that carried no cookie at all (a first visit, or a browser
+    that refuses cookies) goes to ``default``, the list's own page with ``?added=``, which
+    can tell whether the browser kept the list's cookie and explain if it did not.
+    """
+    if confirm and not request.cookies:
+        return HTTPSeeOther(location=default)
     target = safe_came_from(request, appstruct.get("came_from", "")) or default
     return HTTPSeeOther(location=target)
 
@@ -138,7 +146,9 @@ def cart_change(context, request):
     else:
         updated = lists.set_quantity(items, product.pid, wanted)
     lists.write(request, lists.CART, updated)
-    return _back(request, appstruct, f"/{request.locale_name}/cart?added={product.pid}")
+    return _back(
+        request, appstruct, f"/{request.locale_name}/cart?added={product.pid}", confirm=True
+    )
 
 
 # -- wishlist and compare -------------------------------------------------------------
@@ -160,7 +170,9 @@ def _list_change(request, name, added_message, full_message):
         return refusal(request, full_message, status=409)
     lists.write(request, name, updated)
     notice(request, added_message)
-    return _back(request, appstruct, f"/{request.locale_name}/{name}?added={product.pid}")
+    return _back(
+        request, appstruct, f"/{request.locale_name}/{name}?added={product.pid}", confirm=True
+    )
 
 
 @view_config(
