@@ -330,6 +330,31 @@ def check_page(port, path):
     return len(body)
 
 
+def visit_all(port, paths, connections=8):
+    """GET each of ``paths`` once (keep-alive, ``connections`` in parallel); the seconds it took.
+
+    This is the warm-up of the shared-page cache: a page is rendered on its first visit and
+    kept for the next visitors without cookies.
+    """
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    def visit(chunk):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for path in chunk:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+        conn.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(visit, [paths[i::connections] for i in range(connections)]))
+    return time.perf_counter() - started
+
+
 def measure(port, pid, path, seconds, warmup, script=None):
     if warmup > 0:
         wrk(port, path, warmup, script)
@@ -352,19 +377,29 @@ def http_part(args, folder, names, scratch):
         f"/nl/products/?category={LISTING_CATEGORY}&min={PRICE_MIN}&max={PRICE_MAX}&sort=price"
     )
     settings = app_settings(folder, args.zodb_options)
-    # For the record, not a target: what the stack costs with no page at all, and one
-    # product asked again and again (rendered once, then from the page cache).
+    # For the record, not a target: what the stack costs with no page at all.
     settings["pyramid.includes"] = "bench.stack_view"
+    # And, also for the record, the same pages with the shared-page cache turned off: every
+    # request renders its page.
+    uncached = {**settings, "shopcms.page_cache.megabytes": "0"}
+    product_paths = [f"/nl/products/{name}" for name in names]
     targets = [
-        ("hello-world (baseline)", (HELLO,), [("hello-world", "/", None)]),
+        ("hello-world (baseline)", (HELLO,), [("hello-world", "/", None, ())]),
         (
             "shopcms",
             (SHOP, json.dumps(settings)),
             [
-                ("product page", f"/nl/products/{names[0]}", lua),
-                ("filtered listing", listing, None),
-                ("stack, empty view", "/nl/bench-nothing", None),
-                ("one product again", f"/nl/products/{names[0]}", None),
+                ("product page", f"/nl/products/{names[0]}", lua, product_paths),
+                ("filtered listing", listing, None, ()),
+                ("stack, empty view", "/nl/bench-nothing", None, ()),
+            ],
+        ),
+        (
+            "shopcms, no page cache",
+            (SHOP, json.dumps(uncached)),
+            [
+                ("product, uncached", f"/nl/products/{names[0]}", lua, ()),
+                ("listing, uncached", listing, None, ()),
             ],
         ),
     ]
@@ -372,8 +407,11 @@ def http_part(args, folder, names, scratch):
     for _server, (code, *extra), pages in targets:
         proc, port = start(code, args.threads, *extra)
         try:
-            for label, path, script in pages:
+            for label, path, script, prime in pages:
                 size = check_page(port, path)
+                if prime:
+                    seconds = visit_all(port, prime)
+                    out(f"  {label}: visited all {len(prime)} pages once in {seconds:.1f} s")
                 result = measure(port, proc.pid, path, args.seconds, args.warmup, script)
                 result.update(label=label, size=size)
                 rows.append(result)
