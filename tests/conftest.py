@@ -18,9 +18,14 @@ from shopcms import images, main
 from shopcms.clock import now
 from shopcms.content import DEFAULT_CONTENT, load_catalog, load_pages
 from shopcms.db import site_transaction
+from tests.mailserver import MailServer
+from tests.mollie_server import FakeMollie
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
+
+# Nothing listens there: mail goes nowhere unless the test asks for the ``smtp`` fixture.
+NO_SMTP_PORT = "1"
 
 ADMIN_EMAIL = "admin@example.be"
 ADMIN_PASSWORD = "correct horse battery staple"
@@ -48,6 +53,11 @@ def app_settings(tmp_path, **overrides):
         "shopcms.cookies.strict": "true",
         "shopcms.evolve_on_start": "true",
         "pyramid.includes": "tests.functional.testviews",
+        "shopcms.mail.queue": f"{tmp_path}/mailqueue",
+        "shopcms.bank.iban": "BE71 0961 2345 6769",
+        "shopcms.bank.bic": "GKCCBEBB",
+        "shopcms.mail.host": "127.0.0.1",
+        "shopcms.mail.port": NO_SMTP_PORT,
     }
     settings.update(overrides)
     return settings
@@ -114,8 +124,32 @@ def make_site(tmp_path, **overrides):
 
 
 @pytest.fixture
-def site(tmp_path):
-    site = make_site(tmp_path)
+def smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives.
+
+    A test that asks for ``smtp`` and ``site`` (or ``app``) gets a site sending to it; a site
+    made otherwise sends to ``smtp.settings()``: ``make_site(tmp_path, **smtp.settings())``.
+    Without it, mail is queued but the SMTP port refuses connections.
+    """
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mollie():
+    """A fake Mollie API on 127.0.0.1 (``tests/mollie_server.py``); a site pays through it
+    with ``make_site(tmp_path, **mollie.settings())``."""
+    server = FakeMollie().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site(request, tmp_path):
+    """The running application; its mail goes to the ``smtp`` server if the test uses it."""
+    wanted = "smtp" in request.fixturenames
+    site = make_site(tmp_path, **(request.getfixturevalue("smtp").settings() if wanted else {}))
     yield site
     transaction.abort()
     site.close()

@@ -13,7 +13,9 @@ def main(global_config, **settings):
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     # A 4xx or 5xx answer aborts the transaction: a rejected form leaves nothing behind.
     settings.setdefault("tm.commit_veto", "pyramid_tm.default_commit_veto")
-    settings.setdefault("retry.attempts", "3")
+    # A checkout conflicts with every concurrent one (order counter, stock): under a burst a
+    # request may lose several times before it commits.
+    settings.setdefault("retry.attempts", "10")
     with Configurator(settings=settings, root_factory=root_factory) as config:
         config.include("pyramid_retry")
         config.include("pyramid_tm")
@@ -28,7 +30,10 @@ def main(global_config, **settings):
         config.include(".security")
         config.include(".throttle")
         config.include(".catalog")
+        config.include(".shop.payments")
         config.include(".forms")
+        config.include(".mail")
+        config.include(".shop.order_mail")
         config.include(".headers")
         config.include(".routes")
         config.scan(".views")

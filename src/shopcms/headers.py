@@ -41,9 +41,21 @@ def mark_private(request):
     request.shopcms_private = True
 
 
+def allow_form_action(registry, origin):
+    """Let this site's forms lead to ``origin`` too (a payment provider's page).
+
+    Browsers apply ``form-action`` to the redirect that follows a form's POST as well, and
+    the checkout's POST redirects to the provider's hosted payment page.
+    """
+    registry.shopcms_csp = getattr(registry, "shopcms_csp", CSP).replace(
+        "form-action 'self'", f"form-action 'self' {origin}", 1
+    )
+
+
 def add_security_headers(event):
     request, response = event.request, event.response
-    for name, value in HEADERS.items():
+    headers = {**HEADERS, "Content-Security-Policy": getattr(request.registry, "shopcms_csp", CSP)}
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     if request.registry.shopcms_hsts:
         response.headers["Strict-Transport-Security"] = HSTS

@@ -28,22 +28,25 @@ MANAGE = "manage"  #: enter the management area
 MANAGE_USERS = "manage-users"  #: list accounts, grant and revoke roles
 EDIT = "edit"  #: create and change pages and products
 MODERATE = "moderate"  #: approve or reject reviews
-MANAGE_ORDERS = "manage-orders"  #: work the order desk
+MANAGE_ORDERS = "manage-orders"  #: work the order desk: mark paid, ship, cancel unpaid
+REFUND_ORDERS = "refund-orders"  #: refund paid orders (money goes back: administrators)
 ACCOUNT = "account"  #: use one's own customer account pages
 
 # -- roles ---------------------------------------------------------------------
 CUSTOMER = "customer"
 EDITOR = "editor"
 MODERATOR = "moderator"
+ORDER_DESK = "orders"
 ADMIN = "admin"
 
-ROLES = (CUSTOMER, EDITOR, MODERATOR, ADMIN)
-STAFF_ROLES = (EDITOR, MODERATOR, ADMIN)
+ROLES = (CUSTOMER, EDITOR, MODERATOR, ORDER_DESK, ADMIN)
+STAFF_ROLES = (EDITOR, MODERATOR, ORDER_DESK, ADMIN)
 
 ROLE_TITLES = {
     CUSTOMER: _("Customer"),
     EDITOR: _("Editor"),
     MODERATOR: _("Moderator"),
+    ORDER_DESK: _("Order desk"),
     ADMIN: _("Administrator"),
 }
 

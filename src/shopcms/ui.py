@@ -7,6 +7,7 @@ Everything here is read-only and cheap; nothing writes to the database.
 import functools
 from functools import cached_property
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from pyramid.csrf import get_csrf_token
@@ -32,6 +33,12 @@ def format_money(amount, lang):
     """Babel's formatting of a euro amount, remembered: shop pages show the same prices
     again and again, and each formatting costs tens of microseconds."""
     return format_currency(amount, "EUR", locale=f"{lang}_BE")
+
+
+@functools.lru_cache(maxsize=16)
+def territories(lang):
+    """Babel's country names in ``lang`` (``{"BE": "België", ...}``)."""
+    return Locale.parse(lang).territories
 
 
 @functools.lru_cache(maxsize=64)
@@ -101,6 +108,10 @@ class PageContext:
 
     def percent(self, rate):
         return format_percent(rate, self.lang)
+
+    def country(self, code):
+        """The name of the country ``code`` (ISO 3166-1 alpha-2) in the visitor's language."""
+        return territories(self.lang).get(code, code)
 
     def title_of(self, resource):
         """A resource's title in the visitor's language (with the usual fallback)."""

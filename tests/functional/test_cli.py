@@ -18,6 +18,9 @@ use = egg:shopcms
 zodbconn.uri = file://{dir}/Data.fs?blobstorage_dir={dir}/blobs
 shopcms.secret = cli-test-secret-{pad}
 shopcms.cookies.strict = true
+shopcms.bank.iban = BE71 0961 2345 6769
+shopcms.bank.bic = GKCCBEBB
+shopcms.mail.queue = {dir}/mailqueue
 """
 
 
@@ -127,6 +130,8 @@ def test_app_refuses_a_database_newer_than_the_code(tmp_path, monkeypatch):
     settings = {
         "zodbconn.uri": f"file://{tmp_path}/Data.fs",
         "shopcms.secret": "y" * 40,
+        "shopcms.bank.iban": "BE71 0961 2345 6769",
+        "shopcms.bank.bic": "GKCCBEBB",
     }
     app = make_app({}, **settings)
     db = app.registry._zodb_databases[""]

@@ -1,6 +1,7 @@
 """CSRF on every unsafe request, error pages, no tracebacks, the commit veto (acceptance 3)."""
 
 import pytest
+from webtest import TestApp
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login
 
@@ -74,6 +75,24 @@ def test_not_found_in_the_right_language(app, path, heading):
 def test_not_found_outside_the_language_tree_negotiates(app):
     response = app.get("/nothing-here", headers={"Accept-Language": "fr"}, status=404)
     assert response.html.select_one("h1").text == "Page introuvable"
+
+
+def test_a_conflict_that_outlives_the_retries_says_nothing_was_saved(tmp_path):
+    from tests.conftest import make_site
+    from tests.functional import testviews
+
+    site = make_site(tmp_path, **{"retry.attempts": "3"})
+    try:
+        app = TestApp(site.wsgi)
+        token = app.get("/nl/login").html.select_one("input[name=csrf_token]")["value"]
+        testviews.ATTEMPTS.clear()
+        response = app.post("/nl/test-conflict", {"csrf_token": token}, status=503)
+        assert len(testviews.ATTEMPTS) == 3  # retried, then given up
+        assert response.headers["Retry-After"] == "5"
+        assert "Er is niets bewaard" in response.text
+        assert site.read(lambda root: getattr(root, "test_marker", None)) is None
+    finally:
+        site.close()
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])

@@ -13,6 +13,9 @@ def settings(tmp_path, **extra):
     return {
         "zodbconn.uri": f"file://{tmp_path}/Data.fs",
         "shopcms.secret": "z" * 40,
+        "shopcms.bank.iban": "BE71 0961 2345 6769",
+        "shopcms.bank.bic": "GKCCBEBB",
+        "shopcms.mail.queue": f"{tmp_path}/mailqueue",
         **extra,
     }
 
@@ -54,7 +57,7 @@ def test_pending_step_refuses_to_start_unless_evolving_on_start_is_allowed(tmp_p
         close(app)
 
 
-def test_generation_one_adds_the_catalog_to_an_existing_site(tmp_path):
+def test_an_existing_site_gets_the_catalog_and_the_order_tables(tmp_path):
     from shopcms.resources.base import Folder
     from shopcms.resources.pages import Page, PolicyPage
     from shopcms.resources.products import Categories, Products
@@ -76,6 +79,9 @@ def test_generation_one_adds_the_catalog_to_an_existing_site(tmp_path):
         site["pages"].add("privacy", old_page, send_events=False)
         for name in [n for n in site.catalog if n not in ("content_type", "allowed", "path")]:
             del site.catalog[name]
+        # Before generation 2 the orders folder had no counters or lookup tables.
+        orders = site["orders"]
+        del orders.counters, orders.by_token, orders.by_reference
     close(old)
 
     app = main({}, **settings(tmp_path, **{"shopcms.evolve_on_start": "true"}))
@@ -85,7 +91,8 @@ def test_generation_one_adds_the_catalog_to_an_existing_site(tmp_path):
             assert isinstance(site["products"], Products)
             assert site["customers"].find("old@example.be").shop_lists == {}
             assert {"price", "categories", "text_nl", "title_fr"} <= set(site.catalog)
-            assert evolve.current_generation(site._p_jar.root()) == 1
+            assert evolve.current_generation(site._p_jar.root()) == evolve.latest_generation()
+            assert site["orders"].next_number(2026) == "2026-000001"
             assert isinstance(site["pages"]["privacy"], PolicyPage)
         browser = TestApp(app)
         assert browser.get("/nl/products/").status_int == 200

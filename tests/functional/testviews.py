@@ -24,6 +24,18 @@ def write_ok(context, request):
     return HTTPNoContent()
 
 
+ATTEMPTS = []
+
+
+def always_conflicting(context, request):
+    """Writes, then meets a conflict on every attempt (as a hot spot under load would)."""
+    from ZODB.POSException import ConflictError
+
+    ATTEMPTS.append(request.path)
+    context.test_marker = "conflicted"
+    raise ConflictError("simulated conflict")
+
+
 def boom(context, request):
     raise RuntimeError("secret internal detail that must not reach the browser")
 
@@ -53,4 +65,5 @@ def includeme(config):
     config.add_view(write_then_fail, name="test-write-then-fail", request_method="POST", **common)
     config.add_view(write_ok, name="test-write-ok", request_method="POST", **common)
     config.add_view(boom, name="test-boom", **common)
+    config.add_view(always_conflicting, name="test-conflict", request_method="POST", **common)
     config.add_view(undeclared_cookie, name="test-undeclared-cookie", **common)

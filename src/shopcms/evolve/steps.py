@@ -79,10 +79,22 @@ def pages_with_revisions_and_catalog(site, registry):
     reindex_all(site, languages(registry))
 
 
+def order_numbers_and_references(site, registry):
+    """Generation 2: the orders folder gets its number counters and lookup tables.
+
+    The folder of earlier generations (``shopcms.resources.site.Orders``, now the class in
+    ``shopcms.resources.orders``) held no orders yet.
+    """
+    orders = site["orders"]
+    if not hasattr(orders, "counters"):
+        orders.setup()
+
+
 STEPS: tuple[EvolveStep, ...] = (
     EvolveStep(
         1,
         "Pages with revisions; the product catalog: categories, product ids and indexes",
         pages_with_revisions_and_catalog,
     ),
+    EvolveStep(2, "Orders: yearly number counters and lookup tables", order_numbers_and_references),
 )

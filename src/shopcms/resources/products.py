@@ -174,6 +174,20 @@ class Product(Content):
             raise ValueError("stock cannot be negative")
         self.stock = stock
 
+    def adjust_stock(self, delta):
+        """Add ``delta`` to the stock (negative when sold); ValueError below zero.
+
+        Records the change for the product page's validator, and the listing's when the
+        product goes in or out of stock.  No catalog index reads the stock, so nothing is
+        reindexed: a checkout writes only the products it sells (and their conflicts are
+        what keeps two checkouts from selling the same unit).
+        """
+        was_in_stock = self.in_stock
+        self.set_stock(self.stock + delta)
+        self.touch()
+        if self.in_stock != was_in_stock and self.__parent__ is not None:
+            self.__parent__.touch()
+
     def set_texts(self, lang, title, description):
         self.titles = {**self.titles, lang: title.strip()}
         self.descriptions = {**self.descriptions, lang: description}

@@ -5,22 +5,13 @@ from pyramid.authorization import DENY_ALL, Allow, Everyone
 from .. import security
 from .base import Folder
 from .customers import Customers
+from .orders import Orders
 from .pages import Pages
 from .products import Categories, Products
 
 
 class Contests(Folder):
     content_type = "contests"
-
-
-class Orders(Folder):
-    """Orders are never public: each order grants its own customer (later issue)."""
-
-    content_type = "orders"
-    __acl__ = [
-        (Allow, security.role_principal(security.ADMIN), (security.VIEW, security.MANAGE_ORDERS)),
-        DENY_ALL,
-    ]
 
 
 class Newsletter(Folder):
@@ -57,10 +48,12 @@ class Site(Folder):
                 security.EDIT,
                 security.MODERATE,
                 security.MANAGE_ORDERS,
+                security.REFUND_ORDERS,
             ),
         ),
         (Allow, _role(security.EDITOR), (security.MANAGE, security.EDIT)),
         (Allow, _role(security.MODERATOR), (security.MANAGE, security.MODERATE)),
+        (Allow, _role(security.ORDER_DESK), (security.MANAGE, security.MANAGE_ORDERS)),
         (Allow, _role(security.CUSTOMER), security.ACCOUNT),
         DENY_ALL,
     ]

@@ -19,8 +19,10 @@ from ..clock import now
 from ..content import content_dir, load_catalog, load_pages
 from ..db import evolve_steps, get_database, open_root, site_transaction
 from ..i18n import languages
+from ..mail import send_queued
 from ..passwords import password_problem
 from ..security import ADMIN, ROLES
+from ..shop import bank_import
 
 log = logging.getLogger("shopcms.cli")
 
@@ -170,6 +172,46 @@ def cmd_evolve(args):
     out(f"ran {len(ran)} evolve step(s)")
 
 
+def cmd_send_mail(args):
+    """Send the queued mails through the SMTP server of the settings, once.
+
+    Exit status 1 when the server could not take them: they stay queued for the next run.
+    """
+    registry = load(args.ini)
+    run = send_queued(registry)
+    out(f"sent {run.sent} mail(s), {run.waiting} waiting")
+    if run.rejected:
+        out(f"{run.rejected} mail(s) refused by the server, moved to the queue's rejected/")
+    if run.error:
+        sys.stderr.write(f"shopcms send-mail: {run.error}\n")
+        return 1
+    return 0
+
+
+def cmd_import_payments(args):
+    """Mark paid the bank-transfer orders that a CSV bank statement pays (matched by their
+    structured communication and exact amount); report the lines that match no open order.
+
+    The statement format is described in ``shopcms.shop.bank_import``.  The whole file is
+    one transaction, and importing it again marks nothing twice.
+    """
+    registry = load(args.ini)
+    try:
+        with open(args.file, "rb") as statement:
+            data = statement.read(bank_import.MAX_BYTES + 1)
+        lines = bank_import.read_statement(data)
+        outcomes = bank_import.import_statement(registry, lines)
+    except OSError as exc:
+        raise CommandError(f"{args.file}: {exc.strerror}") from exc
+    except bank_import.StatementError as exc:
+        raise CommandError(f"{args.file}: {exc}") from exc
+    # Reported only after the commit, so what is printed is what the database holds.
+    for outcome in outcomes:
+        out(str(outcome))
+    paid = sum(outcome.matched for outcome in outcomes)
+    out(f"{paid} order(s) marked paid, {len(outcomes) - paid} line(s) not matched")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="shopcms", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -187,21 +229,25 @@ def build_parser():
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add("load-content", cmd_load_content, "load content/: new pages, drafts for changed files")
     add("reindex", cmd_reindex, "rebuild the catalog from the resource tree")
+    p = add("import-payments", cmd_import_payments, "mark paid the orders a bank statement pays")
+    p.add_argument("file", help="the bank statement (CSV)")
     p = add("evolve", cmd_evolve, "run the pending evolve steps")
     p.add_argument("--dry-run", action="store_true", help="only show the generations")
+    add("send-mail", cmd_send_mail, "send the queued mails through SMTP, once")
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        # A subcommand may return an exit status (None is success).
+        status = args.func(args) or 0
     except CommandError as exc:
         sys.stderr.write(f"shopcms {args.command}: {exc}\n")
         return 2
     finally:
         close_databases()
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Error pages (400, 403, 404, 429, 500) in the site layout and the visitor's language.
+"""Error pages (400, 403, 404, 429, 500, 503) in the site layout and the visitor's language.
 
 No traceback ever reaches a browser: unexpected exceptions are logged with their traceback
 and answered with the generic 500 page.  An anonymous visitor who meets a 403 gets the login
@@ -10,6 +10,8 @@ import logging
 from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import HTTPClientError
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from pyramid_retry import is_last_attempt
+from transaction.interfaces import TransientError
 
 from ..headers import mark_private
 from ..i18n import _
@@ -96,6 +98,24 @@ def bad_csrf(request):
 @exception_view_config(HTTPClientError, renderer=ERROR_TEMPLATE)
 def client_error(exc, request):
     return error_page(request, exc.code)
+
+
+@exception_view_config(TransientError, renderer=ERROR_TEMPLATE)
+def busy(exc, request):
+    """A conflict that outlived every retry (pyramid_retry): nothing was saved; say so.
+
+    pyramid_retry renders this view on every attempt and throws the page away while it
+    retries: only the last attempt's is sent, and only that one is worth a log line.
+    """
+    if is_last_attempt(request):
+        log.warning("gave up after retries on %s %s: %s", request.method, request.path, exc)
+    request.response.headers["Retry-After"] = "5"
+    return error_page(
+        request,
+        503,
+        _("The shop is very busy"),
+        _("Nothing was saved. Please wait a moment and send the form again."),
+    )
 
 
 @exception_view_config(Exception, renderer=ERROR_TEMPLATE)

@@ -1,0 +1,132 @@
+"""The checkout form: contact, addresses, shipping and payment choices, the terms.
+
+Only these fields are read from the POST (anything else a client adds, a price, a total,
+a status, is never looked at).  Postcodes are checked per country: Belgian ones are four
+digits from 1000 to 9999, Dutch ones four digits and two letters, others 2 to 10 letters,
+digits, spaces or hyphens.
+"""
+
+import re
+
+import colander
+
+from ..forms import CSRFSchema
+from ..i18n import _
+from ..shop.checkout import EU_COUNTRIES, SHIPPING_METHODS
+from ..shop.payments import methods
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+PHONE = re.compile(r"^\+?[0-9 ./()-]{8,20}$")
+POSTCODES = {
+    "BE": re.compile(r"^[1-9][0-9]{3}$"),
+    "NL": re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$"),
+    "LU": re.compile(r"^(L-)?[0-9]{4}$"),
+    "FR": re.compile(r"^[0-9]{5}$"),
+    "DE": re.compile(r"^[0-9]{5}$"),
+}
+OTHER_POSTCODE = re.compile(r"^[A-Za-z0-9 -]{2,10}$")
+
+
+def _text(title, max_length=120, **kw):
+    return colander.SchemaNode(
+        colander.String(),
+        title=title,
+        preparer=lambda value: value.strip() if isinstance(value, str) else value,
+        validator=colander.Length(min=1, max=max_length),
+        **kw,
+    )
+
+
+class Address(colander.MappingSchema):
+    street = _text(_("Street and number"))
+    postcode = _text(_("Postcode"), max_length=12)
+    city = _text(_("City"), max_length=80)
+    country = colander.SchemaNode(
+        colander.String(), title=_("Country"), validator=colander.OneOf(EU_COUNTRIES)
+    )
+
+    def validator(self, node, value):
+        pattern = POSTCODES.get(value["country"], OTHER_POSTCODE)
+        if not pattern.match(value["postcode"]):
+            error = colander.Invalid(node)
+            message = (
+                _("A Belgian postcode has four digits, from 1000 to 9999.")
+                if value["country"] == "BE"
+                else _("This postcode is not valid for the chosen country.")
+            )
+            error["postcode"] = message
+            raise error
+
+
+def _phone(node, value):
+    if not PHONE.match(value):
+        raise colander.Invalid(node, _("Give a phone number, for example +32 470 12 34 56."))
+
+
+def _token(node, value):
+    if not TOKEN.match(value):
+        raise colander.Invalid(node, _("This checkout has expired. Start again from your cart."))
+
+
+@colander.deferred
+def _methods(node, kw):
+    """One of the payment methods enabled in the settings."""
+    return colander.OneOf(list(methods(kw["request"].registry)))
+
+
+class CheckoutSchema(CSRFSchema):
+    """What the checkout posts.  ``billing`` is read only when ``separate_billing`` is on."""
+
+    token = colander.SchemaNode(colander.String(), validator=_token)
+    name = _text(_("Name"))
+    email = colander.SchemaNode(
+        colander.String(),
+        title=_("Email"),
+        preparer=lambda value: value.strip() if isinstance(value, str) else value,
+        validator=colander.All(colander.Email(), colander.Length(max=254)),
+    )
+    phone = colander.SchemaNode(colander.String(), title=_("Phone"), validator=_phone)
+    delivery = Address(title=_("Delivery address"))
+    separate_billing = colander.SchemaNode(colander.Boolean(), missing=False)
+    billing = Address(title=_("Billing address"), missing=None)
+    shipping = colander.SchemaNode(
+        colander.String(), title=_("Delivery"), validator=colander.OneOf(list(SHIPPING_METHODS))
+    )
+    payment = colander.SchemaNode(colander.String(), title=_("Payment"), validator=_methods)
+    accept_terms = colander.SchemaNode(colander.Boolean(), missing=False)
+
+
+def cstruct_from_post(post):
+    """The nested cstruct colander expects, from flat form fields (``delivery.street``...)."""
+    cstruct = {}
+    for key in (
+        "csrf_token",
+        "token",
+        "name",
+        "email",
+        "phone",
+        "shipping",
+        "payment",
+    ):
+        cstruct[key] = post.get(key, colander.null)
+    for part in ("delivery", "billing"):
+        cstruct[part] = {
+            field: post.get(f"{part}.{field}", colander.null)
+            for field in ("street", "postcode", "city", "country")
+        }
+    cstruct["separate_billing"] = "true" if post.get("separate_billing") else "false"
+    cstruct["accept_terms"] = "true" if post.get("accept_terms") else "false"
+    if cstruct["separate_billing"] == "false":
+        cstruct["billing"] = colander.null
+    return cstruct
+
+
+def field_labels():
+    """``{flat field name: translatable title}`` for the checkout template."""
+    schema = CheckoutSchema()
+    labels = {
+        node.name: node.title for node in schema if not isinstance(node.typ, colander.Mapping)
+    }
+    for part in ("delivery", "billing"):
+        labels.update({f"{part}.{node.name}": node.title for node in schema[part]})
+    return labels

@@ -1,0 +1,130 @@
+"""Checkouts racing through a real waitress server: stock never oversold, order numbers
+without gaps or duplicates, and one order for a checkout posted twice at once.
+
+Each customer is its own HTTP client with its own cookies; all POSTs of a round are
+released together by a barrier, so the server runs them in parallel threads and the ZODB
+transactions conflict for real (resolved by pyramid_retry)."""
+
+import re
+import threading
+
+import pytest
+import requests
+
+from tests.liveserver import serving
+
+PRODUCT = "mug-cafe"
+DETAILS = {
+    "name": "Jan Peeters",
+    "email": "jan@example.be",
+    "phone": "+32 470 12 34 56",
+    "delivery.street": "Kerkstraat 1",
+    "delivery.postcode": "9000",
+    "delivery.city": "Gent",
+    "delivery.country": "BE",
+    "shipping": "standard",
+    "payment": "transfer",
+    "accept_terms": "1",
+    "step": "place",
+}
+
+
+def hidden(html, name):
+    return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+
+
+class Customer:
+    """A browser: puts the product in its cart and holds a filled-in checkout to post."""
+
+    def __init__(self, base, pid):
+        self.base = base
+        self.http = requests.Session()
+        self.http.headers["Origin"] = base
+        page = self.http.get(f"{base}/nl/products/{PRODUCT}").text
+        added = self.http.post(
+            f"{base}/nl/cart",
+            data={"csrf_token": hidden(page, "csrf_token"), "op": "add", "pid": pid, "qty": 1},
+            allow_redirects=False,
+        )
+        assert added.status_code == 303, added.text
+        form = self.http.get(f"{base}/nl/checkout").text
+        self.form = {
+            **DETAILS,
+            "csrf_token": hidden(form, "csrf_token"),
+            "token": hidden(form, "token"),
+        }
+
+    def place(self):
+        return self.http.post(f"{self.base}/nl/checkout", data=self.form, allow_redirects=False)
+
+
+def all_at_once(calls):
+    """Run the calls in parallel threads released together; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.fixture
+def last_five(site):
+    with site.edit() as root:
+        product = root["products"][PRODUCT]
+        product.set_stock(5)
+        product.changed()
+        return product.pid
+
+
+def test_twenty_checkouts_for_the_last_five_units(site, last_five):
+    with serving(site.wsgi, threads=8) as base:
+        customers = [Customer(base, last_five) for _ in range(20)]
+        answers = all_at_once([customer.place for customer in customers])
+    placed = [a for a in answers if a.status_code == 303]
+    refused = [a for a in answers if a.status_code != 303]
+    assert len(placed) == 5
+    assert len(refused) == 15
+    for answer in refused:
+        assert answer.status_code == 409
+        assert "niet genoeg in voorraad" in answer.text
+    with site.edit() as root:
+        assert root["products"][PRODUCT].stock == 0
+        numbers = sorted(root["orders"].keys())
+    assert len(numbers) == 5
+    year = numbers[0][:4]
+    assert numbers == [f"{year}-{n:06d}" for n in range(1, 6)]  # no gaps, no duplicates
+    assert sorted(a.headers["Location"].split("/")[-2] for a in placed) == numbers
+
+
+def test_order_numbers_have_no_gaps_under_concurrent_checkouts(site):
+    with site.edit() as root:
+        root["products"][PRODUCT].set_stock(50)
+        pid = root["products"][PRODUCT].pid
+    with serving(site.wsgi, threads=8) as base:
+        customers = [Customer(base, pid) for _ in range(12)]
+        answers = all_at_once([customer.place for customer in customers])
+    assert [a.status_code for a in answers] == [303] * 12
+    with site.edit() as root:
+        numbers = sorted(root["orders"].keys())
+        assert root["products"][PRODUCT].stock == 50 - 12
+    year = numbers[0][:4]
+    assert numbers == [f"{year}-{n:06d}" for n in range(1, 13)]
+
+
+def test_the_same_checkout_posted_twice_at_once_places_one_order(site, last_five):
+    with serving(site.wsgi, threads=8) as base:
+        customer = Customer(base, last_five)
+        first, second = all_at_once([customer.place, customer.place])
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    with site.edit() as root:
+        assert len(root["orders"]) == 1
+        assert root["products"][PRODUCT].stock == 4

@@ -1,0 +1,32 @@
+"""A real waitress server running a test site in a thread, on 127.0.0.1 (port from the OS)."""
+
+import contextlib
+import threading
+
+from waitress import wasyncore
+from waitress.server import create_server
+
+
+@contextlib.contextmanager
+def serving(wsgi, threads=8):
+    """Serve ``wsgi`` while the block runs; yields the base URL ``http://127.0.0.1:PORT``."""
+    server = create_server(wsgi, host="127.0.0.1", port=0, threads=threads)
+    stopping = threading.Event()
+
+    def run():
+        try:
+            server.run()
+        except OSError:
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, name="shopcms-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stopping.set()
+        server.close()
+        wasyncore.close_all(server._map)  # open keep-alive connections end the loop too
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=5)

@@ -1,0 +1,365 @@
+"""A fake Mollie for tests: the parts of Mollie's v2 Payments API that shopcms uses.
+
+``FakeMollie().start()`` serves on 127.0.0.1 (a free port) from a thread; ``settings()``
+gives the shopcms settings that use it.  What it speaks, as Mollie documents it:
+
+- ``POST /v2/payments`` (JSON, ``Authorization: Bearer KEY``): validates ``amount``
+  (``currency`` and a ``value`` string with exactly two decimals, above zero),
+  ``description``, ``redirectUrl``, and if given ``webhookUrl``, ``method``, ``locale`` and
+  ``metadata``; answers 201 with the payment (status ``open``, ``_links.checkout``).
+- ``GET /v2/payments/ID``: the payment as it is now.
+- Errors as Mollie gives them: ``application/hal+json`` with ``status``, ``title``,
+  ``detail`` (and ``field``): 401 for a missing or wrong key, 404 for an unknown payment,
+  422 for invalid fields, 400 for a body that is not JSON.
+- The hosted payment page ``GET /checkout/ID``: buttons *paid*, *failed*, *canceled*,
+  *expired* (it asks for no card data at all).  ``POST /checkout/ID`` with ``status=...``
+  sets the status (and ``paidAt`` etc.), calls the payment's ``webhookUrl`` with the form
+  body ``id=ID`` as Mollie does, then answers 303 to the ``redirectUrl``.
+
+Test helpers: ``set_status(id, status)`` changes a payment without calling the webhook (a
+forged webhook can then be tried), ``call_webhook(id)`` calls it, ``webhook_calls`` records
+every call and our answer, ``requests`` records every API request (method, path, JSON body).
+``stop()`` then ``start()`` serves again on the same port: in between, the API is down.
+"""
+
+import datetime
+import html
+import json
+import re
+import secrets
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.mailserver import free_port
+
+HOST = "127.0.0.1"
+API_KEY = "test_" + "F" * 30
+STATUSES = ("open", "pending", "authorized", "paid", "canceled", "expired", "failed")
+FINAL_STATUSES = ("paid", "failed", "canceled", "expired")
+METHODS = ("bancontact", "creditcard", "ideal", "banktransfer", "paypal", "kbc", "belfius")
+LOCALES = (
+    "en_US", "en_GB", "nl_NL", "nl_BE", "fr_FR", "fr_BE", "de_DE", "de_AT", "de_CH", "es_ES",
+    "ca_ES", "pt_PT", "it_IT", "nb_NO", "sv_SE", "fi_FI", "da_DK", "is_IS", "hu_HU", "pl_PL",
+    "lv_LV", "lt_LT",
+)  # fmt: skip
+AMOUNT_VALUE = re.compile(r"\d{1,10}\.\d{2}")
+DOCS = "https://docs.mollie.com/overview/handling-errors"
+# The time stamp field Mollie sets when a payment reaches each final status.
+STATUS_TIME = {
+    "paid": "paidAt",
+    "failed": "failedAt",
+    "canceled": "canceledAt",
+    "expired": "expiredAt",
+}
+
+
+class MollieError(Exception):
+    def __init__(self, status, title, detail, field=None):
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.field = status, title, detail, field
+
+    def body(self):
+        body = {"status": self.status, "title": self.title, "detail": self.detail}
+        if self.field:
+            body["field"] = self.field
+        body["_links"] = {"documentation": {"href": DOCS, "type": "text/html"}}
+        return body
+
+
+def _invalid(detail, field):
+    return MollieError(422, "Unprocessable Entity", detail, field)
+
+
+def _timestamp(when=None):
+    when = when or datetime.datetime.now(datetime.UTC)
+    return when.isoformat(timespec="seconds")
+
+
+def _url(value):
+    parts = urllib.parse.urlsplit(value) if isinstance(value, str) else None
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+class FakeMollie:
+    def __init__(self, api_key=API_KEY, port=None):
+        self.api_key = api_key
+        self.port = port or free_port()
+        self.payments = {}
+        self.requests = []  # (method, path, JSON body or None)
+        self.webhook_calls = []  # (URL, form body, our HTTP status or the error)
+        self._lock = threading.Lock()
+        self._server = None
+        self._thread = None
+
+    # --- running ------------------------------------------------------------------------
+
+    @property
+    def base_url(self):
+        return f"http://{HOST}:{self.port}"
+
+    def settings(self):
+        """The shopcms settings of a site that pays through this fake."""
+        return {
+            "shopcms.payments": "transfer bancontact creditcard",
+            "shopcms.mollie.api_key": self.api_key,
+            "shopcms.mollie.api_endpoint": self.base_url,
+            "shopcms.mollie.checkout_origin": self.base_url,
+        }
+
+    def start(self):
+        fake = self
+
+        class Handler(_Handler):
+            mollie = fake
+
+        self._server = ThreadingHTTPServer((HOST, self.port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fake-mollie", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = self._thread = None
+
+    # --- the payments ---------------------------------------------------------------------
+
+    def create(self, data, mode):
+        """A new open payment from a validated request body."""
+        payment_id = "tr_" + "".join(
+            secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+            for _ in range(10)
+        )
+        created = datetime.datetime.now(datetime.UTC)
+        payment = {
+            "resource": "payment",
+            "id": payment_id,
+            "mode": mode,
+            "createdAt": _timestamp(created),
+            "status": "open",
+            "isCancelable": False,
+            "amount": dict(data["amount"]),
+            "description": data["description"],
+            "method": data.get("method"),
+            "metadata": data.get("metadata"),
+            "locale": data.get("locale"),
+            "profileId": "pfl_FakeProfile",
+            "sequenceType": "oneoff",
+            "redirectUrl": data["redirectUrl"],
+            "webhookUrl": data.get("webhookUrl"),
+            "expiresAt": _timestamp(created + datetime.timedelta(minutes=15)),
+            "_links": {
+                "self": {
+                    "href": f"{self.base_url}/v2/payments/{payment_id}",
+                    "type": "application/hal+json",
+                },
+                "checkout": {
+                    "href": f"{self.base_url}/checkout/{payment_id}",
+                    "type": "text/html",
+                },
+                "dashboard": {
+                    "href": f"{self.base_url}/dashboard/payments/{payment_id}",
+                    "type": "text/html",
+                },
+                "documentation": {
+                    "href": "https://docs.mollie.com/reference/create-payment",
+                    "type": "text/html",
+                },
+            },
+        }
+        with self._lock:
+            self.payments[payment_id] = payment
+        return payment
+
+    def get(self, payment_id):
+        with self._lock:
+            payment = self.payments.get(payment_id)
+            return json.loads(json.dumps(payment)) if payment else None
+
+    def set_status(self, payment_id, status):
+        """Change a payment's status as Mollie would, without calling the webhook."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        with self._lock:
+            payment = self.payments[payment_id]
+            payment["status"] = status
+            if status in STATUS_TIME:
+                payment[STATUS_TIME[status]] = _timestamp()
+            if status != "open":
+                # Mollie offers the checkout only while the payment is open.
+                payment["_links"].pop("checkout", None)
+
+    def set_amount(self, payment_id, value, currency="EUR"):
+        """What Mollie reports as the amount (to test a mismatch with the order)."""
+        with self._lock:
+            self.payments[payment_id]["amount"] = {"currency": currency, "value": value}
+
+    def call_webhook(self, payment_id):
+        """POST ``id=ID`` to the payment's webhookUrl, as Mollie does; our HTTP status."""
+        url = self.get(payment_id)["webhookUrl"]
+        if not url:
+            return None
+        body = urllib.parse.urlencode({"id": payment_id}).encode()
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "Mollie"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                outcome = answer.status
+        except urllib.error.HTTPError as exc:
+            outcome = exc.code
+        except OSError as exc:
+            outcome = exc
+        self.webhook_calls.append((url, body.decode(), outcome))
+        return outcome
+
+    def payment_ids(self):
+        with self._lock:
+            return list(self.payments)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    mollie = None  # the FakeMollie, set on a subclass
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass  # quiet: pytest shows failures, not every request
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status, body, content_type, headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status, data):
+        self._send(status, json.dumps(data).encode(), "application/hal+json; charset=utf-8")
+
+    def _error(self, error):
+        self._json(error.status, error.body())
+
+    def _authorize(self):
+        auth = self.headers.get("Authorization", "")
+        if auth != f"Bearer {self.mollie.api_key}":
+            raise MollieError(
+                401, "Unauthorized Request", "Missing authentication, or failed to authenticate"
+            )
+
+    def _payment(self, payment_id):
+        payment = self.mollie.get(payment_id)
+        if payment is None:
+            raise MollieError(404, "Not Found", f"No payment exists with token {payment_id}.")
+        return payment
+
+    # --- routes -----------------------------------------------------------------------
+
+    def do_POST(self):
+        path = urllib.parse.urlsplit(self.path).path
+        body = self._body()
+        try:
+            if path == "/v2/payments":
+                self._authorize()
+                try:
+                    data = json.loads(body or b"null")
+                except ValueError:
+                    raise MollieError(400, "Bad Request", "The JSON body is invalid") from None
+                self.mollie.requests.append(("POST", path, data))
+                payment = self.mollie.create(_validated(data), self.mollie.api_key[:4])
+                return self._json(201, payment)
+            if path.startswith("/checkout/"):
+                return self._pay(path.removeprefix("/checkout/"), body)
+            raise MollieError(404, "Not Found", "The resource does not exist")
+        except MollieError as error:
+            self._error(error)
+
+    def do_GET(self):
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            if path.startswith("/v2/payments/"):
+                self._authorize()
+                self.mollie.requests.append(("GET", path, None))
+                return self._json(200, self._payment(path.removeprefix("/v2/payments/")))
+            if path.startswith("/checkout/"):
+                return self._checkout_page(self._payment(path.removeprefix("/checkout/")))
+            raise MollieError(404, "Not Found", "The resource does not exist")
+        except MollieError as error:
+            self._error(error)
+
+    def _checkout_page(self, payment):
+        amount = payment["amount"]
+        if payment["status"] != "open":
+            buttons = f"<p>This payment is {html.escape(payment['status'])}.</p>"
+        else:
+            buttons = "".join(
+                f'<button type="submit" name="status" value="{s}">{s}</button>'
+                for s in FINAL_STATUSES
+            )
+        page = (
+            "<!DOCTYPE html><html><head><title>Fake Mollie checkout</title></head><body>"
+            f"<h1>{html.escape(payment['description'])}</h1>"
+            f"<p>{html.escape(amount['currency'])} {html.escape(amount['value'])}"
+            f" by {html.escape(str(payment['method']))}</p>"
+            f'<form method="post" action="/checkout/{payment["id"]}">{buttons}</form>'
+            "</body></html>"
+        )
+        self._send(200, page.encode(), "text/html; charset=utf-8")
+
+    def _pay(self, payment_id, body):
+        payment = self._payment(payment_id)
+        if payment["status"] != "open":
+            raise MollieError(422, "Unprocessable Entity", "The payment is no longer open")
+        status = urllib.parse.parse_qs(body.decode()).get("status", [""])[0]
+        if status not in FINAL_STATUSES:
+            raise _invalid("Choose one of the buttons", "status")
+        self.mollie.set_status(payment_id, status)
+        # Mollie calls the webhook as soon as the status changed, then returns the customer.
+        self.mollie.call_webhook(payment_id)
+        self._send(303, b"", "text/plain", [("Location", payment["redirectUrl"])])
+
+
+def _validated(data):
+    """The body of a create-payment request, or a MollieError as Mollie would answer."""
+    if not isinstance(data, dict):
+        raise MollieError(400, "Bad Request", "The JSON body is invalid")
+    amount = data.get("amount")
+    if not isinstance(amount, dict):
+        raise _invalid("The amount is required for payments", "amount")
+    if amount.get("currency") != "EUR":
+        raise _invalid("The amount currency is invalid", "amount.currency")
+    value = amount.get("value")
+    if not isinstance(value, str) or not AMOUNT_VALUE.fullmatch(value) or Decimal(value) <= 0:
+        raise _invalid("The amount contains an invalid value", "amount.value")
+    description = data.get("description")
+    if not isinstance(description, str) or not description.strip() or len(description) > 255:
+        raise _invalid("The description is invalid", "description")
+    if not _url(data.get("redirectUrl")):
+        raise _invalid("The redirect URL is invalid", "redirectUrl")
+    if data.get("webhookUrl") is not None and not _url(data["webhookUrl"]):
+        raise _invalid("The webhook URL is invalid", "webhookUrl")
+    if data.get("method") is not None and data["method"] not in METHODS:
+        raise _invalid("The payment method is invalid", "method")
+    if data.get("locale") is not None and data["locale"] not in LOCALES:
+        raise _invalid("The locale is invalid", "locale")
+    if len(json.dumps(data.get("metadata"))) > 1024:
+        raise _invalid("The metadata is too large", "metadata")
+    return data
