@@ -18,6 +18,7 @@ def main(global_config, **settings):
     settings.setdefault("retry.attempts", "10")
     with Configurator(settings=settings, root_factory=root_factory) as config:
         config.include("pyramid_retry")
+        config.include(".retry")
         config.include("pyramid_tm")
         config.include("pyramid_zodbconn")
         config.include("pyramid_chameleon")

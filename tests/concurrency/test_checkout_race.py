@@ -11,6 +11,7 @@ import threading
 import pytest
 import requests
 
+from shopcms.mail import send_queued
 from tests.liveserver import serving
 
 PRODUCT = "mug-cafe"
@@ -119,7 +120,7 @@ def test_order_numbers_have_no_gaps_under_concurrent_checkouts(site):
     assert numbers == [f"{year}-{n:06d}" for n in range(1, 13)]
 
 
-def test_the_same_checkout_posted_twice_at_once_places_one_order(site, last_five):
+def test_the_same_checkout_posted_twice_at_once_places_one_order(site, smtp, last_five):
     with serving(site.wsgi, threads=8) as base:
         customer = Customer(base, last_five)
         first, second = all_at_once([customer.place, customer.place])
@@ -128,3 +129,7 @@ def test_the_same_checkout_posted_twice_at_once_places_one_order(site, last_five
     with site.edit() as root:
         assert len(root["orders"]) == 1
         assert root["products"][PRODUCT].stock == 4
+    # And one confirmation mail: the replayed transaction's mail was never queued.
+    assert send_queued(site.registry).sent == 1
+    assert len(smtp.wait_for(1)) == 1
+    assert send_queued(site.registry).sent == 0

@@ -1,0 +1,30 @@
+"""A pause before each retry of a request that met a ZODB conflict.
+
+pyramid_retry replays a conflicting request at once.  When many requests write the same
+objects (checkouts: the year's order counter, the stock of a popular product), replaying all
+losers at once makes them collide again, and a request can lose every attempt.  A short
+random pause that grows with each attempt (exponential backoff with full jitter) spreads
+them out, so each round lets others commit.  ``retry.backoff`` is the first pause's upper
+bound in seconds (default 0.02); a pause never exceeds ``retry.backoff_max`` (default 0.5).
+"""
+
+import random
+import time
+
+from pyramid_retry import BeforeRetry
+
+
+def pause(attempt, base, ceiling):
+    """Seconds to wait before retrying after failed ``attempt`` (0 for the first)."""
+    return random.uniform(0, min(ceiling, base * 2**attempt))  # noqa: S311 (jitter, not a secret)
+
+
+def includeme(config):
+    settings = config.get_settings()
+    base = float(settings.get("retry.backoff", 0.02))
+    ceiling = float(settings.get("retry.backoff_max", 0.5))
+
+    def before_retry(event):
+        time.sleep(pause(event.environ.get("retry.attempt", 0), base, ceiling))
+
+    config.add_subscriber(before_retry, BeforeRetry)
