@@ -186,6 +186,10 @@ def app_settings(folder, uri_options=""):
         "shopcms.secret": SECRET,
         "shopcms.languages": " ".join(LANGS),
         "shopcms.evolve_on_start": "true",
+        "shopcms.bank.iban": "BE71 0961 2345 6769",
+        "shopcms.bank.bic": "GKCCBEBB",
+        "shopcms.vault.keys": "gArvwv9zXRGLSQmG4nG4ed87welYXhuwzSdUjI4R_IU=",
+        "shopcms.mail.queue": f"{folder}/mailqueue",
     }
 
 

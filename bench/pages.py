@@ -30,6 +30,10 @@ SHOP = textwrap.dedent(
     app = main({}, **{
         "zodbconn.uri": f"file://{folder}/Data.fs?blobstorage_dir={folder}/blobs",
         "shopcms.secret": "bench-secret-" + "x" * 40,
+        "shopcms.bank.iban": "BE71 0961 2345 6769",
+        "shopcms.bank.bic": "GKCCBEBB",
+        "shopcms.vault.keys": "gArvwv9zXRGLSQmG4nG4ed87welYXhuwzSdUjI4R_IU=",
+        "shopcms.mail.queue": f"{folder}/mailqueue",
     })
     with site_transaction(app.registry) as site:
         load_pages(site, DEFAULT_CONTENT, ("nl", "fr", "en"), now(app.registry),

@@ -54,6 +54,7 @@ def app_settings(tmp_path, **overrides):
         "shopcms.evolve_on_start": "true",
         "pyramid.includes": "tests.functional.testviews",
         "shopcms.mail.queue": f"{tmp_path}/mailqueue",
+        "shopcms.vault.keys": "gArvwv9zXRGLSQmG4nG4ed87welYXhuwzSdUjI4R_IU=",
         "shopcms.bank.iban": "BE71 0961 2345 6769",
         "shopcms.bank.bic": "GKCCBEBB",
         "shopcms.mail.host": "127.0.0.1",

@@ -28,6 +28,7 @@ def main(global_config, **settings):
         config.include(".privacy")
         config.include(".sessions")
         config.include(".csrf")
+        config.include(".privacy.vault")
         config.include(".security")
         config.include(".throttle")
         config.include(".catalog")

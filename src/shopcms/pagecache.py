@@ -11,10 +11,11 @@ What keeps it correct:
 - only ``GET`` requests without ``Cookie`` or ``Authorization`` headers are looked up or
   stored, and only ``200`` answers of views that called :func:`share` and set no cookie;
 - an entry is valid only while the database's last transaction id is the one it was rendered
-  under: any commit (in this process, or in another one when ZEO delivers invalidations)
-  makes every entry stale at once, so a change is visible on the next request;
-- an entry also expires after ``max_age`` seconds (storages that learn of other processes'
-  commits only when polled, and the hourly CSRF token, see ``shopcms.csrf``);
+  under: any commit (in this process, or in another one when ZEO delivers invalidations or
+  a RelStorage poll finds it) makes every entry stale at once, so a change is visible on the
+  next request;
+- an entry also expires after ``max_age`` seconds (the hourly CSRF token, see
+  ``shopcms.csrf``);
 - the cache is bounded in bytes (least recently used first out) and per process.
 
 Settings: ``shopcms.page_cache.megabytes`` (default 128; 0 turns the cache off) and
@@ -26,6 +27,7 @@ import time
 from collections import OrderedDict
 
 from webob.etag import ETagMatcher
+from ZODB.interfaces import IMVCCStorage
 
 ENVIRON_KEY = "shopcms.shared_page"
 DROPPED_ON_304 = {"content-length", "content-type"}
@@ -161,12 +163,35 @@ class SharedPageCache:
         return [data]
 
 
+def polled_last_transaction(storage):
+    """The last transaction id of an ``IMVCCStorage`` (RelStorage), polled on every call.
+
+    Such a storage learns of other processes' commits only when an instance of it polls,
+    and its ``lastTransaction`` stays where the last poll left it: one instance of its own
+    (made on first use, closed with the storage) polls for the cache.
+    """
+    lock = threading.Lock()
+    instance = None
+
+    def last_transaction():
+        nonlocal instance
+        with lock:
+            if instance is None:
+                instance = storage.new_instance()
+            instance.sync()
+            instance.poll_invalidations()
+            return instance.lastTransaction()
+
+    return last_transaction
+
+
 def wrap(app, settings):
     """``app`` behind the shared-page cache configured in ``settings``."""
     db = app.registry._zodb_databases[""]
+    polled = IMVCCStorage.providedBy(db.storage)
     return SharedPageCache(
         app,
-        version=db.lastTransaction,
+        version=polled_last_transaction(db.storage) if polled else db.lastTransaction,
         max_bytes=int(float(settings.get("shopcms.page_cache.megabytes", 128)) * 2**20),
         max_age=float(settings.get("shopcms.page_cache.max_age", 300)),
     )

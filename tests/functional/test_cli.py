@@ -21,6 +21,7 @@ shopcms.cookies.strict = true
 shopcms.bank.iban = BE71 0961 2345 6769
 shopcms.bank.bic = GKCCBEBB
 shopcms.mail.queue = {dir}/mailqueue
+shopcms.vault.keys = gArvwv9zXRGLSQmG4nG4ed87welYXhuwzSdUjI4R_IU=
 """
 
 
@@ -132,6 +133,7 @@ def test_app_refuses_a_database_newer_than_the_code(tmp_path, monkeypatch):
         "shopcms.secret": "y" * 40,
         "shopcms.bank.iban": "BE71 0961 2345 6769",
         "shopcms.bank.bic": "GKCCBEBB",
+        "shopcms.vault.keys": "gArvwv9zXRGLSQmG4nG4ed87welYXhuwzSdUjI4R_IU=",
     }
     app = make_app({}, **settings)
     db = app.registry._zodb_databases[""]

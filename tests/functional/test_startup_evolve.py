@@ -15,6 +15,7 @@ def settings(tmp_path, **extra):
         "shopcms.secret": "z" * 40,
         "shopcms.bank.iban": "BE71 0961 2345 6769",
         "shopcms.bank.bic": "GKCCBEBB",
+        "shopcms.vault.keys": "gArvwv9zXRGLSQmG4nG4ed87welYXhuwzSdUjI4R_IU=",
         "shopcms.mail.queue": f"{tmp_path}/mailqueue",
         **extra,
     }

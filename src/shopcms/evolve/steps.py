@@ -90,6 +90,16 @@ def order_numbers_and_references(site, registry):
         orders.setup()
 
 
+def accounts_preferences_and_tokens(site, registry):
+    """Generation 3: accounts get token nonces, a verified flag and the TOTP slot; their
+    preferences get the consent ledger, addresses, phone and payment methods."""
+    for account in site["customers"].values():
+        if not hasattr(account, "token_nonces"):
+            account.setup_accounts()
+        if not hasattr(account.preferences, "consents"):
+            account.preferences.setup()
+
+
 STEPS: tuple[EvolveStep, ...] = (
     EvolveStep(
         1,
@@ -97,4 +107,7 @@ STEPS: tuple[EvolveStep, ...] = (
         pages_with_revisions_and_catalog,
     ),
     EvolveStep(2, "Orders: yearly number counters and lookup tables", order_numbers_and_references),
+    EvolveStep(
+        3, "Accounts: tokens, consent ledger, saved details", accounts_preferences_and_tokens
+    ),
 )

@@ -6,9 +6,11 @@ must not appear in URLs); ``Customers.by_email`` maps the normalised email to th
 
 import secrets
 import time
+from dataclasses import dataclass
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from pyramid.authorization import DENY_ALL, Allow
 
@@ -22,11 +24,92 @@ def normalise_email(email):
     return email.strip().lower()
 
 
+@dataclass(frozen=True)
+class SavedPaymentMethod:
+    """What the payment provider returned for a method the customer chose to keep.
+
+    ``sealed_token`` is the provider's token or mandate id encrypted with the vault
+    (``shopcms.privacy.vault``); the rest is for showing it: ``brand`` ("Visa",
+    "Bancontact"), ``last4``, ``expiry`` ("MM/YY") or a masked IBAN in ``last4``.  A card
+    number or CVV never reaches the shop, so there is none to keep.
+    """
+
+    id: str
+    provider: str
+    method: str
+    brand: str
+    last4: str
+    expiry: str
+    sealed_token: bytes
+    customer_ref: str = ""  # the provider's customer id, if it has one
+
+
 class Preferences(Persistent):
-    """The only home of one customer's settings; grows with the accounts issue."""
+    """The only home of one customer's settings (see ``shopcms.privacy.purposes``).
+
+    - ``language``: the preferred language (contract: mails about orders);
+    - ``consents``: the consent ledger, append-only (``shopcms.privacy.ledger``);
+    - ``addresses`` (several, ``default_address`` names one), ``phone`` and
+      ``payment_methods``: kept only while the "keep my account data" consent is given.
+    """
 
     def __init__(self, language=None):
         self.language = language
+        self.setup()
+
+    def setup(self):
+        """The containers added by the accounts issue (also run by evolve step 3)."""
+        self.consents = PersistentList()
+        self.addresses = PersistentList()
+        self.default_address = None
+        self.phone = ""
+        self.payment_methods = PersistentList()
+
+    # -- addresses -------------------------------------------------------------
+    def add_address(self, name, street, postcode, city, country, make_default=False):
+        """Keep an address (a dict with an ``id``); the first one becomes the default."""
+        address = {
+            "id": secrets.token_hex(6),
+            "name": name,
+            "street": street,
+            "postcode": postcode,
+            "city": city,
+            "country": country,
+        }
+        same = [a for a in self.addresses if {**a, "id": None} == {**address, "id": None}]
+        if same:
+            address = same[0]
+        else:
+            self.addresses.append(address)
+        if make_default or self.default_address is None:
+            self.default_address = address["id"]
+        return address
+
+    def address(self, address_id):
+        return next((a for a in self.addresses if a["id"] == address_id), None)
+
+    def remove_address(self, address_id):
+        self.addresses[:] = [a for a in self.addresses if a["id"] != address_id]
+        if self.default_address == address_id:
+            self.default_address = self.addresses[0]["id"] if self.addresses else None
+
+    # -- payment methods ---------------------------------------------------------
+    def add_payment_method(self, method):
+        self.payment_methods.append(method)
+        return method
+
+    def payment_method(self, method_id):
+        return next((m for m in self.payment_methods if m.id == method_id), None)
+
+    def remove_payment_method(self, method_id):
+        self.payment_methods[:] = [m for m in self.payment_methods if m.id != method_id]
+
+    def forget_account_data(self):
+        """Drop what only the "keep my account data" consent allowed keeping."""
+        self.addresses[:] = []
+        self.default_address = None
+        self.phone = ""
+        self.payment_methods[:] = []
 
 
 class Customer(Content):
@@ -46,6 +129,17 @@ class Customer(Content):
         self.preferences = Preferences(language)
         # Cart, wishlist and compare of a logged-in customer (see shopcms.shop.lists).
         self.shop_lists = PersistentMapping()
+        self.setup_accounts()
+
+    def setup_accounts(self):
+        """What the accounts issue added (also run by evolve step 3 on older accounts)."""
+        # Until the owner proves the address by the mailed link; accounts made by staff or
+        # the command line are verified by whoever made them.
+        self.email_verified = True
+        # purpose -> nonce of the single-use tokens (shopcms.tokens).
+        self.token_nonces = PersistentMapping()
+        # Second factor (TOTP, for staff who turn it on): the sealed secret, or None.
+        self.totp_secret = None
 
     @property
     def __acl__(self):

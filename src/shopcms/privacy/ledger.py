@@ -1,0 +1,94 @@
+"""The consent ledger: proof of every consent given or withdrawn (GDPR art. 7(1)).
+
+Each customer's :class:`~shopcms.resources.customers.Preferences` holds an append-only list
+of :class:`ConsentEvent`: which purpose, granted or withdrawn, when, through which form, and
+the id and hash of the privacy-statement revision in force in the customer's language at
+that moment.  Nothing is ever changed or removed from it while the account exists (erasing
+the account erases it with the rest).  The current state of a purpose is its latest event;
+no event means not given: consent is never assumed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .purposes import PURPOSES
+
+POLICY_PAGE = "privacy"
+
+
+# Frozen and pickled into ZODB with the ledger: keep the module path and field names.
+@dataclass(frozen=True)
+class ConsentEvent:
+    purpose: str
+    granted: bool
+    when: datetime
+    form: str  # where it was given or withdrawn, e.g. "checkout", "account-privacy"
+    policy_revision: str | None  # e.g. "privacy:nl:3"
+    policy_hash: str | None
+    lang: str
+
+
+def policy_in_force(root, lang, now):
+    """The privacy statement's revision in force in ``lang`` at ``now`` (falls back to any
+    language that has one), or None."""
+    page = root["pages"].get(POLICY_PAGE)
+    if page is None:
+        return None
+    revision = page.in_force(lang, now)
+    if revision is None:
+        for other in page.languages:
+            revision = page.in_force(other, now)
+            if revision is not None:
+                break
+    return revision
+
+
+def record(preferences, root, purpose, granted, form, lang, now):
+    """Append a consent event for ``purpose`` (which must need consent) and return it.
+
+    Returns None, appending nothing, when the state would not change (a repeated click).
+    """
+    if purpose not in PURPOSES or not PURPOSES[purpose].needs_consent:
+        raise ValueError(f"{purpose!r} is not a purpose that needs consent")
+    if given(preferences, purpose) == bool(granted):
+        return None
+    revision = policy_in_force(root, lang, now)
+    event = ConsentEvent(
+        purpose=purpose,
+        granted=bool(granted),
+        when=now,
+        form=form,
+        policy_revision=revision.id if revision is not None else None,
+        policy_hash=revision.text_hash if revision is not None else None,
+        lang=lang,
+    )
+    preferences.consents.append(event)
+    return event
+
+
+def latest(preferences, purpose):
+    """The latest event for ``purpose``, or None."""
+    for event in reversed(preferences.consents):
+        if event.purpose == purpose:
+            return event
+    return None
+
+
+def given(preferences, purpose):
+    """True while ``purpose`` has been consented to and not withdrawn since."""
+    event = latest(preferences, purpose)
+    return event is not None and event.granted
+
+
+def given_under_older_policy(preferences, root, lang, now):
+    """Purposes whose consent stands but was given under an older privacy statement than
+    the one now in force (compared by revision hash, so a new wording is noticed)."""
+    current = policy_in_force(root, lang, now)
+    if current is None:
+        return []
+    stale = []
+    for purpose in PURPOSES:
+        event = latest(preferences, purpose)
+        if event is not None and event.granted and event.policy_hash != current.text_hash:
+            stale.append(purpose)
+    return stale

@@ -1,0 +1,128 @@
+"""The purposes of processing: why the shop keeps each kind of personal data.
+
+This registry is the record of processing activities (GDPR art. 30) in code, beside the
+cookie registry: each purpose names its legal basis, the data it uses, how long that data
+is kept and, per language, what it means for the customer.  Personal data is stored only for
+a purpose declared here; a purpose whose basis is consent is used only while the customer's
+consent ledger (``shopcms.privacy.ledger``) says it is given.  The admin page
+``/manage/privacy/purposes`` renders it.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ..i18n import _
+
+
+class Basis(Enum):
+    CONTRACT = "contract"  # art. 6(1)(b): needed to fulfil the order
+    LEGAL = "legal"  # art. 6(1)(c): kept because the law requires it (accounting)
+    CONSENT = "consent"  # art. 6(1)(a): only while the customer agrees
+    LEGITIMATE = "legitimate"  # art. 6(1)(f): the shop's interest, nothing personal kept
+
+
+BASIS_TITLES = {
+    Basis.CONTRACT: _("Performance of the contract (GDPR art. 6(1)(b))"),
+    Basis.LEGAL: _("Legal obligation (GDPR art. 6(1)(c))"),
+    Basis.CONSENT: _("Consent (GDPR art. 6(1)(a))"),
+    Basis.LEGITIMATE: _("Legitimate interest (GDPR art. 6(1)(f))"),
+}
+
+
+@dataclass(frozen=True)
+class Purpose:
+    name: str
+    basis: Basis
+    title: object  # TranslationString
+    description: object
+    data: object  # which personal data it uses
+    retention: object
+    recipients: object = None  # who else receives the data, if anyone
+
+    @property
+    def needs_consent(self):
+        return self.basis is Basis.CONSENT
+
+
+ORDER = "order_fulfilment"
+ACCOUNT_DATA = "account_data"
+PERSONALISATION = "personalisation"
+NEWSLETTER = "newsletter"
+CONTEST_MARKETING = "contest_marketing"
+STATISTICS = "statistics"
+
+PURPOSES = {
+    p.name: p
+    for p in (
+        Purpose(
+            ORDER,
+            Basis.CONTRACT,
+            _("Delivering your order"),
+            _(
+                "We use your details to deliver and invoice what you ordered and to keep you "
+                "informed of your order by email."
+            ),
+            _("Name, email, phone, delivery and billing address, the order and its payment"),
+            _(
+                "Orders are kept 7 years for the accounts (Belgian law); after an erasure "
+                "request without your name, email, phone or address."
+            ),
+            _(
+                "The payment provider (Mollie) for online payments: amount and order number; "
+                "the carrier: name, delivery address and phone."
+            ),
+        ),
+        Purpose(
+            ACCOUNT_DATA,
+            Basis.CONSENT,
+            _("Keeping your details for next orders"),
+            _(
+                "With your account we keep your addresses, phone and payment methods so you "
+                "need not type them again."
+            ),
+            _(
+                "Addresses, phone, saved payment methods (the provider's token, never a "
+                "card number)"
+            ),
+            _("Until you withdraw this consent or delete your account."),
+        ),
+        Purpose(
+            PERSONALISATION,
+            Basis.CONSENT,
+            _("Personal recommendations"),
+            _("We suggest products from what you ordered and looked at."),
+            _("Your orders and recently viewed products"),
+            _("Until you withdraw this consent or delete your account."),
+        ),
+        Purpose(
+            NEWSLETTER,
+            Basis.CONSENT,
+            _("Newsletter"),
+            _("News and offers from Soft Cactus by email; unsubscribe at any time."),
+            _("Email address, language"),
+            _("Until you unsubscribe."),
+        ),
+        Purpose(
+            CONTEST_MARKETING,
+            Basis.CONSENT,
+            _("Contest news"),
+            _("Mail about our contests and their results."),
+            _("Email address, name"),
+            _("Until you withdraw this consent."),
+        ),
+        Purpose(
+            STATISTICS,
+            Basis.LEGITIMATE,
+            _("Anonymous visit statistics"),
+            _(
+                "Counts of visits and pages, without your address or any identifier, to "
+                "improve the shop."
+            ),
+            _("Nothing that identifies you: daily counts only"),
+            _("25 months per day, then per month."),
+        ),
+    )
+}
+
+#: The purposes a customer gives or withdraws consent for, in the order shown.
+CONSENT_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.needs_consent)
