@@ -16,9 +16,33 @@ gives the shopcms settings that use it.  What it speaks, as Mollie documents it:
   sets the status (and ``paidAt`` etc.), calls the payment's ``webhookUrl`` with the form
   body ``id=ID`` as Mollie does, then answers 303 to the ``redirectUrl``.
 
+Saved payment methods, as Mollie's Customers and Mandates APIs document them:
+
+- ``POST /v2/customers`` (``name``, ``email``, ``locale``, ``metadata``, all optional): 201
+  with the customer (``cst_...``); ``GET /v2/customers/ID``; ``DELETE /v2/customers/ID``
+  (204; its mandates are revoked with it).
+- ``GET /v2/customers/ID/mandates`` (a list: ``count``, ``_embedded.mandates``),
+  ``GET /v2/customers/ID/mandates/MID``, ``DELETE /v2/customers/ID/mandates/MID`` (204: the
+  mandate is revoked, it is no longer listed).
+- A payment with ``customerId`` and ``sequenceType: "first"`` (methods ``creditcard`` and
+  ``bancontact``) is paid on the hosted page like any other; when it is paid, the fake
+  creates a valid mandate for that customer and sets the payment's ``mandateId``: a
+  ``creditcard`` mandate with the details of :attr:`FakeMollie.card` (holder, label, expiry
+  as ``YYYY-MM-DD`` and only the last four digits as ``cardNumber``: the full number is never
+  sent, as Mollie never sends it), or for Bancontact a ``directdebit`` mandate with the
+  account of :attr:`FakeMollie.account` (``consumerName``, ``consumerAccount`` (the IBAN),
+  ``consumerBic``).
+- A payment with ``sequenceType: "recurring"``, ``customerId`` and ``mandateId`` (no
+  ``redirectUrl``, no hosted page) is charged at once: 201 with status
+  :attr:`FakeMollie.recurring_status` (default ``paid`` for a card, ``pending`` for a
+  direct debit), and ``paidAt`` when paid.  Unlike Mollie, the fake does not call the
+  webhook for it by itself: a test calls ``call_webhook(id)``.  A customer without that
+  valid mandate gets 422 (field ``mandateId``).
+
 Test helpers: ``set_status(id, status)`` changes a payment without calling the webhook (a
 forged webhook can then be tried), ``call_webhook(id)`` calls it, ``webhook_calls`` records
 every call and our answer, ``requests`` records every API request (method, path, JSON body).
+``customers`` and ``mandates`` (customer id -> list) hold what the shop created.
 ``stop()`` then ``start()`` serves again on the same port: in between, the API is down.
 """
 
@@ -41,6 +65,10 @@ API_KEY = "test_" + "F" * 30
 STATUSES = ("open", "pending", "authorized", "paid", "canceled", "expired", "failed")
 FINAL_STATUSES = ("paid", "failed", "canceled", "expired")
 METHODS = ("bancontact", "creditcard", "ideal", "banktransfer", "paypal", "kbc", "belfius")
+#: The methods whose "first" payment gives a mandate, and the mandate's method.
+FIRST_METHODS = {"creditcard": "creditcard", "bancontact": "directdebit", "ideal": "directdebit"}
+SEQUENCE_TYPES = ("oneoff", "first", "recurring")
+ID_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 LOCALES = (
     "en_US", "en_GB", "nl_NL", "nl_BE", "fr_FR", "fr_BE", "de_DE", "de_AT", "de_CH", "es_ES",
     "ca_ES", "pt_PT", "it_IT", "nb_NO", "sv_SE", "fi_FI", "da_DK", "is_IS", "hu_HU", "pl_PL",
@@ -79,6 +107,10 @@ def _timestamp(when=None):
     return when.isoformat(timespec="seconds")
 
 
+def _new_id(prefix):
+    return prefix + "".join(secrets.choice(ID_CHARS) for _ in range(10))
+
+
 def _url(value):
     parts = urllib.parse.urlsplit(value) if isinstance(value, str) else None
     return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
@@ -89,6 +121,18 @@ class FakeMollie:
         self.api_key = api_key
         self.port = port or free_port()
         self.payments = {}
+        self.customers = {}
+        self.mandates = {}  # customer id -> [mandate]
+        # The test card "entered" on the hosted page of a first card payment (Mastercard's
+        # test number): only its last four digits ever leave the fake.
+        self.card = {
+            "number": "5555555555554444",
+            "label": "Mastercard",
+            "holder": "J. Peeters",
+            "expiry": "2029-11-30",
+        }
+        self.account = {"name": "J. Peeters", "iban": "BE68539007547034", "bic": "BBRUBEBB"}
+        self.recurring_status = None  # None: paid for a card mandate, pending for a debit
         self.requests = []  # (method, path, JSON body or None)
         self.webhook_calls = []  # (URL, form body, our HTTP status or the error)
         self._lock = threading.Lock()
@@ -135,10 +179,7 @@ class FakeMollie:
 
     def create(self, data, mode):
         """A new open payment from a validated request body."""
-        payment_id = "tr_" + "".join(
-            secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
-            for _ in range(10)
-        )
+        payment_id = _new_id("tr_")
         created = datetime.datetime.now(datetime.UTC)
         payment = {
             "resource": "payment",
@@ -153,8 +194,8 @@ class FakeMollie:
             "metadata": data.get("metadata"),
             "locale": data.get("locale"),
             "profileId": "pfl_FakeProfile",
-            "sequenceType": "oneoff",
-            "redirectUrl": data["redirectUrl"],
+            "sequenceType": data.get("sequenceType") or "oneoff",
+            "redirectUrl": data.get("redirectUrl"),
             "webhookUrl": data.get("webhookUrl"),
             "expiresAt": _timestamp(created + datetime.timedelta(minutes=15)),
             "_links": {
@@ -176,9 +217,129 @@ class FakeMollie:
                 },
             },
         }
+        if data.get("customerId"):
+            payment["customerId"] = data["customerId"]
+        if payment["sequenceType"] == "recurring":
+            # Charged at once with the mandate: no hosted page.
+            mandate = self.mandate(data["customerId"], data["mandateId"])
+            payment["mandateId"] = mandate["id"]
+            payment["method"] = mandate["method"]
+            del payment["_links"]["checkout"]
+            status = self.recurring_status or (
+                "paid" if mandate["method"] == "creditcard" else "pending"
+            )
+            payment["status"] = status
+            if status in STATUS_TIME:
+                payment[STATUS_TIME[status]] = _timestamp()
         with self._lock:
             self.payments[payment_id] = payment
         return payment
+
+    # --- customers and mandates -----------------------------------------------------------
+
+    def create_customer(self, data, mode):
+        customer_id = _new_id("cst_")
+        customer = {
+            "resource": "customer",
+            "id": customer_id,
+            "mode": mode,
+            "name": data.get("name"),
+            "email": data.get("email"),
+            "locale": data.get("locale"),
+            "metadata": data.get("metadata"),
+            "createdAt": _timestamp(),
+            "_links": {
+                "self": {
+                    "href": f"{self.base_url}/v2/customers/{customer_id}",
+                    "type": "application/hal+json",
+                },
+                "mandates": {
+                    "href": f"{self.base_url}/v2/customers/{customer_id}/mandates",
+                    "type": "application/hal+json",
+                },
+            },
+        }
+        with self._lock:
+            self.customers[customer_id] = customer
+            self.mandates[customer_id] = []
+        return json.loads(json.dumps(customer))
+
+    def customer(self, customer_id):
+        with self._lock:
+            customer = self.customers.get(customer_id)
+            if customer is None:
+                raise MollieError(404, "Not Found", f"No customer exists with token {customer_id}.")
+            return json.loads(json.dumps(customer))
+
+    def delete_customer(self, customer_id):
+        self.customer(customer_id)
+        with self._lock:
+            del self.customers[customer_id]
+            for mandate in self.mandates.pop(customer_id, []):
+                mandate["status"] = "invalid"
+
+    def valid_mandates(self, customer_id):
+        self.customer(customer_id)
+        with self._lock:
+            found = [m for m in self.mandates.get(customer_id, []) if m["status"] == "valid"]
+            return json.loads(json.dumps(found))
+
+    def mandate(self, customer_id, mandate_id):
+        """A valid mandate of the customer, or Mollie's 404."""
+        for mandate in self.valid_mandates(customer_id):
+            if mandate["id"] == mandate_id:
+                return mandate
+        raise MollieError(404, "Not Found", f"No mandate exists with token {mandate_id}.")
+
+    def revoke_mandate(self, customer_id, mandate_id):
+        self.mandate(customer_id, mandate_id)
+        with self._lock:
+            for mandate in self.mandates[customer_id]:
+                if mandate["id"] == mandate_id:
+                    mandate["status"] = "invalid"
+
+    def _add_mandate(self, payment):
+        """The mandate that a paid first payment gives (called with the lock held)."""
+        customer_id = payment["customerId"]
+        mandate_id = _new_id("mdt_")
+        method = FIRST_METHODS[payment["method"]]
+        if method == "creditcard":
+            details = {
+                "cardHolder": self.card["holder"],
+                "cardNumber": self.card["number"][-4:],
+                "cardLabel": self.card["label"],
+                "cardFingerprint": secrets.token_urlsafe(18),
+                "cardExpiryDate": self.card["expiry"],
+            }
+        else:
+            details = {
+                "consumerName": self.account["name"],
+                "consumerAccount": self.account["iban"],
+                "consumerBic": self.account["bic"],
+            }
+        mandate = {
+            "resource": "mandate",
+            "id": mandate_id,
+            "mode": payment["mode"],
+            "status": "valid",
+            "method": method,
+            "details": details,
+            "mandateReference": None,
+            "signatureDate": datetime.date.today().isoformat(),
+            "createdAt": _timestamp(),
+            "_links": {
+                "self": {
+                    "href": f"{self.base_url}/v2/customers/{customer_id}/mandates/{mandate_id}",
+                    "type": "application/hal+json",
+                },
+                "customer": {
+                    "href": f"{self.base_url}/v2/customers/{customer_id}",
+                    "type": "application/hal+json",
+                },
+            },
+        }
+        self.mandates.setdefault(customer_id, []).append(mandate)
+        payment["mandateId"] = mandate_id
 
     def get(self, payment_id):
         with self._lock:
@@ -194,6 +355,10 @@ class FakeMollie:
             payment["status"] = status
             if status in STATUS_TIME:
                 payment[STATUS_TIME[status]] = _timestamp()
+            first = payment["sequenceType"] == "first"
+            known = payment.get("customerId") in self.customers
+            if status == "paid" and first and known and not payment.get("mandateId"):
+                self._add_mandate(payment)
             if status != "open":
                 # Mollie offers the checkout only while the payment is open.
                 payment["_links"].pop("checkout", None)
@@ -273,19 +438,27 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- routes -----------------------------------------------------------------------
 
+    def _data(self, path, body):
+        try:
+            data = json.loads(body or b"null")
+        except ValueError:
+            raise MollieError(400, "Bad Request", "The JSON body is invalid") from None
+        self.mollie.requests.append(("POST", path, data))
+        return data
+
     def do_POST(self):
         path = urllib.parse.urlsplit(self.path).path
         body = self._body()
+        mode = self.mollie.api_key[:4]
         try:
             if path == "/v2/payments":
                 self._authorize()
-                try:
-                    data = json.loads(body or b"null")
-                except ValueError:
-                    raise MollieError(400, "Bad Request", "The JSON body is invalid") from None
-                self.mollie.requests.append(("POST", path, data))
-                payment = self.mollie.create(_validated(data), self.mollie.api_key[:4])
-                return self._json(201, payment)
+                data = _validated(self._data(path, body), self.mollie)
+                return self._json(201, self.mollie.create(data, mode))
+            if path == "/v2/customers":
+                self._authorize()
+                data = _validated_customer(self._data(path, body))
+                return self._json(201, self.mollie.create_customer(data, mode))
             if path.startswith("/checkout/"):
                 return self._pay(path.removeprefix("/checkout/"), body)
             raise MollieError(404, "Not Found", "The resource does not exist")
@@ -299,11 +472,48 @@ class _Handler(BaseHTTPRequestHandler):
                 self._authorize()
                 self.mollie.requests.append(("GET", path, None))
                 return self._json(200, self._payment(path.removeprefix("/v2/payments/")))
+            if path.startswith("/v2/customers/"):
+                self._authorize()
+                self.mollie.requests.append(("GET", path, None))
+                return self._json(200, self._customer_resource(path))
             if path.startswith("/checkout/"):
                 return self._checkout_page(self._payment(path.removeprefix("/checkout/")))
             raise MollieError(404, "Not Found", "The resource does not exist")
         except MollieError as error:
             self._error(error)
+
+    def do_DELETE(self):
+        path = urllib.parse.urlsplit(self.path).path
+        self._body()
+        try:
+            self._authorize()
+            self.mollie.requests.append(("DELETE", path, None))
+            parts = path.removeprefix("/v2/customers/").split("/")
+            if path.startswith("/v2/customers/") and len(parts) == 1:
+                self.mollie.delete_customer(parts[0])
+            elif path.startswith("/v2/customers/") and len(parts) == 3 and parts[1] == "mandates":
+                self.mollie.revoke_mandate(parts[0], parts[2])
+            else:
+                raise MollieError(404, "Not Found", "The resource does not exist")
+            self._send(204, b"", "application/hal+json")
+        except MollieError as error:
+            self._error(error)
+
+    def _customer_resource(self, path):
+        """``/v2/customers/ID``, ``.../mandates`` or ``.../mandates/MID``."""
+        parts = path.removeprefix("/v2/customers/").split("/")
+        if len(parts) == 1:
+            return self.mollie.customer(parts[0])
+        if len(parts) == 2 and parts[1] == "mandates":
+            mandates = self.mollie.valid_mandates(parts[0])
+            return {
+                "count": len(mandates),
+                "_embedded": {"mandates": mandates},
+                "_links": {"self": {"href": self.mollie.base_url + path}, "next": None},
+            }
+        if len(parts) == 3 and parts[1] == "mandates":
+            return self.mollie.mandate(parts[0], parts[2])
+        raise MollieError(404, "Not Found", "The resource does not exist")
 
     def _checkout_page(self, payment):
         amount = payment["amount"]
@@ -337,10 +547,50 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(303, b"", "text/plain", [("Location", payment["redirectUrl"])])
 
 
-def _validated(data):
+def _validated_customer(data):
+    """The body of a create-customer request, or a MollieError as Mollie would answer."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MollieError(400, "Bad Request", "The JSON body is invalid")
+    for field in ("name", "email"):
+        if data.get(field) is not None and not isinstance(data[field], str):
+            raise _invalid(f"The {field} is invalid", field)
+    if data.get("email") and "@" not in data["email"]:
+        raise _invalid("The email address is invalid", "email")
+    if data.get("locale") is not None and data["locale"] not in LOCALES:
+        raise _invalid("The locale is invalid", "locale")
+    return data
+
+
+def _validated_sequence(data, mollie):
+    """Check ``customerId``, ``sequenceType`` and ``mandateId`` as Mollie does."""
+    sequence = data.get("sequenceType") or "oneoff"
+    if sequence not in SEQUENCE_TYPES:
+        raise _invalid("The sequence type is invalid", "sequenceType")
+    customer_id = data.get("customerId")
+    if customer_id is not None:
+        mollie.customer(customer_id)  # 404 for an unknown customer
+    if sequence == "oneoff":
+        return
+    if customer_id is None:
+        raise _invalid("A customer is required for this sequence type", "customerId")
+    if sequence == "first":
+        if data.get("method") not in FIRST_METHODS:
+            raise _invalid("The payment method does not support first payments", "method")
+        return
+    # recurring
+    try:
+        mollie.mandate(customer_id, data.get("mandateId"))
+    except MollieError:
+        raise _invalid("The customer does not have a valid mandate", "mandateId") from None
+
+
+def _validated(data, mollie=None):
     """The body of a create-payment request, or a MollieError as Mollie would answer."""
     if not isinstance(data, dict):
         raise MollieError(400, "Bad Request", "The JSON body is invalid")
+    recurring = data.get("sequenceType") == "recurring"
     amount = data.get("amount")
     if not isinstance(amount, dict):
         raise _invalid("The amount is required for payments", "amount")
@@ -352,7 +602,8 @@ def _validated(data):
     description = data.get("description")
     if not isinstance(description, str) or not description.strip() or len(description) > 255:
         raise _invalid("The description is invalid", "description")
-    if not _url(data.get("redirectUrl")):
+    # A recurring payment has no hosted page to come back from.
+    if not (recurring and data.get("redirectUrl") is None) and not _url(data.get("redirectUrl")):
         raise _invalid("The redirect URL is invalid", "redirectUrl")
     if data.get("webhookUrl") is not None and not _url(data["webhookUrl"]):
         raise _invalid("The webhook URL is invalid", "webhookUrl")
@@ -362,4 +613,6 @@ def _validated(data):
         raise _invalid("The locale is invalid", "locale")
     if len(json.dumps(data.get("metadata"))) > 1024:
         raise _invalid("The metadata is too large", "metadata")
+    if mollie is not None:
+        _validated_sequence(data, mollie)
     return data

@@ -13,6 +13,7 @@ Both language routes traverse the same resource tree; the language is a view par
 from pyramid.httpexceptions import HTTPForbidden
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from .db import root_factory
 from .i18n import languages
 
 
@@ -22,6 +23,8 @@ def account_root(request):
     A visitor who is not logged in meets HTTPForbidden, which shows the login form in place
     and comes back to the page afterwards (``views.errors.forbidden``).
     """
+    # The identity is looked up in the Site: it is the root until Pyramid sets the account.
+    request.root = root_factory(request)
     account = request.identity
     if account is None:
         raise HTTPForbidden()

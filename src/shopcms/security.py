@@ -19,6 +19,7 @@ Authorization is Pyramid's ACLHelper over the principals ``system.Everyone``,
 import time
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.traversal import find_root
 
 from .i18n import _
 
@@ -83,6 +84,9 @@ class SecurityPolicy:
         root = getattr(request, "root", None)
         if root is None:  # an error before traversal: nobody is known
             return None
+        # Under /{lang}/account/ the traversal root is the account itself: go up to the Site.
+        while getattr(root, "__parent__", None) is not None:
+            root = root.__parent__
         account = root["customers"].get(userid)
         if account is None or not account.active:
             return None
@@ -111,7 +115,7 @@ class SecurityPolicy:
 
         Writes the session id on the account: call only from a POST.
         """
-        account = request.root["customers"][userid]
+        account = find_root(request.root)["customers"][userid]
         request.session.invalidate()
         request.session[SESSION_USER] = userid
         request.session[SESSION_ID] = account.open_session(self.absolute_timeout)

@@ -11,6 +11,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from pyramid.csrf import get_csrf_token
+from pyramid.traversal import find_root
 
 from .clock import site_timezone
 from .i18n import LANGUAGE_NAMES, _, languages, localized_path, pick
@@ -132,7 +133,10 @@ class PageContext:
 
     @cached_property
     def can_manage(self):
-        return self.account is not None and self.request.has_permission(MANAGE, self.request.root)
+        if self.account is None:
+            return False
+        # Under /{lang}/account/ the root is the account itself: ask the Site.
+        return self.request.has_permission(MANAGE, find_root(self.account))
 
     @cached_property
     def csrf_token(self):

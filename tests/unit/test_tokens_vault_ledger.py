@@ -76,7 +76,8 @@ class Revision:
 
 
 class PolicyPage:
-    languages = ("nl",)
+    def languages(self):
+        return ["nl"]
 
     def __init__(self):
         self.current = Revision("privacy:nl:1", "hash-1")

@@ -36,11 +36,16 @@ def policy_in_force(root, lang, now):
         return None
     revision = page.in_force(lang, now)
     if revision is None:
-        for other in page.languages:
+        for other in page.languages():
             revision = page.in_force(other, now)
             if revision is not None:
                 break
     return revision
+
+
+def _check(purpose):
+    if purpose not in PURPOSES or not PURPOSES[purpose].needs_consent:
+        raise ValueError(f"{purpose!r} is not a purpose that needs consent")
 
 
 def record(preferences, root, purpose, granted, form, lang, now):
@@ -48,14 +53,18 @@ def record(preferences, root, purpose, granted, form, lang, now):
 
     Returns None, appending nothing, when the state would not change (a repeated click).
     """
-    if purpose not in PURPOSES or not PURPOSES[purpose].needs_consent:
-        raise ValueError(f"{purpose!r} is not a purpose that needs consent")
+    _check(purpose)
     if given(preferences, purpose) == bool(granted):
         return None
-    revision = policy_in_force(root, lang, now)
+    return _append(
+        preferences, purpose, bool(granted), form, policy_in_force(root, lang, now), lang, now
+    )
+
+
+def _append(preferences, purpose, granted, form, revision, lang, now):
     event = ConsentEvent(
         purpose=purpose,
-        granted=bool(granted),
+        granted=granted,
         when=now,
         form=form,
         policy_revision=revision.id if revision is not None else None,
@@ -82,13 +91,35 @@ def given(preferences, purpose):
 
 def given_under_older_policy(preferences, root, lang, now):
     """Purposes whose consent stands but was given under an older privacy statement than
-    the one now in force (compared by revision hash, so a new wording is noticed)."""
-    current = policy_in_force(root, lang, now)
-    if current is None:
-        return []
+    the one now in force (compared by revision hash, so a new wording is noticed).
+
+    Each consent is compared with the statement now in force in the language it was given
+    in (``lang`` only for an event that names none): a customer who reads the site in
+    another language since has not seen their statement change.
+    """
     stale = []
     for purpose in PURPOSES:
         event = latest(preferences, purpose)
-        if event is not None and event.granted and event.policy_hash != current.text_hash:
+        if event is None or not event.granted:
+            continue
+        current = policy_in_force(root, event.lang or lang, now)
+        if current is not None and event.policy_hash != current.text_hash:
             stale.append(purpose)
     return stale
+
+
+def renew(preferences, root, purpose, form, lang, now):
+    """Confirm a standing consent under the privacy statement now in force in ``lang``.
+
+    Appends a new granted event naming the revision in force and returns it.  Returns None,
+    appending nothing, when the consent is not given (giving it is :func:`record`) or was
+    already given under that revision's text (a repeated click).
+    """
+    _check(purpose)
+    event = latest(preferences, purpose)
+    if event is None or not event.granted:
+        return None
+    revision = policy_in_force(root, lang, now)
+    if revision is None or event.policy_hash == revision.text_hash:
+        return None
+    return _append(preferences, purpose, True, form, revision, lang, now)

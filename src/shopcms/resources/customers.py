@@ -116,6 +116,9 @@ class Customer(Content):
     """An account.  ``roles`` is a frozenset of names from :data:`security.ROLES`."""
 
     content_type = "customer"
+    #: Disclosures of the account's own data to third parties, oldest first
+    #: (``shopcms.privacy.disclosures``); a tuple replaced by each new one.
+    disclosures = ()
 
     def __init__(self, email, password_hash, roles=(security.CUSTOMER,), language=None):
         super().__init__()
@@ -236,3 +239,15 @@ class Customers(Folder):
         self.by_email[key] = userid
         account.registered = utcnow()
         return account
+
+    def change_email(self, account, email):
+        """Give ``account`` the address ``email``; raises FolderKeyError if another has it."""
+        key = normalise_email(email)
+        owner = self.by_email.get(key)
+        if owner is not None and owner != account.__name__:
+            raise FolderKeyError("email taken")
+        if self.by_email.get(account.email) == account.__name__:
+            del self.by_email[account.email]
+        self.by_email[key] = account.__name__
+        account.email = key
+        account.touch()

@@ -18,6 +18,7 @@ never left, i.e. from paid).  Each transition is recorded in the order's history
 it (staff, or ``system:...`` for the payment webhook and the bank statement import).
 """
 
+import dataclasses
 import secrets
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from pyramid.authorization import DENY_ALL, Allow
 
 from .. import security
 from ..i18n import _
-from ..workflow import State, Transition, Workflow
+from ..workflow import HistoryEntry, State, Transition, Workflow
 from .base import Content, Folder
 
 PLACED, PAID, SHIPPED, DELIVERED, CANCELLED, REFUNDED = (
@@ -61,6 +62,9 @@ ORDER_WORKFLOW = Workflow(
     initial=PLACED,
 )
 
+#: What an erased order holds in place of each personal value (``Order.anonymise``).
+ERASED = "erased"
+
 #: Where the stock of an order's lines goes back when a transition is done.
 RESTOCK = {("cancel", PLACED), ("refund", PAID)}
 
@@ -86,6 +90,13 @@ class Order(Content):
     """One placed order (see the module docstring).  Build with :meth:`Orders.place`."""
 
     content_type = "order"
+
+    #: The disclosures of this order's data to third parties, oldest first
+    #: (``shopcms.privacy.disclosures``): a tuple replaced by each new one, so this class
+    #: default serves the orders stored before it existed and is never changed in place.
+    disclosures = ()
+    #: When the customer's personal data was erased from this order (None: never).
+    erased = None
 
     def __init__(
         self,
@@ -139,6 +150,42 @@ class Order(Content):
     def goods_total(self):
         return sum((line["total"] for line in self.lines), Decimal("0.00"))
 
+    def anonymise(self, now, actor, note=""):
+        """Replace the customer's personal data with :data:`ERASED` (an erasure request).
+
+        The order stays for the accounts (the legal retention period): its lines, totals,
+        VAT, shipping, payment method and references, state and dates are unchanged, and so
+        is the delivery country (VAT is due by the country of destination).  The contact's
+        name, email and phone and every other address field become ``ERASED``; the link to
+        the account (``customer``) becomes None; the access key of the confirmation page is
+        replaced, so the links in old mails no longer open it; history entries made by the
+        customer name ``ERASED`` as their actor; and an entry ``erase`` by ``actor`` with
+        ``note`` records when and why.  The caller reindexes the order.
+        """
+        customer = self.customer
+        self.contact = dict.fromkeys((*self.contact, "name", "email", "phone"), ERASED)
+        self.delivery = _erase_address(self.delivery)
+        self.billing = _erase_address(self.billing) if self.billing else None
+        self.customer = None
+        self.access_key = secrets.token_urlsafe(16)
+        self.erased = now
+        history = self.workflow_history
+        for index, entry in enumerate(history):
+            if customer is not None and entry.actor == customer:
+                history[index] = dataclasses.replace(entry, actor=ERASED)
+        state = self.workflow_state
+        history.append(
+            HistoryEntry(
+                transition="erase",
+                from_state=state,
+                to_state=state,
+                actor=actor,
+                when=now,
+                comment=note,
+            )
+        )
+        self.touch()
+
     def add_payment_id(self, payment_id):
         self.payment_ids = (*self.payment_ids, payment_id)
         self.touch()
@@ -156,6 +203,10 @@ class Order(Content):
         return entry
 
 
+def _erase_address(address):
+    return {key: value if key == "country" else ERASED for key, value in address.items()}
+
+
 class Orders(Folder):
     """The orders, keyed by number; never public (each order grants its own customer)."""
 
@@ -171,6 +222,7 @@ class Orders(Folder):
         self.counters = OOBTree()  # year -> OrderNumberCounter
         self.by_token = OOBTree()  # checkout token -> order number
         self.by_reference = OOBTree()  # OGM digits or provider payment id -> order number
+        self.by_customer = OOBTree()  # account id -> tuple of its order numbers, oldest first
 
     def next_number(self, year):
         counter = self.counters.get(year)
@@ -189,8 +241,14 @@ class Orders(Folder):
         number = self.by_reference.get(reference)
         return self.get(number) if number is not None else None
 
+    def of_customer(self, customer):
+        """The orders of account ``customer``, newest first."""
+        numbers = self.by_customer.get(customer, ())
+        return [self[number] for number in reversed(numbers) if number in self]
+
     def place(self, order, year, registry=None):
-        """Number ``order``, store it, index its token and start its workflow."""
+        """Number ``order``, store it, index its token (and its customer's list of orders)
+        and start its workflow."""
         from ..shop.ogm import ogm_for  # noqa: PLC0415 (shop imports resources)
 
         order.number = self.next_number(year)
@@ -199,6 +257,11 @@ class Orders(Folder):
         self.add(order.number, order, registry=registry)
         self.by_token[order.checkout_token] = order.number
         self.by_reference[order.payment_reference.digits] = order.number
+        if order.customer is not None:
+            self.by_customer[order.customer] = (
+                *self.by_customer.get(order.customer, ()),
+                order.number,
+            )
         return order
 
     def restock(self, order):

@@ -4,6 +4,11 @@ Only these fields are read from the POST (anything else a client adds, a price, 
 a status, is never looked at).  Postcodes are checked per country: Belgian ones are four
 digits from 1000 to 9999, Dutch ones four digits and two letters, others 2 to 10 letters,
 digits, spaces or hyphens.
+
+A logged-in customer who keeps their details (``shopcms.privacy.account_data``) may also
+send ``saved_address`` (the id of one of their saved addresses, which then replaces the
+typed delivery address) and pay with ``saved:ID`` (one of their saved payment methods);
+``keep_details`` is the "save my details for next time" box.
 """
 
 import re
@@ -12,7 +17,7 @@ import colander
 
 from ..forms import CSRFSchema
 from ..i18n import _
-from ..shop.checkout import EU_COUNTRIES, SHIPPING_METHODS
+from ..shop.checkout import EU_COUNTRIES, SAVED_PAYMENT, SHIPPING_METHODS, saved_details
 from ..shop.payments import methods
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
@@ -70,8 +75,18 @@ def _token(node, value):
 
 @colander.deferred
 def _methods(node, kw):
-    """One of the payment methods enabled in the settings."""
-    return colander.OneOf(list(methods(kw["request"].registry)))
+    """One of the payment methods enabled in the settings, or one of the requester's saved
+    payment methods (``saved:ID``)."""
+    request = kw["request"]
+    _addresses, saved = saved_details(request)
+    return colander.OneOf([*methods(request.registry), *(SAVED_PAYMENT + m.id for m in saved)])
+
+
+@colander.deferred
+def _saved_addresses(node, kw):
+    """One of the requester's saved addresses (by id)."""
+    addresses, _saved = saved_details(kw["request"])
+    return colander.OneOf([address["id"] for address in addresses])
 
 
 class CheckoutSchema(CSRFSchema):
@@ -93,6 +108,15 @@ class CheckoutSchema(CSRFSchema):
         colander.String(), title=_("Delivery"), validator=colander.OneOf(list(SHIPPING_METHODS))
     )
     payment = colander.SchemaNode(colander.String(), title=_("Payment"), validator=_methods)
+    saved_address = colander.SchemaNode(
+        colander.String(),
+        title=_("Deliver to a saved address"),
+        validator=_saved_addresses,
+        missing="",
+    )
+    keep_details = colander.SchemaNode(
+        colander.Boolean(), title=_("Save my details for next time"), missing=False
+    )
     accept_terms = colander.SchemaNode(colander.Boolean(), missing=False)
 
 
@@ -107,6 +131,7 @@ def cstruct_from_post(post):
         "phone",
         "shipping",
         "payment",
+        "saved_address",
     ):
         cstruct[key] = post.get(key, colander.null)
     for part in ("delivery", "billing"):
@@ -116,6 +141,7 @@ def cstruct_from_post(post):
         }
     cstruct["separate_billing"] = "true" if post.get("separate_billing") else "false"
     cstruct["accept_terms"] = "true" if post.get("accept_terms") else "false"
+    cstruct["keep_details"] = "true" if post.get("keep_details") else "false"
     if cstruct["separate_billing"] == "false":
         cstruct["billing"] = colander.null
     return cstruct

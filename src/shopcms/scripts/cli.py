@@ -5,12 +5,14 @@ are exactly those of the running site) and works in its own transaction.
 """
 
 import argparse
+import dataclasses
 import getpass
 import logging
 import os
 import secrets
 import sys
 
+from cryptography.fernet import InvalidToken
 from pyramid.paster import get_app, setup_logging
 
 from .. import evolve as evolve_mod
@@ -21,6 +23,8 @@ from ..db import evolve_steps, get_database, open_root, site_transaction
 from ..i18n import languages
 from ..mail import send_queued
 from ..passwords import password_problem
+from ..privacy import erasure, vault
+from ..privacy.export import export_customer, to_json
 from ..security import ADMIN, ROLES
 from ..shop import bank_import
 
@@ -212,6 +216,122 @@ def cmd_import_payments(args):
     out(f"{paid} order(s) marked paid, {len(outcomes) - paid} line(s) not matched")
 
 
+def _find_account(site, email):
+    account = site["customers"].find(email)
+    if account is None:
+        raise CommandError(f"no account has the email address {email}")
+    return account
+
+
+def cmd_export_customer(args):
+    """Write all the data the shop keeps about the account with this email address as JSON
+    (the customer's own data export), to --output or standard output.  Writes nothing to
+    the database."""
+    registry = load(args.ini)
+    with site_transaction(registry) as site:
+        account = _find_account(site, args.email)
+        userid = account.__name__
+        text = to_json(export_customer(site, account, now(registry), registry))
+    log.info("export: account %s exported from the command line", userid)
+    if not args.output:
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        # Readable by the owner only: it is one customer's personal data.
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as output:
+            output.write(text + "\n")
+    except OSError as exc:
+        raise CommandError(f"{args.output}: {exc.strerror}") from exc
+    out(f"wrote the data of account {userid} to {args.output}")
+
+
+def cmd_erase_customer(args):
+    """Erase the account with this email address (a request by mail): the account and its
+    data go, its orders stay without personal data, a confirmation mail is queued to the
+    address.  Asks for confirmation unless --yes.  --pack then packs the database, so that
+    no earlier revision keeps the erased data."""
+    registry = load(args.ini)
+    with site_transaction(registry) as site:
+        account = _find_account(site, args.email)
+        try:
+            orders = erasure.check_erasable(site, account)
+        except erasure.ErasureRefused as exc:
+            raise CommandError(exc.message.interpolate()) from exc
+        userid = account.__name__
+    if not args.yes:
+        out(f"Erase account {userid} ({args.email}) and anonymise its {len(orders)} order(s)?")
+        out("This cannot be undone.")
+        try:
+            answer = input("Type yes to erase: ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() != "yes":
+            raise CommandError("not erased")
+    note = args.note or "request handled with shopcms erase-customer"
+    with site_transaction(registry) as site:
+        account = _find_account(site, args.email)
+        try:
+            done = erasure.erase_customer(
+                site,
+                account,
+                now(registry),
+                registry,
+                site._p_jar.transaction_manager,
+                actor="system:cli",
+                note=note,
+            )
+        except erasure.ErasureRefused as exc:
+            raise CommandError(exc.message.interpolate()) from exc
+    # Reported only after the commit, so what is printed is what the database holds.
+    for line in done.done:
+        out(line)
+    out(f"confirmation mail queued to {args.email} (shopcms send-mail sends the queue)")
+    if args.pack:
+        seconds = erasure.purge_history(get_database(registry))
+        out(f"database packed in {seconds:.1f} s: no earlier revision keeps the erased data")
+    else:
+        out("earlier revisions keep the erased data until the database is packed (shopcms pack)")
+
+
+def cmd_pack(args):
+    """Pack the database: earlier revisions of every record go (data erased since the last
+    pack with them), and a FileStorage's Data.fs.old copy is removed.  No undo past it."""
+    registry = load(args.ini)
+    seconds = erasure.purge_history(get_database(registry))
+    out(f"database packed in {seconds:.1f} s")
+
+
+def cmd_new_vault_key(args):
+    """Print a new key for ``shopcms.vault.keys`` (or SHOPCMS_VAULT_KEYS).  Reads nothing,
+    changes nothing: to rotate, put it first in the setting, restart, run rotate-vault-key."""
+    out(vault.new_key())
+
+
+def cmd_rotate_vault_key(args):
+    """Seal again with the first configured key every value the vault sealed: the tokens of
+    saved payment methods and the TOTP secrets.  Afterwards the older keys can be dropped
+    from the setting.  Fails, changing nothing, if a value opens with no configured key."""
+    registry = load(args.ini)
+    keeper = vault.get_vault(registry)
+    methods = secrets_ = 0
+    try:
+        with site_transaction(registry) as site:
+            for account in site["customers"].values():
+                saved = account.preferences.payment_methods
+                for index, method in enumerate(saved):
+                    resealed = keeper.reseal(method.sealed_token)
+                    saved[index] = dataclasses.replace(method, sealed_token=resealed)
+                    methods += 1
+                if getattr(account, "totp_secret", None) is not None:
+                    account.totp_secret = keeper.reseal(account.totp_secret)
+                    secrets_ += 1
+    except InvalidToken as exc:
+        raise CommandError("a sealed value opens with none of the configured keys") from exc
+    # Reported only after the commit, so what is printed is what the database holds.
+    out(f"resealed {methods} saved payment token(s) and {secrets_} TOTP secret(s)")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="shopcms", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -234,6 +354,21 @@ def build_parser():
     p = add("evolve", cmd_evolve, "run the pending evolve steps")
     p.add_argument("--dry-run", action="store_true", help="only show the generations")
     add("send-mail", cmd_send_mail, "send the queued mails through SMTP, once")
+    p = sub.add_parser(
+        "new-vault-key", help="print a new vault key", description=cmd_new_vault_key.__doc__
+    )
+    p.add_argument("ini", nargs="?", help="accepted for uniformity; not read")
+    p.set_defaults(func=cmd_new_vault_key)
+    add("rotate-vault-key", cmd_rotate_vault_key, "seal the saved tokens with the first key")
+    p = add("export-customer", cmd_export_customer, "all the data kept about a customer (JSON)")
+    p.add_argument("email")
+    p.add_argument("--output", help="write to this file (readable by you only) instead")
+    p = add("erase-customer", cmd_erase_customer, "erase a customer's account and personal data")
+    p.add_argument("email")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--note", help='the request, kept with the orders ("request by mail of ...")')
+    p.add_argument("--pack", action="store_true", help="pack the database afterwards")
+    add("pack", cmd_pack, "pack the database (removes earlier revisions: no undo past it)")
     return parser
 
 

@@ -20,9 +20,11 @@ from pyramid.i18n import TranslationString
 
 from ..clock import site_timezone
 from ..i18n import _, pick
+from ..privacy.account_data import keeps_account_data
 from ..resources.base import notify
 from ..resources.orders import Order
 from ..security import VIEW
+from .payments import methods
 from .pricing import totals
 
 SHIPPING_METHODS = {
@@ -35,6 +37,27 @@ EU_COUNTRIES = (
     "BE", "NL", "LU", "FR", "DE", "AT", "BG", "CY", "CZ", "DK", "EE", "ES", "FI", "GR",
     "HR", "HU", "IE", "IT", "LT", "LV", "MT", "PL", "PT", "RO", "SE", "SI", "SK",
 )  # fmt: skip
+
+
+#: The checkout's value of ``payment`` for a saved payment method: ``saved:`` and its id.
+SAVED_PAYMENT = "saved:"
+
+
+def saved_details(request):
+    """``(addresses, payment methods)`` the checkout may offer the requester: those saved
+    on the logged-in account while it consents to keeping account data (payment methods
+    only when their shop method is enabled and can pay with a saved method); otherwise
+    none at all."""
+    account = request.identity
+    if account is None or not keeps_account_data(account.preferences):
+        return (), ()
+    enabled = methods(request.registry)
+    usable = tuple(
+        saved
+        for saved in account.preferences.payment_methods
+        if getattr(enabled.get(saved.method), "can_save", False)
+    )
+    return tuple(account.preferences.addresses), usable
 
 
 class CheckoutProblem(Exception):

@@ -10,14 +10,14 @@ gives stock back where the workflow says so.  A transition that is not allowed a
 does not allow it (a second click, say).
 
 The carrier CSV lists the orders ready to ship, state ``paid``, within the list's date
-filter when one is set, oldest first, with exactly the columns ``CARRIER_COLUMNS``
-(comma-separated, UTF-8, a header row): the carrier gets a name, an address and a phone
-number, nothing else.  A value that a spreadsheet would read as a formula (starting with
-``= + - @``) gets a leading apostrophe.
+filter when one is set, oldest first, with exactly the columns ``CARRIER_COLUMNS`` of
+``shopcms.privacy.disclosures`` (comma-separated, UTF-8, a header row): the carrier gets a
+name, an address and a phone number, nothing else.  A value that a spreadsheet would read as
+a formula (starting with ``= + - @``) gets a leading apostrophe.  The module records on each
+order of the file that it was disclosed to the carrier: so the file is asked for with a POST
+(a GET never writes).
 """
 
-import csv
-import io
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -32,6 +32,7 @@ from ...clock import site_timezone
 from ...headers import mark_private
 from ...i18n import _
 from ...notices import notice
+from ...privacy.disclosures import carrier_csv
 from ...resources.orders import ORDER_WORKFLOW, PAID, Order, Orders
 from ...schemas.orders import MAX_COMMENT, OrderFilterSchema, TransitionSchema
 from ...security import MANAGE_ORDERS
@@ -40,9 +41,9 @@ from ...workflow import WorkflowError, WorkflowForbidden
 from ..errors import ERROR_TEMPLATE, refusal
 
 PER_PAGE = 50
-CARRIER_COLUMNS = ("order", "name", "street", "postcode", "city", "country", "phone")
-FORMULA_STARTS = ("=", "+", "-", "@")
 TRANSITION_TITLES = {t.name: t.title for t in ORDER_WORKFLOW.transitions}
+# Not a workflow transition: the entry Order.anonymise adds to the history.
+TRANSITION_TITLES["erase"] = _("Personal data erased")
 
 _manage = {"route_name": "manage", "permission": MANAGE_ORDERS}
 
@@ -79,11 +80,12 @@ def _first_error(invalid):
 # -- the list ---------------------------------------------------------------------------
 
 
-def _filters(request):
-    """The list's filter from the query string: ``(appstruct, None)`` or ``(defaults,
-    message)`` when it is not valid."""
+def _filters(request, params=None):
+    """The list's filter from the query string (or ``params``): ``(appstruct, None)`` or
+    ``(defaults, message)`` when it is not valid."""
     schema = OrderFilterSchema()
-    cstruct = {child.name: request.GET.get(child.name, colander.null) for child in schema}
+    params = request.GET if params is None else params
+    cstruct = {child.name: params.get(child.name, colander.null) for child in schema}
     try:
         return schema.deserialize(cstruct), None
     except colander.Invalid as invalid:
@@ -157,57 +159,33 @@ def orders_list(context, request):
         "error": error,
         "states": [(state.name, state.title) for state in ORDER_WORKFLOW.states],
         "page_url": lambda n: _url(_base(request), filters, page=n),
-        "carrier_url": _url(f"{_base(request)}carrier.csv", {**filters, "state": ""}),
+        "carrier_url": f"{_base(request)}carrier.csv",
+        "carrier_dates": {key: (filters[key] or "") for key in ("from", "to")},
     }
 
 
 # -- the carrier's CSV ------------------------------------------------------------------
 
 
-def csv_safe(value):
-    """``value`` as one line of text that no spreadsheet runs as a formula."""
-    text = " ".join(str(value or "").split())
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def carrier_row(order):
-    delivery = order.delivery
-    name = delivery.get("name") or order.contact.get("name")
-    return [
-        csv_safe(value)
-        for value in (
-            order.number,
-            name,
-            delivery.get("street"),
-            delivery.get("postcode"),
-            delivery.get("city"),
-            delivery.get("country"),
-            order.contact.get("phone"),
-        )
-    ]
-
-
 @view_config(
     context=Orders,
     name="carrier.csv",
-    request_method="GET",
+    request_method="POST",
     renderer=ERROR_TEMPLATE,
     **_manage,
 )
-def carrier_csv(context, request):
-    """The orders ready to ship (state ``paid``), for the carrier (``?from=&to=``)."""
+def carrier_file(context, request):
+    """The orders ready to ship (state ``paid``), for the carrier (posted ``from``, ``to``),
+    each recorded as disclosed to the carrier by the requester."""
     mark_private(request)
-    filters, error = _filters(request)
+    filters, error = _filters(request, request.POST)
     if error is not None:
         return refusal(request, error)
     total, orders = filtered_orders(request, {**filters, "state": PAID})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CARRIER_COLUMNS)
-    for order in sorted(orders(slice(0, total)), key=lambda order: order.number):
-        writer.writerow(carrier_row(order))
+    chosen = sorted(orders(slice(0, total)), key=lambda order: order.number)
+    text = carrier_csv(chosen, request.now, request.authenticated_userid)
     today = request.now.astimezone(site_timezone(request.registry)).date().isoformat()
-    response = Response(out.getvalue(), content_type="text/csv", charset="utf-8")
+    response = Response(text, content_type="text/csv", charset="utf-8")
     response.content_disposition = f'attachment; filename="carrier-{today}.csv"'
     return response
 

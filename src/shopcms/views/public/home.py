@@ -6,6 +6,7 @@ from pyramid.view import view_config
 from ...i18n import preferred_language
 from ...resources.site import Site
 from ...security import VIEW
+from ...shop import recommendations
 
 
 @view_config(route_name="root", permission=VIEW)
@@ -20,4 +21,6 @@ def negotiate(request):
     context=Site, route_name="public", permission=VIEW, renderer="shopcms:templates/home.pt"
 )
 def home(context, request):
-    return {}
+    """The home page; "Recommended for you" for a customer who consented to personalisation
+    (computed for this page only, never stored), else the generic page."""
+    return {"recommended": recommendations.for_customer(request, request.identity)}

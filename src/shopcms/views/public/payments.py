@@ -8,6 +8,10 @@ do, unknown ids included (Mollie's advice: tell a prober nothing); 400 for a mal
 503 when Mollie cannot be asked, so that Mollie calls again later; 404 when Mollie is not
 configured.
 
+A paid ``first`` payment (the customer chose to save the card) leaves a mandate that the
+webhook keeps for the customer (``shop.payments.mollie.keep_mandate``); when Mollie cannot
+be asked for it, the webhook answers 503 and changes nothing, so that Mollie calls again.
+
 ``POST /{lang}/order/NUMBER/KEY/pay`` pays an order that is still placed with an online
 method: it asks Mollie about the order's latest payment first, so a customer who paid but
 came back before the webhook arrived is not charged twice.
@@ -25,7 +29,13 @@ from ...resources.orders import PLACED
 from ...resources.site import Site
 from ...security import VIEW
 from ...shop.payments import methods
-from ...shop.payments.mollie import PAYMENT_ID, ProviderUnavailable, get_mollie, settle
+from ...shop.payments.mollie import (
+    PAYMENT_ID,
+    ProviderUnavailable,
+    get_mollie,
+    keep_mandate,
+    settle,
+)
 from .checkout import confirmation_url, order_for_key
 
 log = logging.getLogger(__name__)
@@ -69,6 +79,13 @@ def mollie_webhook(context, request):
         log.warning("Mollie webhook: asked for payment %s, got another", payment_id)
         return _plain(200)
     settle(order, payment)
+    try:
+        keep_mandate(request, order, payment)
+    except ProviderUnavailable as exc:
+        # 503 aborts the transaction (the order is not marked paid either): all of it is
+        # done again when Mollie calls again.
+        log.warning("Mollie webhook: the mandate of %s could not be fetched: %s", payment_id, exc)
+        return _plain(503)
     return _plain(200)
 
 
@@ -100,6 +117,10 @@ def pay_order(context, request):
         latest = None
     if latest is not None:
         if settle(order, latest):
+            try:
+                keep_mandate(request, order, latest)
+            except ProviderUnavailable as exc:  # the webhook keeps it when it comes
+                log.warning("Mollie: the mandate of order %s: %s", order.number, exc)
             notice(request, _("Your payment has been received. Thank you!"), INFO)
             return back
         # Paid but not settled (it does not match the order: logged for staff): no new charge.

@@ -15,7 +15,7 @@ from ...privacy.consent import allows
 from ...privacy.cookies import Category
 from ...resources.products import ATTRIBUTES, Product, Products
 from ...security import VIEW
-from ...shop import lists
+from ...shop import lists, recommendations
 from ...shop.listing import SORTS, ListingQuery, facet_counts, run
 from ...shop.pricing import vat_included
 
@@ -139,7 +139,13 @@ def product_page(context, request):
     )
     if cached is not None:
         return cached
-    return product_values(context, request, recent)
+    values = product_values(context, request, recent)
+    # Only a logged-in customer (who always has cookies, so never a shared page) who gave
+    # the personalisation consent gets recommendations; a shared page must have none.
+    values["recommended"] = (
+        [] if shared else recommendations.for_customer(request, request.identity, (context,))
+    )
+    return values
 
 
 def product_values(context, request, recent):

@@ -1,0 +1,188 @@
+"""The right to erasure (GDPR art. 17): deleting a customer's account and its data.
+
+:func:`erase_customer` is the one way, for the customer (``/{lang}/account/delete``), staff
+(``/{lang}/manage/customers/ID/erase``, for a request by mail) and the command line
+(``shopcms erase-customer``).  In one transaction:
+
+1. A confirmation mail is queued to the account's address, in the customer's language,
+   while that address still exists; it leaves only if the erasure commits.
+2. The contributors (``shopcms.privacy.export.add_contributor``) erase what their modules
+   keep: reviews stay without the name, newsletter and contest entries go.
+3. The saved payment methods are cancelled at the payment provider (best effort, logged).
+4. Every order of the account is kept, because the accounts must be kept for the legal
+   period, with its personal fields replaced by an anonymous marker
+   (:meth:`~shopcms.resources.orders.Order.anonymise`): lines, totals, VAT, stock and state
+   do not change.
+5. The account is removed with everything on it: email, password hash, sessions (so the
+   customer cannot log in and every open session ends), preferences (addresses, phone,
+   saved payment methods, the consent ledger), shop lists, tokens, the second factor.
+
+Refused (:class:`ErasureRefused`, nothing changed) while an order is still being fulfilled
+(placed or paid, not yet shipped: its address is needed to deliver it; it can be cancelled
+first) and for staff accounts (their roles are removed first, so the shop never loses its
+last administrator by accident).
+
+Old revisions: a ZODB FileStorage keeps the earlier revision of every changed object until
+the database is packed, so the erased data stays in ``Data.fs`` until the next pack, and a
+pack leaves the file as it was before as ``Data.fs.old``.  Packing rewrites the database,
+which is too heavy for a request: :func:`purge_history` packs and removes ``Data.fs.old``;
+``shopcms erase-customer --pack`` runs it, and the operator packs after erasures made on
+the web (``shopcms pack`` or the storage's own ``zeopack``; see the README).
+"""
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+from ..i18n import _, languages
+from ..mail import compose, send
+from ..resources.base import ObjectModified, notify
+from ..resources.orders import PAID, PLACED
+from .export import contributors, customer_orders
+
+log = logging.getLogger(__name__)
+
+#: Order states whose delivery address is still needed.
+OPEN_STATES = (PLACED, PAID)
+MAIL_TEMPLATE = "account_erased"
+MAIL_SUBJECT = _("Your Soft Cactus account has been deleted")
+
+
+class ErasureRefused(Exception):
+    """The account cannot be erased now; ``message`` (a TranslationString) says why and
+    ``orders`` lists the order numbers in the way, if any."""
+
+    def __init__(self, message, orders=()):
+        super().__init__(str(message))
+        self.message = message
+        self.orders = tuple(orders)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure did: the account id, the numbers of the anonymised orders, the lines
+    of the contributors and the Message-Id of the confirmation mail.  No personal data."""
+
+    account: str
+    orders: tuple
+    done: tuple
+    message_id: str | None
+
+
+def check_erasable(root, account):
+    """The orders of ``account`` (oldest first), or ErasureRefused when it cannot go now."""
+    if account.is_staff:
+        raise ErasureRefused(
+            _(
+                "This account has a staff role. An administrator removes its roles first; "
+                "then it can be deleted."
+            )
+        )
+    orders = customer_orders(root, account)
+    open_orders = [order.number for order in orders if order.state in OPEN_STATES]
+    if open_orders:
+        raise ErasureRefused(
+            _(
+                "An order is still being handled (${numbers}). The account can be deleted once "
+                "it has been shipped or cancelled: until then we need the address to deliver it.",
+                mapping={"numbers": ", ".join(open_orders)},
+            ),
+            open_orders,
+        )
+    return orders
+
+
+def mail_language(registry, account, fallback=None, orders=()):
+    """The language of mails to ``account``: its preferred one, else ``fallback`` (the page's
+    language), else the language of its latest order, else the site's first language."""
+    langs = languages(registry)
+    latest = orders[-1].lang if orders else None
+    for lang in (account.preferences.language, fallback, latest):
+        if lang in langs:
+            return lang
+    return langs[0]
+
+
+def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=None, base_url=None):
+    """Erase ``account`` as the module docstring says, in ``tm``'s current transaction.
+
+    ``actor`` is who asks (a staff account id, ``system:cli``; None: the customer), ``note``
+    the reason kept in each order's history (e.g. "request by mail of 2026-11-20"; never
+    personal data), ``lang`` the language to mail in when the account names none,
+    ``base_url`` the shop's address for the mail's links.  Raises ErasureRefused (nothing
+    changed).  Returns an :class:`Erasure`; the caller commits (the mail leaves then).
+    """
+    from .account_data import forget_at_provider  # noqa: PLC0415 (it imports shop)
+
+    orders = check_erasable(root, account)
+    userid, email = account.__name__, account.email
+    done = []
+    message_id = _send_confirmation(registry, account, orders, tm, lang, base_url)
+    for contributor in contributors(registry):
+        if contributor.erase is not None:
+            line = contributor.erase(root, account, now, registry)
+            if line:
+                done.append(str(line))
+    saved = list(getattr(account.preferences, "payment_methods", ()))
+    if saved:
+        forget_at_provider(registry, saved)
+        done.append(
+            f"{len(saved)} saved payment method(s) removed, the provider told to forget them"
+        )
+    order_note = note or ("erased at the customer's request" if actor is None else "erased")
+    for order in orders:
+        order.anonymise(now, actor or "customer", order_note)
+        # The order no longer grants the account: the catalog's ``allowed`` must forget it.
+        notify(ObjectModified(order), registry)
+    by_customer = getattr(root["orders"], "by_customer", None)
+    if by_customer is not None and userid in by_customer:
+        del by_customer[userid]
+    account.end_sessions()
+    customers = root["customers"]
+    if customers.by_email.get(email) == userid:
+        del customers.by_email[email]
+    customers.remove(userid, registry=registry)
+    done.append(f"account {userid} removed with its preferences, consents and lists")
+    if orders:
+        done.append(f"{len(orders)} order(s) kept without personal data")
+    log.info(
+        "erasure: account %s by %s: %s",
+        userid,
+        actor or "the customer",
+        "; ".join(done),
+    )
+    return Erasure(userid, tuple(o.number for o in orders), tuple(done), message_id)
+
+
+def _send_confirmation(registry, account, orders, tm, lang, base_url):
+    from ..shop.order_mail import public_url  # noqa: PLC0415 (shop imports privacy)
+
+    lang = mail_language(registry, account, lang, orders)
+    base = base_url or public_url(registry)
+    message = compose(
+        registry,
+        MAIL_TEMPLATE,
+        {"email": account.email, "order_count": len(orders), "base_url": base, "lang": lang},
+        lang=lang,
+        to=account.email,
+        subject=MAIL_SUBJECT,
+        application_url=base,
+    )
+    return send(registry, message, tm)
+
+
+def purge_history(database):
+    """Pack ``database`` up to now (old revisions go, erased data with them) and remove
+    the copy a FileStorage pack leaves (``Data.fs.old``).  Returns the seconds it took.
+
+    Heavy (it rewrites the database): for the command line, never in a request.  Every
+    object's history goes, not only the erased account's: there is no undo past it.
+    """
+    started = time.monotonic()
+    database.pack()
+    storage = database.storage
+    name = getattr(storage, "_file_name", None)  # a FileStorage (not ZEO, not RelStorage)
+    if name and os.path.exists(f"{name}.old"):
+        os.remove(f"{name}.old")
+    return time.monotonic() - started
