@@ -114,7 +114,9 @@ def test_tokens_never_reach_the_log(site, app, caplog):
     caplog.set_level(logging.DEBUG)
     register(app, "logged@example.be")
     links = [link_in(mails_to(site, "logged@example.be")[0])]
-    app.get(local(links[0])).forms["token"].submit("confirm", status=303)
+    verify = app.get(local(links[0])).forms["token"]
+    verify["password"] = PASSWORD
+    verify.submit("confirm", status=303)
     links.append(reset_link(site, TestApp(site.wsgi), "logged@example.be"))
     choose(TestApp(site.wsgi), links[-1])
     moving = TestApp(site.wsgi)

@@ -75,6 +75,27 @@ def logged_in(app, lang="nl"):
     return app.get(f"/{lang}/").html.select_one(f"form[action='/{lang}/logout']") is not None
 
 
+def confirm(form, password=PASSWORD, status=303):
+    """Submit the page a verification link opens, with the account's password."""
+    form["password"] = password
+    return form.submit("confirm", status=status)
+
+
+def test_confirming_needs_the_password_of_the_account(site, app):
+    """Someone who registered another person's address cannot have that person confirm an
+    account the registrant holds the password of (pre-account takeover)."""
+    register(app, "victim@example.be")
+    owner = TestApp(site.wsgi)
+    form = owner.get(local(link_in(mails_to(site, "victim@example.be")[0]))).forms["token"]
+    refused = confirm(form, password="a guess of the owner", status=400)
+    assert refused.html.select_one(".has-error, .is-invalid, [role=alert]") is not None
+    assert not verified(site, "victim@example.be")
+    assert not logged_in(owner)
+    # The link is not used up by a wrong password: the registrant can still confirm.
+    confirm(form)
+    assert verified(site, "victim@example.be")
+
+
 def test_register_verify_by_mail_and_arrive_logged_in(site, app, smtp):
     answer = register(app, "nouveau@example.be", lang="fr")
     assert answer.html.select_one("h1").text == "Vérifiez votre boîte mail"
@@ -94,7 +115,7 @@ def test_register_verify_by_mail_and_arrive_logged_in(site, app, smtp):
     page = app.get(local(link))  # a GET (a mail scanner) does not use the link up
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert page.headers["Cache-Control"] == "no-store"
-    done = page.forms["token"].submit("confirm", status=303)
+    done = confirm(page.forms["token"])
     assert done.location.endswith("/fr/account/")
     assert verified(site, "nouveau@example.be")
     assert logged_in(app, "fr")
@@ -115,7 +136,7 @@ def test_an_address_not_yet_confirmed_cannot_log_in_but_gets_a_new_link(site, ap
     # Without the password nothing is told: the usual answer for a wrong password.
     wrong = login(other, "pending@example.be", "not the password", status=400)
     assert "niet juist" in wrong.html.select_one("[role=alert]").text
-    other.get(local(link_in(second))).forms["token"].submit("confirm", status=303)
+    confirm(other.get(local(link_in(second))).forms["token"])
     assert logged_in(other)
 
 
@@ -151,7 +172,7 @@ def test_register_refuses_short_and_common_passwords(site, app):
 def test_a_verification_link_works_once(site, app):
     register(app, "once@example.be")
     link = link_in(mails_to(site, "once@example.be")[0])
-    app.get(local(link)).forms["token"].submit("confirm", status=303)
+    confirm(app.get(local(link)).forms["token"])
     # Opened again, here or in another browser: refused, with a way to ask a new link.
     again = app.get(local(link), status=400)
     assert again.html.select_one("a[href='/nl/verify/resend']")
@@ -167,6 +188,7 @@ def test_a_verification_link_expires(site, app):
     register(app, "late@example.be")
     link = link_in(mails_to(site, "late@example.be")[0])
     form = app.get(local(link)).forms["token"]
+    form["password"] = PASSWORD
     site.registry.shopcms_clock.advance(days=3, minutes=1)
     form.submit("confirm", status=400)
     app.get(local(link), status=400)
@@ -176,7 +198,7 @@ def test_a_verification_link_expires(site, app):
     ask["email"] = "late@example.be"
     ask.submit("send", status=200)
     fresh = link_in(mails_to(site, "late@example.be")[-1])
-    app.get(local(fresh)).forms["token"].submit("confirm", status=303)
+    confirm(app.get(local(fresh)).forms["token"])
     assert verified(site, "late@example.be")
 
 

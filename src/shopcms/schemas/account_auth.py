@@ -115,6 +115,14 @@ class TokenSchema(CSRFSchema):
     token = token_node()
 
 
+class VerifySchema(TokenSchema):
+    """Confirming a new account's address also asks its password: whoever registered
+    someone else's address cannot have the owner confirm an account they hold the
+    password of (pre-account takeover)."""
+
+    password = current_password_node(_("Your password"))
+
+
 class NewPasswordSchema(CSRFSchema):
     token = token_node()
     password = new_password_node(NEW_PASSWORD_TITLE)

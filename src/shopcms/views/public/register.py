@@ -13,6 +13,7 @@ expired or used gets a 400 page that offers ``/{lang}/verify/resend``, which ans
 same for every address.  Pages that carry a token send no Referer.
 """
 
+import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
@@ -24,7 +25,7 @@ from ...i18n import _
 from ...notices import notice
 from ...passwords import hash_password
 from ...resources.site import Site
-from ...schemas.account_auth import EmailSchema, RegisterSchema, TokenSchema
+from ...schemas.account_auth import EmailSchema, RegisterSchema, VerifySchema
 from ...security import VIEW
 from .auth import log_in
 
@@ -130,8 +131,17 @@ def register(context, request):
     return mail_sent(request, again=f"/{request.locale_name}/verify/resend")
 
 
-def _token_form(request, token, action, button):
-    form = make_form(request, TokenSchema, (("confirm", button),), action=action, formid="token")
+def _verify_form(request, token, error=None):
+    form = make_form(
+        request,
+        VerifySchema,
+        (("confirm", _("Confirm my email address")),),
+        action=f"/{request.locale_name}/verify",
+        formid="token",
+    )
+    if error is not None:
+        form["password"].error = colander.Invalid(form.schema["password"], error)
+        form.error = form["password"].error
     return form.render({"token": token})
 
 
@@ -168,8 +178,10 @@ def verify_page(context, request):
         return invalid_link(request, f"/{lang}/verify/resend")
     return {
         "title": _("Confirm your email address"),
-        "text": _("Confirm your address to finish creating your account."),
-        "form": _token_form(request, token, f"/{lang}/verify", _("Confirm my email address")),
+        "text": _(
+            "Confirm your address with your password to finish creating your account."
+        ),
+        "form": _verify_form(request, token),
         "again": None,
     }
 
@@ -187,14 +199,22 @@ def verify(context, request):
     mark_private(request)
     no_referrer(request)
     lang = request.locale_name
-    form = make_form(request, TokenSchema, ())
-    appstruct, _html = validate(request, form)
-    found = None
-    if appstruct is not None:
-        found = consume_token(request, appstruct["token"], tokens.VERIFY_EMAIL)
+    appstruct, _html = validate(request, make_form(request, VerifySchema, ()))
+    token = appstruct["token"] if appstruct is not None else request.POST.get("token", "")
+    found = read_token(request, token, tokens.VERIFY_EMAIL)
     if found is None:
         return invalid_link(request, f"/{lang}/verify/resend")
-    account = found[0]
+    if appstruct is None or not found[0].check_password(appstruct["password"]):
+        request.response.status = 400
+        return {
+            "title": _("Confirm your email address"),
+            "text": _(
+                "Confirm your address with your password to finish creating your account."
+            ),
+            "form": _verify_form(request, token, _("This is not the password of this account.")),
+            "again": None,
+        }
+    account = consume_token(request, token, tokens.VERIFY_EMAIL)[0]
     account.email_verified = True
     if totp.is_on(account):
         # The second factor still has its say: log in through the form.
