@@ -178,9 +178,7 @@ def verify_page(context, request):
         return invalid_link(request, f"/{lang}/verify/resend")
     return {
         "title": _("Confirm your email address"),
-        "text": _(
-            "Confirm your address with your password to finish creating your account."
-        ),
+        "text": _("Confirm your address with your password to finish creating your account."),
         "form": _verify_form(request, token),
         "again": None,
     }
@@ -208,9 +206,7 @@ def verify(context, request):
         request.response.status = 400
         return {
             "title": _("Confirm your email address"),
-            "text": _(
-                "Confirm your address with your password to finish creating your account."
-            ),
+            "text": _("Confirm your address with your password to finish creating your account."),
             "form": _verify_form(request, token, _("This is not the password of this account.")),
             "again": None,
         }
