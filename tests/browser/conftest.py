@@ -14,7 +14,6 @@ Screenshots go to ``test-artifacts/browser/``, named after the test, the page an
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ import pytest
 import transaction
 
 from tests.conftest import make_site
+from tests.liveserver import serving
 
 HERE = Path(__file__).resolve().parent
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,27 +107,8 @@ def live_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(live_site):
     """The base URL (``http://127.0.0.1:PORT``) of a waitress server running the site."""
-    from waitress import wasyncore
-    from waitress.server import create_server
-
-    server = create_server(live_site.wsgi, host="127.0.0.1", port=0, threads=4)
-    stopping = threading.Event()
-
-    def run():
-        try:
-            server.run()
-        except OSError:
-            if not stopping.is_set():
-                raise
-
-    thread = threading.Thread(target=run, name="shopcms-live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    stopping.set()
-    server.close()
-    wasyncore.close_all(server._map)  # open keep-alive connections end the loop too
-    server.task_dispatcher.shutdown()
-    thread.join(timeout=5)
+    with serving(live_site.wsgi, threads=4) as base:
+        yield base
 
 
 FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")

@@ -12,7 +12,7 @@ from hypatia.text.parsetree import ParseError, QueryError
 
 from ..catalog.indexes import search_terms
 from ..catalog.query import allowed_docids, docids, remembered
-from ..security import effective_principals
+from ..security import VIEW, effective_principals
 
 SORTS = ("price", "-price", "name", "newest")
 PER_PAGE = 24
@@ -189,3 +189,15 @@ def facet_counts(request, query):
         tuple(name for name, _c in ordered),
     )
     return remembered(request, key, compute)
+
+
+def visible_products(request, pids):
+    """The products for ``pids`` that the requester may see, in that order (a list of short
+    product ids, as the visitor's lists and the orders keep them)."""
+    folder = request.root["products"]
+    found = []
+    for pid in pids:
+        product = folder.by_id(pid)
+        if product is not None and request.has_permission(VIEW, product):
+            found.append(product)
+    return found

@@ -26,9 +26,9 @@ from ..privacy import ledger
 from ..privacy.consent import allows
 from ..privacy.cookies import Category
 from ..privacy.purposes import PERSONALISATION
-from ..security import VIEW, user_principal
+from ..security import user_principal
 from . import lists
-from .listing import _visible
+from .listing import _visible, visible_products
 
 LIMIT = 4
 #: How many of the latest orders and categories are looked at (bounds the work per page).
@@ -66,16 +66,6 @@ def own_orders(request, account, limit=MAX_ORDERS):
     ]
 
 
-def _products(request, pids):
-    folder = request.root["products"]
-    found = []
-    for pid in pids:
-        product = folder.by_id(pid)
-        if product is not None and request.has_permission(VIEW, product):
-            found.append(product)
-    return found
-
-
 def for_customer(request, account, exclude=(), limit=LIMIT):
     """Up to ``limit`` products recommended to ``account`` (the requester), or ``[]``.
 
@@ -90,7 +80,7 @@ def for_customer(request, account, exclude=(), limit=LIMIT):
         if allows(request, Category.PERSONALISATION)
         else []
     )
-    seeds = _products(request, [*sorted(bought), *recent])
+    seeds = visible_products(request, [*sorted(bought), *recent])
     weights = Counter(name for product in seeds for name in product.categories)
     if not weights:
         return []

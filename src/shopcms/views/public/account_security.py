@@ -43,6 +43,15 @@ from .auth import _too_many
 from .register import VERIFY, consume_token, invalid_link, no_referrer, read_token
 
 TEMPLATE = "shopcms:templates/account_security.pt"
+#: The forms of the security page all post to it; the button's name picks the view.
+_SECURITY_POST = {
+    "context": Customer,
+    "route_name": "account",
+    "name": "security",
+    "request_method": "POST",
+    "permission": ACCOUNT,
+    "renderer": TEMPLATE,
+}
 #: Session key of a second-factor secret shown but not yet confirmed (sealed by the vault).
 SETUP = "account.totp_setup"
 
@@ -120,15 +129,7 @@ def security_page(context, request):
     return _page(request, context)
 
 
-@view_config(
-    context=Customer,
-    route_name="account",
-    name="security",
-    request_method="POST",
-    request_param="change_password",
-    permission=ACCOUNT,
-    renderer=TEMPLATE,
-)
+@view_config(request_param="change_password", **_SECURITY_POST)
 def change_password(context, request):
     form = password_form(request)
     appstruct, html = validate(request, form)
@@ -143,15 +144,7 @@ def change_password(context, request):
     return HTTPSeeOther(location=_url(request))
 
 
-@view_config(
-    context=Customer,
-    route_name="account",
-    name="security",
-    request_method="POST",
-    request_param="change_email",
-    permission=ACCOUNT,
-    renderer=TEMPLATE,
-)
+@view_config(request_param="change_email", **_SECURITY_POST)
 def change_email(context, request):
     form = email_form(request)
     appstruct, html = validate(request, form)
@@ -201,15 +194,7 @@ def _staff_only(account):
         raise HTTPNotFound()
 
 
-@view_config(
-    context=Customer,
-    route_name="account",
-    name="security",
-    request_method="POST",
-    request_param="totp_start",
-    permission=ACCOUNT,
-    renderer=TEMPLATE,
-)
+@view_config(request_param="totp_start", **_SECURITY_POST)
 def totp_start(context, request):
     _staff_only(context)
     validate(request, _form(request, CSRFSchema, "totp_start", "", "totp"))
@@ -221,15 +206,7 @@ def totp_start(context, request):
     return _page(request, context, setup=_setup_values(request, context, secret))
 
 
-@view_config(
-    context=Customer,
-    route_name="account",
-    name="security",
-    request_method="POST",
-    request_param="totp_on",
-    permission=ACCOUNT,
-    renderer=TEMPLATE,
-)
+@view_config(request_param="totp_on", **_SECURITY_POST)
 def totp_on(context, request):
     _staff_only(context)
     sealed = request.session.get(SETUP)
@@ -254,15 +231,7 @@ def totp_on(context, request):
     return HTTPSeeOther(location=_url(request))
 
 
-@view_config(
-    context=Customer,
-    route_name="account",
-    name="security",
-    request_method="POST",
-    request_param="totp_off",
-    permission=ACCOUNT,
-    renderer=TEMPLATE,
-)
+@view_config(request_param="totp_off", **_SECURITY_POST)
 def totp_off(context, request):
     if not totp.is_on(context):
         return HTTPSeeOther(location=_url(request))

@@ -17,6 +17,7 @@ from ...resources.products import ATTRIBUTES, Product, Products
 from ...security import VIEW
 from ...shop import lists, recommendations
 from ...shop.listing import SORTS, ListingQuery, facet_counts, run
+from ...shop.listing import visible_products as products_by_pid
 from ...shop.pricing import vat_included
 
 LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
@@ -25,17 +26,6 @@ LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
 def visitor_state(request, names=(*LIST_COOKIES, lists.RECENT)):
     """What of the visitor's cookies a catalog page shows (part of its validator)."""
     return tuple(request.cookies.get(name, "") for name in names)
-
-
-def products_by_pid(request, pids):
-    """The products for ``pids`` that the requester may see, in that order."""
-    folder = request.root["products"]
-    found = []
-    for pid in pids:
-        product = folder.by_id(pid)
-        if product is not None and request.has_permission(VIEW, product):
-            found.append(product)
-    return found
 
 
 def category_titles(request):
