@@ -18,6 +18,7 @@ from shopcms import images, main
 from shopcms.clock import now
 from shopcms.content import DEFAULT_CONTENT, load_catalog, load_pages
 from shopcms.db import site_transaction
+from shopcms.pagecache import SharedPageCache
 from tests.mailserver import MailServer
 from tests.mollie_server import FakeMollie
 
@@ -48,6 +49,7 @@ def _reuse_processed_images():
 def app_settings(tmp_path, **overrides):
     settings = {
         "zodbconn.uri": (f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"),
+        "zodbconn.uri.analytics": f"file://{tmp_path}/Analytics.fs",
         "shopcms.secret": "test-secret-" + "x" * 40,
         "shopcms.languages": "nl fr en",
         "shopcms.cookies.strict": "true",
@@ -82,6 +84,14 @@ class Site:
     def read(self, func):
         with self.edit() as site:
             return func(site)
+
+    @property
+    def page_cache(self):
+        """The shared-page cache: one of the app's WSGI layers (statistics are in front)."""
+        layer = self.wsgi
+        while not isinstance(layer, SharedPageCache):
+            layer = layer.app
+        return layer
 
     def close(self):
         self.registry._zodb_databases[""].close()

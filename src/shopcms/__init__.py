@@ -3,13 +3,15 @@
 from pyramid.config import Configurator
 from pyramid.settings import asbool
 
-from . import pagecache
+from . import analytics, pagecache
 from .db import bootstrap, ensure_storage_directory, root_factory
 
 
 def main(global_config, **settings):
     """The WSGI application.  Settings come from development.ini / production.ini."""
     ensure_storage_directory(settings)
+    # The statistics' own database (zodbconn.uri.analytics), before pyramid_zodbconn opens it.
+    analytics.configure_storage(settings)
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     # A 4xx or 5xx answer aborts the transaction: a rejected form leaves nothing behind.
     settings.setdefault("tm.commit_veto", "pyramid_tm.default_commit_veto")
@@ -21,6 +23,7 @@ def main(global_config, **settings):
         config.include(".retry")
         config.include("pyramid_tm")
         config.include("pyramid_zodbconn")
+        config.include(".analytics")
         config.include("pyramid_chameleon")
         config.include(".clock")
         config.include(".i18n")
@@ -45,5 +48,6 @@ def main(global_config, **settings):
         # Release the storage (a FileStorage lock) so the operator can run shopcms evolve.
         config.registry._zodb_databases[""].close()
         raise
-    # Shared pages for visitors without cookies are answered before Pyramid (pagecache).
-    return pagecache.wrap(config.make_wsgi_app(), settings)
+    # Shared pages for visitors without cookies are answered before Pyramid (pagecache);
+    # the statistics layer is in front of it, so it counts the pages the cache answers too.
+    return analytics.wrap(pagecache.wrap(config.make_wsgi_app(), settings))

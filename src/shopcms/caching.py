@@ -10,6 +10,8 @@ import hashlib
 
 from pyramid.response import Response
 
+from .privacy.consent import page_state
+
 
 def etag_for(*parts):
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
@@ -19,11 +21,13 @@ def not_modified(request, *parts):
     """A 304 response if the browser holds the current version, else None.
 
     Also sets the ETag (and ``Cache-Control: no-cache``: reuse only after revalidation) on
-    the response the view will render.
+    the response the view will render.  Besides ``parts``, the ETag covers what the layout
+    shows of the cookie choice (the banner asks again after 6 months or a new cookie
+    policy, with the same cookies).
     """
     if request.authenticated_userid is not None:
         return None
-    etag = etag_for(*parts)
+    etag = etag_for(*parts, *page_state(request))
     request.response.etag = etag
     request.response.cache_control = "no-cache"
     request.response.vary = ("Cookie",)

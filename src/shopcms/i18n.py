@@ -5,7 +5,15 @@ parameter, not a place in the resource tree.  Where a URL carries no language (`
 pages outside the language routes) the locale comes from the ``language`` cookie, then the
 ``Accept-Language`` header, then the default.  Adding a language is a settings change
 (``shopcms.languages``) plus a message catalog.
+
+The ``language`` cookie (strictly necessary) is set only when the visitor chooses a
+language: the switcher's links go through ``/{lang}/language?next=PATH``
+(:func:`switch_path`, the view in ``views/public/language.py``), which sets it and redirects
+to the page in that language.  Browsing itself never sets it, so pages stay cookie-free
+and shared (``shopcms.pagecache``) for visitors who never switch.
 """
+
+from urllib.parse import quote
 
 from pyramid.i18n import TranslationStringFactory
 from pyramid.threadlocal import get_current_request
@@ -20,6 +28,8 @@ DEFAULT_LANGUAGES = ("nl", "fr", "en")
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 
 LANGUAGE_COOKIE = "language"
+#: The view (below each language) that remembers the language chosen with the switcher.
+SWITCH_VIEW = "language"
 
 
 def languages(registry):
@@ -88,6 +98,13 @@ def localized_path(request, lang):
         segments[1] = lang
         return "/".join(segments)
     return f"/{lang}{request.path_info}" if request.path_info != "/" else f"/{lang}/"
+
+
+def switch_path(request, lang):
+    """The switcher's link to the current page in ``lang``: through ``/{lang}/language``,
+    which remembers the choice in the ``language`` cookie (see the module docstring)."""
+    target = quote(localized_path(request, lang), safe="/")
+    return f"/{lang}/{SWITCH_VIEW}?next={target}"
 
 
 class CachingTemplateTranslate:

@@ -30,6 +30,9 @@ from webob.etag import ETagMatcher
 from ZODB.interfaces import IMVCCStorage
 
 ENVIRON_KEY = "shopcms.shared_page"
+#: The page's kind, named while rendering (``shopcms.analytics.recorder``), kept with the
+#: entry and put back in the environ of every hit for the statistics layer in front.
+PAGE_KIND = "shopcms.page_kind"
 DROPPED_ON_304 = {"content-length", "content-type"}
 
 
@@ -49,11 +52,12 @@ def share(request):
 
 
 class Entry:
-    __slots__ = ("version", "expires", "status", "headers", "body", "etag")
+    __slots__ = ("version", "expires", "status", "headers", "body", "etag", "kind")
 
-    def __init__(self, version, expires, status, headers, body):
+    def __init__(self, version, expires, status, headers, body, kind=None):
         self.version, self.expires = version, expires
         self.status, self.headers, self.body = status, headers, body
+        self.kind = kind
         self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
 
 
@@ -125,6 +129,7 @@ class SharedPageCache:
         self.size -= len(self._pages.pop(key).body)
 
     def _serve(self, entry, environ, start_response):
+        environ[PAGE_KIND] = entry.kind
         condition = environ.get("HTTP_IF_NONE_MATCH")
         if (
             condition
@@ -157,7 +162,12 @@ class SharedPageCache:
             if hasattr(body, "close"):
                 body.close()
         entry = Entry(
-            version, time.monotonic() + self.max_age, seen["status"], list(seen["headers"]), data
+            version,
+            time.monotonic() + self.max_age,
+            seen["status"],
+            list(seen["headers"]),
+            data,
+            environ.get(PAGE_KIND),
         )
         self.put(key, entry)
         return [data]

@@ -32,6 +32,7 @@ MODERATE = "moderate"  #: approve or reject reviews
 MANAGE_ORDERS = "manage-orders"  #: work the order desk: mark paid, ship, cancel unpaid
 REFUND_ORDERS = "refund-orders"  #: refund paid orders (money goes back: administrators)
 ACCOUNT = "account"  #: use one's own customer account pages
+VIEW_STATISTICS = "view-statistics"  #: read the anonymous connection statistics
 
 # -- roles ---------------------------------------------------------------------
 CUSTOMER = "customer"

@@ -14,7 +14,8 @@ from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
 
 from .clock import site_timezone
-from .i18n import LANGUAGE_NAMES, _, languages, localized_path, pick
+from .i18n import LANGUAGE_NAMES, _, languages, localized_path, pick, switch_path
+from .privacy import consent
 from .security import MANAGE
 from .shop import lists
 
@@ -80,6 +81,10 @@ class PageContext:
             for code in languages(self.request.registry)
         ]
 
+    def language_link(self, code):
+        """The switcher's link to this page in ``code``: it remembers the choice."""
+        return switch_path(self.request, code)
+
     @cached_property
     def alternates(self):
         """hreflang alternates (absolute URLs), or none for pages outside the language tree.
@@ -137,6 +142,16 @@ class PageContext:
             return False
         # Under /{lang}/account/ the root is the account itself: ask the Site.
         return self.request.has_permission(MANAGE, find_root(self.account))
+
+    @cached_property
+    def cookie_banner(self):
+        """The consent banner's values when this page shows it, else None."""
+        return consent.banner(self.request)
+
+    @cached_property
+    def welcome_back(self):
+        """A returning customer who is not logged in (functional cookies allowed)."""
+        return self.account is None and consent.known_visitor(self.request)
 
     @cached_property
     def csrf_token(self):

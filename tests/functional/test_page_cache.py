@@ -13,7 +13,7 @@ def fresh(site, **environ):
 
 
 def cache(site):
-    return site.wsgi
+    return site.page_cache
 
 
 def cart_form(page):

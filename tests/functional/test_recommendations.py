@@ -128,7 +128,7 @@ def test_a_shared_product_page_never_carries_recommendations(site):
     buy(app, "echeveria-elegans")
     set_personalisation(app, True)
     assert recommended(app.get("/nl/products/aloe-vera"))
-    cache = site.wsgi
+    cache = site.page_cache
     for _visit in range(2):  # rendered, then served from the shared cache
         page = TestApp(site.wsgi).get("/nl/products/aloe-vera")
         assert "Set-Cookie" not in page.headers

@@ -32,7 +32,7 @@ def test_every_cookie_has_a_category_purpose_and_reason(config):
     cookies = config.registry.shopcms_cookies
     necessary = {c.name for c in cookies if c.category is Category.NECESSARY}
     assert necessary == {"session", "language", "cart", "wishlist", "compare", "cookie_consent"}
-    assert {c.name for c in cookies if c.needs_consent} == {"recent"}
+    assert {c.name for c in cookies if c.needs_consent} == {"recent", "known_visitor"}
     for cookie in cookies:
         assert cookie.purpose and cookie.reason
 

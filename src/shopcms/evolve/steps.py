@@ -113,6 +113,14 @@ def accounts_preferences_and_tokens(site, registry):
                 )
 
 
+def unused_analytics_folder(site, registry):
+    """Generation 4: the empty ``analytics`` folder goes.  The connection statistics live in
+    a database of their own (``shopcms.analytics``); a folder holding something is kept."""
+    folder = site.get("analytics")
+    if folder is not None and not len(folder):
+        site.remove("analytics", registry=registry)
+
+
 STEPS: tuple[EvolveStep, ...] = (
     EvolveStep(
         1,
@@ -122,5 +130,10 @@ STEPS: tuple[EvolveStep, ...] = (
     EvolveStep(2, "Orders: yearly number counters and lookup tables", order_numbers_and_references),
     EvolveStep(
         3, "Accounts: tokens, consent ledger, saved details", accounts_preferences_and_tokens
+    ),
+    EvolveStep(
+        4,
+        "The unused analytics folder goes (statistics have their own database)",
+        unused_analytics_folder,
     ),
 )

@@ -16,13 +16,22 @@ from http.cookies import SimpleCookie
 from pyramid.events import NewResponse
 from pyramid.settings import asbool
 
-from ..i18n import _
+from ..i18n import LANGUAGE_COOKIE, _
 
 log = logging.getLogger(__name__)
 
+#: Names of cookies other modules refer to (their declarations are below).
+CONSENT_COOKIE = "cookie_consent"
+KNOWN_VISITOR_COOKIE = "known_visitor"
+
 
 class Category(enum.Enum):
-    """Cookie categories of the consent banner; only ``NECESSARY`` needs no consent."""
+    """Cookie categories of the consent banner; only ``NECESSARY`` needs no consent.
+
+    ``ANALYTICS`` has no cookie: the visit statistics are counted without one (see
+    ``shopcms.privacy.consent.statistics_refused``), but the visitor may refuse to be
+    counted, so it is a category of the banner like the others.
+    """
 
     NECESSARY = "necessary"
     FUNCTIONAL = "functional"
@@ -33,12 +42,34 @@ class Category(enum.Enum):
     def title(self):
         return CATEGORY_TITLES[self]
 
+    @property
+    def description(self):
+        """What allowing the category means, as the banner and the settings page say it."""
+        return CATEGORY_DESCRIPTIONS[self]
+
 
 CATEGORY_TITLES = {
     Category.NECESSARY: _("Strictly necessary"),
     Category.FUNCTIONAL: _("Functional"),
     Category.PERSONALISATION: _("Personalisation"),
     Category.ANALYTICS: _("Statistics"),
+}
+
+CATEGORY_DESCRIPTIONS = {
+    Category.NECESSARY: _(
+        "Needed for the site to work: logging in, secure forms, your cart and lists, your "
+        "language and this choice. They are always on."
+    ),
+    Category.FUNCTIONAL: _(
+        "Recognise you as a returning customer, to greet you when you come back."
+    ),
+    Category.PERSONALISATION: _(
+        "Remember the products you looked at recently, to show them to you again."
+    ),
+    Category.ANALYTICS: _(
+        "Count your visit in our anonymous statistics (no cookie, nothing that identifies "
+        "you is kept)."
+    ),
 }
 
 
@@ -98,6 +129,10 @@ class CookieRegistry:
 
     def __len__(self):
         return len(self._cookies)
+
+    def of(self, category):
+        """The declared cookies of ``category``, by name."""
+        return [cookie for cookie in self if cookie.category is category]
 
 
 def get_cookie_registry(registry):
@@ -160,7 +195,13 @@ def check_response_cookies(event):
 
 
 def declare_core_cookies(cookies, settings):
-    """The cookies of the foundation: the session and the language choice."""
+    """The cookies of the foundation: the session and the language choice.
+
+    Both are strictly necessary (ePrivacy art. 5(3), the exemption for what is strictly
+    necessary to provide the service the visitor asks for): the session is set only when
+    the visitor logs in or sends a form that needs protection, the language only when the
+    visitor chooses one with the language switcher.
+    """
     cookies.declare(
         CookieDeclaration(
             name=settings["shopcms.session.cookie_name"],
@@ -179,10 +220,12 @@ def declare_core_cookies(cookies, settings):
     )
     cookies.declare(
         CookieDeclaration(
-            name="language",
+            name=LANGUAGE_COOKIE,
             category=Category.NECESSARY,
             purpose=_("Remembers the language you chose for the site."),
-            reason=_("Stores a choice you made yourself; it identifies nobody."),
+            reason=_(
+                "Set only when you choose a language, to keep that choice; it identifies nobody."
+            ),
             lifetime=timedelta(days=365),
             httponly=True,
         )
@@ -190,13 +233,15 @@ def declare_core_cookies(cookies, settings):
 
 
 def declare_shop_cookies(cookies):
-    """The visitor's lists (see shopcms.shop.lists) and the record of the cookie choice.
+    """The visitor's lists (see shopcms.shop.lists), the returning visitor and the record of
+    the cookie choice.
 
     Cart, wishlist and compare are strictly necessary: each is set only when the visitor
     asks for it (adding a product), to provide that very service, which the ePrivacy
     exemption for services "explicitly requested by the user" covers; none of them
     identifies the visitor or follows them elsewhere.  Recently viewed is set without any
-    request of the visitor, so it needs consent (personalisation).
+    request of the visitor, so it needs consent (personalisation); so does recognising a
+    returning customer (functional), which the visitor never asks for either.
     """
     month = timedelta(days=30)
     cookies.declare(
@@ -213,7 +258,10 @@ def declare_shop_cookies(cookies):
             name="wishlist",
             category=Category.NECESSARY,
             purpose=_("Keeps the products you put on your wishlist."),
-            reason=_("Set only when you add a product to your wishlist, to keep that list."),
+            reason=_(
+                "Set only when you add a product to your wishlist, to keep the list you asked "
+                "for; it holds product numbers only."
+            ),
             lifetime=timedelta(days=180),
         )
     )
@@ -222,7 +270,10 @@ def declare_shop_cookies(cookies):
             name="compare",
             category=Category.NECESSARY,
             purpose=_("Keeps the products you chose to compare (at most 4)."),
-            reason=_("Set only when you add a product to the comparison, to keep it."),
+            reason=_(
+                "Set only when you add a product to the comparison, to keep the comparison "
+                "you asked for; it holds product numbers only."
+            ),
             lifetime=timedelta(days=7),
         )
     )
@@ -237,11 +288,31 @@ def declare_shop_cookies(cookies):
     )
     cookies.declare(
         CookieDeclaration(
-            name="cookie_consent",
+            name=KNOWN_VISITOR_COOKIE,
+            category=Category.FUNCTIONAL,
+            purpose=_(
+                "Recognises you as a returning customer after you have logged in once, to "
+                "greet you (it holds no identifier)."
+            ),
+            reason=_(
+                "Not needed for anything you ask for: set only with your consent for "
+                "functional cookies."
+            ),
+            lifetime=timedelta(days=365),
+        )
+    )
+    cookies.declare(
+        CookieDeclaration(
+            name=CONSENT_COOKIE,
             category=Category.NECESSARY,
-            purpose=_("Remembers which cookies you allowed, and when you chose."),
+            purpose=_(
+                "Remembers which cookies you allowed, when you chose, and under which version "
+                "of the cookie policy."
+            ),
             reason=_("Needed to respect your choice about cookies."),
-            lifetime=timedelta(days=183),
+            # The choice is asked again after 6 months (``consent.VALID_MONTHS``): the cookie
+            # lives as long as the longest 6 months, so it is the server that decides.
+            lifetime=timedelta(days=184),
         )
     )
 

@@ -3,9 +3,10 @@
 Each customer's :class:`~shopcms.resources.customers.Preferences` holds an append-only list
 of :class:`ConsentEvent`: which purpose, granted or withdrawn, when, through which form, and
 the id and hash of the privacy-statement revision in force in the customer's language at
-that moment.  Nothing is ever changed or removed from it while the account exists (erasing
-the account erases it with the rest).  The current state of a purpose is its latest event;
-no event means not given: consent is never assumed.
+that moment (for the cookie choices: of the cookie policy).  Nothing is ever changed or
+removed from it while the account exists (erasing the account erases it with the rest).
+The current state of a purpose is its latest event; no event means not given: consent is
+never assumed.
 """
 
 from dataclasses import dataclass
@@ -28,10 +29,10 @@ class ConsentEvent:
     lang: str
 
 
-def policy_in_force(root, lang, now):
-    """The privacy statement's revision in force in ``lang`` at ``now`` (falls back to any
-    language that has one), or None."""
-    page = root["pages"].get(POLICY_PAGE)
+def policy_in_force(root, lang, now, policy=POLICY_PAGE):
+    """The privacy statement's (or the policy page ``policy``'s) revision in force in
+    ``lang`` at ``now`` (falls back to any language that has one), or None."""
+    page = root["pages"].get(policy)
     if page is None:
         return None
     revision = page.in_force(lang, now)
@@ -48,17 +49,18 @@ def _check(purpose):
         raise ValueError(f"{purpose!r} is not a purpose that needs consent")
 
 
-def record(preferences, root, purpose, granted, form, lang, now):
+def record(preferences, root, purpose, granted, form, lang, now, policy=POLICY_PAGE):
     """Append a consent event for ``purpose`` (which must need consent) and return it.
 
-    Returns None, appending nothing, when the state would not change (a repeated click).
+    The event names the revision of the privacy statement in force, or of the policy page
+    ``policy`` (the cookie choices name the cookie policy's).  Returns None, appending
+    nothing, when the state would not change (a repeated click).
     """
     _check(purpose)
     if given(preferences, purpose) == bool(granted):
         return None
-    return _append(
-        preferences, purpose, bool(granted), form, policy_in_force(root, lang, now), lang, now
-    )
+    revision = policy_in_force(root, lang, now, policy)
+    return _append(preferences, purpose, bool(granted), form, revision, lang, now)
 
 
 def _append(preferences, purpose, granted, form, revision, lang, now):
@@ -102,7 +104,9 @@ def given_under_older_policy(preferences, root, lang, now):
         event = latest(preferences, purpose)
         if event is None or not event.granted:
             continue
-        current = policy_in_force(root, event.lang or lang, now)
+        # The policy the event names ("cookies:nl:2": the cookie policy), else the statement.
+        policy = (event.policy_revision or POLICY_PAGE).split(":")[0]
+        current = policy_in_force(root, event.lang or lang, now, policy)
         if current is not None and event.policy_hash != current.text_hash:
             stale.append(purpose)
     return stale

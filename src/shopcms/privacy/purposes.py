@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..i18n import _
+from .cookies import Category
 
 
 class Basis(Enum):
@@ -38,6 +39,8 @@ class Purpose:
     data: object  # which personal data it uses
     retention: object
     recipients: object = None  # who else receives the data, if anyone
+    #: For the optional cookie categories: the category whose choice this purpose records.
+    cookie_category: Category | None = None
 
     @property
     def needs_consent(self):
@@ -50,6 +53,9 @@ PERSONALISATION = "personalisation"
 NEWSLETTER = "newsletter"
 CONTEST_MARKETING = "contest_marketing"
 STATISTICS = "statistics"
+COOKIES_FUNCTIONAL = "cookies_functional"
+COOKIES_PERSONALISATION = "cookies_personalisation"
+COOKIES_STATISTICS = "cookies_statistics"
 
 PURPOSES = {
     p.name: p
@@ -121,8 +127,48 @@ PURPOSES = {
             _("Nothing that identifies you: daily counts only"),
             _("25 months per day, then per month."),
         ),
+        # The choices of the cookie banner (``shopcms.privacy.consent``): the cookie
+        # ``cookie_consent`` holds them on each device; the ledger keeps a logged-in
+        # customer's as proof, naming the cookie policy's revision.
+        Purpose(
+            COOKIES_FUNCTIONAL,
+            Basis.CONSENT,
+            _("Functional cookies"),
+            _("A cookie that recognises you as a returning customer, to greet you."),
+            _("A cookie on your device saying that you logged in here before (no identifier)"),
+            _("1 year on your device, or until you refuse functional cookies."),
+            cookie_category=Category.FUNCTIONAL,
+        ),
+        Purpose(
+            COOKIES_PERSONALISATION,
+            Basis.CONSENT,
+            _("Personalisation cookies"),
+            _("A cookie that remembers the products you looked at, to show them again."),
+            _("The numbers of the last products you viewed, in a cookie on your device"),
+            _("30 days on your device, or until you refuse personalisation cookies."),
+            cookie_category=Category.PERSONALISATION,
+        ),
+        Purpose(
+            COOKIES_STATISTICS,
+            Basis.CONSENT,
+            _("Being counted in the statistics"),
+            _(
+                "Whether your visits may be counted in the anonymous visit statistics (you "
+                "may refuse it in the cookie settings)."
+            ),
+            _("Nothing about you: only your choice, kept with your consents"),
+            _("Your choice is kept until you change it or delete your account."),
+            cookie_category=Category.ANALYTICS,
+        ),
     )
 }
 
-#: The purposes a customer gives or withdraws consent for, in the order shown.
-CONSENT_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.needs_consent)
+#: The purpose that records the choice of each optional cookie category.
+COOKIE_PURPOSES = {p.cookie_category: p.name for p in PURPOSES.values() if p.cookie_category}
+
+#: The purposes a customer gives or withdraws consent for on the account pages, in the
+#: order shown.  The cookie categories are chosen in the cookie settings (a choice of the
+#: device, kept in its cookie), so they are not among them.
+CONSENT_PURPOSES = tuple(
+    name for name, p in PURPOSES.items() if p.needs_consent and p.cookie_category is None
+)

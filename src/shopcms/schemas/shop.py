@@ -22,8 +22,3 @@ class ListSchema(CSRFSchema):
     op = colander.SchemaNode(colander.String(), validator=colander.OneOf(LIST_OPS))
     pid = colander.SchemaNode(colander.Int(), validator=colander.Range(min=1, max=999_999_999))
     came_from = colander.SchemaNode(colander.String(), missing="")
-
-
-class ConsentSchema(CSRFSchema):
-    personalisation = colander.SchemaNode(colander.Boolean(), missing=False)
-    came_from = colander.SchemaNode(colander.String(), missing="")

@@ -16,8 +16,10 @@ from cryptography.fernet import InvalidToken
 from pyramid.paster import get_app, setup_logging
 
 from .. import evolve as evolve_mod
+from ..analytics import retention
+from ..analytics.store import get_analytics_database
 from ..catalog import reindex_all
-from ..clock import now
+from ..clock import now, site_timezone
 from ..content import content_dir, load_catalog, load_pages
 from ..db import evolve_steps, get_database, open_root, site_transaction
 from ..i18n import languages
@@ -332,6 +334,25 @@ def cmd_rotate_vault_key(args):
     out(f"resealed {methods} saved payment token(s) and {secrets_} TOTP secret(s)")
 
 
+def cmd_retention(args):
+    """Apply the retention rules (daily, from cron; quiet unless something was done): the
+    statistics' days older than 25 months are rolled up into months and the statistics
+    database is packed; login session ids older than the absolute session timeout are
+    removed from the accounts.  See shopcms.analytics.retention."""
+    registry = load(args.ini)
+    analytics_db = get_analytics_database(registry)
+    if analytics_db is not None:
+        today = now(registry).astimezone(site_timezone(registry)).date()
+        rolled = retention.maintain_statistics(analytics_db, today)
+        for month, days in sorted(rolled.items()):
+            out(f"statistics: {days} day(s) of {month} rolled up into the month")
+    timeout = int(registry.settings.get("shopcms.session.absolute_timeout", 12 * 3600))
+    with site_transaction(registry) as site:
+        ended = retention.end_old_sessions(site, timeout)
+    if ended:
+        out(f"sessions: {ended} login session id(s) older than {timeout} s removed")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="shopcms", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -369,6 +390,7 @@ def build_parser():
     p.add_argument("--note", help='the request, kept with the orders ("request by mail of ...")')
     p.add_argument("--pack", action="store_true", help="pack the database afterwards")
     add("pack", cmd_pack, "pack the database (removes earlier revisions: no undo past it)")
+    add("retention", cmd_retention, "apply the retention rules (statistics roll-up, sessions)")
     return parser
 
 

@@ -8,7 +8,7 @@ from ...catalog.query import index, search
 from ...headers import mark_private
 from ...i18n import preferred_language
 from ...resources.site import Site
-from ...security import MANAGE, VIEW
+from ...security import MANAGE, VIEW, VIEW_STATISTICS
 
 
 @view_config(route_name="manage_redirect", permission=VIEW)
@@ -38,4 +38,5 @@ def dashboard(context, request):
         "page_count": len(pages),
         "account_count": len(search(request, Eq(index(request, "content_type"), "customer"))),
         "product_count": len(search(request, Eq(index(request, "content_type"), "product"))),
+        "can_see_statistics": bool(request.has_permission(VIEW_STATISTICS, context)),
     }

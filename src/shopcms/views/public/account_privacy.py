@@ -48,6 +48,9 @@ FORM_TITLES = {
     "account-privacy": _("The privacy page of your account"),
     "account": _("Your account page"),
     "checkout": _("Checkout"),
+    "cookie-banner": _("The cookie banner"),
+    "cookie-settings": _("The cookie settings"),
+    "cookie-in-context": _("A page that asked for a cookie"),
 }
 
 #: What withdrawing a consent does besides stopping the processing.

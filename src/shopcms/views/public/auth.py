@@ -27,6 +27,7 @@ from ...headers import mark_private
 from ...i18n import _
 from ...notices import ERROR, notice
 from ...passwords import verify_password
+from ...privacy.consent import remember_returning_customer
 from ...resources.customers import normalise_email
 from ...resources.site import Site
 from ...schemas.account_auth import CodeSchema
@@ -55,12 +56,14 @@ def log_in(request, account, came_from=None):
     """Start a session for ``account`` (a POST: writes on the account); returns the redirect.
 
     The visitor's cookie lists move onto the account; the login throttle of the account is
-    reset.  The redirect goes to ``came_from`` if it is local, else to the management area
-    for staff or the home page.
+    reset; with functional cookies allowed, the browser will recognise a returning customer.
+    The redirect goes to ``came_from`` if it is local, else to the management area for staff
+    or the home page.
     """
     request.registry.shopcms_login_throttle.succeeded(account.email)
     remember(request, account.__name__)
     lists.merge_at_login(request, account)
+    remember_returning_customer(request)
     target = safe_came_from(request, came_from)
     if target is None:
         lang = request.locale_name

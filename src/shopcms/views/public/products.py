@@ -65,7 +65,10 @@ def listing_values(request):
         "sorts": SORTS,
         "categories": titles,
         "links": listing_links(request, query, result, facet_counts(request, query), titles),
-        "recent": products_by_pid(request, lists.read(request, lists.RECENT)),
+        # Read only while allowed: a choice that lapsed or Sec-GPC stops its use at once.
+        "recent": products_by_pid(request, lists.read(request, lists.RECENT))
+        if allows(request, Category.PERSONALISATION)
+        else [],
     }
 
 

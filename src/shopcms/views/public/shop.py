@@ -12,11 +12,9 @@ from pyramid.view import view_config
 from ...headers import mark_private
 from ...i18n import _, pick
 from ...notices import ERROR, notice
-from ...privacy.consent import record
-from ...privacy.cookies import Category
 from ...resources.products import ATTRIBUTES
 from ...resources.site import Site
-from ...schemas.shop import CartSchema, ConsentSchema, ListSchema
+from ...schemas.shop import CartSchema, ListSchema
 from ...security import VIEW
 from ...shop import lists
 from ...shop.pricing import totals
@@ -251,27 +249,3 @@ def compare_change(context, request):
             mapping={"max": lists.LIMITS["compare"]},
         ),
     )
-
-
-# -- consent given in context ---------------------------------------------------------
-
-
-@view_config(
-    context=Site,
-    route_name="public",
-    name="cookie-consent",
-    request_method="POST",
-    permission=VIEW,
-    renderer="shopcms:templates/error.pt",
-)
-def cookie_consent(context, request):
-    """Record the visitor's choice for optional cookies, then go back."""
-    appstruct = _parse(request, ConsentSchema)
-    if appstruct is None:
-        return refusal(request, _("Your choice could not be saved: the request was not valid."))
-    allowed = {Category.PERSONALISATION} if appstruct["personalisation"] else set()
-    response = _back(request, appstruct, f"/{request.locale_name}/")
-    record(request, response, allowed, now=request.now)
-    if not allowed:
-        lists.write_cookie(request, lists.RECENT, [])
-    return response
