@@ -121,6 +121,21 @@ def unused_analytics_folder(site, registry):
         site.remove("analytics", registry=registry)
 
 
+def guest_orders_by_email(site, registry):
+    """Generation 5: the orders folder finds a guest's orders by their email address (for
+    a guest's request for their data or its erasure)."""
+    from BTrees.OOBTree import OOBTree
+
+    from shopcms.resources.orders import guest_key
+
+    orders = site["orders"]
+    orders.by_guest_email = OOBTree()
+    for number, order in orders.items():
+        if order.customer is None and not getattr(order, "erased", None):
+            key = guest_key(order.contact.get("email", ""))
+            orders.by_guest_email[key] = (*orders.by_guest_email.get(key, ()), number)
+
+
 STEPS: tuple[EvolveStep, ...] = (
     EvolveStep(
         1,
@@ -136,4 +151,5 @@ STEPS: tuple[EvolveStep, ...] = (
         "The unused analytics folder goes (statistics have their own database)",
         unused_analytics_folder,
     ),
+    EvolveStep(5, "Orders: a guest's orders found by email", guest_orders_by_email),
 )

@@ -155,6 +155,61 @@ def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=N
     return Erasure(userid, tuple(o.number for o in orders), tuple(done), message_id)
 
 
+GUEST_MAIL_TEMPLATE = "guest_erased"
+GUEST_MAIL_SUBJECT = _("Your personal data at Soft Cactus has been erased")
+
+
+def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
+    """Erase what orders placed without an account with ``email`` hold about that person.
+
+    For a guest's request by mail (staff check first that it comes from that address).
+    Like an account's erasure: refused while one of those orders is still placed or paid
+    (ErasureRefused, nothing changed); otherwise a confirmation is queued to ``email`` in
+    the language of the latest order, then every order is anonymised and reindexed.
+    Returns an :class:`Erasure` (``account`` None); the caller commits.
+    """
+    from ..shop.order_mail import public_url  # noqa: PLC0415 (shop imports privacy)
+
+    orders = root["orders"].guest_orders(email)
+    open_orders = [order.number for order in orders if order.state in OPEN_STATES]
+    if open_orders:
+        raise ErasureRefused(
+            _(
+                "An order is still being handled (${numbers}). Its data can be erased once "
+                "it has been shipped or cancelled: until then we need the address to deliver it.",
+                mapping={"numbers": ", ".join(open_orders)},
+            ),
+            open_orders,
+        )
+    message_id = None
+    if orders:
+        lang = mail_language_of_orders(registry, orders)
+        base = base_url or public_url(registry)
+        message = compose(
+            registry,
+            GUEST_MAIL_TEMPLATE,
+            {"order_count": len(orders), "base_url": base, "lang": lang},
+            lang=lang,
+            # The address as the guest gave it at checkout, not as staff typed it.
+            to=orders[-1].contact.get("email") or email,
+            subject=GUEST_MAIL_SUBJECT,
+            application_url=base,
+        )
+        message_id = send(registry, message, tm)
+    for order in orders:
+        order.anonymise(now, actor, note or "erased")
+        notify(ObjectModified(order), registry)
+    numbers = tuple(order.number for order in orders)
+    log.info("erasure: %d guest order(s) by %s", len(numbers), actor)
+    return Erasure(None, numbers, (f"{len(numbers)} guest order(s) anonymised",), message_id)
+
+
+def mail_language_of_orders(registry, orders):
+    langs = languages(registry)
+    latest = orders[-1].lang if orders else None
+    return latest if latest in langs else langs[0]
+
+
 def _send_confirmation(registry, account, orders, tm, lang, base_url):
     from ..shop.order_mail import public_url  # noqa: PLC0415 (shop imports privacy)
 

@@ -189,7 +189,7 @@ def customer_orders(root, account):
 
 def _actor(actor, account):
     """Who did something, as the export shows it: no other person's identifier."""
-    if actor is None or actor == account.__name__:
+    if actor is None or (account is not None and actor == account.__name__):
         return "customer"
     if actor.startswith("system:") or actor in ("guest", "erased"):
         return actor
@@ -370,6 +370,25 @@ def export_customer(root, account, now, registry=None):
             if section is not None:
                 data[contributor.name] = plain(section)
     return data
+
+
+def export_guest(root, email, now):
+    """The personal data kept about a guest who ordered without an account with ``email``:
+    their orders (contact, addresses, lines, history, disclosures), as a dict like
+    :func:`export_customer`'s.  Reads only."""
+    orders = root["orders"].guest_orders(email)
+    disclosures = [_disclosure(d, None, order) for order in orders for d in order.disclosures]
+    return {
+        "about": {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported": now,
+            "shop": "Soft Cactus (onto object bvba)",
+            "guest": True,
+        },
+        "orders": [_order(order, None) for order in orders],
+        "disclosures": sorted(disclosures, key=lambda d: d["when"]),
+    }
 
 
 def sections(registry):

@@ -163,6 +163,15 @@ class Order(Content):
         ``note`` records when and why.  The caller reindexes the order.
         """
         customer = self.customer
+        if customer is None and self.__parent__ is not None:
+            index = getattr(self.__parent__, "by_guest_email", None)
+            key = guest_key(self.contact.get("email", ""))
+            if index is not None and key in index:
+                remaining = tuple(n for n in index[key] if n != self.number)
+                if remaining:
+                    index[key] = remaining
+                else:
+                    del index[key]
         self.contact = dict.fromkeys((*self.contact, "name", "email", "phone"), ERASED)
         self.delivery = _erase_address(self.delivery)
         self.billing = _erase_address(self.billing) if self.billing else None
@@ -203,6 +212,11 @@ class Order(Content):
         return entry
 
 
+def guest_key(email):
+    """How a guest's email is looked up: stripped and lower-cased."""
+    return str(email).strip().lower()
+
+
 def _erase_address(address):
     return {key: value if key == "country" else ERASED for key, value in address.items()}
 
@@ -223,6 +237,9 @@ class Orders(Folder):
         self.by_token = OOBTree()  # checkout token -> order number
         self.by_reference = OOBTree()  # OGM digits or provider payment id -> order number
         self.by_customer = OOBTree()  # account id -> tuple of its order numbers, oldest first
+        # A guest's (lower-cased) email -> numbers of the orders placed without an account,
+        # so that a guest's request for their data or its erasure finds them all.
+        self.by_guest_email = OOBTree()
 
     def next_number(self, year):
         counter = self.counters.get(year)
@@ -262,7 +279,16 @@ class Orders(Folder):
                 *self.by_customer.get(order.customer, ()),
                 order.number,
             )
+        else:
+            key = guest_key(order.contact.get("email", ""))
+            self.by_guest_email[key] = (*self.by_guest_email.get(key, ()), order.number)
         return order
+
+    def guest_orders(self, email):
+        """The orders placed without an account with ``email``, oldest first."""
+        numbers = self.by_guest_email.get(guest_key(email), ())
+        found = [self.get(number) for number in numbers]
+        return [order for order in found if order is not None and order.customer is None]
 
     def restock(self, order):
         products = self.__parent__["products"]

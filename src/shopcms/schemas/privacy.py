@@ -41,3 +41,9 @@ class EraseRequestSchema(CSRFSchema):
         validator=colander.Length(min=3, max=MAX_NOTE),
         widget=deform.widget.TextInputWidget(attributes={"maxlength": str(MAX_NOTE)}),
     )
+
+
+class GuestEraseSchema(EraseRequestSchema):
+    """Staff erase the personal data of the orders a guest placed with this address."""
+
+    email = email_node(_("Email address of the customer"), autocomplete="off")

@@ -19,6 +19,7 @@ application log (who, which account id, which format).
 import logging
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from ...clock import site_timezone
@@ -28,11 +29,12 @@ from ...i18n import _
 from ...notices import notice
 from ...privacy import erasure
 from ...privacy.disclosures import RECIPIENTS
-from ...privacy.export import contributors, customer_orders
+from ...privacy.export import contributors, customer_orders, export_guest, to_json
 from ...privacy.purposes import BASIS_TITLES, PURPOSES
 from ...resources.customers import Customer
+from ...resources.orders import ORDER_WORKFLOW
 from ...resources.site import Site
-from ...schemas.privacy import EraseRequestSchema, FindCustomerSchema
+from ...schemas.privacy import EraseRequestSchema, FindCustomerSchema, GuestEraseSchema
 from ...security import MANAGE_USERS
 from ..public.privacy_rights import EXPORT_TEMPLATE, exact, export_page_values, json_download
 
@@ -43,6 +45,7 @@ PURPOSES_TEMPLATE = "shopcms:templates/manage/privacy_purposes.pt"
 ERASE_TEMPLATE = "shopcms:templates/manage/privacy_erase.pt"
 
 _manage = {"route_name": "manage", "permission": MANAGE_USERS}
+STATE_NAMES = [state.name for state in ORDER_WORKFLOW.states]
 
 
 def desk_url(request):
@@ -55,12 +58,17 @@ def _find_form(request):
     )
 
 
-def _desk(request, form_html=None, account=None, searched=False):
+def _desk(request, form_html=None, account=None, searched=False, email=None, error=None):
+    guest_orders = request.root["orders"].guest_orders(email) if email else []
     return {
         "form": form_html or _find_form(request).render(),
         "account": account,
         "searched": searched,
         "orders": len(customer_orders(request.root, account)) if account else 0,
+        "email": email,
+        "guest_orders": guest_orders,
+        "states": {name: ORDER_WORKFLOW.get_state(name).title for name in STATE_NAMES},
+        "error": error,
     }
 
 
@@ -78,8 +86,14 @@ def privacy_desk(context, request):
 
 @view_config(context=Site, name="privacy", request_method="POST", renderer=DESK_TEMPLATE, **_manage)
 def find_customer(context, request):
-    """Look an account up by email address; shows it (or that there is none) on the desk."""
+    """Look an account, and the orders placed without one, up by email address; shows them
+    (or that there are none) on the desk.  ``…/guest-export`` and ``…/guest-erase`` act on
+    those guest orders."""
     mark_private(request)
+    if request.subpath == ("guest-export",):
+        return guest_export(context, request)
+    if request.subpath == ("guest-erase",):
+        return guest_erase(context, request)
     if request.subpath:
         raise HTTPNotFound()
     form = _find_form(request)
@@ -87,7 +101,54 @@ def find_customer(context, request):
     if appstruct is None:
         return _desk(request, form_html=html)
     account = context["customers"].find(appstruct["email"])
-    return _desk(request, form.render(appstruct), account=account, searched=True)
+    return _desk(
+        request, form.render(appstruct), account=account, searched=True, email=appstruct["email"]
+    )
+
+
+def guest_export(context, request):
+    """The data of a guest's orders as a JSON download (a POST: no address in the URL)."""
+    appstruct, _html = validate(request, _find_form(request))
+    if appstruct is None:
+        return _desk(request)
+    data = export_guest(context, appstruct["email"], request.now)
+    log.info("export: %s downloaded the data of guest orders", request.authenticated_userid)
+    local = request.now.astimezone(site_timezone(request.registry)).date().isoformat()
+    response = Response(body=to_json(data).encode("utf-8"), content_type="application/json")
+    response.charset = "utf-8"
+    response.content_disposition = f'attachment; filename="softcactus-guest-data-{local}.json"'
+    return response
+
+
+def guest_erase(context, request):
+    """Erase the personal data of a guest's orders for the request the note names."""
+    form = make_form(request, GuestEraseSchema, ())
+    appstruct, _html = validate(request, form)
+    if appstruct is None:
+        return _desk(request, error=_("Give the email address and the request."))
+    email = appstruct["email"]
+    try:
+        done = erasure.erase_guest(
+            context,
+            email,
+            request.now,
+            request.registry,
+            request.tm,
+            actor=request.authenticated_userid,
+            note=appstruct["note"],
+        )
+    except erasure.ErasureRefused as exc:
+        request.response.status = 409
+        return _desk(request, searched=True, email=email, error=exc.message)
+    notice(
+        request,
+        _(
+            "${count} order(s) placed without an account are kept without personal data. "
+            "The confirmation mail is on its way.",
+            mapping={"count": len(done.orders)},
+        ),
+    )
+    return HTTPSeeOther(location=desk_url(request))
 
 
 def purposes_values(request):
