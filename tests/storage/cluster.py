@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 from urllib.parse import quote
 
@@ -100,16 +101,16 @@ class Process:
         return self.proc.returncode
 
 
-class SharedStorage:
+class SharedStorage(ABC):
     """What the ZEO and RelStorage set-ups have in common: a ``zodbconn.uri`` per client."""
 
     def __init__(self, folder):
         self.folder = Path(folder)
         self.filestorage = copy_seeded(self.folder / "filestorage")
 
+    @abstractmethod
     def uri(self, client):
         """The ``zodbconn.uri`` of a client process whose own files are in ``client``."""
-        raise NotImplementedError
 
     def settings(self, client, **overrides):
         """conftest's test settings for a process on this storage (no evolve at start)."""

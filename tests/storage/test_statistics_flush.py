@@ -9,6 +9,7 @@ own (resolved by the bucket) and both add to the same counters (``Length`` adds 
 """
 
 import json
+import logging
 import sys
 from datetime import date
 
@@ -23,6 +24,8 @@ from tests.storage.cluster import Process, ZEOServer
 ROUNDS = 30
 VISITORS = 20
 NAMES = ("one", "two")
+
+log = logging.getLogger(__name__)
 
 
 class StatisticsZEOServer(ZEOServer):
@@ -111,4 +114,4 @@ def test_two_processes_flushing_at_once_lose_no_count(tmp_path):
     assert sum(result.durations.values()) == len(NAMES) * VISITORS  # ended at the close
     assert main_after == main_before  # flushes never write to the main database
     retried = [json.loads(p.output().strip().splitlines()[-1])["retried"] for p in processes]
-    print("flushes started again after a conflict:", retried)
+    log.info("flushes started again after a conflict: %s", retried)

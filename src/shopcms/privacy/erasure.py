@@ -94,11 +94,13 @@ def check_erasable(root, account):
 
 
 def mail_language(registry, account, fallback=None, orders=()):
-    """The language of mails to ``account``: its preferred one, else ``fallback`` (the page's
-    language), else the language of its latest order, else the site's first language."""
+    """The language of mails to ``account`` (None for a guest): its preferred one, else
+    ``fallback`` (the page's language), else the language of its latest order, else the
+    site's first language."""
     langs = languages(registry)
     latest = orders[-1].lang if orders else None
-    for lang in (account.preferences.language, fallback, latest):
+    preferred = account.preferences.language if account is not None else None
+    for lang in (preferred, fallback, latest):
         if lang in langs:
             return lang
     return langs[0]
@@ -183,7 +185,7 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
         )
     message_id = None
     if orders:
-        lang = mail_language_of_orders(registry, orders)
+        lang = mail_language(registry, None, orders=orders)
         base = base_url or public_url(registry)
         message = compose(
             registry,
@@ -202,12 +204,6 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
     numbers = tuple(order.number for order in orders)
     log.info("erasure: %d guest order(s) by %s", len(numbers), actor)
     return Erasure(None, numbers, (f"{len(numbers)} guest order(s) anonymised",), message_id)
-
-
-def mail_language_of_orders(registry, orders):
-    langs = languages(registry)
-    latest = orders[-1].lang if orders else None
-    return latest if latest in langs else langs[0]
 
 
 def _send_confirmation(registry, account, orders, tm, lang, base_url):

@@ -11,19 +11,21 @@ card number: online payments happen on the provider's own page.
 ``shopcms.shop.payments.mollie``).
 """
 
+from abc import ABC, abstractmethod
+
 from stdnum import bic, iban
 
 from ...i18n import _
 
 
-class PaymentMethod:
+class PaymentMethod(ABC):
     name = ""
     title = None
     online = False
 
+    @abstractmethod
     def start(self, request, order):
         """Begin paying ``order``; a URL to redirect to, or None."""
-        raise NotImplementedError
 
 
 class BankTransfer(PaymentMethod):
