@@ -212,10 +212,10 @@ def generate(rng, index):
 def build(folder, count, batch):
     """Fill a new storage in ``folder`` with ``count`` products; returns their names."""
     from shopcms import main
-    from shopcms.clock import now
-    from shopcms.content import DEFAULT_CONTENT, load_pages
-    from shopcms.db import site_transaction
-    from shopcms.resources.products import Category, Product
+    from shopcms.pages.content import load_pages
+    from shopcms.products.resources import Category, Product
+    from shopcms.tree.database import site_transaction
+    from shopcms.web.clock import now
 
     rng = random.Random(SEED)
     app = main({}, **app_settings(folder))
@@ -223,7 +223,7 @@ def build(folder, count, batch):
     names = []
     try:
         with site_transaction(registry) as site:
-            load_pages(site, DEFAULT_CONTENT, LANGS, now(registry), registry=registry)
+            load_pages(site, ROOT / "content", LANGS, now(registry), registry=registry)
             for position, (slug, titles) in enumerate(CATEGORIES):
                 site["categories"].add(slug, Category(titles, position), registry=registry)
         for start in range(0, count, batch):
@@ -478,7 +478,7 @@ def prepared_request(app):
 def inprocess_part(args, folder, runs=200, warmup=20):
     from shopcms import main
     from shopcms.catalog.query import allowed_docids, docids
-    from shopcms.shop.listing import ListingQuery, _text_docids, facet_counts, price_docids, run
+    from shopcms.products.listing import ListingQuery, _text_docids, facet_counts, price_docids, run
 
     app = main({}, **app_settings(folder))
     request, env = prepared_request(app)
@@ -655,7 +655,7 @@ def profile_pages(folder, names, labels, uri_options):
 
 def profile_queries(folder, labels):
     from shopcms import main as make_app
-    from shopcms.shop.listing import ListingQuery, run
+    from shopcms.products.listing import ListingQuery, run
 
     app = make_app({}, **app_settings(folder))
     request, env = prepared_request(app)

@@ -20,11 +20,12 @@ from servers import HELLO, start
 SHOP = textwrap.dedent(
     """
     import sys
+    from pathlib import Path
     from waitress import serve
     from shopcms import main
-    from shopcms.clock import now
-    from shopcms.content import DEFAULT_CONTENT, load_pages
-    from shopcms.db import site_transaction
+    from shopcms.web.clock import now
+    from shopcms.pages.content import load_pages
+    from shopcms.tree.database import site_transaction
 
     folder = sys.argv[3]
     app = main({}, **{
@@ -36,7 +37,7 @@ SHOP = textwrap.dedent(
         "shopcms.mail.queue": f"{folder}/mailqueue",
     })
     with site_transaction(app.registry) as site:
-        load_pages(site, DEFAULT_CONTENT, ("nl", "fr", "en"), now(app.registry),
+        load_pages(site, Path("content").resolve(), ("nl", "fr", "en"), now(app.registry),
                    registry=app.registry)
     serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
     """

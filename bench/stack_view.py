@@ -6,8 +6,8 @@ security policy and the response subscribers, without any page to load or render
 
 from pyramid.response import Response
 
-from shopcms.resources.site import Site
-from shopcms.security import VIEW
+from shopcms.tree.site import Site
+from shopcms.web.security import VIEW
 
 
 def nothing(context, request):

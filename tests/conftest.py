@@ -14,16 +14,20 @@ import pytest
 import transaction
 from webtest import TestApp
 
-from shopcms import images, main
-from shopcms.clock import now
-from shopcms.content import DEFAULT_CONTENT, load_catalog, load_pages
-from shopcms.db import site_transaction
-from shopcms.pagecache import SharedPageCache
+from shopcms import main
+from shopcms.pages.content import load_pages
+from shopcms.products import images
+from shopcms.products.content import load_catalog
+from shopcms.tree.database import site_transaction
+from shopcms.web.clock import now
+from shopcms.web.pagecache import SharedPageCache
 from tests.mailserver import MailServer
 from tests.mollie_server import FakeMollie
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
+#: The seed content of the checkout (``shopcms init`` loads it).
+DEFAULT_CONTENT = ROOT / "content"
 
 # Nothing listens there: mail goes nowhere unless the test asks for the ``smtp`` fixture.
 NO_SMTP_PORT = "1"
@@ -49,12 +53,12 @@ def _reuse_processed_images():
 def app_settings(tmp_path, **overrides):
     settings = {
         "zodbconn.uri": (f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"),
-        "zodbconn.uri.analytics": f"file://{tmp_path}/Analytics.fs",
+        "zodbconn.uri.statistics": f"file://{tmp_path}/Statistics.fs",
         "shopcms.secret": "test-secret-" + "x" * 40,
         "shopcms.languages": "nl fr en",
         "shopcms.cookies.strict": "true",
         "shopcms.evolve_on_start": "true",
-        "pyramid.includes": "tests.functional.testviews",
+        "pyramid.includes": "tests.web.testviews",
         "shopcms.mail.queue": f"{tmp_path}/mailqueue",
         "shopcms.vault.keys": "gArvwv9zXRGLSQmG4nG4ed87welYXhuwzSdUjI4R_IU=",
         "shopcms.bank.iban": "BE71 0961 2345 6769",

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from shopcms.resources.orders import (
+from shopcms.orders.checkout import shipping_cost
+from shopcms.orders.resources import (
     CANCELLED,
     DELIVERED,
     ORDER_WORKFLOW,
@@ -21,8 +22,7 @@ from shopcms.resources.orders import (
     SHIPPED,
     Order,
 )
-from shopcms.shop.checkout import shipping_cost
-from shopcms.shop.pricing import totals
+from shopcms.products.pricing import totals
 
 TEST_ACTOR = "system:test"
 

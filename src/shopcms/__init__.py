@@ -3,15 +3,16 @@
 from pyramid.config import Configurator
 from pyramid.settings import asbool
 
-from . import analytics, pagecache
-from .db import bootstrap, ensure_storage_directory, root_factory
+from shopcms import statistics
+from shopcms.tree.database import bootstrap, ensure_storage_directory, root_factory
+from shopcms.web import pagecache
 
 
 def main(global_config, **settings):
     """The WSGI application.  Settings come from development.ini / production.ini."""
     ensure_storage_directory(settings)
-    # The statistics' own database (zodbconn.uri.analytics), before pyramid_zodbconn opens it.
-    analytics.configure_storage(settings)
+    # The statistics' own database (zodbconn.uri.statistics), before pyramid_zodbconn opens it.
+    statistics.configure_storage(settings)
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     # A 4xx or 5xx answer aborts the transaction: a rejected form leaves nothing behind.
     settings.setdefault("tm.commit_veto", "pyramid_tm.default_commit_veto")
@@ -20,28 +21,22 @@ def main(global_config, **settings):
     settings.setdefault("retry.attempts", "10")
     with Configurator(settings=settings, root_factory=root_factory) as config:
         config.include("pyramid_retry")
-        config.include(".retry")
+        config.include("shopcms.web.retry")
         config.include("pyramid_tm")
         config.include("pyramid_zodbconn")
-        config.include(".analytics")
+        # Right after the databases open: stored classes that moved, evolve steps.
+        config.include("shopcms.evolve")
         config.include("pyramid_chameleon")
-        config.include(".clock")
-        config.include(".i18n")
-        config.include(".templates")
-        config.include(".privacy")
-        config.include(".sessions")
-        config.include(".csrf")
-        config.include(".privacy.vault")
-        config.include(".security")
-        config.include(".throttle")
-        config.include(".catalog")
-        config.include(".shop.payments")
-        config.include(".forms")
-        config.include(".mail")
-        config.include(".shop.order_mail")
-        config.include(".headers")
-        config.include(".routes")
-        config.scan(".views")
+        config.include("shopcms.web")
+        config.include("shopcms.tree")
+        config.include("shopcms.catalog")
+        config.include("shopcms.mail")
+        config.include("shopcms.privacy")
+        for package in ("statistics", "home", "accounts", "pages", "products", "orders"):
+            config.include(f"shopcms.{package}")
+        for package in ("home", "accounts", "pages", "products", "orders", "privacy"):
+            config.scan(f"shopcms.{package}")
+        config.scan("shopcms.statistics.views")
     try:
         bootstrap(config.registry, script=asbool((global_config or {}).get("shopcms_script")))
     except Exception:
@@ -50,4 +45,4 @@ def main(global_config, **settings):
         raise
     # Shared pages for visitors without cookies are answered before Pyramid (pagecache);
     # the statistics layer is in front of it, so it counts the pages the cache answers too.
-    return analytics.wrap(pagecache.wrap(config.make_wsgi_app(), settings))
+    return statistics.wrap(pagecache.wrap(config.make_wsgi_app(), settings))

@@ -66,13 +66,13 @@ def test_refuse_then_reopen_from_the_footer_then_accept(new_context, browser_log
     # The footer reopens the choice, refused as it was.
     page.locator("footer a.cookie-settings-link").click()
     page.wait_for_url(url_path("/nl/cookie-settings"))
-    for category in ("functional", "personalisation", "analytics"):
+    for category in ("functional", "personalisation", "statistics"):
         expect(page.locator(f"#settings-{category}")).not_to_be_checked()
     screenshot(page, "settings-refused-nl")
     page.get_by_role("button", name=accept, exact=True).click()
     page.wait_for_url(url_path("/nl/cookie-settings?saved=1"))
     expect(page.get_by_role("status")).to_be_visible()
-    for category in ("functional", "personalisation", "analytics"):
+    for category in ("functional", "personalisation", "statistics"):
         expect(page.locator(f"#settings-{category}")).to_be_checked()
 
     # Recently viewed now works: two products, and the second shows the first.
@@ -116,7 +116,7 @@ def test_choose_per_category_with_the_keyboard_only(new_context, browser_log, sc
     page.keyboard.press("Enter")
     expect(choose).to_have_attribute("aria-expanded", "true")
     expect(page.locator("#banner-functional")).to_be_focused()  # nothing ticked in advance
-    for box in ("functional", "personalisation", "analytics"):
+    for box in ("functional", "personalisation", "statistics"):
         expect(page.locator(f"#banner-{box}")).not_to_be_checked()
     page.keyboard.press("Tab")
     expect(page.locator("#banner-personalisation")).to_be_focused()

@@ -4,8 +4,8 @@ error in the console."""
 
 from datetime import timedelta
 
-from shopcms.analytics.report import add_counts, open_analytics
-from shopcms.clock import now, site_timezone
+from shopcms.statistics.report import add_counts, open_statistics
+from shopcms.web.clock import now, site_timezone
 from tests.browser.test_smoke import expect, login_through_the_header, url_path
 from tests.conftest import PASSWORD
 
@@ -34,7 +34,7 @@ def site_today(registry):
 def plant(site):
     registry = site.registry
     today = site_today(registry)
-    with open_analytics(registry) as statistics:
+    with open_statistics(registry) as statistics:
         for back in range(14):
             day = today - timedelta(days=back)
             add_counts(statistics, day, "visits", "", 20 + (back * 7) % 13)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from shopcms import main
-from shopcms.analytics import get_recorder, store
+from shopcms.statistics import get_recorder, store
 
 
 def run(settings, name, go, rounds, visitors):

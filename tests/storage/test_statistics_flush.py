@@ -2,7 +2,7 @@
 server lose no count, and never touch the main database.
 
 Each process runs the real application (both databases on the ZEO server: the main one and
-the ``analytics`` storage), counts page views through the recorder and flushes after every
+the ``statistics`` storage), counts page views through the recorder and flushes after every
 round; both are released together.  In every round both insert the same new value (a
 conflict BTrees cannot resolve: the flush starts again with the same counts) and each its
 own (resolved by the bucket) and both add to the same counters (``Length`` adds up).
@@ -17,8 +17,8 @@ import transaction
 import ZODB
 import zodburi
 
-from shopcms.analytics.report import report
-from shopcms.analytics.store import get_statistics
+from shopcms.statistics.report import report
+from shopcms.statistics.store import get_statistics
 from tests.storage.cluster import Process, ZEOServer
 
 ROUNDS = 30
@@ -29,25 +29,25 @@ log = logging.getLogger(__name__)
 
 
 class StatisticsZEOServer(ZEOServer):
-    """The cluster's ZEO server with a second storage, ``analytics``."""
+    """The cluster's ZEO server with a second storage, ``statistics``."""
 
     CONFIG = (
         ZEOServer.CONFIG
         + """\
-<filestorage analytics>
-  path {folder}/Analytics.fs
+<filestorage statistics>
+  path {folder}/Statistics.fs
 </filestorage>
 """
     )
 
-    def analytics_uri(self):
-        return f"zeo://127.0.0.1:{self.port}?storage=analytics"
+    def statistics_uri(self):
+        return f"zeo://127.0.0.1:{self.port}?storage=statistics"
 
     def last_transactions(self, client):
-        """The last transaction ids of the main and the analytics storage, as a new client
+        """The last transaction ids of the main and the statistics storage, as a new client
         sees them."""
         ids = []
-        for uri in (self.uri(client), self.analytics_uri()):
+        for uri in (self.uri(client), self.statistics_uri()):
             factory, dbkw = zodburi.resolve_uri(uri)
             db = ZODB.DB(factory(), **dbkw)
             try:
@@ -57,7 +57,7 @@ class StatisticsZEOServer(ZEOServer):
         return ids
 
     def statistics(self):
-        factory, dbkw = zodburi.resolve_uri(self.analytics_uri())
+        factory, dbkw = zodburi.resolve_uri(self.statistics_uri())
         db = ZODB.DB(factory(), **dbkw)
         try:
             tm = transaction.TransactionManager()
@@ -78,7 +78,7 @@ def test_two_processes_flushing_at_once_lose_no_count(tmp_path):
         go = tmp_path / "go"
         for name in NAMES:
             settings = server.settings(
-                tmp_path / name, **{"zodbconn.uri.analytics": server.analytics_uri()}
+                tmp_path / name, **{"zodbconn.uri.statistics": server.statistics_uri()}
             )
             command = [
                 sys.executable,

@@ -13,10 +13,12 @@ from BTrees.Length import Length
 from BTrees.LOBTree import LOBTree
 from BTrees.OLBTree import OLBTree
 from hypatia.catalog import Catalog as HypatiaCatalog
+from pyramid.threadlocal import get_current_registry
 from pyramid.traversal import find_resource, resource_path
 
-from ..i18n import DEFAULT_LANGUAGES
-from .indexes import make_indexes
+from shopcms.catalog.indexes import make_indexes
+from shopcms.tree.content import content_types
+from shopcms.web.i18n import DEFAULT_LANGUAGES
 
 
 class Catalog(HypatiaCatalog):
@@ -117,14 +119,18 @@ def walk(resource):
             yield from walk(child)
 
 
-def reindex_all(site, languages=None):
-    """Rebuild the catalog from the tree (``shopcms reindex``); returns the document count."""
+def reindex_all(site, languages=None, registry=None):
+    """Rebuild the catalog from the tree (``shopcms reindex``); returns the document count.
+
+    Only resources of catalogued types are indexed (``shopcms.tree.content``).
+    """
+    types = content_types(registry or get_current_registry())
     catalog = site.catalog
     catalog.clear()
     catalog.ensure_indexes(languages)
     count = 0
     for resource in walk(site):
-        if resource is site:
+        if resource is site or not types.catalogable(resource):
             continue
         catalog.index_resource(resource)
         count += 1
@@ -132,7 +138,7 @@ def reindex_all(site, languages=None):
 
 
 def includeme(config):
-    from .query import SetMemo
+    from shopcms.catalog.query import SetMemo
 
     config.registry.shopcms_set_memo = SetMemo()
     config.include(".subscribers")

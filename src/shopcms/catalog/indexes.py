@@ -20,7 +20,7 @@ from pyramid.location import lineage
 from pyramid.traversal import resource_path_tuple
 from zope.interface import implementer
 
-from ..security import VIEW
+from shopcms.web.security import VIEW
 
 
 def _acl(resource):

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from BTrees import LFBTree
 from hypatia.query import And, Any
 
-from ..security import effective_principals
+from shopcms.web.security import effective_principals
 
 
 def docids(index, value):

@@ -1,13 +1,38 @@
-"""Keep the catalog current from the resource and workflow events."""
+"""Keep the catalog current from the resource and workflow events.
 
+A new Site gets its catalog (:class:`~shopcms.tree.events.SiteCreated`); afterwards every
+added, modified or removed resource of a catalogued type (``shopcms.tree.content``) is
+indexed or unindexed.
+"""
+
+from pyramid.threadlocal import get_current_registry
 from pyramid.traversal import find_root
 
-from ..resources.base import ACLModified, ObjectAdded, ObjectModified, ObjectWillBeRemoved
-from . import walk
+from shopcms.catalog import Catalog, walk
+from shopcms.tree.content import content_types
+from shopcms.tree.events import (
+    ACLModified,
+    ObjectAdded,
+    ObjectModified,
+    ObjectWillBeRemoved,
+    SiteCreated,
+)
+from shopcms.web.i18n import languages
 
 
 def _catalog(resource):
     return getattr(find_root(resource), "catalog", None)
+
+
+def on_site_created(event):
+    site = event.object
+    site.catalog = Catalog(languages(event.registry))
+    site.catalog.__parent__ = site
+    site.catalog.__name__ = "catalog"
+
+
+def _catalogued(resource):
+    return content_types(get_current_registry()).catalogable(resource)
 
 
 def on_added(event):
@@ -16,7 +41,8 @@ def on_added(event):
         return
     # A folder may arrive with children already in it: index the whole subtree.
     for resource in walk(event.object):
-        catalog.index_resource(resource)
+        if _catalogued(resource):
+            catalog.index_resource(resource)
 
 
 def on_will_be_removed(event):
@@ -34,7 +60,7 @@ def on_modified(event):
     # An ACL change decides what everything below may be seen by.
     targets = walk(event.object) if isinstance(event, ACLModified) else [event.object]
     for resource in targets:
-        if resource is not find_root(resource):
+        if resource is not find_root(resource) and _catalogued(resource):
             catalog.index_resource(resource)
 
 
@@ -44,8 +70,9 @@ def on_transition(event):
 
 
 def includeme(config):
-    from ..workflow import AfterTransition
+    from shopcms.workflow import AfterTransition
 
+    config.add_subscriber(on_site_created, SiteCreated)
     config.add_subscriber(on_added, ObjectAdded)
     config.add_subscriber(on_will_be_removed, ObjectWillBeRemoved)
     config.add_subscriber(on_modified, ObjectModified)

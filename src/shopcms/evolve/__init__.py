@@ -1,12 +1,13 @@
 """Evolve: versioned, recorded migrations of the stored data.
 
 The database records a *generation* (an int) in an ``EvolveRecord`` kept in the
-ZODB root under ``RECORD_KEY``. The code declares its ordered steps in
-``shopcms.evolve.steps.STEPS``; the latest step's generation is the generation
-the code expects. ``shopcms evolve`` calls ``evolve`` to run the pending steps,
-each in its own transaction, recording each one as it commits. A newly created
-database is stamped with the latest generation by ``stamp_new`` (its data is
-created in the current shape, so no step needs to run).
+ZODB root under ``RECORD_KEY``. The packages declare their steps with the
+``config.add_evolve_step`` directive (``shopcms.evolve.steps``); the latest
+step's generation is the generation the code expects. ``shopcms evolve`` calls
+``evolve`` to run the pending steps, each in its own transaction, recording
+each one as it commits. A newly created database is stamped with the latest
+generation by ``stamp_new`` (its data is created in the current shape, so no
+step needs to run).  Classes that moved are found by ``shopcms.evolve.moved``.
 
 Like Substance D, the record lives in the database, so the answer to "which
 migrations has this data seen?" travels with the data, not with a deployment.
@@ -22,14 +23,13 @@ import transaction
 from persistent import Persistent
 from persistent.list import PersistentList
 
-from shopcms.evolve.steps import STEPS, EvolveStep
+from shopcms.evolve.steps import EvolveStep, evolve_steps
 
 __all__ = [
     "RECORD_KEY",
     "SITE_KEY",
     "STAMPED",
     "EVOLVED",
-    "STEPS",
     "EvolveError",
     "EvolveRecord",
     "EvolveStep",
@@ -37,6 +37,7 @@ __all__ = [
     "check",
     "current_generation",
     "evolve",
+    "evolve_steps",
     "latest_generation",
     "pending",
     "stamp_new",
@@ -109,7 +110,7 @@ def validate(steps: Sequence[EvolveStep]) -> None:
             raise ValueError(f"evolve step {generation} ({step.title!r}) has no callable function")
 
 
-def latest_generation(steps: Sequence[EvolveStep] = STEPS) -> int:
+def latest_generation(steps: Sequence[EvolveStep]) -> int:
     """The generation the code expects: the last step's generation, 0 when there are none."""
     validate(steps)
     return steps[-1].generation if steps else 0
@@ -125,7 +126,7 @@ def current_generation(zodb_root: Any) -> int:
     return 0 if record is None else record.generation
 
 
-def stamp_new(zodb_root: Any, steps: Sequence[EvolveStep] = STEPS) -> EvolveRecord:
+def stamp_new(zodb_root: Any, steps: Sequence[EvolveStep]) -> EvolveRecord:
     """Record the latest generation on a freshly created database, running no step.
 
     The caller has just built the site in the current shape, so the migrations
@@ -147,7 +148,7 @@ def stamp_new(zodb_root: Any, steps: Sequence[EvolveStep] = STEPS) -> EvolveReco
     return record
 
 
-def pending(zodb_root: Any, steps: Sequence[EvolveStep] = STEPS) -> list[EvolveStep]:
+def pending(zodb_root: Any, steps: Sequence[EvolveStep]) -> list[EvolveStep]:
     """The steps with a generation above the database's, in generation order.
 
     Empty when the database is current, and also when it is *newer* than the
@@ -158,7 +159,7 @@ def pending(zodb_root: Any, steps: Sequence[EvolveStep] = STEPS) -> list[EvolveS
     return [step for step in steps if step.generation > current]
 
 
-def check(zodb_root: Any, steps: Sequence[EvolveStep] = STEPS) -> tuple[int, int]:
+def check(zodb_root: Any, steps: Sequence[EvolveStep]) -> tuple[int, int]:
     """Return ``(current, latest)``: the database's generation and the code's.
 
     ``current < latest``: steps are pending (evolve, or refuse to start).
@@ -171,7 +172,7 @@ def check(zodb_root: Any, steps: Sequence[EvolveStep] = STEPS) -> tuple[int, int
 def evolve(
     db: Any,
     registry: Any,
-    steps: Sequence[EvolveStep] = STEPS,
+    steps: Sequence[EvolveStep],
     log: Callable[[str], None] | None = None,
 ) -> list[EvolveStep]:
     """Run the pending steps on ``db`` (a ``ZODB.DB``) and return those that ran.
@@ -258,3 +259,8 @@ def _run_step(
         tm.abort()
         raise EvolveError(f"{label} failed: {exc!r}") from exc
     say(f"committed generation {step.generation}")
+
+
+def includeme(config):
+    config.include("shopcms.evolve.moved")
+    config.include("shopcms.evolve.steps")

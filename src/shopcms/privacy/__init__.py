@@ -1,9 +1,12 @@
-"""The registries that make the privacy statement true of the software.
+"""The registries that make the privacy statement true of the software: the purposes of
+processing, the visitor's cookie choice, the consent ledger, the vault, the disclosures to
+third parties, and the export and erasure of a person's data, with the cookie settings
+page and the mails of erasure."""
 
-``cookies`` declares every cookie the application may set; later modules add the purposes
-of processing, the consent ledger and the data subject's rights.
-"""
+from shopcms.privacy import consent
 
 
 def includeme(config):
-    config.include(".cookies")
+    consent.declare_cookies(config)
+    config.include("shopcms.privacy.vault")
+    config.add_macros("shopcms.privacy:templates/macros.pt")

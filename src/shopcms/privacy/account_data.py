@@ -1,7 +1,7 @@
 """The "keep my account data" consent and what it allows keeping.
 
 Addresses, phone and saved payment methods live on the customer's
-:class:`~shopcms.resources.customers.Preferences` only while the consent
+:class:`~shopcms.accounts.resources.Preferences` only while the consent
 :data:`~shopcms.privacy.purposes.ACCOUNT_DATA` stands (its basis is consent: see
 ``shopcms.privacy.purposes``).  Everything that gives it, uses it or withdraws it goes
 through this module:
@@ -18,8 +18,8 @@ through this module:
 
 import logging
 
-from . import ledger
-from .purposes import ACCOUNT_DATA
+from shopcms.privacy import ledger
+from shopcms.privacy.purposes import ACCOUNT_DATA
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def withdraw_account_data(preferences, root, lang, now, form, registry=None):
 
 def forget_at_provider(registry, saved_methods, remaining=()):
     """Cancel ``saved_methods`` at their provider; ``remaining`` are the methods kept."""
-    from ..shop.payments import mollie  # noqa: PLC0415 (shop imports privacy)
+    from shopcms.orders.payments import mollie
 
     mollie.forget_saved_methods(registry, saved_methods, remaining)
 

@@ -13,7 +13,7 @@ every optional category whatever the cookie says.
 For a logged-in customer the choice is also appended to the consent ledger
 (:func:`save`), one purpose per optional category (``purposes.COOKIE_PURPOSES``), as proof.
 
-Pages without any cookie are shared by every such visitor (``shopcms.pagecache``): the
+Pages without any cookie are shared by every such visitor (``shopcms.web.pagecache``): the
 banner they show is the same for all of them (no choice exists yet) and its form carries
 the stateless CSRF token.  Nothing here depends on a request header on those pages, the
 Sec-GPC header included (``static/consent.js`` hides the banner there when the browser
@@ -26,24 +26,21 @@ cookie from a WSGI environ.
 import calendar
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, Signer
 from pyramid.traversal import find_root
 from webob.cookies import RequestCookies
 
-from ..i18n import languages
-from ..sessions import session_secret
-from . import ledger
-from .cookies import (
-    CONSENT_COOKIE,
-    KNOWN_VISITOR_COOKIE,
-    Category,
-    delete_cookie,
-    get_cookie_registry,
-    set_cookie,
-)
-from .purposes import COOKIE_PURPOSES
+from shopcms.privacy import ledger
+from shopcms.privacy.purposes import COOKIE_PURPOSES
+from shopcms.web.cookies import Category, delete_cookie, get_cookie_registry, set_cookie
+from shopcms.web.i18n import _, languages
+from shopcms.web.sessions import session_secret
+
+#: The visitor's choice about cookies, and the returning customer's mark.
+CONSENT_COOKIE = "cookie_consent"
+KNOWN_VISITOR_COOKIE = "known_visitor"
 
 OPTIONAL = tuple(c for c in Category if c is not Category.NECESSARY)
 #: A choice is asked again this many months after it was made.
@@ -93,6 +90,10 @@ def encode(choice, secret):
     return _signer(secret).sign(payload).decode("ascii")
 
 
+#: Category names that choices made before a rename carry.
+LEGACY_NAMES = {"analytics": Category.STATISTICS.value}
+
+
 def decode(raw, secret):
     """The :class:`Choice` in a cookie value, or None (absent, forged or malformed)."""
     if not raw:
@@ -100,7 +101,7 @@ def decode(raw, secret):
     try:
         payload = _signer(secret).unsign(raw).decode("ascii")
         when, names, version = payload.split("|")
-        allowed = frozenset(Category(name) for name in names.split("-") if name)
+        allowed = frozenset(Category(LEGACY_NAMES.get(n, n)) for n in names.split("-") if n)
         moment = datetime.strptime(when, _TIME_FORMAT).replace(tzinfo=UTC)
     except (BadSignature, ValueError, UnicodeDecodeError):
         return None
@@ -127,7 +128,7 @@ def _site(request):
     """The Site (under ``/{lang}/account/`` the traversal root is the account)."""
     root = getattr(request, "root", None)
     if root is None:
-        from ..db import root_factory  # the database module imports far more than this one
+        from shopcms.tree.database import root_factory
 
         return root_factory(request)
     return find_root(root)
@@ -249,7 +250,7 @@ def csrf_token(request):
 
     The banner comes first in the page, before the forms that may ask for a token later:
 
-    - a shared page, or a visitor without any cookie: the stateless token (``shopcms.csrf``,
+    - a shared page, or a visitor without any cookie: the stateless token (``shopcms.web.csrf``,
       accepted only from this site's own pages), and the rest of the page uses it too
       (``request.shopcms_shared``), so asking about cookies starts no session;
     - a visitor who carries cookies, or whose session this request already started (the
@@ -296,7 +297,7 @@ def known_visitor(request):
 
 def page_state(request):
     """What of the cookie choice the layout shows, for the validators of cached pages
-    (``shopcms.caching``): whether the banner shows, whether the login link greets."""
+    (``shopcms.web.etags``): whether the banner shows, whether the login link greets."""
     return (banner_wanted(request), known_visitor(request) and request.identity is None)
 
 
@@ -393,7 +394,7 @@ def statistics_choice(environ, settings, now=None):
     choice = decode(raw, session_secret(settings))
     if choice is None or (now or datetime.now(UTC)) >= choice.expires:
         return None
-    return ALLOWED if Category.ANALYTICS in choice.allowed else REFUSED
+    return ALLOWED if Category.STATISTICS in choice.allowed else REFUSED
 
 
 def statistics_refused(environ, settings, now=None, count_undecided=False):
@@ -413,3 +414,33 @@ def statistics_refused(environ, settings, now=None, count_undecided=False):
 def cookies_of(request, category):
     """The declared cookies of ``category`` (the settings page lists them)."""
     return get_cookie_registry(request.registry).of(category)
+
+
+def declare_cookies(config):
+    """The cookies of the consent: the record of the choice (strictly necessary: needed to
+    respect it) and the returning customer's mark (functional: only with consent)."""
+    config.add_cookie(
+        KNOWN_VISITOR_COOKIE,
+        Category.FUNCTIONAL,
+        purpose=_(
+            "Recognises you as a returning customer after you have logged in once, to "
+            "greet you (it holds no identifier)."
+        ),
+        reason=_(
+            "Not needed for anything you ask for: set only with your consent for "
+            "functional cookies."
+        ),
+        lifetime=timedelta(days=365),
+    )
+    config.add_cookie(
+        CONSENT_COOKIE,
+        Category.NECESSARY,
+        purpose=_(
+            "Remembers which cookies you allowed, when you chose, and under which version "
+            "of the cookie policy."
+        ),
+        reason=_("Needed to respect your choice about cookies."),
+        # The choice is asked again after 6 months (``VALID_MONTHS``): the cookie lives as
+        # long as the longest 6 months, so it is the server that decides.
+        lifetime=timedelta(days=184),
+    )

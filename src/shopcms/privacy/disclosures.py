@@ -28,8 +28,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..i18n import _
-from .purposes import ACCOUNT_DATA, ORDER, PURPOSES
+from shopcms.privacy.purposes import ACCOUNT_DATA, ORDER, PURPOSES
+from shopcms.web.i18n import _
 
 log = logging.getLogger(__name__)
 

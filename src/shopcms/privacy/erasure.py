@@ -11,7 +11,7 @@
 3. The saved payment methods are cancelled at the payment provider (best effort, logged).
 4. Every order of the account is kept, because the accounts must be kept for the legal
    period, with its personal fields replaced by an anonymous marker
-   (:meth:`~shopcms.resources.orders.Order.anonymise`): lines, totals, VAT, stock and state
+   (:meth:`~shopcms.orders.resources.Order.anonymise`): lines, totals, VAT, stock and state
    do not change.
 5. The account is removed with everything on it: email, password hash, sessions (so the
    customer cannot log in and every open session ends), preferences (addresses, phone,
@@ -35,17 +35,17 @@ import os
 import time
 from dataclasses import dataclass
 
-from ..i18n import _, languages
-from ..mail import compose, send
-from ..resources.base import ObjectModified, notify
-from ..resources.orders import PAID, PLACED
-from .export import contributors, customer_orders
+from shopcms.mail import compose, send
+from shopcms.orders.resources import PAID, PLACED
+from shopcms.privacy.export import contributors, customer_orders
+from shopcms.tree.events import ObjectModified, notify
+from shopcms.web.i18n import _, languages
 
 log = logging.getLogger(__name__)
 
 #: Order states whose delivery address is still needed.
 OPEN_STATES = (PLACED, PAID)
-MAIL_TEMPLATE = "account_erased"
+MAIL_TEMPLATE = "shopcms.privacy:templates/mail/account_erased"
 MAIL_SUBJECT = _("Your Soft Cactus account has been deleted")
 
 
@@ -115,7 +115,7 @@ def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=N
     ``base_url`` the shop's address for the mail's links.  Raises ErasureRefused (nothing
     changed).  Returns an :class:`Erasure`; the caller commits (the mail leaves then).
     """
-    from .account_data import forget_at_provider  # noqa: PLC0415 (it imports shop)
+    from shopcms.privacy.account_data import forget_at_provider
 
     orders = check_erasable(root, account)
     userid, email = account.__name__, account.email
@@ -157,7 +157,7 @@ def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=N
     return Erasure(userid, tuple(o.number for o in orders), tuple(done), message_id)
 
 
-GUEST_MAIL_TEMPLATE = "guest_erased"
+GUEST_MAIL_TEMPLATE = "shopcms.privacy:templates/mail/guest_erased"
 GUEST_MAIL_SUBJECT = _("Your personal data at Soft Cactus has been erased")
 
 
@@ -170,7 +170,7 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
     the language of the latest order, then every order is anonymised and reindexed.
     Returns an :class:`Erasure` (``account`` None); the caller commits.
     """
-    from ..shop.order_mail import public_url  # noqa: PLC0415 (shop imports privacy)
+    from shopcms.orders.mail import public_url
 
     orders = root["orders"].guest_orders(email)
     open_orders = [order.number for order in orders if order.state in OPEN_STATES]
@@ -207,7 +207,7 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
 
 
 def _send_confirmation(registry, account, orders, tm, lang, base_url):
-    from ..shop.order_mail import public_url  # noqa: PLC0415 (shop imports privacy)
+    from shopcms.orders.mail import public_url
 
     lang = mail_language(registry, account, lang, orders)
     base = base_url or public_url(registry)

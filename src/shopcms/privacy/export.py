@@ -30,9 +30,9 @@ from decimal import Decimal
 from persistent import Persistent
 from pyramid.threadlocal import get_current_registry
 
-from ..catalog.query import docids
-from ..i18n import _
-from ..security import user_principal
+from shopcms.catalog.query import docids
+from shopcms.web.i18n import _
+from shopcms.web.security import user_principal
 
 FORMAT = "shopcms-customer-data"
 VERSION = 1

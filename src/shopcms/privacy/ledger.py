@@ -1,6 +1,6 @@
 """The consent ledger: proof of every consent given or withdrawn (GDPR art. 7(1)).
 
-Each customer's :class:`~shopcms.resources.customers.Preferences` holds an append-only list
+Each customer's :class:`~shopcms.accounts.resources.Preferences` holds an append-only list
 of :class:`ConsentEvent`: which purpose, granted or withdrawn, when, through which form, and
 the id and hash of the privacy-statement revision in force in the customer's language at
 that moment (for the cookie choices: of the cookie policy).  Nothing is ever changed or
@@ -12,7 +12,7 @@ never assumed.
 from dataclasses import dataclass
 from datetime import datetime
 
-from .purposes import PURPOSES
+from shopcms.privacy.purposes import PURPOSES
 
 POLICY_PAGE = "privacy"
 

@@ -11,8 +11,8 @@ consent ledger (``shopcms.privacy.ledger``) says it is given.  The admin page
 from dataclasses import dataclass
 from enum import Enum
 
-from ..i18n import _
-from .cookies import Category
+from shopcms.web.cookies import Category
+from shopcms.web.i18n import _
 
 
 class Basis(Enum):
@@ -158,7 +158,7 @@ PURPOSES = {
             ),
             _("Nothing about you: only your choice, kept with your consents"),
             _("Your choice is kept until you change it or delete your account."),
-            cookie_category=Category.ANALYTICS,
+            cookie_category=Category.STATISTICS,
         ),
     )
 }

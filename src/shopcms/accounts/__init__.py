@@ -1,0 +1,27 @@
+"""Accounts: customers and staff, login, registration, password reset, the second factor,
+preferences and the customer's own pages."""
+
+from shopcms.accounts.evolve import accounts_preferences_and_tokens
+from shopcms.accounts.resources import Customer, Customers
+from shopcms.web.i18n import _
+from shopcms.web.security import MANAGE_USERS
+
+
+def includeme(config):
+    config.add_content_type("customers", Customers, title=_("Accounts"), site_folder="customers")
+    config.add_content_type(
+        "customer",
+        Customer,
+        title=_("Account"),
+        container="customers",
+        add_permission=MANAGE_USERS,
+    )
+    config.add_moved_module("shopcms.resources.customers", "shopcms.accounts.resources")
+    config.add_moved_class(
+        "shopcms.resources.site.Customers", "shopcms.accounts.resources.Customers"
+    )
+    config.add_evolve_step(
+        3, "Accounts: tokens, consent ledger, saved details", accounts_preferences_and_tokens
+    )
+    config.include("shopcms.accounts.throttle")
+    config.add_macros("shopcms.accounts:templates/macros.pt")

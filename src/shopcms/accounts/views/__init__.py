@@ -1,0 +1,1 @@
+"""The views of accounts: public pages and the management desk."""

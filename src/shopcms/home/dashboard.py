@@ -1,0 +1,42 @@
+"""The management dashboard: one section per role the staff member holds."""
+
+from hypatia.query import Eq
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+from shopcms.catalog.query import index, search
+from shopcms.tree.site import Site
+from shopcms.web.headers import mark_private
+from shopcms.web.i18n import preferred_language
+from shopcms.web.security import MANAGE, VIEW, VIEW_STATISTICS
+
+
+@view_config(route_name="manage_redirect", permission=VIEW)
+def manage_redirect(request):
+    """``/manage/…`` -> ``/{lang}/manage/…`` in the visitor's language."""
+    rest = "/".join(request.matchdict["rest"])
+    return HTTPFound(location=f"/{preferred_language(request)}/manage/{rest}")
+
+
+@view_config(route_name="manage_slash", permission=VIEW)
+def manage_slash(request):
+    return HTTPFound(location=f"/{request.matchdict['lang']}/manage/")
+
+
+@view_config(
+    context=Site,
+    route_name="manage",
+    permission=MANAGE,
+    renderer="shopcms.home:templates/dashboard.pt",
+)
+def dashboard(context, request):
+    mark_private(request)
+    roles = request.identity.roles
+    pages = search(request, Eq(index(request, "content_type"), "page"))
+    return {
+        "roles": roles,
+        "page_count": len(pages),
+        "account_count": len(search(request, Eq(index(request, "content_type"), "customer"))),
+        "product_count": len(search(request, Eq(index(request, "content_type"), "product"))),
+        "can_see_statistics": bool(request.has_permission(VIEW_STATISTICS, context)),
+    }

@@ -1,0 +1,26 @@
+"""The home page and the language negotiation at ``/``."""
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+from shopcms.products import recommendations
+from shopcms.tree.site import Site
+from shopcms.web.i18n import preferred_language
+from shopcms.web.security import VIEW
+
+
+@view_config(route_name="root", permission=VIEW)
+def negotiate(request):
+    """``/``: redirect to the visitor's language (cookie, then Accept-Language, then nl)."""
+    response = HTTPFound(location=f"/{preferred_language(request)}/")
+    response.vary = ("Accept-Language", "Cookie")
+    return response
+
+
+@view_config(
+    context=Site, route_name="public", permission=VIEW, renderer="shopcms.home:templates/home.pt"
+)
+def home(context, request):
+    """The home page; "Recommended for you" for a customer who consented to personalisation
+    (computed for this page only, never stored), else the generic page."""
+    return {"recommended": recommendations.for_customer(request, request.identity)}

@@ -1,0 +1,24 @@
+"""Orders: checkout, the orders and their workflow, payments, bank statements, the order
+desk and the order mails."""
+
+from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
+from shopcms.orders.resources import ORDER_WORKFLOW, Order, Orders
+from shopcms.web.i18n import _
+
+
+def includeme(config):
+    config.add_content_type("orders", Orders, title=_("Orders"), site_folder="orders")
+    # Orders are placed by the checkout, never added by hand.
+    config.add_content_type(
+        "order", Order, title=_("Order"), container="orders", workflow=ORDER_WORKFLOW
+    )
+    config.add_moved_module("shopcms.resources.orders", "shopcms.orders.resources")
+    config.add_moved_module("shopcms.shop.ogm", "shopcms.orders.ogm")
+    config.add_moved_class("shopcms.resources.site.Orders", "shopcms.orders.resources.Orders")
+    config.add_evolve_step(
+        2, "Orders: yearly number counters and lookup tables", order_numbers_and_references
+    )
+    config.add_evolve_step(5, "Orders: a guest's orders found by email", guest_orders_by_email)
+    config.include("shopcms.orders.payments")
+    config.include("shopcms.orders.mail")
+    config.add_macros("shopcms.orders:templates/macros.pt")

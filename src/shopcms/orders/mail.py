@@ -1,0 +1,116 @@
+"""The order mails: confirmation (with payment instructions), payment received, shipped.
+
+They keep the customer informed of the order's progress, as the privacy statement
+promises; they are part of the contract, so they always go out (no consent involved).  Each
+is written in the order's language, whoever causes it (a French customer's order shipped by
+staff working in Dutch gets a French mail), and queued in the transaction that changes the
+order (``shopcms.mail.send``): a request that is rolled back or replayed sends nothing twice.
+
+Links in the mails point at ``shopcms.public_url`` (the shop's address as customers reach
+it, e.g. ``https://www.softcactus.be``), or the current request's address when it is not set.
+"""
+
+from pyramid.threadlocal import get_current_registry
+
+from shopcms.mail import compose, send
+from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
+from shopcms.orders.payments import bank_account, methods
+from shopcms.orders.resources import ORDER_WORKFLOW, PAID, PLACED, SHIPPED
+from shopcms.web.i18n import _
+from shopcms.web.layout import format_money, format_percent
+from shopcms.workflow import AfterTransition
+
+SUBJECTS = {
+    "order_placed": _("Your order ${number} at Soft Cactus"),
+    "order_paid": _("Payment received for order ${number}"),
+    "order_shipped": _("Your order ${number} is on its way"),
+}
+#: The mail sent when an order enters a state.
+ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped"}
+
+
+def public_url(registry, request=None):
+    configured = registry.settings.get("shopcms.public_url", "").rstrip("/")
+    if configured:
+        return configured
+    return request.application_url if request is not None else "http://127.0.0.1:6543"
+
+
+def text_parts(registry, order):
+    """The parts of the plain-text mails that repeat (text templates have no loops)."""
+    lang = order.lang
+    lines = [
+        f"{line['qty']} x {line['title']} ({line['sku']}): {format_money(line['total'], lang)}"
+        for line in order.lines
+    ]
+    vat = [
+        (
+            _("of which VAT ${rate}", mapping={"rate": format_percent(rate, lang)}),
+            format_money(amount, lang),
+        )
+        for rate, amount in order.vat_by_rate
+    ]
+    payment = []
+    if order.payment_method == "transfer" and order.workflow_state == PLACED:
+        bank = bank_account(registry.settings)
+        payment = [
+            _("How to pay"),
+            _(
+                "Transfer ${amount} to account ${iban} (BIC ${bic}) of ${holder} with this "
+                "structured communication:",
+                mapping={"amount": format_money(order.total, lang), **bank},
+            ),
+            str(order.payment_reference),
+            _("We ship your order as soon as the payment has arrived."),
+        ]
+    return {"lines_text": lines, "vat_lines": vat, "payment_lines": payment}
+
+
+def mail_order(registry, order, template, transaction_manager, request=None):
+    """Queue mail ``template`` about ``order`` to its customer, in the order's language."""
+    base = public_url(registry, request)
+    subject = SUBJECTS[template]
+    message = compose(
+        registry,
+        f"shopcms.orders:templates/mail/{template}",
+        {
+            "order": order,
+            "order_url": f"{base}/{order.lang}/order/{order.number}/{order.access_key}",
+            "base_url": base,
+            "bank": bank_account(registry.settings),
+            "payment": methods(registry).get(order.payment_method),
+            "shipping_title": SHIPPING_METHODS.get(order.shipping["method"], ""),
+            "state": ORDER_WORKFLOW.get_state(order.workflow_state),
+            **text_parts(registry, order),
+        },
+        lang=order.lang,
+        to=(order.contact["name"], order.contact["email"]),
+        subject=_(subject, mapping={"number": order.number}),
+        application_url=base,
+    )
+    return send(registry, message, transaction_manager)
+
+
+def order_placed(event):
+    request = event.request
+    mail_order(request.registry, event.order, "order_placed", request.tm, request)
+
+
+def order_moved(event):
+    if event.workflow is not ORDER_WORKFLOW or event.to_state.name not in ON_STATE:
+        return
+    order = event.content
+    # A command (import-payments) has no request; its registry is the current one.
+    registry = event.request.registry if event.request is not None else get_current_registry()
+    # pyramid_tm's manager for a request; for a command, its connection's (the order may be
+    # new in this transaction, without a connection yet: its folder has one).
+    if event.request is not None:
+        manager = event.request.tm
+    else:
+        manager = order.__parent__._p_jar.transaction_manager
+    mail_order(registry, order, ON_STATE[event.to_state.name], manager, event.request)
+
+
+def includeme(config):
+    config.add_subscriber(order_placed, OrderPlaced)
+    config.add_subscriber(order_moved, AfterTransition)

@@ -1,0 +1,298 @@
+"""Orders: immutable snapshots of what was bought, and the workflow they go through.
+
+An :class:`Order` records, when it is placed, everything the sale was made on: the lines
+(product id, SKU, title in the customer's language, quantity, unit price, VAT rate, line
+total), shipping, totals and VAT per rate, the customer's contact and addresses, the payment
+method and its reference.  Nothing of that changes afterwards; only the workflow state, its
+history and the payment references do.  Prices come from the products at that moment, never
+from the client.
+
+Numbers are ``YYYY-NNNNNN``, without gaps per year: the counter of the year is one
+persistent object that every checkout writes, so two concurrent checkouts conflict and
+pyramid_retry replays one of them; a number is therefore used exactly once, and only by a
+transaction that commits.
+
+Workflow: placed -> paid -> shipped -> delivered; placed -> cancelled (stock given back);
+paid, shipped or delivered -> refunded (administrators; stock given back only when the goods
+never left, i.e. from paid).  Each transition is recorded in the order's history with who did
+it (staff, or ``system:...`` for the payment webhook and the bank statement import).
+"""
+
+import dataclasses
+import secrets
+from decimal import Decimal
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from pyramid.authorization import DENY_ALL, Allow
+
+from shopcms.tree.resources import Content, Folder
+from shopcms.web import security
+from shopcms.web.i18n import _
+from shopcms.workflow import HistoryEntry, State, Transition, Workflow
+
+PLACED, PAID, SHIPPED, DELIVERED, CANCELLED, REFUNDED = (
+    "placed",
+    "paid",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "refunded",
+)
+
+ORDER_WORKFLOW = Workflow(
+    "order",
+    states=[
+        State(PLACED, _("Placed")),
+        State(PAID, _("Paid")),
+        State(SHIPPED, _("Shipped")),
+        State(DELIVERED, _("Delivered")),
+        State(CANCELLED, _("Cancelled")),
+        State(REFUNDED, _("Refunded")),
+    ],
+    transitions=[
+        Transition("pay", (PLACED,), PAID, security.MANAGE_ORDERS, _("Mark paid")),
+        Transition("ship", (PAID,), SHIPPED, security.MANAGE_ORDERS, _("Mark shipped")),
+        Transition("deliver", (SHIPPED,), DELIVERED, security.MANAGE_ORDERS, _("Mark delivered")),
+        Transition("cancel", (PLACED,), CANCELLED, security.MANAGE_ORDERS, _("Cancel")),
+        Transition(
+            "refund", (PAID, SHIPPED, DELIVERED), REFUNDED, security.REFUND_ORDERS, _("Refund")
+        ),
+    ],
+    initial=PLACED,
+)
+
+#: What an erased order holds in place of each personal value (``Order.anonymise``).
+ERASED = "erased"
+
+#: Where the stock of an order's lines goes back when a transition is done.
+RESTOCK = {("cancel", PLACED), ("refund", PAID)}
+
+_STAFF = (
+    (Allow, security.role_principal(security.ORDER_DESK), (security.VIEW, security.MANAGE_ORDERS)),
+    (
+        Allow,
+        security.role_principal(security.ADMIN),
+        (security.VIEW, security.MANAGE_ORDERS, security.REFUND_ORDERS),
+    ),
+)
+
+
+class OrderNumberCounter(Persistent):
+    """The last order number handed out in one year (a plain attribute: every writer
+    conflicts with every other, which is what makes the numbers gapless and unique)."""
+
+    def __init__(self):
+        self.last = 0
+
+
+class Order(Content):
+    """One placed order (see the module docstring).  Build with :meth:`Orders.place`."""
+
+    content_type = "order"
+
+    #: The disclosures of this order's data to third parties, oldest first
+    #: (``shopcms.privacy.disclosures``): a tuple replaced by each new one, so this class
+    #: default serves the orders stored before it existed and is never changed in place.
+    disclosures = ()
+    #: When the customer's personal data was erased from this order (None: never).
+    erased = None
+
+    def __init__(
+        self,
+        *,
+        lang,
+        customer,
+        contact,
+        delivery,
+        billing,
+        lines,
+        shipping,
+        totals,
+        payment_method,
+        checkout_token,
+    ):
+        super().__init__()
+        self.number = None
+        self.lang = lang
+        self.customer = customer  # account id or None for a guest
+        self.contact = dict(contact)  # name, email, phone
+        self.delivery = dict(delivery)  # street, postcode, city, country
+        self.billing = dict(billing) if billing else None
+        self.lines = tuple(dict(line) for line in lines)
+        self.shipping = dict(shipping)  # method, cost, vat_rate
+        self.total = totals.total
+        self.vat_by_rate = totals.vat_by_rate
+        self.payment_method = payment_method
+        self.payment_reference = None  # the OGM of a bank transfer
+        self.payment_ids = ()  # the provider's payment ids, newest last
+        self.checkout_token = checkout_token
+        # Lets a guest (who has no account) open the confirmation page: 128 random bits.
+        self.access_key = secrets.token_urlsafe(16)
+
+    @property
+    def __acl__(self):
+        acl = list(_STAFF)
+        if self.customer is not None:
+            acl.append((Allow, security.user_principal(self.customer), security.VIEW))
+        acl.append(DENY_ALL)
+        return acl
+
+    @property
+    def state(self):
+        return self.workflow_state
+
+    @property
+    def vat(self):
+        return sum((vat for _rate, vat in self.vat_by_rate), Decimal("0.00"))
+
+    @property
+    def goods_total(self):
+        return sum((line["total"] for line in self.lines), Decimal("0.00"))
+
+    def anonymise(self, now, actor, note=""):
+        """Replace the customer's personal data with :data:`ERASED` (an erasure request).
+
+        The order stays for the accounts (the legal retention period): its lines, totals,
+        VAT, shipping, payment method and references, state and dates are unchanged, and so
+        is the delivery country (VAT is due by the country of destination).  The contact's
+        name, email and phone and every other address field become ``ERASED``; the link to
+        the account (``customer``) becomes None; the access key of the confirmation page is
+        replaced, so the links in old mails no longer open it; history entries made by the
+        customer name ``ERASED`` as their actor; and an entry ``erase`` by ``actor`` with
+        ``note`` records when and why.  The caller reindexes the order.
+        """
+        customer = self.customer
+        if customer is None and self.__parent__ is not None:
+            index = getattr(self.__parent__, "by_guest_email", None)
+            key = guest_key(self.contact.get("email", ""))
+            if index is not None and key in index:
+                remaining = tuple(n for n in index[key] if n != self.number)
+                if remaining:
+                    index[key] = remaining
+                else:
+                    del index[key]
+        self.contact = dict.fromkeys((*self.contact, "name", "email", "phone"), ERASED)
+        self.delivery = _erase_address(self.delivery)
+        self.billing = _erase_address(self.billing) if self.billing else None
+        self.customer = None
+        self.access_key = secrets.token_urlsafe(16)
+        self.erased = now
+        history = self.workflow_history
+        for index, entry in enumerate(history):
+            if customer is not None and entry.actor == customer:
+                history[index] = dataclasses.replace(entry, actor=ERASED)
+        state = self.workflow_state
+        history.append(
+            HistoryEntry(
+                transition="erase",
+                from_state=state,
+                to_state=state,
+                actor=actor,
+                when=now,
+                comment=note,
+            )
+        )
+        self.touch()
+
+    def add_payment_id(self, payment_id):
+        self.payment_ids = (*self.payment_ids, payment_id)
+        self.touch()
+        self.__parent__.by_reference[payment_id] = self.__name__
+
+    def transition(self, request, name, comment="", actor=None):
+        """Run workflow transition ``name`` (permission checked unless ``request`` is None,
+        then ``actor`` names the system doing it); gives stock back where RESTOCK says so.
+        Raises the workflow's errors; nothing changes then."""
+        before = self.workflow_state
+        self.touch()  # before the transition's event, which reindexes the order
+        entry = ORDER_WORKFLOW.transition(self, request, name, comment=comment, actor=actor)
+        if (name, before) in RESTOCK:
+            self.__parent__.restock(self)
+        return entry
+
+
+def guest_key(email):
+    """How a guest's email is looked up: stripped and lower-cased."""
+    return str(email).strip().lower()
+
+
+def _erase_address(address):
+    return {key: value if key == "country" else ERASED for key, value in address.items()}
+
+
+class Orders(Folder):
+    """The orders, keyed by number; never public (each order grants its own customer)."""
+
+    content_type = "orders"
+    __acl__ = [*_STAFF, DENY_ALL]
+
+    def __init__(self):
+        super().__init__()
+        self.setup()
+
+    def setup(self):
+        """Create the lookup tables (also run by the evolve step for older databases)."""
+        self.counters = OOBTree()  # year -> OrderNumberCounter
+        self.by_token = OOBTree()  # checkout token -> order number
+        self.by_reference = OOBTree()  # OGM digits or provider payment id -> order number
+        self.by_customer = OOBTree()  # account id -> tuple of its order numbers, oldest first
+        # A guest's (lower-cased) email -> numbers of the orders placed without an account,
+        # so that a guest's request for their data or its erasure finds them all.
+        self.by_guest_email = OOBTree()
+
+    def next_number(self, year):
+        counter = self.counters.get(year)
+        if counter is None:
+            counter = self.counters[year] = OrderNumberCounter()
+        counter.last += 1
+        return f"{year}-{counter.last:06d}"
+
+    def for_token(self, token):
+        """The order placed with checkout ``token``, or None."""
+        number = self.by_token.get(token)
+        return self.get(number) if number is not None else None
+
+    def for_reference(self, reference):
+        """The order with this payment reference (OGM digits or provider id), or None."""
+        number = self.by_reference.get(reference)
+        return self.get(number) if number is not None else None
+
+    def of_customer(self, customer):
+        """The orders of account ``customer``, newest first."""
+        numbers = self.by_customer.get(customer, ())
+        return [self[number] for number in reversed(numbers) if number in self]
+
+    def place(self, order, year, registry=None):
+        """Number ``order``, store it, index its token (and its customer's list of orders)
+        and start its workflow."""
+        from shopcms.orders.ogm import ogm_for
+
+        order.number = self.next_number(year)
+        order.payment_reference = ogm_for(order.number)
+        ORDER_WORKFLOW.initialize(order, actor=order.customer or "guest")
+        self.add(order.number, order, registry=registry)
+        self.by_token[order.checkout_token] = order.number
+        self.by_reference[order.payment_reference.digits] = order.number
+        if order.customer is not None:
+            self.by_customer[order.customer] = (
+                *self.by_customer.get(order.customer, ()),
+                order.number,
+            )
+        else:
+            key = guest_key(order.contact.get("email", ""))
+            self.by_guest_email[key] = (*self.by_guest_email.get(key, ()), order.number)
+        return order
+
+    def guest_orders(self, email):
+        """The orders placed without an account with ``email``, oldest first."""
+        numbers = self.by_guest_email.get(guest_key(email), ())
+        found = [self.get(number) for number in numbers]
+        return [order for order in found if order is not None and order.customer is None]
+
+    def restock(self, order):
+        products = self.__parent__["products"]
+        for line in order.lines:
+            product = products.by_id(line["pid"])
+            if product is not None:
+                product.adjust_stock(line["qty"])

@@ -1,0 +1,1 @@
+"""The views of orders: public pages and the management desk."""

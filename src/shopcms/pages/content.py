@@ -1,0 +1,90 @@
+"""Seed pages from the ``content/`` folder (``shopcms init``, ``shopcms load-content``).
+
+Layout: ``content/pages/NAME/page.toml`` (``type = "page"``, or ``type = "policy"`` with a
+``kind``) and ``content/pages/NAME/LANG.md``: the first line ``# Title``, then the Markdown
+body.
+
+- ``shopcms init`` adds the pages the site does not have, each language published as its
+  first revision.
+- ``shopcms load-content`` also looks at the pages that exist: where a file changed since it
+  was last loaded it adds a *draft* for the editors to review; it never touches a draft an
+  editor is working on, and never changes what is published.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from shopcms.pages.resources import Page, PolicyPage
+from shopcms.web.richtext import text_hash
+
+LOADER = "system:content"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the loader did with one file."""
+
+    page: str
+    lang: str
+    action: str  # published | draft | kept-editor-draft
+
+    def __str__(self):
+        return f"{self.page} [{self.lang}]: {self.action}"
+
+
+def read_page_file(path):
+    """``(title, body, hash)`` of one page file; ValueError without a ``# Title`` line."""
+    text = path.read_text(encoding="utf-8")
+    first, _sep, body = text.partition("\n")
+    if not first.startswith("# "):
+        raise ValueError(f"{path}: the first line must be '# Title'")
+    return first[2:].strip(), body.strip() + "\n", text_hash(text)
+
+
+def new_page(folder):
+    meta_path = folder / "page.toml"
+    meta = tomllib.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    if meta.get("type", "page") == "policy":
+        return PolicyPage(meta["kind"])
+    return Page()
+
+
+def load_pages(site, folder, languages, now, update=False, registry=None):
+    """Load ``folder/pages`` into the site; returns a list of :class:`Loaded`.
+
+    New pages are published as their first revisions.  With ``update``, a changed file of
+    an existing page becomes a draft, unless an editor has a draft open in that language.
+    """
+    pages_dir = Path(folder) / "pages"
+    done = []
+    if not pages_dir.is_dir():
+        return done
+    for entry in sorted(p for p in pages_dir.iterdir() if p.is_dir()):
+        files = {lang: entry / f"{lang}.md" for lang in languages}
+        files = {lang: path for lang, path in files.items() if path.exists()}
+        page = site["pages"].get(entry.name)
+        if page is None:
+            page = new_page(entry)
+            for lang, path in files.items():
+                title, body, digest = read_page_file(path)
+                page.save_draft(lang, title, body, "", LOADER, now)
+                page.publish(lang, now, actor=LOADER)
+                page.loaded_hashes[lang] = digest
+                done.append(Loaded(entry.name, lang, "published"))
+            site["pages"].add(entry.name, page, registry=registry)
+            continue
+        if not update:
+            continue
+        for lang, path in files.items():
+            title, body, digest = read_page_file(path)
+            if page.loaded_hashes.get(lang) == digest:
+                continue
+            draft = page.draft(lang)
+            if draft is not None and draft.author != LOADER:
+                done.append(Loaded(entry.name, lang, "kept-editor-draft"))
+                continue
+            page.save_draft(lang, title, body, "content/ changed", LOADER, now)
+            page.loaded_hashes[lang] = digest
+            done.append(Loaded(entry.name, lang, "draft"))
+    return done

@@ -1,0 +1,47 @@
+"""The evolve steps of pages (declared in ``shopcms.pages.includeme``)."""
+
+from datetime import UTC, datetime
+
+from persistent.mapping import PersistentMapping
+
+from shopcms.catalog import reindex_all
+from shopcms.pages.resources import POLICY_KINDS, Page, PolicyPage
+from shopcms.tree.content import content_types
+from shopcms.web.i18n import languages
+
+
+def pages_with_revisions_and_catalog(site, registry):
+    """Generation 1: pages with revisions, and the product catalog.
+
+    - A page of the foundation (one title and body per language) becomes a page with
+      revisions, each language published as its first revision; privacy, cookies and terms
+      become policy pages.
+    - Adds the ``categories`` folder, replaces the Products folder of the foundation by the
+      one that hands out short product ids (it was always empty then), gives accounts their
+      shop lists, and rebuilds the catalog with the declared indexes (product indexes; text
+      and title per language).
+    """
+    # Indexes first: what is added below is indexed with the declared indexes.
+    site.catalog.ensure_indexes(languages(registry))
+    types = content_types(registry)
+    now = datetime.now(UTC)
+    for name, old in list(site["pages"].items()):
+        if hasattr(old, "revisions"):
+            continue
+        page = PolicyPage(name) if name in POLICY_KINDS else Page()
+        for lang, title in old.titles.items():
+            page.save_draft(lang, title, old.bodies.get(lang, ""), "", "system:evolve", now)
+            page.publish(lang, now, actor="system:evolve")
+        site["pages"].remove(name, registry=registry)
+        site["pages"].add(name, page, registry=registry)
+    if "categories" not in site:
+        site.add("categories", types.create("categories"), registry=registry)
+    # The foundation's folder (stored as shopcms.resources.site.Products, loaded as
+    # today's class) lacks the product ids.
+    if not hasattr(site["products"], "by_pid") and not len(site["products"]):
+        site.remove("products", registry=registry)
+        site.add("products", types.create("products"), registry=registry)
+    for account in site["customers"].values():
+        if not hasattr(account, "shop_lists"):
+            account.shop_lists = PersistentMapping()
+    reindex_all(site, languages(registry), registry)

@@ -1,0 +1,124 @@
+"""Forms of the editorial desk: a page revision, a new page."""
+
+from datetime import UTC, datetime
+
+import colander
+import deform
+
+from shopcms.pages.resources import POLICY_KINDS
+from shopcms.web.forms import CSRFSchema
+from shopcms.web.i18n import _
+
+PAGE_TYPES = ("page", *POLICY_KINDS)
+
+
+class LocalDateTime(colander.SchemaType):
+    """A date and time typed in the site's time zone (``YYYY-MM-DDTHH:MM``), as aware UTC.
+
+    A time that does not exist or exists twice in that zone (the switch to and from summer
+    time) is read as the earlier of the two, like ``zoneinfo`` does (fold=0).
+    """
+
+    def __init__(self, timezone):
+        self.timezone = timezone
+
+    def serialize(self, node, appstruct):
+        if appstruct in (colander.null, None):
+            return colander.null
+        return appstruct.astimezone(self.timezone).strftime("%Y-%m-%dT%H:%M")
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return colander.null
+        try:
+            local = datetime.strptime(cstruct.strip(), "%Y-%m-%dT%H:%M")
+        except ValueError:
+            raise colander.Invalid(
+                node, _("Enter a date and time like 2026-12-01T09:00.")
+            ) from None
+        # Stored in UTC: the site's zone only matters for what people type and read.
+        return local.replace(tzinfo=self.timezone).astimezone(UTC)
+
+
+@colander.deferred
+def _local_datetime(node, kw):
+    return LocalDateTime(kw["timezone"])
+
+
+@colander.deferred
+def _language_choice(node, kw):
+    return colander.OneOf(("", *kw["languages"]))
+
+
+@colander.deferred
+def _translation_widget(node, kw):
+    choices = [("", _("None: a change of its own"))]
+    choices += [(lang, lang.upper()) for lang in kw["languages"]]
+    return deform.widget.SelectWidget(values=choices)
+
+
+class RevisionSchema(CSRFSchema):
+    title = colander.SchemaNode(
+        colander.String(), title=_("Title"), validator=colander.Length(min=1, max=200)
+    )
+    body = colander.SchemaNode(
+        colander.String(),
+        title=_("Text"),
+        description=_(
+            "Markdown: ## heading, **bold**, *italic*, - list, [link](https://…). "
+            "HTML is not allowed."
+        ),
+        validator=colander.Length(min=1, max=200_000),
+        widget=deform.widget.TextAreaWidget(rows=24),
+    )
+    note = colander.SchemaNode(
+        colander.String(),
+        title=_("What changed"),
+        missing="",
+        validator=colander.Length(max=500),
+    )
+    translates = colander.SchemaNode(
+        colander.String(),
+        title=_("Translation of"),
+        description=_(
+            "Choose the language this text translates, so that language is not marked "
+            "outdated by it; leave empty for a change of its own."
+        ),
+        missing="",
+        validator=_language_choice,
+        widget=_translation_widget,
+    )
+    effective = colander.SchemaNode(
+        _local_datetime,
+        title=_("Publish at"),
+        description=_("Leave empty to publish at once; times are Belgian time."),
+        missing=None,
+        widget=deform.widget.TextInputWidget(attributes={"type": "datetime-local"}),
+    )
+
+
+class AddPageSchema(CSRFSchema):
+    kind = colander.SchemaNode(
+        colander.String(),
+        title=_("Type"),
+        validator=colander.OneOf(PAGE_TYPES),
+        widget=deform.widget.SelectWidget(
+            values=[
+                ("page", _("Plain page")),
+                ("privacy", _("Privacy statement")),
+                ("cookies", _("Cookie policy")),
+                ("terms", _("Terms and conditions")),
+                ("contest-rules", _("Contest rules")),
+            ]
+        ),
+    )
+    name = colander.SchemaNode(
+        colander.String(),
+        title=_("Name in the address"),
+        description=_("Lower-case letters, digits and hyphens; a policy page uses its type."),
+        missing="",
+        validator=colander.Regex(
+            r"^[a-z0-9][a-z0-9-]{0,59}$",
+            msg=_("Use lower-case letters, digits and hyphens."),
+        ),
+    )

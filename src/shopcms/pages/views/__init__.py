@@ -1,0 +1,1 @@
+"""The views of pages: public pages and the management desk."""

@@ -1,0 +1,132 @@
+"""Pages for visitors: the revision in force, its earlier versions, the cookie table.
+
+URLs: policy pages at ``/{lang}/KIND`` (``/nl/privacy``), plain pages at
+``/{lang}/pages/NAME``; each with ``…/versions`` (the published versions) and
+``…/versions/N`` (one version, at a stable URL).  Drafts and scheduled revisions are never
+shown here.
+"""
+
+from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
+from pyramid.view import view_config
+
+from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
+from shopcms.tree.site import Site
+from shopcms.web.cookies import get_cookie_registry
+from shopcms.web.i18n import _, languages
+from shopcms.web.security import VIEW
+
+PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
+VERSIONS_TEMPLATE = "shopcms.pages:templates/page_versions.pt"
+
+
+def page_url(request, page, lang=None):
+    lang = lang or request.locale_name
+    if isinstance(page, PolicyPage):
+        return f"/{lang}/{page.__name__}"
+    return f"/{lang}/pages/{page.__name__}"
+
+
+def lifetime_text(declaration):
+    if declaration.lifetime is None:
+        return _("Until you close your browser")
+    days = declaration.lifetime.days
+    if days and days % 365 == 0:
+        return _("${years} year(s)", mapping={"years": days // 365})
+    return _("${days} day(s)", mapping={"days": max(days, 1)})
+
+
+def cookie_rows(request):
+    """The cookie policy's table, straight from the cookie registry."""
+    return [
+        {
+            "name": cookie.name,
+            "purpose": cookie.purpose,
+            "category": cookie.category.title,
+            "lifetime": lifetime_text(cookie),
+        }
+        for cookie in get_cookie_registry(request.registry)
+    ]
+
+
+def revision_values(page, revision, request, current):
+    """What page.pt needs to show ``revision`` of ``page``."""
+    html = revision.html
+    before, marker, after = html.partition(COOKIE_TABLE_MARKER)
+    with_table = page.kind == "cookies"
+    if with_table and not marker:
+        before, after = html, ""
+    # hreflang only for the languages this page really has.
+    request.shopcms_alternate_languages = [
+        lang for lang in languages(request.registry) if page.in_force(lang, request.now)
+    ]
+    return {
+        "page": page,
+        "revision": revision,
+        "title": revision.title,
+        "content_lang": revision.lang,
+        "html_before": before,
+        "html_after": after,
+        "cookies": cookie_rows(request) if with_table else None,
+        "base_url": page_url(request, page),
+        "current": current,
+    }
+
+
+def shown_revision(page, request):
+    order = [lang for lang in languages(request.registry) if lang != request.locale_name]
+    revision = page.shown(request.locale_name, order, request.now)
+    if revision is None:
+        raise HTTPNotFound()
+    return revision
+
+
+def render_page(page, request, parts):
+    """Dispatch ``…``, ``…/versions`` and ``…/versions/N`` of ``page``."""
+    if not parts:
+        return revision_values(page, shown_revision(page, request), request, current=True)
+    if parts[0] != "versions" or len(parts) > 2:
+        raise HTTPNotFound()
+    if len(parts) == 1:
+        shown = shown_revision(page, request)
+        request.override_renderer = VERSIONS_TEMPLATE
+        return {
+            "page": page,
+            "title": shown.title,
+            "content_lang": shown.lang,
+            "versions": page.published(shown.lang, request.now),
+            "in_force": shown,
+            "base_url": page_url(request, page),
+        }
+    try:
+        number = int(parts[1])
+    except ValueError:
+        raise HTTPNotFound() from None
+    shown = shown_revision(page, request)
+    revision = page.revision(shown.lang, number)
+    if revision is None or revision not in page.published(shown.lang, request.now):
+        raise HTTPNotFound()
+    return revision_values(page, revision, request, current=revision is shown)
+
+
+_public = {"route_name": "public", "permission": VIEW, "renderer": PAGE_TEMPLATE}
+
+
+def _policy_view(context, request):
+    page = context["pages"].get(request.view_name)
+    if not isinstance(page, PolicyPage) or not request.has_permission(VIEW, page):
+        raise HTTPNotFound()
+    return render_page(page, request, request.subpath)
+
+
+for _kind in POLICY_KINDS:
+    view_config(context=Site, name=_kind, **_public)(_policy_view)
+
+
+@view_config(context=Page, **_public)
+@view_config(context=Page, name="versions", **_public)
+def page_view(context, request):
+    """A plain page; a policy page reached under /pages/ moves to its short URL."""
+    if isinstance(context, PolicyPage):
+        raise HTTPMovedPermanently(location=page_url(request, context))
+    parts = (request.view_name, *request.subpath) if request.view_name else ()
+    return render_page(context, request, parts)

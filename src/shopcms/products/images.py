@@ -1,0 +1,80 @@
+"""Uploaded product images: checked by content, re-encoded, served only as images.
+
+An upload is accepted only when Pillow recognises it as one of the allowed raster formats
+(JPEG, PNG, WebP) by its content, whatever its name or declared type, and within the size
+and pixel limits.  It is then decoded and re-encoded as JPEG in two sizes: nothing of the
+uploaded file itself (metadata, trailing data, scripts) is ever stored or served.
+"""
+
+import io
+import warnings
+
+from PIL import Image, UnidentifiedImageError
+
+from shopcms.web.i18n import _
+
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+#: Longest side of each stored size, in pixels.
+SIZES = {"large": 1200, "thumb": 400}
+CONTENT_TYPE = "image/jpeg"
+
+
+class ImageRejected(ValueError):
+    """The upload is not an image we accept; ``message`` is translatable."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def read_limited(fileobj, max_bytes=MAX_BYTES):
+    """Read at most ``max_bytes`` (+1 to detect more) from an upload."""
+    data = fileobj.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImageRejected(
+            _("The file is too large: at most ${mb} MB.", mapping={"mb": max_bytes // 2**20})
+        )
+    return data
+
+
+def process(data):
+    """``{size: jpeg bytes}`` for the upload ``data``, or ImageRejected."""
+    not_an_image = ImageRejected(_("This file is not a JPEG, PNG or WebP image."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt = probe.format
+                probe.verify()
+            if fmt not in ALLOWED_FORMATS:
+                raise not_an_image
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageRejected(_("The image has too many pixels."))
+            image.load()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        if isinstance(exc, ImageRejected):
+            raise
+        raise not_an_image from None
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    result = {}
+    for size, longest in SIZES.items():
+        copy = image.convert("RGB")
+        copy.thumbnail((longest, longest))
+        out = io.BytesIO()
+        copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        result[size] = out.getvalue()
+    return result, image.size

@@ -1,0 +1,203 @@
+"""The catalog listing: filter, count, facet, sort and page products through the catalog.
+
+Never a scan of all products: every step works on docid sets of the catalog's indexes,
+starting from the documents the requester may view (:func:`catalog.query.allowed_docids`),
+so a hidden product can be in no result, count or facet.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from hypatia.text.parsetree import ParseError, QueryError
+
+from shopcms.catalog.indexes import search_terms
+from shopcms.catalog.query import allowed_docids, docids, remembered
+from shopcms.web.security import VIEW, effective_principals
+
+SORTS = ("price", "-price", "name", "newest")
+PER_PAGE = 24
+MAX_QUERY = 100
+
+
+@dataclass
+class ListingQuery:
+    """What the visitor asked for, parsed and bounded from the query string."""
+
+    lang: str
+    text: str = ""
+    category: str | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    sort: str = "name"
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params, lang):
+        def money(name):
+            try:
+                value = Decimal(params.get(name, "").replace(",", ".").strip())
+            except InvalidOperation:
+                return None
+            return value if value.is_finite() and value >= 0 else None
+
+        try:
+            page = max(1, min(int(params.get("page", "1")), 10_000))
+        except ValueError:
+            page = 1
+        sort = params.get("sort", "name")
+        return cls(
+            lang=lang,
+            text=params.get("q", "").strip()[:MAX_QUERY],
+            category=params.get("category") or None,
+            price_min=money("min"),
+            price_max=money("max"),
+            sort=sort if sort in SORTS else "name",
+            page=page,
+        )
+
+
+@dataclass
+class Listing:
+    products: list
+    total: int
+    pages: int = 1
+
+
+def _cents(amount):
+    return int(amount * 100)
+
+
+def _text_docids(catalog, lang, text):
+    """Docids whose text in ``lang`` has every word of ``text`` (case and accents ignored).
+
+    Only the words are used: the visitor's input is never parsed as query syntax.
+    """
+    index = catalog.get(f"text_{lang}")
+    terms = search_terms(text)
+    if index is None or terms is None:
+        return catalog.family.IF.TreeSet()
+    try:
+        result = index.apply(terms)
+    except (ParseError, QueryError):
+        return catalog.family.IF.TreeSet()
+    return catalog.family.IF.TreeSet(result.keys())
+
+
+def price_docids(catalog, low, high):
+    """Docids priced from ``low`` to ``high`` cents (inclusive).
+
+    A range over the exact ``price`` index unions one set per distinct price, thousands at
+    scale; the ``price_euros`` index has one set per whole euro.  Whole euros inside the
+    range come from it, and only the two partial euros at the ends from the exact index.
+    """
+    family = catalog.family
+    first_full = -(-low // 100)  # the first euro whose every cent lies in the range
+    last_full = (high + 1) // 100 - 1  # the last such euro
+    if first_full > last_full:
+        return catalog["price"].applyInRange(low, high)
+    parts = [catalog["price_euros"].applyInRange(first_full, last_full)]
+    if low < first_full * 100:
+        parts.append(catalog["price"].applyInRange(low, first_full * 100 - 1))
+    if high >= (last_full + 1) * 100:
+        parts.append(catalog["price"].applyInRange((last_full + 1) * 100, high))
+    return family.IF.multiunion(parts)
+
+
+def _visible(request, index_name, value):
+    """The documents of ``index_name`` = ``value`` the requester may view.
+
+    Remembered per catalog state and principals: the catalog's own sets are persistent
+    BTrees, slow to intersect at 100,000 documents, and every visitor of a kind starts
+    from the same set.
+    """
+    catalog = request.root.catalog
+    principals = tuple(effective_principals(request))
+
+    def compute():
+        start = docids(catalog[index_name], value)
+        return catalog.family.IF.intersection(start, allowed_docids(request))
+
+    return remembered(request, ("visible", index_name, value, principals), compute)
+
+
+def _filtered(request, query, result):
+    """``result`` narrowed to the query's text and prices."""
+    catalog = request.root.catalog
+    intersection = catalog.family.IF.intersection
+    if query.text:
+        result = intersection(result, _text_docids(catalog, query.lang, query.text))
+    if query.price_min is not None or query.price_max is not None:
+        low = _cents(query.price_min) if query.price_min is not None else 0
+        high = _cents(query.price_max) if query.price_max is not None else 2**62
+        result = intersection(result, price_docids(catalog, low, high))
+    return result
+
+
+def run(request, query):
+    """The page of products for ``query``, their total and the number of pages.
+
+    Starts from the smallest set it can (the category's products, or all products), then
+    narrows it; sorting reads the sort index only as far as the page needs.
+    """
+    catalog = request.root.catalog
+    if query.category:
+        start = _visible(request, "categories", query.category)
+    else:
+        start = _visible(request, "content_type", "product")
+    result = _filtered(request, query, start)
+    total = len(result)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(query.page, pages)
+    offset = (page - 1) * PER_PAGE
+    products = []
+    if total:
+        if query.sort in ("price", "-price"):
+            index, reverse = catalog["price"], query.sort == "-price"
+        elif query.sort == "newest":
+            index, reverse = catalog["created"], True
+        else:
+            index, reverse = catalog[f"title_{query.lang}"], False
+        ordered = index.sort(
+            result, reverse=reverse, limit=offset + PER_PAGE, raise_unsortable=False
+        )
+        resolve = catalog.resolver(request.root)
+        products = [resolve(docid) for docid in list(ordered)[offset:]]
+    query.page = page
+    return Listing(products, total, pages=pages)
+
+
+def facet_counts(request, query):
+    """``[(category, count)]``: how many products each category would show with the
+    query's other filters, in the categories' order."""
+    intersection = request.root.catalog.family.IF.intersection
+    ordered = sorted(request.root["categories"].items(), key=lambda kv: (kv[1].position, kv[0]))
+
+    def compute():
+        base = _filtered(request, query, _visible(request, "content_type", "product"))
+        return [
+            (name, len(intersection(base, _visible(request, "categories", name))))
+            for name, _c in ordered
+        ]
+
+    key = (
+        "facets",
+        tuple(effective_principals(request)),
+        query.lang,
+        query.text,
+        query.price_min,
+        query.price_max,
+        tuple(name for name, _c in ordered),
+    )
+    return remembered(request, key, compute)
+
+
+def visible_products(request, pids):
+    """The products for ``pids`` that the requester may see, in that order (a list of short
+    product ids, as the visitor's lists and the orders keep them)."""
+    folder = request.root["products"]
+    found = []
+    for pid in pids:
+        product = folder.by_id(pid)
+        if product is not None and request.has_permission(VIEW, product):
+            found.append(product)
+    return found

@@ -1,0 +1,234 @@
+"""Products and categories.
+
+Money is ``Decimal`` euro, VAT included (consumer prices); the VAT contained in a price is
+computed by :func:`shopcms.pricing.vat_included`.  A product is visible to visitors only
+while published: its ACL says so, so every catalog query and URL agrees.  Each product gets
+a short numeric ``pid`` so the cart, wishlist and compare cookies stay small.
+"""
+
+import secrets
+from decimal import Decimal
+
+from BTrees.IOBTree import IOBTree
+from pyramid.authorization import DENY_ALL, Allow, Everyone
+from ZODB.blob import Blob
+
+from shopcms.tree.events import ACLModified, ObjectModified, notify
+from shopcms.tree.resources import Content, Folder, FolderKeyError, Translations
+from shopcms.web import richtext, security
+from shopcms.web.i18n import _
+
+VAT_RATES = (Decimal("21"), Decimal("12"), Decimal("6"), Decimal("0"))
+
+#: The comparable attributes a product can have, with their labels (shown in the compare
+#: table in this order).  Values are per language.
+ATTRIBUTES = {
+    "height": _("Height"),
+    "diameter": _("Pot diameter"),
+    "light": _("Light"),
+    "water": _("Water"),
+    "material": _("Material"),
+    "colour": _("Colour"),
+    "pet_safe": _("Safe for pets"),
+    "care": _("Care level"),
+}
+
+_EDITORS = security.role_principal(security.EDITOR)
+_ADMINS = security.role_principal(security.ADMIN)
+
+
+class Category(Content):
+    """A product category; its name is the slug used in URLs (``?category=plants``)."""
+
+    content_type = "category"
+
+    def __init__(self, titles=None, position=0):
+        super().__init__()
+        self.titles = Translations(titles or {})
+        self.position = position
+
+
+class Categories(Folder):
+    content_type = "categories"
+
+
+class ProductImage:
+    """One image of a product: its two re-encoded JPEG sizes as blobs, and what a page
+    needs to show it.
+
+    Not persistent on its own: it is stored inside the product's record, so a product page
+    loads the product alone; the blobs (persistent) are loaded only when an image is served.
+    Treated as immutable.
+    """
+
+    def __init__(self, sizes, dimensions, alt=None):
+        self.id = secrets.token_hex(6)
+        self.blobs = {}
+        for size, data in sizes.items():
+            blob = Blob()
+            with blob.open("w") as f:
+                f.write(data)
+            self.blobs[size] = blob
+        self.width, self.height = dimensions
+        self.alt = dict(alt or {})
+
+
+class Products(Folder):
+    """All products.  Hands out the short product ids (``pid``)."""
+
+    content_type = "products"
+
+    def __init__(self):
+        super().__init__()
+        # A plain counter on purpose: two concurrent additions conflict and one is retried,
+        # where a merging counter (BTrees.Length) would hand out the same id twice.
+        self.last_pid = 0
+        self.by_pid = IOBTree()
+
+    def add_product(self, name, product, registry=None):
+        """Add ``product`` under ``name`` with the next short id."""
+        self.last_pid += 1
+        pid = self.last_pid
+        product.pid = pid
+        self.add(name, product, registry=registry)
+        self.by_pid[pid] = name
+        self.touch()
+        return product
+
+    def by_id(self, pid):
+        """The product with short id ``pid``, or None."""
+        name = self.by_pid.get(pid)
+        return self.get(name) if name is not None else None
+
+    #: Names of management views on this folder: a product cannot take them.
+    RESERVED = frozenset({"add"})
+
+    def check_name(self, name):
+        super().check_name(name)
+        if not all(c.isalnum() or c == "-" for c in name) or name != name.lower():
+            raise FolderKeyError(_("Use lower-case letters, digits and hyphens."))
+        if name in self.RESERVED:
+            raise FolderKeyError(_("This name is reserved."))
+        return name
+
+
+class Product(Content):
+    """A product as the shop sells it.
+
+    Its texts, attributes and images are plain values inside its own record (replaced, never
+    mutated in place), so showing a product costs one database load.
+    """
+
+    content_type = "product"
+
+    def __init__(self, sku, price, vat_rate, stock=0, categories=(), published=True):
+        super().__init__()
+        self.pid = None
+        self.sku = sku
+        self.titles = {}
+        self.descriptions = {}  # Markdown sources
+        self.description_html = {}  # sanitised, rendered once when saved
+        self.attributes = {}  # key -> {lang: value}
+        self.images = ()
+        self.set_price(price, vat_rate)
+        self.stock = int(stock)
+        self.categories = tuple(categories)
+        self.published = published
+
+    @property
+    def __acl__(self):
+        editors = (Allow, _EDITORS, (security.VIEW, security.EDIT))
+        admins = (Allow, _ADMINS, (security.VIEW, security.EDIT))
+        if self.published:
+            return [(Allow, Everyone, security.VIEW), editors, admins, DENY_ALL]
+        return [editors, admins, DENY_ALL]
+
+    # -- reading ---------------------------------------------------------------
+    @property
+    def in_stock(self):
+        return self.stock > 0
+
+    def image(self, image_id):
+        for image in self.images:
+            if image.id == image_id:
+                return image
+        return None
+
+    def searchable_text(self, lang):
+        return " ".join(
+            filter(None, [self.titles.get(lang), self.descriptions.get(lang), self.sku])
+        )
+
+    # -- writing ---------------------------------------------------------------
+    def set_price(self, price, vat_rate):
+        price, vat_rate = Decimal(price), Decimal(vat_rate)
+        if vat_rate not in VAT_RATES:
+            raise ValueError(f"VAT rate {vat_rate} is not a Belgian rate")
+        if price < 0 or price != price.quantize(Decimal("0.01")):
+            raise ValueError("a price is a non-negative amount in cents")
+        self.price, self.vat_rate = price, vat_rate
+
+    def set_stock(self, stock):
+        """Set the number in stock; ValueError below zero (stock is never negative)."""
+        stock = int(stock)
+        if stock < 0:
+            raise ValueError("stock cannot be negative")
+        self.stock = stock
+
+    def adjust_stock(self, delta):
+        """Add ``delta`` to the stock (negative when sold); ValueError below zero.
+
+        Records the change for the product page's validator, and the listing's when the
+        product goes in or out of stock.  No catalog index reads the stock, so nothing is
+        reindexed: a checkout writes only the products it sells (and their conflicts are
+        what keeps two checkouts from selling the same unit).
+        """
+        was_in_stock = self.in_stock
+        self.set_stock(self.stock + delta)
+        self.touch()
+        if self.in_stock != was_in_stock and self.__parent__ is not None:
+            self.__parent__.touch()
+
+    def set_texts(self, lang, title, description):
+        self.titles = {**self.titles, lang: title.strip()}
+        self.descriptions = {**self.descriptions, lang: description}
+        self.description_html = {**self.description_html, lang: richtext.render(description)}
+
+    def set_attribute(self, key, lang, value):
+        if key not in ATTRIBUTES:
+            raise KeyError(key)
+        values = dict(self.attributes.get(key, {}))
+        if value:
+            values[lang] = value
+        else:
+            values.pop(lang, None)
+        attributes = {**self.attributes, key: values}
+        if not values:
+            del attributes[key]
+        self.attributes = attributes
+
+    def add_image(self, sizes, dimensions, alt=None):
+        image = ProductImage(sizes, dimensions, alt)
+        self.images = (*self.images, image)
+        return image
+
+    def remove_image(self, image_id):
+        self.images = tuple(image for image in self.images if image.id != image_id)
+
+    def set_visibility(self, published):
+        """Publish or hide; the catalog learns who may see it through ACLModified."""
+        if published != self.published:
+            self.published = published
+            self._touch_catalog()
+            notify(ACLModified(self))
+
+    def changed(self):
+        """Call after editing: records the time and lets the catalog reindex."""
+        self._touch_catalog()
+        notify(ObjectModified(self))
+
+    def _touch_catalog(self):
+        # The listing's validator is the Products folder's modification time.
+        self.touch()
+        if self.__parent__ is not None:
+            self.__parent__.touch()

@@ -1,0 +1,1 @@
+"""The views of products: public pages and the management desk."""

@@ -1,1 +1,0 @@
-"""Colander schemas, one module per domain; every form schema derives from CSRFSchema."""

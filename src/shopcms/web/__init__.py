@@ -1,0 +1,18 @@
+"""The request machinery every capability uses: security policy, sessions, CSRF, cookies,
+headers, retry, the shared-page cache, languages, templates and the layout, forms, notices,
+the clock and URLs.  Nothing here knows a capability: they plug into it (cookies, layout
+values, macros) through the directives it offers."""
+
+
+def includeme(config):
+    config.include("shopcms.web.clock")
+    config.include("shopcms.web.i18n")
+    config.include("shopcms.web.templates")
+    config.include("shopcms.web.cookies")
+    config.include("shopcms.web.sessions")
+    config.include("shopcms.web.csrf")
+    config.include("shopcms.web.security")
+    config.include("shopcms.web.forms")
+    config.include("shopcms.web.headers")
+    config.include("shopcms.web.routes")
+    config.scan("shopcms.web.errors")

@@ -1,0 +1,159 @@
+"""What the layout needs to know about the current request: ``ui`` in every template.
+
+Language switcher, hreflang alternates, the logged-in account, the footer's policy links.
+Everything here is read-only and cheap; nothing writes to the database.
+"""
+
+import functools
+from functools import cached_property
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+from pyramid.csrf import get_csrf_token
+from pyramid.traversal import find_root
+
+from shopcms.privacy import consent
+from shopcms.products import lists
+from shopcms.web.clock import site_timezone
+from shopcms.web.i18n import LANGUAGE_NAMES, _, languages, localized_path, pick, switch_path
+from shopcms.web.security import MANAGE
+
+#: Footer links: (path below the language, title).
+FOOTER_LINKS = (
+    ("privacy", _("Privacy statement")),
+    ("cookies", _("Cookie policy")),
+    ("terms", _("Terms and conditions")),
+    ("pages/shipping", _("Shipping and returns")),
+    ("pages/about", _("About us")),
+    ("pages/contact", _("Contact")),
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def format_money(amount, lang):
+    """Babel's formatting of a euro amount, remembered: shop pages show the same prices
+    again and again, and each formatting costs tens of microseconds."""
+    return format_currency(amount, "EUR", locale=f"{lang}_BE")
+
+
+@functools.lru_cache(maxsize=16)
+def territories(lang):
+    """Babel's country names in ``lang`` (``{"BE": "België", ...}``)."""
+    return Locale.parse(lang).territories
+
+
+@functools.lru_cache(maxsize=64)
+def format_percent(rate, lang):
+    return format_decimal(rate, locale=f"{lang}_BE") + " %"
+
+
+def format_moment(request, moment, format="medium", date_only=False):
+    """``moment`` (aware) in the site's time zone and the request's language."""
+    local = moment.astimezone(site_timezone(request.registry))
+    if date_only:
+        return format_date(local.date(), format=format, locale=request.locale_name)
+    return format_datetime(local, format=format, locale=request.locale_name)
+
+
+class PageContext:
+    """``ui`` in every template."""
+
+    footer_links = FOOTER_LINKS
+
+    def __init__(self, request):
+        self.request = request
+
+    @cached_property
+    def lang(self):
+        return self.request.locale_name
+
+    @cached_property
+    def switcher(self):
+        """(code, name, path, is_current) for each language, keeping the visitor on this page."""
+        return [
+            (
+                code,
+                LANGUAGE_NAMES.get(code, code),
+                localized_path(self.request, code),
+                code == self.lang,
+            )
+            for code in languages(self.request.registry)
+        ]
+
+    def language_link(self, code):
+        """The switcher's link to this page in ``code``: it remembers the choice."""
+        return switch_path(self.request, code)
+
+    @cached_property
+    def alternates(self):
+        """hreflang alternates (absolute URLs), or none for pages outside the language tree.
+
+        A view whose content exists in only some languages lists them in
+        ``request.shopcms_alternate_languages``: hreflang then names only those.
+        """
+        if not (self.request.matchdict or {}).get("lang"):
+            return []
+        existing = getattr(self.request, "shopcms_alternate_languages", None)
+        return [
+            (code, self.request.application_url + path)
+            for code, _n, path, _c in self.switcher
+            if existing is None or code in existing
+        ]
+
+    def format_date(self, moment, format="long"):
+        """A date in the visitor's language and the site's time zone ("26 november 2026")."""
+        return format_moment(self.request, moment, format, date_only=True)
+
+    def format_datetime(self, moment, format="medium"):
+        return format_moment(self.request, moment, format)
+
+    def money(self, amount):
+        """An amount in euro as the visitor's language writes it ("€ 12,95", "12,95 €")."""
+        return format_money(amount, self.lang)
+
+    def percent(self, rate):
+        return format_percent(rate, self.lang)
+
+    def country(self, code):
+        """The name of the country ``code`` (ISO 3166-1 alpha-2) in the visitor's language."""
+        return territories(self.lang).get(code, code)
+
+    def title_of(self, resource):
+        """A resource's title in the visitor's language (with the usual fallback)."""
+        return pick(resource.titles, self.request)[1] or resource.__name__
+
+    def image_url(self, product, size="thumb"):
+        if not product.images:
+            return None
+        return f"/{self.lang}/products/{product.__name__}/image/{product.images[0].id}/{size}"
+
+    @cached_property
+    def cart_count(self):
+        return sum(qty for _pid, qty in lists.read(self.request, lists.CART))
+
+    @cached_property
+    def account(self):
+        return self.request.identity
+
+    @cached_property
+    def can_manage(self):
+        if self.account is None:
+            return False
+        # Under /{lang}/account/ the root is the account itself: ask the Site.
+        return self.request.has_permission(MANAGE, find_root(self.account))
+
+    @cached_property
+    def cookie_banner(self):
+        """The consent banner's values when this page shows it, else None."""
+        return consent.banner(self.request)
+
+    @cached_property
+    def welcome_back(self):
+        """A returning customer who is not logged in (functional cookies allowed)."""
+        return self.account is None and consent.known_visitor(self.request)
+
+    @cached_property
+    def csrf_token(self):
+        """The session's token, or a stateless one on a shared page (``shopcms.web.csrf``)."""
+        return get_csrf_token(self.request)

@@ -1,0 +1,151 @@
+"""Who is asking, and what they may do.
+
+Permission names and roles live here and nowhere else.  Identity comes from the signed
+session: at login the session is replaced by a fresh one holding the account id, a new
+random session id that the account records server-side, and the login time.  A session is
+honoured only while
+
+- the account exists and is active,
+- the account still lists the session id (logout, a password change or "log out
+  everywhere" remove it: the session ends server-side even though the cookie is held by
+  the browser and could be replayed), and
+- the login is younger than the absolute timeout (``shopcms.session.absolute_timeout``);
+  the idle timeout is the session factory's own ``timeout``.
+
+Authorization is Pyramid's ACLHelper over the principals ``system.Everyone``,
+``system.Authenticated``, ``user:<id>`` and ``role:<name>``.
+"""
+
+import time
+
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.traversal import find_root
+
+from shopcms.web.i18n import _
+
+# -- permissions ---------------------------------------------------------------
+VIEW = "view"  #: see a public resource
+MANAGE = "manage"  #: enter the management area
+MANAGE_USERS = "manage-users"  #: list accounts, grant and revoke roles
+EDIT = "edit"  #: create and change pages and products
+MODERATE = "moderate"  #: approve or reject reviews
+MANAGE_ORDERS = "manage-orders"  #: work the order desk: mark paid, ship, cancel unpaid
+REFUND_ORDERS = "refund-orders"  #: refund paid orders (money goes back: administrators)
+ACCOUNT = "account"  #: use one's own customer account pages
+VIEW_STATISTICS = "view-statistics"  #: read the anonymous connection statistics
+
+# -- roles ---------------------------------------------------------------------
+CUSTOMER = "customer"
+EDITOR = "editor"
+MODERATOR = "moderator"
+ORDER_DESK = "orders"
+ADMIN = "admin"
+
+ROLES = (CUSTOMER, EDITOR, MODERATOR, ORDER_DESK, ADMIN)
+STAFF_ROLES = (EDITOR, MODERATOR, ORDER_DESK, ADMIN)
+
+ROLE_TITLES = {
+    CUSTOMER: _("Customer"),
+    EDITOR: _("Editor"),
+    MODERATOR: _("Moderator"),
+    ORDER_DESK: _("Order desk"),
+    ADMIN: _("Administrator"),
+}
+
+
+def role_principal(role):
+    return f"role:{role}"
+
+
+def user_principal(userid):
+    return f"user:{userid}"
+
+
+SESSION_USER = "auth.userid"
+SESSION_ID = "auth.sid"
+SESSION_LOGIN_AT = "auth.at"
+
+
+class SecurityPolicy:
+    """Pyramid 2 security policy: session identity plus ACLHelper."""
+
+    def __init__(self, absolute_timeout):
+        self.absolute_timeout = absolute_timeout
+        self.helper = ACLHelper()
+
+    def identity(self, request):
+        """The logged-in account (a Customer resource) or None.  Never writes."""
+        session = request.session
+        userid = session.get(SESSION_USER)
+        if userid is None:
+            return None
+        login_at = session.get(SESSION_LOGIN_AT, 0)
+        if time.time() - login_at > self.absolute_timeout:
+            return None
+        root = getattr(request, "root", None)
+        if root is None:  # an error before traversal: nobody is known
+            return None
+        # Under /{lang}/account/ the traversal root is the account itself: go up to the Site.
+        while getattr(root, "__parent__", None) is not None:
+            root = root.__parent__
+        account = root["customers"].get(userid)
+        if account is None or not account.active:
+            return None
+        if not account.has_session(session.get(SESSION_ID)):
+            return None
+        return account
+
+    def authenticated_userid(self, request):
+        account = request.identity
+        return account.__name__ if account is not None else None
+
+    def effective_principals(self, request):
+        principals = [Everyone]
+        account = request.identity
+        if account is not None:
+            principals.append(Authenticated)
+            principals.append(user_principal(account.__name__))
+            principals.extend(role_principal(role) for role in sorted(account.roles))
+        return principals
+
+    def permits(self, request, context, permission):
+        return self.helper.permits(context, self.effective_principals(request), permission)
+
+    def remember(self, request, userid, **kw):
+        """Start a new session for ``userid`` (the old one, and its CSRF token, is dropped).
+
+        Writes the session id on the account: call only from a POST.
+        """
+        account = find_root(request.root)["customers"][userid]
+        request.session.invalidate()
+        request.session[SESSION_USER] = userid
+        request.session[SESSION_ID] = account.open_session(self.absolute_timeout)
+        request.session[SESSION_LOGIN_AT] = int(time.time())
+        request.session.new_csrf_token()
+        return []
+
+    def forget(self, request, **kw):
+        """End the session here and on the server (the account forgets its id)."""
+        account = self.identity(request)
+        if account is not None:
+            account.close_session(request.session.get(SESSION_ID))
+        request.session.invalidate()
+        return []
+
+
+def effective_principals(request):
+    """The principals of the requester, for catalog queries that filter by permission."""
+    return request.registry.shopcms_security.effective_principals(request)
+
+
+def includeme(config):
+    settings = config.get_settings()
+    policy = SecurityPolicy(
+        absolute_timeout=int(settings.get("shopcms.session.absolute_timeout", 12 * 3600))
+    )
+    config.set_security_policy(policy)
+    config.registry.shopcms_security = policy
+    config.set_default_permission(VIEW)
+    # Every unsafe request (POST, PUT, DELETE, ...) must carry the session's CSRF token, in
+    # the form field ``csrf_token`` or the ``X-CSRF-Token`` header; no view opts out.
+    config.set_default_csrf_options(require_csrf=True)

@@ -1,0 +1,112 @@
+"""Where templates come from, and what every template can use.
+
+Each capability ships its templates in its own package: a view names them
+``shopcms.PACKAGE:templates/NAME.pt``, so an installed shopcms renders every page without
+the project's checkout.  A site changes a template without touching the package through
+its *theme*: the folders of the ``shopcms.templates`` setting (space separated, first
+wins).  A theme file ``THEME/PACKAGE/NAME.pt`` replaces ``shopcms.PACKAGE:templates/NAME.pt``;
+whatever the theme does not hold comes from the package (the project's top-level
+``templates/`` folder is Soft Cactus's theme, see its README).
+
+Every template gets ``layout`` (the site's page macro), ``macros`` (the shared macros of
+every package, declared with :func:`add_macros` and looked up by name), ``ui`` (the page
+context of ``shopcms.web.layout``) and ``t`` (translate into the request's language).
+"""
+
+import os
+import re
+
+from pyramid.events import BeforeRender
+from pyramid.path import AssetResolver
+from pyramid.renderers import get_renderer
+
+from shopcms.web.layout import PageContext
+
+LAYOUT = "shopcms.web:templates/layout.pt"
+
+
+def template_dirs(settings):
+    """The theme folders, highest precedence first (absolute paths)."""
+    return [os.path.abspath(d) for d in (settings.get("shopcms.templates") or "").split()]
+
+
+def packages_with_templates():
+    """The shopcms packages that ship a ``templates/`` folder (``("web", "pages", ...)``)."""
+    root = AssetResolver().resolve("shopcms:").abspath()
+    return tuple(
+        sorted(
+            name
+            for name in os.listdir(root)
+            if os.path.isdir(os.path.join(root, name, "templates"))
+        )
+    )
+
+
+class Macros:
+    """``macros.macros['NAME']`` in a template: the macro NAME of whichever package
+    declared it (names are unique across packages; :func:`add_macros` refuses a second)."""
+
+    def __init__(self, specs):
+        self.specs = specs
+
+    @property
+    def macros(self):
+        return self
+
+    def __getitem__(self, name):
+        # Chameleon names a macro ``cookie-banner`` as ``cookie_banner``.
+        spec = self.specs[name.replace("-", "_")]
+        return get_renderer(spec).implementation().macros[name]
+
+
+def _macro_names(spec):
+    """The macros ``spec`` defines, read from the file (Chameleon writes ``-`` as ``_``)."""
+    with open(AssetResolver().resolve(spec).abspath(), encoding="utf-8") as template:
+        names = re.findall(r'define-macro="([^"]+)"', template.read())
+    return tuple(name.replace("-", "_") for name in names)
+
+
+def add_macros(config, spec):
+    """Config directive: make the macros of the template ``spec`` available as
+    ``macros.macros['NAME']`` in every template."""
+    registry = config.registry
+
+    def register():
+        specs = registry.shopcms_macros.specs
+        for name in _macro_names(spec):
+            if specs.get(name, spec) != spec:
+                raise ValueError(f"macro {name!r} of {spec} is already declared by {specs[name]}")
+            specs[name] = spec
+
+    config.action(("shopcms.macros", spec), register)
+
+
+def add_renderer_globals(event):
+    """Give every template the layout, the shared macros and the page context (``ui``)."""
+    request = event.get("request")
+    if request is None:
+        return
+    event["layout"] = get_renderer(LAYOUT).implementation()
+    event["macros"] = request.registry.shopcms_macros
+    event["ui"] = PageContext(request)
+    event["t"] = request.localizer.translate
+
+
+def includeme(config):
+    config.registry.shopcms_macros = Macros({})
+    config.add_directive("add_macros", add_macros)
+    dirs = template_dirs(config.get_settings())
+    for folder in dirs:
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"template folder {folder} does not exist")
+    packages = packages_with_templates()
+    # Pyramid searches the override registered last first: register lowest precedence first.
+    for folder in reversed(dirs):
+        for package in packages:
+            theme = os.path.join(folder, package)
+            if os.path.isdir(theme):
+                config.override_asset(
+                    to_override=f"shopcms.{package}:templates/", override_with=theme + os.sep
+                )
+    config.add_subscriber(add_renderer_globals, BeforeRender)
+    config.add_macros("shopcms.web:templates/macros.pt")

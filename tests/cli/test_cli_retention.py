@@ -1,0 +1,59 @@
+"""``shopcms retention INI``: from cron, quiet unless it did something; statistics older
+than 25 months become monthly totals; login session ids past the absolute timeout go."""
+
+import time
+from datetime import date, timedelta
+
+import transaction
+
+from shopcms import cli, main
+from shopcms.statistics.report import add_counts, open_statistics, report
+from shopcms.web.clock import now, site_timezone
+from tests.cli.test_cli_import_payments import write_ini
+from tests.conftest import Site, app_settings, make_site
+
+
+def test_retention_rolls_up_old_statistics_and_forgets_old_sessions(tmp_path, capsys):
+    site = make_site(tmp_path)
+    today = now(site.registry).astimezone(site_timezone(site.registry)).date()
+    old = date(today.year - 3, today.month, 1)  # a whole month more than 25 months ago
+    recent = today - timedelta(days=400)
+    with open_statistics(site.registry) as statistics:
+        for day, visits in ((old, 3), (old + timedelta(days=1), 4), (recent, 5)):
+            add_counts(statistics, day, "visits", "", visits)
+            add_counts(statistics, day, "pages", "home", visits)
+    userid = site.add_account("an@example.be")
+    with site.edit() as root:
+        sessions = root["customers"][userid].sessions
+        sessions["stale"] = int(time.time()) - 13 * 3600  # past the 12-hour default
+        sessions["current"] = int(time.time()) - 600
+    transaction.abort()
+    site.close()
+    ini = write_ini(tmp_path / "shop.ini", tmp_path)
+
+    assert cli.main(["retention", ini]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"statistics: 2 day(s) of {old.isoformat()[:7]} rolled up into the month",
+        "sessions: 1 login session id(s) older than 43200 s removed",
+    ]
+    # Cron-friendly: a second run has nothing to do and says nothing.
+    assert cli.main(["retention", ini]) == 0
+    assert capsys.readouterr().out == ""
+
+    site = make_site_again(tmp_path)
+    try:
+        with open_statistics(site.registry) as statistics:
+            everything = report(statistics, old, today)
+            assert [row.day for row in everything.days] == [recent]
+            assert [(row.month, row.visits) for row in everything.months] == [(old, 7)]
+            assert (everything.visits, everything.pages) == (12, {"home": 12})
+        sessions = site.read(lambda root: dict(root["customers"][userid].sessions))
+        assert set(sessions) == {"current"}
+    finally:
+        site.close()
+
+
+def make_site_again(tmp_path):
+    """The application on the database the command changed (not a fresh copy)."""
+    return Site(main({}, **app_settings(tmp_path)))

@@ -1,0 +1,72 @@
+"""Order mails: one confirmation per order, payment received and shipped in the customer's
+language, and nothing lost while the SMTP server is down."""
+
+from shopcms.mail import send_queued
+from tests.orders.test_checkout import add_to_cart, place, place_form, review
+
+
+def plain(received):
+    return received.message.get_body(("plain",)).get_content()
+
+
+def the_order(site):
+    [order] = site.read(lambda root: list(root["orders"].values()))
+    return order
+
+
+def move(site, number, *names):
+    """Run workflow transitions as a system actor would (the bank import, the webhook)."""
+    with site.edit() as root:
+        for name in names:
+            root["orders"][number].transition(None, name, actor="system:test")
+
+
+def test_a_double_submit_sends_one_confirmation(site, app, smtp):
+    add_to_cart(app, "mug-cafe")
+    form = place_form(review(app))
+    form["accept_terms"] = True
+    form.submit(status=303)
+    form.submit(status=303)
+    assert send_queued(site.registry).sent == 1
+    smtp.wait_for(1)
+    assert send_queued(site.registry).sent == 0
+    assert len(smtp.received) == 1
+
+
+def test_the_customer_hears_of_payment_and_shipping_in_their_language(site, app, smtp):
+    add_to_cart(app, "mug-cafe", lang="fr")
+    place(app, "fr")
+    number = the_order(site).number
+    move(site, number, "pay")
+    move(site, number, "ship")
+    assert send_queued(site.registry).sent == 3
+    placed, paid, shipped = smtp.wait_for(3)
+    assert paid.message["Subject"] == f"Paiement reçu pour la commande {number}"
+    assert "Nous avons reçu" in plain(paid)
+    assert shipped.message["Subject"] == f"Votre commande {number} est en route"
+    assert "Kerkstraat 1" in plain(shipped)
+    # Once paid, the mails no longer ask for a transfer.
+    assert "+++" not in plain(paid) and "+++" in plain(placed)
+
+
+def test_no_mail_for_a_transition_that_sends_none(site, app, smtp):
+    add_to_cart(app, "mug-cafe")
+    place(app)
+    move(site, the_order(site).number, "cancel")
+    assert send_queued(site.registry).sent == 1  # the confirmation only
+    assert len(smtp.wait_for(1)) == 1
+
+
+def test_with_the_smtp_server_down_the_order_is_placed_and_the_mail_waits(site, app, smtp):
+    smtp.stop()
+    add_to_cart(app, "mug-cafe")
+    place(app).follow(status=200)
+    assert the_order(site).workflow_state == "placed"
+    down = send_queued(site.registry)
+    assert (down.sent, down.waiting) == (0, 1)
+    assert down.error
+    smtp.start()
+    back = send_queued(site.registry)
+    assert (back.sent, back.waiting) == (1, 0)
+    [mail] = smtp.wait_for(1)
+    assert the_order(site).number in mail.message["Subject"]

@@ -1,0 +1,89 @@
+"""The cookie registry: declared cookies only, with their declared attributes."""
+
+from http.cookies import SimpleCookie
+
+import pytest
+from pyramid import testing
+from pyramid.events import NewResponse
+from pyramid.response import Response
+
+from shopcms.web.cookies import (
+    Category,
+    UndeclaredCookie,
+    check_response_cookies,
+    delete_cookie,
+    set_cookie,
+)
+
+
+def make_config(**settings):
+    config = testing.setUp(settings={"shopcms.session.cookie_name": "session", **settings})
+    config.include("shopcms.web.cookies")
+    return config
+
+
+@pytest.fixture
+def config():
+    yield make_config(**{"shopcms.cookies.secure": "true", "shopcms.cookies.strict": "true"})
+    testing.tearDown()
+
+
+def test_every_cookie_has_a_category_purpose_and_reason(site):
+    # What the packages of the application declare (web, privacy, products).
+    cookies = site.registry.shopcms_cookies
+    necessary = {c.name for c in cookies if c.category is Category.NECESSARY}
+    assert necessary == {"session", "language", "cart", "wishlist", "compare", "cookie_consent"}
+    assert {c.name for c in cookies if c.needs_consent} == {"recent", "known_visitor"}
+    for cookie in cookies:
+        assert cookie.purpose and cookie.reason
+
+
+def test_set_cookie_uses_the_declaration(config):
+    request = testing.DummyRequest(registry=config.registry)
+    response = Response()
+    set_cookie(request, response, "language", "fr")
+    morsel = SimpleCookie(response.headers["Set-Cookie"])["language"]
+    assert morsel.value == "fr"
+    assert morsel["max-age"] == str(365 * 24 * 3600)
+    assert morsel["httponly"] and morsel["secure"]
+    assert morsel["samesite"] == "Lax"
+
+
+def test_undeclared_names_cannot_be_set(config):
+    request = testing.DummyRequest(registry=config.registry)
+    with pytest.raises(KeyError):
+        set_cookie(request, Response(), "tracker", "1")
+
+
+def test_delete_cookie_expires_it(config):
+    request = testing.DummyRequest(registry=config.registry)
+    response = Response()
+    delete_cookie(request, response, "language")
+    assert "Max-Age=0" in response.headers["Set-Cookie"]
+
+
+def test_strict_mode_raises_on_an_undeclared_cookie(config):
+    request = testing.DummyRequest(registry=config.registry)
+    response = Response()
+    response.set_cookie("tracker", "1")
+    with pytest.raises(UndeclaredCookie):
+        check_response_cookies(NewResponse(request, response))
+
+
+def test_lenient_mode_drops_only_the_undeclared_cookie():
+    config = make_config()
+    try:
+        request = testing.DummyRequest(registry=config.registry)
+        response = Response()
+        response.set_cookie("tracker", "1")
+        set_cookie(request, response, "language", "nl")
+        check_response_cookies(NewResponse(request, response))
+        headers = response.headers.getall("Set-Cookie")
+        assert len(headers) == 1 and headers[0].startswith("language=nl")
+    finally:
+        testing.tearDown()
+
+
+def test_a_cookie_cannot_be_declared_twice(config):
+    with pytest.raises(ValueError):
+        config.add_cookie("language", Category.NECESSARY, purpose="x", reason="y", lifetime=None)

@@ -1,0 +1,138 @@
+"""Shared pages: catalog pages for visitors without any cookie come from memory, start no
+session, carry a stateless CSRF token that works only from this site, and any change of
+the content shows at once."""
+
+from webtest import TestApp
+
+from shopcms.web.csrf import HOUR
+
+
+def fresh(site, **environ):
+    """A new visitor: no cookies at all."""
+    return TestApp(site.wsgi, extra_environ=environ)
+
+
+def cache(site):
+    return site.page_cache
+
+
+def cart_form(page):
+    return [f for f in page.forms.values() if f.action == "/nl/cart"][0]
+
+
+def test_visitors_without_cookies_share_one_cached_page_and_no_session(site):
+    first = fresh(site).get("/nl/products/mug-cafe")
+    assert "Set-Cookie" not in first.headers
+    assert len(cache(site)) == 1
+    second = fresh(site).get("/nl/products/mug-cafe")
+    assert second.body == first.body
+    assert "Set-Cookie" not in second.headers
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert len(cache(site)) == 1
+
+
+def test_the_shared_pages_form_works_from_this_site(site):
+    visitor = fresh(site)
+    fresh(site).get("/nl/products/mug-cafe")  # now cached
+    page = visitor.get("/nl/products/mug-cafe")
+    cart_form(page).submit(status=303)  # WebTest sends the Referer, as a browser does
+    assert "Mok Café Cactus" in visitor.get("/nl/cart").text
+
+
+def test_the_stateless_token_is_refused_from_another_site(site):
+    page = fresh(site).get("/nl/products/mug-cafe")
+    token = cart_form(page)["csrf_token"].value
+    params = {"csrf_token": token, "op": "add", "pid": cart_form(page)["pid"].value, "qty": "1"}
+    attacker = fresh(site, HTTP_ORIGIN="https://evil.example")
+    response = attacker.post("/nl/cart", params, status=400)
+    assert response.html.select_one("h1").text.strip()
+    # Without Origin and Referer nothing proves where the form came from.
+    fresh(site).post("/nl/cart", params, status=400)
+    # With this site's origin it is accepted.
+    fresh(site, HTTP_ORIGIN="http://localhost").post("/nl/cart", params, status=303)
+
+
+def test_a_browser_with_a_session_must_use_the_sessions_token(site, app):
+    page = fresh(site).get("/nl/products/mug-cafe")
+    stateless = cart_form(page)["csrf_token"].value
+    app.get("/nl/login")  # starts a session in this browser
+    params = {"csrf_token": stateless, "op": "add", "pid": cart_form(page)["pid"].value}
+    app.post("/nl/cart", params, headers={"Origin": "http://localhost"}, status=400)
+
+
+def test_forged_and_expired_stateless_tokens_are_refused(site):
+    policy = site.registry.shopcms_csrf
+    page = fresh(site).get("/nl/products/mug-cafe")
+    pid = cart_form(page)["pid"].value
+    old = policy.stateless_token(now=0)  # issued in 1970
+    hour, mac = policy.stateless_token()[2:].split(".")
+    forged = f"s.{hour}.{'0' * len(mac)}"
+    later = f"s.{int(hour) + 48}.{mac}"
+    for token in (old, forged, later, "s.x.y", "s."):
+        fresh(site, HTTP_ORIGIN="http://localhost").post(
+            "/nl/cart", {"csrf_token": token, "op": "add", "pid": pid}, status=400
+        )
+    assert policy.valid_stateless(policy.stateless_token(now=1000 * HOUR), now=1023 * HOUR)
+    assert not policy.valid_stateless(policy.stateless_token(now=1000 * HOUR), now=1025 * HOUR)
+
+
+def test_a_changed_product_shows_at_once(site):
+    assert "13,50" in fresh(site).get("/nl/products/mug-cafe").text
+    assert "13,50" in fresh(site).get("/nl/products/?category=gifts").text
+    with site.edit() as root:
+        mug = root["products"]["mug-cafe"]
+        mug.set_price("11.00", mug.vat_rate)
+        mug.changed()
+    assert "11,00" in fresh(site).get("/nl/products/mug-cafe").text
+    assert "11,00" in fresh(site).get("/nl/products/?category=gifts").text
+
+
+def test_a_hidden_product_is_gone_from_the_cache_at_once(site):
+    fresh(site).get("/nl/products/mug-cafe", status=200)
+    with site.edit() as root:
+        root["products"]["mug-cafe"].set_visibility(False)
+    fresh(site).get("/nl/products/mug-cafe", status=404)
+
+
+def test_a_cached_page_answers_its_validator_with_304(site):
+    page = fresh(site).get("/nl/products/mug-cafe")
+    again = fresh(site).get(
+        "/nl/products/mug-cafe", headers={"If-None-Match": page.headers["ETag"]}, status=304
+    )
+    assert again.body == b""
+    assert again.headers["ETag"] == page.headers["ETag"]
+
+
+def test_visitors_with_state_see_their_own_page(site):
+    visitor = fresh(site)
+    fresh(site).get("/nl/products/")  # cached for visitors without cookies
+    page = visitor.get("/nl/products/mug-cafe")
+    cart_form(page).submit(status=303)
+    listing = visitor.get("/nl/products/")
+    assert listing.html.select_one(".cart-link .count").text == "(1)"
+    assert fresh(site).get("/nl/products/").html.select_one(".cart-link .count") is None
+
+
+def test_only_shared_pages_are_kept(site):
+    fresh(site).get("/nl/login")  # a page with a session: never shared
+    fresh(site).get("/nl/products/no-such-thing", status=404)
+    fresh(site, HTTP_AUTHORIZATION="Basic eDp5").get("/nl/products/mug-cafe")
+    assert len(cache(site)) == 0
+
+
+def test_the_cache_is_bounded_in_bytes(site):
+    pages = cache(site)
+    size = len(fresh(site).get("/nl/products/", {"q": "a"}).body)
+    pages.clear()
+    pages.max_bytes = int(size * 3.5)
+    for query in ("a", "b", "c", "d", "e"):
+        fresh(site).get("/nl/products/", {"q": query})
+    assert len(pages) == 3
+    assert pages.size <= pages.max_bytes
+
+
+def test_entries_expire(site):
+    cache(site).max_age = -1  # already expired when stored
+    fresh(site).get("/nl/products/mug-cafe")
+    fresh(site).get("/nl/products/mug-cafe")
+    assert len(cache(site)) <= 1
