@@ -1,0 +1,29 @@
+"""The subcommand that sends the mail queue: ``send-mail`` (from cron)."""
+
+import sys
+
+from shopcms.cli.app import load, out
+from shopcms.mail import send_queued
+
+
+def add_commands(add):
+    """Add this module's subcommand to the ``shopcms`` parser (see ``shopcms.cli``)."""
+    add("send-mail", cmd_send_mail, "send the queued mails through SMTP, once")
+
+
+def cmd_send_mail(args):
+    """Send the queued mails through the SMTP server of the settings, once.
+
+    Exit status 1 when the server could not take them: they stay queued for the next run.
+    """
+    registry = load(args.ini)
+    run = send_queued(registry)
+    out(f"sent {run.sent} mail(s), {run.waiting} waiting")
+    if run.rejected:
+        out(f"{run.rejected} mail(s) refused by the server, moved to the queue's rejected/")
+    if run.error:
+        # Not a CommandError: what was sent is reported above, and cron needs status 1
+        # (try again later), not 2 (a mistake in the command).
+        sys.stderr.write(f"shopcms send-mail: {run.error}\n")
+        return 1
+    return 0

@@ -1,0 +1,112 @@
+"""The subcommands for a customer's rights asked by mail rather than on the site:
+``export-customer`` (the data export) and ``erase-customer`` (erasure).
+"""
+
+import logging
+import os
+import sys
+
+from shopcms.cli.app import CommandError, load, out
+from shopcms.privacy import erasure
+from shopcms.privacy.export import export_customer, to_json
+from shopcms.tree.database import get_database, site_transaction
+from shopcms.web.clock import now
+
+# The name the command logged under before it became a package: log settings and
+# searches through the logs for the exports done from the command line keep finding it.
+log = logging.getLogger("shopcms.cli")
+
+
+def add_commands(add):
+    """Add this module's subcommands to the ``shopcms`` parser (see ``shopcms.cli``)."""
+    p = add("export-customer", cmd_export_customer, "all the data kept about a customer (JSON)")
+    p.add_argument("email")
+    p.add_argument("--output", help="write to this file (readable by you only) instead")
+    p = add("erase-customer", cmd_erase_customer, "erase a customer's account and personal data")
+    p.add_argument("email")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--note", help='the request, kept with the orders ("request by mail of ...")')
+    p.add_argument("--pack", action="store_true", help="pack the database afterwards")
+
+
+def _find_account(site, email):
+    """The account with this email address; CommandError when there is none."""
+    account = site["customers"].find(email)
+    if account is None:
+        raise CommandError(f"no account has the email address {email}")
+    return account
+
+
+def cmd_export_customer(args):
+    """Write all the data the shop keeps about the account with this email address as JSON
+    (the customer's own data export), to --output or standard output.  Writes nothing to
+    the database."""
+    registry = load(args.ini)
+    with site_transaction(registry) as site:
+        account = _find_account(site, args.email)
+        userid = account.__name__
+        text = to_json(export_customer(site, account, now(registry), registry))
+    log.info("export: account %s exported from the command line", userid)
+    if not args.output:
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        # Readable by the owner only: it is one customer's personal data.
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as output:
+            output.write(text + "\n")
+    except OSError as exc:
+        raise CommandError(f"{args.output}: {exc.strerror}") from exc
+    out(f"wrote the data of account {userid} to {args.output}")
+
+
+def cmd_erase_customer(args):
+    """Erase the account with this email address (a request by mail): the account and its
+    data go, its orders stay without personal data, a confirmation mail is queued to the
+    address.  Asks for confirmation unless --yes.  --pack then packs the database, so that
+    no earlier revision keeps the erased data."""
+    registry = load(args.ini)
+    # First only check, so that the question is never asked about an erasure that would
+    # be refused anyway.
+    with site_transaction(registry) as site:
+        account = _find_account(site, args.email)
+        try:
+            orders = erasure.check_erasable(site, account)
+        except erasure.ErasureRefused as exc:
+            raise CommandError(exc.message.interpolate()) from exc
+        userid = account.__name__
+    if not args.yes:
+        out(f"Erase account {userid} ({args.email}) and anonymise its {len(orders)} order(s)?")
+        out("This cannot be undone.")
+        try:
+            answer = input("Type yes to erase: ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() != "yes":
+            raise CommandError("not erased")
+    note = args.note or "request handled with shopcms erase-customer"
+    # A new transaction, after the answer: the account is looked up again as it is now,
+    # and erase_customer checks it again.
+    with site_transaction(registry) as site:
+        account = _find_account(site, args.email)
+        try:
+            done = erasure.erase_customer(
+                site,
+                account,
+                now(registry),
+                registry,
+                site._p_jar.transaction_manager,
+                actor="system:cli",
+                note=note,
+            )
+        except erasure.ErasureRefused as exc:
+            raise CommandError(exc.message.interpolate()) from exc
+    # Reported only after the commit, so what is printed is what the database holds.
+    for line in done.done:
+        out(line)
+    out(f"confirmation mail queued to {args.email} (shopcms send-mail sends the queue)")
+    if args.pack:
+        seconds = erasure.purge_history(get_database(registry))
+        out(f"database packed in {seconds:.1f} s: no earlier revision keeps the erased data")
+    else:
+        out("earlier revisions keep the erased data until the database is packed (shopcms pack)")
