@@ -70,6 +70,16 @@ def app_settings(tmp_path, **overrides):
     return settings
 
 
+class Browser(TestApp):
+    """A WebTest client that sends what a browser sends with every form: an ``Origin``
+    header (all current browsers send it with a POST).  A visitor without cookies is given
+    the stateless CSRF token, which this site accepts only with its own Origin."""
+
+    def __init__(self, app, extra_environ=None, **kw):
+        environ = {"HTTP_ORIGIN": "http://localhost", **(extra_environ or {})}
+        super().__init__(app, extra_environ=environ, **kw)
+
+
 class Site:
     """A running application and handy ways to set up and read its data."""
 
@@ -172,7 +182,17 @@ def site(request, tmp_path):
 
 @pytest.fixture
 def app(site):
-    return TestApp(site.wsgi)
+    return Browser(site.wsgi)
+
+
+def start_session(app, lang="nl"):
+    """Give this browser a session, as a visitor's first notice does (adding to the cart):
+    showing a form starts none.  Returns the response that set it."""
+    page = app.get(f"/{lang}/products/mug-cafe")
+    form = next(f for f in page.forms.values() if f.action.endswith("/cart"))
+    response = form.submit(status=303)
+    assert "session" in app.cookies
+    return response
 
 
 def login(app, email, password, lang="nl", status=303):

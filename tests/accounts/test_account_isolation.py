@@ -6,9 +6,7 @@ Pyramid's introspection, so a view added later is tried too) with every identifi
 data, and checks that nothing of A's shows and that A's data is unchanged.
 """
 
-from webtest import TestApp
-
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 from tests.privacy.markers import plant
 
 
@@ -41,7 +39,7 @@ def snapshot(site, userid):
 def test_customer_b_sees_nothing_of_customer_a_on_any_account_url(site):
     a = plant(site, lang="nl")
     site.add_account("b@example.be")
-    b = TestApp(site.wsgi)
+    b = Browser(site.wsgi)
     login(b, "b@example.be", PASSWORD)
     before = snapshot(site, a.userid)
     ids = site.read(

@@ -8,12 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import transaction
-from webtest import TestApp
 
 from shopcms.mail import send_queued
 from shopcms.privacy import ledger
 from shopcms.privacy.purposes import ACCOUNT_DATA
-from tests.conftest import PASSWORD, make_site
+from tests.conftest import PASSWORD, Browser, make_site
 from tests.orders.test_saved_payment_methods import DETAILS, buy, latest_order, webhook
 
 
@@ -26,7 +25,7 @@ def site(tmp_path, mollie, smtp):
 
 
 def register_and_confirm(site, smtp, email):
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     form = app.get("/nl/register").forms["register"]
     form["email"], form["password"] = email, PASSWORD
     form.submit("register", status=200)

@@ -2,7 +2,6 @@
 another customer can reach none of them (acceptance 5 for these URLs)."""
 
 import pytest
-from webtest import TestApp
 
 from shopcms.accounts.evolve import accounts_preferences_and_tokens
 from shopcms.accounts.resources import SavedPaymentMethod
@@ -11,7 +10,7 @@ from shopcms.privacy.account_data import give_account_data
 from shopcms.privacy.purposes import ACCOUNT_DATA
 from shopcms.privacy.vault import get_vault
 from shopcms.web.clock import now
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 from tests.factories import make_order
 
 A_EMAIL, B_EMAIL = "anna@example.be", "bert@example.be"
@@ -21,7 +20,7 @@ ACCOUNT_PAGES = ("", "orders", "addresses", "payment-methods", "preferences")
 def customer(site, email):
     """A logged-in TestApp for a new customer, and the account id."""
     userid = site.add_account(email)
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, email, PASSWORD)
     return app, userid
 

@@ -4,7 +4,6 @@ acceptance 6 and 7), and the login's second step."""
 import pyotp
 import pytest
 from cryptography.fernet import Fernet
-from webtest import TestApp
 
 from shopcms.privacy.vault import Vault, VaultError
 from tests.accounts.test_registration import (
@@ -15,7 +14,7 @@ from tests.accounts.test_registration import (
     plain,
     without_csrf,
 )
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 PAGE = "/nl/account/security"
 NEW_PASSWORD = "a fresh and long passphrase"
@@ -54,12 +53,12 @@ def test_a_password_change_needs_the_current_one_and_follows_the_rules(site, app
     wrong = change_password(app, "not my password", NEW_PASSWORD, status=400)
     assert "niet juist" in wrong.html.select_one("#password [role=alert]").text
     change_password(app, PASSWORD, "qwertyuiop", status=400)
-    login(TestApp(site.wsgi), "careful@example.be", PASSWORD)
+    login(Browser(site.wsgi), "careful@example.be", PASSWORD)
 
 
 def test_a_password_change_ends_the_other_sessions_and_old_cookies(site, app):
     site.add_account("mover@example.be")
-    other = TestApp(site.wsgi)
+    other = Browser(site.wsgi)
     login(app, "mover@example.be", PASSWORD)
     login(other, "mover@example.be", PASSWORD)
     mine_before, other_before = app.cookies["session"], other.cookies["session"]
@@ -71,12 +70,12 @@ def test_a_password_change_ends_the_other_sessions_and_old_cookies(site, app):
     other.get(PAGE, status=403)
     # Replaying either old cookie gets the anonymous view.
     for cookie in (other_before, mine_before):
-        replay = TestApp(site.wsgi)
+        replay = Browser(site.wsgi)
         replay.set_cookie("session", cookie)
         assert not logged_in(replay)
         replay.get(PAGE, status=403)
-    login(TestApp(site.wsgi), "mover@example.be", NEW_PASSWORD)
-    login(TestApp(site.wsgi), "mover@example.be", PASSWORD, status=400)
+    login(Browser(site.wsgi), "mover@example.be", NEW_PASSWORD)
+    login(Browser(site.wsgi), "mover@example.be", PASSWORD, status=400)
 
 
 def test_wrong_current_passwords_count_toward_the_login_throttle(site, app):
@@ -89,7 +88,7 @@ def test_wrong_current_passwords_count_toward_the_login_throttle(site, app):
 
 def test_an_email_change_waits_for_the_new_address_then_ends_old_sessions(site, app):
     userid = site.add_account("old@example.be")
-    other = TestApp(site.wsgi)
+    other = Browser(site.wsgi)
     login(app, "old@example.be", PASSWORD)
     login(other, "old@example.be", PASSWORD)
     other_before = other.cookies["session"]
@@ -101,7 +100,7 @@ def test_an_email_change_waits_for_the_new_address_then_ends_old_sessions(site, 
     assert mail["Subject"] == "Bevestig uw nieuwe e-mailadres voor Soft Cactus"
     # Nothing changes until the link is used.
     assert account(site, userid).email == "old@example.be"
-    login(TestApp(site.wsgi), "old@example.be", PASSWORD)
+    login(Browser(site.wsgi), "old@example.be", PASSWORD)
 
     page = app.get(local(link_in(mail)))
     assert page.headers["Referrer-Policy"] == "no-referrer"
@@ -110,16 +109,16 @@ def test_an_email_change_waits_for_the_new_address_then_ends_old_sessions(site, 
     assert account(site, userid).email == "new@example.be"
     assert logged_in(app)
     assert not logged_in(other)
-    replay = TestApp(site.wsgi)
+    replay = Browser(site.wsgi)
     replay.set_cookie("session", other_before)
     assert not logged_in(replay)
     # The old address is told, in the owner's language.
     [notice] = mails_to(site, "old@example.be")
     assert "new@example.be" in plain(notice)
-    login(TestApp(site.wsgi), "new@example.be", PASSWORD)
-    login(TestApp(site.wsgi), "old@example.be", PASSWORD, status=400)
+    login(Browser(site.wsgi), "new@example.be", PASSWORD)
+    login(Browser(site.wsgi), "old@example.be", PASSWORD, status=400)
     # The link works once.
-    TestApp(site.wsgi).get(local(link_in(mail)), status=400)
+    Browser(site.wsgi).get(local(link_in(mail)), status=400)
 
 
 def test_an_email_change_link_expires(site, app):
@@ -137,7 +136,7 @@ def test_an_email_change_to_a_taken_address_answers_the_same(site):
     texts = []
     for mine, wanted in (("a@example.be", "taken@example.be"), ("b@example.be", "free@example.be")):
         site.add_account(mine)
-        client = TestApp(site.wsgi)
+        client = Browser(site.wsgi)
         login(client, mine, PASSWORD)
         answer = change_email(client, wanted).follow()
         # Apart from the addresses themselves, the two answers are the same.
@@ -200,7 +199,7 @@ def test_staff_turn_on_the_second_factor_and_login_asks_for_the_code(site, app, 
         Vault([Fernet.generate_key()]).open(sealed)
     assert site.registry.shopcms_vault.open(sealed) == secret
 
-    browser = TestApp(site.wsgi)
+    browser = Browser(site.wsgi)
     asked = login(browser, "staff@example.be", PASSWORD, status=200)
     assert asked.forms["login-code"].action == "/nl/login/code"
     # Half logged in is not logged in.
@@ -214,14 +213,14 @@ def test_staff_turn_on_the_second_factor_and_login_asks_for_the_code(site, app, 
     browser.get("/nl/manage/", status=200)
 
     # The same code again, in another browser: refused.
-    replay = TestApp(site.wsgi)
+    replay = Browser(site.wsgi)
     login(replay, "staff@example.be", PASSWORD, status=200)
     second_step(replay, code(site, secret, 1), status=400)
 
 
 def test_wrong_codes_count_toward_the_login_throttle(site, app, staff):
     secret = turn_on_second_factor(site, app)
-    browser = TestApp(site.wsgi)
+    browser = Browser(site.wsgi)
     login(browser, "staff@example.be", PASSWORD, status=200)
     right = code(site, secret, 1)
     wrong = "000000" if right != "000000" else "111111"
@@ -233,7 +232,7 @@ def test_wrong_codes_count_toward_the_login_throttle(site, app, staff):
 
 def test_the_second_step_lapses(site, app, staff):
     secret = turn_on_second_factor(site, app)
-    browser = TestApp(site.wsgi)
+    browser = Browser(site.wsgi)
     login(browser, "staff@example.be", PASSWORD, status=200)
     form = browser.get("/nl/login/code").forms["login-code"]
     site.registry.shopcms_clock.advance(minutes=6)
@@ -254,4 +253,4 @@ def test_turning_the_second_factor_off_needs_password_and_code(site, app, staff)
     form["code"] = code(site, secret, 1)
     form.submit("totp_off", status=303)
     assert account(site, staff).totp_secret is None
-    login(TestApp(site.wsgi), "staff@example.be", PASSWORD)  # straight in again
+    login(Browser(site.wsgi), "staff@example.be", PASSWORD)  # straight in again

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, login
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login
 
 
 def test_admin_login_reaches_manage(app):
@@ -159,10 +159,9 @@ def test_logout_ends_the_session(app):
 
 
 def test_password_change_ends_other_sessions(site, app):
-    from webtest import TestApp
 
     userid = site.add_account("two@example.be", roles=("editor",))
-    other = TestApp(site.wsgi)
+    other = Browser(site.wsgi)
     login(app, "two@example.be", PASSWORD)
     login(other, "two@example.be", PASSWORD)
     with site.edit() as root:

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 import transaction
-from webtest import TestApp
 
 from shopcms import cli
 from shopcms.mail import send_queued
 from shopcms.orders.resources import ERASED
 from shopcms.privacy.export import Contributor, add_contributor, contributors
 from shopcms.privacy.purposes import PURPOSES
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, login, make_site
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login, make_site
 from tests.privacy.markers import found_in_database, plant
 
 ROLES = ("anonymous", "customer", "editor", "moderator", "orders", "admin")
@@ -22,12 +21,12 @@ ROLES = ("anonymous", "customer", "editor", "moderator", "orders", "admin")
 
 @pytest.fixture
 def clients(site):
-    clients = {"anonymous": TestApp(site.wsgi)}
+    clients = {"anonymous": Browser(site.wsgi)}
     for role in ROLES[1:-1]:
         site.add_account(f"{role}-user@example.be", roles=(role,))
-        clients[role] = TestApp(site.wsgi)
+        clients[role] = Browser(site.wsgi)
         login(clients[role], f"{role}-user@example.be", PASSWORD)
-    clients["admin"] = TestApp(site.wsgi)
+    clients["admin"] = Browser(site.wsgi)
     login(clients["admin"], ADMIN_EMAIL, ADMIN_PASSWORD)
     return clients
 
@@ -182,7 +181,7 @@ def test_contributors_add_their_data_to_export_and_erasure(site, clients):
         add_contributor(site.registry, Contributor("orders", "Orders"))  # a section already
     assert contributors(site.registry) == (reviews,)
     userid = site.add_account("writer@example.be")
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, "writer@example.be", PASSWORD, lang="en")
     data = json.loads(app.get("/en/account/export.json").text)
     assert data["reviews"] == [{"text": "zqreviewtext", "author": "writer@example.be"}]
@@ -288,7 +287,7 @@ def test_erase_customer_asks_then_erases_and_packs(prepared, capsys, tmp_path, s
             lambda root: root["orders"][planted.orders[0]].workflow_history[-1].comment
         )
         assert comment == "request by letter of 2026-11-20"
-        login(TestApp(site.wsgi), planted.email, PASSWORD, status=400)
+        login(Browser(site.wsgi), planted.email, PASSWORD, status=400)
     finally:
         transaction.abort()
         site.close()

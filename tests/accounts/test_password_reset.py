@@ -4,8 +4,6 @@ import configparser
 import logging
 from pathlib import Path
 
-from webtest import TestApp
-
 from tests.accounts.test_registration import (
     link_in,
     local,
@@ -16,7 +14,7 @@ from tests.accounts.test_registration import (
     verified,
     without_csrf,
 )
-from tests.conftest import PASSWORD, ROOT, login
+from tests.conftest import PASSWORD, ROOT, Browser, login
 
 NEW_PASSWORD = "a fresh and long passphrase"
 
@@ -40,8 +38,8 @@ def choose(app, link, password=NEW_PASSWORD, status=303):
 
 def test_reset_answers_the_same_for_known_and_unknown_addresses(site):
     site.add_account("known@example.be")
-    known = ask_reset(TestApp(site.wsgi), "known@example.be")
-    unknown = ask_reset(TestApp(site.wsgi), "unknown@example.be")
+    known = ask_reset(Browser(site.wsgi), "known@example.be")
+    unknown = ask_reset(Browser(site.wsgi), "unknown@example.be")
     assert without_csrf(known.text) == without_csrf(unknown.text)
     [mail] = mails_to(site, "known@example.be")
     assert mail["Subject"] == "Kies een nieuw wachtwoord voor Soft Cactus"
@@ -50,7 +48,7 @@ def test_reset_answers_the_same_for_known_and_unknown_addresses(site):
 
 def test_a_reset_sets_the_password_ends_every_session_and_logs_in(site, app):
     site.add_account("forgetful@example.be")
-    elsewhere = TestApp(site.wsgi)
+    elsewhere = Browser(site.wsgi)
     login(elsewhere, "forgetful@example.be", PASSWORD)
     old_cookie = elsewhere.cookies["session"]
     link = reset_link(site, app, "forgetful@example.be")
@@ -68,8 +66,8 @@ def test_a_reset_sets_the_password_ends_every_session_and_logs_in(site, app):
     assert not logged_in(elsewhere)
     elsewhere.set_cookie("session", old_cookie)
     assert not logged_in(elsewhere)
-    login(TestApp(site.wsgi), "forgetful@example.be", PASSWORD, status=400)
-    login(TestApp(site.wsgi), "forgetful@example.be", NEW_PASSWORD)
+    login(Browser(site.wsgi), "forgetful@example.be", PASSWORD, status=400)
+    login(Browser(site.wsgi), "forgetful@example.be", NEW_PASSWORD)
 
 
 def test_a_reset_link_works_once_and_a_used_one_kills_the_earlier_ones(site, app):
@@ -79,7 +77,7 @@ def test_a_reset_link_works_once_and_a_used_one_kills_the_earlier_ones(site, app
     form = app.get(local(second)).forms["new-password"]
     form["password"] = NEW_PASSWORD
     form.submit("save", status=303)
-    stranger = TestApp(site.wsgi)
+    stranger = Browser(site.wsgi)
     for link in (first, second):
         refused = stranger.get(local(link), status=400)
         assert refused.html.select_one("a[href='/nl/reset']")
@@ -89,7 +87,7 @@ def test_a_reset_link_works_once_and_a_used_one_kills_the_earlier_ones(site, app
         {"csrf_token": csrf, "token": token_of(second), "password": "yet another passphrase"},
         status=400,
     )
-    login(TestApp(site.wsgi), "twice@example.be", NEW_PASSWORD)
+    login(Browser(site.wsgi), "twice@example.be", NEW_PASSWORD)
 
 
 def test_a_reset_link_expires_after_an_hour(site, app):
@@ -100,7 +98,7 @@ def test_a_reset_link_expires_after_an_hour(site, app):
     site.registry.shopcms_clock.advance(minutes=61)
     form.submit("save", status=400)
     app.get(local(link), status=400)
-    login(TestApp(site.wsgi), "slow@example.be", PASSWORD)
+    login(Browser(site.wsgi), "slow@example.be", PASSWORD)
 
 
 def test_a_reset_confirms_an_address_not_yet_verified(site, app):
@@ -117,9 +115,9 @@ def test_tokens_never_reach_the_log(site, app, caplog):
     verify = app.get(local(links[0])).forms["token"]
     verify["password"] = PASSWORD
     verify.submit("confirm", status=303)
-    links.append(reset_link(site, TestApp(site.wsgi), "logged@example.be"))
-    choose(TestApp(site.wsgi), links[-1])
-    moving = TestApp(site.wsgi)
+    links.append(reset_link(site, Browser(site.wsgi), "logged@example.be"))
+    choose(Browser(site.wsgi), links[-1])
+    moving = Browser(site.wsgi)
     login(moving, "logged@example.be", NEW_PASSWORD)
     form = moving.get("/nl/account/security").forms["email"]
     form["email"] = "moved@example.be"

@@ -5,14 +5,12 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from webtest import TestApp
-
 from shopcms.mail import send_queued
 from shopcms.orders.resources import ERASED
 from shopcms.privacy.erasure import purge_history
 from shopcms.tree.database import get_database
 from shopcms.web.security import user_principal
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 from tests.factories import make_order
 from tests.privacy.markers import (
     LIST_PRODUCTS,
@@ -23,7 +21,7 @@ from tests.privacy.markers import (
 
 
 def logged_in(site, email, lang="fr"):
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, email, PASSWORD, lang=lang)
     return app
 
@@ -149,7 +147,7 @@ def test_each_customer_exports_only_their_own_data(site):
     # Nothing after the view name reaches another account either.
     other.get(f"/fr/account/export.json/{planted.userid}", status=404)
     # Not logged in: the login form, not data.
-    anonymous = TestApp(site.wsgi).get("/fr/account/export.json", status=403)
+    anonymous = Browser(site.wsgi).get("/fr/account/export.json", status=403)
     assert "login" in anonymous.forms and planted.email not in anonymous.text
 
 
@@ -183,7 +181,7 @@ def test_deleting_the_account_erases_everything_but_the_anonymous_orders(site, s
     assert "Set-Cookie" in done.headers
 
     # The customer cannot log in; the old session is gone too.
-    login(TestApp(site.wsgi), planted.email, PASSWORD, lang="fr", status=400)
+    login(Browser(site.wsgi), planted.email, PASSWORD, lang="fr", status=400)
     assert "login" in app.get("/fr/account/export", status=403).forms
 
     # The orders stay for the accounts, unchanged but for the personal fields.

@@ -10,10 +10,8 @@ import email.policy
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from webtest import TestApp
-
 from shopcms.mail import get_mailer, send_queued
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 LINK = re.compile(r"https?://\S+\?token=\S+")
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
@@ -85,7 +83,7 @@ def test_confirming_needs_the_password_of_the_account(site, app):
     """Someone who registered another person's address cannot have that person confirm an
     account the registrant holds the password of (pre-account takeover)."""
     register(app, "victim@example.be")
-    owner = TestApp(site.wsgi)
+    owner = Browser(site.wsgi)
     form = owner.get(local(link_in(mails_to(site, "victim@example.be")[0]))).forms["token"]
     refused = confirm(form, password="a guess of the owner", status=400)
     assert refused.html.select_one(".has-error, .is-invalid, [role=alert]") is not None
@@ -127,7 +125,7 @@ def test_register_verify_by_mail_and_arrive_logged_in(site, app, smtp):
 
 def test_an_address_not_yet_confirmed_cannot_log_in_but_gets_a_new_link(site, app):
     register(app, "pending@example.be")
-    other = TestApp(site.wsgi)
+    other = Browser(site.wsgi)
     answer = login(other, "pending@example.be", PASSWORD, status=200)
     assert "Bevestig eerst uw e-mailadres" in answer.text
     assert not logged_in(other)
@@ -142,8 +140,8 @@ def test_an_address_not_yet_confirmed_cannot_log_in_but_gets_a_new_link(site, ap
 
 def test_registering_a_known_address_gets_the_same_answer_and_warns_the_owner(site):
     site.add_account("known@example.be")
-    known = register(TestApp(site.wsgi), "Known@example.be", password="another good passphrase")
-    unknown = register(TestApp(site.wsgi), "unknown@example.be", password="another good one!")
+    known = register(Browser(site.wsgi), "Known@example.be", password="another good passphrase")
+    unknown = register(Browser(site.wsgi), "unknown@example.be", password="another good one!")
     assert known.status_int == unknown.status_int == 200
     assert without_csrf(known.text) == without_csrf(unknown.text)
     # The owner hears of it (and can log in or reset); no second account, no new password.
@@ -151,7 +149,7 @@ def test_registering_a_known_address_gets_the_same_answer_and_warns_the_owner(si
     assert notice["Subject"] == "U hebt al een account bij Soft Cactus"
     assert "/nl/reset" in plain(notice) and "token=" not in plain(notice)
     assert mails_to(site, "unknown@example.be")[0]["Subject"].startswith("Bevestig")
-    login(TestApp(site.wsgi), "known@example.be", PASSWORD)
+    login(Browser(site.wsgi), "known@example.be", PASSWORD)
     assert (
         site.read(
             lambda root: sum(1 for a in root["customers"].values() if a.email == "known@example.be")
@@ -176,7 +174,7 @@ def test_a_verification_link_works_once(site, app):
     # Opened again, here or in another browser: refused, with a way to ask a new link.
     again = app.get(local(link), status=400)
     assert again.html.select_one("a[href='/nl/verify/resend']")
-    stranger = TestApp(site.wsgi)
+    stranger = Browser(site.wsgi)
     assert stranger.get(local(link), status=400).headers["Referrer-Policy"] == "no-referrer"
     token = token_of(link)
     csrf = stranger.get("/nl/register").forms["register"]["csrf_token"].value
@@ -203,11 +201,11 @@ def test_a_verification_link_expires(site, app):
 
 
 def test_asking_a_new_link_answers_the_same_for_every_address(site):
-    register(TestApp(site.wsgi), "waiting@example.be")
+    register(Browser(site.wsgi), "waiting@example.be")
     site.add_account("done@example.be")  # verified already
     answers = []
     for address in ("waiting@example.be", "done@example.be", "nobody@example.be"):
-        form = TestApp(site.wsgi).get("/nl/verify/resend").forms["resend"]
+        form = Browser(site.wsgi).get("/nl/verify/resend").forms["resend"]
         form["email"] = address
         answers.append(form.submit("send", status=200))
     assert len({without_csrf(answer.text) for answer in answers}) == 1

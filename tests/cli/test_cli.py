@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from webtest import TestApp
 
 from shopcms import cli
 from shopcms import main as make_app
-from tests.conftest import login
+from tests.conftest import Browser, login
 
 INI = """
 [app:main]
@@ -41,7 +40,7 @@ def run(capsys, *argv):
 def open_app(ini):
     from pyramid.paster import get_app
 
-    return TestApp(get_app(ini))
+    return Browser(get_app(ini))
 
 
 def test_init_is_idempotent_and_prints_a_generated_password_once(ini, capsys, monkeypatch):

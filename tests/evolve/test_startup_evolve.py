@@ -1,10 +1,10 @@
 """Start-up: a new database is stamped; an older one is evolved only when allowed."""
 
 import pytest
-from webtest import TestApp
 
 from shopcms import evolve, main
 from shopcms.tree.database import StartupError, site_transaction
+from tests.conftest import Browser
 
 STEP_INCLUDE = "tests.evolve.teststeps"
 
@@ -58,7 +58,7 @@ def test_pending_step_refuses_to_start_unless_evolving_on_start_is_allowed(tmp_p
     )
     try:
         assert generation_and_motto(app) == (latest(app), "evolved")
-        assert TestApp(app).get("/nl/").status_int == 200
+        assert Browser(app).get("/nl/").status_int == 200
     finally:
         close(app)
 
@@ -100,7 +100,7 @@ def test_an_existing_site_gets_the_catalog_and_the_order_tables(tmp_path):
             assert evolve.current_generation(site._p_jar.root()) == latest(app)
             assert site["orders"].next_number(2026) == "2026-000001"
             assert isinstance(site["pages"]["privacy"], PolicyPage)
-        browser = TestApp(app)
+        browser = Browser(app)
         assert browser.get("/nl/products/").status_int == 200
         assert "Oude tekst." in browser.get("/nl/privacy").text
         assert "Ancien texte." in browser.get("/fr/privacy").text

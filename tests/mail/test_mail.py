@@ -13,7 +13,6 @@ import pytest
 import transaction
 from pyramid.httpexceptions import HTTPNoContent
 from pyramid.paster import get_app
-from webtest import TestApp
 from ZODB.POSException import ConflictError
 
 from shopcms import cli
@@ -21,7 +20,7 @@ from shopcms.mail import compose, get_mailer, send, send_queued
 from shopcms.tree.site import Site
 from shopcms.web.i18n import _
 from shopcms.web.security import VIEW
-from tests.conftest import app_settings, make_site
+from tests.conftest import Browser, app_settings, make_site
 
 CUSTOMER = "zoe@example.be"
 SUBJECT = _("A message from Soft Cactus")
@@ -178,7 +177,7 @@ def test_a_request_retried_after_a_conflict_sends_its_mail_once(smtp, tmp_path):
     includes = {"pyramid.includes": "tests.web.testviews tests.mail.test_mail"}
     site = make_site(tmp_path, **smtp.settings(), **includes)
     try:
-        app = TestApp(site.wsgi)
+        app = Browser(site.wsgi)
         token = app.get("/nl/login").html.select_one("input[name=csrf_token]")["value"]
         app.post("/nl/test-mail-conflict", headers={"X-CSRF-Token": token}, status=204)
         assert site.registry.mail_attempts == ["nl", "nl"]
@@ -260,7 +259,7 @@ def test_the_running_sender_delivers_after_an_outage_without_being_asked(smtp, t
     try:
         assert not mailer.sender_running  # loading the app does not start it (the commands)
         smtp.stop()
-        TestApp(site.wsgi).get("/nl/")
+        Browser(site.wsgi).get("/nl/")
         assert mailer.sender_running
         queue(site.registry, notice(site.registry))
         time.sleep(1)  # about five rounds against a refused connection

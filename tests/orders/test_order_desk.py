@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from webtest import TestApp
 
 from shopcms.web.layout import format_money
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 from tests.factories import make_order
 
 
@@ -24,10 +23,10 @@ ROLES = ("anonymous", "customer", "editor", "moderator", "orders", "admin")
 
 @pytest.fixture
 def clients(site):
-    clients = {"anonymous": TestApp(site.wsgi)}
+    clients = {"anonymous": Browser(site.wsgi)}
     for role in ROLES[1:]:
         site.add_account(f"{role}-user@example.be", roles=(role,))
-        clients[role] = TestApp(site.wsgi)
+        clients[role] = Browser(site.wsgi)
         login(clients[role], f"{role}-user@example.be", PASSWORD)
     return clients
 
@@ -110,12 +109,12 @@ def test_a_customer_cannot_open_another_customers_order(site):
     owner = site.add_account("owner@example.be")
     site.add_account("other@example.be")
     number = place(site, customer=owner)
-    other = TestApp(site.wsgi)
+    other = Browser(site.wsgi)
     login(other, "other@example.be", PASSWORD)
     other.get(f"/nl/orders/{number}", status=404)
     other.get(f"/nl/manage/orders/{number}", status=403)
     # Nor may the owner use the desk.
-    own = TestApp(site.wsgi)
+    own = Browser(site.wsgi)
     login(own, "owner@example.be", PASSWORD)
     own.get(f"/nl/manage/orders/{number}", status=403)
     own.get("/nl/manage/orders/", status=403)
@@ -123,7 +122,7 @@ def test_a_customer_cannot_open_another_customers_order(site):
 
 def test_the_order_desk_lands_on_a_dashboard_with_only_the_orders(site):
     site.add_account("desk@example.be", roles=("orders",))
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     response = login(app, "desk@example.be", PASSWORD)
     assert response.location.endswith("/nl/manage/")
     dashboard = app.get("/nl/manage/")

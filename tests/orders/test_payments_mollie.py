@@ -24,7 +24,7 @@ from shopcms import main
 from shopcms.mail import send_queued
 from shopcms.orders.mail import SUBJECTS
 from shopcms.orders.payments.mollie import Mollie
-from tests.conftest import app_settings, make_site
+from tests.conftest import Browser, app_settings, make_site
 from tests.liveserver import serving
 
 PRODUCT = "mug-cafe"
@@ -171,6 +171,9 @@ def over_http(environ, start_response):
     headers = {
         k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")
     }
+    if request.method == "POST":
+        # A browser names the page's origin; here every form is posted to the site it is on.
+        headers["Origin"] = request.host_url
     answer = requests.request(
         request.method,
         request.url,
@@ -275,7 +278,7 @@ def test_webhook_base_setting_names_the_public_address(tmp_path, mollie):
         "shopcms.mollie.webhook_base": "https://shop.example.be/"
     })  # fmt: skip
     try:
-        checkout(TestApp(site.wsgi))
+        checkout(Browser(site.wsgi))
         assert mollie.requests[0][2]["webhookUrl"] == "https://shop.example.be/nl/mollie-webhook"
     finally:
         transaction.abort()
@@ -378,10 +381,10 @@ def test_a_payment_after_cancellation_is_logged_not_applied(app, site, mollie, c
 def test_without_an_api_key_there_is_no_mollie(tmp_path):
     plain = make_site(tmp_path)
     try:
-        webhook(TestApp(plain.wsgi), expect=404, id="tr_Whatever1")
+        webhook(Browser(plain.wsgi), expect=404, id="tr_Whatever1")
         assert (
             "form-action 'self';"
-            in TestApp(plain.wsgi).get("/nl/").headers["Content-Security-Policy"]
+            in Browser(plain.wsgi).get("/nl/").headers["Content-Security-Policy"]
         )
     finally:
         transaction.abort()
@@ -527,7 +530,7 @@ def test_a_refused_api_key_leaves_the_order_placed_and_the_key_out_of_the_log(
     wrong_key = "test_" + "W" * 30
     site = make_site(tmp_path, **{**mollie.settings(), "shopcms.mollie.api_key": wrong_key})
     try:
-        app = TestApp(site.wsgi)
+        app = Browser(site.wsgi)
         placed = checkout(app)
         assert placed.location == "http://localhost" + confirmation(site)
         assert only_order(site)[1:3] == ("placed", ())

@@ -5,13 +5,12 @@ read the database.
 """
 
 import pytest
-from webtest import TestApp
 
 from shopcms.privacy import ledger
 from shopcms.privacy.account_data import withdraw_account_data
 from shopcms.privacy.purposes import ACCOUNT_DATA
 from shopcms.web.clock import now
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 DETAILS = {
     "name": "Anna Peeters",
@@ -24,7 +23,7 @@ DETAILS = {
 
 def customer(site, email):
     userid = site.add_account(email)
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, email, PASSWORD)
     return app, userid
 

@@ -10,7 +10,6 @@ import pytest
 import transaction
 from cryptography.fernet import Fernet
 from pyramid.paster import get_app
-from webtest import TestApp
 
 from shopcms import cli
 from shopcms.accounts.resources import SavedPaymentMethod
@@ -19,7 +18,7 @@ from shopcms.privacy.vault import get_vault
 from shopcms.tree.database import get_database, site_transaction
 from shopcms.web.clock import now
 from tests.cli.test_cli import INI
-from tests.conftest import PASSWORD, login, make_site
+from tests.conftest import PASSWORD, Browser, login, make_site
 from tests.mollie_server import MollieError
 from tests.orders.test_payments_mollie import card_like, database_strings
 
@@ -42,7 +41,7 @@ def site(tmp_path, mollie):
 
 def customer(site, email):
     userid = site.add_account(email)
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, email, PASSWORD)
     return app, userid
 
@@ -72,7 +71,7 @@ def buy(app, payment, keep=False, fill=DETAILS):
 
 
 def webhook(app, payment_id, expect=200):
-    return TestApp(app.app).post("/nl/mollie-webhook", {"id": payment_id}, status=expect)
+    return Browser(app.app).post("/nl/mollie-webhook", {"id": payment_id}, status=expect)
 
 
 def latest_order(site, userid):

@@ -5,9 +5,8 @@ import re
 import pytest
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ITranslationDirectories
-from webtest import TestApp
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 PAYLOADS = [
     "<script>alert('xss1')</script>",
@@ -49,7 +48,7 @@ def _raw_context(main):
 @pytest.fixture
 def editor(site):
     site.add_account("editor@example.be", roles=("editor",))
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, "editor@example.be", PASSWORD)
     return app
 
@@ -73,7 +72,7 @@ def test_script_payloads_are_neutralised_on_public_page_preview_and_diff(site, e
         f for f in form.values() if f.action.endswith("/publish") and f["lang"].value == "en"
     ]
     publish[0].submit(status=303)
-    public = TestApp(site.wsgi).get("/en/privacy")
+    public = Browser(site.wsgi).get("/en/privacy")
     assert_inert(public)
     assert "Intro line" in public.text
     assert "<title>Privacy &lt;script&gt;" in public.text  # the title is text, escaped
@@ -87,7 +86,7 @@ def test_links_keep_safe_schemes_only(site, editor):
     form.submit("publish", status=303)
     links = {
         a.text: a.get("href")
-        for a in TestApp(site.wsgi).get("/en/pages/about").html.select("article.page .richtext a")
+        for a in Browser(site.wsgi).get("/en/pages/about").html.select("article.page .richtext a")
     }
     assert links["ok"] == "https://example.org"
     assert links["mail"] == "mailto:info@softcactus.be"
@@ -96,7 +95,7 @@ def test_links_keep_safe_schemes_only(site, editor):
 
 @pytest.mark.parametrize("who", ["anonymous", "customer", "moderator"])
 def test_manage_pages_is_forbidden_to_non_editors(site, who):
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     if who != "anonymous":
         site.add_account(f"{who}@example.be", roles=(who,))
         login(app, f"{who}@example.be", PASSWORD)
@@ -153,7 +152,7 @@ def test_drafts_and_scheduled_revisions_are_never_public(site, editor):
     form["body"] = "DRAFT-SECRET"
     form.submit("save", status=303)  # version 3, draft
 
-    visitor = TestApp(site.wsgi)
+    visitor = Browser(site.wsgi)
     for lang in ("nl", "fr", "en"):
         for path in (f"/{lang}/privacy", f"/{lang}/privacy/versions", f"/{lang}/pages/privacy"):
             text = (

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ITranslationDirectories
-from webtest import TestApp
 
 from shopcms.pages.views.public import lifetime_text
 from shopcms.privacy import consent
@@ -20,7 +19,7 @@ from shopcms.privacy.consent import Choice, encode, statistics_choice, statistic
 from shopcms.privacy.purposes import COOKIES_FUNCTIONAL, COOKIES_PERSONALISATION, COOKIES_STATISTICS
 from shopcms.web.cookies import Category
 from shopcms.web.pagecache import SharedPageCache
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 OPTIONAL_COOKIES = {"recent", "known_visitor"}
 HEADINGS = {"nl": "Cookies bij Soft Cactus", "fr": "Les cookies chez Soft Cactus"}
@@ -127,7 +126,7 @@ def test_first_visit_shows_the_banner_in_the_pages_language(app, lang):
 def test_refusing_takes_as_many_clicks_as_accepting(site):
     clicks = {}
     for choice in ("accept", "refuse"):
-        app = TestApp(site.wsgi)
+        app = Browser(site.wsgi)
         page = app.get("/nl/products/mug-cafe")
         count = 0
         while banner(page) is not None:
@@ -301,7 +300,7 @@ def test_a_returning_customer_is_greeted_only_with_functional_cookies(site, app)
     assert "known_visitor" not in app.cookies
 
     # Without a choice, nobody is recognised either.
-    fresh = TestApp(site.wsgi)
+    fresh = Browser(site.wsgi)
     login(fresh, email, PASSWORD)
     assert "known_visitor" not in fresh.cookies
 
@@ -325,14 +324,14 @@ def test_the_script_posts_and_gets_json_instead_of_a_redirect(site, app):
 
 
 def test_the_banner_on_a_shared_page_keeps_it_shared_and_starts_no_session(site):
-    first = TestApp(site.wsgi).get("/nl/products/mug-cafe")
+    first = Browser(site.wsgi).get("/nl/products/mug-cafe")
     assert banner(first) is not None and "Set-Cookie" not in first.headers
     cache = page_cache(site)
     assert len(cache) == 1
-    second = TestApp(site.wsgi).get("/nl/products/mug-cafe")
+    second = Browser(site.wsgi).get("/nl/products/mug-cafe")
     assert second.body == first.body  # served from memory, banner included
     # Its form works from this site (the stateless token), and sets only the choice.
-    visitor = TestApp(site.wsgi)
+    visitor = Browser(site.wsgi)
     answer = click_banner(visitor, visitor.get("/nl/products/mug-cafe"), "refuse")
     assert set(visitor.cookies) == {"cookie_consent"}
     assert answer.location.endswith("/nl/products/mug-cafe")
@@ -341,10 +340,10 @@ def test_the_banner_on_a_shared_page_keeps_it_shared_and_starts_no_session(site)
 
 
 def test_another_site_cannot_make_the_choice(site):
-    page = TestApp(site.wsgi).get("/nl/products/mug-cafe")
+    page = Browser(site.wsgi).get("/nl/products/mug-cafe")
     form = banner_form(page)
     fields = {name: form[name].value for name in ("csrf_token", "came_from", "form")}
-    attacker = TestApp(site.wsgi, extra_environ={"HTTP_ORIGIN": "https://evil.example"})
+    attacker = Browser(site.wsgi, extra_environ={"HTTP_ORIGIN": "https://evil.example"})
     attacker.post("/nl/cookie-settings", {**fields, "choice": "accept"}, status=400)
     assert "cookie_consent" not in attacker.cookies
 
@@ -365,7 +364,7 @@ def test_the_banners_token_matches_a_page_that_starts_a_session(site, app):
 
 
 def test_global_privacy_control_refuses_everything_optional(site):
-    app = TestApp(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"})
+    app = Browser(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"})
     home = app.get("/nl/")  # not a shared page: no banner needed
     assert banner(home) is None
     settings = app.get("/nl/cookie-settings")
@@ -378,7 +377,7 @@ def test_global_privacy_control_refuses_everything_optional(site):
     assert "recent" not in app.cookies
     # A shared page is the same for all visitors without cookies: it keeps the banner
     # (consent.js hides it in a browser that exposes the signal).
-    assert banner(TestApp(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"}).get("/nl/products/"))
+    assert banner(Browser(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"}).get("/nl/products/"))
 
 
 # -- the statistics' view of the choice (outside Pyramid) ------------------------------

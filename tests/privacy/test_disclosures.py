@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 import transaction
-from webtest import TestApp
 
 from shopcms.orders.resources import Order
 from shopcms.privacy import disclosures
 from shopcms.privacy.disclosures import CARRIER_COLUMNS, CARRIER_FIELDS, Disclosure
 from shopcms.tree.database import get_database
-from tests.conftest import PASSWORD, login, make_site
+from tests.conftest import PASSWORD, Browser, login, make_site
 from tests.factories import CONTACT, DELIVERY, make_order
 from tests.orders.test_payments_mollie import checkout
 
@@ -36,7 +35,7 @@ def mollie_site(tmp_path, mollie):
 
 def test_the_payment_request_is_recorded_with_the_fields_it_sent(mollie_site, mollie, caplog):
     caplog.set_level(logging.INFO, logger="shopcms.privacy.disclosures")
-    checkout(TestApp(mollie_site.wsgi), payment="bancontact")
+    checkout(Browser(mollie_site.wsgi), payment="bancontact")
     [(_method, _path, body)] = mollie.requests
 
     def read(root):
@@ -70,7 +69,7 @@ def test_the_payment_request_is_recorded_with_the_fields_it_sent(mollie_site, mo
 @pytest.fixture
 def desk(site):
     userid = site.add_account("desk@example.be", roles=("orders",))
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, "desk@example.be", PASSWORD)
     app.userid = userid
     return app
@@ -134,7 +133,7 @@ def test_the_carrier_file_is_never_made_by_a_get(site, desk):
     desk.post("/nl/manage/orders/carrier.csv", {}, status=400)  # no CSRF token: refused
     for role in ("customer", "editor"):
         site.add_account(f"{role}@example.be", roles=(role,))
-        other = TestApp(site.wsgi)
+        other = Browser(site.wsgi)
         login(other, f"{role}@example.be", PASSWORD)
         token = other.get("/nl/").html.select_one('input[name="csrf_token"]')["value"]
         other.post("/nl/manage/orders/carrier.csv", {"csrf_token": token}, status=403)
@@ -145,7 +144,7 @@ def test_the_customers_export_lists_what_went_to_the_carrier(site, desk):
     with site.edit() as root:
         number = make_order(root, customer=userid, state="paid").number
     carrier_csv(desk)
-    buyer = TestApp(site.wsgi)
+    buyer = Browser(site.wsgi)
     login(buyer, "buyer@example.be", PASSWORD, lang="en")
     data = json.loads(buyer.get("/en/account/export.json").text)
     [listed] = data["disclosures"]

@@ -4,7 +4,7 @@ staff find the orders by the email address, download their data and erase it."""
 import json
 
 from shopcms.mail import send_queued
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login
 from tests.orders.test_checkout import ADDRESS, add_to_cart, place
 
 GUEST = ADDRESS["email"]
@@ -17,9 +17,8 @@ def guest_order(site, app, lang="fr"):
 
 
 def desk(site):
-    from webtest import TestApp
 
-    staff = TestApp(site.wsgi)
+    staff = Browser(site.wsgi)
     login(staff, ADMIN_EMAIL, ADMIN_PASSWORD)
     return staff
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 from PIL import Image
-from webtest import TestApp, Upload
+from webtest import Upload
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 LANGS = ("nl", "fr", "en")
 SEED_PRODUCT = "mammillaria-elongata"
@@ -23,7 +23,7 @@ def editor(site, app):
 
 @pytest.fixture
 def visitor(site):
-    return TestApp(site.wsgi)
+    return Browser(site.wsgi)
 
 
 def image_bytes(fmt="PNG", size=(64, 48), colour=(30, 140, 60)):
@@ -229,7 +229,7 @@ def test_the_edit_form_round_trips_and_saves_changes(site, editor):
     assert product["categories"] == ("cacti", "gifts")
     assert product["titles"]["en"] == "Lady finger cactus"
     assert product["attributes"]["colour"] == {"fr": "Jaune doré"}
-    assert "Lady finger cactus" in TestApp(site.wsgi).get("/en/products/?q=lady").text
+    assert "Lady finger cactus" in Browser(site.wsgi).get("/en/products/?q=lady").text
 
 
 def test_saving_the_form_keeps_a_stock_change_made_meanwhile(site, editor):
@@ -387,7 +387,7 @@ def test_stock_adjustments_and_the_floor_at_zero(site, editor):
     for params in ({"stock": "-1"}, {"adjust": "x"}, {}, {"stock": "1", "adjust": "1"}):
         editor.post(url, {"csrf_token": token, **params}, status=400)
     assert stored(site, SEED_PRODUCT, "stock") == 0
-    product = TestApp(site.wsgi).get(f"/en/products/{SEED_PRODUCT}")
+    product = Browser(site.wsgi).get(f"/en/products/{SEED_PRODUCT}")
     assert product.html.select_one("p.stock.out") is not None
 
 
@@ -476,7 +476,7 @@ MANAGE_URLS = [
 
 @pytest.mark.parametrize("who", ["anonymous", "customer", "moderator"])
 def test_the_product_desk_is_forbidden_to_non_editors(site, who):
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     if who != "anonymous":
         site.add_account(f"{who}@example.be", roles=(who,))
         login(app, f"{who}@example.be", PASSWORD)
@@ -513,7 +513,7 @@ def test_the_product_desk_is_forbidden_to_non_editors(site, who):
 
 @pytest.mark.parametrize("role", ["editor", "admin"])
 def test_editors_and_admins_reach_every_page(site, role):
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     site.add_account(f"{role}2@example.be", roles=(role,))
     login(app, f"{role}2@example.be", PASSWORD)
     for method, url in MANAGE_URLS:

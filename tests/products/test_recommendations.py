@@ -1,10 +1,8 @@
 """Recommendations: only for a customer who consented, from their own orders and recently
 viewed products, never stored, never on a shared page."""
 
-from webtest import TestApp
-
 from shopcms.privacy.purposes import PERSONALISATION
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 from tests.orders.test_checkout import add_to_cart, place
 
 PRODUCT_LINK = "/nl/products/"
@@ -13,7 +11,7 @@ PRODUCT_LINK = "/nl/products/"
 def customer(site, email):
     """A new browser logged in as a new customer ``email``."""
     site.add_account(email)
-    app = TestApp(site.wsgi)
+    app = Browser(site.wsgi)
     login(app, email, PASSWORD)
     return app
 
@@ -130,7 +128,7 @@ def test_a_shared_product_page_never_carries_recommendations(site):
     assert recommended(app.get("/nl/products/aloe-vera"))
     cache = site.page_cache
     for _visit in range(2):  # rendered, then served from the shared cache
-        page = TestApp(site.wsgi).get("/nl/products/aloe-vera")
+        page = Browser(site.wsgi).get("/nl/products/aloe-vera")
         assert "Set-Cookie" not in page.headers
         assert recommended(page) is None
         assert len(cache) == 1

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from shopcms.products import lists
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 
 def titles(response):
@@ -243,8 +243,6 @@ def test_wishlist_and_compare(app, site):
 
 
 def test_without_cookies_browsing_works_and_the_cart_explains(site):
-    from webtest import TestApp as Browser
-
     app = Browser(site.wsgi, cookiejar=None)
     app.cookiejar.set_policy(_RefuseAll())
     for path in (

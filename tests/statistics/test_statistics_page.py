@@ -10,13 +10,12 @@ from datetime import date, timedelta
 
 import pytest
 import transaction
-from webtest import TestApp
 
 from shopcms.statistics import get_recorder
 from shopcms.statistics.report import add_counts, open_statistics
 from shopcms.statistics.retention import roll_up
 from shopcms.web.clock import now, site_timezone
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, login, make_site
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login, make_site
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROLES = ("anonymous", "customer", "editor", "moderator", "orders", "admin")
@@ -101,7 +100,7 @@ def site(tmp_path):
 
 @pytest.fixture
 def app(site):
-    return TestApp(site.wsgi)
+    return Browser(site.wsgi)
 
 
 @pytest.fixture
@@ -329,7 +328,7 @@ def test_real_visits_are_counted_and_shown(tmp_path):
             ): ["/fr/", "/fr/privacy"],
         }
         for (address, agent), paths in visitors.items():
-            visitor = TestApp(
+            visitor = Browser(
                 site.wsgi, extra_environ={"REMOTE_ADDR": address, "HTTP_USER_AGENT": agent}
             )
             for path in paths:
@@ -337,7 +336,7 @@ def test_real_visits_are_counted_and_shown(tmp_path):
         get_recorder(site.registry).flush(everything=True)
 
         # The administrator's own pages are not counted: Sec-GPC refuses statistics.
-        admin = TestApp(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"})
+        admin = Browser(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"})
         login(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
         today = site_today(site)
         page = admin.get(statistics_url(today, today, lang="en"))
@@ -431,10 +430,10 @@ def test_unknown_parts_of_the_page_are_not_found(admin):
 
 @pytest.fixture
 def clients(site):
-    clients = {"anonymous": TestApp(site.wsgi)}
+    clients = {"anonymous": Browser(site.wsgi)}
     for role in ROLES[1:]:
         site.add_account(f"{role}-user@example.be", roles=(role,))
-        clients[role] = TestApp(site.wsgi)
+        clients[role] = Browser(site.wsgi)
         login(clients[role], f"{role}-user@example.be", PASSWORD)
     return clients
 
@@ -468,7 +467,7 @@ def test_only_editors_and_administrators_see_the_statistics(clients):
 def test_a_site_without_statistics_says_so(tmp_path):
     site = make_site(tmp_path, **{"shopcms.statistics.enabled": "false"})
     try:
-        admin = TestApp(site.wsgi)
+        admin = Browser(site.wsgi)
         login(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
         page = admin.get("/en/manage/statistics/")
         assert page.html.select_one("#statistics-off")

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 import transaction
-from webtest import TestApp
 
 from shopcms.privacy.consent import Choice, encode
 from shopcms.statistics import get_recorder
 from shopcms.statistics.report import open_statistics, report
 from shopcms.web.cookies import Category
 from shopcms.web.sessions import session_secret
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, login, make_site
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login, make_site
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
 CHROME = (
@@ -67,7 +66,7 @@ class Visitor:
     """One browser on one address; ``cookie``: the consent choice it carries, if any."""
 
     def __init__(self, site, address, agent, cookie=None, **headers):
-        self.app = TestApp(
+        self.app = Browser(
             site.wsgi, extra_environ={"REMOTE_ADDR": address, "HTTP_USER_AGENT": agent}
         )
         if cookie is not None:

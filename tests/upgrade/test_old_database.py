@@ -14,14 +14,13 @@ from pathlib import Path
 import pyotp
 import pytest
 import transaction
-from webtest import TestApp
 
 from shopcms import main
 from shopcms.evolve import current_generation, evolve_steps, latest_generation
 from shopcms.privacy.vault import get_vault
 from shopcms.statistics.report import open_statistics, report
 from shopcms.tree.database import site_transaction
-from tests.conftest import PASSWORD, app_settings, login
+from tests.conftest import PASSWORD, Browser, app_settings, login
 from tests.crawl import crawl, webtest_fetch
 
 FIXTURE = Path(__file__).with_name("fixture-3ef0e04.tar.gz")
@@ -60,7 +59,7 @@ def test_the_old_database_is_evolved_to_this_codes_generation(old_site):
 
 
 def test_every_page_a_visitor_reaches_is_served(old_site):
-    app = TestApp(old_site[1])
+    app = Browser(old_site[1])
     seen = crawl(webtest_fetch(app), ["/nl/", "/fr/", "/en/"])
     assert len(seen) > 60
     assert {path: status for path, status in seen.items() if status != 200} == {}
@@ -68,7 +67,7 @@ def test_every_page_a_visitor_reaches_is_served(old_site):
 
 
 def test_every_page_of_a_customer_is_served(old_site):
-    app = TestApp(old_site[1])
+    app = Browser(old_site[1])
     login(app, "klant@example.be", PASSWORD, lang="fr")
     seen = crawl(webtest_fetch(app), ["/fr/account/"])
     assert {path: status for path, status in seen.items() if status != 200} == {}
@@ -79,7 +78,7 @@ def test_every_page_of_a_customer_is_served(old_site):
 
 def test_every_management_page_is_served(old_site):
     folder, wsgi = old_site
-    app = TestApp(wsgi)
+    app = Browser(wsgi)
     with site_transaction(wsgi.registry) as site:
         sealed = site["customers"].find("admin@example.be").totp_secret
     secret = get_vault(wsgi.registry).open(sealed)

@@ -4,10 +4,9 @@ from http.cookies import SimpleCookie
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from webtest import TestApp
 
 from shopcms.web.cookies import UndeclaredCookie
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, login
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -98,17 +97,17 @@ def test_anonymous_browsing_sets_no_cookie_at_all(app):
 
 
 def test_secure_flag_in_production_settings(tmp_path):
-    from tests.conftest import make_site
+    from tests.conftest import make_site, start_session
 
     site = make_site(tmp_path, **{"shopcms.cookies.secure": "true", "shopcms.hsts": "true"})
     try:
-        from webtest import TestApp
-
-        app = TestApp(site.wsgi)
-        response = app.get("/nl/login")
+        https = {"wsgi.url_scheme": "https", "HTTP_HOST": "shop.example"}
+        app = Browser(site.wsgi, extra_environ={**https, "HTTP_ORIGIN": "https://shop.example"})
+        response = start_session(app)
         cookie = SimpleCookie()
-        cookie.load(response.headers["Set-Cookie"])
-        assert cookie["session"]["secure"] is True
+        for header in response.headers.getall("Set-Cookie"):
+            cookie.load(header)
+        assert cookie["session"]["secure"] is True and cookie["cart"]["secure"] is True
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     finally:
         site.close()
@@ -120,13 +119,12 @@ def test_undeclared_cookie_is_caught(app):
 
 
 def test_undeclared_cookie_is_dropped_when_not_strict(tmp_path):
-    from webtest import TestApp
 
     from tests.conftest import make_site
 
     site = make_site(tmp_path, **{"shopcms.cookies.strict": "false"})
     try:
-        response = TestApp(site.wsgi).get("/nl/test-undeclared-cookie")
+        response = Browser(site.wsgi).get("/nl/test-undeclared-cookie")
         assert "tracker" not in response.headers.get("Set-Cookie", "")
     finally:
         site.close()
@@ -229,7 +227,7 @@ def test_after_refusing_no_optional_cookie_and_every_page_still_works(site, app)
 
 def test_global_privacy_control_behaves_as_refusing(site):
     site.add_account(CUSTOMER)
-    app = TestApp(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"})
+    app = Browser(site.wsgi, extra_environ={"HTTP_SEC_GPC": "1"})
     # Whatever the visitor clicks, the signal refuses every optional category.
     banner_choice(app, app.get("/nl/products/"), "accept")
     seen, pages = {}, {}

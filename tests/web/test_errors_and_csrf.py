@@ -1,9 +1,8 @@
 """CSRF on every unsafe request, error pages, no tracebacks, the commit veto (acceptance 3)."""
 
 import pytest
-from webtest import TestApp
 
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login, start_session
 
 TRACEBACK_MARKERS = ("Traceback", 'File "', "RuntimeError", "secret internal detail")
 
@@ -19,7 +18,7 @@ def _assert_readable_400(response, heading):
 
 @pytest.mark.parametrize("path", ["/nl/login", "/nl/logout", "/nl/test-write-ok", "/fr/login"])
 def test_post_without_token_gets_a_readable_400(app, path):
-    app.get("/nl/login")  # the browser holds a session (with its token) but does not send it
+    start_session(app)  # the browser holds a session (with its token) but does not send it
     response = app.post(path, {"email": "a@b.be", "password": "x" * 10}, status=400)
     heading = "Ce formulaire a expiré" if path.startswith("/fr/") else "Dit formulier is verlopen"
     _assert_readable_400(response, heading)
@@ -83,7 +82,7 @@ def test_a_conflict_that_outlives_the_retries_says_nothing_was_saved(tmp_path):
 
     site = make_site(tmp_path, **{"retry.attempts": "3"})
     try:
-        app = TestApp(site.wsgi)
+        app = Browser(site.wsgi)
         token = app.get("/nl/login").html.select_one("input[name=csrf_token]")["value"]
         testviews.ATTEMPTS.clear()
         response = app.post("/nl/test-conflict", {"csrf_token": token}, status=503)

@@ -5,6 +5,7 @@ the content shows at once."""
 from webtest import TestApp
 
 from shopcms.web.csrf import HOUR
+from tests.conftest import start_session
 
 
 def fresh(site, **environ):
@@ -55,7 +56,7 @@ def test_the_stateless_token_is_refused_from_another_site(site):
 def test_a_browser_with_a_session_must_use_the_sessions_token(site, app):
     page = fresh(site).get("/nl/products/mug-cafe")
     stateless = cart_form(page)["csrf_token"].value
-    app.get("/nl/login")  # starts a session in this browser
+    start_session(app)
     params = {"csrf_token": stateless, "op": "add", "pid": cart_form(page)["pid"].value}
     app.post("/nl/cart", params, headers={"Origin": "http://localhost"}, status=400)
 

@@ -1,9 +1,8 @@
 """Role x resource: who may see what (anonymous is redirected to log in)."""
 
 import pytest
-from webtest import TestApp
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, Browser, login
 
 ROLES = ("anonymous", "customer", "editor", "moderator", "admin")
 
@@ -20,10 +19,10 @@ MATRIX = {
 
 @pytest.fixture
 def clients(site):
-    clients = {"anonymous": TestApp(site.wsgi)}
+    clients = {"anonymous": Browser(site.wsgi)}
     for role in ROLES[1:]:
         site.add_account(f"{role}-user@example.be", roles=(role,))
-        clients[role] = TestApp(site.wsgi)
+        clients[role] = Browser(site.wsgi)
         login(clients[role], f"{role}-user@example.be", PASSWORD)
     return clients
 

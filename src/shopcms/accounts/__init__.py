@@ -3,6 +3,7 @@ preferences and the customer's own pages."""
 
 from shopcms.accounts.evolve import accounts_preferences_and_tokens
 from shopcms.accounts.resources import Customer, Customers
+from shopcms.accounts.views.login import login_page
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_USERS
 
@@ -25,3 +26,4 @@ def includeme(config):
     )
     config.include("shopcms.accounts.throttle")
     config.add_macros("shopcms.accounts:templates/macros.pt")
+    config.set_login_in_place("shopcms.accounts:templates/login.pt", login_page)

@@ -21,9 +21,9 @@ from babel.dates import format_timedelta
 from shopcms.accounts.resources import normalise_email
 from shopcms.accounts.throttle import Throttle
 from shopcms.mail import compose, send
-from shopcms.orders.mail import public_url
 from shopcms.web.i18n import _, languages
 from shopcms.web.tokens import CHANGE_EMAIL, MAX_AGE, RESET_PASSWORD, VERIFY_EMAIL, issue
+from shopcms.web.urls import public_url
 
 PER_HOUR = 5
 

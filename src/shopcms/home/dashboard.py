@@ -6,7 +6,6 @@ from pyramid.view import view_config
 
 from shopcms.catalog.query import index, search
 from shopcms.tree.site import Site
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import preferred_language
 from shopcms.web.security import MANAGE, VIEW, VIEW_STATISTICS
 
@@ -30,7 +29,6 @@ def manage_slash(request):
     renderer="shopcms.home:templates/dashboard.pt",
 )
 def dashboard(context, request):
-    mark_private(request)
     roles = request.identity.roles
     pages = search(request, Eq(index(request, "content_type"), "page"))
     return {

@@ -8,21 +8,19 @@ visitor was on, in that language).  Only a click on the switcher sets it: browsi
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from shopcms.accounts.views.login import safe_came_from
 from shopcms.tree.site import Site
 from shopcms.web.cookies import set_cookie
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import LANGUAGE_COOKIE, SWITCH_VIEW
 from shopcms.web.security import VIEW
+from shopcms.web.urls import local_path
 
 
 @view_config(
     context=Site, route_name="public", name=SWITCH_VIEW, request_method="GET", permission=VIEW
 )
 def choose_language(context, request):
-    mark_private(request)
     lang = request.locale_name
-    target = safe_came_from(request, request.GET.get("next", "")) or f"/{lang}/"
+    target = local_path(request.GET.get("next", "")) or f"/{lang}/"
     response = HTTPSeeOther(location=target)
     if request.cookies.get(LANGUAGE_COOKIE) != lang:
         set_cookie(request, response, LANGUAGE_COOKIE, lang)

@@ -18,6 +18,7 @@ from shopcms.orders.payments import bank_account, methods
 from shopcms.orders.resources import ORDER_WORKFLOW, PAID, PLACED, SHIPPED
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent
+from shopcms.web.urls import public_url
 from shopcms.workflow import AfterTransition
 
 SUBJECTS = {
@@ -27,13 +28,6 @@ SUBJECTS = {
 }
 #: The mail sent when an order enters a state.
 ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped"}
-
-
-def public_url(registry, request=None):
-    configured = registry.settings.get("shopcms.public_url", "").rstrip("/")
-    if configured:
-        return configured
-    return request.application_url if request is not None else "http://127.0.0.1:6543"
 
 
 def text_parts(registry, order):

@@ -6,6 +6,16 @@ from shopcms.pages.resources import Page, Pages, PolicyPage
 from shopcms.web.i18n import _
 from shopcms.web.security import EDIT
 
+#: The pages every page links to in its footer.
+FOOTER_LINKS = (
+    (("privacy",), _("Privacy statement")),
+    (("cookies",), _("Cookie policy")),
+    (("terms",), _("Terms and conditions")),
+    (("pages", "shipping"), _("Shipping and returns")),
+    (("pages", "about"), _("About us")),
+    (("pages", "contact"), _("Contact")),
+)
+
 
 def includeme(config):
     config.add_content_type("pages", Pages, title=_("Pages"), site_folder="pages")
@@ -13,6 +23,8 @@ def includeme(config):
     config.add_content_type(
         "policy", PolicyPage, title=_("Policy page"), container="pages", add_permission=EDIT
     )
+    for order, (elements, title) in enumerate(FOOTER_LINKS):
+        config.add_footer_link(elements, title, order=10 * (order + 1))
     config.add_moved_module("shopcms.resources.pages", "shopcms.pages.resources")
     config.add_moved_class("shopcms.resources.site.Pages", "shopcms.pages.resources.Pages")
     config.add_evolve_step(

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, Signer
+from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
 from webob.cookies import RequestCookies
 
@@ -37,6 +38,7 @@ from shopcms.privacy.purposes import COOKIE_PURPOSES
 from shopcms.web.cookies import Category, delete_cookie, get_cookie_registry, set_cookie
 from shopcms.web.i18n import _, languages
 from shopcms.web.sessions import session_secret
+from shopcms.web.sharing import is_shared
 
 #: The visitor's choice about cookies, and the returning customer's mark.
 CONSENT_COOKIE = "cookie_consent"
@@ -242,35 +244,7 @@ def banner_wanted(request):
         return False
     if valid_choice(request) is not None:
         return False
-    return getattr(request, "shopcms_shared", False) or not gpc(request)
-
-
-def csrf_token(request):
-    """The CSRF token of the consent forms: the same as the rest of the page's forms.
-
-    The banner comes first in the page, before the forms that may ask for a token later:
-
-    - a shared page, or a visitor without any cookie: the stateless token (``shopcms.web.csrf``,
-      accepted only from this site's own pages), and the rest of the page uses it too
-      (``request.shopcms_shared``), so asking about cookies starts no session;
-    - a visitor who carries cookies, or whose session this request already started (the
-      login form): the session's token, starting the session if needed, so that a form
-      further down the page cannot start one that the banner's token would not match.
-    """
-    csrf = request.registry.shopcms_csrf
-    if getattr(request, "shopcms_shared", False):
-        return csrf.stateless_token()
-    if request.cookies or _session_token_made(request):
-        return csrf.get_csrf_token(request)
-    request.shopcms_shared = True  # the page's other forms: the same stateless token
-    return csrf.stateless_token()
-
-
-def _session_token_made(request):
-    """Has this request already put a CSRF token in its session (a form of the view)?"""
-    # ``request.session`` is reified: it is in the request's __dict__ once it was used.
-    session = request.__dict__.get("session")
-    return session is not None and request.registry.shopcms_csrf.sessions.key in session
+    return is_shared(request) or not gpc(request)
 
 
 @dataclass(frozen=True)
@@ -286,7 +260,15 @@ def banner(request):
     """The banner's values when this page shows it, else None."""
     if not banner_wanted(request):
         return None
-    return Banner(csrf_token=csrf_token(request), came_from=request.path_qs)
+    # The page's token: stateless for a visitor without cookies, so asking about cookies
+    # starts no session (``shopcms.web.csrf``).
+    return Banner(csrf_token=get_csrf_token(request), came_from=request.path_qs)
+
+
+def welcome_back(request):
+    """A returning customer who is not logged in (functional cookies allowed): the login
+    link greets them."""
+    return request.identity is None and known_visitor(request)
 
 
 def known_visitor(request):

@@ -40,6 +40,7 @@ from shopcms.orders.resources import PAID, PLACED
 from shopcms.privacy.export import contributors, customer_orders
 from shopcms.tree.events import ObjectModified, notify
 from shopcms.web.i18n import _, languages
+from shopcms.web.urls import public_url
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +171,6 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
     the language of the latest order, then every order is anonymised and reindexed.
     Returns an :class:`Erasure` (``account`` None); the caller commits.
     """
-    from shopcms.orders.mail import public_url
-
     orders = root["orders"].guest_orders(email)
     open_orders = [order.number for order in orders if order.state in OPEN_STATES]
     if open_orders:
@@ -207,8 +206,6 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
 
 
 def _send_confirmation(registry, account, orders, tm, lang, base_url):
-    from shopcms.orders.mail import public_url
-
     lang = mail_language(registry, account, lang, orders)
     base = base_url or public_url(registry)
     message = compose(

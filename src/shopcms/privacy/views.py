@@ -19,20 +19,20 @@ Accepting and refusing are one click each, on buttons of the same kind and look.
 """
 
 import colander
+from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from shopcms.accounts.views.login import safe_came_from
 from shopcms.pages.views.public import lifetime_text
 from shopcms.privacy import consent
 from shopcms.privacy.schemas import ACCEPT, CHOOSE, CookieChoiceSchema, InContextConsentSchema
 from shopcms.tree.site import Site
 from shopcms.web.cookies import Category
 from shopcms.web.errors import refusal
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.security import VIEW
+from shopcms.web.urls import local_path
 
 SETTINGS_VIEW = "cookie-settings"
 SETTINGS_TEMPLATE = "shopcms.privacy:templates/cookie_settings.pt"
@@ -85,7 +85,6 @@ def wants_json(request):
 def settings_page(context, request):
     # The visitor's own choice, and what their browser's Sec-GPC header means: never shared
     # with another visitor nor kept by a cache.
-    mark_private(request)
     request.shopcms_no_banner = True  # this page is the banner's choice, in full
     choice = consent.valid_choice(request)
     stored = consent.stored_choice(request)
@@ -107,8 +106,8 @@ def settings_page(context, request):
         "necessary_category": Category.NECESSARY,
         "revision": choice_revision(request, choice) if choice is not None else None,
         "gpc": consent.gpc(request),
-        "csrf_token": consent.csrf_token(request),
-        "came_from": safe_came_from(request, request.GET.get("next", "")) or "",
+        "csrf_token": get_csrf_token(request),
+        "came_from": local_path(request.GET.get("next", "")) or "",
         "saved": request.GET.get("saved") == "1",
     }
 
@@ -143,7 +142,7 @@ def choose(context, request):
             "version": choice.version,
         }
         return response
-    target = safe_came_from(request, appstruct["came_from"])
+    target = local_path(appstruct["came_from"])
     if target is None:
         target = (
             f"{settings_path(request)}?saved=1"
@@ -172,7 +171,7 @@ def consent_in_context(context, request):
     allowed = set(choice.allowed) if choice is not None else set()
     if appstruct["personalisation"]:
         allowed.add(Category.PERSONALISATION)
-    target = safe_came_from(request, appstruct["came_from"]) or f"/{request.locale_name}/"
+    target = local_path(appstruct["came_from"]) or f"/{request.locale_name}/"
     response = HTTPSeeOther(location=target)
     consent.save(request, response, allowed, consent.IN_CONTEXT)
     return response

@@ -1,7 +1,8 @@
 """Products: the catalog, categories and images, listing and search, and the visitor's
 lists (cart, wishlist, compare, recently viewed)."""
 
-from shopcms.products import lists
+from shopcms.accounts.api import LoggedIn
+from shopcms.products import layout, lists
 from shopcms.products.resources import Categories, Category, Product, Products
 from shopcms.web.i18n import _
 from shopcms.web.security import EDIT
@@ -24,4 +25,7 @@ def includeme(config):
             f"shopcms.resources.site.{name}", f"shopcms.products.resources.{name}"
         )
     lists.declare_cookies(config)
+    config.add_layout_value("cart_count", layout.cart_count)
+    config.add_layout_value("image_url", layout.image_url)
+    config.add_subscriber(lists.merge_at_login, LoggedIn)
     config.add_macros("shopcms.products:templates/macros.pt")

@@ -147,11 +147,10 @@ def add_unique(items, pid, limit, to_front=False):
     return [*items, pid], True
 
 
-def merge_at_login(request, account):
-    """Merge the visitor's cookie lists into ``account`` and expire the cookies.
-
-    Called from the login view (a POST) right after the new session started.
-    """
+def merge_at_login(event):
+    """Merge the visitor's cookie lists into the account that logged in and expire the
+    cookies (subscriber of ``LoggedIn``: a POST, right after the new session started)."""
+    request, account = event.request, event.account
     cart = [tuple(item) for item in account.shop_lists.get(CART, ())]
     for pid, qty in read_cookie(request, CART):
         cart, _accepted = add_to_cart(cart, pid, qty)

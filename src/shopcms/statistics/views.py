@@ -37,7 +37,6 @@ from shopcms.statistics.schemas import StatisticsRangeSchema
 from shopcms.tree.site import Site
 from shopcms.web.clock import site_timezone
 from shopcms.web.errors import refusal
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.security import VIEW_STATISTICS
 
@@ -333,7 +332,6 @@ def page_values(request, start, end, report):
 )
 def statistics(context, request):
     """The page (``statistics/``), a chart (``statistics/NAME.svg``) or the CSV file."""
-    mark_private(request)
     if len(request.subpath) > 1:
         raise HTTPNotFound()
     name = request.subpath[0] if request.subpath else ""

@@ -6,6 +6,10 @@ values, macros) through the directives it offers."""
 
 def includeme(config):
     config.include("shopcms.web.clock")
+    config.include("shopcms.web.urls")
+    config.include("shopcms.web.sharing")
+    config.include("shopcms.web.etags")
+    config.include("shopcms.web.layout")
     config.include("shopcms.web.i18n")
     config.include("shopcms.web.templates")
     config.include("shopcms.web.cookies")
@@ -15,4 +19,4 @@ def includeme(config):
     config.include("shopcms.web.forms")
     config.include("shopcms.web.headers")
     config.include("shopcms.web.routes")
-    config.scan("shopcms.web.errors")
+    config.include("shopcms.web.errors")

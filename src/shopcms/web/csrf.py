@@ -1,9 +1,10 @@
 """CSRF tokens: the session's, and stateless ones for shared pages.
 
-Most pages carry the CSRF token kept in the visitor's session.  A *shared* page (see
-``shopcms.web.pagecache``) is the same for every visitor without cookies and is served from the
-page cache, so it must not start a session: its forms carry a stateless token instead, an
-HMAC of the hour it was issued in (``s.HOUR.MAC``), valid for ``max_age`` seconds.
+A visitor who has a session uses the CSRF token kept in it.  A visitor without one is not
+given a session just to be shown a form (a session starts only when there is something to
+keep: a login, a notice), and a shared page is the same for every visitor without cookies
+and served from the page cache: their forms carry a stateless token instead, an HMAC of the
+hour it was issued in (``s.HOUR.MAC``), valid for ``max_age`` seconds.
 
 Because such a token is the same for everybody, it is accepted only together with proof that
 the request comes from this site: an ``Origin`` header (every current browser sends one with
@@ -71,9 +72,16 @@ class CSRFPolicy:
         return self.sessions.new_csrf_token(request)
 
     def get_csrf_token(self, request):
-        if getattr(request, "shopcms_shared", False):
-            return self.stateless_token()
-        return self.sessions.get_csrf_token(request)
+        """The session's token when the visitor has a session (or this request started
+        one, e.g. at login), else the stateless one."""
+        if self.session_cookie in request.cookies or self._session_started(request):
+            return self.sessions.get_csrf_token(request)
+        return self.stateless_token()
+
+    def _session_started(self, request):
+        # ``request.session`` is reified: it is in the request's __dict__ once it was used.
+        session = request.__dict__.get("session")
+        return session is not None and self.sessions.key in session
 
     def check_csrf_token(self, request, supplied_token):
         if supplied_token.startswith(PREFIX):

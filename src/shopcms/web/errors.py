@@ -2,7 +2,9 @@
 
 No traceback ever reaches a browser: unexpected exceptions are logged with their traceback
 and answered with the generic 500 page.  An anonymous visitor who meets a 403 gets the login
-form in its place, and comes back to the page afterwards.
+form in its place, and comes back to the page afterwards: the capability that logs visitors
+in declares that form with ``config.set_login_in_place(renderer, values)``, where
+``values(request, came_from)`` gives the template's values.
 """
 
 import logging
@@ -13,8 +15,6 @@ from pyramid.view import exception_view_config, forbidden_view_config, notfound_
 from pyramid_retry import is_last_attempt
 from transaction.interfaces import TransientError
 
-from shopcms.accounts.views.login import login_page
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 
 log = logging.getLogger(__name__)
@@ -56,15 +56,16 @@ def not_found(request):
 def forbidden(request):
     """403 in the management area (an anonymous visitor gets the login form in place, still
     403, and comes back to the page after logging in); 404 on the public site."""
-    mark_private(request)
     if request.matched_route is not None and request.matched_route.name == "public":
         # Visitors are not told that something they may not see exists (a hidden product).
         return error_page(request, 404)
-    if request.authenticated_userid is None:
-        request.override_renderer = "shopcms.accounts:templates/login.pt"
+    login = getattr(request.registry, "shopcms_login_in_place", None)
+    if request.authenticated_userid is None and login is not None:
+        renderer, values = login
+        request.override_renderer = renderer
         request.response.status = 403
         came_from = request.path_qs if request.method == "GET" else ""
-        return {**login_page(request, came_from), "error": _("Log in to see this page.")}
+        return {**values(request, came_from), "error": _("Log in to see this page.")}
     return error_page(request, 403)
 
 
@@ -122,3 +123,13 @@ def busy(exc, request):
 def server_error(exc, request):
     log.exception("unexpected error on %s %s", request.method, request.path)
     return error_page(request, 500)
+
+
+def set_login_in_place(config, renderer, values):
+    """Config directive: the login form an anonymous visitor meets instead of a 403."""
+    config.registry.shopcms_login_in_place = (renderer, values)
+
+
+def includeme(config):
+    config.add_directive("set_login_in_place", set_login_in_place)
+    config.scan(__name__)

@@ -4,13 +4,15 @@ A view names everything its page depends on (the content's modification time, th
 language, the query, the visitor's list cookies...); the ETag is a digest of that.  When the
 browser already holds that version, the view answers 304 before rendering anything.
 Pages of logged-in users are private (``Cache-Control: no-store``) and get no validator.
+
+What the layout shows of the visitor on every page (the cookie banner, a greeting) is part
+of every validator: the capability that shows it declares a function ``request -> tuple``
+with ``config.add_validator_part(func)``.
 """
 
 import hashlib
 
 from pyramid.response import Response
-
-from shopcms.privacy.consent import page_state
 
 
 def etag_for(*parts):
@@ -22,12 +24,13 @@ def not_modified(request, *parts):
 
     Also sets the ETag (and ``Cache-Control: no-cache``: reuse only after revalidation) on
     the response the view will render.  Besides ``parts``, the ETag covers what the layout
-    shows of the cookie choice (the banner asks again after 6 months or a new cookie
-    policy, with the same cookies).
+    shows of the visitor (the declared validator parts: the cookie banner asks again after 6
+    months or a new cookie policy, with the same cookies).
     """
     if request.authenticated_userid is not None:
         return None
-    etag = etag_for(*parts, *page_state(request))
+    layout = (part for func in request.registry.shopcms_validator_parts for part in func(request))
+    etag = etag_for(*parts, *layout)
     request.response.etag = etag
     request.response.cache_control = "no-cache"
     request.response.vary = ("Cookie",)
@@ -38,3 +41,13 @@ def not_modified(request, *parts):
         response.vary = ("Cookie",)
         return response
     return None
+
+
+def add_validator_part(config, func):
+    """Config directive: ``func(request)`` (a tuple) is part of every page's validator."""
+    config.registry.shopcms_validator_parts.append(func)
+
+
+def includeme(config):
+    config.registry.shopcms_validator_parts = []
+    config.add_directive("add_validator_part", add_validator_part)

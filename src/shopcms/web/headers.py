@@ -1,9 +1,15 @@
 """Security headers on every response.
 
 The Content-Security-Policy allows no inline script and nothing from another origin (the
-site fetches nothing from the internet at run time).  Private pages (management, account,
-login) are never stored by caches.  HSTS is sent only when ``shopcms.hsts`` is true
-(production, behind TLS).
+site fetches nothing from the internet at run time).  HSTS is sent only when ``shopcms.hsts``
+is true (production, behind TLS).  Which pages caches may keep is ``shopcms.web.sharing``'s
+business.
+
+A view whose address carries a secret (a mailed token, an order's key) declares
+``secret_address=True``: its page is sent with ``Referrer-Policy: no-referrer``, so the next
+page (or another site) never learns the address.  Browsers then send ``Origin: null`` with
+the page's forms, against which the stateless CSRF token cannot be checked, so such a page's
+forms carry the session's token (a session is started for it).
 """
 
 from pyramid.events import NewResponse
@@ -36,9 +42,20 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def mark_private(request):
-    """Call from a view whose answer is personal: it will carry ``Cache-Control: no-store``."""
-    request.shopcms_private = True
+def secret_address(view, info):
+    """View deriver of the ``secret_address`` option (see the module)."""
+    if not info.options.get("secret_address"):
+        return view
+
+    def derived(context, request):
+        request.response.headers["Referrer-Policy"] = "no-referrer"
+        request.registry.shopcms_csrf.sessions.get_csrf_token(request)
+        return view(context, request)
+
+    return derived
+
+
+secret_address.options = ("secret_address",)
 
 
 def allow_form_action(registry, origin):
@@ -59,12 +76,9 @@ def add_security_headers(event):
         response.headers.setdefault(name, value)
     if request.registry.shopcms_hsts:
         response.headers["Strict-Transport-Security"] = HSTS
-    if getattr(request, "shopcms_private", False) or request.authenticated_userid is not None:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers.pop("ETag", None)
-        response.headers.pop("Last-Modified", None)
 
 
 def includeme(config):
     config.registry.shopcms_hsts = asbool(config.get_settings().get("shopcms.hsts", False))
     config.add_subscriber(add_security_headers, NewResponse)
+    config.add_view_deriver(secret_address)

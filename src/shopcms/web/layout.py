@@ -1,10 +1,19 @@
 """What the layout needs to know about the current request: ``ui`` in every template.
 
-Language switcher, hreflang alternates, the logged-in account, the footer's policy links.
+Language switcher, hreflang alternates, the logged-in account, formatting in the visitor's
+language.  The capabilities add what they show on every page without this module knowing
+them:
+
+- ``config.add_layout_value(name, factory)``: ``ui.NAME`` is ``factory(request)``, computed
+  once per page (the cart count, the cookie banner...);
+- ``config.add_footer_link(elements, title, order=0, css_class=None)``: a link of the footer
+  (``request.link(None, *elements)``), in ``order``.
+
 Everything here is read-only and cheap; nothing writes to the database.
 """
 
 import functools
+from dataclasses import dataclass
 from functools import cached_property
 
 from babel import Locale
@@ -13,21 +22,9 @@ from babel.numbers import format_currency, format_decimal
 from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
 
-from shopcms.privacy import consent
-from shopcms.products import lists
 from shopcms.web.clock import site_timezone
-from shopcms.web.i18n import LANGUAGE_NAMES, _, languages, localized_path, pick, switch_path
+from shopcms.web.i18n import LANGUAGE_NAMES, languages, localized_path, pick, switch_path
 from shopcms.web.security import MANAGE
-
-#: Footer links: (path below the language, title).
-FOOTER_LINKS = (
-    ("privacy", _("Privacy statement")),
-    ("cookies", _("Cookie policy")),
-    ("terms", _("Terms and conditions")),
-    ("pages/shipping", _("Shipping and returns")),
-    ("pages/about", _("About us")),
-    ("pages/contact", _("Contact")),
-)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -56,13 +53,32 @@ def format_moment(request, moment, format="medium", date_only=False):
     return format_datetime(local, format=format, locale=request.locale_name)
 
 
-class PageContext:
-    """``ui`` in every template."""
+@dataclass(frozen=True)
+class FooterLink:
+    elements: tuple
+    title: object
+    order: int = 0
+    css_class: str | None = None
 
-    footer_links = FOOTER_LINKS
+
+class PageContext:
+    """``ui`` in every template (the declared layout values are its attributes too)."""
 
     def __init__(self, request):
         self.request = request
+
+    def __getattr__(self, name):
+        factory = getattr(self.request.registry, "shopcms_layout_values", {}).get(name)
+        if factory is None:
+            raise AttributeError(name)
+        value = self.__dict__[name] = factory(self.request)
+        return value
+
+    @cached_property
+    def footer_links(self):
+        """``(href, title, css_class)`` of the footer's links, in their declared order."""
+        declared = sorted(self.request.registry.shopcms_footer_links, key=lambda f: f.order)
+        return [(self.request.link(None, *f.elements), f.title, f.css_class) for f in declared]
 
     @cached_property
     def lang(self):
@@ -123,15 +139,6 @@ class PageContext:
         """A resource's title in the visitor's language (with the usual fallback)."""
         return pick(resource.titles, self.request)[1] or resource.__name__
 
-    def image_url(self, product, size="thumb"):
-        if not product.images:
-            return None
-        return f"/{self.lang}/products/{product.__name__}/image/{product.images[0].id}/{size}"
-
-    @cached_property
-    def cart_count(self):
-        return sum(qty for _pid, qty in lists.read(self.request, lists.CART))
-
     @cached_property
     def account(self):
         return self.request.identity
@@ -144,16 +151,28 @@ class PageContext:
         return self.request.has_permission(MANAGE, find_root(self.account))
 
     @cached_property
-    def cookie_banner(self):
-        """The consent banner's values when this page shows it, else None."""
-        return consent.banner(self.request)
-
-    @cached_property
-    def welcome_back(self):
-        """A returning customer who is not logged in (functional cookies allowed)."""
-        return self.account is None and consent.known_visitor(self.request)
-
-    @cached_property
     def csrf_token(self):
-        """The session's token, or a stateless one on a shared page (``shopcms.web.csrf``)."""
+        """The session's token, or a stateless one for a visitor without cookies."""
         return get_csrf_token(self.request)
+
+
+def add_layout_value(config, name, factory):
+    """Config directive: ``ui.NAME`` in every template is ``factory(request)``."""
+    values = config.registry.shopcms_layout_values
+    if name in values or hasattr(PageContext, name):
+        raise ValueError(f"the layout value {name!r} is declared twice")
+    values[name] = factory
+
+
+def add_footer_link(config, elements, title, order=0, css_class=None):
+    """Config directive: a link in the footer of every page (see the module)."""
+    config.registry.shopcms_footer_links.append(
+        FooterLink(tuple(elements), title, order, css_class)
+    )
+
+
+def includeme(config):
+    config.registry.shopcms_layout_values = {}
+    config.registry.shopcms_footer_links = []
+    config.add_directive("add_layout_value", add_layout_value)
+    config.add_directive("add_footer_link", add_footer_link)

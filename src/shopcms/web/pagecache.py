@@ -2,14 +2,15 @@
 
 A visitor without any cookie sees exactly what every other such visitor sees for the same
 URL: no cart count, no recently viewed products, no notices, no session.  A view whose page
-has that property calls :func:`share`; its answer is then kept by :class:`SharedPageCache`,
+has that property declares it (``shared=True``, ``shopcms.web.sharing``); its answer is then
+kept by :class:`SharedPageCache`,
 a WSGI layer around the whole application, and served to the next visitor without cookies
 before Pyramid, the transaction manager or the database are involved at all.
 
 What keeps it correct:
 
 - only ``GET`` requests without ``Cookie`` or ``Authorization`` headers are looked up or
-  stored, and only ``200`` answers of views that called :func:`share` and set no cookie;
+  stored, and only ``200`` answers of views declared shared that set no cookie;
 - an entry is valid only while the database's last transaction id is the one it was rendered
   under: any commit (in this process, or in another one when ZEO delivers invalidations or
   a RelStorage poll finds it) makes every entry stale at once, so a change is visible on the
@@ -29,26 +30,12 @@ from collections import OrderedDict
 from webob.etag import ETagMatcher
 from ZODB.interfaces import IMVCCStorage
 
-ENVIRON_KEY = "shopcms.shared_page"
+from shopcms.web.sharing import ENVIRON_KEY
+
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
 PAGE_KIND = "shopcms.page_kind"
 DROPPED_ON_304 = {"content-length", "content-type"}
-
-
-def share(request):
-    """Declare that this page is the same for every visitor without cookies.
-
-    Returns True when the current request is such a visitor's ``GET``: its forms then carry a
-    stateless CSRF token, no session is started, and the answer may be cached.
-    """
-    shared = (
-        request.method == "GET" and not request.cookies and "Authorization" not in (request.headers)
-    )
-    if shared:
-        request.shopcms_shared = True
-        request.environ[ENVIRON_KEY] = True
-    return shared
 
 
 class Entry:

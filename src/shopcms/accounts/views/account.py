@@ -40,7 +40,6 @@ from shopcms.orders.payments.mollie import describe
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.privacy.account_data import forget_at_provider, give_account_data, keeps_account_data
 from shopcms.web.errors import refusal
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import LANGUAGE_NAMES, _, languages
 from shopcms.web.notices import notice
 from shopcms.web.security import ACCOUNT
@@ -63,7 +62,6 @@ NEEDS_CONSENT = _(
 
 def _page(request, account, section, **values):
     """The template values every account page has (and marks the answer private)."""
-    mark_private(request)
     return {
         "account": account,
         "section": section,

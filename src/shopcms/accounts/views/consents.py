@@ -26,15 +26,14 @@ from pyramid.view import view_config
 
 from shopcms.accounts.resources import Customer
 from shopcms.accounts.schemas import FORMS, GIVE, RENEW, ConsentChangeSchema
-from shopcms.accounts.views.login import safe_came_from
 from shopcms.privacy import ledger
 from shopcms.privacy.account_data import withdraw_account_data
 from shopcms.privacy.purposes import ACCOUNT_DATA, BASIS_TITLES, CONSENT_PURPOSES, PURPOSES
 from shopcms.web.errors import refusal
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
 from shopcms.web.security import ACCOUNT
+from shopcms.web.urls import local_path
 
 PRIVACY_TEMPLATE = "shopcms.accounts:templates/privacy.pt"
 
@@ -158,7 +157,6 @@ def consent_history(account):
     renderer=PRIVACY_TEMPLATE,
 )
 def privacy_page(context, request):
-    mark_private(request)
     states = {
         state.name: state for state in consent_states(request, context, form="account-privacy")
     }
@@ -188,7 +186,6 @@ def privacy_page(context, request):
 )
 def consent_change(context, request):
     """Give, withdraw or confirm (under the current privacy statement) one consent."""
-    mark_private(request)
     try:
         appstruct = ConsentChangeSchema().bind(request=request).deserialize(request.POST.mixed())
     except colander.Invalid:
@@ -211,5 +208,5 @@ def consent_change(context, request):
     else:
         ledger.record(preferences, root, purpose, False, form, lang, now)
         notice(request, _("Your consent is withdrawn."))
-    target = safe_came_from(request, appstruct["came_from"]) or privacy_path(request)
+    target = local_path(appstruct["came_from"]) or privacy_path(request)
     return HTTPSeeOther(location=target)

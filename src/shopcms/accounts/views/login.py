@@ -21,18 +21,18 @@ from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import view_config
 
 from shopcms.accounts import totp
+from shopcms.accounts.events import LoggedIn
 from shopcms.accounts.mail import send_verification
 from shopcms.accounts.passwords import verify_password
 from shopcms.accounts.resources import normalise_email
 from shopcms.accounts.schemas import CodeSchema, LoginSchema
 from shopcms.privacy.consent import remember_returning_customer
-from shopcms.products import lists
 from shopcms.tree.site import Site
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import ERROR, notice
 from shopcms.web.security import VIEW
+from shopcms.web.urls import local_path
 
 LOGIN_BUTTONS = (("login", _("Log in")),)
 CODE_TEMPLATE = "shopcms.accounts:templates/login_code.pt"
@@ -42,13 +42,6 @@ SENT_TEMPLATE = "shopcms.accounts:templates/mail_sent.pt"
 PENDING = "auth.pending"
 #: Seconds the code of the second step may take.
 PENDING_SECONDS = 5 * 60
-
-
-def safe_came_from(request, came_from):
-    """A local path to return to after login, or None.  Never another site."""
-    if came_from and came_from.startswith("/") and not came_from.startswith(("//", "/\\")):
-        return came_from
-    return None
 
 
 def log_in(request, account, came_from=None):
@@ -61,9 +54,9 @@ def log_in(request, account, came_from=None):
     """
     request.registry.shopcms_login_throttle.succeeded(account.email)
     remember(request, account.__name__)
-    lists.merge_at_login(request, account)
+    request.registry.notify(LoggedIn(request, account))
     remember_returning_customer(request)
-    target = safe_came_from(request, came_from)
+    target = local_path(came_from)
     if target is None:
         lang = request.locale_name
         # request.identity was computed before login: decide from the account itself.
@@ -78,8 +71,7 @@ def _login_form(request):
 
 def login_page(request, came_from=""):
     """The login form's template values (also shown in place of a page that needs a login)."""
-    mark_private(request)
-    came_from = safe_came_from(request, came_from) or ""
+    came_from = local_path(came_from) or ""
     return {"form": _login_form(request).render({"came_from": came_from}), "error": None}
 
 
@@ -116,7 +108,6 @@ def login_form(context, request):
     renderer="shopcms.accounts:templates/login.pt",
 )
 def login(context, request):
-    mark_private(request)
     form = _login_form(request)
     appstruct, html = validate(request, form)
     if appstruct is None:
@@ -160,7 +151,7 @@ def login(context, request):
         request.session[PENDING] = {
             "u": account.__name__,
             "until": int(request.now.timestamp()) + PENDING_SECONDS,
-            "to": safe_came_from(request, appstruct["came_from"]) or "",
+            "to": local_path(appstruct["came_from"]) or "",
         }
         request.override_renderer = CODE_TEMPLATE
         return {"form": _code_form(request).render(), "error": None}
@@ -204,7 +195,6 @@ def _start_again(request):
     renderer=CODE_TEMPLATE,
 )
 def login_code_form(context, request):
-    mark_private(request)
     if pending_account(request) is None:
         return HTTPSeeOther(location=f"/{request.locale_name}/login")
     return {"form": _code_form(request).render(), "error": None}
@@ -220,7 +210,6 @@ def login_code_form(context, request):
     renderer=CODE_TEMPLATE,
 )
 def login_code(context, request):
-    mark_private(request)
     account = pending_account(request)
     if account is None:
         return _start_again(request)

@@ -8,7 +8,6 @@ from shopcms.accounts.resources import Customer, Customers
 from shopcms.accounts.schemas import RoleChangeSchema
 from shopcms.catalog.query import index, search
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
 from shopcms.web.security import ADMIN, MANAGE_USERS, ROLE_TITLES, ROLES
@@ -21,7 +20,6 @@ from shopcms.web.security import ADMIN, MANAGE_USERS, ROLE_TITLES, ROLES
     renderer="shopcms.accounts:templates/manage/accounts.pt",
 )
 def accounts(context, request):
-    mark_private(request)
     found = search(request, Eq(index(request, "content_type"), "customer"))
     listing = sorted(found.all(), key=lambda account: account.email)
     return {"accounts": listing, "roles": ROLES, "role_titles": ROLE_TITLES}
@@ -37,7 +35,6 @@ def accounts(context, request):
 )
 def change_role(context, request):
     """Grant or revoke one role; an administrator cannot revoke their own admin role."""
-    mark_private(request)
     form = make_form(request, RoleChangeSchema, ())
     appstruct, _html = validate(request, form)
     back = f"/{request.locale_name}/manage/customers/"

@@ -33,7 +33,6 @@ from shopcms.privacy.purposes import BASIS_TITLES, PURPOSES
 from shopcms.tree.site import Site
 from shopcms.web.clock import site_timezone
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
 from shopcms.web.security import MANAGE_USERS
@@ -75,7 +74,6 @@ def _desk(request, form_html=None, account=None, searched=False, email=None, err
 @view_config(context=Site, name="privacy", request_method="GET", renderer=DESK_TEMPLATE, **_manage)
 def privacy_desk(context, request):
     """The desk (``/privacy/``) or the record of processing (``/privacy/purposes``)."""
-    mark_private(request)
     if request.subpath == ("purposes",):
         request.override_renderer = PURPOSES_TEMPLATE
         return purposes_values(request)
@@ -89,7 +87,6 @@ def find_customer(context, request):
     """Look an account, and the orders placed without one, up by email address; shows them
     (or that there are none) on the desk.  ``…/guest-export`` and ``…/guest-erase`` act on
     those guest orders."""
-    mark_private(request)
     if request.subpath == ("guest-export",):
         return guest_export(context, request)
     if request.subpath == ("guest-erase",):
@@ -177,7 +174,6 @@ def _filename(request, account):
 )
 def staff_export_page(context, request):
     exact(request)
-    mark_private(request)
     values = export_page_values(request, request.root, context, staff=True)
     values["json_url"] = f"/{request.locale_name}/manage/customers/{context.__name__}/export.json"
     values["filename"] = _filename(request, context)
@@ -192,7 +188,6 @@ def staff_export_page(context, request):
 @view_config(context=Customer, name="export.json", request_method="GET", **_manage)
 def staff_export_json(context, request):
     exact(request)
-    mark_private(request)
     log.info(
         "export: %s downloaded the data of account %s (json)",
         request.authenticated_userid,
@@ -229,7 +224,6 @@ def _erase_values(request, account, form_html=None, error=None):
 def erase_page(context, request):
     """What erasing this account does, and the form asking which request it answers."""
     exact(request)
-    mark_private(request)
     return _erase_values(request, context)
 
 
@@ -239,7 +233,6 @@ def erase_page(context, request):
 def erase(context, request):
     """Erase the account for the request the note names; back to the desk with a notice."""
     exact(request)
-    mark_private(request)
     appstruct, html = validate(request, _erase_form(request, context))
     if appstruct is None:
         return _erase_values(request, context, form_html=html)

@@ -25,7 +25,6 @@ from shopcms.accounts.views.login import log_in
 from shopcms.tree.site import Site
 from shopcms.web import tokens
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
 from shopcms.web.security import VIEW
@@ -34,11 +33,6 @@ REGISTER = "shopcms.accounts:templates/register.pt"
 SENT = "shopcms.accounts:templates/mail_sent.pt"
 VERIFY = "shopcms.accounts:templates/verify.pt"
 ASK_EMAIL = "shopcms.accounts:templates/ask_email.pt"
-
-
-def no_referrer(request):
-    """For a page whose address carries a token: the next page must not learn it."""
-    request.response.headers["Referrer-Policy"] = "no-referrer"
 
 
 def read_token(request, token, purpose):
@@ -101,7 +95,6 @@ def _register_form(request):
     renderer=REGISTER,
 )
 def register_form(context, request):
-    mark_private(request)
     return {"form": _register_form(request).render()}
 
 
@@ -114,7 +107,6 @@ def register_form(context, request):
     renderer=REGISTER,
 )
 def register(context, request):
-    mark_private(request)
     appstruct, html = validate(request, _register_form(request))
     if appstruct is None:
         return {"form": html}
@@ -167,12 +159,11 @@ def invalid_link(request, again, status=400):
     name="verify",
     path_info=r"/[^/]+/verify$",
     request_method="GET",
+    secret_address=True,
     permission=VIEW,
     renderer=VERIFY,
 )
 def verify_page(context, request):
-    mark_private(request)
-    no_referrer(request)
     lang = request.locale_name
     token = request.GET.get("token", "")
     if read_token(request, token, tokens.VERIFY_EMAIL) is None:
@@ -191,12 +182,11 @@ def verify_page(context, request):
     name="verify",
     path_info=r"/[^/]+/verify$",
     request_method="POST",
+    secret_address=True,
     permission=VIEW,
     renderer=VERIFY,
 )
 def verify(context, request):
-    mark_private(request)
-    no_referrer(request)
     lang = request.locale_name
     appstruct, _html = validate(request, make_form(request, VerifySchema, ()))
     token = appstruct["token"] if appstruct is not None else request.POST.get("token", "")
@@ -254,7 +244,6 @@ def _resend_values(request, html):
     renderer=ASK_EMAIL,
 )
 def resend_form(context, request):
-    mark_private(request)
     return _resend_values(request, _resend_form(request).render())
 
 
@@ -268,7 +257,6 @@ def resend_form(context, request):
     renderer=ASK_EMAIL,
 )
 def resend(context, request):
-    mark_private(request)
     appstruct, html = validate(request, _resend_form(request))
     if appstruct is None:
         return _resend_values(request, html)

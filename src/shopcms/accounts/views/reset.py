@@ -20,13 +20,11 @@ from shopcms.accounts.views.register import (
     consume_token,
     invalid_link,
     mail_sent,
-    no_referrer,
     read_token,
 )
 from shopcms.tree.site import Site
 from shopcms.web import tokens
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
 from shopcms.web.security import VIEW
@@ -66,7 +64,6 @@ def _ask_values(html):
     renderer=ASK_EMAIL,
 )
 def reset_form(context, request):
-    mark_private(request)
     return _ask_values(_ask_form(request).render())
 
 
@@ -80,7 +77,6 @@ def reset_form(context, request):
     renderer=ASK_EMAIL,
 )
 def reset(context, request):
-    mark_private(request)
     appstruct, html = validate(request, _ask_form(request))
     if appstruct is None:
         return _ask_values(html)
@@ -106,12 +102,11 @@ def _password_form(request):
     name="reset",
     path_info=r"/[^/]+/reset/password$",
     request_method="GET",
+    secret_address=True,
     permission=VIEW,
     renderer=CHOOSE_PAGE,
 )
 def new_password_form(context, request):
-    mark_private(request)
-    no_referrer(request)
     token = request.GET.get("token", "")
     if read_token(request, token, tokens.RESET_PASSWORD) is None:
         return invalid_link(request, f"/{request.locale_name}/reset")
@@ -124,12 +119,11 @@ def new_password_form(context, request):
     name="reset",
     path_info=r"/[^/]+/reset/password$",
     request_method="POST",
+    secret_address=True,
     permission=VIEW,
     renderer=CHOOSE_PAGE,
 )
 def new_password(context, request):
-    mark_private(request)
-    no_referrer(request)
     lang = request.locale_name
     token = request.POST.get("token", "")
     if read_token(request, token, tokens.RESET_PASSWORD) is None:

@@ -41,7 +41,6 @@ from shopcms.privacy.export import (
 from shopcms.privacy.purposes import PURPOSES
 from shopcms.web.clock import site_timezone
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import LANGUAGE_NAMES, _
 from shopcms.web.layout import format_moment
 from shopcms.web.security import ACCOUNT, ROLE_TITLES
@@ -148,7 +147,6 @@ def json_download(request, root, account, filename):
 def export_page(context, request):
     """All my data, readable."""
     exact(request)
-    mark_private(request)
     values = export_page_values(request, find_root(context), context)
     values["json_url"] = f"/{request.locale_name}/account/export.json"
     log.info("export: account %s viewed its data (html)", context.__name__)
@@ -159,7 +157,6 @@ def export_page(context, request):
 def export_json(context, request):
     """All my data, as a JSON file."""
     exact(request)
-    mark_private(request)
     local = request.now.astimezone(site_timezone(request.registry)).date().isoformat()
     log.info("export: account %s downloaded its data (json)", context.__name__)
     return json_download(request, find_root(context), context, f"softcactus-data-{local}.json")
@@ -198,7 +195,6 @@ def _delete_values(request, account, form_html=None, error=None):
 def delete_page(context, request):
     """What deleting erases and keeps, and the form (or why it cannot be done now)."""
     exact(request)
-    mark_private(request)
     return _delete_values(request, context)
 
 
@@ -211,7 +207,6 @@ def delete_page(context, request):
 def delete_account(context, request):
     """Erase the account after the password is given again; end the session; confirm."""
     exact(request)
-    mark_private(request)
     form = _delete_form(request)
     appstruct, html = validate(request, form)
     if appstruct is None:

@@ -36,7 +36,6 @@ from shopcms.accounts.views.register import (
     VERIFY,
     consume_token,
     invalid_link,
-    no_referrer,
     read_token,
 )
 from shopcms.tree.resources import FolderKeyError
@@ -44,7 +43,6 @@ from shopcms.tree.site import Site
 from shopcms.web import tokens
 from shopcms.web.errors import refusal
 from shopcms.web.forms import CSRFSchema, make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import ERROR, notice
 from shopcms.web.security import ACCOUNT, VIEW
@@ -81,7 +79,6 @@ def email_form(request):
 
 def _page(request, account, errors=None, **forms):
     """The page's values; ``forms`` replaces a section's form (re-shown with its errors)."""
-    mark_private(request)
     lang = request.locale_name
     values = {
         "account": account,
@@ -271,12 +268,11 @@ def totp_off(context, request):
     name="verify",
     path_info=r"/[^/]+/verify/email$",
     request_method="GET",
+    secret_address=True,
     permission=VIEW,
     renderer=VERIFY,
 )
 def confirm_email_page(context, request):
-    mark_private(request)
-    no_referrer(request)
     lang = request.locale_name
     token = request.GET.get("token", "")
     found = read_token(request, token, tokens.CHANGE_EMAIL)
@@ -303,12 +299,11 @@ def confirm_email_page(context, request):
     name="verify",
     path_info=r"/[^/]+/verify/email$",
     request_method="POST",
+    secret_address=True,
     permission=VIEW,
     renderer=VERIFY,
 )
 def confirm_email(context, request):
-    mark_private(request)
-    no_referrer(request)
     lang = request.locale_name
     appstruct, _html = validate(request, make_form(request, TokenSchema, ()))
     found = None

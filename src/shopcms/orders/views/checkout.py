@@ -48,7 +48,6 @@ from shopcms.privacy.account_data import (
 )
 from shopcms.products import lists
 from shopcms.tree.site import Site
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.security import VIEW
 
@@ -113,7 +112,6 @@ def _errors(request, invalid):
 
 def _page(request, cart, values, errors=None, problem=None):
     """The checkout form's template values."""
-    mark_private(request)
     method = values.get("shipping")
     try:
         priced = quote(request, cart, method if method in SHIPPING_METHODS else "standard")
@@ -224,7 +222,6 @@ def _pay(request, order, details, saved):
 
 
 def _review(request, cart, values, details, error=None):
-    mark_private(request)
     saved = _saved_payment(request, values.get("payment", ""))
     request.override_renderer = REVIEW
     try:
@@ -265,12 +262,10 @@ def order_for_key(request, parts=None):
     request_method="GET",
     permission=VIEW,
     renderer=CONFIRMATION,
+    secret_address=True,  # the order's key is in the address
 )
 def order_confirmation(context, request):
     order = order_for_key(request)
-    mark_private(request)
-    # The key is in the address: never hand it to another site.
-    request.response.headers["Referrer-Policy"] = "no-referrer"
     return {
         "order": order,
         "state": ORDER_WORKFLOW.get_state(order.workflow_state),

@@ -34,7 +34,6 @@ from shopcms.orders.schemas import MAX_COMMENT, OrderFilterSchema, TransitionSch
 from shopcms.privacy.disclosures import carrier_csv
 from shopcms.web.clock import site_timezone
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
 from shopcms.web.security import MANAGE_ORDERS
@@ -134,7 +133,6 @@ def _url(path, filters, **more):
 )
 def orders_list(context, request):
     """The orders, newest first, by state and date (``?state=&from=&to=&page=``)."""
-    mark_private(request)
     filters, error = _filters(request)
     if error is not None:
         request.response.status = 400
@@ -177,7 +175,6 @@ def orders_list(context, request):
 def carrier_file(context, request):
     """The orders ready to ship (state ``paid``), for the carrier (posted ``from``, ``to``),
     each recorded as disclosed to the carrier by the requester."""
-    mark_private(request)
     filters, error = _filters(request, request.POST)
     if error is not None:
         return refusal(request, error)
@@ -234,7 +231,6 @@ def _order_values(request, order):
 )
 def order_page(context, request):
     """Everything the order recorded, its history and the transitions the requester may do."""
-    mark_private(request)
     return _order_values(request, context)
 
 
@@ -247,7 +243,6 @@ def order_page(context, request):
 )
 def run_transition(context, request):
     """Run one workflow transition (``transition``, optional ``comment``)."""
-    mark_private(request)
     schema = TransitionSchema().bind(request=request)
     cstruct = {child.name: request.POST.get(child.name, colander.null) for child in schema}
     try:
@@ -277,7 +272,6 @@ def run_transition(context, request):
 )
 def packing_slip(context, request):
     """A printable page for the parcel: the delivery address and the lines, no prices."""
-    mark_private(request)
     return {
         "order": context,
         "shipping": SHIPPING_METHODS.get(context.shipping["method"], context.shipping["method"]),

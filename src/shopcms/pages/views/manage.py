@@ -16,7 +16,6 @@ from shopcms.web import richtext
 from shopcms.web.clock import site_timezone
 from shopcms.web.errors import refusal
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _, languages
 from shopcms.web.layout import format_moment
 from shopcms.web.notices import notice
@@ -65,7 +64,6 @@ def _helpers(request):
 
 @view_config(context=Pages, renderer="shopcms.pages:templates/manage/pages.pt", **_manage)
 def pages_list(context, request):
-    mark_private(request)
     now = request.now
     rows = []
     for name, page in sorted(context.items()):
@@ -87,7 +85,6 @@ def pages_list(context, request):
     context=Pages, name="board", renderer="shopcms.pages:templates/manage/board.pt", **_manage
 )
 def translation_board(context, request):
-    mark_private(request)
     langs = languages(request.registry)
     rows = [
         {"name": name, "page": page, "cells": board_row(page, langs, request.now)}
@@ -98,7 +95,6 @@ def translation_board(context, request):
 
 @view_config(context=Pages, name="add", renderer="shopcms.web:templates/manage/form.pt", **_manage)
 def add_page(context, request):
-    mark_private(request)
     form = make_form(request, AddPageSchema, (("add", _("Create page")),), formid="add-page")
     values = {"heading": _("New page"), "form": None, "error": None}
     if request.method != "POST":
@@ -125,7 +121,6 @@ def add_page(context, request):
 
 @view_config(context=Page, renderer="shopcms.pages:templates/manage/page.pt", **_manage)
 def page_detail(context, request):
-    mark_private(request)
     now = request.now
     sections = []
     for lang in languages(request.registry):
@@ -173,7 +168,6 @@ def _edit_values(context, request, lang, form_html, preview=None, error=None):
 )
 def edit_page(context, request):
     """Edit the draft of one language (or start one from the text in force)."""
-    mark_private(request)
     lang = _lang(request)
     form = _revision_form(request)
     if request.method != "POST":
@@ -236,7 +230,6 @@ def edit_page(context, request):
     context=Page, name="preview", renderer="shopcms.pages:templates/manage/preview.pt", **_manage
 )
 def preview_draft(context, request):
-    mark_private(request)
     lang = _lang(request)
     draft = context.draft(lang)
     if draft is None:
@@ -291,7 +284,6 @@ def discard_draft(context, request):
 )
 def diff(context, request):
     """Side by side: revision ``a`` and revision ``b`` of one language."""
-    mark_private(request)
     lang = _lang(request)
     try:
         a, b = int(request.params["a"]), int(request.params["b"])
@@ -315,7 +307,6 @@ def diff(context, request):
     context=Page, name="history", renderer="shopcms.pages:templates/manage/history.pt", **_manage
 )
 def history(context, request):
-    mark_private(request)
     entries = [
         {
             "when": when,

@@ -9,7 +9,6 @@ import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from shopcms.accounts.views.login import safe_came_from
 from shopcms.products import lists
 from shopcms.products.pricing import totals
 from shopcms.products.resources import ATTRIBUTES
@@ -17,10 +16,10 @@ from shopcms.products.schemas import CartSchema, ListSchema
 from shopcms.products.views.public import products_by_pid
 from shopcms.tree.site import Site
 from shopcms.web.errors import refusal
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _, pick
 from shopcms.web.notices import ERROR, notice
 from shopcms.web.security import VIEW
+from shopcms.web.urls import local_path
 
 
 def _parse(request, schema_class):
@@ -39,7 +38,7 @@ def _back(request, appstruct, default, confirm=False):
     """
     if confirm and not request.cookies:
         return HTTPSeeOther(location=default)
-    target = safe_came_from(request, appstruct.get("came_from", "")) or default
+    target = local_path(appstruct.get("came_from", "")) or default
     return HTTPSeeOther(location=target)
 
 
@@ -85,7 +84,6 @@ def cart_lines(request):
     renderer="shopcms.products:templates/cart.pt",
 )
 def cart_page(context, request):
-    mark_private(request)
     lines, gone = cart_lines(request)
     return {
         "lines": lines,
@@ -182,7 +180,6 @@ def _list_change(request, name, added_message, full_message):
     renderer="shopcms.products:templates/wishlist.pt",
 )
 def wishlist_page(context, request):
-    mark_private(request)
     return {
         "products": products_by_pid(request, lists.read(request, lists.WISHLIST)),
         "cookies_missing": _cookies_missing(request, lists.WISHLIST),
@@ -215,7 +212,6 @@ def wishlist_change(context, request):
     renderer="shopcms.products:templates/compare.pt",
 )
 def compare_page(context, request):
-    mark_private(request)
     products = products_by_pid(request, lists.read(request, lists.COMPARE))
     rows = []
     for key, label in ATTRIBUTES.items():

@@ -35,7 +35,6 @@ from shopcms.tree.events import ObjectModified, notify
 from shopcms.tree.resources import FolderKeyError
 from shopcms.web.errors import refusal
 from shopcms.web.forms import make_form, validate
-from shopcms.web.headers import mark_private
 from shopcms.web.i18n import _, languages, pick
 from shopcms.web.notices import notice
 from shopcms.web.security import EDIT
@@ -118,7 +117,6 @@ def _thumb(request, product):
 @view_config(context=Products, renderer="shopcms.products:templates/manage/products.pt", **_manage)
 def products_list(context, request):
     """All products the requester may see (hidden ones included for editors), searchable."""
-    mark_private(request)
     text = request.GET.get("q", "").strip()[:MAX_QUERY]
     try:
         page = max(1, min(int(request.GET.get("page", "1")), 10_000))
@@ -216,7 +214,6 @@ def _edit_values(product, form_html, error=None):
     **_manage,
 )
 def add_product(context, request):
-    mark_private(request)
     form = _product_form(request, with_name=True)
     if request.method != "POST":
         appstruct = {"vat_rate": "21", "stock": 0, "published": True}
@@ -248,7 +245,6 @@ def add_product(context, request):
     **_manage,
 )
 def edit_product(context, request):
-    mark_private(request)
     form = _product_form(request, with_name=False)
     if request.method != "POST":
         return _edit_values(context, form.render(_product_appstruct(request, context)))
@@ -284,7 +280,6 @@ def _images_values(request, product, error=None, alt=None):
     **_manage,
 )
 def product_images(context, request):
-    mark_private(request)
     return _images_values(request, context)
 
 
@@ -302,7 +297,6 @@ def _refuse_upload(request, product, message, alt=None):
 )
 def change_images(context, request):
     """Upload an image (field ``image``, ``alt_LANG``) or remove one (``image_id``)."""
-    mark_private(request)
     if "image_id" in request.POST:
         return _remove_image(context, request)
     langs = languages(request.registry)
@@ -354,7 +348,6 @@ def _action(name):
 @view_config(renderer="shopcms.web:templates/error.pt", **_action("stock"))
 def change_stock(context, request):
     """Set the stock (``stock``) or change it by a signed amount (``adjust``)."""
-    mark_private(request)
     try:
         appstruct = _parse(StockSchema(), request)
     except colander.Invalid as invalid:
@@ -381,7 +374,6 @@ def change_stock(context, request):
 @view_config(renderer="shopcms.web:templates/error.pt", **_action("visibility"))
 def change_visibility(context, request):
     """Publish (``published=true``) or hide (``false``) the product."""
-    mark_private(request)
     try:
         appstruct = _parse(VisibilitySchema(), request)
     except colander.Invalid as invalid:
@@ -444,7 +436,6 @@ def _categories_values(request, context, form_html, error=None):
 )
 def categories_list(context, request):
     """The categories, and the form to create one (POST)."""
-    mark_private(request)
     form = _category_form(request, with_name=True, formid="add-category")
     if request.method != "POST":
         return _categories_values(request, context, form.render())
@@ -470,7 +461,6 @@ def categories_list(context, request):
     **_manage,
 )
 def edit_category(context, request):
-    mark_private(request)
     form = _category_form(request, with_name=False, formid="category")
     if request.method != "POST":
         appstruct = {"titles": dict(context.titles), "position": context.position}

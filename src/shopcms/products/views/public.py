@@ -14,11 +14,11 @@ from shopcms.products.listing import SORTS, ListingQuery, facet_counts, run
 from shopcms.products.listing import visible_products as products_by_pid
 from shopcms.products.pricing import vat_included
 from shopcms.products.resources import ATTRIBUTES, Product, Products
-from shopcms.web import pagecache
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
 from shopcms.web.i18n import pick
 from shopcms.web.security import VIEW
+from shopcms.web.sharing import is_shared
 
 LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
 
@@ -39,9 +39,10 @@ LISTING_TEMPLATE = "shopcms.products:templates/products.pt"
 PRODUCT_TEMPLATE = "shopcms.products:templates/product.pt"
 
 
-@view_config(context=Products, route_name="public", permission=VIEW, renderer=LISTING_TEMPLATE)
+@view_config(
+    context=Products, route_name="public", permission=VIEW, renderer=LISTING_TEMPLATE, shared=True
+)
 def listing(context, request):
-    pagecache.share(request)
     cached = not_modified(
         request,
         "listing",
@@ -113,9 +114,11 @@ def remember_view(request, product):
     return updated
 
 
-@view_config(context=Product, route_name="public", permission=VIEW, renderer=PRODUCT_TEMPLATE)
+@view_config(
+    context=Product, route_name="public", permission=VIEW, renderer=PRODUCT_TEMPLATE, shared=True
+)
 def product_page(context, request):
-    shared = pagecache.share(request)
+    shared = is_shared(request)
     token = get_csrf_token(request)  # the page's forms need it
     recent = remember_view(request, context)
     # The validator covers the state after this visit (the updated recent list included).

@@ -1,0 +1,83 @@
+"""URLs, made in one place from the resource tree and the routes.
+
+No path is assembled from strings anywhere else.  Every request has:
+
+- ``request.link(resource=None, *elements, lang=None, query=None, absolute=False)``: the
+  public URL of ``resource`` (the Site when None) followed by ``elements`` (a view name, a
+  subpath), in ``lang`` (the request's language by default): ``request.link(product)``,
+  ``request.link(None, "cart")``, ``request.link(page, "versions", 3)``;
+- ``request.manage_link(...)``: the same under ``/{lang}/manage/``;
+- ``request.account_link(*elements, ...)``: the logged-in customer's own area
+  (``/{lang}/account/...``, whose root is the account itself).
+
+A container (a resource with ``keys``) gets a trailing slash when no element follows
+(``/nl/products/``), anything else none (``/nl/products/aloe-vera``); ``slash=True`` asks
+for one where a container is only named: ``request.link(None, "products", slash=True)``.
+``query`` is a mapping or a sequence of pairs; ``absolute=True`` gives a full URL, on the
+shop's public address (:func:`public_url`): for mails and for the payment provider.
+
+:func:`local_path` is the one check that a path sent back by a visitor (``came_from``,
+``next``) stays on this site.
+"""
+
+from urllib.parse import urlencode
+
+from pyramid.traversal import resource_path_tuple
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:6543"
+
+
+def public_url(registry, request=None):
+    """The shop's address as customers reach it (``shopcms.public_url``), without a final
+    slash; else the request's own, else the development server's."""
+    configured = registry.settings.get("shopcms.public_url", "").rstrip("/")
+    if configured:
+        return configured
+    return request.application_url if request is not None else DEFAULT_PUBLIC_URL
+
+
+def _segments(resource, elements):
+    path = resource_path_tuple(resource)[1:] if resource is not None else ()
+    return tuple(str(part) for part in (*path, *elements))
+
+
+def _url(request, route, resource, elements, lang, query, absolute, slash):
+    segments = _segments(resource, elements)
+    if slash is None:
+        slash = not elements and (resource is None or hasattr(resource, "keys"))
+    path = request.route_path(route, lang=lang or request.locale_name, traverse=segments)
+    if slash and not path.endswith("/"):
+        path += "/"
+    if query:
+        path += "?" + urlencode(query, doseq=True)
+    return public_url(request.registry, request) + path if absolute else path
+
+
+def link(request, resource=None, *elements, lang=None, query=None, absolute=False, slash=None):
+    """The public URL of ``resource`` (see the module)."""
+    return _url(request, "public", resource, elements, lang, query, absolute, slash)
+
+
+def manage_link(
+    request, resource=None, *elements, lang=None, query=None, absolute=False, slash=None
+):
+    """The management URL of ``resource`` (see the module)."""
+    return _url(request, "manage", resource, elements, lang, query, absolute, slash)
+
+
+def account_link(request, *elements, lang=None, query=None, absolute=False, slash=None):
+    """A URL of the logged-in customer's own area (see the module)."""
+    return _url(request, "account", None, elements, lang, query, absolute, slash)
+
+
+def local_path(value):
+    """``value`` if it is a path on this site (``/...``), else None: never another site."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return None
+
+
+def includeme(config):
+    config.add_request_method(link, "link")
+    config.add_request_method(manage_link, "manage_link")
+    config.add_request_method(account_link, "account_link")
