@@ -162,7 +162,7 @@ def test_register_refuses_short_and_common_passwords(site, app):
     short = register(app, "x@example.be", password="short", status=400)
     assert "minstens 8 tekens" in short.text
     common = register(app, "x@example.be", password="Password1", status=400)
-    assert common.html.select_one(".invalid-feedback")
+    assert common.html.select_one("#register-password[aria-invalid=true]")
     assert account_of(site, "x@example.be") is None
     assert queued(site) == []
 

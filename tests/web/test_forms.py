@@ -15,12 +15,18 @@ def test_invalid_login_form_has_messages_next_to_the_fields(app, lang):
     form["email"] = "not-an-email"
     response = form.submit("login", status=400)
     email_error, password_error = MESSAGES[lang]
-    email_field = response.html.select_one("#item-deformField2")
-    password_field = response.html.select_one("#item-deformField3")
+    email_field = response.html.select_one("#item-login-email")
+    password_field = response.html.select_one("#item-login-password")
     assert email_error in email_field.text
     assert password_error in password_field.text
     # The visitor's input is kept.
     assert response.html.select_one("input[name=email]")["value"] == "not-an-email"
+    # Each error is tied to its field, and the summary links to the fields.
+    email = response.html.select_one("#login-email")
+    assert email["aria-invalid"] == "true"
+    assert response.html.select_one(f"#{email['aria-describedby']}").text.strip() == email_error
+    summary = response.html.select_one("form#login .error-summary[role=alert]")
+    assert [a["href"] for a in summary.select("a")] == ["#login-email", "#login-password"]
 
 
 def test_the_form_carries_the_csrf_token(app):
