@@ -3,7 +3,7 @@
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from shopcms.products import recommendations
+from shopcms.products.api import recommended_for
 from shopcms.tree.site import Site
 from shopcms.web.i18n import preferred_language
 from shopcms.web.security import VIEW
@@ -23,4 +23,4 @@ def negotiate(request):
 def home(context, request):
     """The home page; "Recommended for you" for a customer who consented to personalisation
     (computed for this page only, never stored), else the generic page."""
-    return {"recommended": recommendations.for_customer(request, request.identity)}
+    return {"recommended": recommended_for(request, request.identity)}

@@ -20,6 +20,7 @@ from shopcms.orders.checkout import EU_COUNTRIES, SAVED_PAYMENT, SHIPPING_METHOD
 from shopcms.orders.payments import methods
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.web.forms import CSRFSchema
+from shopcms.web.forms.types import Day
 from shopcms.web.i18n import _
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
@@ -168,12 +169,6 @@ MAX_COMMENT = 1000
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class Day(colander.Date):
-    """An ISO date (what ``<input type="date">`` sends)."""
-
-    err_template = _("Enter a date like 2026-01-31.")
 
 
 def _date(name):

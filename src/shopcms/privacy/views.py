@@ -24,11 +24,10 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from shopcms.pages.views.public import lifetime_text
 from shopcms.privacy import consent
 from shopcms.privacy.schemas import ACCEPT, CHOOSE, CookieChoiceSchema, InContextConsentSchema
 from shopcms.tree.site import Site
-from shopcms.web.cookies import Category
+from shopcms.web.cookies import Category, lifetime_text
 from shopcms.web.errors import refusal
 from shopcms.web.i18n import _
 from shopcms.web.security import VIEW

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import colander
 
-from shopcms.orders.schemas import Day
+from shopcms.web.forms.types import Day
 from shopcms.web.i18n import _
 
 #: The range shown when none is asked for: the last 30 days, today included.

@@ -163,6 +163,16 @@ def delete_cookie(request, response, name):
     response.delete_cookie(name, path=decl.path)
 
 
+def lifetime_text(declaration):
+    """How long a declared cookie lives, in words (the cookie policy's table)."""
+    if declaration.lifetime is None:
+        return _("Until you close your browser")
+    days = declaration.lifetime.days
+    if days and days % 365 == 0:
+        return _("${years} year(s)", mapping={"years": days // 365})
+    return _("${days} day(s)", mapping={"days": max(days, 1)})
+
+
 def response_cookie_names(response):
     """The names of the cookies a response sets (or deletes)."""
     names = []

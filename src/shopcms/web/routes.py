@@ -11,9 +11,9 @@ Both language routes traverse the same resource tree; the language is a view par
 """
 
 from pyramid.httpexceptions import HTTPForbidden
+from pyramid.interfaces import IRootFactory
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from shopcms.tree.database import root_factory
 from shopcms.web.i18n import languages
 
 
@@ -24,7 +24,7 @@ def account_root(request):
     and comes back to the page afterwards (``views.errors.forbidden``).
     """
     # The identity is looked up in the Site: it is the root until Pyramid sets the account.
-    request.root = root_factory(request)
+    request.root = request.registry.getUtility(IRootFactory)(request)
     account = request.identity
     if account is None:
         raise HTTPForbidden()

@@ -11,8 +11,8 @@ from pyramid.view import view_config
 
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
 from shopcms.tree.site import Site
-from shopcms.web.cookies import get_cookie_registry
-from shopcms.web.i18n import _, languages
+from shopcms.web.cookies import get_cookie_registry, lifetime_text
+from shopcms.web.i18n import languages
 from shopcms.web.security import VIEW
 
 PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
@@ -24,15 +24,6 @@ def page_url(request, page, lang=None):
     if isinstance(page, PolicyPage):
         return f"/{lang}/{page.__name__}"
     return f"/{lang}/pages/{page.__name__}"
-
-
-def lifetime_text(declaration):
-    if declaration.lifetime is None:
-        return _("Until you close your browser")
-    days = declaration.lifetime.days
-    if days and days % 365 == 0:
-        return _("${years} year(s)", mapping={"years": days // 365})
-    return _("${days} day(s)", mapping={"days": max(days, 1)})
 
 
 def cookie_rows(request):
