@@ -22,7 +22,7 @@ from shopcms.orders.resources import (
     SHIPPED,
     Order,
 )
-from shopcms.products.pricing import totals
+from shopcms.products.api import totals
 
 TEST_ACTOR = "system:test"
 

@@ -4,7 +4,7 @@ another customer can reach none of them (acceptance 5 for these URLs)."""
 import pytest
 
 from shopcms.accounts.evolve import accounts_preferences_and_tokens
-from shopcms.accounts.resources import SavedPaymentMethod
+from shopcms.orders.payments.saved import SavedPaymentMethod
 from shopcms.privacy import ledger
 from shopcms.privacy.account_data import give_account_data
 from shopcms.privacy.purposes import ACCOUNT_DATA

@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from pyramid.paster import get_app
 
 from shopcms import cli
-from shopcms.accounts.resources import SavedPaymentMethod
+from shopcms.orders.payments.saved import SavedPaymentMethod
 from shopcms.privacy.account_data import give_account_data, withdraw_account_data
 from shopcms.privacy.vault import get_vault
 from shopcms.tree.database import get_database, site_transaction

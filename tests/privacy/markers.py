@@ -12,7 +12,7 @@ from pathlib import Path
 
 from persistent.list import PersistentList
 
-from shopcms.accounts.resources import SavedPaymentMethod
+from shopcms.orders.payments.saved import SavedPaymentMethod
 from shopcms.privacy import disclosures, ledger
 from shopcms.privacy.purposes import ACCOUNT_DATA, PERSONALISATION
 from shopcms.privacy.vault import get_vault

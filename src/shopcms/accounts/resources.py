@@ -6,7 +6,6 @@ must not appear in URLs); ``Customers.by_email`` maps the normalised email to th
 
 import secrets
 import time
-from dataclasses import dataclass
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
@@ -22,26 +21,6 @@ from shopcms.web import security
 def normalise_email(email):
     """The form of an email address used for lookups: stripped and lower-cased."""
     return email.strip().lower()
-
-
-@dataclass(frozen=True)
-class SavedPaymentMethod:
-    """What the payment provider returned for a method the customer chose to keep.
-
-    ``sealed_token`` is the provider's token or mandate id encrypted with the vault
-    (``shopcms.privacy.vault``); the rest is for showing it: ``brand`` ("Visa",
-    "Bancontact"), ``last4``, ``expiry`` ("MM/YY") or a masked IBAN in ``last4``.  A card
-    number or CVV never reaches the shop, so there is none to keep.
-    """
-
-    id: str
-    provider: str
-    method: str
-    brand: str
-    last4: str
-    expiry: str
-    sealed_token: bytes
-    customer_ref: str = ""  # the provider's customer id, if it has one
 
 
 class Preferences(Persistent):

@@ -10,8 +10,10 @@ import colander
 import deform
 
 from shopcms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from shopcms.orders.checkout import EU_COUNTRIES
-from shopcms.orders.schemas import OTHER_POSTCODE, POSTCODES, _phone, _text
+from shopcms.orders.api import COUNTRIES as EU_COUNTRIES
+from shopcms.orders.api import OTHER_POSTCODE, POSTCODES
+from shopcms.orders.api import check_phone as _phone
+from shopcms.orders.api import text_field as _text
 from shopcms.privacy.purposes import CONSENT_PURPOSES
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.i18n import _, languages

@@ -14,6 +14,11 @@ def includeme(config):
     )
     config.add_moved_module("shopcms.resources.orders", "shopcms.orders.resources")
     config.add_moved_module("shopcms.shop.ogm", "shopcms.orders.ogm")
+    # Stored on the customers' preferences, first under accounts.
+    for old in ("shopcms.resources.customers", "shopcms.accounts.resources"):
+        config.add_moved_class(
+            f"{old}.SavedPaymentMethod", "shopcms.orders.payments.saved.SavedPaymentMethod"
+        )
     config.add_moved_class("shopcms.resources.site.Orders", "shopcms.orders.resources.Orders")
     config.add_evolve_step(
         2, "Orders: yearly number counters and lookup tables", order_numbers_and_references

@@ -21,7 +21,7 @@ from pyramid.i18n import TranslationString
 from shopcms.orders.payments import methods
 from shopcms.orders.resources import Order
 from shopcms.privacy.account_data import keeps_account_data
-from shopcms.products.pricing import totals
+from shopcms.products.api import totals
 from shopcms.tree.events import notify
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _, pick

@@ -143,6 +143,12 @@ class Order(Content):
         return self.workflow_state
 
     @property
+    def in_fulfilment(self):
+        """Placed or paid and not yet shipped: its address is still needed to deliver it
+        (an erasure of the customer's data waits for it)."""
+        return self.state in (PLACED, PAID)
+
+    @property
     def vat(self):
         return sum((vat for _rate, vat in self.vat_by_rate), Decimal("0.00"))
 

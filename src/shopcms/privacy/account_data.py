@@ -12,8 +12,9 @@ through this module:
 - :func:`keep_checkout_details` keeps the addresses and phone of a checkout, refusing when
   the consent is not given;
 - :func:`withdraw_account_data` records the withdrawal and forgets the data at once (the
-  privacy page calls it), cancelling at the payment provider what the saved payment
-  methods allowed.
+  privacy page calls it), and has the payment provider cancel what the saved payment
+  methods allowed (an event, :class:`SavedMethodsForgotten`, that the payments capability
+  answers).
 """
 
 import logging
@@ -60,11 +61,22 @@ def withdraw_account_data(preferences, root, lang, now, form, registry=None):
     return event
 
 
-def forget_at_provider(registry, saved_methods, remaining=()):
-    """Cancel ``saved_methods`` at their provider; ``remaining`` are the methods kept."""
-    from shopcms.orders.payments import mollie
+class SavedMethodsForgotten:
+    """Sent when saved payment methods (``removed``) are forgotten; ``remaining`` are those
+    the customer keeps.  The payments capability tells each provider to forget what the
+    removed ones allowed (best effort), so that nothing can be charged with them any more."""
 
-    mollie.forget_saved_methods(registry, saved_methods, remaining)
+    def __init__(self, registry, removed, remaining=()):
+        self.registry = registry
+        self.removed = tuple(removed)
+        self.remaining = tuple(remaining)
+
+
+def forget_at_provider(registry, saved_methods, remaining=()):
+    """Have ``saved_methods`` cancelled at their provider (:class:`SavedMethodsForgotten`);
+    ``remaining`` are the methods kept."""
+    if saved_methods:
+        registry.notify(SavedMethodsForgotten(registry, saved_methods, remaining))
 
 
 def keep_checkout_details(preferences, details):

@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 
 from shopcms.mail import compose, send
-from shopcms.orders.resources import PAID, PLACED
+from shopcms.privacy.account_data import forget_at_provider
 from shopcms.privacy.export import contributors, customer_orders
 from shopcms.tree.events import ObjectModified, notify
 from shopcms.web.i18n import _, languages
@@ -44,8 +44,6 @@ from shopcms.web.urls import public_url
 
 log = logging.getLogger(__name__)
 
-#: Order states whose delivery address is still needed.
-OPEN_STATES = (PLACED, PAID)
 MAIL_TEMPLATE = "shopcms.privacy:templates/mail/account_erased"
 MAIL_SUBJECT = _("Your Soft Cactus account has been deleted")
 
@@ -81,7 +79,7 @@ def check_erasable(root, account):
             )
         )
     orders = customer_orders(root, account)
-    open_orders = [order.number for order in orders if order.state in OPEN_STATES]
+    open_orders = [order.number for order in orders if order.in_fulfilment]
     if open_orders:
         raise ErasureRefused(
             _(
@@ -116,8 +114,6 @@ def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=N
     ``base_url`` the shop's address for the mail's links.  Raises ErasureRefused (nothing
     changed).  Returns an :class:`Erasure`; the caller commits (the mail leaves then).
     """
-    from shopcms.privacy.account_data import forget_at_provider
-
     orders = check_erasable(root, account)
     userid, email = account.__name__, account.email
     done = []
@@ -172,7 +168,7 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
     Returns an :class:`Erasure` (``account`` None); the caller commits.
     """
     orders = root["orders"].guest_orders(email)
-    open_orders = [order.number for order in orders if order.state in OPEN_STATES]
+    open_orders = [order.number for order in orders if order.in_fulfilment]
     if open_orders:
         raise ErasureRefused(
             _(

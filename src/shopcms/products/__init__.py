@@ -1,11 +1,10 @@
 """Products: the catalog, categories and images, listing and search, and the visitor's
 lists (cart, wishlist, compare, recently viewed)."""
 
-from shopcms.accounts.api import LoggedIn
 from shopcms.products import layout, lists
 from shopcms.products.resources import Categories, Category, Product, Products
 from shopcms.web.i18n import _
-from shopcms.web.security import EDIT
+from shopcms.web.security import EDIT, LoggedIn
 
 
 def includeme(config):

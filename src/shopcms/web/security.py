@@ -133,6 +133,15 @@ class SecurityPolicy:
         return []
 
 
+class LoggedIn:
+    """Sent when ``account`` has just logged in with ``request`` (a POST: the session is
+    new); capabilities that keep something for a visitor move it onto the account."""
+
+    def __init__(self, request, account):
+        self.request = request
+        self.account = account
+
+
 def effective_principals(request):
     """The principals of the requester, for catalog queries that filter by permission."""
     return request.registry.shopcms_security.effective_principals(request)

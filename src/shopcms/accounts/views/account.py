@@ -34,10 +34,10 @@ from shopcms.accounts.schemas import (
     address_cstruct,
     field_labels,
 )
-from shopcms.orders.checkout import EU_COUNTRIES, SHIPPING_METHODS
-from shopcms.orders.payments import methods
-from shopcms.orders.payments.mollie import describe
-from shopcms.orders.resources import ORDER_WORKFLOW
+from shopcms.orders.api import COUNTRIES as EU_COUNTRIES
+from shopcms.orders.api import ORDER_WORKFLOW, SHIPPING_METHODS
+from shopcms.orders.api import describe_saved_method as describe
+from shopcms.orders.api import payment_methods as methods
 from shopcms.privacy.account_data import forget_at_provider, give_account_data, keeps_account_data
 from shopcms.web.errors import refusal
 from shopcms.web.i18n import LANGUAGE_NAMES, _, languages

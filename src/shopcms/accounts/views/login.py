@@ -21,7 +21,6 @@ from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import view_config
 
 from shopcms.accounts import totp
-from shopcms.accounts.events import LoggedIn
 from shopcms.accounts.mail import send_verification
 from shopcms.accounts.passwords import verify_password
 from shopcms.accounts.resources import normalise_email
@@ -31,7 +30,7 @@ from shopcms.tree.site import Site
 from shopcms.web.forms import make_form, validate
 from shopcms.web.i18n import _
 from shopcms.web.notices import ERROR, notice
-from shopcms.web.security import VIEW
+from shopcms.web.security import VIEW, LoggedIn
 from shopcms.web.urls import local_path
 
 LOGIN_BUTTONS = (("login", _("Log in")),)

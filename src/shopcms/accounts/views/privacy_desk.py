@@ -25,7 +25,7 @@ from pyramid.view import view_config
 from shopcms.accounts.resources import Customer
 from shopcms.accounts.schemas import EraseRequestSchema, FindCustomerSchema, GuestEraseSchema
 from shopcms.accounts.views.rights import EXPORT_TEMPLATE, exact, export_page_values, json_download
-from shopcms.orders.resources import ORDER_WORKFLOW
+from shopcms.orders.api import ORDER_WORKFLOW
 from shopcms.privacy import erasure
 from shopcms.privacy.disclosures import RECIPIENTS
 from shopcms.privacy.export import contributors, customer_orders, export_guest, to_json

@@ -27,8 +27,7 @@ from pyramid.view import view_config
 from shopcms.accounts.passwords import verify_password
 from shopcms.accounts.resources import Customer
 from shopcms.accounts.schemas import DeleteAccountSchema
-from shopcms.orders.checkout import SHIPPING_METHODS
-from shopcms.orders.resources import ORDER_WORKFLOW
+from shopcms.orders.api import SHIPPING_METHODS, state_title
 from shopcms.privacy import erasure
 from shopcms.privacy.disclosures import RECIPIENTS
 from shopcms.privacy.export import (
@@ -61,13 +60,6 @@ def exact(request):
     """These pages have no sub-pages: ``/account/export/anything`` is not found."""
     if request.subpath:
         raise HTTPNotFound()
-
-
-def _state_title(name):
-    try:
-        return ORDER_WORKFLOW.get_state(name).title
-    except KeyError:
-        return name
 
 
 def shown(request, value):
@@ -124,8 +116,8 @@ def export_page_values(request, root, account, staff=False):
         "purpose_title": lambda name: PURPOSES[name].title if name in PURPOSES else name,
         "recipient_title": lambda name: RECIPIENTS.get(name, name),
         "role_title": lambda name: ROLE_TITLES.get(name, name),
-        "state_title": _state_title,
-        "action_title": lambda name, to: ACTION_TITLES.get(name) or _state_title(to),
+        "state_title": state_title,
+        "action_title": lambda name, to: ACTION_TITLES.get(name) or state_title(to),
         "by_title": lambda name: BY_TITLES.get(name, name),
         "list_title": lambda name: LIST_TITLES.get(name, name),
         "shipping_title": lambda name: SHIPPING_METHODS.get(name, name),

@@ -60,11 +60,11 @@ from mollie.api.objects.customer import Customer as MollieCustomer
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ILocalizer, ITranslationDirectories
 
-from shopcms.accounts.resources import SavedPaymentMethod
 from shopcms.orders.payments import PaymentMethod, register
+from shopcms.orders.payments.saved import SavedPaymentMethod
 from shopcms.orders.resources import PLACED
 from shopcms.privacy import disclosures
-from shopcms.privacy.account_data import keeps_account_data
+from shopcms.privacy.account_data import SavedMethodsForgotten, keeps_account_data
 from shopcms.privacy.vault import VaultError, get_vault
 from shopcms.web.headers import allow_form_action
 from shopcms.web.i18n import _
@@ -324,16 +324,6 @@ class MollieMethod(PaymentMethod):
         return True
 
 
-def describe(saved):
-    """How a saved method is shown: ``"Mastercard •••• 4444 (11/29)"``, ``"Bancontact
-    BE•• •••• 7034"``."""
-    if saved.last4.isdigit():
-        text = f"{saved.brand} •••• {saved.last4}"
-    else:
-        text = f"{saved.brand} {saved.last4}"
-    return f"{text} ({saved.expiry})" if saved.expiry else text
-
-
 def _expiry(value):
     """Mollie's ``cardExpiryDate`` (``YYYY-MM-DD``) as ``MM/YY``; "" if unreadable."""
     match = re.fullmatch(r"(\d{4})-(\d{2})-\d{2}", value or "")
@@ -445,6 +435,12 @@ def _delete_customer(mollie, customer_id):
         log.warning("Mollie: customer %s could not be deleted: %s", customer_id, exc)
 
 
+def forget_withdrawn(event):
+    """Subscriber: saved methods were forgotten (a withdrawn consent, an erasure, a removal
+    on the account page): Mollie forgets what they allowed."""
+    forget_saved_methods(event.registry, event.removed, event.remaining)
+
+
 def forget_saved_methods(registry, removed, remaining=()):
     """Tell Mollie to forget the saved methods ``removed`` (best effort, logged).
 
@@ -532,6 +528,7 @@ def includeme(config):
     """Register ``bancontact`` and ``creditcard`` when ``shopcms.mollie.api_key`` is set;
     ``registry.shopcms_mollie`` is the :class:`Mollie` account, or None."""
     settings = config.get_settings()
+    config.add_subscriber(forget_withdrawn, SavedMethodsForgotten)
     if not (settings.get("shopcms.mollie.api_key") or "").strip():
         config.registry.shopcms_mollie = None
         return

@@ -38,7 +38,7 @@ from shopcms.orders.checkout import (
     shipping_cost,
 )
 from shopcms.orders.payments import bank_account, methods
-from shopcms.orders.payments.mollie import describe
+from shopcms.orders.payments.saved import describe
 from shopcms.orders.resources import ORDER_WORKFLOW, PLACED
 from shopcms.orders.schemas import CheckoutSchema, cstruct_from_post, field_labels
 from shopcms.privacy.account_data import (
@@ -46,7 +46,7 @@ from shopcms.privacy.account_data import (
     keep_checkout_details,
     keeps_account_data,
 )
-from shopcms.products import lists
+from shopcms.products.api import cart, empty_cart
 from shopcms.tree.site import Site
 from shopcms.web.i18n import _
 from shopcms.web.security import VIEW
@@ -139,7 +139,7 @@ def _page(request, cart, values, errors=None, problem=None):
 
 
 def _cart(request):
-    return lists.read(request, lists.CART)
+    return cart(request)
 
 
 @view_config(
@@ -196,7 +196,7 @@ def checkout_post(context, request):
         request.response.status = 409
         return _page(request, cart, values, problem=problem.message)
     if placed_now:
-        lists.write(request, lists.CART, [])
+        empty_cart(request)
         target = _pay(request, order, details, saved)
         if target:
             return HTTPSeeOther(location=target)
