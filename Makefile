@@ -48,6 +48,7 @@ test: install-test
 lint:
 	$(BIN)/ruff check src tests bench content
 	$(BIN)/ruff format --check src tests bench content
+	$(BIN)/lint-imports --no-cache
 
 format:
 	$(BIN)/ruff format src tests bench content

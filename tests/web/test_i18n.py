@@ -5,11 +5,9 @@ from pyramid import testing
 from pyramid.request import Request
 
 from shopcms.web.i18n import (
-    localized_path,
     negotiate_locale_name,
     parse_languages,
     pick,
-    switch_path,
 )
 
 
@@ -60,20 +58,17 @@ def test_pick_falls_back_in_configured_order(registry):
     assert pick(values, make_request(registry, locale="nl"), fallback=False) == (None, None)
 
 
-def test_localized_path_keeps_the_page(registry):
-    request = make_request(registry, path="/fr/pages/about")
-    request.path_info = "/fr/pages/about"
-    assert localized_path(request, "nl") == "/nl/pages/about"
-    request.path_info = "/"
-    assert localized_path(request, "en") == "/en/"
-
-
-def test_the_switcher_keeps_the_query_of_the_page(registry):
-    request = make_request(registry, path="/fr/manage/pages/about/edit?lang=en&compare=nl")
-    request.path_info = "/fr/manage/pages/about/edit"
-    assert localized_path(request, "nl") == "/nl/manage/pages/about/edit?lang=en&compare=nl"
-    assert switch_path(request, "nl") == (
-        "/nl/language?next=/nl/manage/pages/about/edit%3Flang%3Den%26compare%3Dnl"
+def test_the_switcher_and_hreflang_keep_the_page_and_its_query(app):
+    page = app.get("/fr/products/", {"q": "cactus", "sort": "price"})
+    switcher = {a["hreflang"]: a["href"] for a in page.html.select("nav.languages a")}
+    assert switcher["nl"] == "/nl/language?next=/nl/products/%3Fq%3Dcactus%26sort%3Dprice"
+    assert switcher["fr"] == "/fr/products/?q=cactus&sort=price"  # the current language
+    alternates = {link["hreflang"]: link["href"] for link in page.html.select("link[hreflang]")}
+    assert alternates["en"] == "http://localhost/en/products/?q=cactus&sort=price"
+    # A page that is not a folder has no trailing slash in any language.
+    about = app.get("/fr/pages/about")
+    assert about.html.select_one('nav.languages a[hreflang="en"]')["href"] == (
+        "/en/language?next=/en/pages/about"
     )
 
 

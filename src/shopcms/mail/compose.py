@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from pyramid.renderers import render
-from pyramid.request import Request
+from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import manager as threadlocal_manager
 
 from shopcms.mail.sending import get_mailer
@@ -38,8 +38,10 @@ def compose(registry, template, values, *, lang, to, subject, application_url=No
     if lang not in languages(registry):
         raise ValueError(f"{lang!r} is not one of the configured languages")
     mailer = get_mailer(registry)
-    request = Request.blank(f"/{lang}/", base_url=application_url)
+    request = Request.blank("/", base_url=application_url)
     request.registry = registry
+    # The request methods of the application (request.link(..., absolute=True) in a mail).
+    apply_request_extensions(request)
     # The locale negotiator reads the language from the route's match, as for /fr/... pages.
     request.matchdict = {"lang": lang}
     values = {"_": _, **values}

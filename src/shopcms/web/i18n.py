@@ -13,8 +13,6 @@ to the page in that language.  Browsing itself never sets it, so pages stay cook
 and shared (``shopcms.web.pagecache``) for visitors who never switch.
 """
 
-from urllib.parse import quote
-
 from pyramid.i18n import TranslationStringFactory
 from pyramid.threadlocal import get_current_request
 from pyramid_chameleon.interfaces import IChameleonTranslate
@@ -90,24 +88,24 @@ def pick(values, request, fallback=True):
 def localized_path(request, lang):
     """The address of the current page in another language (the switcher and hreflang).
 
-    Replaces the leading language segment; a path without one (``/``) is prefixed.  The
-    query stays: it is part of the page (the revision being edited, a search).
+    The page's own route made again with ``lang``; outside the language routes (``/``, an
+    error before routing) the home page in ``lang``.  The query stays: it is part of the page
+    (the revision being edited, a search).
     """
-    available = languages(request.registry)
-    segments = request.path_info.split("/")
-    if len(segments) > 1 and segments[1] in available:
-        segments[1] = lang
-        path = "/".join(segments)
+    route = getattr(request, "matched_route", None)
+    if route is not None and "lang" in (request.matchdict or {}):
+        path = request.route_path(route.name, **{**request.matchdict, "lang": lang})
+        if request.path_info.endswith("/") and not path.endswith("/"):
+            path += "/"  # a folder's address keeps its slash
     else:
-        path = f"/{lang}{request.path_info}" if request.path_info != "/" else f"/{lang}/"
+        path = request.route_path("public", lang=lang, traverse=())
     return f"{path}?{request.query_string}" if request.query_string else path
 
 
 def switch_path(request, lang):
     """The switcher's link to the current page in ``lang``: through ``/{lang}/language``,
     which remembers the choice in the ``language`` cookie (see the module docstring)."""
-    target = quote(localized_path(request, lang), safe="/")  # its ? and & too
-    return f"/{lang}/{SWITCH_VIEW}?next={target}"
+    return request.link(None, SWITCH_VIEW, lang=lang, query={"next": localized_path(request, lang)})
 
 
 class CachingTemplateTranslate:

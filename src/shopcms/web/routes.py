@@ -32,13 +32,14 @@ def account_root(request):
 
 
 def includeme(config):
-    langs = "|".join(languages(config.registry))
+    # The language segment of every language route: one of the configured languages.
+    lang = "/{lang:" + "|".join(languages(config.registry)) + "}"
     config.add_static_view(
         "static", "shopcms.web:static", cache_max_age=3600, permission=NO_PERMISSION_REQUIRED
     )
     config.add_route("root", "/")
     config.add_route("manage_redirect", "/manage*rest")
-    config.add_route("manage_slash", f"/{{lang:{langs}}}/manage")
-    config.add_route("manage", f"/{{lang:{langs}}}/manage/*traverse")
-    config.add_route("account", f"/{{lang:{langs}}}/account/*traverse", factory=account_root)
-    config.add_route("public", f"/{{lang:{langs}}}/*traverse")
+    config.add_route("manage_slash", lang + "/manage")
+    config.add_route("manage", lang + "/manage/*traverse")
+    config.add_route("account", lang + "/account/*traverse", factory=account_root)
+    config.add_route("public", lang + "/*traverse")

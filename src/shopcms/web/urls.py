@@ -49,7 +49,7 @@ def _url(request, route, resource, elements, lang, query, absolute, slash):
     if slash and not path.endswith("/"):
         path += "/"
     if query:
-        path += "?" + urlencode(query, doseq=True)
+        path += "?" + urlencode(query, doseq=True, safe="/")
     return public_url(request.registry, request) + path if absolute else path
 
 
