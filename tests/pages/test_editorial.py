@@ -1,8 +1,19 @@
-"""The side-by-side diff and the translation board."""
+"""The side-by-side diff, the translation board, the text an editor starts from and the
+history."""
 
 from datetime import UTC, datetime, timedelta
 
-from shopcms.pages.editorial import MISSING, OUTDATED, UP_TO_DATE, board_row, diff_rows
+from shopcms.pages.editorial import (
+    ACTION_TITLES,
+    MISSING,
+    OUTDATED,
+    UP_TO_DATE,
+    board_row,
+    diff_rows,
+    history_entries,
+    revision_diff,
+    starting_text,
+)
 from shopcms.pages.resources import Page, Pages
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -60,3 +71,44 @@ def test_a_scheduled_revision_counts_only_once_in_force():
     page.publish("nl", T0, actor="system:test", effective=T0 + timedelta(days=1))
     assert states(page, T0 + timedelta(hours=1))["fr"] == UP_TO_DATE
     assert states(page, T0 + timedelta(days=2))["fr"] == OUTDATED
+
+
+def test_starting_text_is_the_draft_else_the_text_in_force():
+    page = make_page()
+    assert starting_text(page, "nl", T0) == {"title": "t", "body": "b", "note": ""}
+    page.save_draft("nl", "t2", "b2", "why", "x", T0, translates="fr")
+    assert starting_text(page, "nl", T0) == {
+        "title": "t2",
+        "body": "b2",
+        "note": "why",
+        "translates": "fr",
+    }
+    # From the translation board: the text translates the language it came from.
+    assert starting_text(page, "nl", T0, translating_from="en")["translates"] == "en"
+    assert "translates" not in starting_text(page, "fr", T0, translating_from="fr")
+
+
+def test_starting_a_missing_language_from_the_board_marks_the_translation():
+    page = make_page()
+    del page.revisions["en"]
+    assert starting_text(page, "en", T0) == {}
+    assert starting_text(page, "en", T0, translating_from="nl") == {"translates": "nl"}
+
+
+def test_history_entries_are_newest_first_with_titles():
+    page = make_page()
+    entries = history_entries(page)
+    assert len(entries) == 6
+    assert entries[0]["lang"] == "en" and entries[0]["action"] == ACTION_TITLES["published"]
+    assert entries[-1]["action"] == ACTION_TITLES["created"]
+
+
+def test_revision_diff_compares_titles_then_texts():
+    page = make_page()
+    page.save_draft("nl", "t2", "b\nc", "", "x", T0)
+    rows = revision_diff(page.revision("nl", 1), page.draft("nl"))
+    assert [(r.kind, r.left, r.right) for r in rows] == [
+        ("changed", "t", "t2"),
+        ("equal", "b", "b"),
+        ("added", None, "c"),
+    ]

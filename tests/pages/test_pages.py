@@ -15,6 +15,7 @@ from shopcms.pages.resources import (
     Pages,
     PolicyPage,
 )
+from shopcms.pages.urls import page_url
 from shopcms.workflow import WorkflowForbidden
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -116,3 +117,34 @@ def test_plain_pages_have_no_policy_kind():
     assert Page().kind is None
     with pytest.raises(ValueError):
         PolicyPage("recipes")
+
+
+def test_add_page_names_a_policy_page_for_its_kind_and_a_plain_page_as_asked():
+    testing.setUp()
+    try:
+        pages = Pages()
+        assert pages.add_page("terms", "ignored").__name__ == "terms"
+        assert isinstance(pages["terms"], PolicyPage)
+        assert type(pages.add_page("page", "faq")) is Page
+        for kind, name in (("page", ""), ("page", "board"), ("page", "faq"), ("terms", "")):
+            with pytest.raises(PageError):
+                pages.add_page(kind, name)
+    finally:
+        testing.tearDown()
+
+
+class LinkRecorder:
+    """A request whose ``link`` says what it was asked for."""
+
+    def link(self, resource=None, *elements, **kw):
+        return (resource, *elements, kw["lang"])
+
+
+def test_page_url_names_a_policy_page_on_the_site_and_a_plain_page_itself():
+    pages = Pages()
+    policy = pages.add("privacy", PolicyPage("privacy"), send_events=False)
+    plain = pages.add("about", Page(), send_events=False)
+    request = LinkRecorder()
+    expected = (None, "privacy", "versions", 2, "fr")
+    assert page_url(request, policy, "versions", 2, lang="fr") == expected
+    assert page_url(request, plain, "versions") == (plain, "versions", None)

@@ -1,9 +1,102 @@
-"""What editors see about pages: the side-by-side diff and the translation board."""
+"""What editors see about pages: the state of every page per language (the desk), one
+page's languages, its history, the side-by-side diff and the translation board.
+
+Everything here reads pages and shapes what the editorial desk shows; nothing writes.  The
+rows are plain values (dicts and frozen dataclasses) that templates show as they are.
+"""
 
 import difflib
 from dataclasses import dataclass
 
+from shopcms.web.i18n import _
+
 MISSING, UP_TO_DATE, OUTDATED = "missing", "up-to-date", "outdated"
+
+#: What each action of a page's log is called in its history.
+ACTION_TITLES = {
+    "created": _("Draft started"),
+    "saved": _("Draft saved"),
+    "published": _("Published"),
+    "scheduled": _("Scheduled"),
+    "withdrawn": _("Withdrawn"),
+    "discarded": _("Draft discarded"),
+}
+
+
+def desk_rows(pages, languages, now):
+    """The list of all pages: per page and language the revision in force, the draft and
+    the scheduled revisions at ``now``."""
+    return [
+        {
+            "name": name,
+            "page": page,
+            "cells": [
+                {
+                    "lang": lang,
+                    "in_force": page.in_force(lang, now),
+                    "draft": page.draft(lang),
+                    "scheduled": page.scheduled(lang, now),
+                }
+                for lang in languages
+            ],
+        }
+        for name, page in sorted(pages.items())
+    ]
+
+
+def language_sections(page, languages, now):
+    """One page per language: in force, draft, scheduled, and every revision with its
+    status at ``now``, newest first."""
+    sections = []
+    for lang in languages:
+        revisions = sorted(page.all_revisions(lang), key=lambda r: r.number, reverse=True)
+        sections.append(
+            {
+                "lang": lang,
+                "in_force": page.in_force(lang, now),
+                "draft": page.draft(lang),
+                "scheduled": page.scheduled(lang, now),
+                "revisions": [(r, page.status(r, now)) for r in revisions],
+            }
+        )
+    return sections
+
+
+def history_entries(page):
+    """The page's log, newest first; ``action`` is a title to translate, ``who`` the actor
+    as recorded (an account id or a system actor)."""
+    return [
+        {
+            "when": when,
+            "who": who,
+            "lang": lang,
+            "number": number,
+            "action": ACTION_TITLES.get(action, action),
+            "note": note,
+        }
+        for when, who, lang, number, action, note in reversed(page.log)
+    ]
+
+
+def starting_text(page, lang, now, translating_from=None):
+    """What the editor of ``lang`` starts from: its draft, else the text in force, else
+    nothing (an empty dict).
+
+    The note and the language translated carry over from a draft only.  Arriving to
+    translate from another language (``translating_from``, from the translation board)
+    marks the text as a translation of that language, so that publishing it does not make
+    that language outdated.
+    """
+    source = page.draft(lang) or page.in_force(lang, now)
+    text = {}
+    if source is not None:
+        text = {"title": source.title, "body": source.body, "note": ""}
+    if source is not None and source.is_draft:
+        text["note"] = source.note
+        text["translates"] = source.translates or ""
+    if translating_from and translating_from != lang:
+        text["translates"] = translating_from
+    return text
 
 
 @dataclass(frozen=True)
@@ -41,6 +134,11 @@ def diff_rows(old, new):
                     )
                 )
     return rows
+
+
+def revision_diff(old, new):
+    """The rows of the diff between two revisions: their titles, then their texts."""
+    return diff_rows(old.title, new.title) + diff_rows(old.body, new.body)
 
 
 @dataclass(frozen=True)
@@ -97,3 +195,11 @@ def board_row(page, languages, now):
         else:
             cells.append(BoardCell(lang, UP_TO_DATE, revision))
     return cells
+
+
+def board(pages, languages, now):
+    """The translation board: one row per page, one :func:`board_row` cell per language."""
+    return [
+        {"name": name, "page": page, "cells": board_row(page, languages, now)}
+        for name, page in sorted(pages.items())
+    ]

@@ -107,6 +107,24 @@ class Pages(Folder):
             raise FolderKeyError(_("This name is reserved."))
         return name
 
+    def add_page(self, kind, name=""):
+        """Add a new, empty page and return it.
+
+        ``kind`` is ``"page"`` (a plain page, which needs ``name``) or a policy kind (the
+        page is named for its kind; ``name`` is ignored).  Raises PageError when there is no
+        name, or the name is invalid, reserved or taken.
+        """
+        if kind == "page":
+            if not name:
+                raise PageError(_("Choose a name."))
+            page = Page()
+        else:
+            name, page = kind, PolicyPage(kind)
+        try:
+            return self.add(name, page)
+        except FolderKeyError as exc:
+            raise PageError(exc.message) from None
+
 
 class Page(Content):
     """A plain page (``/{lang}/pages/NAME``) with per-language revisions."""

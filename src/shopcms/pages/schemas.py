@@ -1,4 +1,11 @@
-"""Forms of the editorial desk: a page revision, a new page."""
+"""Forms of the editorial desk: a page revision, a new page, the actions on a language's
+revisions (publish now, discard, withdraw) and the choice of two revisions to compare.
+
+Every schema that posts derives from CSRFSchema.  Bound values (``make_form(..., **bind)``):
+``languages`` (the site's languages) for every schema but AddPageSchema, ``timezone`` (the
+site's) for RevisionSchema, ``numbers`` (the revision numbers of one language) for
+CompareSchema.
+"""
 
 from datetime import UTC, datetime
 
@@ -48,6 +55,21 @@ def _local_datetime(node, kw):
 @colander.deferred
 def _language_choice(node, kw):
     return colander.OneOf(("", *kw["languages"]))
+
+
+@colander.deferred
+def _one_of_languages(node, kw):
+    return colander.OneOf(kw["languages"])
+
+
+@colander.deferred
+def _revision_number(node, kw):
+    return colander.OneOf(kw["numbers"])
+
+
+@colander.deferred
+def _revision_widget(node, kw):
+    return deform.widget.SelectWidget(values=[(str(n), str(n)) for n in kw["numbers"]])
 
 
 @colander.deferred
@@ -121,4 +143,45 @@ class AddPageSchema(CSRFSchema):
             r"^[a-z0-9][a-z0-9-]{0,59}$",
             msg=_("Use lower-case letters, digits and hyphens."),
         ),
+    )
+
+    def validator(self, node, appstruct):
+        # A policy page is named for its kind; only a plain page needs a name of its own.
+        if appstruct["kind"] == "page" and not appstruct["name"]:
+            error = colander.Invalid(node)
+            error["name"] = _("Choose a name.")
+            raise error
+
+
+class LanguageActionSchema(CSRFSchema):
+    """Publish now, discard: the language whose draft the button acts on."""
+
+    lang = colander.SchemaNode(
+        colander.String(), widget=deform.widget.HiddenWidget(), validator=_one_of_languages
+    )
+
+
+class WithdrawSchema(LanguageActionSchema):
+    """Withdraw: the scheduled revision (language and number) to take back to draft."""
+
+    number = colander.SchemaNode(colander.Integer(), widget=deform.widget.HiddenWidget())
+
+
+class CompareSchema(colander.Schema):
+    """Which two revisions of one language the diff shows (a GET form)."""
+
+    lang = colander.SchemaNode(
+        colander.String(), widget=deform.widget.HiddenWidget(), validator=_one_of_languages
+    )
+    a = colander.SchemaNode(
+        colander.Integer(),
+        title=_("Version A"),
+        validator=_revision_number,
+        widget=_revision_widget,
+    )
+    b = colander.SchemaNode(
+        colander.Integer(),
+        title=_("Version B"),
+        validator=_revision_number,
+        widget=_revision_widget,
     )

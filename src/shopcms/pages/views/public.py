@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
+from shopcms.pages.urls import page_url
 from shopcms.tree.site import Site
 from shopcms.web.cookies import get_cookie_registry, lifetime_text
 from shopcms.web.i18n import languages
@@ -17,13 +18,6 @@ from shopcms.web.security import VIEW
 
 PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
 VERSIONS_TEMPLATE = "shopcms.pages:templates/page_versions.pt"
-
-
-def page_url(request, page, lang=None):
-    lang = lang or request.locale_name
-    if isinstance(page, PolicyPage):
-        return f"/{lang}/{page.__name__}"
-    return f"/{lang}/pages/{page.__name__}"
 
 
 def cookie_rows(request):
@@ -37,6 +31,11 @@ def cookie_rows(request):
         }
         for cookie in get_cookie_registry(request.registry)
     ]
+
+
+def _urls(request, page):
+    """``url(*elements)`` in the templates: the page's public URLs."""
+    return lambda *elements: page_url(request, page, *elements)
 
 
 def revision_values(page, revision, request, current):
@@ -58,7 +57,7 @@ def revision_values(page, revision, request, current):
         "html_before": before,
         "html_after": after,
         "cookies": cookie_rows(request) if with_table else None,
-        "base_url": page_url(request, page),
+        "url": _urls(request, page),
         "current": current,
     }
 
@@ -86,7 +85,7 @@ def render_page(page, request, parts):
             "content_lang": shown.lang,
             "versions": page.published(shown.lang, request.now),
             "in_force": shown,
-            "base_url": page_url(request, page),
+            "url": _urls(request, page),
         }
     try:
         number = int(parts[1])
