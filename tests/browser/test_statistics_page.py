@@ -79,7 +79,7 @@ def test_an_editor_sees_the_statistics_with_their_charts(
 
     # A shorter range through the form.
     week_ago = site_today(live_site.registry) - timedelta(days=6)
-    editor.locator("#from").fill(week_ago.isoformat())
+    editor.locator("#statistics-range-from").fill(week_ago.isoformat())
     editor.locator("#statistics-range button[type=submit]").click()
     expect(editor.locator("table#days tbody tr")).to_have_count(7)
     screenshot(editor, "statistics-7-days-nl")

@@ -412,11 +412,52 @@ def test_the_default_range_is_the_last_30_days(site, admin):
 )
 def test_a_bad_range_is_refused_in_the_visitors_language(admin, query, message):
     page = admin.get(f"/nl/manage/statistics/?{query}", status=400)
-    assert message in page.html.select_one(".notice.error").get_text()
+    summary = page.html.select_one("#statistics-range .error-summary[role=alert]")
+    assert message in summary.get_text()
+    # The summary links to the date to correct, which says what is wrong with it.
+    link = summary.select_one("a[href='#statistics-range-from']")
+    assert link is not None and message in link.get_text()
+    field = page.html.select_one("#statistics-range-from")
+    assert field["aria-invalid"] == "true"
+    assert message in page.html.select_one(f"#{field['aria-describedby']}").get_text()
     assert not page.html.select("img.chart")
+    assert not page.html.select("#statistics-csv")
     for name in ("visits.svg", "statistics.csv"):
         refused = admin.get(f"/nl/manage/statistics/{name}?{query}", status=400)
         assert message in refused.text
+
+
+def test_the_range_form_is_a_get_form_that_keeps_what_was_typed(site, admin):
+    today = site_today(site)
+    page = admin.get("/fr/manage/statistics/")
+    form = page.forms["statistics-range"]
+    assert form.method.upper() == "GET"
+    assert form.action == "/fr/manage/statistics/"
+    for name in ("from", "to"):
+        field = page.html.select_one(f"#statistics-range-{name}")
+        assert field["type"] == "date" and field["name"] == name
+        assert page.html.select_one(f"label[for=statistics-range-{name}]").get_text(strip=True)
+    assert not page.html.select("#statistics-range input[name=csrf_token]")
+
+    week_ago = today - timedelta(days=6)
+    form["from"] = week_ago.isoformat()
+    shown = form.submit()
+    assert len(per_day(shown)) == 7
+    assert shown.forms["statistics-range"]["from"].value == week_ago.isoformat()
+    assert shown.forms["statistics-range"]["to"].value == today.isoformat()
+    # The file and the charts follow the range, in the page's language.
+    query = f"from={week_ago.isoformat()}&to={today.isoformat()}"
+    assert shown.html.select_one("#statistics-csv")["href"] == (
+        f"/fr/manage/statistics/statistics.csv?{query}"
+    )
+    assert {img["src"] for img in shown.html.select("img.chart")} == {
+        f"/fr/manage/statistics/{chart}.svg?{query}"
+        for chart in ("visits", "durations", "devices", "browsers")
+    }
+
+    refused = admin.get("/fr/manage/statistics/?from=31-12-2025&to=2026-01-05", status=400)
+    form = refused.forms["statistics-range"]
+    assert (form["from"].value, form["to"].value) == ("31-12-2025", "2026-01-05")
 
 
 def test_unknown_parts_of_the_page_are_not_found(admin):

@@ -1,4 +1,6 @@
-"""The management dashboard: one section per role the staff member holds."""
+"""The management dashboard (``/{lang}/manage/``): one section per role the staff member
+holds, each linking to its management pages; and the ways into it without a language
+(``/manage/...``) or without the final slash (``/{lang}/manage``)."""
 
 from hypatia.query import Eq
 from pyramid.httpexceptions import HTTPFound
@@ -12,14 +14,23 @@ from shopcms.web.security import MANAGE, VIEW, VIEW_STATISTICS
 
 @view_config(route_name="manage_redirect", permission=VIEW)
 def manage_redirect(request):
-    """``/manage/…`` -> ``/{lang}/manage/…`` in the visitor's language."""
-    rest = "/".join(request.matchdict["rest"])
-    return HTTPFound(location=f"/{preferred_language(request)}/manage/{rest}")
+    """``/manage/…`` -> ``/{lang}/manage/…`` in the visitor's language, with the same
+    final slash and query string."""
+    rest = [segment for segment in request.matchdict["rest"] if segment]
+    location = request.manage_link(
+        None,
+        *rest,
+        lang=preferred_language(request),
+        query=list(request.GET.items()) or None,
+        slash=True if not rest else request.path.endswith("/"),
+    )
+    return HTTPFound(location=location)
 
 
 @view_config(route_name="manage_slash", permission=VIEW)
 def manage_slash(request):
-    return HTTPFound(location=f"/{request.matchdict['lang']}/manage/")
+    """``/{lang}/manage`` -> ``/{lang}/manage/``: the dashboard."""
+    return HTTPFound(location=request.manage_link(lang=request.matchdict["lang"]))
 
 
 @view_config(

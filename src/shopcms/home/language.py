@@ -2,7 +2,8 @@
 
 Sets the strictly necessary ``language`` cookie to the URL's language, which ``/`` then
 negotiates from (``shopcms.web.i18n``), and goes on to ``next`` (a local path: the page the
-visitor was on, in that language).  Only a click on the switcher sets it: browsing does not.
+visitor was on, in that language; without one, or with one that leaves the site, the home
+page in that language).  Only a click on the switcher sets it: browsing does not.
 """
 
 from pyramid.httpexceptions import HTTPSeeOther
@@ -20,7 +21,7 @@ from shopcms.web.urls import local_path
 )
 def choose_language(context, request):
     lang = request.locale_name
-    target = local_path(request.GET.get("next", "")) or f"/{lang}/"
+    target = local_path(request.GET.get("next", "")) or request.link(lang=lang)
     response = HTTPSeeOther(location=target)
     if request.cookies.get(LANGUAGE_COOKIE) != lang:
         set_cookie(request, response, LANGUAGE_COOKIE, lang)

@@ -12,7 +12,7 @@ from shopcms.web.security import VIEW
 @view_config(route_name="root", permission=VIEW)
 def negotiate(request):
     """``/``: redirect to the visitor's language (cookie, then Accept-Language, then nl)."""
-    response = HTTPFound(location=f"/{preferred_language(request)}/")
+    response = HTTPFound(location=request.link(None, lang=preferred_language(request)))
     response.vary = ("Accept-Language", "Cookie")
     return response
 

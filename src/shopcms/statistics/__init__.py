@@ -5,7 +5,9 @@
 - ``recorder``: the outermost WSGI layer that counts page views, and the flusher thread;
 - ``store``: the aggregates in a ZODB database of their own (named ``statistics``), so a
   flush never moves the main database's last transaction (the shared-page cache's key);
-- ``report``: the read API of the statistics page; ``retention``: the 25-month roll-up.
+- ``report``: the read API of the statistics page; ``retention``: the 25-month roll-up;
+- the statistics page (``views``): ``schemas`` (its range), ``presentation`` (the report in
+  the page's language, its tables and ``charts``), ``export`` (the CSV file).
 
 Nothing that identifies a visitor is stored: not the address, not its /24 or /48 network,
 not the User-Agent header, not a key.  Requests never write to ZODB; each process commits

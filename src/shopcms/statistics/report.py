@@ -29,12 +29,17 @@
 
 A visit's duration is counted when it ends (30 minutes after its last page, at midnight or
 when the process stops): until then ``sum(durations.values())`` is below ``visits``.
+
+The series that the page, its charts and the CSV file all show, in the same order, are
+read from a :class:`Report` here too: :func:`day_rows` (every day of the range that is kept
+per day, zeros included), :func:`ranked` (values most first) and :func:`duration_counts`
+(every duration bucket, shortest first).
 Values are stored as the recorder made them (``shopcms.statistics.recorder``): device
 classes ``desktop mobile tablet bot``; ``other`` and ``unknown`` where nothing more is known.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from pyramid_zodbconn import get_connection
 
@@ -65,9 +70,12 @@ __all__ = [
     "MonthStats",
     "Report",
     "add_counts",
-    "statistics_root",
+    "day_rows",
+    "duration_counts",
     "open_statistics",
+    "ranked",
     "report",
+    "statistics_root",
 ]
 
 DURATION_LABELS = tuple(label for label, _end in DURATION_BUCKETS)
@@ -187,3 +195,40 @@ def median(histogram):
             return start + (middle - seen) / n * histogram_width(start)
         seen += n
     raise AssertionError("unreachable")
+
+
+# -- the series shown ---------------------------------------------------------------------
+
+
+def day_rows(report, start, end):
+    """``(day, visits, pageviews)`` for every day from ``start`` to ``end`` that is kept per
+    day, in order.
+
+    A day the report does not list had no visit (a row of zeros), unless its month is kept
+    as a monthly total only: then the day is left out, its visits are in the month's row.
+    """
+    known = {row.day: row for row in report.days}
+    rolled_up = {row.month for row in report.months}
+    out = []
+    day = start
+    while day <= end:
+        row = known.get(day)
+        if row is not None or day.replace(day=1) not in rolled_up:
+            out.append((day, row.visits if row else 0, row.pageviews if row else 0))
+        day += timedelta(days=1)
+    return out
+
+
+def ranked(counts):
+    """``(value, count)`` pairs of ``counts`` without the zeros, most first, then by value
+    (a stable order for ties); values as strings."""
+    pairs = ((str(value), int(n)) for value, n in counts.items() if n)
+    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+
+
+def duration_counts(report):
+    """``(bucket, visits)`` for every label of :data:`DURATION_BUCKETS` in order (zeros
+    included), then any other label the report has (sorted)."""
+    counts = dict(report.durations)
+    labels = list(DURATION_LABELS) + sorted(set(counts) - set(DURATION_LABELS))
+    return [(label, int(counts.get(label, 0))) for label in labels]

@@ -1,8 +1,15 @@
-"""The date range of the statistics pages (a GET form: ``?from=&to=``)."""
+"""The date range of the statistics pages: the page's GET form ``?from=&to=`` (a deform
+form, ``<input type="date">`` fields) and the range of its charts and CSV file.
+
+:class:`StatisticsRangeSchema` owns the rules of a range: the default (the last
+:data:`DEFAULT_DAYS` days), the plausible dates and the longest range; its errors name the
+field they are about, so that the form's error summary links to it.
+"""
 
 from datetime import date, timedelta
 
 import colander
+import deform
 
 from shopcms.web.forms.types import Day
 from shopcms.web.i18n import _
@@ -28,9 +35,16 @@ def _plausible(node, value):
         raise colander.Invalid(node, _("Choose a date between ${min} and ${max}.", mapping=bounds))
 
 
-def _day(name):
+def _day(name, title):
     return colander.SchemaNode(
-        Day(), name=name, preparer=_strip, missing=None, validator=_plausible
+        Day(),
+        name=name,
+        title=title,
+        preparer=_strip,
+        missing=None,
+        validator=_plausible,
+        # A date picker where the browser has one; what it sends is an ISO date.
+        widget=deform.widget.TextInputWidget(attributes={"type": "date"}),
     )
 
 
@@ -39,11 +53,12 @@ class StatisticsRangeSchema(colander.Schema):
 
     Bind ``today`` (a date).  A missing ``to`` is today; a missing ``from`` is
     :data:`DEFAULT_DAYS` days before ``to`` (today included).  The start may not be after
-    the end and the range may not be longer than :data:`MAX_DAYS` days.
+    the end and the range may not be longer than :data:`MAX_DAYS` days: those errors are
+    the start date's (``error["from"]``), the date to change.
     """
 
-    start = _day("from")  # "from" is a Python keyword
-    end = _day("to")
+    start = _day("from", _("From"))  # "from" is a Python keyword
+    end = _day("to", _("To"))
 
     def preparer(self, value):
         if value is colander.null or not isinstance(value, dict):
@@ -54,12 +69,14 @@ class StatisticsRangeSchema(colander.Schema):
 
     def validator(self, node, value):
         if value["from"] > value["to"]:
-            raise colander.Invalid(node, _("The start date is after the end date."))
-        if (value["to"] - value["from"]).days + 1 > MAX_DAYS:
-            raise colander.Invalid(
-                node,
-                _(
-                    "Choose a range of at most three years (${days} days).",
-                    mapping={"days": MAX_DAYS},
-                ),
+            message = _("The start date is after the end date.")
+        elif (value["to"] - value["from"]).days + 1 > MAX_DAYS:
+            message = _(
+                "Choose a range of at most three years (${days} days).",
+                mapping={"days": MAX_DAYS},
             )
+        else:
+            return
+        error = colander.Invalid(node)
+        error["from"] = message
+        raise error
