@@ -67,13 +67,13 @@ def test_refuse_then_reopen_from_the_footer_then_accept(new_context, browser_log
     page.locator("footer a.cookie-settings-link").click()
     page.wait_for_url(url_path("/nl/cookie-settings"))
     for category in ("functional", "personalisation", "statistics"):
-        expect(page.locator(f"#settings-{category}")).not_to_be_checked()
+        expect(page.locator(f"#cookie-settings-form-{category}")).not_to_be_checked()
     screenshot(page, "settings-refused-nl")
     page.get_by_role("button", name=accept, exact=True).click()
     page.wait_for_url(url_path("/nl/cookie-settings?saved=1"))
     expect(page.get_by_role("status")).to_be_visible()
     for category in ("functional", "personalisation", "statistics"):
-        expect(page.locator(f"#settings-{category}")).to_be_checked()
+        expect(page.locator(f"#cookie-settings-form-{category}")).to_be_checked()
 
     # Recently viewed now works: two products, and the second shows the first.
     page.goto("/nl/products/mug-cafe")
@@ -115,11 +115,12 @@ def test_choose_per_category_with_the_keyboard_only(new_context, browser_log, sc
     expect(choose).to_be_focused()
     page.keyboard.press("Enter")
     expect(choose).to_have_attribute("aria-expanded", "true")
-    expect(page.locator("#banner-functional")).to_be_focused()  # nothing ticked in advance
+    # The first category has the focus; nothing is ticked in advance.
+    expect(page.locator("#cookie-banner-form-functional")).to_be_focused()
     for box in ("functional", "personalisation", "statistics"):
-        expect(page.locator(f"#banner-{box}")).not_to_be_checked()
+        expect(page.locator(f"#cookie-banner-form-{box}")).not_to_be_checked()
     page.keyboard.press("Tab")
-    expect(page.locator("#banner-personalisation")).to_be_focused()
+    expect(page.locator("#cookie-banner-form-personalisation")).to_be_focused()
     page.keyboard.press("Space")
     screenshot(page, "banner-choose-en")
     page.keyboard.press("Tab")

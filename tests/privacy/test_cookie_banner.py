@@ -13,11 +13,10 @@ import pytest
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ITranslationDirectories
 
-from shopcms.pages.views.public import lifetime_text
 from shopcms.privacy import consent
 from shopcms.privacy.consent import Choice, encode, statistics_choice, statistics_refused
 from shopcms.privacy.purposes import COOKIES_FUNCTIONAL, COOKIES_PERSONALISATION, COOKIES_STATISTICS
-from shopcms.web.cookies import Category
+from shopcms.web.cookies import Category, lifetime_text
 from shopcms.web.pagecache import SharedPageCache
 from tests.conftest import PASSWORD, Browser, login
 
@@ -30,11 +29,16 @@ def banner(page):
     return page.html.select_one("section#cookie-banner")
 
 
+def forms_of(page):
+    """The page's forms, each once (WebTest lists a form with an id under its index too)."""
+    return list({id(f): f for f in page.forms.values()}.values())
+
+
 def banner_form(page):
     """The banner's POST form (WebTest)."""
     [form] = [
         f
-        for f in {id(f): f for f in page.forms.values()}.values()
+        for f in forms_of(page)
         if f.method.lower() == "post" and "form" in f.fields and f["form"].value == "cookie-banner"
     ]
     return form
@@ -47,9 +51,7 @@ def click_banner(app, page, choice, status=303):
 
 def settings_form(page):
     [form] = [
-        f
-        for f in {id(f): f for f in page.forms.values()}.values()
-        if "form" in f.fields and f["form"].value == "cookie-settings"
+        f for f in forms_of(page) if "form" in f.fields and f["form"].value == "cookie-settings"
     ]
     return form
 
@@ -246,6 +248,31 @@ def test_a_forged_or_old_style_cookie_is_no_choice(site, app):
     assert "recent" not in app.cookies
 
 
+@pytest.mark.parametrize(
+    "tampered", [{"choice": "everything"}, {"choice": ""}, {"form": "cookie-in-context"}]
+)
+def test_a_choice_no_form_of_ours_sends_answers_400_with_the_error_summary(site, app, tampered):
+    form = settings_form(app.get("/nl/cookie-settings?next=/nl/products/"))
+    form["personalisation"] = True
+    fields = {**dict(form.submit_fields()), "choice": "choose", **tampered}
+    page = app.post("/nl/cookie-settings", fields, status=400)
+    # The settings page again, its form saying what went wrong, the visitor's ticks kept.
+    summary = page.html.select_one("form#cookie-settings-form .error-summary[role=alert]")
+    assert "Uw keuze kon niet worden opgeslagen" in summary.text
+    again = page.forms["cookie-settings-form"]
+    assert again["personalisation"].checked and not again["functional"].checked
+    assert again["came_from"].value == "/nl/products/"
+    assert banner(page) is None
+    # Nothing was chosen.
+    assert "cookie_consent" not in app.cookies
+
+
+def test_the_banner_and_the_settings_page_have_unique_ids(app):
+    for path in ("/nl/products/mug-cafe", "/nl/cookie-settings"):
+        ids = [element["id"] for element in app.get(path).html.select("[id]")]
+        assert len(ids) == len(set(ids)), path
+
+
 # -- logged-in customers: the ledger --------------------------------------------------
 
 
@@ -352,7 +379,7 @@ def test_the_banners_token_matches_a_page_that_starts_a_session(site, app):
     # A visitor with a cart but no session: the cart page's forms start one, and the
     # banner above them must carry the same token.
     page = app.get("/nl/products/mug-cafe")
-    [cart] = [f for f in page.forms.values() if f.action == "/nl/cart"]
+    [cart] = [f for f in forms_of(page) if f.action == "/nl/cart"]
     cart.submit(status=303)
     cart_page = app.get("/nl/cart")
     tokens = {i["value"] for i in cart_page.html.select("input[name=csrf_token]")}

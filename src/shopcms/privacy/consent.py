@@ -1,289 +1,129 @@
-"""The visitor's cookie choices, kept in the strictly necessary ``cookie_consent`` cookie.
+"""Making and keeping the visitor's cookie choice; the cookies of the consent.
 
-The cookie holds the optional categories the visitor allowed, the time of the choice and the
-version of the cookie policy it was made under (the id of the cookie policy's revision the
-visitor could read, ``cookies:nl:3``), signed so that a forged cookie counts as no choice.
+The choice lives in the strictly necessary ``cookie_consent`` cookie
+(:mod:`shopcms.privacy.choice_cookie`: its value, its validity, what it allows), names the
+cookie policy's revision it was made under (:mod:`shopcms.privacy.cookie_policy`) and, for
+a logged-in customer, is also appended to the consent ledger (:func:`save`), one purpose
+per optional category (``purposes.COOKIE_PURPOSES``), as proof.  The banner that asks for
+it is :mod:`shopcms.privacy.banner`, the returning customer's mark
+:mod:`shopcms.privacy.returning`.
 
-A choice is *valid* while it is younger than :data:`VALID_MONTHS` months and the revision
-it names is still the cookie policy in force in its language; otherwise the visitor has made
-no choice, the banner asks again and no optional category is allowed.  No optional category
-is ever allowed by default, and a Global Privacy Control signal (``Sec-GPC: 1``) refuses
-every optional category whatever the cookie says.
-
-For a logged-in customer the choice is also appended to the consent ledger
-(:func:`save`), one purpose per optional category (``purposes.COOKIE_PURPOSES``), as proof.
-
-Pages without any cookie are shared by every such visitor (``shopcms.web.pagecache``): the
-banner they show is the same for all of them (no choice exists yet) and its form carries
-the stateless CSRF token.  Nothing here depends on a request header on those pages, the
-Sec-GPC header included (``static/consent.js`` hides the banner there when the browser
-exposes ``navigator.globalPrivacyControl``).
-
-The visit statistics are counted outside Pyramid: :func:`statistics_refused` reads the same
-cookie from a WSGI environ.
+This module is also the way other packages reach the choice: the names of those modules
+they use are importable from here (``from shopcms.privacy.consent import allows``).
 """
 
-import calendar
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
-from itsdangerous import BadSignature, Signer
-from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
-from webob.cookies import RequestCookies
 
 from shopcms.privacy import ledger
+from shopcms.privacy.choice_cookie import (
+    ALLOWED,
+    CONSENT_COOKIE,
+    LEGACY_NAMES,
+    OPTIONAL,
+    REFUSED,
+    VALID_MONTHS,
+    Choice,
+    add_months,
+    allows,
+    choices,
+    decode,
+    encode,
+    gpc,
+    is_valid,
+    remember,
+    secret,
+    statistics_choice,
+    statistics_refused,
+    stored_choice,
+    valid_choice,
+)
+from shopcms.privacy.cookie_policy import (
+    COOKIE_POLICY,
+    choice_revision,
+    current_version,
+    policy_link,
+    policy_page,
+    policy_revision,
+    version_in_force,
+)
 from shopcms.privacy.purposes import COOKIE_PURPOSES
+from shopcms.privacy.returning import (
+    KNOWN_VISITOR_COOKIE,
+    known_visitor,
+    remember_returning_customer,
+    welcome_back,
+)
 from shopcms.web.cookies import Category, delete_cookie, get_cookie_registry, set_cookie
-from shopcms.web.i18n import _, languages
-from shopcms.web.sessions import session_secret
-from shopcms.web.sharing import is_shared
+from shopcms.web.i18n import _
 
-#: The visitor's choice about cookies, and the returning customer's mark.
-CONSENT_COOKIE = "cookie_consent"
-KNOWN_VISITOR_COOKIE = "known_visitor"
+__all__ = [
+    "ACCEPT",
+    "ALLOWED",
+    "BANNER",
+    "CHOICES",
+    "CHOOSE",
+    "CONSENT_COOKIE",
+    "COOKIE_POLICY",
+    "FORMS",
+    "IN_CONTEXT",
+    "KNOWN_VISITOR_COOKIE",
+    "LEGACY_NAMES",
+    "OPTIONAL",
+    "REFUSE",
+    "REFUSED",
+    "SETTINGS",
+    "VALID_MONTHS",
+    "Choice",
+    "ChoiceState",
+    "add_months",
+    "allows",
+    "choice_revision",
+    "choice_state",
+    "choices",
+    "chosen_categories",
+    "cookies_of",
+    "current_version",
+    "declare_cookies",
+    "decode",
+    "encode",
+    "gpc",
+    "is_valid",
+    "known_visitor",
+    "policy_link",
+    "policy_page",
+    "policy_revision",
+    "record",
+    "remember_returning_customer",
+    "save",
+    "saved_answer",
+    "statistics_choice",
+    "statistics_refused",
+    "stored_choice",
+    "valid_choice",
+    "version_in_force",
+    "welcome_back",
+]
 
-OPTIONAL = tuple(c for c in Category if c is not Category.NECESSARY)
-#: A choice is asked again this many months after it was made.
-VALID_MONTHS = 6
-#: The policy page whose revision a choice names.
-COOKIE_POLICY = "cookies"
 #: Where a choice was made, as the consent ledger records it.
 BANNER, SETTINGS, IN_CONTEXT = "cookie-banner", "cookie-settings", "cookie-in-context"
 FORMS = (BANNER, SETTINGS, IN_CONTEXT)
-
-_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
-_NO_CHOICE = object()
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A visitor's choice as the consent cookie holds it."""
-
-    allowed: frozenset  # of optional Category
-    when: datetime  # aware, UTC
-    version: str  # the cookie policy's revision id, "" when none was published
-
-    @property
-    def expires(self):
-        return add_months(self.when, VALID_MONTHS)
-
-
-def add_months(moment, months):
-    """``moment`` plus ``months`` calendar months (31 August + 6 = 28/29 February)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-# -- the cookie ---------------------------------------------------------------------
-
-
-def _signer(secret):
-    return Signer(secret, salt="shopcms.consent", digest_method=hashlib.sha256)
-
-
-def encode(choice, secret):
-    """The cookie value for ``choice`` (only cookie-safe characters, no quoting needed)."""
-    names = "-".join(sorted(c.value for c in choice.allowed if c in OPTIONAL))
-    payload = f"{choice.when.astimezone(UTC).strftime(_TIME_FORMAT)}|{names}|{choice.version}"
-    return _signer(secret).sign(payload).decode("ascii")
-
-
-#: Category names that choices made before a rename carry.
-LEGACY_NAMES = {"analytics": Category.STATISTICS.value}
-
-
-def decode(raw, secret):
-    """The :class:`Choice` in a cookie value, or None (absent, forged or malformed)."""
-    if not raw:
-        return None
-    try:
-        payload = _signer(secret).unsign(raw).decode("ascii")
-        when, names, version = payload.split("|")
-        allowed = frozenset(Category(LEGACY_NAMES.get(n, n)) for n in names.split("-") if n)
-        moment = datetime.strptime(when, _TIME_FORMAT).replace(tzinfo=UTC)
-    except (BadSignature, ValueError, UnicodeDecodeError):
-        return None
-    return Choice(allowed & frozenset(OPTIONAL), moment, version)
-
-
-def _secret(registry):
-    return session_secret(registry.settings)
-
-
-def stored_choice(request):
-    """The choice in the request's consent cookie, valid or not, or None."""
-    cached = getattr(request, "_shopcms_stored_choice", _NO_CHOICE)
-    if cached is _NO_CHOICE:
-        cached = decode(request.cookies.get(CONSENT_COOKIE), _secret(request.registry))
-        request._shopcms_stored_choice = cached
-    return cached
-
-
-# -- the version of the cookie policy ---------------------------------------------------
-
-
-def _site(request):
-    """The Site (under ``/{lang}/account/`` the traversal root is the account)."""
-    root = getattr(request, "root", None)
-    if root is None:
-        from shopcms.tree.database import root_factory
-
-        return root_factory(request)
-    return find_root(root)
-
-
-def policy_page(request):
-    """The cookie policy (a PolicyPage), or None."""
-    return _site(request)["pages"].get(COOKIE_POLICY)
-
-
-def policy_revision(request):
-    """The cookie policy's revision a visitor of this page reads (the page's language, else
-    the first other language that has one, as the policy page falls back), or None."""
-    page = policy_page(request)
-    if page is None:
-        return None
-    order = [lang for lang in languages(request.registry) if lang != request.locale_name]
-    return page.shown(request.locale_name, order, request.now)
-
-
-def current_version(request):
-    """The version a choice made on this page records: ``cookies:LANG:N``, or ""."""
-    revision = policy_revision(request)
-    return revision.id if revision is not None else ""
-
-
-def _version_in_force(request, version):
-    """Is the cookie policy revision ``version`` still in force in its language?
-
-    Comparing within the language the visitor read keeps a choice when they switch
-    languages or when another language's translation is corrected.
-    """
-    page = policy_page(request)
-    if not version:
-        # Chosen when no cookie policy was published: valid until one is.
-        return page is None or not any(
-            page.in_force(lang, request.now) for lang in languages(request.registry)
-        )
-    try:
-        name, lang, _number = version.split(":")
-    except ValueError:
-        return False
-    if page is None or name != COOKIE_POLICY:
-        return False
-    revision = page.in_force(lang, request.now)
-    return revision is not None and revision.id == version
-
-
-def is_valid(request, choice):
-    """True while ``choice`` stands: younger than 6 months, under the policy in force."""
-    return request.now < choice.expires and _version_in_force(request, choice.version)
-
-
-def valid_choice(request):
-    """The visitor's valid choice, or None: then they have made no choice (yet, again)."""
-    cached = getattr(request, "_shopcms_valid_choice", _NO_CHOICE)
-    if cached is _NO_CHOICE:
-        choice = stored_choice(request)
-        cached = choice if choice is not None and is_valid(request, choice) else None
-        request._shopcms_valid_choice = cached
-    return cached
-
-
-# -- what the choice allows -----------------------------------------------------------
-
-
-def gpc(request):
-    """True when the browser sends the Global Privacy Control signal."""
-    return request.headers.get("Sec-GPC", "").strip() == "1"
-
-
-def allows(request, category):
-    """May an optional cookie (or the statistics) of ``category`` be used for this visitor?
-
-    Only with a valid choice that allows it, and never with ``Sec-GPC: 1``.
-    """
-    if category is Category.NECESSARY:
-        return True
-    if gpc(request):
-        return False
-    choice = valid_choice(request)
-    return choice is not None and category in choice.allowed
-
-
-def choices(request):
-    """``(allowed categories, date)`` of the visitor's valid choice, or ``(frozenset(), None)``.
-
-    What is *allowed* in effect: with ``Sec-GPC: 1`` nothing, whatever the choice says.
-    """
-    choice = valid_choice(request)
-    if choice is None:
-        return frozenset(), None
-    return (frozenset() if gpc(request) else choice.allowed), choice.when
-
-
-# -- the banner -----------------------------------------------------------------------
-
-
-def banner_wanted(request):
-    """Should this page show the consent banner?
-
-    Yes when the visitor has no valid choice, except with ``Sec-GPC: 1`` (which already
-    refuses everything optional) on a page that is not shared.  A shared page (no cookie at
-    all) always shows it: its copy in the page cache is served whatever the headers.  Not
-    on the cookie settings page (the same choice, in full) nor in the management area.
-    """
-    if getattr(request, "shopcms_no_banner", False):
-        return False
-    route = getattr(request, "matched_route", None)
-    if route is not None and route.name.startswith("manage"):
-        return False
-    if valid_choice(request) is not None:
-        return False
-    return is_shared(request) or not gpc(request)
-
-
-@dataclass(frozen=True)
-class Banner:
-    """What the ``cookie-banner`` macro shows."""
-
-    csrf_token: str
-    came_from: str  # the page to come back to (this one)
-    categories: tuple = OPTIONAL
-
-
-def banner(request):
-    """The banner's values when this page shows it, else None."""
-    if not banner_wanted(request):
-        return None
-    # The page's token: stateless for a visitor without cookies, so asking about cookies
-    # starts no session (``shopcms.web.csrf``).
-    return Banner(csrf_token=get_csrf_token(request), came_from=request.path_qs)
-
-
-def welcome_back(request):
-    """A returning customer who is not logged in (functional cookies allowed): the login
-    link greets them."""
-    return request.identity is None and known_visitor(request)
-
-
-def known_visitor(request):
-    """True for a visitor whose browser kept the returning-customer cookie, while functional
-    cookies are allowed: the login link then says "welcome back"."""
-    return request.cookies.get(KNOWN_VISITOR_COOKIE) == "1" and allows(request, Category.FUNCTIONAL)
-
-
-def page_state(request):
-    """What of the cookie choice the layout shows, for the validators of cached pages
-    (``shopcms.web.etags``): whether the banner shows, whether the login link greets."""
-    return (banner_wanted(request), known_visitor(request) and request.identity is None)
-
-
-# -- making and keeping a choice ------------------------------------------------------
+#: The buttons of the banner and the settings page (the ``choice`` they post).
+ACCEPT, REFUSE, CHOOSE = "accept", "refuse", "choose"
+CHOICES = (ACCEPT, REFUSE, CHOOSE)
+
+
+def chosen_categories(choice, ticked):
+    """The optional categories one click allows: every one for ``ACCEPT``, none for
+    ``REFUSE``, for ``CHOOSE`` those of ``ticked`` (the ticked boxes; never read otherwise,
+    so that "accept all" and "refuse all" mean what they say)."""
+    if choice == ACCEPT:
+        return frozenset(OPTIONAL)
+    if choice == CHOOSE:
+        return frozenset(c for c in OPTIONAL if c in ticked)
+    return frozenset()
 
 
 def record(request, response, allowed, now=None):
@@ -296,9 +136,9 @@ def record(request, response, allowed, now=None):
         when=(now or request.now).astimezone(UTC).replace(microsecond=0),
         version=current_version(request),
     )
-    set_cookie(request, response, CONSENT_COOKIE, encode(choice, _secret(request.registry)))
+    set_cookie(request, response, CONSENT_COOKIE, encode(choice, secret(request.registry)))
     # The rest of this request (the page a JSON answer replaces) sees the new choice.
-    request._shopcms_stored_choice = request._shopcms_valid_choice = choice
+    remember(request, choice)
     return choice
 
 
@@ -338,59 +178,38 @@ def save(request, response, allowed, form):
     return choice
 
 
-def remember_returning_customer(request):
-    """At login: let the browser recognise a returning customer, if functional cookies are
-    allowed (the cookie is set with the login's response)."""
-    if not allows(request, Category.FUNCTIONAL):
-        return
-
-    def callback(request, response):
-        if request.cookies.get(KNOWN_VISITOR_COOKIE) != "1":
-            set_cookie(request, response, KNOWN_VISITOR_COOKIE, "1")
-
-    request.add_response_callback(callback)
-
-
-# -- outside Pyramid: the visit statistics ----------------------------------------------
-
-#: What :func:`statistics_choice` returns.
-ALLOWED, REFUSED = "allowed", "refused"
+def saved_answer(request, choice):
+    """What the banner's script is told of the choice it just saved (a JSON document):
+    the categories ``chosen``, those ``allowed`` in effect (none with ``Sec-GPC: 1``), the
+    ``date`` and the cookie policy's ``version``."""
+    in_effect, _when = choices(request)
+    return {
+        "chosen": sorted(category.value for category in choice.allowed),
+        "allowed": sorted(category.value for category in in_effect),
+        "date": choice.when.isoformat(),
+        "version": choice.version,
+    }
 
 
-def statistics_choice(environ, settings, now=None):
-    """The visitor's choice about the statistics, read from a WSGI ``environ``.
+@dataclass(frozen=True)
+class ChoiceState:
+    """The visitor's choice as the settings page tells it."""
 
-    ``REFUSED`` with ``Sec-GPC: 1`` or a consent cookie that does not allow statistics;
-    ``ALLOWED`` with one that does; None when the visitor has made no choice: no cookie, a
-    forged or malformed one, or a choice older than 6 months (``now``: default the system
-    time).  ``settings`` are the application's (for the secret).
-
-    Unlike :func:`allows`, this does not open the database, so a choice made under an
-    earlier cookie policy still counts here until the visitor chooses again.
-    """
-    if environ.get("HTTP_SEC_GPC", "").strip() == "1":
-        return REFUSED
-    if not environ.get("HTTP_COOKIE"):
-        return None
-    raw = RequestCookies(environ).get(CONSENT_COOKIE)
-    choice = decode(raw, session_secret(settings))
-    if choice is None or (now or datetime.now(UTC)) >= choice.expires:
-        return None
-    return ALLOWED if Category.STATISTICS in choice.allowed else REFUSED
+    choice: Choice | None  # the valid choice, or None
+    lapsed: bool  # a choice that no longer stands (6 months, or a new cookie policy)
+    revision: object  # the cookie policy's revision ``choice`` was made under, if it exists
+    gpc: bool  # Global Privacy Control refuses every optional category
 
 
-def statistics_refused(environ, settings, now=None, count_undecided=False):
-    """True when this request's visitor must not be counted in the statistics.
-
-    True with ``Sec-GPC: 1`` or a choice refusing statistics, False with a choice allowing
-    them.  A visitor who has made no choice (yet, or again) is not counted either, unless
-    ``count_undecided``: the issue's "no statistics before a choice" is the default, a
-    setting of the statistics may count them (they have not refused).
-    """
-    choice = statistics_choice(environ, settings, now)
-    if choice is None:
-        return not count_undecided
-    return choice == REFUSED
+def choice_state(request):
+    """The :class:`ChoiceState` of this request's visitor."""
+    choice = valid_choice(request)
+    return ChoiceState(
+        choice=choice,
+        lapsed=stored_choice(request) is not None and choice is None,
+        revision=choice_revision(request, choice) if choice is not None else None,
+        gpc=gpc(request),
+    )
 
 
 def cookies_of(request, category):

@@ -111,7 +111,8 @@ def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=N
     ``actor`` is who asks (a staff account id, ``system:cli``; None: the customer), ``note``
     the reason kept in each order's history (e.g. "request by mail of 2026-11-20"; never
     personal data), ``lang`` the language to mail in when the account names none,
-    ``base_url`` the shop's address for the mail's links.  Raises ErasureRefused (nothing
+    ``base_url`` the shop's address for the mail's links where ``shopcms.public_url`` is not
+    set (``request.link(..., absolute=True)`` in the mail).  Raises ErasureRefused (nothing
     changed).  Returns an :class:`Erasure`; the caller commits (the mail leaves then).
     """
     orders = check_erasable(root, account)
@@ -185,7 +186,7 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
         message = compose(
             registry,
             GUEST_MAIL_TEMPLATE,
-            {"order_count": len(orders), "base_url": base, "lang": lang},
+            {"order_count": len(orders), "lang": lang},
             lang=lang,
             # The address as the guest gave it at checkout, not as staff typed it.
             to=orders[-1].contact.get("email") or email,
@@ -207,7 +208,7 @@ def _send_confirmation(registry, account, orders, tm, lang, base_url):
     message = compose(
         registry,
         MAIL_TEMPLATE,
-        {"email": account.email, "order_count": len(orders), "base_url": base, "lang": lang},
+        {"email": account.email, "order_count": len(orders), "lang": lang},
         lang=lang,
         to=account.email,
         subject=MAIL_SUBJECT,

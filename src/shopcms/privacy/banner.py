@@ -1,0 +1,67 @@
+"""The cookie banner: whether a page shows it, and what it shows (the layout value
+``ui.cookie_banner``, rendered by the macro ``cookie-banner`` of ``templates/macros.pt``).
+
+Contract: a page shows the banner while its visitor has no valid choice
+(:func:`banner_wanted`).  Pages without any cookie are shared by every such visitor
+(``shopcms.web.pagecache``): the banner they show is the same for all of them (no choice
+exists yet) and its form carries the stateless CSRF token, so asking about cookies starts
+no session.  Nothing here depends on a request header on those pages, the Sec-GPC header
+included (``static/consent.js`` hides the banner there when the browser exposes
+``navigator.globalPrivacyControl``).
+"""
+
+from dataclasses import dataclass
+
+from shopcms.privacy import forms
+from shopcms.privacy.choice_cookie import gpc, valid_choice
+from shopcms.privacy.cookie_policy import policy_link
+from shopcms.privacy.returning import known_visitor
+from shopcms.web.sharing import is_shared
+
+
+def banner_wanted(request):
+    """Should this page show the consent banner?
+
+    Yes when the visitor has no valid choice, except with ``Sec-GPC: 1`` (which already
+    refuses everything optional) on a page that is not shared.  A shared page (no cookie at
+    all) always shows it: its copy in the page cache is served whatever the headers.  Not
+    on the cookie settings page (the same choice, in full) nor in the management area.
+    """
+    if getattr(request, "shopcms_no_banner", False):
+        return False
+    route = getattr(request, "matched_route", None)
+    if route is not None and route.name.startswith("manage"):
+        return False
+    if valid_choice(request) is not None:
+        return False
+    return is_shared(request) or not gpc(request)
+
+
+@dataclass(frozen=True)
+class Banner:
+    """What the ``cookie-banner`` macro shows."""
+
+    form: str  # the banner's form, rendered (forms.banner_form)
+    chooser: str  # the settings page for "Choose" without JavaScript (forms.chooser_form)
+    policy_url: str  # the cookie policy
+
+
+def banner(request):
+    """The banner's values when this page shows it, else None.
+
+    Its forms come back to this page (``came_from``, ``next``) after the choice.
+    """
+    if not banner_wanted(request):
+        return None
+    came_from = request.path_qs
+    return Banner(
+        form=forms.banner_form(request).render(forms.banner_appstruct(came_from)),
+        chooser=forms.chooser_form(request).render({"next": came_from}),
+        policy_url=policy_link(request),
+    )
+
+
+def page_state(request):
+    """What of the cookie choice the layout shows, for the validators of cached pages
+    (``shopcms.web.etags``): whether the banner shows, whether the login link greets."""
+    return (banner_wanted(request), known_visitor(request) and request.identity is None)
