@@ -23,7 +23,8 @@ from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
 
 from shopcms.web.clock import site_timezone
-from shopcms.web.i18n import LANGUAGE_NAMES, languages, localized_path, pick, switch_path
+from shopcms.web.forms import Button, button_form
+from shopcms.web.i18n import LANGUAGE_NAMES, _, languages, localized_path, pick, switch_path
 from shopcms.web.security import MANAGE
 
 
@@ -149,6 +150,13 @@ class PageContext:
             return False
         # Under /{lang}/account/ the root is the account itself: ask the Site.
         return self.request.has_permission(MANAGE, find_root(self.account))
+
+    @cached_property
+    def logout_form(self):
+        """The header's "Log out" button (a form: logging out changes the session)."""
+        buttons = (Button("logout", _("Log out"), css_class="link"),)
+        action = self.request.link(None, "logout")
+        return button_form(self.request, "logout", action, buttons, css_class="inline").render()
 
     @cached_property
     def csrf_token(self):

@@ -21,13 +21,9 @@ from pyramid.path import AssetResolver
 from pyramid.renderers import get_renderer
 
 from shopcms.web.layout import PageContext
+from shopcms.web.theme import template_dirs
 
 LAYOUT = "shopcms.web:templates/layout.pt"
-
-
-def template_dirs(settings):
-    """The theme folders, highest precedence first (absolute paths)."""
-    return [os.path.abspath(d) for d in (settings.get("shopcms.templates") or "").split()]
 
 
 def packages_with_templates():

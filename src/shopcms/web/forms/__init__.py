@@ -22,12 +22,21 @@ Views that show one form and act on it derive from :class:`~shopcms.web.forms.vi
 
 import deform
 
-from shopcms.web.forms.core import Button, CSRFSchema, make_form, renderer, set_ids, validate
+from shopcms.web.forms.core import (
+    Button,
+    CSRFSchema,
+    button_form,
+    make_form,
+    renderer,
+    set_ids,
+    validate,
+)
 from shopcms.web.forms.views import FormView, form_view
 
 __all__ = [
     "CSRFSchema",
     "Button",
+    "button_form",
     "FormView",
     "form_view",
     "make_form",

@@ -11,7 +11,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.settings import asbool
 from pyramid.threadlocal import get_current_request
 
-from shopcms.web.templates import template_dirs
+from shopcms.web.theme import template_dirs
 
 #: The widget templates of shopcms, searched before deform's own.
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates", "deform")
@@ -132,6 +132,11 @@ def make_form(
     if css_class:
         form.css_class = css_class
     return form
+
+
+def button_form(request, formid, action, buttons, css_class=None):
+    """A form of buttons only (the logout in the header): the CSRF token and ``buttons``."""
+    return make_form(request, CSRFSchema, buttons, formid, action, css_class=css_class)
 
 
 def validate(request, form):
