@@ -39,10 +39,20 @@ Saved payment methods, as Mollie's Customers and Mandates APIs document them:
   webhook for it by itself: a test calls ``call_webhook(id)``.  A customer without that
   valid mandate gets 422 (field ``mandateId``).
 
+Refunds, as Mollie's Refunds API documents them:
+
+- A paid payment has ``amountRefunded`` and ``amountRemaining`` (what can still be
+  refunded).  ``POST /v2/payments/ID/refunds`` (``amount``, ``description``) refunds part
+  or all of what remains: 201 with the refund (``re_...``, status ``pending``); 422 for a
+  payment that is not paid or an amount above what remains (field ``amount``).
+- A request with an ``Idempotency-Key`` that was used before is not done again: the first
+  answer is given again (Mollie keeps the keys for an hour; the fake, for its lifetime).
+
 Test helpers: ``set_status(id, status)`` changes a payment without calling the webhook (a
 forged webhook can then be tried), ``call_webhook(id)`` calls it, ``webhook_calls`` records
 every call and our answer, ``requests`` records every API request (method, path, JSON body).
-``customers`` and ``mandates`` (customer id -> list) hold what the shop created.
+``customers`` and ``mandates`` (customer id -> list) hold what the shop created, ``refunds``
+(payment id -> list) the refunds.
 ``stop()`` then ``start()`` serves again on the same port: in between, the API is down.
 """
 
@@ -133,6 +143,8 @@ class FakeMollie:
         }
         self.account = {"name": "J. Peeters", "iban": "BE68539007547034", "bic": "BBRUBEBB"}
         self.recurring_status = None  # None: paid for a card mandate, pending for a debit
+        self.refunds = {}  # payment id -> [refund]
+        self._answered = {}  # Idempotency-Key -> the refund first created with it
         self.requests = []  # (method, path, JSON body or None)
         self.webhook_calls = []  # (URL, form body, our HTTP status or the error)
         self._lock = threading.Lock()
@@ -231,6 +243,8 @@ class FakeMollie:
             payment["status"] = status
             if status in STATUS_TIME:
                 payment[STATUS_TIME[status]] = _timestamp()
+            if status == "paid":
+                _refundable(payment)
         with self._lock:
             self.payments[payment_id] = payment
         return payment
@@ -355,6 +369,8 @@ class FakeMollie:
             payment["status"] = status
             if status in STATUS_TIME:
                 payment[STATUS_TIME[status]] = _timestamp()
+            if status == "paid":
+                _refundable(payment)
             first = payment["sequenceType"] == "first"
             known = payment.get("customerId") in self.customers
             if status == "paid" and first and known and not payment.get("mandateId"):
@@ -362,6 +378,48 @@ class FakeMollie:
             if status != "open":
                 # Mollie offers the checkout only while the payment is open.
                 payment["_links"].pop("checkout", None)
+
+    def refund(self, payment_id, data, idempotency_key=None):
+        """A refund of a validated request body for the payment; the first answer again
+        for a key used before."""
+        with self._lock:
+            if idempotency_key and idempotency_key in self._answered:
+                return json.loads(json.dumps(self._answered[idempotency_key]))
+            payment = self.payments.get(payment_id)
+            if payment is None:
+                raise MollieError(404, "Not Found", f"No payment exists with token {payment_id}.")
+            if payment["status"] != "paid":
+                raise _invalid("The payment cannot be refunded", "amount")
+            value = Decimal(data["amount"]["value"])
+            remaining = Decimal(payment["amountRemaining"]["value"])
+            if value > remaining:
+                raise _invalid(
+                    "The amount is higher than the amount that can be refunded", "amount"
+                )
+            refund_id = _new_id("re_")
+            refund = {
+                "resource": "refund",
+                "id": refund_id,
+                "amount": dict(data["amount"]),
+                "status": "pending",
+                "description": data.get("description") or "",
+                "paymentId": payment_id,
+                "createdAt": _timestamp(),
+                "_links": {
+                    "self": {
+                        "href": f"{self.base_url}/v2/payments/{payment_id}/refunds/{refund_id}",
+                        "type": "application/hal+json",
+                    }
+                },
+            }
+            currency = payment["amount"]["currency"]
+            refunded = Decimal(payment["amountRefunded"]["value"]) + value
+            payment["amountRefunded"] = {"currency": currency, "value": f"{refunded:.2f}"}
+            payment["amountRemaining"] = {"currency": currency, "value": f"{remaining - value:.2f}"}
+            self.refunds.setdefault(payment_id, []).append(refund)
+            if idempotency_key:
+                self._answered[idempotency_key] = refund
+            return json.loads(json.dumps(refund))
 
     def set_amount(self, payment_id, value, currency="EUR"):
         """What Mollie reports as the amount (to test a mismatch with the order)."""
@@ -459,6 +517,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._authorize()
                 data = _validated_customer(self._data(path, body))
                 return self._json(201, self.mollie.create_customer(data, mode))
+            if path.startswith("/v2/payments/") and path.endswith("/refunds"):
+                self._authorize()
+                payment_id = path.removeprefix("/v2/payments/").removesuffix("/refunds")
+                data = _validated_refund(self._data(path, body))
+                key = self.headers.get("Idempotency-Key")
+                return self._json(201, self.mollie.refund(payment_id, data, key))
             if path.startswith("/checkout/"):
                 return self._pay(path.removeprefix("/checkout/"), body)
             raise MollieError(404, "Not Found", "The resource does not exist")
@@ -545,6 +609,29 @@ class _Handler(BaseHTTPRequestHandler):
         # Mollie calls the webhook as soon as the status changed, then returns the customer.
         self.mollie.call_webhook(payment_id)
         self._send(303, b"", "text/plain", [("Location", payment["redirectUrl"])])
+
+
+def _refundable(payment):
+    """A payment that became paid can be refunded, all of it (called with the lock held)."""
+    currency = payment["amount"]["currency"]
+    payment["amountRefunded"] = {"currency": currency, "value": "0.00"}
+    payment["amountRemaining"] = dict(payment["amount"])
+
+
+def _validated_refund(data):
+    """The body of a create-refund request, or a MollieError as Mollie would answer."""
+    if not isinstance(data, dict):
+        raise MollieError(400, "Bad Request", "The JSON body is invalid")
+    amount = data.get("amount")
+    if not isinstance(amount, dict) or amount.get("currency") != "EUR":
+        raise _invalid("The amount is invalid", "amount")
+    value = amount.get("value")
+    if not isinstance(value, str) or not AMOUNT_VALUE.fullmatch(value) or Decimal(value) <= 0:
+        raise _invalid("The amount contains an invalid value", "amount.value")
+    description = data.get("description")
+    if description is not None and (not isinstance(description, str) or len(description) > 255):
+        raise _invalid("The description is invalid", "description")
+    return data
 
 
 def _validated_customer(data):

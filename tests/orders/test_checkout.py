@@ -18,22 +18,42 @@ ADDRESS = {
 }
 
 
+def forms(page):
+    """The page's forms, each once (WebTest lists a form with an id under its number and
+    under its id)."""
+    return [form for key, form in page.forms.items() if isinstance(key, int)]
+
+
 def add_to_cart(app, name, qty=1, lang="nl"):
     page = app.get(f"/{lang}/products/{name}")
-    form = [f for f in page.forms.values() if f.action == f"/{lang}/cart"][0]
+    form = [f for f in forms(page) if f.action == f"/{lang}/cart"][0]
     form["qty"] = str(qty)
     form.submit(status=303)
 
 
 def checkout_form(app, lang="nl"):
     page = app.get(f"/{lang}/checkout")
-    return [f for f in page.forms.values() if f.action == f"/{lang}/checkout"][0]
+    return [f for f in forms(page) if f.action == f"/{lang}/checkout"][0]
+
+
+def field(form, name):
+    """The field ``name`` of a checkout form; ``delivery.street`` is the street of the
+    delivery address (deform posts it as ``street`` inside the ``delivery`` mapping)."""
+    if "." not in name:
+        return form[name]
+    section, key = name.split(".")
+    return next(f for f in form.fields[key] if f.id == f"{form.id}-{section}-{key}")
+
+
+def fill_in(form, values):
+    """Fill in ``values`` (``{name: value}``, names as :func:`field` takes them)."""
+    for key, value in values.items():
+        field(form, key).value = value
+    return form
 
 
 def fill(form, **extra):
-    for key, value in {**ADDRESS, **extra}.items():
-        form[key] = value
-    return form
+    return fill_in(form, {**ADDRESS, **extra})
 
 
 def review(app, lang="nl", **extra):
@@ -41,9 +61,7 @@ def review(app, lang="nl", **extra):
 
 
 def place_form(page):
-    return [f for f in page.forms.values() if f.fields.get("step") and f["step"].value == "place"][
-        0
-    ]
+    return [f for f in forms(page) if f.fields.get("step") and f["step"].value == "place"][0]
 
 
 def place(app, lang="nl", **extra):
@@ -130,7 +148,9 @@ def test_shipping_is_free_from_the_threshold(site, app):
 def test_terms_must_be_accepted(site, app):
     add_to_cart(app, "mug-cafe")
     page = place_form(review(app)).submit(status=400)
-    assert page.html.select_one(".notice.error[role=alert]") is not None
+    summary = page.html.select_one(".error-summary[role=alert]")
+    assert summary.select_one("a[href='#place-order-accept-terms']") is not None
+    assert page.html.select_one("#place-order-accept-terms")["aria-invalid"] == "true"
     assert orders(site) == []
 
 
@@ -138,21 +158,18 @@ def test_tampered_fields_never_change_what_is_charged(site, app):
     add_to_cart(app, "mug-cafe", 1)
     form = place_form(review(app))
     form["accept_terms"] = True
-    fields = dict(form.submit_fields())
-    fields.update(
-        {
-            "price": "0.01",
-            "total": "0.01",
-            "shipping_cost": "0",
-            "shipping.cost": "0",
-            "qty": "99",
-            "pid": "1",
-            "lines-0.qty": "50",
-            "status": "paid",
-            "customer": "someone-else",
-            "workflow_state": "paid",
-        }
-    )
+    fields = form.submit_fields() + [
+        ("price", "0.01"),
+        ("total", "0.01"),
+        ("shipping_cost", "0"),
+        ("shipping.cost", "0"),
+        ("qty", "99"),
+        ("pid", "1"),
+        ("lines-0.qty", "50"),
+        ("status", "paid"),
+        ("customer", "someone-else"),
+        ("workflow_state", "paid"),
+    ]
     app.post("/nl/checkout", fields, status=303)
     [order] = orders(site)
     assert order.total == Decimal("20.45")  # 13.50 + 6.95, from the product and settings
@@ -163,11 +180,12 @@ def test_tampered_fields_never_change_what_is_charged(site, app):
 
 def test_a_forged_shipping_method_or_payment_is_an_error_not_a_charge(site, app):
     add_to_cart(app, "mug-cafe", 1)
-    form = fill(checkout_form(app))
-    fields = dict(form.submit_fields())
     for key, value in (("shipping", "free-by-hand"), ("payment", "cash-in-hand")):
-        page = app.post("/nl/checkout", {**fields, key: value}, status=400)
-        assert page.html.select_one(".notice.error") is not None
+        form = fill(checkout_form(app))
+        form[key].force_value(value)
+        page = form.submit(status=400)
+        summary = page.html.select_one(".error-summary[role=alert]")
+        assert summary.select_one(f"a[href='#checkout-{key}']") is not None
     assert orders(site) == []
 
 
@@ -183,10 +201,10 @@ def test_bad_input_is_explained_in_the_visitors_language(site, app, lang, messag
     add_to_cart(app, "mug-cafe", 1, lang)
     form = fill(checkout_form(app, lang), **{"delivery.postcode": "123", "email": "not-an-email"})
     page = form.submit(status=400)
-    assert message in page.html.select_one("#delivery\\.postcode-error").text
-    assert page.html.select_one("#email-error") is not None
+    assert message in page.html.select_one("#checkout-delivery-postcode-error").text
+    assert page.html.select_one("#checkout-contact-email-error") is not None
     # What the visitor typed is kept.
-    assert page.html.select_one("input[name='delivery.street']")["value"] == "Kerkstraat 1"
+    assert page.html.select_one("#checkout-delivery-street")["value"] == "Kerkstraat 1"
     assert orders(site) == []
 
 
@@ -232,7 +250,7 @@ def test_more_than_the_stock_is_refused_with_a_clear_message(site, app):
 def test_an_empty_cart_cannot_be_ordered(site, app):
     page = app.get("/nl/checkout")
     assert page.html.select_one(".checkout-problem") is not None
-    assert not [f for f in page.forms.values() if f.action == "/nl/checkout"]
+    assert not [f for f in forms(page) if f.action == "/nl/checkout"]
 
 
 def test_the_confirmation_page_needs_its_key(site, app):
@@ -250,3 +268,68 @@ def test_the_shop_does_not_start_without_a_valid_bank_account(tmp_path):
 
     with pytest.raises(ValueError, match="shopcms.bank.iban"):
         make_site(tmp_path, **{"shopcms.bank.iban": "BE00 1234 5678 9012"})
+
+
+def test_an_empty_checkout_answers_400_with_a_summary_linked_to_the_fields(site, app):
+    add_to_cart(app, "mug-cafe", 1)
+    form = checkout_form(app)
+    form["email"] = ""
+    page = form.submit(status=400)
+    html = page.html
+    summary = html.select_one("#checkout-errors.error-summary[role=alert]")
+    links = [a["href"] for a in summary.select("a[href^='#']")]
+    for wanted in ("name", "email", "phone"):
+        assert f"#checkout-contact-{wanted}" in links
+    for wanted in ("street", "postcode", "city"):
+        assert f"#checkout-delivery-{wanted}" in links
+    for link in links:
+        input_ = html.select_one(link)
+        assert input_["aria-invalid"] == "true", link
+        [described] = input_["aria-describedby"].split()
+        assert html.select_one(f"#{described}").text.strip(), link
+        # Each field has its label.
+        assert html.select_one(f"label[for='{input_['id']}']") is not None
+    # Nothing typed in the other address: it was not asked for.
+    assert not [link for link in links if "billing" in link]
+    assert orders(site) == []
+
+
+def test_the_personal_fields_say_what_they_hold(site, app):
+    add_to_cart(app, "mug-cafe", 1)
+    form = checkout_form(app)
+    tokens = {
+        name: field(form, name).attrs.get("autocomplete")
+        for name in ("name", "email", "phone", "delivery.street", "delivery.postcode",
+                     "delivery.city", "delivery.country", "billing.street",
+                     "billing.postcode", "billing.city", "billing.country")
+    }  # fmt: skip
+    assert tokens == {
+        "name": "name",
+        "email": "email",
+        "phone": "tel",
+        "delivery.street": "shipping street-address",
+        "delivery.postcode": "shipping postal-code",
+        "delivery.city": "shipping address-level2",
+        "delivery.country": "shipping country",
+        "billing.street": "billing street-address",
+        "billing.postcode": "billing postal-code",
+        "billing.city": "billing address-level2",
+        "billing.country": "billing country",
+    }
+    # Shipping and payment are radio groups, each in a fieldset with its legend.
+    for name in ("shipping", "payment"):
+        group = form.html.select_one(f"fieldset#item-checkout-{name}")
+        assert group.legend.text.strip()
+        assert {i["name"] for i in group.select("input[type=radio]")} == {name}
+
+
+def test_change_details_goes_back_to_the_form_with_what_was_typed(site, app):
+    add_to_cart(app, "mug-cafe", 1)
+    page = review(app, shipping="express", **{"delivery.city": "Gent-Centrum"})
+    [change] = [f for f in forms(page) if f.id == "change-order"]
+    back = change.submit(status=200)
+    form = [f for f in forms(back) if f.id == "checkout"][0]
+    assert field(form, "delivery.city").value == "Gent-Centrum"
+    assert (form["name"].value, form["shipping"].value) == ("Jan Peeters", "express")
+    assert form["token"].value == place_form(page)["token"].value  # the same checkout
+    assert orders(site) == []

@@ -26,6 +26,7 @@ from shopcms.orders.mail import SUBJECTS
 from shopcms.orders.payments.mollie import Mollie
 from tests.conftest import Browser, app_settings, make_site
 from tests.liveserver import serving
+from tests.orders.test_checkout import fill_in, forms
 
 PRODUCT = "mug-cafe"
 CUSTOMER = {
@@ -54,18 +55,14 @@ def checkout(app, payment="bancontact", lang="nl", base="", pages=None):
     """Buy one mug as a guest; the answer to placing the order (a 303).  The checkout form
     and the review page are appended to ``pages`` if given."""
     page = app.get(f"{base}/{lang}/products/{PRODUCT}")
-    [cart] = [f for f in page.forms.values() if f.action == f"/{lang}/cart"]
+    [cart] = [f for f in forms(page) if f.action == f"/{lang}/cart"]
     cart.submit().follow()
     page = app.get(f"{base}/{lang}/checkout")
-    [form] = [f for f in page.forms.values() if f.action == f"/{lang}/checkout"]
-    for name, value in {**CUSTOMER, "payment": payment}.items():
-        form[name] = value
-    review = form.submit()
+    [form] = [f for f in forms(page) if f.action == f"/{lang}/checkout"]
+    review = fill_in(form, {**CUSTOMER, "payment": payment}).submit()
     if pages is not None:
         pages += [page, review]
-    [place] = [
-        f for f in review.forms.values() if f.fields.get("step") and f["step"].value == "place"
-    ]
+    [place] = [f for f in forms(review) if f.fields.get("step") and f["step"].value == "place"]
     place["accept_terms"] = True
     return place.submit(status=303)
 
@@ -91,8 +88,8 @@ def confirmation(site, lang="nl"):
 
 def pay_form(page):
     """The confirmation page's "Pay now" form, or None."""
-    forms = [f for f in page.forms.values() if (f.action or "").endswith("/pay")]
-    return forms[0] if forms else None
+    found = [f for f in forms(page) if (f.action or "").endswith("/pay")]
+    return found[0] if found else None
 
 
 def webhook(app, expect=200, **body):

@@ -11,6 +11,7 @@ from shopcms.privacy.account_data import withdraw_account_data
 from shopcms.privacy.purposes import ACCOUNT_DATA
 from shopcms.web.clock import now
 from tests.conftest import PASSWORD, Browser, login
+from tests.orders.test_checkout import field, fill_in, forms
 
 DETAILS = {
     "name": "Anna Peeters",
@@ -30,7 +31,7 @@ def customer(site, email):
 
 def add_to_cart(app, lang="nl"):
     page = app.get(f"/{lang}/products/mug-cafe")
-    [form] = [f for f in page.forms.values() if f.action == f"/{lang}/cart"]
+    [form] = [f for f in forms(page) if f.action == f"/{lang}/cart"]
     form.submit(status=303)
 
 
@@ -40,18 +41,16 @@ def checkout_page(app, lang="nl"):
 
 
 def checkout_form(page, lang="nl"):
-    return [f for f in page.forms.values() if f.action == f"/{lang}/checkout"][0]
+    return [f for f in forms(page) if f.action == f"/{lang}/checkout"][0]
 
 
 def place(app, keep=False, lang="nl", fill=DETAILS, **extra):
     """Check out one mug (by bank transfer unless ``payment`` says otherwise); the review."""
-    form = checkout_form(checkout_page(app, lang), lang)
-    for key, value in {**fill, **extra}.items():
-        form[key] = value
+    form = fill_in(checkout_form(checkout_page(app, lang), lang), {**fill, **extra})
     if keep:
         form["keep_details"] = True
     review = form.submit(status=200)
-    [place] = [f for f in review.forms.values() if f.get("step", default=None) is not None
+    [place] = [f for f in forms(review) if f.get("step", default=None) is not None
                and f["step"].value == "place"]  # fmt: skip
     place["accept_terms"] = True
     place.submit(status=303)
@@ -83,8 +82,8 @@ def test_the_box_is_offered_only_to_customers_and_never_ticked(site, app):
     form = checkout_form(checkout_page(anna))
     assert form["keep_details"].checked is False
     # Its label names what it is for; buying does not depend on it.
-    label = form.html.select_one("input[name=keep_details]").find_parent("label")
-    assert "volgende keer" in label.text
+    box = form.html.select_one("input[name=keep_details]")
+    assert "volgende keer" in form.html.select_one(f"label[for={box['id']}]").text
 
 
 def test_saved_details_are_offered_at_the_next_checkout(site):
@@ -120,7 +119,7 @@ def test_saved_details_are_offered_at_the_next_checkout(site):
     # The next checkout is filled in with the default address and the phone, and offers the
     # other saved address; the box is not ticked again.
     form = checkout_form(checkout_page(anna))
-    assert form["delivery.street"].value == "Kerkstraat 1"
+    assert field(form, "delivery.street").value == "Kerkstraat 1"
     assert form["name"].value == "Anna Peeters"
     assert form["phone"].value == DETAILS["phone"]
     assert form["keep_details"].checked is False
@@ -142,10 +141,10 @@ def test_a_chosen_saved_address_replaces_the_typed_one(site):
     )
     form = checkout_form(checkout_page(anna))
     form["saved_address"] = leuven
-    form["delivery.street"] = "Typed but not wanted 1"
+    field(form, "delivery.street").value = "Typed but not wanted 1"
     review = form.submit(status=200)
     assert "Molenstraat 8" in review.html.select_one(".address").text
-    [place_form] = [f for f in review.forms.values() if f.get("step", default=None) is not None
+    [place_form] = [f for f in forms(review) if f.get("step", default=None) is not None
                     and f["step"].value == "place"]  # fmt: skip
     place_form["accept_terms"] = True
     place_form.submit(status=303)
@@ -161,18 +160,17 @@ def test_nothing_is_kept_without_the_box(site):
     [order] = site.read(lambda root: root["orders"].of_customer(userid))
     assert order.delivery["street"] == "Kerkstraat 1"  # the order itself keeps it
     form = checkout_form(checkout_page(bert))
-    assert form["delivery.street"].value == ""
+    assert field(form, "delivery.street").value == ""
     assert form.html.select_one("select[name=saved_address]") is None
 
 
 def test_a_guest_who_sends_the_box_anyway_leaves_nothing_but_the_order(site, app):
     anna, userid = customer(site, "anna@example.be")
-    form = checkout_form(checkout_page(app))
-    for key, value in DETAILS.items():
-        form[key] = value
-    fields = dict(form.submit_fields())
-    fields.update({"keep_details": "1", "email": "anna@example.be", "step": "place",
-                   "accept_terms": "1"})  # fmt: skip
+    form = fill_in(checkout_form(checkout_page(app)), DETAILS)
+    form["email"] = "anna@example.be"
+    replaced = {"step": "place"}
+    fields = [(name, replaced.get(name, value)) for name, value in form.submit_fields()]
+    fields += [("keep_details", "true"), ("accept_terms", "true")]
     app.post("/nl/checkout", fields, status=303)
     assert kept(site, userid) == ([], None, "", [], [])
     assert site.read(lambda root: [o.customer for o in root["orders"].values()]) == [None]
@@ -191,7 +189,7 @@ def test_after_withdrawal_the_checkout_offers_nothing_and_keeps_nothing(site):
         (False, "account-privacy"),
     ]
     form = checkout_form(checkout_page(anna))
-    assert form["delivery.street"].value == ""
+    assert field(form, "delivery.street").value == ""
     assert form.html.select_one("select[name=saved_address]") is None
     place(anna)  # without the box: still nothing kept
     assert kept(site, userid)[:4] == ([], None, "", [])
@@ -206,8 +204,8 @@ def test_an_address_id_that_is_not_the_customers_is_refused(site, value):
     bert_address = site.read(lambda root: root["customers"][bert_id].preferences.addresses[0]["id"])
     for forged in (value, bert_address):
         form = checkout_form(checkout_page(anna))
-        fields = dict(form.submit_fields())
-        page = anna.post("/nl/checkout", {**fields, "saved_address": forged}, status=400)
+        form["saved_address"].force_value(forged)
+        page = form.submit(status=400)
         assert "Bertstraat" not in page.text
     assert len(site.read(lambda root: root["orders"].of_customer(_anna_id))) == 1
     assert site.read(

@@ -2,7 +2,7 @@
 
 from mollie.api.objects.mandate import Mandate
 
-from shopcms.orders.payments.mollie import saved_method_from
+from shopcms.orders.payments.mollie.mandates import saved_method_from
 from shopcms.orders.payments.saved import describe
 from shopcms.privacy.vault import Vault, new_key
 

@@ -20,6 +20,7 @@ from shopcms.web.clock import now
 from tests.cli.test_cli import INI
 from tests.conftest import PASSWORD, Browser, login, make_site
 from tests.mollie_server import MollieError
+from tests.orders.test_checkout import field, fill_in, forms
 from tests.orders.test_payments_mollie import card_like, database_strings
 
 DETAILS = {
@@ -48,24 +49,20 @@ def customer(site, email):
 
 def checkout_form(app):
     page = app.get("/nl/products/mug-cafe")
-    [cart] = [f for f in page.forms.values() if f.action == "/nl/cart"]
+    [cart] = [f for f in forms(page) if f.action == "/nl/cart"]
     cart.submit(status=303)
     page = app.get("/nl/checkout")
-    return [f for f in page.forms.values() if f.action == "/nl/checkout"][0]
+    return [f for f in forms(page) if f.action == "/nl/checkout"][0]
 
 
 def buy(app, payment, keep=False, fill=DETAILS):
     """Check out one mug paying with ``payment``; the answer to placing the order (303)."""
-    form = checkout_form(app)
-    for key, value in fill.items():
-        form[key] = value
+    form = fill_in(checkout_form(app), fill)
     form["payment"] = payment
     if keep:
         form["keep_details"] = True
     review = form.submit(status=200)
-    [place] = [
-        f for f in review.forms.values() if f.fields.get("step") and f["step"].value == "place"
-    ]
+    [place] = [f for f in forms(review) if f.fields.get("step") and f["step"].value == "place"]
     place["accept_terms"] = True
     return place.submit(status=303)
 
@@ -140,7 +137,7 @@ def test_a_card_saved_at_checkout_pays_the_next_order_without_the_providers_page
     form = checkout_form(anna)
     [option] = form.html.select("label.saved-payment")
     assert "Mastercard •••• 4444 (11/29)" in option.text
-    assert form["delivery.street"].value == "Kerkstraat 1"  # the address was kept as well
+    assert field(form, "delivery.street").value == "Kerkstraat 1"  # the address was kept as well
     placed = buy(anna, f"saved:{saved.id}", fill={})
     number, state, [recurring_id], method = latest_order(site, userid)
     assert placed.location.startswith(f"http://localhost/nl/order/{number}/")
@@ -209,7 +206,7 @@ def test_a_revoked_mandate_leaves_the_order_to_be_paid_on_the_providers_page(sit
     number, state, payment_ids, _method = latest_order(site, userid)
     assert (state, payment_ids) == ("placed", ())
     page = placed.follow()
-    [pay] = [f for f in page.forms.values() if (f.action or "").endswith("/pay")]
+    [pay] = [f for f in forms(page) if (f.action or "").endswith("/pay")]
     assert pay.submit(status=303).location.startswith(f"{mollie.base_url}/checkout/")
 
 
@@ -217,11 +214,9 @@ def test_a_saved_method_cannot_be_used_by_another_customer(site, mollie):
     anna, anna_id = customer(site, "anna@example.be")
     saved = pay_and_save(anna, site, mollie, anna_id)
     bert, bert_id = customer(site, "bert@example.be")
-    form = checkout_form(bert)
-    for key, value in DETAILS.items():
-        form[key] = value
-    fields = dict(form.submit_fields())
-    page = bert.post("/nl/checkout", {**fields, "payment": f"saved:{saved.id}"}, status=400)
+    form = fill_in(checkout_form(bert), DETAILS)
+    form["payment"].force_value(f"saved:{saved.id}")
+    page = form.submit(status=400)
     assert page.html.select_one("label.saved-payment") is None
     assert site.read(lambda root: root["orders"].of_customer(bert_id)) == []
 
@@ -230,7 +225,7 @@ def test_removing_a_saved_card_forgets_it_here_and_at_mollie(site, mollie):
     anna, userid = customer(site, "anna@example.be")
     saved = pay_and_save(anna, site, mollie, userid)
     page = anna.get("/nl/account/payment-methods")
-    [remove] = [f for f in page.forms.values() if f.action.endswith(f"/{saved.id}/remove")]
+    [remove] = [f for f in forms(page) if f.action.endswith(f"/{saved.id}/remove")]
     remove.submit(status=303)
     assert saved_methods(site, userid) == []
     # The only method of that Mollie customer: the customer is deleted, its mandate with it.

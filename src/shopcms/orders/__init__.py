@@ -1,5 +1,12 @@
 """Orders: checkout, the orders and their workflow, payments, bank statements, the order
-desk and the order mails."""
+desk and the order mails.
+
+What other capabilities may use is in ``api``; the rest is this package's own.  The modules:
+``resources`` (orders, their numbers and workflow), ``checkout`` (placing and paying an
+order), ``payments`` (the ``PaymentMethod`` interface, bank transfer, Mollie), ``desk`` (the
+order desk's rules), ``ogm`` and ``bank_import`` (bank transfers), ``mail``, ``schemas`` and
+``widgets`` (the forms), ``views``, ``evolve``.
+"""
 
 from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
 from shopcms.orders.resources import ORDER_WORKFLOW, Order, Orders
@@ -25,5 +32,7 @@ def includeme(config):
     )
     config.add_evolve_step(5, "Orders: a guest's orders found by email", guest_orders_by_email)
     config.include("shopcms.orders.payments")
+    # After the payment methods: a webhook view for each provider that calls back.
+    config.include("shopcms.orders.views.payments")
     config.include("shopcms.orders.mail")
     config.add_macros("shopcms.orders:templates/macros.pt")

@@ -1,4 +1,4 @@
-"""Placing an order: from the visitor's cart and the checkout form to a stored Order.
+"""The checkout: from the visitor's cart and the checkout form to a placed order being paid.
 
 Everything that is charged is computed here from the products and the settings: the
 client sends product ids and quantities (its cart) and its choices, never a price, a total
@@ -11,20 +11,36 @@ Shipping: ``standard`` costs ``shopcms.shipping.standard`` (default 6.95) and is
 ``shopcms.shipping.express`` (default 12.95).  Shipping follows the goods for VAT: it is
 charged at the highest VAT rate among the order's lines (Belgian practice for mixed
 supplies, the simple and safe side).
+
+What the form offers (:func:`options`, :func:`starting_values`): a logged-in customer who
+keeps their details (``shopcms.privacy.account_data``) finds the form filled with the
+default saved address and phone, and may choose another saved address or pay with a saved
+payment method.  Placing the order (:func:`place_and_pay`) records the "keep my account
+data" consent when the customer ticked "save my details" (form ``checkout``) and keeps the
+addresses and phone on the account; then the payment method starts (keeping the method
+paid with, when it can).  Without the consent nothing of the checkout is kept beyond the
+order itself.
 """
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pyramid.i18n import TranslationString
 
-from shopcms.orders.payments import methods
+from shopcms.orders.payments import describe_saved, methods
 from shopcms.orders.resources import Order
-from shopcms.privacy.account_data import keeps_account_data
-from shopcms.products.api import totals
+from shopcms.orders.widgets import Choice
+from shopcms.privacy.account_data import (
+    give_account_data,
+    keep_checkout_details,
+    keeps_account_data,
+)
+from shopcms.products.api import empty_cart, totals
 from shopcms.tree.events import notify
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _, pick
+from shopcms.web.layout import format_money
 from shopcms.web.security import VIEW
 
 SHIPPING_METHODS = {
@@ -37,7 +53,6 @@ EU_COUNTRIES = (
     "BE", "NL", "LU", "FR", "DE", "AT", "BG", "CY", "CZ", "DK", "EE", "ES", "FI", "GR",
     "HR", "HU", "IE", "IT", "LT", "LV", "MT", "PL", "PT", "RO", "SE", "SI", "SK",
 )  # fmt: skip
-
 
 #: The checkout's value of ``payment`` for a saved payment method: ``saved:`` and its id.
 SAVED_PAYMENT = "saved:"
@@ -135,6 +150,114 @@ def quote(request, cart, method):
     return Quote(tuple(lines), shipping, summed)
 
 
+# -- the form ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckoutOptions:
+    """What the checkout offers the requester (the form's schema is bound with it):
+    ``shipping`` and ``payment``, sequences of :class:`~shopcms.orders.widgets.Choice`;
+    ``addresses``, their saved addresses; ``can_keep``, whether "save my details" is
+    offered (to a logged-in customer)."""
+
+    shipping: tuple
+    payment: tuple
+    addresses: tuple = ()
+    can_keep: bool = False
+
+
+def options(request, cart):
+    """The :class:`CheckoutOptions` of the requester with ``cart``: each shipping method
+    with its cost for these goods, the saved payment methods first, then the enabled ones."""
+    try:
+        goods = sum((line["total"] for line in quote(request, cart, "standard").lines), 0)
+    except CheckoutProblem:
+        goods = Decimal("0.00")
+    shipping = []
+    for name, title in SHIPPING_METHODS.items():
+        cost = shipping_cost(request.registry.settings, name, goods)
+        price = format_money(cost, request.locale_name) if cost else None
+        shipping.append(Choice(name, title, price=price, free=not cost))
+    addresses, saved = saved_details(request)
+    payment = [
+        Choice(SAVED_PAYMENT + method.id, describe_saved(request.registry, method), saved=True)
+        for method in saved
+    ]
+    payment += [Choice(m.name, m.title) for m in methods(request.registry).values()]
+    return CheckoutOptions(
+        tuple(shipping), tuple(payment), addresses, can_keep=request.identity is not None
+    )
+
+
+def starting_values(request):
+    """The form's values when it is first shown: a new one-time token, standard delivery,
+    the first payment method, Belgium; for a logged-in customer their email, and while
+    they keep their details the default saved address (with its name) and the phone."""
+    contact, delivery = {}, {"country": "BE"}
+    account = request.identity
+    if account is not None:
+        contact["email"] = account.email
+        addresses, _saved = saved_details(request)
+        preferences = account.preferences
+        default = next((a for a in addresses if a["id"] == preferences.default_address), None)
+        if default is not None:
+            delivery = {key: default[key] for key in ("street", "postcode", "city", "country")}
+            contact["name"] = default["name"]
+        if keeps_account_data(preferences) and preferences.phone:
+            contact["phone"] = preferences.phone
+    return {
+        "token": secrets.token_urlsafe(24),
+        "contact": contact,
+        "delivery": delivery,
+        "shipping": "standard",
+        "payment": next(iter(methods(request.registry))),
+    }
+
+
+def saved_payment(request, value):
+    """The requester's saved payment method named by the form's ``payment`` value, or None."""
+    if not value.startswith(SAVED_PAYMENT):
+        return None
+    _addresses, saved = saved_details(request)
+    return next((m for m in saved if m.id == value.removeprefix(SAVED_PAYMENT)), None)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the review page shows of valid checkout ``details``: the ``quote``, the
+    shipping method's title, the payment method and the saved method's description (or
+    None), and whether the details will be kept."""
+
+    quote: Quote
+    shipping_title: object
+    payment: object
+    saved_payment: str | None
+    keep_details: bool
+
+
+def review(request, cart, details):
+    """The :class:`Review` of ``details``; raises CheckoutProblem as :func:`quote` does."""
+    saved = saved_payment(request, details["payment"])
+    method = saved.method if saved is not None else details["payment"]
+    return Review(
+        quote(request, cart, details["shipping"]),
+        SHIPPING_METHODS[details["shipping"]],
+        methods(request.registry)[method],
+        describe_saved(request.registry, saved) if saved is not None else None,
+        request.identity is not None and bool(details.get("keep_details")),
+    )
+
+
+# -- placing the order -------------------------------------------------------------------
+
+
+def _address(value):
+    """The address fields of the form's ``value`` (an address, or None)."""
+    if not value:
+        return None
+    return {key: value[key] for key in ("street", "postcode", "city", "country")}
+
+
 class OrderPlaced:
     """Sent when an order has been placed (in the transaction that places it)."""
 
@@ -163,9 +286,9 @@ def place_order(request, cart, details, token):
     order = Order(
         lang=request.locale_name,
         customer=request.authenticated_userid,
-        contact={k: details[k] for k in ("name", "email", "phone")},
+        contact={k: details["contact"][k] for k in ("name", "email", "phone")},
         delivery=details["delivery"],
-        billing=details.get("billing"),
+        billing=_address(details.get("billing")),
         lines=priced.lines,
         shipping=priced.shipping,
         totals=priced.totals,
@@ -178,3 +301,40 @@ def place_order(request, cart, details, token):
     orders.place(order, year, registry=request.registry)
     notify(OrderPlaced(order, request), request.registry)
     return order, True
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The outcome of :func:`place_and_pay`: the ``order``, and ``target``, the payment
+    provider's page to send the customer to (None: the order's confirmation page)."""
+
+    order: Order
+    target: str | None = None
+
+
+def place_and_pay(request, cart, details):
+    """Place the order of valid checkout ``details`` and start paying it.
+
+    A saved payment method (``payment`` is ``saved:ID``) pays with its shop method.  Only
+    for an order placed now (not a repeated token): the cart is emptied; with "save my
+    details" ticked by a logged-in customer the consent is recorded and the details kept
+    (and the method paid with, when it can be saved); then the method starts.  Raises
+    CheckoutProblem (nothing changed) when the cart cannot be ordered.
+    """
+    saved = saved_payment(request, details["payment"])
+    if saved is not None:
+        # The order names the shop's method; the saved method pays it.
+        details = {**details, "payment": saved.method}
+    order, placed_now = place_order(request, cart, details, details["token"])
+    if not placed_now:
+        return Placed(order)
+    empty_cart(request)
+    account = request.identity
+    keep = account is not None and bool(details.get("keep_details"))
+    if keep:
+        preferences = account.preferences
+        give_account_data(preferences, request.root, request.locale_name, request.now, "checkout")
+        keep_checkout_details(preferences, {**details, **details["contact"]})
+    method = methods(request.registry)[order.payment_method]
+    keep_for = account if keep and saved is None and method.can_save else None
+    return Placed(order, method.start(request, order, saved=saved, keep_for=keep_for))

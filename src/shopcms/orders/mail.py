@@ -7,14 +7,18 @@ staff working in Dutch gets a French mail), and queued in the transaction that c
 order (``shopcms.mail.send``): a request that is rolled back or replayed sends nothing twice.
 
 Links in the mails point at ``shopcms.public_url`` (the shop's address as customers reach
-it, e.g. ``https://www.softcactus.be``), or the current request's address when it is not set.
+it, e.g. ``https://www.softcactus.be``), or the current request's address when it is not set
+(``request.link(..., absolute=True)``).  A command (the bank statement import) has no
+request: its mails link to ``shopcms.public_url`` (or the development server's address).
 """
 
+from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import get_current_registry
 
 from shopcms.mail import compose, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
-from shopcms.orders.payments import bank_account, methods
+from shopcms.orders.payments import methods
+from shopcms.orders.payments.transfer import bank_account
 from shopcms.orders.resources import ORDER_WORKFLOW, PAID, PLACED, SHIPPED
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent
@@ -60,17 +64,32 @@ def text_parts(registry, order):
     return {"lines_text": lines, "vat_lines": vat, "payment_lines": payment}
 
 
+def _linking(registry, request):
+    """The request that makes the mails' links: ``request``, or for a command (None) one
+    on the shop's public address."""
+    if request is not None:
+        return request
+    blank = Request.blank("/", base_url=public_url(registry))
+    blank.registry = registry
+    apply_request_extensions(blank)
+    return blank
+
+
 def mail_order(registry, order, template, transaction_manager, request=None):
     """Queue mail ``template`` about ``order`` to its customer, in the order's language."""
     base = public_url(registry, request)
+    links = _linking(registry, request)
+    lang = order.lang
     subject = SUBJECTS[template]
     message = compose(
         registry,
         f"shopcms.orders:templates/mail/{template}",
         {
             "order": order,
-            "order_url": f"{base}/{order.lang}/order/{order.number}/{order.access_key}",
-            "base_url": base,
+            "order_url": links.link(
+                None, "order", order.number, order.access_key, lang=lang, absolute=True
+            ),
+            "terms_url": links.link(None, "terms", lang=lang, absolute=True),
             "bank": bank_account(registry.settings),
             "payment": methods(registry).get(order.payment_method),
             "shipping_title": SHIPPING_METHODS.get(order.shipping["method"], ""),

@@ -19,6 +19,7 @@ it (staff, or ``system:...`` for the payment webhook and the bank statement impo
 """
 
 import dataclasses
+import hmac
 import secrets
 from decimal import Decimal
 
@@ -61,6 +62,15 @@ ORDER_WORKFLOW = Workflow(
     ],
     initial=PLACED,
 )
+
+
+def state_title(name):
+    """The title of the order state ``name`` (a TranslationString), or ``name``."""
+    try:
+        return ORDER_WORKFLOW.get_state(name).title
+    except KeyError:
+        return name
+
 
 #: What an erased order holds in place of each personal value (``Order.anonymise``).
 ERASED = "erased"
@@ -258,6 +268,14 @@ class Orders(Folder):
         """The order placed with checkout ``token``, or None."""
         number = self.by_token.get(token)
         return self.get(number) if number is not None else None
+
+    def with_key(self, number, key):
+        """The order ``number`` if ``key`` is its access key (compared in constant time),
+        else None: the confirmation page of a guest's order is opened with it."""
+        order = self.get(number)
+        if order is None or not hmac.compare_digest(order.access_key.encode(), key.encode()):
+            return None
+        return order
 
     def for_reference(self, reference):
         """The order with this payment reference (OGM digits or provider id), or None."""

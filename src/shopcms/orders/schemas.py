@@ -1,27 +1,34 @@
-"""The forms of orders: the checkout (contact, addresses, shipping and payment choices, the
-terms) and the order desk (the list's filter, a workflow transition).
+"""The forms of orders: the checkout (contact, addresses, shipping and payment choices), its
+review (the terms), "Pay now", and the order desk (the list's filter, a workflow
+transition, the carrier's file).
 
-Only these fields are read from the POST (anything else a client adds, a price, a total,
-a status, is never looked at).  Postcodes are checked per country: Belgian ones are four
+Only these fields are read from a POST (anything else a client adds, a price, a total, a
+status, is never looked at).  Postcodes are checked per country: Belgian ones are four
 digits from 1000 to 9999, Dutch ones four digits and two letters, others 2 to 10 letters,
-digits, spaces or hyphens.
+digits, spaces or hyphens.  Fields of personal data say what they hold to the browser
+(``autocomplete``), delivery and billing addresses each their own section.
 
-A logged-in customer who keeps their details (``shopcms.privacy.account_data``) may also
-send ``saved_address`` (the id of one of their saved addresses, which then replaces the
-typed delivery address) and pay with ``saved:ID`` (one of their saved payment methods);
-``keep_details`` is the "save my details for next time" box.
+The checkout is bound with ``options`` (``shopcms.orders.checkout.CheckoutOptions``): what
+the requester may choose.  A logged-in customer who keeps their details
+(``shopcms.privacy.account_data``) may also send ``saved_address`` (the id of one of their
+saved addresses: it then stands for the typed delivery address) and pay with ``saved:ID``
+(one of their saved payment methods); ``keep_details`` is the "save my details for next
+time" box, offered only to a logged-in customer.  The billing address is read only with
+its ``separate_billing`` box.
 """
 
 import re
 
 import colander
+import deform
 
-from shopcms.orders.checkout import EU_COUNTRIES, SAVED_PAYMENT, SHIPPING_METHODS, saved_details
-from shopcms.orders.payments import methods
+from shopcms.orders.checkout import EU_COUNTRIES
 from shopcms.orders.resources import ORDER_WORKFLOW
+from shopcms.orders.widgets import BoxWidget, ChoicesWidget, TermsWidget, hide
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.forms.types import Day
 from shopcms.web.i18n import _
+from shopcms.web.layout import territories
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 PHONE = re.compile(r"^\+?[0-9 ./()-]{8,20}$")
@@ -33,25 +40,79 @@ POSTCODES = {
     "DE": re.compile(r"^[0-9]{5}$"),
 }
 OTHER_POSTCODE = re.compile(r"^[A-Za-z0-9 -]{2,10}$")
+ADDRESS_FIELDS = ("street", "postcode", "city", "country")
+#: The steps of the checkout (a hidden field of each of its forms).
+STEPS = ("review", "place", "edit")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def _text(title, max_length=120, **kw):
     return colander.SchemaNode(
         colander.String(),
         title=title,
-        preparer=lambda value: value.strip() if isinstance(value, str) else value,
+        preparer=_strip,
         validator=colander.Length(min=1, max=max_length),
         **kw,
     )
 
 
+def _input(autocomplete, kind=None):
+    attributes = {"autocomplete": autocomplete}
+    if kind is not None:
+        attributes["type"] = kind
+    return deform.widget.TextInputWidget(attributes=attributes)
+
+
+def _hidden(**kw):
+    return colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(), **kw)
+
+
+def _phone(node, value):
+    if not PHONE.match(value):
+        raise colander.Invalid(node, _("Give a phone number, for example +32 470 12 34 56."))
+
+
+# -- the checkout ------------------------------------------------------------------------
+
+
+class Contact(colander.MappingSchema):
+    name = _text(_("Name"), widget=_input("name"))
+    email = colander.SchemaNode(
+        colander.String(),
+        title=_("Email"),
+        preparer=_strip,
+        validator=colander.All(colander.Email(), colander.Length(max=254)),
+        widget=_input("email", "email"),
+    )
+    phone = colander.SchemaNode(
+        colander.String(), title=_("Phone"), validator=_phone, widget=_input("tel", "tel")
+    )
+
+
 class Address(colander.MappingSchema):
+    """An address to deliver or invoice to; ``section`` (``shipping`` or ``billing``)
+    prefixes the fields' autocomplete tokens."""
+
     street = _text(_("Street and number"))
     postcode = _text(_("Postcode"), max_length=12)
     city = _text(_("City"), max_length=80)
     country = colander.SchemaNode(
         colander.String(), title=_("Country"), validator=colander.OneOf(EU_COUNTRIES)
     )
+    section = "shipping"
+
+    def after_bind(self, node, kw):
+        names = territories(kw["request"].locale_name)
+        tokens = {"street": "street-address", "postcode": "postal-code", "city": "address-level2"}
+        for name, token in tokens.items():
+            node[name].widget = _input(f"{self.section} {token}")
+        node["country"].widget = deform.widget.SelectWidget(
+            values=[(code, names.get(code, code)) for code in EU_COUNTRIES],
+            attributes={"autocomplete": f"{self.section} country"},
+        )
 
     def validator(self, node, value):
         pattern = POSTCODES.get(value["country"], OTHER_POSTCODE)
@@ -66,100 +127,165 @@ class Address(colander.MappingSchema):
             raise error
 
 
-def _phone(node, value):
-    if not PHONE.match(value):
-        raise colander.Invalid(node, _("Give a phone number, for example +32 470 12 34 56."))
+class BillingAddress(Address):
+    """The address on the invoice: read only with its box ``separate_billing`` ticked."""
 
-
-def _token(node, value):
-    if not TOKEN.match(value):
-        raise colander.Invalid(node, _("This checkout has expired. Start again from your cart."))
-
-
-@colander.deferred
-def _methods(node, kw):
-    """One of the payment methods enabled in the settings, or one of the requester's saved
-    payment methods (``saved:ID``)."""
-    request = kw["request"]
-    _addresses, saved = saved_details(request)
-    return colander.OneOf([*methods(request.registry), *(SAVED_PAYMENT + m.id for m in saved)])
+    separate_billing = colander.SchemaNode(
+        colander.Boolean(),
+        title=_("Send the invoice to another address"),
+        missing=False,
+        insert_before="street",
+    )
+    section = "billing"
 
 
 @colander.deferred
-def _saved_addresses(node, kw):
-    """One of the requester's saved addresses (by id)."""
-    addresses, _saved = saved_details(kw["request"])
-    return colander.OneOf([address["id"] for address in addresses])
+def _shipping_widget(node, kw):
+    return ChoicesWidget(choices=kw["options"].shipping)
+
+
+@colander.deferred
+def _shipping_values(node, kw):
+    return colander.OneOf([choice.value for choice in kw["options"].shipping])
+
+
+@colander.deferred
+def _payment_widget(node, kw):
+    return ChoicesWidget(choices=kw["options"].payment)
+
+
+@colander.deferred
+def _payment_values(node, kw):
+    """One of the enabled payment methods, or one of the requester's saved payment methods
+    (``saved:ID``)."""
+    return colander.OneOf([choice.value for choice in kw["options"].payment])
+
+
+@colander.deferred
+def _address_widget(node, kw):
+    values = [("", _("The address below"))]
+    for address in kw["options"].addresses:
+        country = territories(kw["request"].locale_name).get(address["country"])
+        shown = [address["name"], address["street"], f"{address['postcode']} {address['city']}"]
+        values.append((address["id"], ", ".join([*shown, country or address["country"]])))
+    return deform.widget.SelectWidget(values=values)
+
+
+@colander.deferred
+def _address_ids(node, kw):
+    """One of the requester's saved addresses (by id), or none."""
+    return colander.OneOf(["", *(address["id"] for address in kw["options"].addresses)])
 
 
 class CheckoutSchema(CSRFSchema):
-    """What the checkout posts.  ``billing`` is read only when ``separate_billing`` is on."""
+    """What the checkout posts (see the module); bind ``request`` and ``options``."""
 
-    token = colander.SchemaNode(colander.String(), validator=_token)
-    name = _text(_("Name"))
-    email = colander.SchemaNode(
-        colander.String(),
-        title=_("Email"),
-        preparer=lambda value: value.strip() if isinstance(value, str) else value,
-        validator=colander.All(colander.Email(), colander.Length(max=254)),
-    )
-    phone = colander.SchemaNode(colander.String(), title=_("Phone"), validator=_phone)
-    delivery = Address(title=_("Delivery address"))
-    separate_billing = colander.SchemaNode(colander.Boolean(), missing=False)
-    billing = Address(title=_("Billing address"), missing=None)
-    shipping = colander.SchemaNode(
-        colander.String(), title=_("Delivery"), validator=colander.OneOf(list(SHIPPING_METHODS))
-    )
-    payment = colander.SchemaNode(colander.String(), title=_("Payment"), validator=_methods)
+    token = _hidden(missing="")
+    step = _hidden(default="review", missing="review", validator=colander.OneOf(STEPS))
+    contact = Contact(title=_("Your details"))
     saved_address = colander.SchemaNode(
         colander.String(),
         title=_("Deliver to a saved address"),
-        validator=_saved_addresses,
+        description=_("A saved address you choose here replaces the address typed below."),
+        validator=_address_ids,
+        widget=_address_widget,
         missing="",
     )
-    keep_details = colander.SchemaNode(
-        colander.Boolean(), title=_("Save my details for next time"), missing=False
+    delivery = Address(title=_("Delivery address"), section="shipping")
+    billing = BillingAddress(title=_("Billing address"), missing=None)
+    shipping = colander.SchemaNode(
+        colander.String(), title=_("Delivery"), validator=_shipping_values, widget=_shipping_widget
     )
-    accept_terms = colander.SchemaNode(colander.Boolean(), missing=False)
+    payment = colander.SchemaNode(
+        colander.String(), title=_("Payment"), validator=_payment_values, widget=_payment_widget
+    )
+    keep_details = colander.SchemaNode(
+        colander.Boolean(),
+        title=_("Save my details for next time"),
+        widget=BoxWidget(legend=_("For next time"), css_class="keep-details"),
+        description=_(
+            "Optional, and not needed to order. We then keep your address, phone and, when "
+            "you pay by card or Bancontact, the payment method (the token of our payment "
+            "provider Mollie, never your card number) on your account, until you withdraw "
+            "this consent on your account page."
+        ),
+        missing=False,
+    )
+
+    def after_bind(self, node, kw):
+        options = kw["options"]
+        if not options.addresses and "saved_address" in node:
+            del node["saved_address"]
+        if not options.can_keep and "keep_details" in node:
+            del node["keep_details"]
+
+    def deserialize(self, cstruct=colander.null):
+        """The billing address only with its ``separate_billing``; a chosen saved address
+        stands for the typed delivery address (and its name for the contact's), and is
+        then spent (``saved_address`` is "" in the result: the fields hold it)."""
+        if isinstance(cstruct, dict):
+            cstruct = dict(cstruct)
+            billing = cstruct.get("billing")
+            if not isinstance(billing, dict) or billing.get("separate_billing") != "true":
+                cstruct["billing"] = colander.null
+            chosen = self._saved_address(cstruct.get("saved_address"))
+            if chosen is not None:
+                cstruct["delivery"] = {key: chosen[key] for key in ADDRESS_FIELDS}
+                if isinstance(cstruct.get("contact"), dict) and chosen["name"]:
+                    cstruct["contact"] = {**cstruct["contact"], "name": chosen["name"]}
+        appstruct = super().deserialize(cstruct)
+        if appstruct is not colander.null and appstruct.get("saved_address"):
+            appstruct["saved_address"] = ""
+        return appstruct
+
+    def _saved_address(self, address_id):
+        """The requester's saved address ``address_id`` (None for any other value)."""
+        bindings = getattr(self, "bindings", None) or {}
+        addresses = bindings["options"].addresses if "options" in bindings else ()
+        return next((a for a in addresses if address_id and a["id"] == address_id), None)
+
+    def validator(self, node, value):
+        # The token is a hidden field: its message is the whole form's.
+        if not TOKEN.match(value["token"]):
+            raise colander.Invalid(
+                node, _("This checkout has expired. Start again from your cart.")
+            )
 
 
-def cstruct_from_post(post):
-    """The nested cstruct colander expects, from flat form fields (``delivery.street``...)."""
-    cstruct = {}
-    for key in (
-        "csrf_token",
-        "token",
-        "name",
-        "email",
-        "phone",
-        "shipping",
-        "payment",
-        "saved_address",
-    ):
-        cstruct[key] = post.get(key, colander.null)
-    for part in ("delivery", "billing"):
-        cstruct[part] = {
-            field: post.get(f"{part}.{field}", colander.null)
-            for field in ("street", "postcode", "city", "country")
-        }
-    cstruct["separate_billing"] = "true" if post.get("separate_billing") else "false"
-    cstruct["accept_terms"] = "true" if post.get("accept_terms") else "false"
-    cstruct["keep_details"] = "true" if post.get("keep_details") else "false"
-    if cstruct["separate_billing"] == "false":
-        cstruct["billing"] = colander.null
-    return cstruct
+def _accepted(node, value):
+    if value is not True:
+        raise colander.Invalid(
+            node, _("Please accept the terms and conditions to place your order.")
+        )
 
 
-def field_labels():
-    """``{flat field name: translatable title}`` for the checkout template."""
-    schema = CheckoutSchema()
-    labels = {
-        node.name: node.title for node in schema if not isinstance(node.typ, colander.Mapping)
-    }
-    for part in ("delivery", "billing"):
-        labels.update({f"{part}.{node.name}": node.title for node in schema[part]})
-    return labels
+@colander.deferred
+def _terms_widget(node, kw):
+    return TermsWidget(terms_url=kw["request"].link(None, "terms"))
 
+
+class ReviewSchema(CheckoutSchema):
+    """The checkout's values carried by the review page's forms, as hidden fields."""
+
+    def after_bind(self, node, kw):
+        super().after_bind(node, kw)
+        for child in node.children:
+            if child.name not in ("csrf_token", "accept_terms"):
+                hide(child)
+
+
+class PlaceSchema(ReviewSchema):
+    """Placing the order: the reviewed values and the terms accepted."""
+
+    accept_terms = colander.SchemaNode(
+        colander.Boolean(),
+        title=_("Terms and conditions"),
+        validator=_accepted,
+        widget=_terms_widget,
+    )
+
+
+# -- the order desk ----------------------------------------------------------------------
 
 STATE_NAMES = tuple(state.name for state in ORDER_WORKFLOW.states)
 TRANSITION_NAMES = tuple(dict.fromkeys(t.name for t in ORDER_WORKFLOW.transitions))
@@ -167,46 +293,70 @@ MAX_PAGE = 10_000
 MAX_COMMENT = 1000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _date(name):
+def _date(name, title):
     return colander.SchemaNode(
         Day(),
         name=name,
+        title=title,
         preparer=_strip,
         missing=None,
+        widget=deform.widget.TextInputWidget(attributes={"type": "date"}),
     )
+
+
+@colander.deferred
+def _state_widget(node, kw):
+    states = [(state.name, state.title) for state in ORDER_WORKFLOW.states]
+    return deform.widget.SelectWidget(values=[("", _("All")), *states])
 
 
 class OrderFilterSchema(colander.Schema):
-    """``state`` (empty: all), ``from`` and ``to`` (dates, both included, in the site's time
-    zone) and ``page``.  Empty values mean "no filter"."""
+    """The list's filter (a GET form): ``state`` (empty: all), ``from`` and ``to`` (dates,
+    both included, in the site's time zone).  Empty values mean "no filter"."""
 
     state = colander.SchemaNode(
         colander.String(),
+        title=_("Status"),
         missing="",
         validator=colander.OneOf(("", *STATE_NAMES)),
+        widget=_state_widget,
     )
-    start = _date("from")  # "from" is a Python keyword
-    end = _date("to")
-    page = colander.SchemaNode(
-        colander.Int(), missing=1, validator=colander.Range(min=1, max=MAX_PAGE)
-    )
+    start = _date("from", _("From"))  # "from" is a Python keyword
+    end = _date("to", _("To"))
 
     def validator(self, node, value):
         if value["from"] and value["to"] and value["from"] > value["to"]:
             raise colander.Invalid(node, _("The start date is after the end date."))
 
 
+#: The list's page number (``?page=``, beside the filter: the filter's form starts anew).
+PAGE = colander.SchemaNode(colander.Int(), missing=1, validator=colander.Range(min=1, max=MAX_PAGE))
+
+
+class CarrierSchema(CSRFSchema):
+    """The carrier's file of the orders ready to ship, within the list's dates."""
+
+    start = _date("from", _("From"))
+    end = _date("to", _("To"))
+
+    def after_bind(self, node, kw):
+        for child in node.children:
+            child.widget = deform.widget.HiddenWidget()
+
+
 class TransitionSchema(CSRFSchema):
     """One workflow transition of an order, with an optional comment for its history."""
 
-    transition = colander.SchemaNode(colander.String(), validator=colander.OneOf(TRANSITION_NAMES))
+    transition = _hidden(validator=colander.OneOf(TRANSITION_NAMES))
     comment = colander.SchemaNode(
         colander.String(),
+        title=_("Comment (optional)"),
         preparer=_strip,
         missing="",
         validator=colander.Length(max=MAX_COMMENT),
+        widget=deform.widget.TextAreaWidget(rows=2, attributes={"maxlength": str(MAX_COMMENT)}),
     )
+
+
+class PaySchema(CSRFSchema):
+    """The confirmation page's "Pay now": nothing but the CSRF token."""

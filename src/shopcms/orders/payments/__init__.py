@@ -1,63 +1,138 @@
-"""Payment methods behind one small interface.
+"""Payment methods behind one interface: :class:`PaymentMethod`.
 
-A :class:`PaymentMethod` has a ``name`` (stored on the order), a translatable ``title`` and
-``start(request, order)``, called in the checkout's transaction right after the order is
-placed: it returns the URL to send the customer to (a provider's hosted payment page), or
-None when the confirmation page says what to do (a bank transfer).  No method ever sees a
+The checkout, the confirmation page's "Pay now", the order desk's refund, the provider's
+webhook and the forgetting of saved methods all go through this interface and
+:func:`methods`; none of them knows a provider.  A method is registered by the module that
+implements it (:func:`register` in its ``includeme``): ``transfer`` by
+:mod:`~shopcms.orders.payments.transfer`, ``bancontact`` and ``creditcard`` by
+:mod:`~shopcms.orders.payments.mollie` when Mollie is configured.  No method ever sees a
 card number: online payments happen on the provider's own page.
 
 ``shopcms.payments`` lists the enabled methods in the order the checkout offers them
-(default ``transfer``; ``bancontact creditcard`` need the Mollie settings, see
-``shopcms.orders.payments.mollie``).
+(default ``transfer``); naming one that is not registered is an error at start, and each
+enabled method checks its own settings then (:meth:`PaymentMethod.check_settings`).  A
+method that is registered but not enabled still answers for the orders it was chosen for
+(their webhook, a refund): :func:`method_of`.
 """
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
-from stdnum import bic, iban
+from pyramid.i18n import TranslationString
 
+from shopcms.orders.payments.saved import describe as describe_saved_method
+from shopcms.privacy.account_data import SavedMethodsForgotten
 from shopcms.web.i18n import _
+
+#: What "Pay now" says for an order that cannot (or need not) be paid online.
+NOTHING_TO_PAY = _("This order has nothing left to pay online.")
+
+
+class PaymentUnavailable(Exception):
+    """The provider could not do what was asked (unreachable, or it refused); nothing was
+    changed.  ``message`` (translatable) says so to the person who asked."""
+
+    def __init__(self, message: TranslationString):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Resumption:
+    """Where "Pay now" leads: ``target``, the URL to send the customer to (None: back to
+    the order's page), and ``message``, a notice for the customer (an error when
+    ``error``), or None."""
+
+    target: str | None = None
+    message: TranslationString | None = None
+    error: bool = False
+
+
+@dataclass(frozen=True)
+class Refund:
+    """How the money of an order that is being refunded goes back.
+
+    ``message`` (translatable) tells staff; ``by_provider`` is True
+    when the provider pays it back (or already has); ``note`` is added to the refund's
+    entry in the order's history (the provider's reference), "" for none.
+    """
+
+    message: TranslationString
+    by_provider: bool = False
+    note: str = ""
 
 
 class PaymentMethod(ABC):
-    name = ""
-    title = None
-    online = False
+    """A way to pay an order.
 
-    @abstractmethod
-    def start(self, request, order):
-        """Begin paying ``order``; a URL to redirect to, or None."""
+    ``name`` is stored on the order, ``title`` (translatable) is shown; ``provider`` names
+    who keeps the payments and saved methods (``SavedPaymentMethod.provider``), "" for
+    none; ``online`` means paid on the provider's page, so the confirmation page offers
+    "Pay now" while the order is placed; ``can_save`` means a payment can leave a method to
+    pay again with; ``webhook`` is the view name below each language at which the
+    provider calls back (``mollie-webhook``), or None.
 
-
-class BankTransfer(PaymentMethod):
-    """Pay by bank transfer with the order's structured communication (OGM/VCS).
-
-    Staff mark the order paid, or ``shopcms import-payments`` does it from a bank statement.
-    The shop's account: ``shopcms.bank.iban``, ``shopcms.bank.bic``, ``shopcms.bank.holder``.
+    Only :meth:`start` must be implemented; the other operations default to what a method
+    without a provider does.
     """
 
-    name = "transfer"
-    title = _("Bank transfer")
+    name = ""
+    title = None
+    provider = ""
+    online = False
+    can_save = False
+    webhook = None
 
-    def start(self, request, order):
-        return None
+    def check_settings(self, settings):
+        """Raise ValueError when ``settings`` do not let this method work (called at start
+        for each enabled method).  Without settings of its own, nothing to check."""
+        return
 
+    @abstractmethod
+    def start(self, request, order, *, saved=None, keep_for=None):
+        """Begin paying ``order``, just placed (in the checkout's transaction).
 
-def bank_account(settings):
-    """The shop's bank account for the payment instructions (IBAN in groups of four)."""
-    return {
-        "iban": iban.format(settings.get("shopcms.bank.iban", "")),
-        "bic": settings.get("shopcms.bank.bic", ""),
-        "holder": settings.get("shopcms.bank.holder", "onto object bvba"),
-    }
+        ``saved`` is one of the customer's SavedPaymentMethod of this method: charge it
+        without the provider's page.  ``keep_for`` is the customer's account, which
+        consents to keeping account data: keep the method the customer pays with.  Returns
+        the URL to send the customer to (the provider's page), or None when the
+        confirmation page says what follows.  Never raises for a provider's failure: the
+        order stays placed and can be paid later (:meth:`resume`).
+        """
 
+    def resume(self, request, order):
+        """The confirmation page's "Pay now" for ``order``, still placed: a
+        :class:`Resumption`.  A customer who paid already is never charged twice: the
+        provider is asked first."""
+        return Resumption(message=NOTHING_TO_PAY)
 
-def check_bank_account(settings):
-    """ValueError unless the shop's IBAN and BIC are valid: customers copy them into their
-    banking app, and a wrong account would send their money astray."""
-    if not iban.is_valid(settings.get("shopcms.bank.iban", "")):
-        raise ValueError("shopcms.bank.iban: set the shop's IBAN to offer bank transfers")
-    if not bic.is_valid(settings.get("shopcms.bank.bic", "")):
-        raise ValueError("shopcms.bank.bic: set the BIC of the shop's bank")
+    def refund(self, request, order):
+        """Pay ``order``'s money back, before the workflow's ``refund`` is done: a
+        :class:`Refund`.  Raises PaymentUnavailable when the provider cannot do it now
+        (then nothing was paid back and the order must not change)."""
+        return Refund(
+            _(
+                "Order ${number} is now refunded. Pay the amount back to the customer "
+                "yourself: no payment provider does it for this order.",
+                mapping={"number": order.number},
+            )
+        )
+
+    def forget(self, registry, removed, remaining=()):
+        """Have the provider forget the saved methods ``removed`` (best effort): nothing
+        may be charged with them any more.  ``remaining`` are those the customer keeps.
+        Without a provider, nothing was saved."""
+        return
+
+    def describe(self, saved):
+        """How the saved method ``saved`` is shown (``"Mastercard •••• 4444 (11/29)"``)."""
+        return describe_saved_method(saved)
+
+    def notified(self, request):
+        """The provider calls :attr:`webhook`: act on what it says.  Returns the HTTP
+        status to answer (200 done or nothing to do, 400 a malformed call, 503 try again
+        later, 404 no such webhook)."""
+        return 404
 
 
 def methods(registry):
@@ -65,20 +140,82 @@ def methods(registry):
     return registry.shopcms_payment_methods
 
 
+def catalogue(registry):
+    """Every registered method, enabled or not: ``{name: method}``."""
+    return _catalogue(registry)
+
+
+def method_of(registry, order):
+    """The method ``order`` is paid with (also when it is no longer enabled), or None."""
+    return _catalogue(registry).get(order.payment_method)
+
+
+def webhooks(registry):
+    """``{view name: method}``: the addresses providers call back at, each answered by
+    one method of that provider."""
+    found = {}
+    for method in _catalogue(registry).values():
+        if method.webhook:
+            found.setdefault(method.webhook, method)
+    return found
+
+
+def webhook_names(registry):
+    """The view names of every webhook: those of the registered methods, and those
+    declared by a provider that is not configured (:func:`declare_webhook`)."""
+    return {*getattr(registry, "shopcms_payment_webhooks", ()), *webhooks(registry)}
+
+
+def declare_webhook(config, name):
+    """Keep the webhook ``name`` of a provider that is not configured: its address still
+    answers (404), as it does for a provider that has no such payment."""
+    registry = config.registry
+    registry.shopcms_payment_webhooks = {*getattr(registry, "shopcms_payment_webhooks", ()), name}
+
+
+def describe_saved(registry, saved):
+    """How the saved method ``saved`` is shown, by the method that made it."""
+    method = _catalogue(registry).get(saved.method)
+    return method.describe(saved) if method is not None else describe_saved_method(saved)
+
+
+def _catalogue(registry):
+    catalogue = getattr(registry, "shopcms_payment_catalogue", None)
+    if catalogue is None:
+        catalogue = registry.shopcms_payment_catalogue = {}
+    return catalogue
+
+
 def register(config, method):
-    """Make ``method`` available to ``shopcms.payments`` (called from includeme's)."""
-    config.registry.shopcms_payment_catalogue[method.name] = method
+    """Make ``method`` available to ``shopcms.payments`` (from any ``includeme``, also one
+    run before this package's)."""
+    _catalogue(config.registry)[method.name] = method
+
+
+def forget_withdrawn(event):
+    """Subscriber: saved methods were forgotten (a withdrawn consent, an erasure, a removal
+    on the account page); each provider forgets what its own allowed."""
+    providers = {}
+    for method in _catalogue(event.registry).values():
+        if method.provider:
+            providers.setdefault(method.provider, method)
+    for provider, method in providers.items():
+        removed = [saved for saved in event.removed if saved.provider == provider]
+        if removed:
+            remaining = [saved for saved in event.remaining if saved.provider == provider]
+            method.forget(event.registry, removed, remaining)
 
 
 def includeme(config):
-    config.registry.shopcms_payment_catalogue = {}
-    register(config, BankTransfer())
+    config.include(".transfer")
     config.include(".mollie")
-    wanted = config.get_settings().get("shopcms.payments", "transfer").split()
-    catalogue = config.registry.shopcms_payment_catalogue
+    config.add_subscriber(forget_withdrawn, SavedMethodsForgotten)
+    settings = config.get_settings()
+    wanted = settings.get("shopcms.payments", "transfer").split()
+    catalogue = _catalogue(config.registry)
     unknown = [name for name in wanted if name not in catalogue]
     if unknown:
         raise ValueError(f"shopcms.payments: unknown or unconfigured methods {unknown}")
-    if BankTransfer.name in wanted:
-        check_bank_account(config.get_settings())
+    for name in wanted:
+        catalogue[name].check_settings(settings)
     config.registry.shopcms_payment_methods = {name: catalogue[name] for name in wanted}

@@ -1,0 +1,161 @@
+"""The order desk's rules: which orders the list shows, what one order's page says, the
+carrier's file, and running a workflow transition.
+
+The list: newest first, by state and by dates in the site's time zone (both days
+included), :data:`PER_PAGE` to a page.
+
+A transition is run through ``Order.transition``, which checks the transition's own
+permission (a refund needs ``refund-orders``: administrators) and gives stock back where
+the workflow says so.  A refund first pays the money back through the order's payment
+method (``PaymentMethod.refund``: a provider refunds its payment; for a bank transfer staff
+do it by hand), only when the requester may refund and the order's state allows it.
+
+The carrier's file lists the orders ready to ship, state ``paid``, within the dates when
+some are given, oldest first, with exactly the columns ``CARRIER_COLUMNS`` of
+``shopcms.privacy.disclosures``: the carrier gets a name, an address and a phone number,
+nothing else; each order in it is recorded as disclosed to the carrier.
+"""
+
+import dataclasses
+from datetime import UTC, datetime, time, timedelta
+
+from hypatia.query import And, Eq, Ge, Lt
+
+from shopcms.catalog.query import index, search
+from shopcms.orders.checkout import SHIPPING_METHODS
+from shopcms.orders.payments import catalogue, method_of
+from shopcms.orders.resources import ORDER_WORKFLOW, PAID, state_title
+from shopcms.privacy.disclosures import carrier_csv
+from shopcms.web.clock import site_timezone
+from shopcms.web.i18n import _
+
+PER_PAGE = 50
+TRANSITION_TITLES = {t.name: t.title for t in ORDER_WORKFLOW.transitions}
+# Not a workflow transition: the entry Order.anonymise adds to the history.
+TRANSITION_TITLES["erase"] = _("Personal data erased")
+
+
+def method_title(registry, name):
+    """The title of payment method ``name`` (also when it is no longer enabled)."""
+    method = catalogue(registry).get(name)
+    return method.title if method is not None else name
+
+
+def shipping_title(order):
+    return SHIPPING_METHODS.get(order.shipping["method"], order.shipping["method"])
+
+
+# -- the list ----------------------------------------------------------------------------
+
+
+def _day_start(registry, day):
+    """Midnight at the start of ``day`` in the site's time zone, as UTC."""
+    zone = site_timezone(registry)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def filtered_orders(request, filters):
+    """``(total, orders)``: the orders ``filters`` (``state``, ``from``, ``to``) select,
+    newest first; ``orders`` is a function of a slice, so that without a state filter
+    only one page is loaded.  The catalog narrows by date (index ``created``); the state is
+    read from the orders."""
+    query = Eq(index(request, "content_type"), "order")
+    created = index(request, "created")
+    if filters.get("from"):
+        query = And(query, Ge(created, _day_start(request.registry, filters["from"])))
+    if filters.get("to"):
+        end = _day_start(request.registry, filters["to"] + timedelta(days=1))
+        query = And(query, Lt(created, end))
+    ids = list(search(request, query, sort_index="created", reverse=True).ids)
+    resolve = request.root.catalog.resolver(request.root)
+    if not filters.get("state"):
+        return len(ids), lambda part: [resolve(docid) for docid in ids[part]]
+    chosen = [order for order in map(resolve, ids) if order.state == filters["state"]]
+    return len(chosen), chosen.__getitem__
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """One page of the list: ``rows`` (``order``, ``state`` and ``method`` titles), the
+    ``total`` of orders selected, this ``page``'s number and the number of ``pages``."""
+
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def list_page(request, filters, page):
+    """Page ``page`` (past the last: the last) of the orders ``filters`` select."""
+    total, orders = filtered_orders(request, filters)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(page, pages)
+    start = (page - 1) * PER_PAGE
+    rows = [
+        {
+            "order": order,
+            "state": state_title(order.state),
+            "method": method_title(request.registry, order.payment_method),
+        }
+        for order in orders(slice(start, start + PER_PAGE))
+    ]
+    return Page(rows, total, page, pages)
+
+
+def carrier_file(request, filters):
+    """``(file name, CSV text)`` of the orders ready to ship within ``filters``' dates,
+    each recorded as disclosed to the carrier by the requester."""
+    total, orders = filtered_orders(request, {**filters, "state": PAID})
+    chosen = sorted(orders(slice(0, total)), key=lambda order: order.number)
+    text = carrier_csv(chosen, request.now, request.authenticated_userid)
+    today = request.now.astimezone(site_timezone(request.registry)).date().isoformat()
+    return f"carrier-{today}.csv", text
+
+
+# -- one order ---------------------------------------------------------------------------
+
+
+def _who(request, actor):
+    """An e-mail address for an account id; system actors as they are."""
+    account = request.root["customers"].get(actor) if actor else None
+    return account.email if account is not None else actor
+
+
+def history(request, order):
+    """The order's history for its page, newest first: when, who (an e-mail address or a
+    system actor), what, the states and the comment."""
+    return [
+        {
+            "when": entry.when,
+            "who": _who(request, entry.actor),
+            "action": TRANSITION_TITLES.get(entry.transition, entry.transition)
+            if entry.transition
+            else _("Order placed"),
+            "from": state_title(entry.from_state) if entry.from_state else None,
+            "to": state_title(entry.to_state),
+            "comment": entry.comment,
+        }
+        for entry in reversed(order.workflow_history)
+    ]
+
+
+def run_transition(request, order, name, comment=""):
+    """Run transition ``name`` of ``order`` for the requester; the notice for staff.
+
+    Raises the workflow's errors (nothing done).  A refund the requester may do is paid
+    back through the order's payment method first (its reference added to the comment);
+    when the provider cannot do it, PaymentUnavailable (nothing done: the caller's
+    transaction must not commit the order's change either).
+    """
+    refund = None
+    allowed = {transition.name for transition in ORDER_WORKFLOW.available(order, request)}
+    if name == "refund" and name in allowed:
+        method = method_of(request.registry, order)
+        if method is not None:
+            refund = method.refund(request, order)
+            comment = " ".join(part for part in (comment, refund.note) if part)
+    order.transition(request, name, comment=comment)
+    if refund is not None:
+        return refund.message
+    state = request.localizer.translate(state_title(order.state))
+    return _("Order ${number} is now: ${state}.", mapping={"number": order.number, "state": state})

@@ -1,0 +1,50 @@
+"""Paying by bank transfer with the order's structured communication (OGM/VCS).
+
+The confirmation page and mail give the shop's account and the order's communication;
+staff mark the order paid, or ``shopcms import-payments`` does it from a bank statement
+(``shopcms.orders.bank_import``).  There is no provider: nothing to start, nothing to
+resume online, and a refund is paid back by hand.
+
+Settings: ``shopcms.bank.iban``, ``shopcms.bank.bic``, ``shopcms.bank.holder`` (checked at
+start when ``transfer`` is enabled: customers copy them into their banking app, and a wrong
+account would send their money astray).
+"""
+
+from stdnum import bic, iban
+
+from shopcms.orders.payments import PaymentMethod, register
+from shopcms.web.i18n import _
+
+
+class BankTransfer(PaymentMethod):
+    """Pay by bank transfer (see the module)."""
+
+    name = "transfer"
+    title = _("Bank transfer")
+
+    def check_settings(self, settings):
+        check_bank_account(settings)
+
+    def start(self, request, order, *, saved=None, keep_for=None):
+        return None
+
+
+def bank_account(settings):
+    """The shop's bank account for the payment instructions (IBAN in groups of four)."""
+    return {
+        "iban": iban.format(settings.get("shopcms.bank.iban", "")),
+        "bic": settings.get("shopcms.bank.bic", ""),
+        "holder": settings.get("shopcms.bank.holder", "onto object bvba"),
+    }
+
+
+def check_bank_account(settings):
+    """ValueError unless the shop's IBAN and BIC are valid."""
+    if not iban.is_valid(settings.get("shopcms.bank.iban", "")):
+        raise ValueError("shopcms.bank.iban: set the shop's IBAN to offer bank transfers")
+    if not bic.is_valid(settings.get("shopcms.bank.bic", "")):
+        raise ValueError("shopcms.bank.bic: set the BIC of the shop's bank")
+
+
+def includeme(config):
+    register(config, BankTransfer())
