@@ -10,6 +10,7 @@ from shopcms.privacy.account_data import give_account_data
 from shopcms.privacy.purposes import ACCOUNT_DATA
 from shopcms.privacy.vault import get_vault
 from shopcms.web.clock import now
+from tests.accounts.markup import forms_of
 from tests.conftest import PASSWORD, Browser, login
 from tests.factories import make_order
 
@@ -189,7 +190,7 @@ def test_without_the_consent_addresses_are_not_kept_and_it_is_offered(site, anna
     app.post("/nl/account/addresses", fields, status=400)
     assert preferences(site, anna_id, lambda p: list(p.addresses)) == []
 
-    [keep] = [f for f in page.forms.values() if f.action == "/nl/account/keep-details"]
+    [keep] = [f for f in forms_of(page) if f.action == "/nl/account/keep-details"]
     back = keep.submit(status=303)
     assert back.location.endswith("/nl/account/addresses")
     event = preferences(site, anna_id, lambda p: ledger.latest(p, ACCOUNT_DATA))
@@ -207,7 +208,7 @@ def test_addresses_are_added_made_default_and_removed(site, anna):
     app, anna_id = anna
     keep_details(site, anna_id)
     page = app.get("/nl/account/addresses")
-    form = [f for f in page.forms.values() if f.action == "/nl/account/addresses"][0]
+    form = [f for f in forms_of(page) if f.action == "/nl/account/addresses"][0]
     for name, value in {
         "name": "Anna",
         "street": "Kerkstraat 1",
@@ -216,15 +217,12 @@ def test_addresses_are_added_made_default_and_removed(site, anna):
     }.items():
         form[name] = value
     refused = form.submit(status=400)
-    assert "vier cijfers" in refused.html.select_one("#postcode-error").text
+    assert "vier cijfers" in refused.html.select_one("#address-postcode-error").text
     assert refused.html.select_one("input[name=street]")["value"] == "Kerkstraat 1"
-    form = [f for f in refused.forms.values() if f.action == "/nl/account/addresses"][0]
+    form = [f for f in forms_of(refused) if f.action == "/nl/account/addresses"][0]
     form["postcode"] = "9000"
     form.submit(status=303)
-    form = [
-        f for f in app.get("/nl/account/addresses").forms.values()
-        if f.action == "/nl/account/addresses"
-    ][0]  # fmt: skip
+    form = app.get("/nl/account/addresses").forms["address"]
     form["name"], form["street"], form["postcode"], form["city"] = (
         "A",
         "Lei 2",
@@ -258,7 +256,7 @@ def test_payment_methods_show_brand_last_digits_and_expiry_and_can_be_removed(si
     [card] = page.html.select(".payment-method")
     assert card.select_one("strong").text == "Visa •••• 4242 (08/30)"
     assert "mdt_" not in page.text and "cst_" not in page.text
-    [remove] = [f for f in page.forms.values() if f.action.endswith(f"{method_id}/remove")]
+    [remove] = [f for f in forms_of(page) if f.action.endswith(f"{method_id}/remove")]
     remove.submit(status=303)
     assert preferences(site, anna_id, lambda p: list(p.payment_methods)) == []
 
@@ -277,7 +275,7 @@ def test_preferences_keep_the_language_and_the_phone_only_with_consent(site, ann
 
     keep_details(site, anna_id)
     page = app.get("/nl/account/preferences")
-    form = [f for f in page.forms.values() if f.action == "/nl/account/preferences"][0]
+    form = [f for f in forms_of(page) if f.action == "/nl/account/preferences"][0]
     assert form["language"].value == "fr"
     form["phone"] = "+32 470 99 88 77"
     form.submit(status=303)
@@ -287,7 +285,7 @@ def test_preferences_keep_the_language_and_the_phone_only_with_consent(site, ann
     )
     bad = {"csrf_token": token(page), "language": "de", "phone": "call me"}
     refused = app.post("/nl/account/preferences", bad, status=400)
-    assert refused.html.select_one("#phone-error") is not None
+    assert refused.html.select_one("#preferences-phone-error") is not None
     assert preferences(site, anna_id, lambda p: p.language) == "fr"
 
 

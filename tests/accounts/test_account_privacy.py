@@ -12,6 +12,7 @@ from shopcms.privacy.purposes import (
     PERSONALISATION,
     PURPOSES,
 )
+from tests.accounts.markup import forms_of
 from tests.conftest import PASSWORD, login
 
 EMAIL = "an@example.be"
@@ -37,7 +38,7 @@ def toggle(page, purpose):
     """The one form of ``purpose`` on the privacy page (give or withdraw)."""
     [form] = [
         f
-        for f in page.forms.values()
+        for f in forms_of(page)
         if f.action.endswith("/account/consent")
         and f["purpose"].value == purpose
         and f["op"].value in ("give", "withdraw")
@@ -48,7 +49,7 @@ def toggle(page, purpose):
 def renew_form(page, purpose):
     [form] = [
         f
-        for f in page.forms.values()
+        for f in forms_of(page)
         if f.action.endswith("/account/consent")
         and f["purpose"].value == purpose
         and f["op"].value == "renew"

@@ -119,7 +119,7 @@ def test_tokens_never_reach_the_log(site, app, caplog):
     choose(Browser(site.wsgi), links[-1])
     moving = Browser(site.wsgi)
     login(moving, "logged@example.be", NEW_PASSWORD)
-    form = moving.get("/nl/account/security").forms["email"]
+    form = moving.get("/nl/account/security").forms["change-email"]
     form["email"] = "moved@example.be"
     form["current"] = NEW_PASSWORD
     form.submit("change_email", status=303)

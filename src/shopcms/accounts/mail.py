@@ -1,11 +1,11 @@
 """The mails of account security: verify an address, reset a password, notices.
 
-Links carry a token (``shopcms.web.tokens``) in their query string and point at
-``shopcms.public_url`` (``shop.order_mail.public_url``).  A mail asked for by the person
-reading the page (verification, reset, a new address) is written in the page's language;
-a notice to an account's owner, who may not be the one who caused it, in the owner's
-preferred language.  Mails join the request's transaction (``mail.send``): a rejected or
-replayed request sends nothing.
+Links carry a token (``shopcms.web.tokens``) in their query string and are absolute, on
+the shop's public address (``request.link(..., absolute=True)``, ``shopcms.public_url``).
+A mail asked for by the person reading the page (verification, reset, a new address) is
+written in the page's language; a notice to an account's owner, who may not be the one who
+caused it, in the owner's preferred language.  Mails join the request's transaction
+(``mail.send``): a rejected or replayed request sends nothing.
 
 Each address receives at most :data:`PER_HOUR` of these mails an hour (counted in memory,
 per process): the forms that send them answer the same whatever the address, so without a
@@ -14,7 +14,6 @@ form's answer does not change.
 """
 
 from datetime import timedelta
-from urllib.parse import quote
 
 from babel.dates import format_timedelta
 
@@ -35,11 +34,11 @@ SUBJECTS = {
     "email_changed": _("The email address of your Soft Cactus account was changed"),
 }
 
-#: Where each token's link leads (below the language).
-LINK_PATHS = {
-    VERIFY_EMAIL: "verify",
-    RESET_PASSWORD: "reset/password",
-    CHANGE_EMAIL: "verify/email",
+#: The page each token's link opens (below the language).
+LINK_PAGES = {
+    VERIFY_EMAIL: ("verify",),
+    RESET_PASSWORD: ("reset", "password"),
+    CHANGE_EMAIL: ("verify", "email"),
 }
 
 
@@ -63,8 +62,9 @@ def owner_language(request, account):
 def token_link(request, account, purpose, lang, data=None):
     """An absolute link to the page that uses a new token of ``purpose`` (a write)."""
     token = issue(_secret(request.registry), account, purpose, request.now, data=data)
-    base = public_url(request.registry, request)
-    return f"{base}/{lang}/{LINK_PATHS[purpose]}?token={quote(token, safe='')}"
+    return request.link(
+        None, *LINK_PAGES[purpose], lang=lang, query={"token": token}, absolute=True
+    )
 
 
 def _mail(request, template, address, lang, values):
@@ -112,17 +112,20 @@ def send_verification(request, account, lang=None):
 def send_register_exists(request, account):
     """Tell the owner that someone tried to register (or move an account to) their address."""
     lang = owner_language(request, account)
-    base = public_url(request.registry, request)
     return _mail(
         request,
         "register_exists",
         account.email,
         lang,
-        {"login_url": f"{base}/{lang}/login", "reset_url": f"{base}/{lang}/reset"},
+        {
+            "login_url": request.link(None, "login", lang=lang, absolute=True),
+            "reset_url": request.link(None, "reset", lang=lang, absolute=True),
+        },
     )
 
 
 def send_reset(request, account, lang=None):
+    """Mail the account's address a link to choose a new password."""
     lang = lang or request.locale_name
     return _mail(
         request,
@@ -162,6 +165,6 @@ def send_email_changed(request, account, old_email):
         lang,
         {
             "new_email": account.email,
-            "contact_url": f"{public_url(request.registry, request)}/{lang}/pages/contact",
+            "contact_url": request.link(None, "pages", "contact", lang=lang, absolute=True),
         },
     )

@@ -1,9 +1,15 @@
 """The forms of accounts: login, registration, email verification, password reset, account
-security, the account pages (addresses, preferences), consents, deleting one's account, the
-staff's privacy desk and role management.
+security, the account pages (addresses, preferences, saved payment methods), consents,
+deleting one's account, the staff's privacy desk and role management.
 
-Only these fields are read.  Ids of addresses and payment methods are never posted: they are
-in the address (``/account/addresses/ID/remove``) and looked up among the requester's own.
+Every form is a deform form (``shopcms.web.forms.make_form``) made from one of these
+schemas; those that post derive from ``CSRFSchema``.  Only these fields are read.  Ids of
+addresses and payment methods are never posted: they are in the address
+(``/account/addresses/ID/remove``) and looked up among the requester's own, so the forms
+that act on one item (remove, make default) post nothing but their CSRF token.
+
+Fields of personal data say what they hold to the browser (``autocomplete``), so that it
+can fill them in for the visitor.
 """
 
 import colander
@@ -16,23 +22,78 @@ from shopcms.orders.api import check_phone as _phone
 from shopcms.orders.api import text_field as _text
 from shopcms.privacy.purposes import CONSENT_PURPOSES
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.i18n import _, languages
+from shopcms.web.i18n import LANGUAGE_NAMES, _, languages
+from shopcms.web.layout import territories
 from shopcms.web.security import ROLES
 
 #: The account pages that offer to give the "keep my account data" consent; the ledger
 #: records ``account-PAGE`` as the form it was given through.
 KEEP_PAGES = ("addresses", "payment-methods", "preferences")
 
+#: The widget template of the language choice: each option in its own language.
+LANGUAGE_SELECT = "shopcms.accounts:templates/deform/language_select.pt"
+
+EMAIL_TITLE = _("Email address")
+PASSWORD_TITLE = _("Password")
+NEW_PASSWORD_TITLE = _("New password")
+CURRENT_PASSWORD_TITLE = _("Your current password")
+
+#: A signed token (``shopcms.web.tokens``) is about 150 characters; this only stops junk.
+TOKEN_MAX = 1000
+MAX_NOTE = 200
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _digits_only(value):
+    # Authenticator apps show "123 456": accept the code as shown.
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+def _hidden(validator=None, missing=colander.required):
+    """A hidden field (the buttons' forms): what the button acts on, never typed."""
+    return colander.SchemaNode(
+        colander.String(),
+        widget=deform.widget.HiddenWidget(),
+        validator=validator,
+        missing=missing,
+    )
+
+
+def _input(autocomplete, kind=None):
+    attributes = {"autocomplete": autocomplete}
+    if kind is not None:
+        attributes["type"] = kind
+    return deform.widget.TextInputWidget(attributes=attributes)
+
+
+# -- the account pages ------------------------------------------------------------------
+
+
+@colander.deferred
+def _country_widget(node, kw):
+    names = territories(kw["request"].locale_name)
+    return deform.widget.SelectWidget(
+        values=[(code, names.get(code, code)) for code in EU_COUNTRIES],
+        attributes={"autocomplete": "country"},
+    )
+
 
 class AddressSchema(CSRFSchema):
     """A delivery address to keep (postcodes checked per country as at the checkout)."""
 
-    name = _text(_("Name"))
-    street = _text(_("Street and number"))
-    postcode = _text(_("Postcode"), max_length=12)
-    city = _text(_("City"), max_length=80)
+    name = _text(_("Name"), widget=_input("name"))
+    street = _text(_("Street and number"), widget=_input("street-address"))
+    postcode = _text(_("Postcode"), max_length=12, widget=_input("postal-code"))
+    city = _text(_("City"), max_length=80, widget=_input("address-level2"))
     country = colander.SchemaNode(
-        colander.String(), title=_("Country"), validator=colander.OneOf(EU_COUNTRIES)
+        colander.String(),
+        title=_("Country"),
+        validator=colander.OneOf(EU_COUNTRIES),
+        widget=_country_widget,
+        default="BE",
     )
     make_default = colander.SchemaNode(
         colander.Boolean(), title=_("Make this my default address"), missing=False
@@ -54,60 +115,65 @@ def _languages(node, kw):
     return colander.OneOf(languages(kw["request"].registry))
 
 
+@colander.deferred
+def _language_widget(node, kw):
+    codes = languages(kw["request"].registry)
+    return deform.widget.SelectWidget(
+        values=[(code, LANGUAGE_NAMES.get(code, code)) for code in codes],
+        template=LANGUAGE_SELECT,
+    )
+
+
 class PreferencesSchema(CSRFSchema):
-    """The preferred language (for mails) and, while account data is kept, the phone."""
+    """The preferred language (for mails) and, while account data is kept, the phone.
+
+    Bound with ``keeps``: without the "keep my account data" consent the form has no phone
+    field, so a posted phone is never read.
+    """
 
     language = colander.SchemaNode(
-        colander.String(), title=_("Language of our mails"), validator=_languages
+        colander.String(),
+        title=_("Language of our mails"),
+        validator=_languages,
+        widget=_language_widget,
     )
     phone = colander.SchemaNode(
         colander.String(),
         title=_("Phone"),
-        preparer=lambda value: value.strip() if isinstance(value, str) else value,
+        preparer=_strip,
         validator=_phone,
         missing="",
+        widget=_input("tel", "tel"),
     )
+
+    def after_bind(self, node, kw):
+        if not kw.get("keeps"):
+            del node["phone"]
 
 
 class KeepDetailsSchema(CSRFSchema):
     """Give the "keep my account data" consent from one of the account pages."""
 
-    page = colander.SchemaNode(colander.String(), validator=colander.OneOf(KEEP_PAGES))
+    page = _hidden(colander.OneOf(KEEP_PAGES))
 
 
-def address_cstruct(post):
-    """The cstruct of :class:`AddressSchema` from the POST (only its fields)."""
-    cstruct = {
-        key: post.get(key, colander.null)
-        for key in ("csrf_token", "name", "street", "postcode", "city", "country")
-    }
-    cstruct["make_default"] = "true" if post.get("make_default") else "false"
-    return cstruct
+# -- consents ---------------------------------------------------------------------------
+
+GIVE, WITHDRAW, RENEW = "give", "withdraw", "renew"
+#: The forms that post here; the ledger records which one (where consent was given).
+FORMS = ("account-privacy", "account")
 
 
-def field_labels():
-    """``{field name: translatable title}`` for the hand-written forms of the templates."""
-    labels = {node.name: node.title for node in AddressSchema()}
-    labels.update({node.name: node.title for node in PreferencesSchema()})
-    return labels
+class ConsentChangeSchema(CSRFSchema):
+    """One click on a consent: give, withdraw or confirm it under the current statement."""
+
+    purpose = _hidden(colander.OneOf(CONSENT_PURPOSES))
+    op = _hidden(colander.OneOf((GIVE, WITHDRAW, RENEW)))
+    form = _hidden(colander.OneOf(FORMS), missing=FORMS[0])
+    came_from = _hidden(colander.Length(max=2000), missing="")
 
 
-EMAIL_TITLE = _("Email address")
-PASSWORD_TITLE = _("Password")
-NEW_PASSWORD_TITLE = _("New password")
-CURRENT_PASSWORD_TITLE = _("Your current password")
-
-#: A signed token (``shopcms.web.tokens``) is about 150 characters; this only stops junk.
-TOKEN_MAX = 1000
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _digits_only(value):
-    # Authenticator apps show "123 456": accept the code as shown.
-    return "".join(value.split()) if isinstance(value, str) else value
+# -- login, registration, links by mail ---------------------------------------------------
 
 
 def _check_new_password(node, value):
@@ -124,9 +190,7 @@ def email_node(title=EMAIL_TITLE, autocomplete="email"):
         validator=colander.All(
             colander.Email(msg=_("Enter a valid email address.")), colander.Length(max=254)
         ),
-        widget=deform.widget.TextInputWidget(
-            attributes={"type": "email", "autocomplete": autocomplete}
-        ),
+        widget=_input(autocomplete, "email"),
     )
 
 
@@ -172,11 +236,25 @@ def code_node():
 
 
 def token_node():
-    return colander.SchemaNode(
+    return _hidden(colander.Length(min=1, max=TOKEN_MAX))
+
+
+class LoginSchema(CSRFSchema):
+    email = colander.SchemaNode(
         colander.String(),
-        widget=deform.widget.HiddenWidget(),
-        validator=colander.Length(min=1, max=TOKEN_MAX),
+        title=EMAIL_TITLE,
+        validator=colander.All(
+            colander.Email(msg=_("Enter a valid email address.")), colander.Length(max=254)
+        ),
+        widget=_input("username", "email"),
     )
+    password = colander.SchemaNode(
+        colander.String(),
+        title=PASSWORD_TITLE,
+        validator=colander.Length(max=MAX_LENGTH),
+        widget=deform.widget.PasswordWidget(attributes={"autocomplete": "current-password"}),
+    )
+    came_from = _hidden(colander.Length(max=2000), missing="")
 
 
 class RegisterSchema(CSRFSchema):
@@ -209,6 +287,9 @@ class NewPasswordSchema(CSRFSchema):
     password = new_password_node(NEW_PASSWORD_TITLE)
 
 
+# -- account security -------------------------------------------------------------------
+
+
 class ChangePasswordSchema(CSRFSchema):
     current = current_password_node()
     password = new_password_node(NEW_PASSWORD_TITLE)
@@ -230,47 +311,20 @@ class TotpOffSchema(CSRFSchema):
     code = code_node()
 
 
-class RoleChangeSchema(CSRFSchema):
-    role = colander.SchemaNode(colander.String(), validator=colander.OneOf(ROLES))
-    action = colander.SchemaNode(colander.String(), validator=colander.OneOf(("grant", "revoke")))
-
-
-class LoginSchema(CSRFSchema):
-    email = colander.SchemaNode(
-        colander.String(),
-        title=_("Email address"),
-        validator=colander.All(
-            colander.Email(msg=_("Enter a valid email address.")), colander.Length(max=254)
-        ),
-        widget=deform.widget.TextInputWidget(
-            attributes={"type": "email", "autocomplete": "username"}
-        ),
-    )
-    password = colander.SchemaNode(
-        colander.String(),
-        title=_("Password"),
-        validator=colander.Length(max=MAX_LENGTH),
-        widget=deform.widget.PasswordWidget(attributes={"autocomplete": "current-password"}),
-    )
-    came_from = colander.SchemaNode(
-        colander.String(),
-        widget=deform.widget.HiddenWidget(),
-        missing="",
-        validator=colander.Length(max=2000),
-    )
-
-
-MAX_NOTE = 200
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class DeleteAccountSchema(CSRFSchema):
     """The customer deletes their own account: the password again, as proof."""
 
     password = current_password_node(_("Your password"))
+
+
+# -- staff: roles and the privacy desk ------------------------------------------------------
+
+
+class RoleChangeSchema(CSRFSchema):
+    """One button of the roles table: grant or revoke one role of one account."""
+
+    role = _hidden(colander.OneOf(ROLES))
+    action = _hidden(colander.OneOf(("grant", "revoke")))
 
 
 class FindCustomerSchema(CSRFSchema):
@@ -279,11 +333,8 @@ class FindCustomerSchema(CSRFSchema):
     email = email_node(_("Email address of the customer"), autocomplete="off")
 
 
-class EraseRequestSchema(CSRFSchema):
-    """Staff erase an account for a request that came by mail or letter: the note says which
-    request (kept in the orders' history), never the customer's data."""
-
-    note = colander.SchemaNode(
+def note_node():
+    return colander.SchemaNode(
         colander.String(),
         title=_("The request"),
         description=_(
@@ -296,19 +347,37 @@ class EraseRequestSchema(CSRFSchema):
     )
 
 
-class GuestEraseSchema(EraseRequestSchema):
+class EraseRequestSchema(CSRFSchema):
+    """Staff erase an account for a request that came by mail or letter: the note says which
+    request (kept in the orders' history), never the customer's data."""
+
+    note = note_node()
+
+
+def _guest_email():
+    return _hidden(
+        colander.All(
+            colander.Email(msg=_("Enter a valid email address.")), colander.Length(max=254)
+        )
+    )
+
+
+class GuestSchema(CSRFSchema):
+    """The orders a guest placed with the address found on the desk (a hidden field: the
+    address travels in the POST, never in a URL)."""
+
+    email = _guest_email()
+
+
+class GuestEraseSchema(GuestSchema):
     """Staff erase the personal data of the orders a guest placed with this address."""
 
-    email = email_node(_("Email address of the customer"), autocomplete="off")
+    note = note_node()
 
 
-GIVE, WITHDRAW, RENEW = "give", "withdraw", "renew"
-#: The forms that post here; the ledger records which one (where consent was given).
-FORMS = ("account-privacy", "account")
-
-
-class ConsentChangeSchema(CSRFSchema):
-    purpose = colander.SchemaNode(colander.String(), validator=colander.OneOf(CONSENT_PURPOSES))
-    op = colander.SchemaNode(colander.String(), validator=colander.OneOf((GIVE, WITHDRAW, RENEW)))
-    form = colander.SchemaNode(colander.String(), missing=FORMS[0], validator=colander.OneOf(FORMS))
-    came_from = colander.SchemaNode(colander.String(), missing="")
+def valid_email(value):
+    """``value`` if the guest forms would accept it as their hidden address, else None."""
+    try:
+        return _guest_email().deserialize(value)
+    except colander.Invalid:
+        return None

@@ -1,146 +1,101 @@
 """Password reset: a link by mail, then a new password.
 
 ``/{lang}/reset`` asks an address and gives the same answer whether it has an account or
-not (``register.mail_sent``); an account's owner receives a link to
+not (``common.mail_sent``); an account's owner receives a link to
 ``/{lang}/reset/password?token=`` that works once, for an hour (``tokens.RESET_PASSWORD``).
 That page shows the new-password form with the token hidden in it (a GET never uses it
 up); its POST consumes the token, stores the new password, ends every session of the
 account, and logs in afresh (unless the second factor is on: then the login form asks for
-it).  Using the link proves the mailbox too, so an address not yet verified is verified.
+it).  Using the link proves the mailbox too, so an address not yet verified is verified
+(``security.reset_password``).
 """
 
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.view import view_config
 
-from shopcms.accounts import totp
-from shopcms.accounts.mail import send_reset
+from shopcms.accounts import security, totp
+from shopcms.accounts.links import read_token
 from shopcms.accounts.schemas import EmailSchema, NewPasswordSchema
-from shopcms.accounts.views.login import log_in
-from shopcms.accounts.views.register import (
-    consume_token,
-    invalid_link,
-    mail_sent,
-    read_token,
-)
-from shopcms.tree.site import Site
-from shopcms.web import tokens
-from shopcms.web.forms import make_form, validate
+from shopcms.accounts.views.common import invalid_link, mail_sent
+from shopcms.accounts.views.login import logged_in
+from shopcms.accounts.views.registration import PUBLIC
+from shopcms.web.forms import Button, FormView, form_view
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
-from shopcms.web.security import VIEW
-
-ASK_EMAIL = "shopcms.accounts:templates/ask_email.pt"
-CHOOSE_PAGE = "shopcms.accounts:templates/reset_password.pt"
+from shopcms.web.tokens import RESET_PASSWORD
 
 
-def _ask_form(request):
-    return make_form(
-        request,
-        EmailSchema,
-        (("send", _("Send me a link")),),
-        action=f"/{request.locale_name}/reset",
-        formid="reset",
-    )
-
-
-def _ask_values(html):
-    return {
-        "title": _("Forgot your password?"),
-        "text": _(
-            "Enter the email address of your account. We mail you a link to choose a new "
-            "password; it works once, within an hour."
-        ),
-        "form": html,
-    }
-
-
-@view_config(
-    context=Site,
-    route_name="public",
+@form_view(
     name="reset",
-    path_info=r"/[^/]+/reset$",
-    request_method="GET",
-    permission=VIEW,
-    renderer=ASK_EMAIL,
+    path_info=r"^/[^/]+/reset$",
+    renderer="shopcms.accounts:templates/ask_email.pt",
+    **PUBLIC,
 )
-def reset_form(context, request):
-    return _ask_values(_ask_form(request).render())
+class AskReset(FormView):
+    schema = EmailSchema
+    formid = "reset"
+    buttons = (Button("send", _("Send me a link")),)
+
+    def action(self):
+        return self.request.link(None, "reset")
+
+    def values(self):
+        return {
+            "title": _("Forgot your password?"),
+            "text": _(
+                "Enter the email address of your account. We mail you a link to choose a new "
+                "password; it works once, within an hour."
+            ),
+        }
+
+    def succeeded(self, appstruct):
+        security.send_reset_link(self.request, self.context["customers"], appstruct["email"])
+        return mail_sent(self.request, again=self.action())
 
 
-@view_config(
-    context=Site,
-    route_name="public",
+@form_view(
     name="reset",
-    path_info=r"/[^/]+/reset$",
-    request_method="POST",
-    permission=VIEW,
-    renderer=ASK_EMAIL,
-)
-def reset(context, request):
-    appstruct, html = validate(request, _ask_form(request))
-    if appstruct is None:
-        return _ask_values(html)
-    account = context["customers"].find(appstruct["email"])
-    if account is not None and account.active:
-        send_reset(request, account)
-    return mail_sent(request, again=f"/{request.locale_name}/reset")
-
-
-def _password_form(request):
-    return make_form(
-        request,
-        NewPasswordSchema,
-        (("save", _("Save my new password")),),
-        action=f"/{request.locale_name}/reset/password",
-        formid="new-password",
-    )
-
-
-@view_config(
-    context=Site,
-    route_name="public",
-    name="reset",
-    path_info=r"/[^/]+/reset/password$",
-    request_method="GET",
+    path_info=r"^/[^/]+/reset/password$",
     secret_address=True,
-    permission=VIEW,
-    renderer=CHOOSE_PAGE,
+    renderer="shopcms.accounts:templates/reset_password.pt",
+    **PUBLIC,
 )
-def new_password_form(context, request):
-    token = request.GET.get("token", "")
-    if read_token(request, token, tokens.RESET_PASSWORD) is None:
-        return invalid_link(request, f"/{request.locale_name}/reset")
-    return {"form": _password_form(request).render({"token": token})}
+class NewPassword(FormView):
+    """The mailed link's page: the new password, with the token hidden in the form."""
 
+    schema = NewPasswordSchema
+    formid = "new-password"
+    buttons = (Button("save", _("Save my new password")),)
 
-@view_config(
-    context=Site,
-    route_name="public",
-    name="reset",
-    path_info=r"/[^/]+/reset/password$",
-    request_method="POST",
-    secret_address=True,
-    permission=VIEW,
-    renderer=CHOOSE_PAGE,
-)
-def new_password(context, request):
-    lang = request.locale_name
-    token = request.POST.get("token", "")
-    if read_token(request, token, tokens.RESET_PASSWORD) is None:
-        return invalid_link(request, f"/{lang}/reset")
-    appstruct, html = validate(request, _password_form(request))
-    if appstruct is None:
-        return {"form": html}  # the token stays in the form: nothing was used up
-    found = consume_token(request, appstruct["token"], tokens.RESET_PASSWORD)
-    if found is None:  # used meanwhile by a concurrent request
-        return invalid_link(request, f"/{lang}/reset")
-    account = found[0]
-    account.set_password(appstruct["password"])  # ends every session of the account
-    account.email_verified = True  # the link came to this mailbox
-    if totp.is_on(account):
-        response = HTTPSeeOther(location=f"/{lang}/login")
-    else:
-        response = log_in(request, account, f"/{lang}/account/")
-    # After log_in, which starts a new session (a notice before it would be lost).
-    notice(request, _("Your new password is saved."))
-    return response
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.token = (request.POST if request.method == "POST" else request.GET).get("token", "")
+        self.usable = read_token(request, self.token, RESET_PASSWORD) is not None
+
+    def action(self):
+        return self.request.link(None, "reset", "password")
+
+    def appstruct(self):
+        return {"token": self.token}
+
+    def show(self):
+        return super().show() if self.usable else self.unusable()
+
+    def submit(self):
+        # A refused password uses nothing up: the token stays in the form shown again.
+        return super().submit() if self.usable else self.unusable()
+
+    def unusable(self):
+        return invalid_link(self.request, self.request.link(None, "reset"))
+
+    def succeeded(self, appstruct):
+        request = self.request
+        account = security.reset_password(request, appstruct["token"], appstruct["password"])
+        if account is None:  # used meanwhile by a concurrent request
+            return self.unusable()
+        if totp.is_on(account):
+            response = HTTPSeeOther(location=request.link(None, "login"))
+        else:
+            response = logged_in(request, account, request.account_link())
+        # After the login, which starts a new session (a notice before it would be lost).
+        notice(request, _("Your new password is saved."))
+        return response

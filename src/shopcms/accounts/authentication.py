@@ -1,0 +1,181 @@
+"""Who may log in, and the sessions of an account.
+
+The rules of logging in, whatever page asks:
+
+- failures are throttled per account and per client address
+  (:mod:`shopcms.accounts.throttle`): while either is paused, :class:`Throttled` says for how
+  long, and nothing is checked;
+- an unknown email costs the same time as a wrong password (a dummy hash check) and gets
+  the same answer;
+- every page that asks the password again (account security, deleting the account) or a
+  code of the second factor counts its wrong answers toward the same throttle, so none of
+  them can be used to guess;
+- an account with the second factor on is not logged in by its password: the session then
+  holds only a *pending* login under :data:`PENDING` (account id, deadline, where to go), a
+  key the security policy never reads, until the code is right or
+  :data:`PENDING_SECONDS` have passed.
+
+Logging in (:func:`log_in`) and the "fresh session" after a change of credentials
+(:func:`fresh_session`) write on the account: call them from a POST.
+"""
+
+from pyramid.csrf import new_csrf_token
+from pyramid.security import remember
+
+from shopcms.accounts import totp
+from shopcms.accounts.passwords import verify_password
+from shopcms.accounts.resources import normalise_email
+from shopcms.privacy.consent import remember_returning_customer
+from shopcms.web.i18n import _
+from shopcms.web.security import LoggedIn
+from shopcms.web.urls import local_path
+
+#: Session key of a login waiting for its second factor (not an identity: see above).
+PENDING = "auth.pending"
+#: Seconds the code of the second step may take.
+PENDING_SECONDS = 5 * 60
+
+
+class Throttled(Exception):
+    """Too many failures: no check is made for ``wait`` seconds."""
+
+    def __init__(self, wait):
+        super().__init__(wait)
+        self.wait = wait
+
+
+def too_many(wait):
+    """The message for a throttled attempt (``wait`` seconds, shown in minutes)."""
+    minutes = max(1, (wait + 59) // 60)
+    return _(
+        "Too many failed attempts. For your security, logging in is paused: "
+        "please try again in ${minutes} minute(s).",
+        mapping={"minutes": minutes},
+    )
+
+
+def _client(request):
+    return request.client_addr or "unknown"
+
+
+def _throttle(request):
+    return request.registry.shopcms_login_throttle
+
+
+def check_throttle(request, email):
+    """Raise :class:`Throttled` while ``email`` or this client may not try again."""
+    wait = _throttle(request).wait_seconds(email, _client(request))
+    if wait:
+        raise Throttled(wait)
+
+
+def count_failure(request, email):
+    _throttle(request).failed(email, _client(request))
+
+
+def authenticate(request, customers, email, password):
+    """The active account with this email and password, or None (counted as a failure).
+
+    Raises :class:`Throttled` first when attempts are paused.
+    """
+    email = normalise_email(email)
+    check_throttle(request, email)
+    account = customers.find(email)
+    if account is not None and account.active:
+        ok = account.check_password(password)
+    else:
+        verify_password(None, password)  # same cost as a real check
+        ok = False
+    if not ok:
+        count_failure(request, email)
+        return None
+    return account
+
+
+def confirm_password(request, account, password):
+    """True if ``password`` is the account's; a wrong one counts toward the throttle.
+
+    Raises :class:`Throttled` while attempts are paused.
+    """
+    check_throttle(request, account.email)
+    if account.check_password(password):
+        return True
+    count_failure(request, account.email)
+    return False
+
+
+def confirm_code(request, account, code):
+    """True if ``code`` is a current, unused code of the account's second factor; a wrong
+    one counts toward the throttle (the caller checks the throttle first)."""
+    if totp.check(request.registry, account, code, request.now):
+        return True
+    count_failure(request, account.email)
+    return False
+
+
+def log_in(request, account):
+    """Start a session for ``account``.
+
+    The visitor's cookie lists move onto the account (``LoggedIn``); the login throttle of
+    the account is reset; with functional cookies allowed, the browser will recognise a
+    returning customer.
+    """
+    _throttle(request).succeeded(account.email)
+    remember(request, account.__name__)
+    request.registry.notify(LoggedIn(request, account))
+    remember_returning_customer(request)
+
+
+def landing(request, account, came_from=None):
+    """Where a login goes: ``came_from`` if it is on this site, else the management area
+    for staff or the home page."""
+    target = local_path(came_from)
+    if target is not None:
+        return target
+    # request.identity was computed before the login: decide from the account itself.
+    return request.manage_link() if account.is_staff else request.link()
+
+
+def fresh_session(request, account):
+    """End every session of ``account`` and give this browser a new one: other devices are
+    logged out, and a copy of this browser's previous cookie is worth nothing."""
+    account.end_sessions()
+    remember(request, account.__name__)
+
+
+# -- the second step ---------------------------------------------------------------------
+
+
+def start_second_step(request, account, came_from):
+    """Keep a pending login for ``account`` until its code is given (see the module)."""
+    request.session[PENDING] = {
+        "u": account.__name__,
+        "until": int(request.now.timestamp()) + PENDING_SECONDS,
+        "to": local_path(came_from) or "",
+    }
+    # The session starts here: the code's form must carry its token, as the browser will
+    # send the session cookie with it (a stateless token is refused then).
+    new_csrf_token(request)
+
+
+def pending_account(request):
+    """The account of the login waiting for its code, or None (none, lapsed, gone)."""
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    if request.now.timestamp() > pending.get("until", 0):
+        return None
+    account = request.root["customers"].get(pending.get("u"))
+    if account is None or not account.active or not totp.is_on(account):
+        return None
+    return account
+
+
+def pending_target(request):
+    """Where the pending login was going (a local path, or "")."""
+    pending = request.session.get(PENDING)
+    return pending.get("to", "") if isinstance(pending, dict) else ""
+
+
+def drop_pending(request):
+    request.session.pop(PENDING, None)

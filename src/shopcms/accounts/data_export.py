@@ -1,0 +1,105 @@
+"""Everything the shop keeps about one account, as its readable page shows it.
+
+The data itself comes from ``shopcms.privacy.export`` (the same for the customer, for staff
+answering a request by mail, and for the JSON download); this module shapes it for the
+page: each value as text in the page's language, the sections of contributors as rows, the
+titles of purposes, roles, states and lists.  Reading it writes nothing.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from shopcms.orders.api import shipping_title, state_title
+from shopcms.privacy.disclosures import RECIPIENTS
+from shopcms.privacy.export import SECTION_TITLES, export_customer, sections, to_json
+from shopcms.privacy.purposes import PURPOSES
+from shopcms.web.clock import site_timezone
+from shopcms.web.i18n import LANGUAGE_NAMES, _
+from shopcms.web.layout import format_moment
+from shopcms.web.security import ROLE_TITLES
+
+LIST_TITLES = {"cart": _("Cart"), "wishlist": _("Wishlist"), "compare": _("Compare")}
+#: What a history entry did; a transition shows the state it led to ("Paid").
+ACTION_TITLES = {"placed": _("Order placed"), "erase": _("Personal data erased")}
+BY_TITLES = {"customer": _("You"), "staff": _("Our staff")}
+
+
+def shown(request, value):
+    """A value of the export as text for the readable page."""
+    translate = request.localizer.translate
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return translate(_("Yes") if value else _("No"))
+    if isinstance(value, datetime):
+        return format_moment(request, value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(shown(request, item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {shown(request, item)}" for key, item in value.items()) or "—"
+    return str(value)
+
+
+def flattened(request, value, prefix=""):
+    """``[(path, text)]`` of a nested value, for the sections the page has no layout for."""
+    if isinstance(value, dict) and value:
+        rows = []
+        for key, item in value.items():
+            rows.extend(flattened(request, item, f"{prefix}.{key}" if prefix else str(key)))
+        return rows
+    if isinstance(value, list) and value and any(isinstance(i, dict | list) for i in value):
+        rows = []
+        for index, item in enumerate(value, 1):
+            rows.extend(flattened(request, item, f"{prefix} {index}"))
+        return rows
+    return [(prefix, shown(request, value))]
+
+
+def local_date(request):
+    """Today in the site's time zone (for file names)."""
+    return request.now.astimezone(site_timezone(request.registry)).date().isoformat()
+
+
+def export_filename(request, account=None):
+    """The JSON file's name: the customer's own has no account id, the staff's has one."""
+    if account is None:
+        return f"softcactus-data-{local_date(request)}.json"
+    return f"softcactus-data-{account.__name__}-{local_date(request)}.json"
+
+
+def export_json(request, root, account):
+    """The export of ``account`` as JSON text."""
+    return to_json(export_customer(root, account, request.now, request.registry))
+
+
+def export_page_values(request, root, account, staff=False):
+    """The values of ``templates/export.pt`` for ``account`` (also the staff's)."""
+    data = export_customer(root, account, request.now, request.registry)
+    extra = [
+        (key, title, flattened(request, data[key])) for key, title in sections(request.registry)
+    ]
+    extra = [(key, title, rows) for key, title, rows in extra if key in data]
+    other = flattened(request, {k: v for k, v in data["other"].items() if v})
+    return {
+        "data": data,
+        "staff": staff,
+        "show": lambda value: shown(request, value),
+        "extra_sections": extra,
+        "other_rows": [row for row in other if row[0]],
+        "section_titles": SECTION_TITLES,
+        "purpose_title": lambda name: PURPOSES[name].title if name in PURPOSES else name,
+        "recipient_title": lambda name: RECIPIENTS.get(name, name),
+        "role_title": lambda name: ROLE_TITLES.get(name, name),
+        "state_title": state_title,
+        "action_title": lambda name, to: ACTION_TITLES.get(name) or state_title(to),
+        "by_title": lambda name: BY_TITLES.get(name, name),
+        "list_title": lambda name: LIST_TITLES.get(name, name),
+        "shipping_title": shipping_title,
+        "language_name": lambda code: LANGUAGE_NAMES.get(code, code or "—"),
+        "json_url": None,
+        "filename": export_filename(request, account if staff else None),
+    }
