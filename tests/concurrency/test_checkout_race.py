@@ -15,19 +15,25 @@ from shopcms.mail import send_queued
 from tests.liveserver import serving
 
 PRODUCT = "mug-cafe"
-DETAILS = {
-    "name": "Jan Peeters",
-    "email": "jan@example.be",
-    "phone": "+32 470 12 34 56",
-    "delivery.street": "Kerkstraat 1",
-    "delivery.postcode": "9000",
-    "delivery.city": "Gent",
-    "delivery.country": "BE",
-    "shipping": "standard",
-    "payment": "transfer",
-    "accept_terms": "1",
-    "step": "place",
-}
+#: The checkout form as a browser posts it: deform's mappings are marked by __start__ and
+#: __end__ around the fields they hold.
+DETAILS = [
+    ("__start__", "contact:mapping"),
+    ("name", "Jan Peeters"),
+    ("email", "jan@example.be"),
+    ("phone", "+32 470 12 34 56"),
+    ("__end__", "contact:mapping"),
+    ("__start__", "delivery:mapping"),
+    ("street", "Kerkstraat 1"),
+    ("postcode", "9000"),
+    ("city", "Gent"),
+    ("country", "BE"),
+    ("__end__", "delivery:mapping"),
+    ("shipping", "standard"),
+    ("payment", "transfer"),
+    ("accept_terms", "true"),
+    ("step", "place"),
+]
 
 
 def hidden(html, name):
@@ -49,11 +55,11 @@ class Customer:
         )
         assert added.status_code == 303, added.text
         form = self.http.get(f"{base}/nl/checkout").text
-        self.form = {
-            **DETAILS,
-            "csrf_token": hidden(form, "csrf_token"),
-            "token": hidden(form, "token"),
-        }
+        self.form = [
+            *DETAILS,
+            ("csrf_token", hidden(form, "csrf_token")),
+            ("token", hidden(form, "token")),
+        ]
 
     def place(self):
         return self.http.post(f"{self.base}/nl/checkout", data=self.form, allow_redirects=False)
