@@ -17,11 +17,13 @@ A view that shows one form and acts on it is a class::
 :func:`form_view` registers ``show`` for GET and ``submit`` for POST with the same
 predicates.  The template gets ``form`` (the rendered form) and whatever :meth:`values`
 adds.  :meth:`succeeded` may also return a dict (the page is shown again, status 200) or
-call :meth:`refuse` to show the form with a message for the whole form (status 400).
+call :meth:`refuse` to show the form with a message for the whole form at the head of its
+error summary (status 400).
 """
 
 from abc import ABC, abstractmethod
 
+import colander
 from pyramid.view import view_config
 
 from shopcms.web.forms.core import make_form, validate
@@ -90,7 +92,8 @@ class FormView(ABC):
         """Act on valid input; return a response (a redirect) or the page's values."""
 
     def refuse(self, message, appstruct=None, status=400):
-        """The form again (with the visitor's input) and ``message`` above it: valid input
-        that cannot be honoured (a wrong password, a taken address)."""
+        """The form again (with the visitor's input) and ``message`` at the head of its
+        error summary: valid input that cannot be honoured (a wrong password)."""
         self.request.response.status = status
-        return self.page(self.form.render(appstruct or {}), error=message)
+        self.form.widget.handle_error(self.form, colander.Invalid(self.form.schema, message))
+        return self.page(self.form.render(appstruct or {}))
