@@ -81,7 +81,7 @@ def create_product(app, name="echeveria-blauw", **fields):
 def upload(app, name, filename, data, content_type="image/png", lang="en", **alt):
     page = app.get(f"/{lang}/manage/products/{name}/images")
     form = page.forms["upload"]
-    form["image"] = Upload(filename, data, content_type)
+    form["upload"] = Upload(filename, data, content_type)  # deform's file field
     for key, value in alt.items():
         form[key] = value
     return form.submit(status="*")

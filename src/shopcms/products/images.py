@@ -4,6 +4,9 @@ An upload is accepted only when Pillow recognises it as one of the allowed raste
 (JPEG, PNG, WebP) by its content, whatever its name or declared type, and within the size
 and pixel limits.  It is then decoded and re-encoded as JPEG in two sizes: nothing of the
 uploaded file itself (metadata, trailing data, scripts) is ever stored or served.
+
+:func:`add_upload` and :func:`remove` change a product's images and record the change, so
+the catalog and the pages' validators follow.
 """
 
 import io
@@ -19,6 +22,8 @@ MAX_PIXELS = 40_000_000
 #: Longest side of each stored size, in pixels.
 SIZES = {"large": 1200, "thumb": 400}
 CONTENT_TYPE = "image/jpeg"
+#: At most this many images per product.
+MAX_IMAGES = 20
 
 
 class ImageRejected(ValueError):
@@ -78,3 +83,26 @@ def process(data):
         copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
         result[size] = out.getvalue()
     return result, image.size
+
+
+def add_upload(product, fileobj, alt=None):
+    """Check and re-encode the upload ``fileobj`` and add it to ``product`` with its
+    alternative texts ``alt`` (``{lang: text}``); ImageRejected when the product has all the
+    images it may have or the file is not an image we accept.  Returns the new image."""
+    if len(product.images) >= MAX_IMAGES:
+        raise ImageRejected(
+            _("A product has at most ${count} images.", mapping={"count": MAX_IMAGES})
+        )
+    sizes, dimensions = process(read_limited(fileobj))
+    image = product.add_image(sizes, dimensions, alt)
+    product.changed()
+    return image
+
+
+def remove(product, image_id):
+    """Remove the image ``image_id`` of ``product``; False when it has no such image."""
+    if product.image(image_id) is None:
+        return False
+    product.remove_image(image_id)
+    product.changed()
+    return True

@@ -9,17 +9,24 @@ at login.  Recently viewed stays in its cookie (it changes on GET requests, whic
 to the database) and is kept only with consent for personalisation.
 
 A list never holds a price: prices are always read from the products.
+
+:class:`Cart` and :class:`ProductList` are the services the pages use to change the lists:
+they name products by their short id, find only products the requester may see, and keep
+the rules (stock, quantities, sizes); a change they cannot make raises :class:`Refused`.
 """
 
 import hashlib
 import re
-from datetime import timedelta
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, Signer
 from persistent.list import PersistentList
 
+from shopcms.privacy.consent import allows
+from shopcms.products.listing import visible_products
+from shopcms.products.resources import ATTRIBUTES
 from shopcms.web.cookies import Category, delete_cookie, set_cookie
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, pick
 
 CART, WISHLIST, COMPARE, RECENT = "cart", "wishlist", "compare", "recent"
 #: How many entries each list keeps; the cart also caps each quantity.
@@ -147,6 +154,189 @@ def add_unique(items, pid, limit, to_front=False):
     return [*items, pid], True
 
 
+class Refused(Exception):
+    """A change of a list that cannot be made: ``message`` (translatable) says why, and
+    ``status`` is the answer's HTTP status (404 no such product, 409 stock or size)."""
+
+    def __init__(self, message, status=409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+def _visible(request, pid):
+    """The product ``pid`` if the requester may see it, else Refused (404)."""
+    found = visible_products(request, [pid])
+    if not found:
+        raise Refused(_("This product is not available."), status=404)
+    return found[0]
+
+
+@dataclass(frozen=True)
+class CartChange:
+    """What a change did: the product, how many the cart now holds of it, and whether the
+    stock held the quantity back (``capped``: the cart holds all there is)."""
+
+    product: object
+    quantity: int
+    capped: bool = False
+
+
+class Cart:
+    """The requester's cart and its rules.
+
+    A product is added or its quantity set only while it is visible and in stock, and never
+    beyond its stock (the quantity is lowered to the stock: ``capped``) nor beyond
+    ``MAX_QUANTITY``; the cart holds at most ``LIMITS[CART]`` products.  Removing needs no
+    product: a product that is gone can still leave the cart.
+    """
+
+    def __init__(self, request):
+        self.request = request
+        self.items = read(request, CART)
+
+    def quantity(self, pid):
+        """How many of product ``pid`` the cart holds."""
+        return dict(self.items).get(pid, 0)
+
+    def _available(self, pid):
+        product = _visible(self.request, pid)
+        if not product.in_stock:
+            raise Refused(_("Sorry, this product is out of stock."))
+        return product
+
+    def _save(self, items):
+        self.items = list(items)
+        write(self.request, CART, self.items)
+
+    def add(self, pid, quantity):
+        """Add ``quantity`` (at least one) of product ``pid``; a CartChange, or Refused."""
+        product = self._available(pid)
+        already = self.quantity(pid)
+        wanted = already + max(quantity, 1)
+        capped = wanted > product.stock
+        wanted = min(wanted, product.stock)
+        updated, accepted = add_to_cart(self.items, pid, wanted - already)
+        if not accepted:
+            raise Refused(
+                _(
+                    "Your cart is full (${max} products). Order or remove some first.",
+                    mapping={"max": LIMITS[CART]},
+                )
+            )
+        self._save(updated)
+        return CartChange(product, self.quantity(pid), capped)
+
+    def set(self, pid, quantity):
+        """Hold ``quantity`` of product ``pid`` (zero removes it); a CartChange, or Refused."""
+        if quantity <= 0:
+            return self.remove(pid)
+        product = self._available(pid)
+        capped = quantity > product.stock
+        self._save(set_quantity(self.items, pid, min(quantity, product.stock)))
+        return CartChange(product, self.quantity(pid), capped)
+
+    def remove(self, pid):
+        """Take product ``pid`` out of the cart (whether or not it still exists)."""
+        self._save(set_quantity(self.items, pid, 0))
+        return CartChange(None, 0)
+
+    def lines(self):
+        """``(lines, gone)``: a dict per line the requester may still buy (product, title in
+        the page's language, quantity, line total, ``short`` when the stock is lower), and
+        how many lines were left out because their product is gone or hidden."""
+        found = {p.pid: p for p in visible_products(self.request, [pid for pid, _q in self.items])}
+        lines = [
+            {
+                "product": product,
+                "title": pick(product.titles, self.request)[1],
+                "qty": qty,
+                "total": product.price * qty,
+                "short": qty > product.stock,
+            }
+            for pid, qty in self.items
+            if (product := found.get(pid)) is not None
+        ]
+        return lines, len(self.items) - len(lines)
+
+
+#: Why the wishlist or the comparison cannot take one more product.
+FULL = {
+    WISHLIST: _("Your wishlist is full (${max} products).", mapping={"max": LIMITS[WISHLIST]}),
+    COMPARE: _(
+        "You can compare at most ${max} products: remove one first.",
+        mapping={"max": LIMITS[COMPARE]},
+    ),
+}
+
+
+class ProductList:
+    """The requester's wishlist or comparison (``name``): visible products, each once, at
+    most ``LIMITS[name]``."""
+
+    def __init__(self, request, name):
+        if name not in FULL:
+            raise ValueError(name)
+        self.request = request
+        self.name = name
+        self.items = read(request, name)
+
+    def __contains__(self, pid):
+        return pid in self.items
+
+    def products(self):
+        """The products of the list the requester may see, in the list's order."""
+        return visible_products(self.request, self.items)
+
+    def add(self, pid):
+        """Add product ``pid`` (once); returns it, or Refused (404, or 409 when full)."""
+        product = _visible(self.request, pid)
+        updated, accepted = add_unique(self.items, pid, LIMITS[self.name])
+        if not accepted:
+            raise Refused(FULL[self.name])
+        self.items = updated
+        write(self.request, self.name, updated)
+        return product
+
+    def remove(self, pid):
+        """Take product ``pid`` off the list."""
+        self.items = [item for item in self.items if item != pid]
+        write(self.request, self.name, self.items)
+
+
+def compare_rows(request, products):
+    """``[(label, [value or None per product])]``: the attributes that at least one of
+    ``products`` has, in the order of ``ATTRIBUTES``, valued in the page's language."""
+    rows = []
+    for key, label in ATTRIBUTES.items():
+        values = [
+            pick(p.attributes[key], request)[1] if key in p.attributes else None for p in products
+        ]
+        if any(values):
+            rows.append((label, values))
+    return rows
+
+
+def recently_viewed(request):
+    """The recently viewed products, read only while the visitor allows personalisation (a
+    choice that lapsed, or Global Privacy Control, stops its use at once)."""
+    if not allows(request, Category.PERSONALISATION):
+        return []
+    return visible_products(request, read(request, RECENT))
+
+
+def remember(request, product):
+    """Put ``product`` first in the recently viewed cookie (only with consent); returns the
+    list as it will be after this request."""
+    if not allows(request, Category.PERSONALISATION):
+        return []
+    recent = read(request, RECENT)
+    updated, _accepted = add_unique(recent, product.pid, LIMITS[RECENT], to_front=True)
+    if updated != recent:
+        write(request, RECENT, updated)
+    return updated
+
+
 def merge_at_login(event):
     """Merge the visitor's cookie lists into the account that logged in and expire the
     cookies (subscriber of ``LoggedIn``: a POST, right after the new session started)."""
@@ -162,49 +352,3 @@ def merge_at_login(event):
         _account_list(account, name)[:] = merged
     for name in ON_ACCOUNT:
         write_cookie(request, name, [])
-
-
-def declare_cookies(config):
-    """The cookies of the visitor's lists.
-
-    Cart, wishlist and compare are strictly necessary: each is set only when the visitor
-    asks for it (adding a product), to provide that very service, which the ePrivacy
-    exemption for services "explicitly requested by the user" covers; none of them
-    identifies the visitor or follows them elsewhere.  Recently viewed is set without any
-    request of the visitor, so it needs consent (personalisation).
-    """
-    month = timedelta(days=30)
-    config.add_cookie(
-        CART,
-        Category.NECESSARY,
-        purpose=_("Keeps the products in your shopping cart until you order."),
-        reason=_("Set only when you add a product to your cart, to keep that cart."),
-        lifetime=month,
-    )
-    config.add_cookie(
-        WISHLIST,
-        Category.NECESSARY,
-        purpose=_("Keeps the products you put on your wishlist."),
-        reason=_(
-            "Set only when you add a product to your wishlist, to keep the list you asked "
-            "for; it holds product numbers only."
-        ),
-        lifetime=timedelta(days=180),
-    )
-    config.add_cookie(
-        COMPARE,
-        Category.NECESSARY,
-        purpose=_("Keeps the products you chose to compare (at most 4)."),
-        reason=_(
-            "Set only when you add a product to the comparison, to keep the comparison "
-            "you asked for; it holds product numbers only."
-        ),
-        lifetime=timedelta(days=7),
-    )
-    config.add_cookie(
-        RECENT,
-        Category.PERSONALISATION,
-        purpose=_("Remembers the last products you looked at, to show them again."),
-        reason=_("Set without you asking for it while you browse: only with your consent."),
-        lifetime=month,
-    )

@@ -47,9 +47,52 @@ class Category(Content):
         self.titles = Translations(titles or {})
         self.position = position
 
+    def update(self, titles, position):
+        """Set the titles (``{lang: title}``; an empty title removes that language's) and
+        the position, and record the change (see :meth:`changed`)."""
+        for lang, title in titles.items():
+            if title:
+                self.titles[lang] = title
+            else:
+                self.titles.pop(lang, None)
+        self.position = position
+        self.changed()
+
+    def changed(self):
+        """Call after a change: the catalog reindexes the category (ObjectModified), and the
+        public listing, whose validator is the products folder's modification time, shows
+        the new facets."""
+        self.touch()
+        notify(ObjectModified(self))
+        site = self.__parent__.__parent__ if self.__parent__ is not None else None
+        if site is not None and "products" in site:
+            site["products"].touch()
+
 
 class Categories(Folder):
+    """All categories; :meth:`ordered` is the order every page shows them in."""
+
     content_type = "categories"
+
+    def ordered(self):
+        """``[(name, category)]`` by position, then by name."""
+        return sorted(self.items(), key=lambda item: (item[1].position, item[0]))
+
+    def create(self, name, titles, position, registry=None):
+        """Add the category ``name`` (FolderKeyError when the name is taken or not allowed)
+        with its non-empty ``titles`` and ``position``, and record the change."""
+        category = Category({lang: title for lang, title in titles.items() if title}, position)
+        self.add(name, category, registry=registry)
+        category.changed()
+        return category
+
+
+class StockError(ValueError):
+    """A stock change that cannot be made; ``message`` says why (translatable)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
 
 
 class ProductImage:
@@ -189,6 +232,22 @@ class Product(Content):
         if self.in_stock != was_in_stock and self.__parent__ is not None:
             self.__parent__.touch()
 
+    def change_stock(self, stock=None, adjust=None):
+        """Set the stock to ``stock``, or change it by the signed ``adjust``, and record the
+        change (:meth:`changed`); StockError when it would go below zero.  Returns the new
+        stock."""
+        new = stock if stock is not None else self.stock + adjust
+        if new < 0:
+            raise StockError(
+                _(
+                    "The stock cannot go below zero: there are only ${count} in stock.",
+                    mapping={"count": self.stock},
+                )
+            )
+        self.set_stock(new)
+        self.changed()
+        return new
+
     def set_texts(self, lang, title, description):
         self.titles = {**self.titles, lang: title.strip()}
         self.descriptions = {**self.descriptions, lang: description}
@@ -222,8 +281,15 @@ class Product(Content):
             self._touch_catalog()
             notify(ACLModified(self))
 
+    def publish(self, published=True):
+        """Publish (or hide) the product and record the change: from the next request on,
+        visitors see it (or find no trace of it)."""
+        self.set_visibility(published)
+        self.changed()
+
     def changed(self):
-        """Call after editing: records the time and lets the catalog reindex."""
+        """Call after editing: records the time and lets the catalog reindex
+        (ObjectModified)."""
         self._touch_catalog()
         notify(ObjectModified(self))
 

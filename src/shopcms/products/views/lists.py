@@ -1,36 +1,50 @@
 """Cart, wishlist and compare: the pages and the forms that change them.
 
-Every change is a POST (CSRF-checked) that names a product by its short id; quantities are
-bounded, prices are read from the products, and stock is checked when a product is added.
-A visitor whose browser refuses cookies is told plainly that these lists need them.
+Every change is a POST (CSRF-checked) that names a product by its short id (``op``,
+``pid``, ``qty``, ``came_from``); the rules are those of the lists' services
+(:class:`~shopcms.products.lists.Cart`, :class:`~shopcms.products.lists.ProductList`).  A
+quantity that is not one gets its form again (400, the error linked to the field: the cart
+page for a line, the product page for "add to cart"); any other invalid post, which no form
+of ours sends, is refused with a message.  A visitor whose browser refuses cookies is told
+plainly that these lists need them.
 """
 
-import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from shopcms.products import lists
+from shopcms.products.listing import visible_products
 from shopcms.products.pricing import totals
-from shopcms.products.resources import ATTRIBUTES
-from shopcms.products.schemas import CartSchema, ListSchema
-from shopcms.products.views.public import products_by_pid
+from shopcms.products.schemas import CART_OPS, LIST_OPS, MAX_PID
+from shopcms.products.views.forms import (
+    add_form,
+    cart_forms,
+    item_form,
+    list_forms,
+    quantity_form,
+)
+from shopcms.products.views.public import PRODUCT_TEMPLATE, product_values
+from shopcms.products.views.small import visible_errors
 from shopcms.tree.site import Site
 from shopcms.web.errors import refusal
-from shopcms.web.i18n import _, pick
+from shopcms.web.forms import validate
+from shopcms.web.i18n import _
 from shopcms.web.notices import ERROR, notice
 from shopcms.web.security import VIEW
 from shopcms.web.urls import local_path
 
+CART_TEMPLATE = "shopcms.products:templates/cart.pt"
+CART_INVALID = _("The cart could not be changed: the request was not valid.")
+LIST_INVALID = _("The list could not be changed: the request was not valid.")
+#: The notice after adding to a list.
+ADDED = {
+    lists.WISHLIST: _("Added to your wishlist."),
+    lists.COMPARE: _("Added to the comparison."),
+}
 
-def _parse(request, schema_class):
-    try:
-        return schema_class().bind(request=request).deserialize(request.POST.mixed())
-    except colander.Invalid:
-        return None
 
-
-def _back(request, appstruct, default, confirm=False):
-    """Redirect to the form's ``came_from``, else ``default``.
+def _back(request, came_from, default, confirm=False):
+    """Redirect to ``came_from`` when it is a path of this site, else to ``default``.
 
     With ``confirm``, a request that carried no cookie at all (a first visit, or a browser
     that refuses cookies) goes to ``default``, the list's own page with ``?added=``, which
@@ -38,13 +52,7 @@ def _back(request, appstruct, default, confirm=False):
     """
     if confirm and not request.cookies:
         return HTTPSeeOther(location=default)
-    target = local_path(appstruct.get("came_from", "")) or default
-    return HTTPSeeOther(location=target)
-
-
-def _product(request, pid):
-    found = products_by_pid(request, [pid])
-    return found[0] if found else None
+    return HTTPSeeOther(location=local_path(came_from) or default)
 
 
 def _cookies_missing(request, name):
@@ -52,27 +60,15 @@ def _cookies_missing(request, name):
     return request.identity is None and "added" in request.GET and name not in request.cookies
 
 
+def _posted(request, ops):
+    """The posted ``op`` and ``pid`` (an int), or None when either is not one we send."""
+    op, pid = request.POST.get("op"), request.POST.get("pid", "")
+    if op not in ops or not pid.isdigit() or not 1 <= int(pid) <= MAX_PID:
+        return None
+    return op, int(pid)
+
+
 # -- cart ---------------------------------------------------------------------------
-
-
-def cart_lines(request):
-    """Lines of the cart with products, prices and stock warnings (prices from products)."""
-    lines, gone = [], 0
-    for pid, qty in lists.read(request, lists.CART):
-        product = _product(request, pid)
-        if product is None:
-            gone += 1
-            continue
-        lines.append(
-            {
-                "product": product,
-                "title": pick(product.titles, request)[1],
-                "qty": qty,
-                "total": product.price * qty,
-                "short": qty > product.stock,
-            }
-        )
-    return lines, gone
 
 
 @view_config(
@@ -81,16 +77,43 @@ def cart_lines(request):
     name="cart",
     request_method="GET",
     permission=VIEW,
-    renderer="shopcms.products:templates/cart.pt",
+    renderer=CART_TEMPLATE,
 )
 def cart_page(context, request):
-    lines, gone = cart_lines(request)
+    return cart_values(request)
+
+
+def cart_values(request, failed=None):
+    """The cart page; ``failed``: ``(pid, html)`` of a line's refused quantity form."""
+    lines, gone = lists.Cart(request).lines()
     return {
         "lines": lines,
         "gone": gone,
         "totals": totals((line["total"], line["product"].vat_rate) for line in lines),
+        "forms": cart_forms(request, lines, failed),
         "cookies_missing": _cookies_missing(request, lists.CART),
     }
+
+
+def _cart_form(request, op, pid):
+    if op == "add":
+        return add_form(request)
+    if op == "set":
+        return quantity_form(request, pid)
+    return item_form(request, "cart", pid)
+
+
+def _cart_form_again(request, op, pid, html):
+    """The refused form on its page (400): a line's quantity on the cart page, "add to
+    cart" on the product page."""
+    if op == "set" and lists.Cart(request).quantity(pid):
+        return cart_values(request, failed=(pid, html))
+    found = visible_products(request, [pid]) if op == "add" else []
+    if not found:
+        return refusal(request, CART_INVALID)
+    request.override_renderer = PRODUCT_TEMPLATE
+    recent = [product.pid for product in lists.recently_viewed(request)]
+    return product_values(found[0], request, recent, failed=html)
 
 
 @view_config(
@@ -99,76 +122,75 @@ def cart_page(context, request):
     name="cart",
     request_method="POST",
     permission=VIEW,
-    renderer="shopcms.web:templates/error.pt",
+    renderer=CART_TEMPLATE,
 )
 def cart_change(context, request):
-    appstruct = _parse(request, CartSchema)
+    """Add (``op=add``, ``qty``), set a quantity (``set``) or remove (``remove``)."""
+    posted = _posted(request, CART_OPS)
+    if posted is None:
+        return refusal(request, CART_INVALID)
+    op, pid = posted
+    form = _cart_form(request, op, pid)
+    appstruct, html = validate(request, form)
     if appstruct is None:
-        return refusal(request, _("The cart could not be changed: the request was not valid."))
-    product = _product(request, appstruct["pid"])
-    items = lists.read(request, lists.CART)
-    op, qty = appstruct["op"], appstruct["qty"]
-    if op == "remove" or (op == "set" and qty == 0):
-        lists.write(request, lists.CART, lists.set_quantity(items, appstruct["pid"], 0))
-        return _back(request, appstruct, f"/{request.locale_name}/cart")
-    if product is None:
-        return refusal(request, _("This product is not available."), status=404)
-    if not product.in_stock:
-        return refusal(request, _("Sorry, this product is out of stock."), status=409)
-    already = dict(items).get(product.pid, 0)
-    wanted = already + max(qty, 1) if op == "add" else qty
-    if wanted > product.stock:
-        notice(
-            request,
-            _(
-                "Only ${stock} in stock: your cart holds that many.",
-                mapping={"stock": product.stock},
-            ),
-            ERROR,
+        if not visible_errors(form):
+            return refusal(request, CART_INVALID)
+        return _cart_form_again(request, op, pid, html)
+    cart = lists.Cart(request)
+    try:
+        if op == "add":
+            change = cart.add(pid, appstruct["qty"])
+        elif op == "set":
+            change = cart.set(pid, appstruct["qty"])
+        else:
+            change = cart.remove(pid)
+    except lists.Refused as refused:
+        return refusal(request, refused.message, status=refused.status)
+    if change.capped:
+        message = _(
+            "Only ${stock} in stock: your cart holds that many.",
+            mapping={"stock": change.quantity},
         )
-        wanted = product.stock
+        notice(request, message, ERROR)
+    if change.product is None:
+        return _back(request, appstruct.get("came_from", ""), request.link(None, "cart"))
     if op == "add":
-        updated, accepted = lists.add_to_cart(items, product.pid, wanted - already)
-        if not accepted:
-            return refusal(
-                request,
-                _(
-                    "Your cart is full (${max} products). Order or remove some first.",
-                    mapping={"max": lists.LIMITS[lists.CART]},
-                ),
-                status=409,
-            )
         notice(request, _("Added to your cart."))
-    else:
-        updated = lists.set_quantity(items, product.pid, wanted)
-    lists.write(request, lists.CART, updated)
-    return _back(
-        request, appstruct, f"/{request.locale_name}/cart?added={product.pid}", confirm=True
-    )
+    added = request.link(None, "cart", query={"added": pid})
+    return _back(request, appstruct.get("came_from", ""), added, confirm=True)
 
 
 # -- wishlist and compare -------------------------------------------------------------
 
 
-def _list_change(request, name, added_message, full_message):
-    appstruct = _parse(request, ListSchema)
-    if appstruct is None:
-        return refusal(request, _("The list could not be changed: the request was not valid."))
-    items = lists.read(request, name)
-    if appstruct["op"] == "remove":
-        lists.write(request, name, [pid for pid in items if pid != appstruct["pid"]])
-        return _back(request, appstruct, f"/{request.locale_name}/{name}")
-    product = _product(request, appstruct["pid"])
-    if product is None:
-        return refusal(request, _("This product is not available."), status=404)
-    updated, accepted = lists.add_unique(items, product.pid, lists.LIMITS[name])
-    if not accepted:
-        return refusal(request, full_message, status=409)
-    lists.write(request, name, updated)
-    notice(request, added_message)
-    return _back(
-        request, appstruct, f"/{request.locale_name}/{name}?added={product.pid}", confirm=True
-    )
+def _list_change(request, name):
+    posted = _posted(request, LIST_OPS)
+    if posted is None:
+        return refusal(request, LIST_INVALID)
+    op, pid = posted
+    appstruct, _html = validate(request, item_form(request, name, pid))
+    if appstruct is None:  # only hidden fields: nothing the visitor could correct
+        return refusal(request, LIST_INVALID)
+    product_list = lists.ProductList(request, name)
+    if op == "remove":
+        product_list.remove(pid)
+        return _back(request, appstruct["came_from"], request.link(None, name))
+    try:
+        product_list.add(pid)
+    except lists.Refused as refused:
+        return refusal(request, refused.message, status=refused.status)
+    notice(request, ADDED[name])
+    added = request.link(None, name, query={"added": pid})
+    return _back(request, appstruct["came_from"], added, confirm=True)
+
+
+def _list_values(request, name):
+    products = lists.ProductList(request, name).products()
+    return {
+        "products": products,
+        "forms": list_forms(request, name, products),
+        "cookies_missing": _cookies_missing(request, name),
+    }
 
 
 @view_config(
@@ -180,10 +202,7 @@ def _list_change(request, name, added_message, full_message):
     renderer="shopcms.products:templates/wishlist.pt",
 )
 def wishlist_page(context, request):
-    return {
-        "products": products_by_pid(request, lists.read(request, lists.WISHLIST)),
-        "cookies_missing": _cookies_missing(request, lists.WISHLIST),
-    }
+    return _list_values(request, lists.WISHLIST)
 
 
 @view_config(
@@ -195,12 +214,7 @@ def wishlist_page(context, request):
     renderer="shopcms.web:templates/error.pt",
 )
 def wishlist_change(context, request):
-    return _list_change(
-        request,
-        lists.WISHLIST,
-        _("Added to your wishlist."),
-        _("Your wishlist is full (${max} products).", mapping={"max": lists.LIMITS["wishlist"]}),
-    )
+    return _list_change(request, lists.WISHLIST)
 
 
 @view_config(
@@ -212,19 +226,9 @@ def wishlist_change(context, request):
     renderer="shopcms.products:templates/compare.pt",
 )
 def compare_page(context, request):
-    products = products_by_pid(request, lists.read(request, lists.COMPARE))
-    rows = []
-    for key, label in ATTRIBUTES.items():
-        values = [
-            pick(p.attributes[key], request)[1] if key in p.attributes else None for p in products
-        ]
-        if any(values):
-            rows.append((label, values))
-    return {
-        "products": products,
-        "rows": rows,
-        "cookies_missing": _cookies_missing(request, lists.COMPARE),
-    }
+    values = _list_values(request, lists.COMPARE)
+    values["rows"] = lists.compare_rows(request, values["products"])
+    return values
 
 
 @view_config(
@@ -236,12 +240,4 @@ def compare_page(context, request):
     renderer="shopcms.web:templates/error.pt",
 )
 def compare_change(context, request):
-    return _list_change(
-        request,
-        lists.COMPARE,
-        _("Added to the comparison."),
-        _(
-            "You can compare at most ${max} products: remove one first.",
-            mapping={"max": lists.LIMITS["compare"]},
-        ),
-    )
+    return _list_change(request, lists.COMPARE)

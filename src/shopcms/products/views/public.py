@@ -1,6 +1,9 @@
-"""The catalog for visitors: the listing with search and facets, product pages, images."""
+"""The catalog for visitors: the listing with search and facets, product pages, images.
 
-from urllib.parse import urlencode
+Both pages are shared (the same for every visitor without cookies, kept by the page cache)
+and rendered for every visitor with cookies: their validators cover what of the visitor's
+cookies they show, and their forms are the cheap ones of ``views.forms``.
+"""
 
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPNotFound
@@ -10,10 +13,10 @@ from pyramid.view import view_config
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations
 from shopcms.products.images import CONTENT_TYPE, SIZES
-from shopcms.products.listing import SORTS, ListingQuery, facet_counts, run
-from shopcms.products.listing import visible_products as products_by_pid
+from shopcms.products.listing import ListingQuery, facet_counts, run, visible_products
 from shopcms.products.pricing import vat_included
 from shopcms.products.resources import ATTRIBUTES, Product, Products
+from shopcms.products.views.forms import product_forms, search_form
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
 from shopcms.web.i18n import pick
@@ -21,6 +24,9 @@ from shopcms.web.security import VIEW
 from shopcms.web.sharing import is_shared
 
 LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
+
+LISTING_TEMPLATE = "shopcms.products:templates/products.pt"
+PRODUCT_TEMPLATE = "shopcms.products:templates/product.pt"
 
 
 def visitor_state(request, names=(*LIST_COOKIES, lists.RECENT)):
@@ -33,10 +39,6 @@ def category_titles(request):
         name: pick(category.titles, request)[1] or name
         for name, category in request.root["categories"].items()
     }
-
-
-LISTING_TEMPLATE = "shopcms.products:templates/products.pt"
-PRODUCT_TEMPLATE = "shopcms.products:templates/product.pt"
 
 
 @view_config(
@@ -63,23 +65,19 @@ def listing_values(request):
     return {
         "query": query,
         "result": result,
-        "sorts": SORTS,
         "categories": titles,
         "links": listing_links(request, query, result, facet_counts(request, query), titles),
-        # Read only while allowed: a choice that lapsed or Sec-GPC stops its use at once.
-        "recent": products_by_pid(request, lists.read(request, lists.RECENT))
-        if allows(request, Category.PERSONALISATION)
-        else [],
+        "search_form": search_form(request, query),
+        "recent": lists.recently_viewed(request),
     }
 
 
 def listing_links(request, query, result, facets, titles):
     """The facet and page links of a listing, keeping the visitor's other choices."""
     kept = [(k, request.GET[k]) for k in ("q", "min", "max", "sort") if request.GET.get(k)]
-    base = request.path
 
     def href(params):
-        return f"{base}?{urlencode(params)}" if params else base
+        return request.link(None, "products", slash=True, query=params)
 
     facets = [
         {
@@ -98,29 +96,13 @@ def listing_links(request, query, result, facets, titles):
     return {"all": href(kept), "facets": facets, "pages": pages}
 
 
-def remember_view(request, product):
-    """Put ``product`` first in the recently viewed cookie (only with consent).
-
-    Returns the list as it will be after this request.
-    """
-    if not allows(request, Category.PERSONALISATION):
-        return []
-    recent = lists.read(request, lists.RECENT)
-    updated, _accepted = lists.add_unique(
-        recent, product.pid, lists.LIMITS[lists.RECENT], to_front=True
-    )
-    if updated != recent:
-        lists.write(request, lists.RECENT, updated)
-    return updated
-
-
 @view_config(
     context=Product, route_name="public", permission=VIEW, renderer=PRODUCT_TEMPLATE, shared=True
 )
 def product_page(context, request):
     shared = is_shared(request)
     token = get_csrf_token(request)  # the page's forms need it
-    recent = remember_view(request, context)
+    recent = lists.remember(request, context)
     # The validator covers the state after this visit (the updated recent list included).
     cached = not_modified(
         request,
@@ -135,35 +117,40 @@ def product_page(context, request):
     )
     if cached is not None:
         return cached
-    values = product_values(context, request, recent)
-    # Only a logged-in customer (who always has cookies, so never a shared page) who gave
-    # the personalisation consent gets recommendations; a shared page must have none.
-    values["recommended"] = (
-        [] if shared else recommendations.for_customer(request, request.identity, (context,))
-    )
-    return values
+    return product_values(context, request, recent)
 
 
-def product_values(context, request, recent):
-    lang, title = pick(context.titles, request)
+def product_values(product, request, recent, failed=None):
+    """The product page's values; ``failed``: the add-to-cart form as it was refused."""
+    lang, title = pick(product.titles, request)
     attributes = [
-        (label, pick(context.attributes[key], request)[1])
+        (label, value)
         for key, label in ATTRIBUTES.items()
-        if key in context.attributes and pick(context.attributes[key], request)[1]
+        if key in product.attributes and (value := pick(product.attributes[key], request)[1])
     ]
+    in_wishlist = product.pid in lists.read(request, lists.WISHLIST)
+    in_compare = product.pid in lists.read(request, lists.COMPARE)
+    may_personalise = allows(request, Category.PERSONALISATION)
+    forms = product_forms(request, product, in_wishlist, in_compare, not may_personalise)
+    if failed is not None:
+        forms["cart"] = failed
     return {
-        "product": context,
+        "product": product,
         "title": title,
         "content_lang": lang,
-        "description": pick(context.description_html, request)[1] or "",
-        "vat": vat_included(context.price, context.vat_rate),
+        "description": pick(product.description_html, request)[1] or "",
+        "vat": vat_included(product.price, product.vat_rate),
         "attributes": attributes,
         "categories": category_titles(request),
-        "in_cart": dict(lists.read(request, lists.CART)).get(context.pid, 0),
-        "in_wishlist": context.pid in lists.read(request, lists.WISHLIST),
-        "in_compare": context.pid in lists.read(request, lists.COMPARE),
-        "recent": products_by_pid(request, [pid for pid in recent if pid != context.pid]),
-        "may_personalise": allows(request, Category.PERSONALISATION),
+        "in_cart": lists.Cart(request).quantity(product.pid),
+        "forms": forms,
+        "recent": visible_products(request, [pid for pid in recent if pid != product.pid]),
+        "may_personalise": may_personalise,
+        # Only a logged-in customer (who always has cookies, so never a shared page) who
+        # gave the personalisation consent gets recommendations; a shared page has none.
+        "recommended": []
+        if is_shared(request)
+        else recommendations.for_customer(request, request.identity, (product,)),
     }
 
 

@@ -1,18 +1,19 @@
-"""The forms of products: the product desk (a product, its stock, visibility and images, a
-category) and what a visitor may post to the cart and lists.
+"""The product desk's forms: a product, its stock, visibility and images, a category, and
+the desk's search.
 
 The product and category forms depend on the configured languages (one group of fields per
 language, the default language's title required) and the product form on the existing
 categories: build them with :func:`product_schema` / :func:`category_schema` and bind
-``categories`` (``[(name, title)]``).  Only the fields declared here ever reach a resource.
+``categories`` (``[(name, title)]``).  The upload form's widget keeps the upload of the
+request being handled in a store of its own (bound as ``tmpstore``, else a new one).
 """
 
 from decimal import Decimal, InvalidOperation
 
 import colander
 import deform
+from deform.widget import FileUploadWidget
 
-from shopcms.products.lists import MAX_QUANTITY
 from shopcms.products.resources import ATTRIBUTES, VAT_RATES
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.i18n import LANGUAGE_NAMES, _
@@ -211,18 +212,21 @@ def product_schema(languages, with_name=False):
     return schema
 
 
-class StockSchema(colander.Schema):
-    """Either a new absolute ``stock`` or a signed ``adjust``ment."""
+class StockSchema(CSRFSchema):
+    """Either a new absolute ``stock`` or a signed ``adjust``ment (what the form shows)."""
 
     stock = colander.SchemaNode(
         colander.Int(),
         missing=None,
         validator=colander.Range(min=0, max=MAX_STOCK, min_err=_("The stock cannot be negative.")),
+        widget=deform.widget.HiddenWidget(),
     )
     adjust = colander.SchemaNode(
         colander.Int(),
+        title=_("Add or remove (for example 10 or -3)"),
         missing=None,
         validator=colander.Range(min=-MAX_STOCK, max=MAX_STOCK),
+        widget=deform.widget.TextInputWidget(attributes={"type": "number", "step": "1"}),
     )
 
     def validator(self, node, value):
@@ -230,28 +234,89 @@ class StockSchema(colander.Schema):
             raise colander.Invalid(node, _("Give either a new stock or a change."))
 
 
-class VisibilitySchema(colander.Schema):
-    published = colander.SchemaNode(colander.String(), validator=colander.OneOf(("true", "false")))
+class VisibilitySchema(CSRFSchema):
+    """Publish (``published=true``) or hide (``false``); ``back``: the page to go back to."""
+
+    published = colander.SchemaNode(
+        colander.String(),
+        validator=colander.OneOf(("true", "false")),
+        widget=deform.widget.HiddenWidget(),
+    )
     back = colander.SchemaNode(
-        colander.String(), missing="edit", validator=colander.OneOf(("edit", "list"))
+        colander.String(),
+        missing="edit",
+        validator=colander.OneOf(("edit", "list")),
+        widget=deform.widget.HiddenWidget(),
     )
 
 
-class RemoveImageSchema(colander.Schema):
-    image_id = colander.SchemaNode(colander.String(), validator=colander.Regex(r"^[0-9a-f]{1,32}$"))
+class RemoveImageSchema(CSRFSchema):
+    image_id = colander.SchemaNode(
+        colander.String(),
+        validator=colander.Regex(r"^[0-9a-f]{1,32}$"),
+        widget=deform.widget.HiddenWidget(),
+    )
 
 
-def image_alt_schema(languages):
-    """The alternative texts of an upload: ``alt_LANG`` per language, all optional."""
-    schema = colander.Schema()
+class DeskSearchSchema(colander.Schema):
+    """The desk's search (GET): words of a product's text or its code."""
+
+    q = colander.SchemaNode(
+        colander.String(),
+        title=_("Search by product code or text"),
+        missing="",
+        widget=deform.widget.TextInputWidget(attributes={"type": "search", "maxlength": "100"}),
+    )
+
+
+class UploadStore(dict):
+    """deform's temporary store of uploads, for one request: the upload is handled in the
+    POST that sends it, so nothing needs to outlive the request (and nothing is previewed)."""
+
+    def preview_url(self, uid):
+        return None
+
+
+class ImageUploadWidget(FileUploadWidget):
+    """deform's file upload, where anything but a file part (a plain field of that name)
+    counts as no file: the visitor is asked to choose one."""
+
+    def deserialize(self, field, pstruct):
+        if not isinstance(pstruct, dict):
+            return colander.null
+        return super().deserialize(field, pstruct)
+
+
+ACCEPTED_TYPES = "image/jpeg,image/png,image/webp"
+
+
+@colander.deferred
+def _upload_widget(node, kw):
+    return ImageUploadWidget(kw.get("tmpstore", UploadStore()), accept=ACCEPTED_TYPES)
+
+
+def image_upload_schema(languages):
+    """The upload form: the ``image`` file and its alternative texts ``alt_LANG`` (optional)."""
+    schema = CSRFSchema()
+    schema.add(
+        colander.SchemaNode(
+            deform.FileData(),
+            name="image",
+            title=_("Image file"),
+            missing_msg=_("Choose an image file to upload."),
+            widget=_upload_widget,
+        )
+    )
     for lang in languages:
         schema.add(
             colander.SchemaNode(
                 colander.String(),
                 name=f"alt_{lang}",
+                title=_("Description for screen readers (${lang})", mapping={"lang": lang.upper()}),
                 preparer=_strip,
                 missing="",
                 validator=colander.Length(max=200),
+                widget=deform.widget.TextInputWidget(attributes={"lang": lang, "maxlength": "200"}),
             )
         )
     return schema
@@ -293,22 +358,3 @@ def category_schema(languages, with_name=False):
         )
     )
     return schema
-
-
-CART_OPS = ("add", "set", "remove")
-LIST_OPS = ("add", "remove")
-
-
-class CartSchema(CSRFSchema):
-    op = colander.SchemaNode(colander.String(), validator=colander.OneOf(CART_OPS))
-    pid = colander.SchemaNode(colander.Int(), validator=colander.Range(min=1, max=999_999_999))
-    qty = colander.SchemaNode(
-        colander.Int(), missing=1, validator=colander.Range(min=0, max=MAX_QUANTITY)
-    )
-    came_from = colander.SchemaNode(colander.String(), missing="")
-
-
-class ListSchema(CSRFSchema):
-    op = colander.SchemaNode(colander.String(), validator=colander.OneOf(LIST_OPS))
-    pid = colander.SchemaNode(colander.Int(), validator=colander.Range(min=1, max=999_999_999))
-    came_from = colander.SchemaNode(colander.String(), missing="")

@@ -1,0 +1,162 @@
+"""The product desk's domain: finding products for the desk (hidden ones included), the
+categories as the desk names them, and a product as the desk's form shows and saves it.
+
+Products are found through the catalog, never by a scan: the desk's search reads the UI
+language's text index (words only, never query syntax) and orders by the title in the UI
+language, then in the default language.  Writing goes through the product's own methods,
+so only the fields of the form reach it and the catalog is told of every change.
+"""
+
+from dataclasses import dataclass
+
+from hypatia.query import And, Contains, Eq
+from hypatia.text.parsetree import ParseError, QueryError
+
+from shopcms.catalog.indexes import search_terms
+from shopcms.catalog.query import index, search
+from shopcms.products.listing import MAX_QUERY
+from shopcms.products.resources import Product
+from shopcms.products.schemas import CENT, vat_rate, vat_value
+from shopcms.web.i18n import languages, pick
+
+PER_PAGE = 50
+
+
+def category_choices(request):
+    """``[(name, title)]`` of the categories in the UI language, in their order."""
+    return [
+        (name, pick(category.titles, request)[1] or name)
+        for name, category in request.root["categories"].ordered()
+    ]
+
+
+def category_counts(request):
+    """``{category name: number of products in it}`` (hidden products included)."""
+    categories = index(request, "categories")
+    products = Eq(index(request, "content_type"), "product")
+    return {
+        name: len(search(request, And(products, Eq(categories, name))))
+        for name in request.root["categories"]
+    }
+
+
+def _text_query(request, text):
+    """A hypatia query on the UI language's text index: only words, each quoted."""
+    terms = search_terms(text[:MAX_QUERY])
+    if terms is None:
+        return None
+    return Contains(index(request, f"text_{request.locale_name}"), terms)
+
+
+def _ordered(request, docids):
+    """``docids`` by title in the UI language, then by title in the default language (the
+    products without a title in the UI language), then the rest."""
+    docids = list(docids)
+    ordered = []
+    seen = set()
+    for lang in dict.fromkeys((request.locale_name, languages(request.registry)[0])):
+        remaining = [docid for docid in docids if docid not in seen]
+        if not remaining:
+            break
+        for docid in index(request, f"title_{lang}").sort(remaining, raise_unsortable=False):
+            ordered.append(docid)
+            seen.add(docid)
+    ordered.extend(docid for docid in docids if docid not in seen)
+    return ordered
+
+
+@dataclass
+class DeskPage:
+    """One page of the desk's list: its products, how many matched, the page and pages."""
+
+    products: list
+    total: int
+    page: int
+    pages: int
+
+
+def find(request, text="", page=1):
+    """The products the requester may see (editors see hidden ones) whose text in the UI
+    language has every word of ``text`` (or whose code is one of them), page ``page`` of
+    ``PER_PAGE``."""
+    text = text.strip()[:MAX_QUERY]
+    query = Eq(index(request, "content_type"), "product")
+    words = _text_query(request, text) if text else None
+    if text and words is None:
+        docids = []
+    else:
+        try:
+            docids = search(request, And(query, words) if words is not None else query).ids
+        except (ParseError, QueryError):
+            docids = []
+    ordered = _ordered(request, docids)
+    pages = max(1, -(-len(ordered) // PER_PAGE))
+    page = max(1, min(page, pages))
+    resolve = request.root.catalog.resolver(request.root)
+    start = (page - 1) * PER_PAGE
+    products = [resolve(docid) for docid in ordered[start : start + PER_PAGE]]
+    return DeskPage(products, len(ordered), page, pages)
+
+
+def form_values(product, langs):
+    """``product`` as the desk's product form shows it."""
+    values = {
+        "sku": product.sku,
+        "price": product.price,
+        "vat_rate": vat_value(product.vat_rate),
+        "stock": product.stock,
+        "stock_seen": product.stock,
+        "categories": set(product.categories),
+        "published": product.published,
+    }
+    for lang in langs:
+        values[lang] = {
+            "title": product.titles.get(lang, ""),
+            "description": product.descriptions.get(lang, ""),
+            "attributes": {
+                key: per_lang.get(lang, "") for key, per_lang in product.attributes.items()
+            },
+        }
+    return values
+
+
+def _apply(product, appstruct, category_names, langs):
+    """Write the validated form to ``product`` through its domain methods.
+
+    An unchanged stock field (``stock_seen``) leaves alone what orders or a stock change did
+    to the stock while the form was open; categories keep the categories' order.
+    """
+    product.sku = appstruct["sku"]
+    product.set_price(appstruct["price"].quantize(CENT), vat_rate(appstruct["vat_rate"]))
+    if appstruct["stock"] != appstruct["stock_seen"]:
+        product.set_stock(appstruct["stock"])
+    chosen = appstruct["categories"]
+    product.categories = tuple(name for name in category_names if name in chosen)
+    for lang in langs:
+        texts = appstruct[lang]
+        product.set_texts(lang, texts["title"], texts["description"])
+        for key, value in texts["attributes"].items():
+            if value or key in product.attributes:
+                product.set_attribute(key, lang, value)
+
+
+def create(products, appstruct, category_names, langs):
+    """A new product from the validated form, added to ``products`` under its name
+    (FolderKeyError when the name is taken or reserved) and catalogued."""
+    product = Product(
+        appstruct["sku"],
+        appstruct["price"].quantize(CENT),
+        vat_rate(appstruct["vat_rate"]),
+        published=appstruct["published"],
+    )
+    _apply(product, appstruct, category_names, langs)
+    products.add_product(appstruct["name"], product)
+    product.changed()
+    return product
+
+
+def save(product, appstruct, category_names, langs):
+    """Write the validated form to ``product``, its visibility included, and record it."""
+    _apply(product, appstruct, category_names, langs)
+    product.set_visibility(appstruct["published"])
+    product.changed()
