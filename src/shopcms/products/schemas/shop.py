@@ -6,6 +6,8 @@ The POSTed names are the shop's contract with every page that links a product to
 by its ``op``, and where to go back to by ``came_from`` (checked by ``web.urls.local_path``).
 """
 
+from decimal import Decimal, InvalidOperation
+
 import colander
 import deform
 
@@ -128,12 +130,23 @@ class ConsentSchema(CSRFSchema):
     came_from = _came_from()
 
 
+def _price(node, value):
+    """A price bound: an amount in euro (a comma or a point before the cents)."""
+    try:
+        amount = Decimal(value.replace(",", ".").strip())
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0:
+        raise colander.Invalid(node, _("Give an amount in euro, for example 12.50."))
+
+
 def _price_bound(name, title):
     return colander.SchemaNode(
         colander.String(),
         name=name,
         title=title,
         missing="",
+        validator=_price,
         widget=deform.widget.TextInputWidget(
             attributes={"type": "number", "min": "0", "step": "0.01", "inputmode": "decimal"}
         ),
@@ -144,8 +157,9 @@ def listing_search_schema(with_category=False):
     """The listing's search and filters (GET): ``q``, ``category`` (hidden, kept while one is
     chosen), ``min``, ``max`` and ``sort``, in the order of the listing's addresses.
 
-    Only shown: the listing reads its query string itself (``listing.ListingQuery``), so a
-    bookmark with any values still shows a page.
+    The listing reads its query string itself (``listing.ListingQuery``); this schema says
+    whether what a visitor typed makes sense (a price that is no amount, a sort that is not
+    offered): the listing then answers 400 with the form showing why.
     """
     schema = colander.Schema()
     schema.add(
@@ -169,6 +183,7 @@ def listing_search_schema(with_category=False):
             name="sort",
             title=_("Sort by"),
             missing="name",
+            validator=colander.OneOf([value for value, _title in SORT_CHOICES]),
             widget=deform.widget.SelectWidget(values=SORT_CHOICES),
         )
     )

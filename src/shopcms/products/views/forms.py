@@ -19,7 +19,7 @@ from shopcms.products.schemas import (
     listing_search_schema,
 )
 from shopcms.products.views.small import Repeated, small, unnamed_button
-from shopcms.web.forms import Button, make_form
+from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.forms.core import Form
 from shopcms.web.i18n import _
 
@@ -150,6 +150,24 @@ def list_forms(request, name, products):
             else None,
         }
     return forms
+
+
+def refused_search(request):
+    """The search form with its errors when the visitor's filters make no sense (the status
+    is then 400), else None: an empty or sensible query is just shown."""
+    if not any(request.GET.get(name) for name in ("q", "min", "max", "sort")):
+        return None
+    form = make_form(
+        request,
+        _SEARCH[bool(request.GET.get("category"))],
+        [unnamed_button("show", _("Show"))],
+        "search",
+        action=request.link(None, "products", slash=True),
+        method="GET",
+    )
+    form.widget.attributes = {"role": "search"}
+    _appstruct, failed = validate(request, form)
+    return failed
 
 
 def search_form(request, query):

@@ -16,7 +16,7 @@ from shopcms.products.images import CONTENT_TYPE, SIZES
 from shopcms.products.listing import ListingQuery, facet_counts, run, visible_products
 from shopcms.products.pricing import vat_included
 from shopcms.products.resources import ATTRIBUTES, Product, Products
-from shopcms.products.views.forms import product_forms, search_form
+from shopcms.products.views.forms import product_forms, refused_search, search_form
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
 from shopcms.web.i18n import pick
@@ -45,6 +45,9 @@ def category_titles(request):
     context=Products, route_name="public", permission=VIEW, renderer=LISTING_TEMPLATE, shared=True
 )
 def listing(context, request):
+    refused = refused_search(request)
+    if refused is not None:
+        return {**listing_values(request), "search_form": refused}
     cached = not_modified(
         request,
         "listing",
