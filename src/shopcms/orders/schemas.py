@@ -26,7 +26,7 @@ from shopcms.orders.checkout import EU_COUNTRIES
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.orders.widgets import BoxWidget, ChoicesWidget, TermsWidget, hide
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import Day
+from shopcms.web.forms.types import day_node, strip
 from shopcms.web.i18n import _
 from shopcms.web.layout import territories
 
@@ -45,15 +45,11 @@ ADDRESS_FIELDS = ("street", "postcode", "city", "country")
 STEPS = ("review", "place", "edit")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _text(title, max_length=120, **kw):
     return colander.SchemaNode(
         colander.String(),
         title=title,
-        preparer=_strip,
+        preparer=strip,
         validator=colander.Length(min=1, max=max_length),
         **kw,
     )
@@ -83,7 +79,7 @@ class Contact(colander.MappingSchema):
     email = colander.SchemaNode(
         colander.String(),
         title=_("Email"),
-        preparer=_strip,
+        preparer=strip,
         validator=colander.All(colander.Email(), colander.Length(max=254)),
         widget=_input("email", "email"),
     )
@@ -293,17 +289,6 @@ MAX_PAGE = 10_000
 MAX_COMMENT = 1000
 
 
-def _date(name, title):
-    return colander.SchemaNode(
-        Day(),
-        name=name,
-        title=title,
-        preparer=_strip,
-        missing=None,
-        widget=deform.widget.TextInputWidget(attributes={"type": "date"}),
-    )
-
-
 @colander.deferred
 def _state_widget(node, kw):
     states = [(state.name, state.title) for state in ORDER_WORKFLOW.states]
@@ -321,8 +306,8 @@ class OrderFilterSchema(colander.Schema):
         validator=colander.OneOf(("", *STATE_NAMES)),
         widget=_state_widget,
     )
-    start = _date("from", _("From"))  # "from" is a Python keyword
-    end = _date("to", _("To"))
+    start = day_node("from", _("From"))  # "from" is a Python keyword
+    end = day_node("to", _("To"))
 
     def validator(self, node, value):
         if value["from"] and value["to"] and value["from"] > value["to"]:
@@ -336,8 +321,8 @@ PAGE = colander.SchemaNode(colander.Int(), missing=1, validator=colander.Range(m
 class CarrierSchema(CSRFSchema):
     """The carrier's file of the orders ready to ship, within the list's dates."""
 
-    start = _date("from", _("From"))
-    end = _date("to", _("To"))
+    start = day_node("from", _("From"))
+    end = day_node("to", _("To"))
 
     def after_bind(self, node, kw):
         for child in node.children:
@@ -351,7 +336,7 @@ class TransitionSchema(CSRFSchema):
     comment = colander.SchemaNode(
         colander.String(),
         title=_("Comment (optional)"),
-        preparer=_strip,
+        preparer=strip,
         missing="",
         validator=colander.Length(max=MAX_COMMENT),
         widget=deform.widget.TextAreaWidget(rows=2, attributes={"maxlength": str(MAX_COMMENT)}),

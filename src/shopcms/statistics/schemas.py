@@ -9,9 +9,8 @@ field they are about, so that the form's error summary links to it.
 from datetime import date, timedelta
 
 import colander
-import deform
 
-from shopcms.web.forms.types import Day
+from shopcms.web.forms.types import day_node
 from shopcms.web.i18n import _
 
 #: The range shown when none is asked for: the last 30 days, today included.
@@ -25,27 +24,10 @@ FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _plausible(node, value):
     if not FIRST_DAY <= value <= LAST_DAY:
         bounds = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
         raise colander.Invalid(node, _("Choose a date between ${min} and ${max}.", mapping=bounds))
-
-
-def _day(name, title):
-    return colander.SchemaNode(
-        Day(),
-        name=name,
-        title=title,
-        preparer=_strip,
-        missing=None,
-        validator=_plausible,
-        # A date picker where the browser has one; what it sends is an ISO date.
-        widget=deform.widget.TextInputWidget(attributes={"type": "date"}),
-    )
 
 
 class StatisticsRangeSchema(colander.Schema):
@@ -57,8 +39,8 @@ class StatisticsRangeSchema(colander.Schema):
     the start date's (``error["from"]``), the date to change.
     """
 
-    start = _day("from", _("From"))  # "from" is a Python keyword
-    end = _day("to", _("To"))
+    start = day_node("from", _("From"), _plausible)  # "from" is a Python keyword
+    end = day_node("to", _("To"), _plausible)
 
     def preparer(self, value):
         if value is colander.null or not isinstance(value, dict):
