@@ -4,6 +4,7 @@ lists' "add to cart"."""
 
 from collections import Counter
 
+from tests.conftest import Browser, start_session
 from tests.products.test_shop import add, post_list, product
 
 
@@ -115,3 +116,27 @@ def test_the_listing_search_keeps_the_bookmarkable_names(app):
     form["min"] = "5"
     result = form.submit()
     assert result.request.path_qs == "/nl/products/?q=cactus&category=cacti&min=5&max=&sort=price"
+
+
+def test_remembered_forms_carry_each_visitors_own_token(site):
+    """The product page's forms are rendered once and remembered: each visitor must still
+    get their own session's token in them, and their own state (in the wishlist or not)."""
+    first, second = Browser(site.wsgi), Browser(site.wsgi)
+    for browser in (first, second):
+        start_session(browser)
+    post_list(first, "pot-creme", "wishlist")
+    pages = [b.get("/nl/products/pot-creme") for b in (first, second)]
+    tokens = [
+        {i["value"] for i in page.html.select("form#wishlist-toggle input[name=csrf_token]")}
+        for page in pages
+    ]
+    assert all(len(t) == 1 for t in tokens) and tokens[0] != tokens[1]
+    for page, token in zip(pages, tokens, strict=True):
+        # The token is this visitor's: the form it is in is accepted (sent by its browser).
+        form = page.forms["wishlist-toggle"]
+        assert form["csrf_token"].value == next(iter(token))
+        form.submit(status=303)
+    wanted = [
+        page.html.select_one("form#wishlist-toggle input[name=op]")["value"] for page in pages
+    ]
+    assert wanted == ["remove", "add"]

@@ -10,7 +10,13 @@ included (``static/consent.js`` hides the banner there when the browser exposes
 ``navigator.globalPrivacyControl``).
 """
 
+import functools
 from dataclasses import dataclass
+from html import escape
+
+import deform
+from pyramid.csrf import get_csrf_token
+from pyramid.threadlocal import get_current_request
 
 from shopcms.privacy import forms
 from shopcms.privacy.choice_cookie import gpc, valid_choice
@@ -46,6 +52,27 @@ class Banner:
     policy_url: str  # the cookie policy
 
 
+#: Stand-ins for what differs between two visitors' banners, in the remembered forms.
+_TOKEN, _CAME_FROM = "shopcms-banner-token", "shopcms-banner-came-from"
+
+
+@functools.lru_cache(maxsize=32)
+def _rendered(lang, renderer):
+    """The banner's two forms in ``lang`` with stand-ins for the token and the page.
+
+    The banner is on every page of a visitor who has not chosen yet; rendering its forms
+    anew each time cost more than the rest of the layout.  What differs between visitors
+    (the CSRF token, the page to come back to) is put in afterwards; the widget templates
+    in use (``renderer``, a theme's) are part of the key.
+    """
+    request = get_current_request()
+    values = {**forms.banner_appstruct(_CAME_FROM), "csrf_token": _TOKEN}
+    return (
+        forms.banner_form(request).render(values),
+        forms.chooser_form(request).render({"next": _CAME_FROM}),
+    )
+
+
 def banner(request):
     """The banner's values when this page shows it, else None.
 
@@ -53,10 +80,12 @@ def banner(request):
     """
     if not banner_wanted(request):
         return None
-    came_from = request.path_qs
+    form, chooser = _rendered(request.locale_name, deform.Form.default_renderer)
+    token = escape(get_csrf_token(request), quote=True)
+    came_from = escape(request.path_qs, quote=True)
     return Banner(
-        form=forms.banner_form(request).render(forms.banner_appstruct(came_from)),
-        chooser=forms.chooser_form(request).render({"next": came_from}),
+        form=form.replace(_TOKEN, token).replace(_CAME_FROM, came_from),
+        chooser=chooser.replace(_CAME_FROM, came_from),
         policy_url=policy_link(request),
     )
 

@@ -9,6 +9,7 @@ POST that fails answers 400 with the form again, its errors linked to the fields
 
 import functools
 
+import colander
 from pyramid.threadlocal import get_current_request
 
 from shopcms.products.schemas import (
@@ -157,6 +158,13 @@ def refused_search(request):
     is then 400), else None: an empty or sensible query is just shown."""
     if not any(request.GET.get(name) for name in ("q", "min", "max", "sort")):
         return None
+    schema = _SEARCH[bool(request.GET.get("category"))]
+    try:
+        # The listing is busy: a sensible query costs a check, not a form.
+        schema.deserialize({n.name: request.GET.get(n.name, colander.null) for n in schema})
+        return None
+    except colander.Invalid:
+        pass
     form = make_form(
         request,
         _SEARCH[bool(request.GET.get("category"))],
@@ -195,6 +203,6 @@ def _search_html(_renderer, _lang, action, values):
         [unnamed_button("show", _("Show"))],
         "search",
         method="GET",
+        attributes={"role": "search"},
     )
-    form.form.widget.attributes = {"role": "search"}
     return form.render("search", dict(values), action=action)

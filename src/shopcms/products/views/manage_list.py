@@ -27,8 +27,9 @@ def thumb(request, product):
 
 def search_form(request, folder, text):
     button = unnamed_button("search", _("Search"))
-    form = Repeated(request, _SEARCH, [button], "search", method="GET")
-    form.form.widget.attributes = {"role": "search"}
+    form = Repeated(
+        request, _SEARCH, [button], "search", method="GET", attributes={"role": "search"}
+    )
     return form.render("desk-search", {"q": text}, action=request.manage_link(folder))
 
 

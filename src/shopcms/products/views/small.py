@@ -18,7 +18,11 @@ A form that validates a POST is made by ``web.forms.make_form`` as everywhere, a
 again by ``web.forms.validate`` with the same templates when it fails (:func:`small`).
 """
 
+import functools
 import os
+import threading
+from collections import OrderedDict
+from html import escape
 
 import deform
 from pyramid.csrf import get_csrf_token
@@ -51,6 +55,37 @@ def unnamed_button(name, title, css_class=None):
     return deform.Button(name, title, css_class=css_class, attributes={"name": None})
 
 
+#: Stands for the CSRF token in a remembered rendering (each visitor's is put in).
+_TOKEN = "shopcms-small-form-token"  # noqa: S105 (a stand-in, not a secret)
+
+
+class RenderedForms:
+    """Small forms rendered before, keyed by everything their HTML depends on but the
+    visitor's CSRF token (kept as :data:`_TOKEN`): the same button on the same product in
+    the same language renders the same.  Bounded (least recently used out), per process."""
+
+    def __init__(self, size=4096):
+        self.size = size
+        self._html = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            html = self._html.get(key)
+            if html is not None:
+                self._html.move_to_end(key)
+            return html
+
+    def put(self, key, html):
+        with self._lock:
+            self._html[key] = html
+            while len(self._html) > self.size:
+                self._html.popitem(last=False)
+
+
+RENDERED = RenderedForms()
+
+
 class Repeated:
     """A deform form of ``schema`` (an instance) for showing, built once per request and
     rendered for as many items as needed: each render has its own formid and ids, and may
@@ -60,13 +95,44 @@ class Repeated:
     copied, not bound).
     """
 
-    def __init__(self, request, schema, buttons, css_class=None, method="POST"):
-        self.form = small(Form(schema.clone(), buttons=buttons, method=method))
-        if css_class:
-            self.form.css_class = css_class
+    def __init__(self, request, schema, buttons, css_class=None, method="POST", attributes=None):
+        self.schema, self.buttons, self.method = schema, buttons, method
+        self.css_class = css_class
+        self.attributes = dict(attributes or {})  # of the <form> element (role="search")
         self.token = get_csrf_token(request) if method == "POST" else None
+        self.lang = request.locale_name
+        # The schemas are the module's own instances: the same kind of form for the process.
+        self.kind = id(schema)
+
+    @functools.cached_property
+    def form(self):
+        """The deform Form, built when a rendering is not remembered yet."""
+        form = small(Form(self.schema.clone(), buttons=self.buttons, method=self.method))
+        if self.css_class:
+            form.css_class = self.css_class
+        form.widget.attributes = self.attributes
+        return form
 
     def render(self, formid, appstruct, action=None, buttons=None):
+        """The form for one item, rendered (or remembered, see :class:`RenderedForms`)."""
+        key = (
+            deform.Form.default_renderer,
+            self.lang,
+            self.kind,
+            self.css_class,
+            tuple(sorted(self.attributes.items())),
+            formid,
+            action,
+            tuple((b.name, b.title, b.css_class, b.value) for b in buttons or self.buttons),
+            tuple(sorted((k, str(v)) for k, v in appstruct.items())),
+        )
+        html = RENDERED.get(key)
+        if html is None:
+            html = self._render(formid, appstruct, action, buttons)
+            RENDERED.put(key, html)
+        return html if self.token is None else html.replace(_TOKEN, escape(self.token))
+
+    def _render(self, formid, appstruct, action=None, buttons=None):
         form = self.form
         form.formid = formid
         set_ids(form.schema, formid)
@@ -77,7 +143,7 @@ class Repeated:
         if buttons is not None:
             form.buttons = buttons
         if self.token is not None:
-            appstruct = {"csrf_token": self.token, **appstruct}
+            appstruct = {"csrf_token": _TOKEN, **appstruct}
         return form.render(appstruct)
 
 
