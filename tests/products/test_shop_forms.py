@@ -140,3 +140,14 @@ def test_remembered_forms_carry_each_visitors_own_token(site):
         page.html.select_one("form#wishlist-toggle input[name=op]")["value"] for page in pages
     ]
     assert wanted == ["remove", "add"]
+
+
+def test_one_remembered_rendering_serves_every_product_with_its_own_values(app, site):
+    """The product page's forms are rendered once for every product: each page must carry
+    its own product id and its own address to come back to."""
+    for name in ("pot-creme", "mug-cafe", "aloe-vera"):
+        page = app.get(f"/nl/products/{name}")
+        for formid in ("add-to-cart", "wishlist-toggle", "compare-toggle"):
+            form = page.forms[formid]
+            assert int(form["pid"].value) == product(site, name).pid, (name, formid)
+            assert form["came_from"].value == f"/nl/products/{name}", (name, formid)

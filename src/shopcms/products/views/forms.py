@@ -90,6 +90,7 @@ def product_forms(request, product, in_wishlist, in_compare, consent):
             "add-to-cart",
             {"op": "add", "pid": pid, "came_from": came_from, "qty": 1},
             action=request.link(None, "cart"),
+            hidden=("pid", "came_from"),
         )
     toggle = Repeated(request, _ITEM, (), "inline")
     for name, listed in (("wishlist", in_wishlist), ("compare", in_compare)):
@@ -99,6 +100,7 @@ def product_forms(request, product, in_wishlist, in_compare, consent):
             {"op": "remove" if listed else "add", "pid": pid, "came_from": came_from},
             action=request.link(None, name),
             buttons=[Button("toggle", remove if listed else add, css_class="toggle")],
+            hidden=("pid", "came_from"),
         )
     if consent:
         button = Button("allow", _("Allow personalisation cookies"), css_class="toggle")
@@ -106,6 +108,7 @@ def product_forms(request, product, in_wishlist, in_compare, consent):
             "allow-personalisation",
             {"came_from": came_from},
             action=request.link(None, "cookie-consent"),
+            hidden=("came_from",),
         )
     return forms
 

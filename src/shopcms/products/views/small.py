@@ -85,6 +85,10 @@ class RenderedForms:
 
 RENDERED = RenderedForms()
 
+#: Stand-ins for hidden values that differ from item to item (``Repeated.render``), of
+#: the type of their field (a product id is a number) and found nowhere else in a form.
+STAND_INS = {"pid": 987654321, "came_from": "/shopcms-stand-in-came-from"}
+
 
 class Repeated:
     """A deform form of ``schema`` (an instance) for showing, built once per request and
@@ -113,8 +117,16 @@ class Repeated:
         form.widget.attributes = self.attributes
         return form
 
-    def render(self, formid, appstruct, action=None, buttons=None):
-        """The form for one item, rendered (or remembered, see :class:`RenderedForms`)."""
+    def render(self, formid, appstruct, action=None, buttons=None, hidden=()):
+        """The form for one item, rendered (or remembered, see :class:`RenderedForms`).
+
+        ``hidden`` names hidden fields whose values differ from item to item (the product's
+        id, the page to come back to) without changing anything else of the form: one
+        rendering then serves every item, their values put in afterwards.
+        """
+        stand_ins = {name: STAND_INS[name] for name in hidden}
+        actual = {name: appstruct[name] for name in hidden}
+        appstruct = {**appstruct, **stand_ins}
         key = (
             deform.Form.default_renderer,
             self.lang,
@@ -130,6 +142,11 @@ class Repeated:
         if html is None:
             html = self._render(formid, appstruct, action, buttons)
             RENDERED.put(key, html)
+        for name, stand_in in stand_ins.items():
+            # Only the hidden input's value: the stand-in cannot be taken for anything else.
+            html = html.replace(
+                f'value="{stand_in}"', f'value="{escape(str(actual[name]), quote=True)}"'
+            )
         return html if self.token is None else html.replace(_TOKEN, escape(self.token))
 
     def _render(self, formid, appstruct, action=None, buttons=None):
