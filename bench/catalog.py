@@ -7,8 +7,8 @@
    under waitress (same thread count) on 127.0.0.1, loaded by ``wrk`` after a warm-up run:
    a random product page per request (a wrk Lua script) and one filtered listing URL.
    Prints req/s, p50, p99, the server's CPU time per request and the ratio to hello-world.
-3. In-process, on M products: ``shop.listing.run`` for a category + price range sorted by
-   price, and for a one-word text search, with the raw index operations timed apart.
+3. In-process, on M products: ``shopcms.products.listing.run`` for a category + price range
+   sorted by price, and for a one-word text search, with the raw index operations timed apart.
 
 Only loopback addresses are used.  The issue's targets are checked and reported, never
 assumed.
@@ -509,7 +509,7 @@ def inprocess_part(args, folder, runs=200, warmup=20):
         hits = text()
         out()
         out(
-            f"in-process: {len(catalog)} catalogued documents; shop.listing.run, "
+            f"in-process: {len(catalog)} catalogued documents; products.listing.run, "
             f"{runs} runs after {warmup} warm-up runs"
         )
         out(
@@ -673,7 +673,8 @@ def profile_queries(folder, labels):
         for label in labels:
             for _ in range(20):
                 run(request, queries[label])
-            print_profile(f"{label} (shop.listing.run)", partial(run, request, queries[label]), 200)
+            query = partial(run, request, queries[label])
+            print_profile(f"{label} (products.listing.run)", query, 200)
     finally:
         request.tm.abort()
         env["closer"]()
