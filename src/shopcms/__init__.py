@@ -18,7 +18,7 @@ def main(global_config, **settings):
     settings.setdefault("tm.commit_veto", "pyramid_tm.default_commit_veto")
     # A checkout conflicts with every concurrent one (order counter, stock): under a burst a
     # request may lose several times before it commits.
-    settings.setdefault("retry.attempts", "10")
+    settings.setdefault("retry.attempts", "20")
     with Configurator(settings=settings, root_factory=root_factory) as config:
         config.include("pyramid_retry")
         config.include("shopcms.web.retry")
