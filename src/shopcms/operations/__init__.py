@@ -78,7 +78,7 @@ def _close_with_main_database(registry, metrics):
 def _name_the_route(event):
     request = event.request
     request.environ[ROUTE_LABEL] = route_label(request)
-    request.registry.shopcms_metrics.conflict_not_retried(request)
+    request.registry.shopcms_metrics.conflict(request)
 
 
 class OperationsLayer:

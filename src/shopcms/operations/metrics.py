@@ -6,12 +6,12 @@ What is measured:
   ``shopcms_request_duration_seconds{route}``: every request but the health probes and
   the metrics themselves.  ``route`` is bounded: the route's name, and for the traversal
   routes (``public``, ``manage``, ``account``) the kind of resource and the view's
-  registered name (``public:product/``, ``manage:Site/statistics``); an error answer is
+  registered name (``public:product/``, ``manage:site/statistics``); an error answer is
   ``ROUTE:error``, a page the shared-page cache answered ``page_cache``, a request no
   route matched ``none``.  Never a path, a query or a resource's name;
-- ``shopcms_zodb_conflicts_total``: ZODB conflicts met by requests (retried, or not any
-  more after the last attempt), ``shopcms_request_retries_total{reason}``: the replays of
-  pyramid_retry by exception class;
+- ``shopcms_zodb_conflicts_total``: ZODB conflicts met by the attempts of requests
+  (retried, or not any more after the last attempt);
+  ``shopcms_request_retries_total{reason}``: pyramid_retry's replays by exception class;
 - ``shopcms_page_cache_requests_total{result="hit"|"miss"}``, ``shopcms_page_cache_pages``
   and ``shopcms_page_cache_bytes`` (``shopcms.web.pagecache``);
 - gauges other packages declare with ``config.add_metric_gauge(name, documentation,
@@ -105,13 +105,12 @@ class Metrics:
         self.latency.labels(route).observe(seconds)
 
     def before_retry(self, event):
-        """pyramid_retry's BeforeRetry: a replay, perhaps of a conflict."""
-        if isinstance(event.exception, ConflictError):
-            self.conflicts.inc()
+        """pyramid_retry's BeforeRetry: a replay."""
         self.retries.labels(type(event.exception).__name__).inc()
 
-    def conflict_not_retried(self, request):
-        """A request ends with a conflict (the attempts ran out): count it too."""
+    def conflict(self, request):
+        """An attempt of ``request`` ends: was it a conflict?  (Every attempt is answered,
+        by the exception view for a conflict, before pyramid_retry replays it.)"""
         if isinstance(getattr(request, "exception", None), ConflictError):
             self.conflicts.inc()
 
