@@ -56,9 +56,10 @@ def test_an_ini_logging_configuration_writes_one_json_object_a_line(tmp_path):
     assert first["message"] == "an order of 20.45 euro\nwith a second line"
     assert first["level"] == "WARNING" and first["logger"] == "shopcms.test"
     assert first["order"] == "2026-1" and first["time"].endswith("+00:00")
-    assert second["level"] == "ERROR" and "RuntimeError: the statistics database" in second[
-        "exception"
-    ]
+    assert (
+        second["level"] == "ERROR"
+        and "RuntimeError: the statistics database" in second["exception"]
+    )
 
 
 def test_values_json_cannot_write_are_written_as_their_repr():
