@@ -4,7 +4,7 @@ as they were then."""
 
 import itertools
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ import transaction
 from pyramid.paster import get_app
 
 from shopcms import cli
+from shopcms.operations import backup as operations_backup
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.tree.database import site_transaction
 from tests.conftest import Browser, seeded_database
@@ -199,3 +200,49 @@ def test_a_site_on_a_database_server_is_pointed_to_its_tools(tmp_path, capsys):
     )
     assert cli.main(["backup", str(path), str(tmp_path / "b")]) == 2
     assert "pg_dump" in capsys.readouterr().err
+
+
+def age(repository, days):
+    """Make the backups of ``repository`` look ``days`` older (their names are their time)."""
+    for path in Path(repository).iterdir():
+        if path.is_file() and path.name[:4].isdigit():
+            when = datetime.strptime(path.name[:19], "%Y-%m-%d-%H-%M-%S") - timedelta(days=days)
+            path.rename(path.with_name(when.strftime("%Y-%m-%d-%H-%M-%S") + path.name[19:]))
+
+
+def test_backups_older_than_the_retention_are_deleted(ini, tmp_path, capsys):
+    """With a retention of 14 days: a new full backup once the last is older, and the
+    backups of the earlier chain deleted once no moment of the last 14 days needs them,
+    so that what was erased from the database leaves the backups too."""
+    backups = tmp_path / "backups"
+    site = Running(ini)
+    try:
+        site.place(2)
+        run(capsys, "backup", ini, backups, "--keep-days", "14")
+        site.place(2)
+        out = run(capsys, "backup", ini, backups, "--keep-days", "14")
+        assert "main: incremental backup" in out and "deleted" not in out
+        age(backups / "main", 20)
+        first_chain = backup_files(backups / "main")
+        site.place(1)
+        orders = site.orders()
+    finally:
+        site.close()
+    # The last full backup is 20 days old: a new chain starts.  The first one is still
+    # needed (the moments of the last 14 days before the new full backup).
+    out = run(capsys, "backup", ini, backups, "--keep-days", "14")
+    assert "main: full backup" in out and "deleted" not in out
+    assert set(first_chain) < set(backup_files(backups / "main"))
+    # 15 days on, no moment of the last 14 days needs the first chain: it goes, all of it.
+    later = datetime.now(UTC) + timedelta(days=15)
+    deleted = operations_backup.prune(str(backups / "main"), 14, later)
+    assert deleted == 5  # 2 data files, 2 index files, the .dat
+    remaining = {p.name for p in (backups / "main").iterdir()}
+    assert not {name[:19] for name in first_chain} & {name[:19] for name in remaining}
+    assert len(backup_files(backups / "main")) == 1
+    run(capsys, "restore", ini, backups)
+    site = Running(ini)
+    try:
+        assert site.orders() == orders
+    finally:
+        site.close()

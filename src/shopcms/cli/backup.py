@@ -22,6 +22,12 @@ def add_commands(add):
     parser.add_argument(
         "--full", action="store_true", help="a full backup even if an incremental one can do"
     )
+    parser.add_argument(
+        "--keep-days",
+        type=int,
+        help="keep what restores any moment of the last N days, delete older backups "
+        "(default: the setting shopcms.backup.keep_days; none: keep every backup)",
+    )
     parser = add("restore", cmd_restore, "restore the site's databases from a backup")
     parser.add_argument("dir", help="the backup folder")
     parser.add_argument(
@@ -43,13 +49,21 @@ def site_settings(ini):
 def cmd_backup(args):
     """Back up every FileStorage database of the site (main, statistics) with its blobs
     into DIR: incremental when possible, full the first time, after a pack or with --full.
-    Runs while the site serves."""
+    With --keep-days N (or shopcms.backup.keep_days), a full backup every N days and the
+    backups older than needed are deleted.  Runs while the site serves."""
+    settings = site_settings(args.ini)
+    keep_days = args.keep_days
+    if keep_days is None and (settings.get("shopcms.backup.keep_days") or "").strip():
+        keep_days = int(settings["shopcms.backup.keep_days"])
+    if keep_days is not None and keep_days < 1:
+        raise CommandError("--keep-days must be at least 1")
     try:
-        done = backup.backup(site_settings(args.ini), args.dir, full=args.full)
+        done = backup.backup(settings, args.dir, full=args.full, keep_days=keep_days)
     except backup.BackupError as error:
         raise CommandError(str(error)) from None
-    for name, kind, size, blobs in done:
-        out(f"{name}: {kind} backup, {size} bytes, {blobs} new blob file(s)")
+    for name, kind, size, blobs, deleted in done:
+        line = f"{name}: {kind} backup, {size} bytes, {blobs} new blob file(s)"
+        out(line + (f", {deleted} old backup file(s) deleted" if deleted else ""))
 
 
 def cmd_restore(args):

@@ -9,7 +9,10 @@ Every FileStorage database of the site (``zodbconn.uri``: ``main``; ``zodbconn.u
     DIR/statistics/      another database's repository
 
 :func:`backup` makes an incremental backup when repozo can (the file only grew since the
-last one), a full one otherwise (the first, after a pack) or when asked.  It reads the
+last one), a full one otherwise (the first, after a pack) or when asked.  With a retention
+(``shopcms.backup.keep_days``) it also starts a new full backup every so many days and
+deletes the backups that are no longer needed (:func:`prune`): backups hold the customers'
+data too, and an erased customer must disappear from them in a known time.  It reads the
 files read-only and may run while the site serves: repozo copies up to the last complete
 transaction.  The blobs are copied afterwards, so every blob of a backed-up transaction
 is already on disk; a blob file never changes once written (a new revision is a new file),
@@ -28,7 +31,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import zc.lockfile
@@ -95,12 +98,17 @@ def _repository_files(folder):
     return {name for name in os.listdir(folder) if repozo.is_data_file(name)}
 
 
-def backup(settings, folder, full=False):
+def backup(settings, folder, full=False, keep_days=None, now=None):
     """Back up every FileStorage database of ``settings`` into ``folder`` (see the module).
 
-    Returns ``[(name, kind, size in bytes, blob files copied)]``: ``kind`` is ``full``,
-    ``incremental`` or ``unchanged``.
+    With ``keep_days`` (see :func:`prune`), a full backup is made when the last one is
+    older than that, and the backups no longer needed to restore a moment of the last
+    ``keep_days`` days are deleted.  ``now``: an aware datetime (default: the clock's).
+
+    Returns ``[(name, kind, size in bytes, blob files copied, backup files deleted)]``:
+    ``kind`` is ``full``, ``incremental`` or ``unchanged``.
     """
+    now = now or datetime.now(UTC)
     done = []
     for database in file_databases(settings):
         if not os.path.exists(database.path):
@@ -109,15 +117,52 @@ def backup(settings, folder, full=False):
         os.makedirs(repository, exist_ok=True)
         before = _repository_files(repository)
         _wait_for_a_new_second(before)
-        _repozo("-B", "-r", repository, "-f", database.path, *(["-F"] if full else []))
+        fulls = sorted(name for name in before if name.endswith(".fs"))
+        too_old = keep_days is not None and (
+            not fulls or _when(fulls[-1]) <= now - timedelta(days=keep_days)
+        )
+        force = full or too_old
+        _repozo("-B", "-r", repository, "-f", database.path, *(["-F"] if force else []))
         new = sorted(_repository_files(repository) - before)
         kind = "unchanged" if not new else ("full" if new[-1].endswith(".fs") else "incremental")
         size = sum(os.path.getsize(os.path.join(repository, f)) for f in new)
         copied = 0
         if database.blobs and os.path.isdir(database.blobs):
             copied = _copy_blobs(database.blobs, os.path.join(repository, BLOBS))
-        done.append((database.name, kind, size, copied))
+        deleted = prune(repository, keep_days, now) if keep_days is not None else 0
+        done.append((database.name, kind, size, copied, deleted))
     return done
+
+
+def _when(name):
+    """The moment (UTC) of a repository file, from its name."""
+    return datetime.strptime(name[:19], DATE_FORMAT).replace(tzinfo=UTC)
+
+
+def prune(repository, keep_days, now):
+    """Delete the backups of ``repository`` that no moment of the last ``keep_days`` days
+    needs: a full backup and its incrementals go once the next full backup is older than
+    ``keep_days``.  As :func:`backup` starts a full backup every ``keep_days`` days, no
+    backup holds data removed from the database more than 2 x ``keep_days`` days ago (plus
+    the time between two backups).  The blob files (product images) are kept.  Returns
+    how many backup files were deleted."""
+    chains = []
+    for name in sorted(_repository_files(repository)):
+        if name.endswith(".fs") or not chains:
+            chains.append([])
+        chains[-1].append(name)
+    cutoff = now - timedelta(days=keep_days)
+    deleted = 0
+    for chain, successor in zip(chains, chains[1:], strict=False):
+        if _when(successor[0]) > cutoff:
+            break
+        for name in chain:
+            stem = os.path.join(repository, name.rsplit(".", 1)[0])
+            for path in (os.path.join(repository, name), stem + ".index", stem + ".dat"):
+                if os.path.exists(path):
+                    os.remove(path)
+                    deleted += 1
+    return deleted
 
 
 def _wait_for_a_new_second(files):
