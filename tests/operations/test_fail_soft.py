@@ -6,11 +6,12 @@ import logging
 
 import pytest
 import transaction
+from ZEO.Exceptions import ClientDisconnected
 
 from shopcms.statistics import get_recorder
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login, make_site
 from tests.crawl import crawl, webtest_fetch
-from tests.storage.cluster import free_port
+from tests.storage.cluster import ZEOServer, free_port
 
 LANGUAGES = ("nl", "fr", "en")
 OPENING_FAILED = "the statistics database could not be opened"
@@ -96,3 +97,42 @@ def test_an_unreachable_statistics_server_leaves_the_shop_serving(tmp_path, capl
         assert "ClientDisconnected" in notice.get_text()
     finally:
         site.close()
+
+
+def test_statistics_that_cannot_be_saved_any_more_are_shown_and_reported(tmp_path):
+    """The statistics' ZEO server stops while the shop runs: pages are served, the counts
+    wait, /readyz reports it (without failing) and the statistics page says since when."""
+    zeo = ZEOServer(tmp_path / "zeo")
+    (zeo.filestorage / "Data.fs").unlink()  # a new, empty statistics storage
+    zeo.start()
+    site = None
+    try:
+        uri = f"zeo://127.0.0.1:{zeo.port}?storage=1&wait_timeout=2"
+        (tmp_path / "shop").mkdir()
+        site = make_site(
+            tmp_path / "shop",
+            **{"zodbconn.uri.statistics": uri, "shopcms.statistics.respect_refusal": "false"},
+        )
+        recorder = get_recorder(site.registry)
+        app = Browser(site.wsgi)
+        app.get("/en/products/mug-cafe")
+        assert recorder.flush(everything=True) is True
+        assert app.get("/readyz").json["checks"]["statistics"]["ok"] is True
+
+        zeo.stop()
+        app.get("/en/products/mug-cafe")
+        with pytest.raises(ClientDisconnected):
+            recorder.flush(everything=True)
+        assert recorder.tally.counts  # kept, to be saved later
+        ready = app.get("/readyz").json
+        assert ready["ready"] is True and ready["checks"]["statistics"]["ok"] is False
+        assert "could not be saved since" in ready["checks"]["statistics"]["detail"]
+        login(app, ADMIN_EMAIL, ADMIN_PASSWORD, lang="en")
+        notice = app.get("/en/manage/statistics/").html.find(id="statistics-problem")
+        text = " ".join(notice.get_text().split())
+        assert "The statistics could not be saved since" in text and "ClientDisconnected" in text
+        assert app.get("/en/").status_int == 200
+    finally:
+        zeo.stop()
+        if site is not None:
+            site.close()

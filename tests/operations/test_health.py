@@ -8,7 +8,7 @@ import transaction
 from shopcms.statistics import get_recorder
 from tests.conftest import Browser, make_site
 from tests.operations import checks
-from tests.storage.cluster import ZEOServer
+from tests.storage.cluster import PostgresDatabase, ZEOServer
 
 
 @pytest.fixture
@@ -101,5 +101,25 @@ def test_readyz_answers_503_when_the_zeo_server_is_gone(tmp_path):
         assert json.loads(app.get("/healthz").text) == {"alive": True}
     finally:
         zeo.stop()
+        if site is not None:
+            site.close()
+
+
+def test_readyz_answers_503_when_the_postgresql_database_is_gone(tmp_path):
+    database = PostgresDatabase(tmp_path / "relstorage")
+    database.start()
+    site = None
+    try:
+        client = tmp_path / "client"
+        site = make_site(client, **database.settings(client))
+        app = Browser(site.wsgi)
+        assert app.get("/readyz").json["ready"] is True
+        assert app.get("/nl/").status_int == 200
+        database.stop()  # dropped, its connections ended
+        response = app.get("/readyz", status=503)
+        assert response.json["failing"] == ["database"]
+        assert app.get("/healthz").status_int == 200
+    finally:
+        database.stop()
         if site is not None:
             site.close()

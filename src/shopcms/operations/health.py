@@ -31,6 +31,7 @@ import json
 import logging
 
 import transaction
+from ZODB.interfaces import IMVCCStorage
 
 from shopcms.tree.database import get_database
 
@@ -78,9 +79,17 @@ def read_root(registry, func):
 
 
 def database_reachable(registry):
-    """The main database answers: a ZEO client is connected to its server, and a new
-    transaction (a RelStorage poll of PostgreSQL) reads the root."""
+    """The main database answers: RelStorage polls PostgreSQL through an instance of its
+    own (a ZODB connection that fails to open while the server is gone would stay in the
+    pool half-registered); a ZEO client is connected to its server and reads the root."""
     storage = get_database(registry).storage
+    if IMVCCStorage.providedBy(storage):
+        instance = storage.new_instance()
+        try:
+            instance.poll_invalidations()
+        finally:
+            instance.release()
+        return "reachable"
     is_connected = getattr(storage, "is_connected", None)
     if is_connected is not None and not is_connected():
         raise NotReady("not connected to the database server")
