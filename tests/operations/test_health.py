@@ -1,6 +1,7 @@
 """``/healthz`` and ``/readyz``: for a load balancer, outside everything a visitor meets."""
 
 import json
+import logging
 
 import pytest
 import transaction
@@ -123,3 +124,19 @@ def test_readyz_answers_503_when_the_postgresql_database_is_gone(tmp_path):
         database.stop()
         if site is not None:
             site.close()
+
+
+def test_a_failing_check_is_logged_when_it_begins_and_ends_not_at_every_probe(site, caplog):
+    caplog.set_level(logging.INFO, logger="shopcms.operations.health")
+    app = Browser(site.wsgi)
+    checks.STATE["stuck"] = True
+    for _ in range(5):
+        app.get("/readyz", status=503)
+    checks.STATE["stuck"] = False
+    for _ in range(3):
+        app.get("/readyz")
+    messages = [r.getMessage() for r in caplog.records if r.name == "shopcms.operations.health"]
+    assert messages == [
+        "readiness check test-outbox fails: 3 mails wait for more than an hour",
+        "readiness check test-outbox passes again",
+    ]

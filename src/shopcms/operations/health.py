@@ -106,17 +106,25 @@ def _detail(value):
 
 
 def readiness(registry):
-    """Run every check: ``(ready, report)``, ``report`` being the JSON body's dict."""
+    """Run every check: ``(ready, report)``, ``report`` being the JSON body's dict.
+
+    A check's failure is logged when it begins and its recovery when it ends, not at
+    every probe (a load balancer asks every few seconds)."""
     checks, failing = {}, []
+    states = registry.__dict__.setdefault("shopcms_readiness_states", {})
     for name, (check, critical) in readiness_checks(registry).items():
         try:
             result = {"ok": True, "critical": critical, "detail": _detail(check(registry))}
         except Exception as error:
-            detail = str(error) or type(error).__name__
-            log.warning("readiness check %s failed: %s", name, detail)
-            result = {"ok": False, "critical": critical, "detail": detail}
+            result = {"ok": False, "critical": critical, "detail": str(error) or repr(error)}
             if critical:
                 failing.append(name)
+        if states.get(name, True) != result["ok"]:
+            if result["ok"]:
+                log.info("readiness check %s passes again", name)
+            else:
+                log.warning("readiness check %s fails: %s", name, result["detail"])
+        states[name] = result["ok"]
         checks[name] = result
     return not failing, {"ready": not failing, "failing": failing, "checks": checks}
 
