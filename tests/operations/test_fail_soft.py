@@ -3,6 +3,7 @@ reached leaves the shop serving every page, is logged once, and the statistics p
 the problem."""
 
 import logging
+import time
 
 import pytest
 import transaction
@@ -99,20 +100,23 @@ def test_an_unreachable_statistics_server_leaves_the_shop_serving(tmp_path, capl
         site.close()
 
 
-def test_statistics_that_cannot_be_saved_any_more_are_shown_and_reported(tmp_path):
+def test_statistics_that_cannot_be_saved_any_more_are_shown_and_reported(tmp_path, caplog):
     """The statistics' ZEO server stops while the shop runs: pages are served, the counts
-    wait, /readyz reports it (without failing) and the statistics page says since when."""
+    wait, the flusher logs it once, /readyz reports it (without failing) and the
+    statistics page says since when."""
     zeo = ZEOServer(tmp_path / "zeo")
     (zeo.filestorage / "Data.fs").unlink()  # a new, empty statistics storage
     zeo.start()
     site = None
     try:
-        uri = f"zeo://127.0.0.1:{zeo.port}?storage=1&wait_timeout=2"
+        uri = f"zeo://127.0.0.1:{zeo.port}?storage=1&wait_timeout=1"
         (tmp_path / "shop").mkdir()
-        site = make_site(
-            tmp_path / "shop",
-            **{"zodbconn.uri.statistics": uri, "shopcms.statistics.respect_refusal": "false"},
-        )
+        settings = {
+            "zodbconn.uri.statistics": uri,
+            "shopcms.statistics.respect_refusal": "false",
+            "shopcms.statistics.flush_interval": "0.2",
+        }
+        site = make_site(tmp_path / "shop", **settings)
         recorder = get_recorder(site.registry)
         app = Browser(site.wsgi)
         app.get("/en/products/mug-cafe")
@@ -120,10 +124,18 @@ def test_statistics_that_cannot_be_saved_any_more_are_shown_and_reported(tmp_pat
         assert app.get("/readyz").json["checks"]["statistics"]["ok"] is True
 
         zeo.stop()
-        app.get("/en/products/mug-cafe")
+        app.get("/en/products/mug-cafe")  # the flusher thread tries every 0.2 s
+        deadline = time.monotonic() + 30
+        while recorder.failing_since is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(3)  # more attempts, each waiting 1 s for the server
         with pytest.raises(ClientDisconnected):
             recorder.flush(everything=True)
-        assert recorder.tally.counts  # kept, to be saved later
+        with recorder._flush_lock:  # no flush under way: the counts are back, to be saved
+            assert recorder.tally.counts
+        failures = [r for r in errors_logged(caplog) if "could not be saved" in r.getMessage()]
+        assert len(failures) == 1
+
         ready = app.get("/readyz").json
         assert ready["ready"] is True and ready["checks"]["statistics"]["ok"] is False
         assert "could not be saved since" in ready["checks"]["statistics"]["detail"]

@@ -249,10 +249,19 @@ class Recorder:
             self._wake.clear()
             if self._stop.is_set():
                 break
+            was_failing = self.failing_since is not None
             try:
                 self.flush()
             except Exception:
-                log.exception("the statistics could not be saved; trying again later")
+                # Once with the traceback; then quietly until it works again (a storage
+                # that is down would otherwise fill the log every interval).
+                if was_failing:
+                    log.debug("the statistics still cannot be saved", exc_info=True)
+                else:
+                    log.exception("the statistics could not be saved; trying again later")
+            else:
+                if was_failing and self.failing_since is None:
+                    log.warning("the statistics are saved again")
             if self.maintain:
                 self._maintain()
 
