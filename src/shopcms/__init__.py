@@ -3,8 +3,8 @@
 from pyramid.config import Configurator
 from pyramid.settings import asbool
 
-from shopcms import statistics
-from shopcms.tree.database import bootstrap, ensure_storage_directory, root_factory
+from shopcms import operations, statistics
+from shopcms.tree.database import bootstrap, ensure_storage_directory, open_databases, root_factory
 from shopcms.web import pagecache
 
 
@@ -23,9 +23,13 @@ def main(global_config, **settings):
         config.include("pyramid_retry")
         config.include("shopcms.web.retry")
         config.include("pyramid_tm")
-        config.include("pyramid_zodbconn")
+        # pyramid_zodbconn's databases; the statistics are optional: a database of theirs
+        # that cannot be opened leaves the shop serving (shopcms.statistics says so).
+        open_databases(config, optional=(statistics.DATABASE,))
         # Right after the databases open: stored classes that moved, evolve steps.
         config.include("shopcms.evolve")
+        # Health checks and metrics: before the packages that declare theirs.
+        config.include("shopcms.operations")
         config.include("pyramid_chameleon")
         config.include("shopcms.web")
         config.include("shopcms.tree")
@@ -45,4 +49,6 @@ def main(global_config, **settings):
         raise
     # Shared pages for visitors without cookies are answered before Pyramid (pagecache);
     # the statistics layer is in front of it, so it counts the pages the cache answers too.
-    return statistics.wrap(pagecache.wrap(config.make_wsgi_app(), settings))
+    # The operations layer, outermost, answers the health probes (never counted nor
+    # cached) and times everything else.
+    return operations.wrap(statistics.wrap(pagecache.wrap(config.make_wsgi_app(), settings)))

@@ -13,7 +13,8 @@ the parser through ``add_commands(add)``:
 - ``mail``: send-mail (the mail queue);
 - ``privacy``: export-customer, erase-customer (a customer's rights, asked by mail);
 - ``vault``: new-vault-key, rotate-vault-key (the keys of the vault);
-- ``retention``: retention (the retention rules, from cron).
+- ``retention``: retention (the retention rules, from cron);
+- ``backup``: backup, restore (the FileStorages, with repozo).
 
 ``shopcms.cli.app`` holds what they share: loading the app, output, ``CommandError``.
 
@@ -26,10 +27,10 @@ ends a usage error with ``SystemExit(2)`` and ``--help`` with ``SystemExit(0)``.
 import argparse
 import sys
 
-from shopcms.cli import mail, orders, privacy, retention, site, vault
+from shopcms.cli import backup, mail, orders, privacy, retention, site, vault
 from shopcms.cli.app import CommandError, close_databases
 
-GROUPS = (site, orders, mail, privacy, vault, retention)
+GROUPS = (site, orders, mail, privacy, vault, retention, backup)
 
 # The order of the subcommands in ``shopcms --help``, kept from before the command was
 # split into modules; a subcommand not named here comes last.
@@ -47,6 +48,8 @@ HELP_ORDER = (
     "erase-customer",
     "pack",
     "retention",
+    "backup",
+    "restore",
 )
 
 

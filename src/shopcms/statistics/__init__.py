@@ -31,6 +31,11 @@ Settings:
   one process on one machine, where that is the only sensible place.  With ZEO or
   RelStorage there is no safe guess (a storage of the ZEO server, a PostgreSQL database
   the operator creates): the application refuses to start without it;
+  A statistics database that cannot be opened at start (a corrupt file, an unreachable
+  server) does not stop the shop: the error is logged once, nothing is counted, and the
+  statistics page names the problem (:func:`problem`) until the site is restarted with a
+  sound database.  A flush that fails later is tried again; the page and ``/readyz`` say
+  since when it fails (:func:`health`);
 - ``shopcms.statistics.enabled`` (true): false records nothing and needs no database;
 - ``shopcms.statistics.respect_refusal`` (true), ``shopcms.statistics.count_undecided``
   (false): see above;
@@ -53,6 +58,7 @@ from pyramid.settings import asbool
 from shopcms.statistics.evolve import unused_analytics_folder
 from shopcms.statistics.recorder import Recorder, StatisticsMiddleware, remember_page_kind
 from shopcms.statistics.store import DATABASE, ensure_statistics
+from shopcms.tree.database import failed_databases
 
 log = logging.getLogger(__name__)
 
@@ -146,10 +152,17 @@ def includeme(config):
     databases = registry._zodb_databases
     db = databases.get(DATABASE)
     recorder = None
-    if enabled(settings):
+    registry.shopcms_statistics_problem = failed_databases(registry).get(DATABASE)
+    if enabled(settings) and registry.shopcms_statistics_problem is None:
         if db is None:  # main() completes the settings; an app made otherwise may not
             raise ConfigurationError(f"{URI_SETTING} is not set (see shopcms.statistics)")
-        ensure_statistics(db)
+        try:
+            ensure_statistics(db)
+        except Exception as error:
+            # Opened but not writable (a read-only server, a storage gone meanwhile).
+            log.error("the statistics database cannot be used; nothing is counted", exc_info=True)
+            registry.shopcms_statistics_problem = error
+    if enabled(settings) and registry.shopcms_statistics_problem is None:
         recorder = Recorder(registry, db, settings)
         # Only one process can hold a FileStorage: that process keeps it tidy (roll-up,
         # pack); shared storages are tidied by `shopcms retention` from cron.
@@ -157,6 +170,37 @@ def includeme(config):
         config.add_subscriber(remember_page_kind, NewResponse)
     registry.shopcms_statistics = recorder
     _close_with_main_database(databases, recorder)
+    # Optional: a load balancer keeps a process whose statistics fail (the shop serves).
+    config.add_readiness_check("statistics", health, critical=False)
+
+
+def problem(registry):
+    """Why the statistics are not being counted although they are turned on, as
+    ``(kind, detail)``: ``("unavailable", error)`` when their database could not be opened
+    at start, ``("failing", (since, error))`` when flushes fail since ``since`` (an aware
+    datetime); None when all is well or the statistics are turned off."""
+    error = getattr(registry, "shopcms_statistics_problem", None)
+    if error is not None:
+        return "unavailable", f"{type(error).__name__}: {error}"
+    recorder = get_recorder(registry)
+    if recorder is not None and recorder.failing_since is not None:
+        return "failing", (recorder.failing_since, recorder.last_error)
+    return None
+
+
+def health(registry):
+    """The readiness check of the statistics (``shopcms.operations``): raises while they
+    cannot count (see :func:`problem`), returns a short state otherwise."""
+    if not enabled(registry.settings):
+        return "turned off"
+    found = problem(registry)
+    if found is None:
+        return "counting"
+    kind, detail = found
+    if kind == "unavailable":
+        raise RuntimeError(f"the statistics database could not be opened: {detail}")
+    since, error = detail
+    raise RuntimeError(f"the statistics could not be saved since {since.isoformat()}: {error}")
 
 
 def wrap(app):

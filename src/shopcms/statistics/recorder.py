@@ -156,6 +156,10 @@ class Recorder:
         self._atexit = None
         self._maintained = None
         self.closed = False
+        # Since when flushes fail (an aware datetime), and the last error: the statistics
+        # page and /readyz show them; a flush that commits clears them.
+        self.failing_since = None
+        self.last_error = None
 
     # -- counting (request threads) --------------------------------------------------------
 
@@ -214,9 +218,13 @@ class Recorder:
                 return False
             try:
                 store.apply(self.db, counts)
-            except BaseException:
+            except BaseException as error:
                 self.tally.give_back(counts)
+                if self.failing_since is None:
+                    self.failing_since = clock.now(self.registry)
+                self.last_error = f"{type(error).__name__}: {error}"
                 raise
+            self.failing_since = self.last_error = None
             return True
 
     def start(self):
@@ -241,10 +249,19 @@ class Recorder:
             self._wake.clear()
             if self._stop.is_set():
                 break
+            was_failing = self.failing_since is not None
             try:
                 self.flush()
             except Exception:
-                log.exception("the statistics could not be saved; trying again later")
+                # Once with the traceback; then quietly until it works again (a storage
+                # that is down would otherwise fill the log every interval).
+                if was_failing:
+                    log.debug("the statistics still cannot be saved", exc_info=True)
+                else:
+                    log.exception("the statistics could not be saved; trying again later")
+            else:
+                if was_failing and self.failing_since is None:
+                    log.warning("the statistics are saved again")
             if self.maintain:
                 self._maintain()
 

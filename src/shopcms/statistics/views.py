@@ -27,6 +27,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from shopcms.statistics import enabled as statistics_enabled
+from shopcms.statistics import problem as statistics_problem
 from shopcms.statistics import report as statistics_report
 from shopcms.statistics.charts import SVG_CSP
 from shopcms.statistics.export import csv_filename, statistics_csv
@@ -100,6 +101,20 @@ def range_link(request, name, start, end):
     return request.manage_link(None, VIEW_NAME, name, query=query)
 
 
+def problem_notice(request):
+    """``{"kind": "unavailable"|"failing", "error": ..., "since": ...}`` when the statistics
+    cannot count (``shopcms.statistics.problem``), else None: the page says so at its top."""
+    found = statistics_problem(request.registry)
+    if found is None:
+        return None
+    kind, detail = found
+    if kind == "unavailable":
+        return {"kind": kind, "error": detail, "since": None}
+    since, error = detail
+    since = since.astimezone(site_timezone(request.registry)).strftime("%Y-%m-%d %H:%M")
+    return {"kind": kind, "error": error, "since": since}
+
+
 # -- the views ----------------------------------------------------------------------------
 
 
@@ -134,13 +149,14 @@ def statistics(context, request):
     form = range_form(request)
     appstruct, failed = validate(request, form)
     if failed is not None:
-        return {"form": failed, "valid": False}
+        return {"form": failed, "valid": False, "problem": problem_notice(request)}
     start, end = appstruct["from"], appstruct["to"]
     report = load_report(request, start, end)
     return {
         **page_values(request, start, end, report),
         "form": form.render(appstruct),
         "valid": True,
+        "problem": problem_notice(request),
         "enabled": statistics_enabled(request.registry.settings),
         "charts": {chart: range_link(request, f"{chart}.svg", start, end) for chart in CHARTS},
         "csv_url": range_link(request, CSV_NAME, start, end),

@@ -12,6 +12,7 @@ import os
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import pyramid_zodbconn
 import transaction
 from pyramid.settings import asbool
 from pyramid.threadlocal import manager as threadlocal_manager
@@ -51,6 +52,54 @@ def appmaker(zodb_root, registry):
     zodb_root[SITE_KEY] = site
     evolve.stamp_new(zodb_root, evolve_steps(registry))
     return site, True
+
+
+class _Unopened:
+    """What pyramid_zodbconn is given for an optional database that could not be opened:
+    it sets an activity monitor on every database it opened, and nothing else."""
+
+    def setActivityMonitor(self, monitor):  # noqa: N802 (ZODB's name)
+        pass
+
+
+def open_databases(config, optional=()):
+    """Open the databases of the ``zodbconn.uri*`` settings, as pyramid_zodbconn does,
+    except that a database named in ``optional`` that cannot be opened (a corrupt file, an
+    unreachable server) is left out instead of stopping the application.
+
+    Its error is logged once, here, and kept in :func:`failed_databases` for the
+    package that owns the database to show.  The main database is never optional.
+    """
+    registry = config.registry
+    failed = registry.shopcms_failed_databases = {}
+
+    def db_from_uri(uri, name, databases):
+        if not name or name not in optional:
+            return pyramid_zodbconn.db_from_uri(uri, name, databases)
+        try:
+            return pyramid_zodbconn.db_from_uri(uri, name, databases)
+        except Exception as error:
+            # ZODB.DB registers itself in ``databases`` before it reads the root: a
+            # storage that opened but cannot be read must not be found there.
+            half_open = databases.pop(name, None)
+            if half_open is not None:
+                half_open.close()
+            log.error(
+                "the %s database could not be opened (%s: %s); the site runs without it",
+                name,
+                type(error).__name__,
+                error,
+                exc_info=True,
+            )
+            failed[name] = error
+            return _Unopened()
+
+    pyramid_zodbconn.includeme(config, db_from_uri=db_from_uri)
+
+
+def failed_databases(registry):
+    """``{name: exception}``: the optional databases that could not be opened at start."""
+    return getattr(registry, "shopcms_failed_databases", {})
 
 
 def get_database(registry):

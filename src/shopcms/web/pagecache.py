@@ -35,6 +35,8 @@ from shopcms.web.sharing import ENVIRON_KEY
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
 PAGE_KIND = "shopcms.page_kind"
+#: Set in the environ of a request the cache answered (the metrics in front name it so).
+CACHE_HIT = "shopcms.page_cache.hit"
 DROPPED_ON_304 = {"content-length", "content-type"}
 
 
@@ -58,6 +60,8 @@ class SharedPageCache:
         self.max_bytes = max_bytes
         self.max_age = max_age
         self.size = 0
+        # Look-ups that found a valid page, and those that did not (shopcms.operations).
+        self.hits = self.misses = 0
         self._pages = OrderedDict()
         self._lock = threading.Lock()
 
@@ -86,11 +90,14 @@ class SharedPageCache:
         with self._lock:
             entry = self._pages.get(key)
             if entry is None:
+                self.misses += 1
                 return None
             if entry.version != version or entry.expires < time.monotonic():
                 self._drop(key)
+                self.misses += 1
                 return None
             self._pages.move_to_end(key)
+            self.hits += 1
             return entry
 
     def put(self, key, entry):
@@ -117,6 +124,7 @@ class SharedPageCache:
 
     def _serve(self, entry, environ, start_response):
         environ[PAGE_KIND] = entry.kind
+        environ[CACHE_HIT] = True
         condition = environ.get("HTTP_IF_NONE_MATCH")
         if (
             condition
@@ -186,9 +194,10 @@ def wrap(app, settings):
     """``app`` behind the shared-page cache configured in ``settings``."""
     db = app.registry._zodb_databases[""]
     polled = IMVCCStorage.providedBy(db.storage)
-    return SharedPageCache(
+    cache = app.registry.shopcms_page_cache = SharedPageCache(
         app,
         version=polled_last_transaction(db.storage) if polled else db.lastTransaction,
         max_bytes=int(float(settings.get("shopcms.page_cache.megabytes", 128)) * 2**20),
         max_age=float(settings.get("shopcms.page_cache.max_age", 300)),
     )
+    return cache
