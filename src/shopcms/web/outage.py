@@ -1,0 +1,112 @@
+"""The database is unreachable: 503 with ``Retry-After``, never a 500.
+
+When the ZEO server restarts or PostgreSQL (RelStorage) goes away, the storage client raises
+its own "disconnected" exception (``ZEO.Exceptions.ClientDisconnected``, psycopg2's
+``OperationalError`` / ``InterfaceError``, RelStorage's ``ReplicaClosedException``) wherever
+the request meets the database: opening the connection, loading an object, committing.
+Nothing was saved by such a request (a commit that did reach the server is found again when
+the visitor sends the form once more: every POST is safe to retry), so the visitor is told
+to wait a moment and try again, with a ``Retry-After`` header for machines, and the storage
+client reconnects by itself in the background: the shop serves again as soon as the
+database is back, without a restart.
+
+Such a request is not replayed at once (pyramid_retry replays a ZEO disconnect, a
+``TransientError``, up to ``retry.attempts`` times): the client has already waited for the
+server as long as it was told to (ZEO's ``wait_timeout``), and ten more waits would keep the
+visitor and a server thread for minutes.  A tween just above the application turns these
+exceptions into :class:`StorageUnavailable`, which is not retried; those raised by the
+commit itself (in pyramid_tm, above that tween) are answered by the same view.
+
+The page says so without the site's layout: the layout reads the site (navigation, the
+account), which is what is unavailable.  One warning line is logged per request, without a
+traceback: an outage is an operator's event, not a programming error.
+
+Setting: ``shopcms.outage.retry_after`` (seconds, default 10).
+"""
+
+import logging
+
+from pyramid.renderers import render_to_response
+from pyramid.tweens import EXCVIEW
+
+from shopcms.web.i18n import _
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "shopcms.web:templates/outage.pt"
+
+
+def _unavailable_exceptions():
+    """The storage clients' "server unreachable" exceptions, of those installed."""
+    found = []
+    try:
+        from ZEO.Exceptions import ClientDisconnected
+    except ImportError:  # pragma: no cover (ZEO is an optional extra)
+        pass
+    else:
+        found.append(ClientDisconnected)
+    try:
+        import psycopg2
+    except ImportError:  # pragma: no cover (RelStorage is an optional extra)
+        pass
+    else:
+        found += [psycopg2.OperationalError, psycopg2.InterfaceError]
+    try:
+        from relstorage.adapters.interfaces import ReplicaClosedException
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        found.append(ReplicaClosedException)
+    return tuple(found)
+
+
+UNAVAILABLE = _unavailable_exceptions()
+
+
+class StorageUnavailable(Exception):
+    """The database could not be reached (the storage client's exception is the cause)."""
+
+
+def unavailable_tween_factory(handler, registry):
+    """Turn the storage clients' disconnects into :class:`StorageUnavailable` (not retried)."""
+
+    def unavailable_tween(request):
+        try:
+            return handler(request)
+        except UNAVAILABLE as error:
+            raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
+
+    return unavailable_tween
+
+
+def unavailable(exc, request):
+    """The 503 page: the database is unreachable, try again in a moment."""
+    log.warning(
+        "database unavailable on %s %s: %s", request.method, request.path, str(exc)[:200]
+    )
+    response = render_to_response(
+        TEMPLATE,
+        {
+            "title": _("The shop is briefly unavailable"),
+            "text": _(
+                "We cannot reach our database for a moment. Nothing was saved: please wait "
+                "a few seconds and try again."
+            ),
+        },
+        request=request,
+    )
+    response.status = 503
+    response.headers["Retry-After"] = str(request.registry.shopcms_outage_retry_after)
+    response.cache_control = "no-store"
+    return response
+
+
+def includeme(config):
+    settings = config.get_settings()
+    config.registry.shopcms_outage_retry_after = int(
+        settings.get("shopcms.outage.retry_after", 10)
+    )
+    # Under the exception view tween: what this tween raises is rendered by the view below.
+    config.add_tween("shopcms.web.outage.unavailable_tween_factory", under=EXCVIEW)
+    for exception in (StorageUnavailable, *UNAVAILABLE):
+        config.add_exception_view(unavailable, context=exception)
