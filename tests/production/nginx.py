@@ -71,9 +71,7 @@ def self_signed_certificate(cert_path, key_path):
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
-        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
     Path(cert_path).write_bytes(cert.public_bytes(serialization.Encoding.PEM))

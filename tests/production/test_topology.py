@@ -134,7 +134,10 @@ def test_shared_pages_are_cached_per_scheme_and_host(topology):
             assert links and all(link.startswith("http://shop.internal:8080/") for link in links)
     for host, base in (
         (None, topology.base),
-        (f"localhost:{topology.nginx.https_port}", f"https://localhost:{topology.nginx.https_port}"),
+        (
+            f"localhost:{topology.nginx.https_port}",
+            f"https://localhost:{topology.nginx.https_port}",
+        ),
     ):
         for _ in range(4):  # both processes answer some
             page = requests.get(

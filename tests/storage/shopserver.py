@@ -3,8 +3,9 @@
 
 Serves ``shopcms.main`` with the JSON ``SETTINGS`` under waitress on 127.0.0.1, on a port the
 OS chooses, written to ``PORT_FILE`` once it listens.  ``SERVER_OPTIONS`` (JSON) are more
-waitress options, e.g. the trusted proxy settings of production.ini (tests/production).  SIGTERM stops it: the server closes
-and the database (its ZEO or RelStorage connections) is closed before the process exits.
+waitress options, e.g. the trusted proxy settings of production.ini (tests/production).
+SIGTERM stops it: the server closes and the database (its ZEO or RelStorage connections) is
+closed before the process exits.
 """
 
 import json

@@ -81,9 +81,7 @@ def unavailable_tween_factory(handler, registry):
 
 def unavailable(exc, request):
     """The 503 page: the database is unreachable, try again in a moment."""
-    log.warning(
-        "database unavailable on %s %s: %s", request.method, request.path, str(exc)[:200]
-    )
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, str(exc)[:200])
     response = render_to_response(
         TEMPLATE,
         {
@@ -103,9 +101,7 @@ def unavailable(exc, request):
 
 def includeme(config):
     settings = config.get_settings()
-    config.registry.shopcms_outage_retry_after = int(
-        settings.get("shopcms.outage.retry_after", 10)
-    )
+    config.registry.shopcms_outage_retry_after = int(settings.get("shopcms.outage.retry_after", 10))
     # Under the exception view tween: what this tween raises is rendered by the view below.
     config.add_tween("shopcms.web.outage.unavailable_tween_factory", under=EXCVIEW)
     for exception in (StorageUnavailable, *UNAVAILABLE):
