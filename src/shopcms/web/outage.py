@@ -17,15 +17,24 @@ visitor and a server thread for minutes.  A tween just above the application tur
 exceptions into :class:`StorageUnavailable`, which is not retried; those raised by the
 commit itself (in pyramid_tm, above that tween) are answered by the same view.
 
-The page says so without the site's layout: the layout reads the site (navigation, the
+No 5xx answer sets a cookie (:func:`drop_cookies_of_failed_requests`): the cookies belong
+to the state that was not saved.  The page says so without the site's layout: the layout reads the site (navigation, the
 account), which is what is unavailable.  One warning line is logged per request, without a
 traceback: an outage is an operator's event, not a programming error.
+
+A restarted ZEO server hands out object ids again from the highest one stored, so the ids a
+client had fetched in advance and not used yet (``ClientStorage._oids``) may be given to
+another client too: two new objects with one id, a commit refused with "A different object
+already has the same oid" (a 500, and a checkout that cannot be placed until the process
+restarts).  Each ZEO client here forgets those ids when it (re)connects
+(:func:`forget_prefetched_oids`).
 
 Setting: ``shopcms.outage.retry_after`` (seconds, default 10).
 """
 
 import logging
 
+from pyramid.events import NewResponse
 from pyramid.renderers import render_to_response
 from pyramid.tweens import EXCVIEW
 
@@ -99,9 +108,41 @@ def unavailable(exc, request):
     return response
 
 
+def drop_cookies_of_failed_requests(event):
+    """NewResponse subscriber: a 5xx answer sends no cookie.
+
+    Such a request's transaction was aborted (a storage outage, a conflict that outlived
+    every retry, an error), but the cookies it meant to set are still added to the error
+    page by their response callbacks: a checkout's "empty the cart" would reach the browser
+    although the order was not stored, and the customer's retry would find an empty cart.
+    """
+    response = event.response
+    if response.status_code >= 500 and "Set-Cookie" in response.headers:
+        del response.headers["Set-Cookie"]  # every one of them
+
+
+def forget_prefetched_oids(storage):
+    """Make a ZEO ``ClientStorage`` drop its prefetched object ids on every (re)connection
+    (see the module); any other storage is left as it is."""
+    prefetched = getattr(storage, "_oids", None)
+    connected = getattr(storage, "notify_connected", None)
+    if not isinstance(prefetched, list) or connected is None:
+        return
+
+    def notify_connected(conn, info):
+        del storage._oids[:]  # in place: a concurrent new_oid() then fetches fresh ones
+        return connected(conn, info)
+
+    storage.notify_connected = notify_connected
+
+
 def includeme(config):
     settings = config.get_settings()
     config.registry.shopcms_outage_retry_after = int(settings.get("shopcms.outage.retry_after", 10))
+    # pyramid_zodbconn (included before shopcms.web) has opened the databases.
+    for db in getattr(config.registry, "_zodb_databases", {}).values():
+        forget_prefetched_oids(db.storage)
+    config.add_subscriber(drop_cookies_of_failed_requests, NewResponse)
     # Under the exception view tween: what this tween raises is rendered by the view below.
     config.add_tween("shopcms.web.outage.unavailable_tween_factory", under=EXCVIEW)
     for exception in (StorageUnavailable, *UNAVAILABLE):
