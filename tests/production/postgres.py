@@ -6,6 +6,7 @@ never restarted: this one is made by Debian's ``initdb`` in a temporary folder a
 PostgreSQL refuses to run as root), with trust authentication on 127.0.0.1 only.
 """
 
+import contextlib
 import glob
 import os
 import pwd
@@ -92,8 +93,6 @@ class PrivateCluster:
 
     def remove(self):
         if self.data.exists() and (self.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(RuntimeError):
                 self.stop(mode="immediate")
-            except RuntimeError:
-                pass
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -59,8 +59,12 @@ class Load:
         while True:
             answer = http.request(method, url, allow_redirects=False, timeout=60, **kw)
             http.trail.append(
-                (method, url.split("/", 3)[-1], answer.status_code,
-                 [c.split(";")[0][:30] for c in answer.raw.headers.getlist("Set-Cookie")])
+                (
+                    method,
+                    url.split("/", 3)[-1],
+                    answer.status_code,
+                    [c.split(";")[0][:30] for c in answer.raw.headers.getlist("Set-Cookie")],
+                )
             )
             with self.lock:
                 self.statuses[answer.status_code] += 1

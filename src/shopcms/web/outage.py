@@ -18,9 +18,9 @@ exceptions into :class:`StorageUnavailable`, which is not retried; those raised 
 commit itself (in pyramid_tm, above that tween) are answered by the same view.
 
 No 5xx answer sets a cookie (:func:`drop_cookies_of_failed_requests`): the cookies belong
-to the state that was not saved.  The page says so without the site's layout: the layout reads the site (navigation, the
-account), which is what is unavailable.  One warning line is logged per request, without a
-traceback: an outage is an operator's event, not a programming error.
+to the state that was not saved.  The page says so without the site's layout: the layout
+reads the site (navigation, the account), which is what is unavailable.  One warning line is
+logged per request, without a traceback: an outage is an operator's event, not a bug.
 
 A restarted ZEO server hands out object ids again from the highest one stored, so the ids a
 client had fetched in advance and not used yet (``ClientStorage._oids``) may be given to
