@@ -101,7 +101,7 @@ class Load:
         except Exception as error:  # reported by the test, with what the customer met
             with self.lock:
                 self.failures.append(str(error))
-                print("CUSTOMER FAILED", error, flush=True)
+                print("a customer stopped:", error, flush=True)  # in full, in the report
 
     def start(self):
         for thread in self.threads:
