@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 TEMPLATE = "shopcms.web:templates/outage.pt"
 
 
+_CONFLICTS = []
+
+
 def _unavailable_exceptions():
     """The storage clients' "server unreachable" exceptions, of those installed."""
     found = []
@@ -60,6 +63,9 @@ def _unavailable_exceptions():
         pass
     else:
         found += [psycopg2.OperationalError, psycopg2.InterfaceError]
+        # A deadlock or serialization failure is an OperationalError too, but a conflict:
+        # left to the retry machinery (and answered by this page only if it still escapes).
+        _CONFLICTS.append(psycopg2.extensions.TransactionRollbackError)
     try:
         from relstorage.adapters.interfaces import ReplicaClosedException
     except ImportError:  # pragma: no cover
@@ -70,6 +76,7 @@ def _unavailable_exceptions():
 
 
 UNAVAILABLE = _unavailable_exceptions()
+CONFLICTS = tuple(_CONFLICTS)
 
 
 class StorageUnavailable(Exception):
@@ -83,6 +90,8 @@ def unavailable_tween_factory(handler, registry):
         try:
             return handler(request)
         except UNAVAILABLE as error:
+            if isinstance(error, CONFLICTS):
+                raise
             raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
 
     return unavailable_tween
