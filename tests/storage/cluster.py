@@ -157,13 +157,15 @@ class ZEOServer(SharedStorage):
         self.port = None
         self.process = None
 
-    def start(self, attempts=3):
-        """Start on a free port (another, if that one was taken meanwhile)."""
+    def start(self, attempts=3, port=None):
+        """Start on a free port (another, if that one was taken meanwhile), or on ``port``."""
+        wanted = port
         for attempt in range(attempts):
-            port = free_port()
+            port = wanted or free_port()
             config = self.folder / "zeo.conf"
             config.write_text(self.CONFIG.format(port=port, folder=self.filestorage))
-            self.process = Process([BIN / "runzeo", "-C", config], self.folder / "zeo.log")
+            log = self.folder / f"zeo-{attempt}-{secrets.token_hex(2)}.log"
+            self.process = Process([BIN / "runzeo", "-C", config], log)
             try:
                 self.process.wait_for(lambda: "listening on" in self.process.output(), "runzeo")
             except RuntimeError:
@@ -179,6 +181,13 @@ class ZEOServer(SharedStorage):
     def stop(self):
         if self.process is not None and self.process.running() and self.process.stop() != 0:
             raise self.process.failure("runzeo did not stop cleanly")
+
+    def restart(self, pause=0):
+        """Stop the server cleanly, wait ``pause`` seconds, start it again on its port (the
+        clients reconnect to the same address)."""
+        self.stop()
+        time.sleep(pause)
+        self.start(port=self.port)
 
 
 class PostgresDatabase(SharedStorage):
@@ -207,18 +216,19 @@ class PostgresDatabase(SharedStorage):
 </relstorage>
 """
 
-    def __init__(self, folder):
+    def __init__(self, folder, dsn=POSTGRES_DSN):
         super().__init__(folder)
-        self.server = parse_dsn(POSTGRES_DSN)
+        self.dsn = dsn
+        self.server = parse_dsn(dsn)
         self.dbname = f"{self.PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
         self.created = False
 
     def admin(self):
         try:
-            conn = psycopg2.connect(POSTGRES_DSN)
+            conn = psycopg2.connect(self.dsn)
         except psycopg2.OperationalError as error:
             raise RuntimeError(
-                f"the RelStorage tests need PostgreSQL ({POSTGRES_DSN!r}; another server: "
+                f"the RelStorage tests need PostgreSQL ({self.dsn!r}; another server: "
                 f"set SHOPCMS_TEST_POSTGRES to a libpq DSN of a superuser): {error}"
             ) from error
         conn.autocommit = True
@@ -276,9 +286,9 @@ STORAGES = {"zeo": ZEOServer, "relstorage": PostgresDatabase}
 class ShopServer:
     """A shopcms waitress server process (``tests.storage.shopserver``) on ``storage``."""
 
-    def __init__(self, storage, folder, threads=8):
+    def __init__(self, storage, folder, threads=8, settings=None, server_options=None):
         self.folder = Path(folder)
-        settings = storage.settings(self.folder)
+        settings = storage.settings(self.folder, **(settings or {}))
         self.port_file = self.folder / "port"
         self.process = Process(
             [
@@ -288,6 +298,7 @@ class ShopServer:
                 self.port_file,
                 threads,
                 json.dumps(settings),
+                json.dumps(server_options or {}),
             ],
             self.folder / "server.log",
         )
@@ -306,12 +317,16 @@ class ShopServer:
 
 
 @contextlib.contextmanager
-def shop_servers(storage, folder, count=2, threads=8):
-    """``count`` shopcms server processes on ``storage``, started together; yields them."""
+def shop_servers(storage, folder, count=2, threads=8, settings=None, server_options=None):
+    """``count`` shopcms server processes on ``storage``, started together; yields them.
+
+    ``settings`` are added to each one's test settings, ``server_options`` to waitress's.
+    """
     servers = []
     try:
         for index in range(count):
-            servers.append(ShopServer(storage, Path(folder) / f"shop-{index}", threads))
+            folder_i = Path(folder) / f"shop-{index}"
+            servers.append(ShopServer(storage, folder_i, threads, settings, server_options))
         yield [server.wait() for server in servers]
     finally:
         codes = [server.stop() for server in servers]

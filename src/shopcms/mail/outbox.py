@@ -11,7 +11,7 @@ never sends twice and no mail leaves for something that did not happen.  What is
 import email
 import email.policy
 
-from repoze.sendmail.delivery import MailDataManager, QueuedMailDelivery
+from repoze.sendmail.delivery import MailDataManager, MailDataManagerState, QueuedMailDelivery
 
 from shopcms.mail.sending import get_mailer
 
@@ -64,9 +64,11 @@ class _MailDataManager(MailDataManager):
     """
 
     def abort(self, trans):
-        if self.tpc_phase == 0:
+        if self.tpc_phase == 0 and self.state != MailDataManagerState.TPC_FINISHED:
             super().abort(trans)
-        # Otherwise the commit has begun: tpc_abort follows, and removes the file.
+        # Otherwise the commit has begun: tpc_abort follows, and removes the file; or this
+        # one finished and another resource's tpc_finish failed (the ZEO server went away):
+        # the mail is in new/ and repoze's abort would raise past the error page (a 500).
 
     def tpc_abort(self, trans):
         # Phase 0: this one had not begun (abort removed the file) or had finished (the

@@ -72,7 +72,8 @@ def page_kind(request):
     from shopcms.tree.site import Site
 
     context = getattr(request, "context", None)
-    view = request.view_name or ""
+    # No view_name when traversal never ran (the database unreachable: a 503 page).
+    view = getattr(request, "view_name", None) or ""
     if isinstance(context, Site):
         return view or "home"
     content_type = getattr(context, "content_type", None) or "other"

@@ -17,12 +17,18 @@ What keeps it correct:
   next request;
 - an entry also expires after ``max_age`` seconds (the hourly CSRF token, see
   ``shopcms.web.csrf``);
-- the cache is bounded in bytes (least recently used first out) and per process.
+- the cache is bounded in bytes (least recently used first out) and per process;
+- the key holds the scheme and host the visitor used (behind the proxy: its
+  ``X-Forwarded-Proto`` and ``X-Forwarded-Host``), since pages carry absolute links;
+- while the database cannot be reached the cache is bypassed, so the application's 503 page
+  (``shopcms.web.outage``) answers, never an error of this layer.
 
 Settings: ``shopcms.page_cache.megabytes`` (default 128; 0 turns the cache off) and
 ``shopcms.page_cache.max_age`` (seconds, default 300).
 """
 
+import contextlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +40,8 @@ from shopcms.web.sharing import ENVIRON_KEY
 
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
+log = logging.getLogger(__name__)
+
 PAGE_KIND = "shopcms.page_kind"
 #: Set in the environ of a request the cache answered (the metrics in front name it so).
 CACHE_HIT = "shopcms.page_cache.hit"
@@ -80,7 +88,13 @@ class SharedPageCache:
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
         )
-        version = self.version()
+        try:
+            version = self.version()
+        except Exception:
+            # The database is unreachable (shopcms.web.outage): no page can be known to be
+            # current.  The application answers (its 503 page) and nothing is kept.
+            log.warning("page cache bypassed: the database's last transaction is unknown")
+            return self.app(environ, start_response)
         entry = self.get(key, version)
         if entry is not None:
             return self._serve(entry, environ, start_response)
@@ -183,9 +197,16 @@ def polled_last_transaction(storage):
         with lock:
             if instance is None:
                 instance = storage.new_instance()
-            instance.sync()
-            instance.poll_invalidations()
-            return instance.lastTransaction()
+            try:
+                instance.sync()
+                instance.poll_invalidations()
+                return instance.lastTransaction()
+            except Exception:
+                # The database went away: a new instance (new connections) next time.
+                broken, instance = instance, None
+                with contextlib.suppress(Exception):
+                    broken.release()
+                raise
 
     return last_transaction
 
