@@ -5,7 +5,7 @@ from pyramid.settings import asbool
 
 from shopcms import statistics
 from shopcms.tree.database import bootstrap, ensure_storage_directory, root_factory
-from shopcms.web import pagecache
+from shopcms.web import malformed, pagecache
 
 
 def main(global_config, **settings):
@@ -45,4 +45,6 @@ def main(global_config, **settings):
         raise
     # Shared pages for visitors without cookies are answered before Pyramid (pagecache);
     # the statistics layer is in front of it, so it counts the pages the cache answers too.
-    return statistics.wrap(pagecache.wrap(config.make_wsgi_app(), settings))
+    # In front of all: malformed requests, answered by the router itself (web.malformed).
+    router = config.make_wsgi_app()
+    return malformed.wrap(statistics.wrap(pagecache.wrap(router, settings)), router)

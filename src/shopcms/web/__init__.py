@@ -20,3 +20,4 @@ def includeme(config):
     config.include("shopcms.web.headers")
     config.include("shopcms.web.routes")
     config.include("shopcms.web.errors")
+    config.include("shopcms.web.malformed")

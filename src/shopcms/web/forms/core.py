@@ -11,6 +11,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.settings import asbool
 from pyramid.threadlocal import get_current_request
 
+from shopcms.web.forms.types import Text
 from shopcms.web.theme import template_dirs
 
 #: The widget templates of shopcms, searched before deform's own.
@@ -46,7 +47,7 @@ class CSRFSchema(colander.Schema):
     """Base of every form schema that posts: the CSRF token in a hidden field."""
 
     csrf_token = colander.SchemaNode(
-        colander.String(),
+        Text(),
         widget=deform.widget.HiddenWidget(),
         default=_csrf_default,
         missing=colander.null,
