@@ -22,7 +22,8 @@ path began with a language, else ``/``) marked with :data:`MALFORMED`, and the t
 site's 400 page in the visitor's language (the path's, else the cookie's or the browser's).
 
 Should anything still escape the application (an error view that could not answer), the
-layer answers a minimal page itself and logs the error once.
+layer answers a minimal page itself and logs the error once; only the development check of
+undeclared cookies (``shopcms.cookies.strict``) is let through, as it means to be.
 """
 
 import io
@@ -33,9 +34,10 @@ from urllib.parse import unquote_to_bytes
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPMethodNotAllowed
 from pyramid.i18n import make_localizer
-from pyramid.interfaces import ITranslationDirectories
+from pyramid.interfaces import IRoutesMapper, ITranslationDirectories
 from pyramid.tweens import EXCVIEW
 
+from shopcms.web.cookies import UndeclaredCookie
 from shopcms.web.i18n import _, languages
 
 log = logging.getLogger(__name__)
@@ -119,8 +121,9 @@ def _path_language(environ, available):
     return first if first in available else None
 
 
-def clean_environ(environ, status, lang):
-    """The request the application answers instead: a GET of a language's home, marked."""
+def clean_environ(environ, status, lang, path):
+    """The request the application answers instead: a GET of ``path`` (a language's home),
+    marked."""
     clean = {
         key: value
         for key, value in environ.items()
@@ -129,7 +132,7 @@ def clean_environ(environ, status, lang):
     clean.update(
         {
             "REQUEST_METHOD": "GET",
-            "PATH_INFO": f"/{lang}/" if lang else "/",
+            "PATH_INFO": path,
             "QUERY_STRING": "",
             "wsgi.input": io.BytesIO(b""),
             MALFORMED: (status, lang),
@@ -159,6 +162,7 @@ class MalformedRequestLayer:
         self.app = app
         self.router = router
         self.registry = router.registry
+        self.home = router.registry.getUtility(IRoutesMapper).get_route("public")
 
     def __call__(self, environ, start_response):
         try:
@@ -166,7 +170,10 @@ class MalformedRequestLayer:
             if status is None:
                 return self.app(environ, start_response)
             lang = _path_language(environ, languages(self.registry))
-            return self.router(clean_environ(environ, status, lang), start_response)
+            home = self.home.generate({"lang": lang, "traverse": ()}) if lang else "/"
+            return self.router(clean_environ(environ, status, lang, home), start_response)
+        except UndeclaredCookie:
+            raise  # a development check (shopcms.cookies.strict): meant to stop the request
         except Exception:
             log.exception(
                 "no answer for %s %r", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
