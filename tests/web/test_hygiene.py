@@ -78,6 +78,8 @@ def test_a_name_cannot_be_slipped_into_the_last_step(site, app, quiet):
         ("Jan\u00a0Peeters", False, None),  # a non-breaking space is honest text
         ("👩\u200d💻", False, None),  # the zero-width joiner of emoji sequences
         ("Line one\r\nline\ttwo", True, None),
+        ("hyphen\u00adated", True, None),
+        ("hyphen\u00adated", False, "\u00ad"),
         ("Line one\nline two", False, "\n"),
         ("tab\there", False, "\t"),
         ("\x85next line", True, "\x85"),  # C1

@@ -12,7 +12,8 @@ refuses, with a message in the visitor's language and the form's usual 400:
 - format characters (Unicode category Cf): bidirectional overrides and isolates, which
   make a text read differently from what it is (``U+202E``), zero-width spaces, the byte
   order mark, invisible tags.  Two are kept: the zero-width joiner and non-joiner
-  (``U+200D``, ``U+200C``), which emoji sequences and several scripts need;
+  (``U+200D``, ``U+200C``), which emoji sequences and several scripts need; a multi-line
+  field also keeps the soft hyphen (``U+00AD``), which word processors put in long words;
 - line and paragraph separators (``U+2028``, ``U+2029``: they end a line where no line may
   end), surrogates (never text), private-use characters (they mean nothing outside one
   font) and the noncharacters (``U+FDD0``-``U+FDEF``, ``U+xFFFE``, ``U+xFFFF``);
@@ -37,8 +38,8 @@ LINE_MAX = 1000
 TEXT_MAX = 200_000
 #: The longest path to come back to (``came_from``, ``next``).
 PATH_MAX = 2000
-#: Whitespace a multi-line field keeps.
-MULTILINE = frozenset("\n\r\t")
+#: What a multi-line field keeps besides: whitespace, and the soft hyphen of pasted text.
+MULTILINE = frozenset("\n\r\t\u00ad")
 #: Format characters (Cf) that honest text needs: zero-width non-joiner and joiner.
 JOINERS = frozenset("\u200c\u200d")
 REFUSED_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
