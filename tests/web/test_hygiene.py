@@ -13,7 +13,14 @@ from webtest import TestApp
 from shopcms.web import errors
 from shopcms.web.forms.types import Text, refused_character
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser
-from tests.orders.test_checkout import add_to_cart, checkout_form, fill, orders, review
+from tests.orders.test_checkout import (
+    add_to_cart,
+    checkout_form,
+    fill,
+    orders,
+    place_form,
+    review,
+)
 
 HEADINGS = {
     "nl": "De aanvraag kon niet worden verwerkt",
@@ -55,19 +62,21 @@ def test_a_name_with_control_characters_is_a_form_error(site, app, quiet, name):
 
 def test_a_name_cannot_be_slipped_into_the_last_step(site, app, quiet):
     add_to_cart(app, "mug-cafe", 1)
-    token = checkout_form(app)["csrf_token"].value
-    place = review(app).forms
-    fields = {
-        key: field.value
-        for form in place.values()
-        for key, fields_ in form.fields.items()
-        for field in fields_
-        if key
-    }
-    fields.update({"csrf_token": token, "name": "Evil\x0bX", "step": "place"})
-    response = app.post("/nl/checkout", fields, status=400)
-    assert "Evil" not in response.headers.get("Location", "")
+    form = place_form(review(app))
+    form["accept_terms"] = True
+    form["name"].force_value("Evil\x0bX")  # the review's hidden copy of the details
+    response = form.submit(status=400)
+    assert "U+000B" in response.text
     assert orders(site) == []
+
+
+def test_an_odd_hidden_value_is_refused_with_a_summary(site, app, quiet):
+    add_to_cart(app, "mug-cafe", 1)
+    form = fill(checkout_form(app))
+    form["step"].force_value("review\x00")
+    response = form.submit(status=400)
+    summary = response.html.select_one(".error-summary[role=alert]")
+    assert summary.text.strip() == "Er klopte iets niet in de aanvraag."
 
 
 @pytest.mark.parametrize(
