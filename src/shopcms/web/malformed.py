@@ -182,11 +182,16 @@ class MalformedRequestLayer:
 
     def broken(self, environ, start_response):
         """The last answer: a plain 500 page in the path's language (else the default)."""
-        available = languages(self.registry)
-        lang = _path_language(environ, available) or available[0]
-        dirs = self.registry.queryUtility(ITranslationDirectories) or []
-        localizer = make_localizer(lang, dirs)
-        title, text = (escape(localizer.translate(message)) for message in BROKEN)
+        try:
+            available = languages(self.registry)
+            lang = _path_language(environ, available) or available[0]
+            localizer = make_localizer(
+                lang, self.registry.queryUtility(ITranslationDirectories) or []
+            )
+            title, text = (escape(localizer.translate(message)) for message in BROKEN)
+        except Exception:  # not even the catalogs: the words in English
+            lang = "en"
+            title, text = (escape(message.interpolate()) for message in BROKEN)
         body = (
             f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{title}</title></head><body><main><p>500</p><h1>{title}</h1>"
