@@ -14,7 +14,7 @@ import deform
 from shopcms.products.listing import MAX_QUERY
 from shopcms.products.lists import MAX_QUANTITY
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import LocalPath, Text
+from shopcms.web.forms.types import ADDRESS_MAX, LocalPath, Text
 from shopcms.web.i18n import _
 
 CART_OPS = ("add", "set", "remove")
@@ -165,7 +165,8 @@ def listing_search_schema(with_category=False):
     schema = colander.Schema()
     schema.add(
         colander.SchemaNode(
-            Text(),
+            # A long search is cut to MAX_QUERY by the listing, not refused.
+            Text(max_length=ADDRESS_MAX),
             name="q",
             title=_("Search"),
             missing="",

@@ -36,6 +36,9 @@ from shopcms.web.urls import local_path
 LINE_MAX = 1000
 #: The longest text a multi-line field takes when its node sets no limit.
 TEXT_MAX = 200_000
+#: The longest text that fits in an address (a GET form's value: a search that the view
+#: cuts shorter itself); nginx's default buffer for a request line is 8 KiB.
+ADDRESS_MAX = 8192
 #: The longest path to come back to (``came_from``, ``next``).
 PATH_MAX = 2000
 #: What a multi-line field keeps besides: whitespace, and the soft hyphen of pasted text.
