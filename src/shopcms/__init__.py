@@ -5,7 +5,7 @@ from pyramid.settings import asbool
 
 from shopcms import operations, statistics
 from shopcms.tree.database import bootstrap, ensure_storage_directory, open_databases, root_factory
-from shopcms.web import pagecache
+from shopcms.web import malformed, pagecache
 
 
 def main(global_config, **settings):
@@ -49,6 +49,10 @@ def main(global_config, **settings):
         raise
     # Shared pages for visitors without cookies are answered before Pyramid (pagecache);
     # the statistics layer is in front of it, so it counts the pages the cache answers too.
+    # In front of those: malformed requests, answered by the router itself (web.malformed).
     # The operations layer, outermost, answers the health probes (never counted nor
-    # cached) and times everything else.
-    return operations.wrap(statistics.wrap(pagecache.wrap(config.make_wsgi_app(), settings)))
+    # cached) and times everything else, the malformed requests' 400s included.
+    router = config.make_wsgi_app()
+    return operations.wrap(
+        malformed.wrap(statistics.wrap(pagecache.wrap(router, settings)), router)
+    )

@@ -146,9 +146,16 @@ class Nginx:
         path = self.folder / "error.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def access_log(self):
+    def access_log(self, until=lambda text: True, timeout=10):
+        """The access log once ``until(text)`` holds (or after ``timeout`` seconds): nginx
+        writes a request's line after its answer has left, so a client can be quicker."""
         path = self.folder / "shopcms.access.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = path.read_text(errors="replace") if path.exists() else ""
+            if until(text) or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
 
     def stop(self):
         if self.process is not None:

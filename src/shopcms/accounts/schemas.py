@@ -22,6 +22,7 @@ from shopcms.orders.api import check_phone as _phone
 from shopcms.orders.api import text_field as _text
 from shopcms.privacy.purposes import CONSENT_PURPOSES
 from shopcms.web.forms import CSRFSchema
+from shopcms.web.forms.types import LocalPath, Text
 from shopcms.web.i18n import LANGUAGE_NAMES, _, languages
 from shopcms.web.layout import territories
 from shopcms.web.security import ROLES
@@ -55,11 +56,16 @@ def _digits_only(value):
 def _hidden(validator=None, missing=colander.required):
     """A hidden field (the buttons' forms): what the button acts on, never typed."""
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         widget=deform.widget.HiddenWidget(),
         validator=validator,
         missing=missing,
     )
+
+
+def _came_from():
+    """The page to come back to: ``""`` unless it is a path on this site (``LocalPath``)."""
+    return colander.SchemaNode(LocalPath(), widget=deform.widget.HiddenWidget(), missing="")
 
 
 def _input(autocomplete, kind=None):
@@ -89,7 +95,7 @@ class AddressSchema(CSRFSchema):
     postcode = _text(_("Postcode"), max_length=12, widget=_input("postal-code"))
     city = _text(_("City"), max_length=80, widget=_input("address-level2"))
     country = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Country"),
         validator=colander.OneOf(EU_COUNTRIES),
         widget=_country_widget,
@@ -132,13 +138,13 @@ class PreferencesSchema(CSRFSchema):
     """
 
     language = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Language of our mails"),
         validator=_languages,
         widget=_language_widget,
     )
     phone = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Phone"),
         preparer=_strip,
         validator=_phone,
@@ -170,7 +176,7 @@ class ConsentChangeSchema(CSRFSchema):
     purpose = _hidden(colander.OneOf(CONSENT_PURPOSES))
     op = _hidden(colander.OneOf((GIVE, WITHDRAW, RENEW)))
     form = _hidden(colander.OneOf(FORMS), missing=FORMS[0])
-    came_from = _hidden(colander.Length(max=2000), missing="")
+    came_from = _came_from()
 
 
 # -- login, registration, links by mail ---------------------------------------------------
@@ -184,7 +190,7 @@ def _check_new_password(node, value):
 
 def email_node(title=EMAIL_TITLE, autocomplete="email"):
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=title,
         preparer=_strip,
         validator=colander.All(
@@ -196,7 +202,7 @@ def email_node(title=EMAIL_TITLE, autocomplete="email"):
 
 def new_password_node(title=PASSWORD_TITLE):
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=title,
         description=_(
             "At least ${min} characters; a few words that belong together only for you are "
@@ -212,7 +218,7 @@ def new_password_node(title=PASSWORD_TITLE):
 
 def current_password_node(title=CURRENT_PASSWORD_TITLE):
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=title,
         validator=colander.Length(max=MAX_LENGTH),
         widget=deform.widget.PasswordWidget(attributes={"autocomplete": "current-password"}),
@@ -221,7 +227,7 @@ def current_password_node(title=CURRENT_PASSWORD_TITLE):
 
 def code_node():
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Code from your authenticator app"),
         preparer=_digits_only,
         validator=colander.Regex(r"^\d{6}$", msg=_("Enter the 6 digits the app shows.")),
@@ -241,7 +247,7 @@ def token_node():
 
 class LoginSchema(CSRFSchema):
     email = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=EMAIL_TITLE,
         validator=colander.All(
             colander.Email(msg=_("Enter a valid email address.")), colander.Length(max=254)
@@ -249,12 +255,12 @@ class LoginSchema(CSRFSchema):
         widget=_input("username", "email"),
     )
     password = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=PASSWORD_TITLE,
         validator=colander.Length(max=MAX_LENGTH),
         widget=deform.widget.PasswordWidget(attributes={"autocomplete": "current-password"}),
     )
-    came_from = _hidden(colander.Length(max=2000), missing="")
+    came_from = _came_from()
 
 
 class RegisterSchema(CSRFSchema):
@@ -335,7 +341,7 @@ class FindCustomerSchema(CSRFSchema):
 
 def note_node():
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("The request"),
         description=_(
             'Which request this is, e.g. "request by mail of 2026-11-20". Not the customer\'s '

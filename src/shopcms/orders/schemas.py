@@ -26,7 +26,7 @@ from shopcms.orders.checkout import EU_COUNTRIES
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.orders.widgets import BoxWidget, ChoicesWidget, TermsWidget, hide
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import day_node, strip
+from shopcms.web.forms.types import Text, day_node, strip
 from shopcms.web.i18n import _
 from shopcms.web.layout import territories
 
@@ -47,7 +47,7 @@ STEPS = ("review", "place", "edit")
 
 def _text(title, max_length=120, **kw):
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=title,
         preparer=strip,
         validator=colander.Length(min=1, max=max_length),
@@ -63,7 +63,7 @@ def _input(autocomplete, kind=None):
 
 
 def _hidden(**kw):
-    return colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(), **kw)
+    return colander.SchemaNode(Text(), widget=deform.widget.HiddenWidget(), **kw)
 
 
 def _phone(node, value):
@@ -77,14 +77,14 @@ def _phone(node, value):
 class Contact(colander.MappingSchema):
     name = _text(_("Name"), widget=_input("name"))
     email = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Email"),
         preparer=strip,
         validator=colander.All(colander.Email(), colander.Length(max=254)),
         widget=_input("email", "email"),
     )
     phone = colander.SchemaNode(
-        colander.String(), title=_("Phone"), validator=_phone, widget=_input("tel", "tel")
+        Text(), title=_("Phone"), validator=_phone, widget=_input("tel", "tel")
     )
 
 
@@ -96,7 +96,7 @@ class Address(colander.MappingSchema):
     postcode = _text(_("Postcode"), max_length=12)
     city = _text(_("City"), max_length=80)
     country = colander.SchemaNode(
-        colander.String(), title=_("Country"), validator=colander.OneOf(EU_COUNTRIES)
+        Text(), title=_("Country"), validator=colander.OneOf(EU_COUNTRIES)
     )
     section = "shipping"
 
@@ -180,7 +180,7 @@ class CheckoutSchema(CSRFSchema):
     step = _hidden(default="review", missing="review", validator=colander.OneOf(STEPS))
     contact = Contact(title=_("Your details"))
     saved_address = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Deliver to a saved address"),
         description=_("A saved address you choose here replaces the address typed below."),
         validator=_address_ids,
@@ -190,10 +190,10 @@ class CheckoutSchema(CSRFSchema):
     delivery = Address(title=_("Delivery address"), section="shipping")
     billing = BillingAddress(title=_("Billing address"), missing=None)
     shipping = colander.SchemaNode(
-        colander.String(), title=_("Delivery"), validator=_shipping_values, widget=_shipping_widget
+        Text(), title=_("Delivery"), validator=_shipping_values, widget=_shipping_widget
     )
     payment = colander.SchemaNode(
-        colander.String(), title=_("Payment"), validator=_payment_values, widget=_payment_widget
+        Text(), title=_("Payment"), validator=_payment_values, widget=_payment_widget
     )
     keep_details = colander.SchemaNode(
         colander.Boolean(),
@@ -300,7 +300,7 @@ class OrderFilterSchema(colander.Schema):
     both included, in the site's time zone).  Empty values mean "no filter"."""
 
     state = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Status"),
         missing="",
         validator=colander.OneOf(("", *STATE_NAMES)),
@@ -334,7 +334,7 @@ class TransitionSchema(CSRFSchema):
 
     transition = _hidden(validator=colander.OneOf(TRANSITION_NAMES))
     comment = colander.SchemaNode(
-        colander.String(),
+        Text(multiline=True),
         title=_("Comment (optional)"),
         preparer=strip,
         missing="",

@@ -14,6 +14,7 @@ import deform
 
 from shopcms.pages.resources import POLICY_KINDS
 from shopcms.web.forms import CSRFSchema
+from shopcms.web.forms.types import Text
 from shopcms.web.i18n import _
 
 PAGE_TYPES = ("page", *POLICY_KINDS)
@@ -80,11 +81,9 @@ def _translation_widget(node, kw):
 
 
 class RevisionSchema(CSRFSchema):
-    title = colander.SchemaNode(
-        colander.String(), title=_("Title"), validator=colander.Length(min=1, max=200)
-    )
+    title = colander.SchemaNode(Text(), title=_("Title"), validator=colander.Length(min=1, max=200))
     body = colander.SchemaNode(
-        colander.String(),
+        Text(multiline=True),
         title=_("Text"),
         description=_(
             "Markdown: ## heading, **bold**, *italic*, - list, [link](https://…). "
@@ -94,13 +93,13 @@ class RevisionSchema(CSRFSchema):
         widget=deform.widget.TextAreaWidget(rows=24),
     )
     note = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("What changed"),
         missing="",
         validator=colander.Length(max=500),
     )
     translates = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Translation of"),
         description=_(
             "Choose the language this text translates, so that language is not marked "
@@ -121,7 +120,7 @@ class RevisionSchema(CSRFSchema):
 
 class AddPageSchema(CSRFSchema):
     kind = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Type"),
         validator=colander.OneOf(PAGE_TYPES),
         widget=deform.widget.SelectWidget(
@@ -135,7 +134,7 @@ class AddPageSchema(CSRFSchema):
         ),
     )
     name = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Name in the address"),
         description=_("Lower-case letters, digits and hyphens; a policy page uses its type."),
         missing="",
@@ -157,7 +156,7 @@ class LanguageActionSchema(CSRFSchema):
     """Publish now, discard: the language whose draft the button acts on."""
 
     lang = colander.SchemaNode(
-        colander.String(), widget=deform.widget.HiddenWidget(), validator=_one_of_languages
+        Text(), widget=deform.widget.HiddenWidget(), validator=_one_of_languages
     )
 
 
@@ -171,7 +170,7 @@ class CompareSchema(colander.Schema):
     """Which two revisions of one language the diff shows (a GET form)."""
 
     lang = colander.SchemaNode(
-        colander.String(), widget=deform.widget.HiddenWidget(), validator=_one_of_languages
+        Text(), widget=deform.widget.HiddenWidget(), validator=_one_of_languages
     )
     a = colander.SchemaNode(
         colander.Integer(),

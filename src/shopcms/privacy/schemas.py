@@ -15,6 +15,7 @@ import deform
 from shopcms.privacy.consent import ACCEPT, BANNER, CHOICES, CHOOSE, REFUSE, SETTINGS
 from shopcms.web.cookies import Category
 from shopcms.web.forms import CSRFSchema
+from shopcms.web.forms.types import LocalPath, Text
 from shopcms.web.i18n import _
 
 __all__ = [
@@ -52,9 +53,9 @@ def _category(category):
     )
 
 
-def _hidden(name, missing=""):
+def _hidden(name, missing="", typ=Text):
     return colander.SchemaNode(
-        colander.String(), name=name, missing=missing, widget=deform.widget.HiddenWidget()
+        typ(), name=name, missing=missing, widget=deform.widget.HiddenWidget()
     )
 
 
@@ -67,12 +68,12 @@ class CookieChoiceSchema(CSRFSchema):
     error summary.
     """
 
-    choice = colander.SchemaNode(colander.String(), missing="", widget=ClickedButton())
+    choice = colander.SchemaNode(Text(), missing="", widget=ClickedButton())
     functional = _category(Category.FUNCTIONAL)
     personalisation = _category(Category.PERSONALISATION)
     statistics = _category(Category.STATISTICS)
     form = _hidden("form", missing=SETTINGS)
-    came_from = _hidden("came_from")
+    came_from = _hidden("came_from", typ=LocalPath)
 
     def validator(self, node, appstruct):
         if appstruct["choice"] not in CHOICES or appstruct["form"] not in (BANNER, SETTINGS):
@@ -83,7 +84,7 @@ class CookieChooserSchema(colander.Schema):
     """The banner's "Choose" without JavaScript: the settings page, and the page to come
     back to (``next``)."""
 
-    next_ = _hidden("next")
+    next_ = _hidden("next", typ=LocalPath)
 
 
 class InContextConsentSchema(CSRFSchema):
@@ -93,4 +94,4 @@ class InContextConsentSchema(CSRFSchema):
     personalisation = colander.SchemaNode(
         colander.Boolean(), missing=False, widget=deform.widget.HiddenWidget()
     )
-    came_from = _hidden("came_from")
+    came_from = _hidden("came_from", typ=LocalPath)

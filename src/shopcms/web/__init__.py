@@ -21,3 +21,4 @@ def includeme(config):
     config.include("shopcms.web.routes")
     config.include("shopcms.web.errors")
     config.include("shopcms.web.outage")
+    config.include("shopcms.web.malformed")

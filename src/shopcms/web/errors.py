@@ -5,12 +5,22 @@ and answered with the generic 500 page.  An anonymous visitor who meets a 403 ge
 form in its place, and comes back to the page afterwards: the capability that logs visitors
 in declares that form with ``config.set_login_in_place(renderer, values)``, where
 ``values(request, came_from)`` gives the template's values.
+
+The error views cannot fail themselves: each renders its page explicitly, and if anything
+goes wrong on the way (the view, the layout, the template) it answers :func:`minimal_page`,
+a plain page with the same status and message, in the visitor's language when that is
+known.  (Pyramid would otherwise re-raise the original exception to the server, whose bare
+500 says nothing, and log every failure again.)
 """
 
+import functools
 import logging
+from html import escape
 
 from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import HTTPClientError
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from pyramid_retry import is_last_attempt
 from transaction.interfaces import TransientError
@@ -32,10 +42,15 @@ MESSAGES = {
         _("Something went wrong"),
         _("An unexpected error occurred. It has been logged; please try again later."),
     ),
+    503: (
+        _("The shop is very busy"),
+        _("Nothing was saved. Please wait a moment and send the form again."),
+    ),
 }
 
 
 def error_page(request, status, title=None, text=None):
+    """The values of the error page (``ERROR_TEMPLATE``) with ``status`` set."""
     request.response.status = status
     default_title, default_text = MESSAGES.get(status, MESSAGES[400])
     return {"status": status, "title": title or default_title, "text": text or default_text}
@@ -47,13 +62,62 @@ def refusal(request, message, status=400):
     return error_page(request, status, _("This is not possible"), message)
 
 
-@notfound_view_config(renderer=ERROR_TEMPLATE)
-def not_found(request):
+def _translate(request, message):
+    try:
+        return request.localizer.translate(message)
+    except Exception:
+        return message.interpolate() if hasattr(message, "interpolate") else str(message)
+
+
+def minimal_page(request, status, title, text):
+    """A plain page for ``status`` saying ``title`` and ``text``, without the layout: what
+    an error view answers when its own page cannot be made."""
+    try:
+        lang = request.locale_name
+    except Exception:
+        lang = "en"
+    title, text = (escape(_translate(request, message)) for message in (title, text))
+    body = (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body><main><p>{status}</p><h1>{title}</h1>"
+        f"<p>{text}</p></main></body></html>\n"
+    )
+    return Response(body, status=status, content_type="text/html", charset="utf-8")
+
+
+def safe(view):
+    """An error view that always answers: what ``view`` returns (the values of ``renderer``,
+    the error page by default, or a response) rendered, else :func:`minimal_page`."""
+
+    @functools.wraps(view)
+    def wrapper(context, request):
+        status = getattr(context, "code", 503 if isinstance(context, TransientError) else 500)
+        try:
+            values = view(context, request)
+            if isinstance(values, Response):
+                return values
+            status = values["status"]
+            return render_to_response(
+                ERROR_TEMPLATE, values, request=request, response=request.response
+            )
+        except Exception:
+            # The first failure (the one this view answers) was logged already, if at all.
+            log.exception("the error page for %s could not be rendered", status)
+            title, text = MESSAGES.get(status, MESSAGES[400] if status < 500 else MESSAGES[500])
+            return minimal_page(request, status, title, text)
+
+    return wrapper
+
+
+@notfound_view_config()
+@safe
+def not_found(context, request):
     return error_page(request, 404)
 
 
-@forbidden_view_config(renderer=ERROR_TEMPLATE)
-def forbidden(request):
+@forbidden_view_config()
+@safe
+def forbidden(context, request):
     """403 in the management area (an anonymous visitor gets the login form in place, still
     403, and comes back to the page after logging in); 404 on the public site."""
     if request.matched_route is not None and request.matched_route.name == "public":
@@ -62,16 +126,17 @@ def forbidden(request):
     login = getattr(request.registry, "shopcms_login_in_place", None)
     if request.authenticated_userid is None and login is not None:
         renderer, values = login
-        request.override_renderer = renderer
         request.response.status = 403
         came_from = request.path_qs if request.method == "GET" else ""
-        return {**values(request, came_from), "error": _("Log in to see this page.")}
+        values = {**values(request, came_from), "error": _("Log in to see this page.")}
+        return render_to_response(renderer, values, request=request, response=request.response)
     return error_page(request, 403)
 
 
-@exception_view_config(BadCSRFToken, renderer=ERROR_TEMPLATE)
-@exception_view_config(BadCSRFOrigin, renderer=ERROR_TEMPLATE)
-def bad_csrf(request):
+@exception_view_config(BadCSRFToken)
+@exception_view_config(BadCSRFOrigin)
+@safe
+def bad_csrf(context, request):
     if not request.cookies:
         # No cookie at all came back: the browser refuses them, so no form can be checked.
         return error_page(
@@ -96,12 +161,18 @@ def bad_csrf(request):
     )
 
 
-@exception_view_config(HTTPClientError, renderer=ERROR_TEMPLATE)
+@exception_view_config(HTTPClientError)
+@safe
 def client_error(exc, request):
-    return error_page(request, exc.code)
+    """Any 4xx raised: its page; an exception with ``shopcms_message`` (a title and a
+    text) says that instead of the status's general words."""
+    if "Allow" in exc.headers:
+        request.response.headers["Allow"] = exc.headers["Allow"]
+    return error_page(request, exc.code, *getattr(exc, "shopcms_message", ()))
 
 
-@exception_view_config(TransientError, renderer=ERROR_TEMPLATE)
+@exception_view_config(TransientError)
+@safe
 def busy(exc, request):
     """A conflict that outlived every retry (pyramid_retry): nothing was saved; say so.
 
@@ -111,15 +182,11 @@ def busy(exc, request):
     if is_last_attempt(request):
         log.warning("gave up after retries on %s %s: %s", request.method, request.path, exc)
     request.response.headers["Retry-After"] = "5"
-    return error_page(
-        request,
-        503,
-        _("The shop is very busy"),
-        _("Nothing was saved. Please wait a moment and send the form again."),
-    )
+    return error_page(request, 503)
 
 
-@exception_view_config(Exception, renderer=ERROR_TEMPLATE)
+@exception_view_config(Exception)
+@safe
 def server_error(exc, request):
     log.exception("unexpected error on %s %s", request.method, request.path)
     return error_page(request, 500)

@@ -38,6 +38,7 @@ from pyramid.events import NewResponse
 from pyramid.renderers import render_to_response
 from pyramid.tweens import EXCVIEW
 
+from shopcms.web.errors import minimal_page
 from shopcms.web.i18n import _
 
 log = logging.getLogger(__name__)
@@ -100,17 +101,17 @@ def unavailable_tween_factory(handler, registry):
 def unavailable(exc, request):
     """The 503 page: the database is unreachable, try again in a moment."""
     log.warning("database unavailable on %s %s: %s", request.method, request.path, str(exc)[:200])
-    response = render_to_response(
-        TEMPLATE,
-        {
-            "title": _("The shop is briefly unavailable"),
-            "text": _(
-                "We cannot reach our database for a moment. Nothing was saved: please wait "
-                "a few seconds and try again."
-            ),
-        },
-        request=request,
+    title = _("The shop is briefly unavailable")
+    text = _(
+        "We cannot reach our database for a moment. Nothing was saved: please wait "
+        "a few seconds and try again."
     )
+    try:
+        response = render_to_response(TEMPLATE, {"title": title, "text": text}, request=request)
+    except Exception:
+        # This page must answer whatever else is broken (web.errors' last resort).
+        log.exception("the outage page could not be rendered")
+        response = minimal_page(request, 503, title, text)
     response.status = 503
     response.headers["Retry-After"] = str(request.registry.shopcms_outage_retry_after)
     response.cache_control = "no-store"

@@ -20,6 +20,7 @@ shop's public address (:func:`public_url`): for mails and for the payment provid
 ``next``) stays on this site.
 """
 
+import re
 from urllib.parse import urlencode
 
 from pyramid.traversal import resource_path_tuple
@@ -70,9 +71,20 @@ def account_link(request, *elements, lang=None, query=None, absolute=False, slas
     return _url(request, "account", None, elements, lang, query, absolute, slash)
 
 
+#: A path on this site as this site writes one: printable ASCII (anything else is
+#: percent-encoded), one leading slash, no backslash (browsers read it as a slash).
+_LOCAL_PATH = re.compile(r"/(?![/\\])[!-\[\]-~]{0,1999}")
+
+
 def local_path(value):
-    """``value`` if it is a path on this site (``/...``), else None: never another site."""
-    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+    """``value`` if it is a path on this site (``/...``), else None: never another site.
+
+    Only what this site's own links and ``request.path_qs`` look like passes: control
+    characters (a header split), spaces, a backslash and any non-ASCII character (a
+    "division slash" ``∕∕evil.example`` or an ideographic full stop that a browser reads as
+    ``//`` or ``.``) make the value ignored, so the caller falls back to its default page.
+    """
+    if isinstance(value, str) and _LOCAL_PATH.fullmatch(value):
         return value
     return None
 

@@ -115,8 +115,9 @@ for _kind in POLICY_KINDS:
 @view_config(context=Page, **_public)
 @view_config(context=Page, name="versions", **_public)
 def page_view(context, request):
-    """A plain page; a policy page reached under /pages/ moves to its short URL."""
-    if isinstance(context, PolicyPage):
-        raise HTTPMovedPermanently(location=page_url(request, context))
+    """A plain page; a policy page reached under /pages/ moves to its short URL, with what
+    followed it (``…/versions/N`` stays that version)."""
     parts = (request.view_name, *request.subpath) if request.view_name else ()
+    if isinstance(context, PolicyPage):
+        raise HTTPMovedPermanently(location=page_url(request, context, *parts))
     return render_page(context, request, parts)

@@ -16,6 +16,7 @@ from deform.widget import FileUploadWidget
 
 from shopcms.products.resources import ATTRIBUTES, VAT_RATES
 from shopcms.web.forms import CSRFSchema
+from shopcms.web.forms.types import Text
 from shopcms.web.i18n import LANGUAGE_NAMES, _
 
 #: Names a product cannot have: they are the views of the products folder.
@@ -85,7 +86,7 @@ class ProductSchema(CSRFSchema):
     """The fields every product has; the per-language groups are added by product_schema."""
 
     sku = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Product code (SKU)"),
         preparer=_strip,
         validator=colander.Length(min=1, max=40),
@@ -98,7 +99,7 @@ class ProductSchema(CSRFSchema):
         widget=deform.widget.TextInputWidget(attributes={"inputmode": "decimal"}),
     )
     vat_rate = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("VAT rate"),
         validator=colander.OneOf(VAT_CHOICES),
         widget=deform.widget.SelectWidget(values=[(v, f"{v} %") for v in VAT_CHOICES]),
@@ -150,7 +151,7 @@ def _language_node(lang, required):
     )
     group.add(
         colander.SchemaNode(
-            colander.String(),
+            Text(),
             name="title",
             title=_("Title"),
             preparer=_strip,
@@ -162,7 +163,7 @@ def _language_node(lang, required):
     )
     group.add(
         colander.SchemaNode(
-            colander.String(),
+            Text(multiline=True),
             name="description",
             title=_("Description"),
             description=_("Markdown: **bold**, *italic*, - list, [link](https://…). No HTML."),
@@ -175,7 +176,7 @@ def _language_node(lang, required):
     for key, label in ATTRIBUTES.items():
         attributes.add(
             colander.SchemaNode(
-                colander.String(),
+                Text(),
                 name=key,
                 title=label,
                 preparer=_strip,
@@ -190,7 +191,7 @@ def _language_node(lang, required):
 def _address_name_node(validator):
     """The "name in the address" of a new product or category (it cannot change later)."""
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         name="name",
         title=_("Name in the address"),
         description=_("Lower-case letters, digits and hyphens; it cannot change later."),
@@ -238,12 +239,12 @@ class VisibilitySchema(CSRFSchema):
     """Publish (``published=true``) or hide (``false``); ``back``: the page to go back to."""
 
     published = colander.SchemaNode(
-        colander.String(),
+        Text(),
         validator=colander.OneOf(("true", "false")),
         widget=deform.widget.HiddenWidget(),
     )
     back = colander.SchemaNode(
-        colander.String(),
+        Text(),
         missing="edit",
         validator=colander.OneOf(("edit", "list")),
         widget=deform.widget.HiddenWidget(),
@@ -252,7 +253,7 @@ class VisibilitySchema(CSRFSchema):
 
 class RemoveImageSchema(CSRFSchema):
     image_id = colander.SchemaNode(
-        colander.String(),
+        Text(),
         validator=colander.Regex(r"^[0-9a-f]{1,32}$"),
         widget=deform.widget.HiddenWidget(),
     )
@@ -262,7 +263,7 @@ class DeskSearchSchema(colander.Schema):
     """The desk's search (GET): words of a product's text or its code."""
 
     q = colander.SchemaNode(
-        colander.String(),
+        Text(),
         title=_("Search by product code or text"),
         missing="",
         widget=deform.widget.TextInputWidget(attributes={"type": "search", "maxlength": "100"}),
@@ -310,7 +311,7 @@ def image_upload_schema(languages):
     for lang in languages:
         schema.add(
             colander.SchemaNode(
-                colander.String(),
+                Text(),
                 name=f"alt_{lang}",
                 title=_("Description for screen readers (${lang})", mapping={"lang": lang.upper()}),
                 preparer=_strip,
@@ -335,7 +336,7 @@ def category_schema(languages, with_name=False):
     for index, lang in enumerate(languages):
         titles.add(
             colander.SchemaNode(
-                colander.String(),
+                Text(),
                 name=lang,
                 title=f"{LANGUAGE_NAMES.get(lang, lang)} ({lang.upper()})",
                 preparer=_strip,

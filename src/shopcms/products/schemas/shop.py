@@ -14,6 +14,7 @@ import deform
 from shopcms.products.listing import MAX_QUERY
 from shopcms.products.lists import MAX_QUANTITY
 from shopcms.web.forms import CSRFSchema
+from shopcms.web.forms.types import ADDRESS_MAX, LocalPath, Text
 from shopcms.web.i18n import _
 
 CART_OPS = ("add", "set", "remove")
@@ -38,11 +39,11 @@ def _pid():
 
 
 def _came_from():
-    return _hidden(colander.String(), name="came_from", missing="")
+    return _hidden(LocalPath(), name="came_from", missing="")
 
 
 def _op(ops):
-    return _hidden(colander.String(), name="op", validator=colander.OneOf(ops))
+    return _hidden(Text(), name="op", validator=colander.OneOf(ops))
 
 
 class Quantity(colander.Int):
@@ -126,7 +127,7 @@ class ListItemSchema(CSRFSchema):
 class ConsentSchema(CSRFSchema):
     """The consent given in context (``privacy``'s ``cookie-consent`` reads these names)."""
 
-    personalisation = _hidden(colander.String(), default="true", missing="true")
+    personalisation = _hidden(Text(), default="true", missing="true")
     came_from = _came_from()
 
 
@@ -142,7 +143,7 @@ def _price(node, value):
 
 def _price_bound(name, title):
     return colander.SchemaNode(
-        colander.String(),
+        Text(),
         name=name,
         title=title,
         missing="",
@@ -164,7 +165,8 @@ def listing_search_schema(with_category=False):
     schema = colander.Schema()
     schema.add(
         colander.SchemaNode(
-            colander.String(),
+            # A long search is cut to MAX_QUERY by the listing, not refused.
+            Text(max_length=ADDRESS_MAX),
             name="q",
             title=_("Search"),
             missing="",
@@ -174,12 +176,12 @@ def listing_search_schema(with_category=False):
         )
     )
     if with_category:
-        schema.add(_hidden(colander.String(), name="category", missing=""))
+        schema.add(_hidden(Text(), name="category", missing=""))
     schema.add(_price_bound("min", _("Price from (€)")))
     schema.add(_price_bound("max", _("Price up to (€)")))
     schema.add(
         colander.SchemaNode(
-            colander.String(),
+            Text(),
             name="sort",
             title=_("Sort by"),
             missing="name",

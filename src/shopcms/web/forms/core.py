@@ -11,8 +11,12 @@ from pyramid.csrf import get_csrf_token
 from pyramid.settings import asbool
 from pyramid.threadlocal import get_current_request
 
+from shopcms.web.forms.types import Text
+from shopcms.web.i18n import _
 from shopcms.web.theme import template_dirs
 
+#: The summary of a form whose only refused values are hidden ones.
+NOT_ACCEPTED = _("Something in the request was not right.")
 #: The widget templates of shopcms, searched before deform's own.
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates", "deform")
 
@@ -46,7 +50,7 @@ class CSRFSchema(colander.Schema):
     """Base of every form schema that posts: the CSRF token in a hidden field."""
 
     csrf_token = colander.SchemaNode(
-        colander.String(),
+        Text(),
         widget=deform.widget.HiddenWidget(),
         default=_csrf_default,
         missing=colander.null,
@@ -71,6 +75,10 @@ def parts(form):
     for field in fields:
         if field.error is not None and field.error.msg and not field.widget.hidden:
             failures.extend((field.oid, field.title, msg) for msg in field.error.messages())
+    if not failures and any(f.error is not None and f.widget.hidden for f in fields):
+        # A hidden value was refused (tampered with, or odd characters): nothing to point
+        # at, but the summary still says that the form was not accepted.
+        failures.append((None, None, NOT_ACCEPTED))
     visible = [f for f in fields if not f.widget.hidden and not f.children]
     return {
         "failures": failures,
