@@ -2,7 +2,7 @@
 holds, each linking to its management pages; and the ways into it without a language
 (``/manage/...``) or without the final slash (``/{lang}/manage``).
 
-Administrators and the order desk also see the mail outbox (``shopcms.mail.outbox_state``):
+Administrators also see the mail outbox (``shopcms.mail.outbox_state``):
 how many mails wait, how long the oldest has waited, how many fail; a growing age means the
 SMTP server or the sender is stuck."""
 
@@ -50,7 +50,7 @@ def manage_slash(request):
 def dashboard(context, request):
     roles = request.identity.roles
     mail = None
-    if "admin" in roles or "orders" in roles:
+    if "admin" in roles:
         mail = outbox_state(context)
         mail["oldest"] = format_timedelta(
             timedelta(seconds=mail["oldest_age_seconds"]), locale=request.locale_name

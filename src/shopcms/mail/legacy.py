@@ -20,10 +20,10 @@ import logging
 import os
 import time
 from email.header import decode_header, make_header
-from email.utils import make_msgid
 
 from transaction.interfaces import TransientError
 
+from shopcms.mail.compose import new_message_id
 from shopcms.mail.outbox import OutboxMail, get_outbox
 
 log = logging.getLogger("shopcms.mail")
@@ -67,7 +67,7 @@ def import_maildir(mailer, conn, tm):
             continue
         try:
             recipients, message = _read(path)
-            message_id = message["Message-ID"] or make_msgid(domain=mailer.domain)
+            message_id = message["Message-ID"] or new_message_id(mailer.domain)
             if message["Message-ID"] is None:
                 message["Message-ID"] = message_id
             data = message.as_bytes(policy=_SMTP32)

@@ -31,12 +31,13 @@ refuses for good moves to :attr:`Outbox.rejected`, kept for staff, never lost.
 import email.policy
 import secrets
 import time
-from email.utils import make_msgid
 
 import BTrees.Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from ZODB.utils import z64
+
+from shopcms.mail.compose import new_message_id
 
 #: The key of the outbox in the ZODB root of the main database.
 OUTBOX_KEY = "shopcms.mail.outbox"
@@ -82,9 +83,11 @@ class Outbox(Persistent):
 
     def add(self, mail):
         """Queue ``mail``; returns its key."""
-        # Microseconds, then randomness: ordered by time, and two processes queuing in the
-        # same microsecond still get two keys (their inserts merge without a conflict).
-        key = f"{int(mail.queued * 1_000_000):017d}.{secrets.token_hex(4)}"
+        # Seconds, microseconds, then randomness: ordered by time, and two processes queuing
+        # in the same microsecond still get two keys (their inserts merge without a
+        # conflict).  Split so that no run of digits looks like a card number to the scans.
+        seconds, micros = divmod(int(mail.queued * 1_000_000), 1_000_000)
+        key = f"{seconds:010d}.{micros:06d}.{secrets.token_hex(4)}"
         self.pending[key] = mail
         self.count.change(1)
         return key
@@ -164,7 +167,7 @@ def queue_intent(site, kind, *, address, lang, domain, **ids):
     ``Message-ID`` given now.  The work is the same whatever ``address`` is: nothing is
     looked up here.  Returns the ``Message-ID``.
     """
-    message_id = make_msgid(domain=domain)
+    message_id = new_message_id(domain)
     intent = {"kind": kind, "address": address, "lang": lang, **ids}
     get_outbox(site, create=True).add(OutboxMail(message_id, time.time(), intent=intent))
     return message_id
