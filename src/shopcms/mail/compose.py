@@ -42,6 +42,10 @@ def new_message_id(domain):
     return f"<{unique_id()}@{domain}>"
 
 
+#: The longest display name written (characters): longer ones are cut.  An address header
+#: is written on one line (``outbox.SMTP_POLICY``), which SMTP limits to 998 characters.
+MAX_NAME = 200
+
 #: C0 and C1 control characters and DEL: never in a header value.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -54,13 +58,14 @@ def header_text(value):
 def recipient(to):
     """The ``Address`` of ``to``: a ``(display name, address)`` pair or a bare address.
 
-    The display name is cleaned (:func:`header_text`); an address holding a control
-    character or not of the form local@domain is refused (ValueError).
+    The display name is cleaned (:func:`header_text`) and cut at :data:`MAX_NAME`
+    characters; an address holding a control character or not of the form local@domain is
+    refused (ValueError).
     """
     name, address = to if isinstance(to, tuple) else ("", to)
     if CONTROL.search(address) or address.count("@") != 1:
         raise ValueError(f"not a mail address: {address!r}")
-    return Address(display_name=header_text(name), addr_spec=address)
+    return Address(display_name=header_text(name)[:MAX_NAME].strip(), addr_spec=address)
 
 
 def compose(

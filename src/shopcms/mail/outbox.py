@@ -135,9 +135,33 @@ def recipients_of(message):
     return recipients
 
 
+#: Headers that hold addresses: written on one line, never folded (see :class:`_Policy`).
+ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
+_UNFOLDED = email.policy.SMTP.clone(max_line_length=None)
+
+
+class _Policy(type(email.policy.SMTP)):
+    """SMTP's policy, but address headers are not folded.
+
+    The email package (3.11, 3.12) drops the quotes of a long display name when it folds
+    one: ``"Jan \"x\" Peeters, attacker@evil.example, ..." <jan@...>`` comes out as
+    several addresses (issue 12, D3).  Unfolded it is written correctly; compose keeps the
+    display name short enough (``compose.MAX_NAME``) for the 998-character line limit.
+    """
+
+    def fold_binary(self, name, value):
+        if name.lower() in ADDRESS_HEADERS:
+            return _UNFOLDED.fold_binary(name, value)
+        return super().fold_binary(name, value)
+
+
+SMTP_POLICY = _Policy(linesep="\r\n")
+
+
 def as_smtp_bytes(message):
-    """``message`` as SMTP carries it: CRLF line ends, long headers folded, as bytes."""
-    return message.as_bytes(policy=email.policy.SMTP)
+    """``message`` as SMTP carries it: CRLF line ends, long headers folded (address headers
+    excepted), as bytes."""
+    return message.as_bytes(policy=SMTP_POLICY)
 
 
 def send(site, message):
