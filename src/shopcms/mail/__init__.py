@@ -56,12 +56,14 @@ Settings (``[app:main]``):
     left in it are imported into the outbox by the sender; nothing writes it any more.
 """
 
+import functools
+
 from pyramid.events import NewRequest
 
 from shopcms.mail.compose import compose, header_text, recipient
-from shopcms.mail.delivery import QueueRun, add_mail_composer, compose_waiting
+from shopcms.mail.delivery import QueueRun, add_mail_composer, compose_waiting, deliver, send_queued
 from shopcms.mail.outbox import get_outbox, outbox_state, queue_intent, send
-from shopcms.mail.sending import Mailer, get_mailer, send_queued
+from shopcms.mail.sending import Mailer, get_mailer
 
 __all__ = [
     "Mailer",
@@ -87,7 +89,7 @@ def _start_sender(event):
 def includeme(config):
     """Set up the application's :class:`Mailer` from the settings; ValueError for a bad one."""
     mailer = Mailer(config.get_settings())
-    mailer.registry = config.registry
+    mailer.round = functools.partial(deliver, config.registry)
     config.registry.shopcms_mail = mailer
     config.registry.shopcms_mail_composers = {}
     config.add_directive("add_mail_composer", add_mail_composer)

@@ -123,6 +123,11 @@ def deliver(registry, clock=time.time):
     return QueueRun(sent, waiting, rejected, error, dropped)
 
 
+def send_queued(registry):
+    """One round over the outbox through the configured SMTP server; a QueueRun."""
+    return deliver(registry)
+
+
 def _due(conn, tm, now):
     """The keys of the mails that may be tried now, oldest first."""
     tm.begin()

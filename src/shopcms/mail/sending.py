@@ -2,7 +2,7 @@
 
 The :class:`Mailer` (``registry.shopcms_mail``, from :func:`get_mailer`) holds the settings
 and connects to the SMTP server; :meth:`Mailer.send_queued` runs one round over the outbox
-(:func:`shopcms.mail.delivery.deliver`; ``shopcms send-mail``, :func:`send_queued`), and
+(:func:`shopcms.mail.delivery.deliver`; ``shopcms send-mail``, ``send_queued``), and
 :meth:`Mailer.start_sender` a daemon thread doing a round every ``send_interval`` seconds,
 waiting longer (doubling, up to 16 intervals or :data:`MAX_PAUSE`) while the server takes no mail.
 
@@ -66,7 +66,8 @@ class Mailer:
         self._thread_lock = threading.Lock()
         self._stop = threading.Event()
         self._server_failing = False
-        self.registry = None
+        #: One round over the outbox (a callable returning a QueueRun), set by includeme.
+        self.round = None
 
     @property
     def domain(self):
@@ -96,10 +97,9 @@ class Mailer:
         return connection
 
     def send_queued(self):
-        """One round over the outbox: :func:`shopcms.mail.delivery.deliver`."""
-        from shopcms.mail.delivery import deliver  # it uses this module's Mailer
-
-        return deliver(self.registry)
+        """One round over the outbox: ``self.round()``, which ``includeme`` sets to
+        :func:`shopcms.mail.delivery.deliver` for this application."""
+        return self.round()
 
     def start_sender(self):
         """Start the running sender, once, if ``send_interval`` is above 0."""
@@ -154,8 +154,3 @@ class Mailer:
 def get_mailer(registry):
     """The :class:`Mailer` that ``config.include("shopcms.mail")`` put in ``registry``."""
     return registry.shopcms_mail
-
-
-def send_queued(registry):
-    """One round over the outbox through the configured SMTP server; a ``QueueRun``."""
-    return get_mailer(registry).send_queued()
