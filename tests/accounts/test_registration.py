@@ -1,16 +1,15 @@
 """Registration and email verification (issue 6, acceptance 1 and 6).
 
 The helpers here read the mails the site queued (without the ``smtp`` fixture they wait in
-the queue, which is where a test can read them back) and follow their links as a customer
-would; the other account tests import them.
+the outbox, which is where a test can read them back, composed as the sender would) and
+follow their links as a customer would; the other account tests import them.
 """
 
-import email
-import email.policy
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from shopcms.mail import get_mailer, send_queued
+from shopcms.mail import send_queued
+from tests import outbox
 from tests.conftest import PASSWORD, Browser, login
 
 LINK = re.compile(r"https?://\S+\?token=\S+")
@@ -18,12 +17,8 @@ CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 
 
 def queued(site):
-    """The committed mails in the queue, oldest first: ``(recipients, message)`` pairs."""
-    mails = []
-    for path in get_mailer(site.registry).queued():
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        mails.append((message["X-Actually-To"], message))
-    return mails
+    """The mails waiting in the outbox, oldest first: ``(recipients, message)`` pairs."""
+    return outbox.queued(site)
 
 
 def mails_to(site, address):

@@ -4,20 +4,18 @@ consent."""
 
 import json
 import re
-from email import message_from_bytes, policy
 from pathlib import Path
 
-from shopcms.mail import get_mailer
 from tests.browser.test_smoke import expect, url_path
 from tests.conftest import PASSWORD
+from tests.outbox import queued
 
 EMAIL = "nieuwe.klant@example.be"
 
 
 def verification_link(site, email):
     """The confirmation link of the newest mail queued for ``email``."""
-    for path in reversed(get_mailer(site.registry).queued()):
-        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    for _to, message in reversed(queued(site)):
         if email in message["To"]:
             text = message.get_body(("plain",)).get_content()
             return re.search(r"https?://\S+(/nl/verify\?token=\S+)", text).group(1)

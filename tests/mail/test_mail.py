@@ -1,4 +1,5 @@
-"""Mail: composed in the customer's language, queued with the transaction, sent by SMTP.
+"""Mail: composed in the customer's language, stored in the outbox with the transaction,
+delivered by SMTP.
 
 Every message goes through a real aiosmtpd server (the ``smtp`` fixture) and is read back
 as it arrived.  This module is also a ``pyramid.includes`` of its own test site (see
@@ -10,17 +11,17 @@ import logging
 import time
 
 import pytest
-import transaction
 from pyramid.httpexceptions import HTTPNoContent
 from pyramid.paster import get_app
 from ZODB.POSException import ConflictError
 
 from shopcms import cli
-from shopcms.mail import compose, get_mailer, send, send_queued
-from shopcms.tree.site import Site
+from shopcms.mail import compose, get_mailer, get_outbox, outbox_state, send, send_queued
+from shopcms.tree.database import open_root
+from shopcms.tree.site import Site as SiteRoot
 from shopcms.web.i18n import _
 from shopcms.web.security import VIEW
-from tests.conftest import Browser, app_settings, make_site
+from tests.conftest import Browser, Site, app_settings, make_site
 
 CUSTOMER = "zoe@example.be"
 SUBJECT = _("A message from Soft Cactus")
@@ -32,19 +33,31 @@ def notice(registry, body="Un café crème, s'il vous plaît.", lang="fr", to=CU
     )
 
 
-def queue(registry, message, commit=True):
+def queue(site, message, commit=True):
     """Queue ``message`` in a transaction of its own; commit or abort it."""
-    tm = transaction.TransactionManager(explicit=True)
-    tm.begin()
-    send(registry, message, tm)
-    if commit:
-        tm.commit()
-    else:
-        tm.abort()
+    conn, tm = open_root(site.registry)
+    try:
+        with tm:
+            send(conn.root()["site"], message)
+            if not commit:
+                tm.abort()
+    finally:
+        conn.close()
 
 
-def queue_files(site, folder):
-    return sorted(p.name for p in (get_mailer(site.registry).queue / folder).iterdir())
+def waiting(site):
+    """``(Message-ID, attempts, error)`` of the mails waiting in the outbox, oldest first."""
+
+    def read(root):
+        outbox = get_outbox(root)
+        mails = outbox.pending.values() if outbox is not None else ()
+        return [(m.message_id, m.attempts, m.error) for m in mails]
+
+    return site.read(read)
+
+
+def rejected(site):
+    return site.read(lambda root: [m.message_id for m in get_outbox(root).rejected.values()])
 
 
 def text_and_html(message):
@@ -56,8 +69,10 @@ def text_and_html(message):
 def test_a_committed_mail_arrives_with_text_and_html_in_utf8(site, smtp):
     body = "Votre café <b>crème</b> arrive, Zoë."
     # A name with a comma and an accent: one recipient still.
-    queue(site.registry, notice(site.registry, body, to=("Dupont, Zoë", CUSTOMER)))
-    assert queue_files(site, "new") and not queue_files(site, "tmp")
+    message = notice(site.registry, body, to=("Dupont, Zoë", CUSTOMER))
+    queue(site, message)
+    assert [m[0] for m in waiting(site)] == [message["Message-ID"]]
+    assert not (tmp_path_of(site) / "mailqueue").exists()  # no file anywhere
 
     run = send_queued(site.registry)
 
@@ -70,13 +85,16 @@ def test_a_committed_mail_arrives_with_text_and_html_in_utf8(site, smtp):
     assert message["To"].addresses[0].display_name == "Dupont, Zoë"
     assert message["Message-ID"].endswith("@softcactus.be>") and message["Date"]
     assert message.get_content_type() == "multipart/alternative"
-    assert "X-Actually-To" not in message
     text, html = text_and_html(message)
     assert body in text  # plain text: as written
     assert "Votre café &lt;b&gt;crème&lt;/b&gt; arrive, Zoë." in html  # HTML: escaped
     for part in message.iter_parts():
         assert part.get_content_charset() == "utf-8"
-    assert not queue_files(site, "new")
+    assert waiting(site) == []
+
+
+def tmp_path_of(site):
+    return get_mailer(site.registry).queue.parent
 
 
 def test_the_mail_is_in_its_own_language_whatever_the_request(site):
@@ -92,8 +110,8 @@ def test_the_mail_is_in_its_own_language_whatever_the_request(site):
 
 
 def test_an_aborted_transaction_queues_nothing(site, smtp):
-    queue(site.registry, notice(site.registry), commit=False)
-    assert not queue_files(site, "tmp") and not queue_files(site, "new")
+    queue(site, notice(site.registry), commit=False)
+    assert waiting(site) == []
     assert send_queued(site.registry).sent == 0
     assert smtp.received == []
 
@@ -121,22 +139,18 @@ class FailingVote:
 
 
 def test_a_commit_that_fails_at_the_vote_queues_nothing_and_logs_no_error(site, caplog):
-    tm = transaction.TransactionManager(explicit=True)
-    tm.begin()
-    send(site.registry, notice(site.registry), tm)
-    tm.get().join(FailingVote())
-    with caplog.at_level(logging.ERROR), pytest.raises(ConflictError):
-        tm.commit()
-    tm.abort()
-    assert not queue_files(site, "tmp") and not queue_files(site, "new")
+    conn, tm = open_root(site.registry)
+    try:
+        tm.begin()
+        send(conn.root()["site"], notice(site.registry))
+        tm.get().join(FailingVote())
+        with caplog.at_level(logging.ERROR), pytest.raises(ConflictError):
+            tm.commit()
+        tm.abort()
+    finally:
+        conn.close()
+    assert waiting(site) == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
-
-
-def test_sending_needs_a_transaction(site):
-    tm = transaction.TransactionManager(explicit=True)
-    with pytest.raises(transaction.interfaces.NoTransaction):
-        send(site.registry, notice(site.registry), tm)
-    assert not queue_files(site, "tmp")
 
 
 # The retried request: a view of the test site, through pyramid_retry and pyramid_tm.
@@ -155,7 +169,7 @@ def queue_mail_then_conflict(context, request):
         subject=SUBJECT,
         application_url=request.application_url,
     )
-    send(request.registry, message, request.tm)
+    send(request.root, message)
     if len(attempts) == 1:
         raise ConflictError("another request wrote the same object")
     return HTTPNoContent()
@@ -166,7 +180,7 @@ def includeme(config):
     config.add_view(
         queue_mail_then_conflict,
         name="test-mail-conflict",
-        context=Site,
+        context=SiteRoot,
         route_name="public",
         permission=VIEW,
         request_method="POST",
@@ -193,12 +207,15 @@ def test_a_request_retried_after_a_conflict_sends_its_mail_once(smtp, tmp_path):
 
 def test_a_mail_waits_out_an_smtp_outage_and_is_then_sent_once(site, smtp):
     smtp.stop()
-    queue(site.registry, notice(site.registry))
+    queue(site, notice(site.registry))
 
     run = send_queued(site.registry)
     assert (run.sent, run.waiting) == (0, 1)
     assert f"127.0.0.1:{smtp.port}" in run.error
-    assert len(queue_files(site, "new")) == 1  # the message, and no claim left behind
+    [(_id, attempts, error)] = waiting(site)  # kept, with why, and no claim left behind
+    assert attempts == 1 and f"127.0.0.1:{smtp.port}" in error
+    state = site.read(outbox_state)
+    assert (state["size"], state["failing"]) == (1, 1)
 
     smtp.start()
     assert send_queued(site.registry).sent == 1
@@ -206,21 +223,30 @@ def test_a_mail_waits_out_an_smtp_outage_and_is_then_sent_once(site, smtp):
     assert len(smtp.received) == 1
 
 
-def test_a_refused_recipient_is_set_aside_and_a_busy_one_kept(site, smtp):
-    smtp.refuse["nobody@example.be"] = "550 5.1.1 No such user"
-    smtp.refuse["busy@example.be"] = "451 4.2.0 Try again later"
-    queue(site.registry, notice(site.registry, to="nobody@example.be"))
-    queue(site.registry, notice(site.registry, to="busy@example.be"))
-    queue(site.registry, notice(site.registry, to=CUSTOMER))
+def test_a_refused_recipient_is_set_aside_and_a_busy_one_retried_later(smtp, tmp_path):
+    site = make_site(tmp_path, **smtp.settings(), **{"shopcms.mail.retry_delay": "0.5"})
+    try:
+        smtp.refuse["nobody@example.be"] = "550 5.1.1 No such user"
+        smtp.refuse["busy@example.be"] = "451 4.2.0 Try again later"
+        queue(site, notice(site.registry, to="nobody@example.be"))
+        queue(site, notice(site.registry, to="busy@example.be"))
+        queue(site, notice(site.registry, to=CUSTOMER))
 
-    run = send_queued(site.registry)
+        run = send_queued(site.registry)
 
-    assert (run.sent, run.rejected, run.waiting, run.error) == (1, 1, 1, None)
-    assert [r.rcpt_tos for r in smtp.received] == [(CUSTOMER,)]
-    assert len(queue_files(site, "rejected")) == 1
-    del smtp.refuse["busy@example.be"]
-    assert send_queued(site.registry).sent == 1
-    assert [r.rcpt_tos for r in smtp.received][1] == ("busy@example.be",)
+        assert (run.sent, run.rejected, run.waiting, run.error) == (1, 1, 1, None)
+        assert [r.rcpt_tos for r in smtp.received] == [(CUSTOMER,)]
+        assert len(rejected(site)) == 1  # kept for staff, not lost
+        state = site.read(outbox_state)
+        assert (state["size"], state["failing"], state["rejected"]) == (1, 1, 1)
+        assert "451" in state["last_error"]
+        del smtp.refuse["busy@example.be"]
+        assert send_queued(site.registry).sent == 0  # backing off: not yet
+        time.sleep(0.6)
+        assert send_queued(site.registry).sent == 1
+        assert [r.rcpt_tos for r in smtp.received][1] == ("busy@example.be",)
+    finally:
+        site.close()
 
 
 def write_ini(path, settings):
@@ -234,8 +260,8 @@ def write_ini(path, settings):
 def test_the_send_mail_command_sends_the_queue_and_says_when_it_cannot(smtp, tmp_path, capsys):
     ini = write_ini(tmp_path / "test.ini", app_settings(tmp_path / "var", **smtp.settings()))
     app = get_app(ini)
-    queue(app.registry, notice(app.registry))
-    queue(app.registry, notice(app.registry))
+    queue(Site(app), notice(app.registry))
+    queue(Site(app), notice(app.registry))
     app.registry._zodb_databases[""].close()  # FileStorage: one process at a time
 
     assert cli.main(["send-mail", ini]) == 0
@@ -244,7 +270,7 @@ def test_the_send_mail_command_sends_the_queue_and_says_when_it_cannot(smtp, tmp
 
     smtp.stop()
     app = get_app(ini)
-    queue(app.registry, notice(app.registry))
+    queue(Site(app), notice(app.registry))
     app.registry._zodb_databases[""].close()
     assert cli.main(["send-mail", ini]) == 1
     captured = capsys.readouterr()
@@ -261,7 +287,7 @@ def test_the_running_sender_delivers_after_an_outage_without_being_asked(smtp, t
         smtp.stop()
         Browser(site.wsgi).get("/nl/")
         assert mailer.sender_running
-        queue(site.registry, notice(site.registry))
+        queue(site, notice(site.registry))
         time.sleep(1)  # about five rounds against a refused connection
         assert mailer.sender_running
         warnings = [r for r in caplog.records if r.name == "shopcms.mail"]
@@ -271,7 +297,7 @@ def test_the_running_sender_delivers_after_an_outage_without_being_asked(smtp, t
         smtp.wait_for(1)
         time.sleep(0.5)
         assert len(smtp.received) == 1
-        assert not queue_files(site, "new")
+        assert waiting(site) == []
     finally:
         mailer.stop_sender()
         site.close()

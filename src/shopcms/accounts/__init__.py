@@ -25,5 +25,6 @@ def includeme(config):
         3, "Accounts: tokens, consent ledger, saved details", accounts_preferences_and_tokens
     )
     config.include("shopcms.accounts.throttle")
+    config.include("shopcms.accounts.mail")
     config.add_macros("shopcms.accounts:templates/macros.pt")
     config.set_login_in_place("shopcms.accounts:templates/login.pt", login_page)

@@ -1,25 +1,35 @@
 """The mails of account security: verify an address, reset a password, notices.
 
+The request never composes them: it stores an *intent* in the outbox
+(``shopcms.mail.queue_intent``: kind, address, language, the shop's address for links, an
+account id where the page already has the account) and answers.  The mail sender composes
+the mail later with the composers below (declared in :func:`includeme`), in its own
+transaction: it looks the address up, issues the token and writes the mail, or composes
+nothing when there is no account to write to (the intent, with the address it held, is then
+removed).  So the reset, registration and "send the link again" answers do the same work
+for a known and an unknown address, and take the same time (issue 12, D8).
+
 Links carry a token (``shopcms.web.tokens``) in their query string and are absolute, on
-the shop's public address (``request.link(..., absolute=True)``, ``shopcms.public_url``).
-A mail asked for by the person reading the page (verification, reset, a new address) is
-written in the page's language; a notice to an account's owner, who may not be the one who
-caused it, in the owner's preferred language.  Mails join the request's transaction
-(``mail.send``): a rejected or replayed request sends nothing.
+the shop's public address (``shopcms.public_url``, else the address of the request that
+asked).  A mail asked for by the person reading the page (verification, reset, a new
+address) is written in the page's language; a notice to an account's owner, who may not be
+the one who caused it, in the owner's preferred language.
 
 Each address receives at most :data:`PER_HOUR` of these mails an hour (counted in memory,
-per process): the forms that send them answer the same whatever the address, so without a
-cap anyone could fill a stranger's mailbox.  Mails over the cap are dropped silently; the
-form's answer does not change.
+per process, when the intent is stored, for every address alike): the forms answer the same
+whatever the address, so without a cap anyone could fill a stranger's mailbox.  Intents over
+the cap are not stored; the form's answer does not change.
 """
 
 from datetime import timedelta
 
 from babel.dates import format_timedelta
+from pyramid.request import Request, apply_request_extensions
 
 from shopcms.accounts.resources import normalise_email
 from shopcms.accounts.throttle import Throttle
-from shopcms.mail import compose, send
+from shopcms.mail import compose, get_mailer, queue_intent
+from shopcms.web.clock import now
 from shopcms.web.i18n import _, languages
 from shopcms.web.tokens import CHANGE_EMAIL, MAX_AGE, RESET_PASSWORD, VERIFY_EMAIL, issue
 from shopcms.web.urls import public_url
@@ -49,34 +59,87 @@ def _throttle(registry):
     return throttle
 
 
-def _secret(registry):
-    return registry.settings["shopcms.secret"]
+# -- in the request: intents only -----------------------------------------------------------
 
 
-def owner_language(request, account):
-    """The account's preferred language if the site still has it, else the page's."""
-    lang = account.preferences.language
-    return lang if lang in languages(request.registry) else request.locale_name
-
-
-def token_link(request, account, purpose, lang, data=None):
-    """An absolute link to the page that uses a new token of ``purpose`` (a write)."""
-    token = issue(_secret(request.registry), account, purpose, request.now, data=data)
-    return request.link(
-        None, *LINK_PAGES[purpose], lang=lang, query={"token": token}, absolute=True
-    )
-
-
-def _mail(request, template, address, lang, values):
-    """Queue ``template`` to ``address``; False if the address had its share this hour."""
+def _intend(request, kind, address, lang=None, **ids):
+    """Store the intent ``kind`` for ``address``; False if the address had its share."""
     registry = request.registry
+    address = normalise_email(address)
     throttle = _throttle(registry)
-    key = normalise_email(address)
-    if throttle.blocked(key):
+    if throttle.blocked(address):
         return False
-    throttle.failure(key)  # counts one more mail
-    base = public_url(registry, request)
-    message = compose(
+    throttle.failure(address)  # counts one more mail
+    queue_intent(
+        request.root,
+        kind,
+        address=address,
+        lang=lang or request.locale_name,
+        domain=get_mailer(registry).domain,
+        base_url=public_url(registry, request),
+        **ids,
+    )
+    return True
+
+
+def ask_verification(request, email, lang=None):
+    """The verification link to ``email``, if it has an active account still waiting."""
+    return _intend(request, "verify_email", email, lang)
+
+
+def ask_reset(request, email, lang=None):
+    """The link to choose a new password to ``email``, if it has an active account."""
+    return _intend(request, "reset_password", email, lang)
+
+
+def registered(request, email):
+    """Someone registered ``email``: its new account's verification link, or, when the
+    address already had a verified account, a word to its owner."""
+    return _intend(request, "register", email)
+
+
+def ask_email_change(request, account, new_email, lang=None):
+    """The link that moves ``account`` to ``new_email`` (or, when that address has an
+    account, a word to its owner)."""
+    return _intend(request, "change_email", new_email, lang, account=account.__name__)
+
+
+def email_changed(request, account, old_email):
+    """Tell ``old_email`` that ``account`` now uses another address."""
+    return _intend(request, "email_changed", old_email, account=account.__name__)
+
+
+# -- in the sender: composing ----------------------------------------------------------------
+
+
+def owner_language(registry, account, fallback):
+    """The account's preferred language if the site still has it, else ``fallback``."""
+    lang = account.preferences.language
+    return lang if lang in languages(registry) else fallback
+
+
+def _links(registry, base_url):
+    """A request that makes the mails' links on ``base_url``."""
+    request = Request.blank("/", base_url=base_url)
+    request.registry = registry
+    apply_request_extensions(request)
+    return request
+
+
+def _lifetime(purpose, lang):
+    """How long a link of ``purpose`` works, in words of ``lang`` ("1 uur", "3 jours")."""
+    return format_timedelta(timedelta(seconds=MAX_AGE[purpose]), locale=lang)
+
+
+def _token_link(registry, links, account, purpose, lang, data=None):
+    """An absolute link to the page that uses a new token of ``purpose`` (a write)."""
+    token = issue(registry.settings["shopcms.secret"], account, purpose, now(registry), data)
+    return links.link(None, *LINK_PAGES[purpose], lang=lang, query={"token": token}, absolute=True)
+
+
+def _mail(registry, intent, template, address, lang, values):
+    base = intent["base_url"]
+    return compose(
         registry,
         f"shopcms.accounts:templates/mail/{template}",
         {"base_url": base, "lang": lang, **values},
@@ -85,86 +148,93 @@ def _mail(request, template, address, lang, values):
         subject=SUBJECTS[template],
         application_url=base,
     )
-    send(registry, message, request.tm)
-    return True
 
 
-def _lifetime(purpose, lang):
-    """How long a link of ``purpose`` works, in words of ``lang`` ("1 uur", "3 jours")."""
-    return format_timedelta(timedelta(seconds=MAX_AGE[purpose]), locale=lang)
+def _linked(registry, intent, account, template, purpose, lang, data=None, **values):
+    """The mail ``template`` to ``account`` (or ``data``'s address) with a token link."""
+    links = _links(registry, intent["base_url"])
+    values = {
+        "link": _token_link(registry, links, account, purpose, lang, data),
+        "lifetime": _lifetime(purpose, lang),
+        **values,
+    }
+    return _mail(registry, intent, template, data or account.email, lang, values)
 
 
-def send_verification(request, account, lang=None):
-    """Mail the account's address a link that verifies it (and logs in)."""
-    lang = lang or request.locale_name
-    return _mail(
-        request,
-        "verify_email",
-        account.email,
-        lang,
-        {
-            "link": token_link(request, account, VERIFY_EMAIL, lang),
-            "lifetime": _lifetime(VERIFY_EMAIL, lang),
-        },
+def _register_exists(registry, intent, account):
+    lang = owner_language(registry, account, intent["lang"])
+    links = _links(registry, intent["base_url"])
+    values = {
+        "login_url": links.link(None, "login", lang=lang, absolute=True),
+        "reset_url": links.link(None, "reset", lang=lang, absolute=True),
+    }
+    return _mail(registry, intent, "register_exists", account.email, lang, values)
+
+
+def compose_verification(registry, site, intent):
+    account = site["customers"].find(intent["address"])
+    if account is None or not account.active or account.email_verified:
+        return None
+    return _linked(registry, intent, account, "verify_email", VERIFY_EMAIL, intent["lang"])
+
+
+def compose_reset(registry, site, intent):
+    account = site["customers"].find(intent["address"])
+    if account is None or not account.active:
+        return None
+    return _linked(registry, intent, account, "reset_password", RESET_PASSWORD, intent["lang"])
+
+
+def compose_registration(registry, site, intent):
+    """A new (unverified) account gets its link; a verified one a word to its owner.
+
+    An account still unverified gets the link again even if this registration was not its
+    first: the link goes only to that mailbox, and the reset link verifies it as well.
+    """
+    account = site["customers"].find(intent["address"])
+    if account is None or not account.active:
+        return None
+    if not account.email_verified:
+        return compose_verification(registry, site, intent)
+    return _register_exists(registry, intent, account)
+
+
+def compose_email_change(registry, site, intent):
+    customers = site["customers"]
+    account = customers.get(intent["account"])
+    if account is None or account.email == intent["address"]:
+        return None
+    other = customers.find(intent["address"])
+    if other is not None:
+        return _register_exists(registry, intent, other)
+    new = intent["address"]
+    return _linked(
+        registry, intent, account, "change_email", CHANGE_EMAIL, intent["lang"], new, new_email=new
     )
 
 
-def send_register_exists(request, account):
-    """Tell the owner that someone tried to register (or move an account to) their address."""
-    lang = owner_language(request, account)
-    return _mail(
-        request,
-        "register_exists",
-        account.email,
-        lang,
-        {
-            "login_url": request.link(None, "login", lang=lang, absolute=True),
-            "reset_url": request.link(None, "reset", lang=lang, absolute=True),
-        },
-    )
+def compose_email_changed(registry, site, intent):
+    account = site["customers"].get(intent["account"])
+    if account is None:
+        return None
+    lang = owner_language(registry, account, intent["lang"])
+    links = _links(registry, intent["base_url"])
+    values = {
+        "new_email": account.email,
+        "contact_url": links.link(None, "pages", "contact", lang=lang, absolute=True),
+    }
+    return _mail(registry, intent, "email_changed", intent["address"], lang, values)
 
 
-def send_reset(request, account, lang=None):
-    """Mail the account's address a link to choose a new password."""
-    lang = lang or request.locale_name
-    return _mail(
-        request,
-        "reset_password",
-        account.email,
-        lang,
-        {
-            "link": token_link(request, account, RESET_PASSWORD, lang),
-            "lifetime": _lifetime(RESET_PASSWORD, lang),
-        },
-    )
+COMPOSERS = {
+    "verify_email": compose_verification,
+    "reset_password": compose_reset,
+    "register": compose_registration,
+    "change_email": compose_email_change,
+    "email_changed": compose_email_changed,
+}
 
 
-def send_change_email(request, account, new_email, lang=None):
-    """Mail ``new_email`` a link that moves the account to it (the token holds it)."""
-    lang = lang or request.locale_name
-    return _mail(
-        request,
-        "change_email",
-        new_email,
-        lang,
-        {
-            "link": token_link(request, account, CHANGE_EMAIL, lang, data=new_email),
-            "lifetime": _lifetime(CHANGE_EMAIL, lang),
-            "new_email": new_email,
-        },
-    )
-
-
-def send_email_changed(request, account, old_email):
-    """Tell the old address that the account now uses another one."""
-    lang = owner_language(request, account)
-    return _mail(
-        request,
-        "email_changed",
-        old_email,
-        lang,
-        {
-            "new_email": account.email,
-            "contact_url": request.link(None, "pages", "contact", lang=lang, absolute=True),
-        },
-    )
+def includeme(config):
+    for kind, composer in COMPOSERS.items():
+        config.add_mail_composer(kind, composer)

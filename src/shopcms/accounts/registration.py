@@ -4,11 +4,13 @@ A new account's address is not verified (``email_verified`` False: it cannot log
 its owner opens the mailed link and confirms with the account's password.  The answers
 never tell whether an address already has an account: registering a known address mails
 its owner instead (and hashes the password anyway, so both answers take the same time);
-asking a new link answers the same for every address.
+asking a new link answers the same for every address.  The mails are not composed here:
+each answer stores one intent in the outbox, the same for every address
+(``shopcms.accounts.mail``), and the mail sender composes what fits.
 """
 
 from shopcms.accounts.links import consume_token, read_token
-from shopcms.accounts.mail import send_register_exists, send_verification
+from shopcms.accounts.mail import ask_verification, registered
 from shopcms.accounts.passwords import hash_password
 from shopcms.web.tokens import VERIFY_EMAIL
 
@@ -20,17 +22,15 @@ def register(request, customers, email, password):
     if existing is None:
         account = customers.create(email, password, language=request.locale_name)
         account.email_verified = False
-        send_verification(request, account)
     else:
         hash_password(password)  # the time creating an account would take
-        send_register_exists(request, existing)
+    registered(request, email)
 
 
 def send_link_again(request, customers, email):
-    """Mail a new link if ``email`` has an active account still waiting for it."""
-    account = customers.find(email)
-    if account is not None and account.active and not account.email_verified:
-        send_verification(request, account)
+    """Mail a new link if ``email`` has an active account still waiting for it (the
+    sender decides; nothing is looked up here)."""
+    ask_verification(request, email)
 
 
 def waiting_account(request, token):

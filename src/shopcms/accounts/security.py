@@ -16,15 +16,9 @@ The callers (account security, the reset link) check the current password first
 (``authentication.confirm_password``).
 """
 
-from shopcms.accounts import totp
+from shopcms.accounts import mail, totp
 from shopcms.accounts.authentication import fresh_session
 from shopcms.accounts.links import consume_token
-from shopcms.accounts.mail import (
-    send_change_email,
-    send_email_changed,
-    send_register_exists,
-    send_reset,
-)
 from shopcms.accounts.resources import normalise_email
 from shopcms.tree.resources import FolderKeyError
 from shopcms.web.i18n import _
@@ -50,10 +44,9 @@ def change_password(request, account, password):
 
 def send_reset_link(request, customers, email):
     """Mail the link to choose a new password if ``email`` has an active account; the
-    caller answers the same either way."""
-    account = customers.find(email)
-    if account is not None and account.active:
-        send_reset(request, account)
+    caller answers the same either way, and so does this: it stores the intent, and the
+    mail sender looks the address up."""
+    mail.ask_reset(request, email)
 
 
 def reset_password(request, token, password):
@@ -76,11 +69,9 @@ def ask_email_change(request, account, email):
     new = normalise_email(email)
     if new == account.email:
         raise Refused(_("This is already your address."))
-    other = account.__parent__.find(new)
-    if other is None:
-        send_change_email(request, account, new)
-    else:
-        send_register_exists(request, other)
+    # Whether another account has it is the mail sender's business: it then writes to
+    # that account's owner instead.
+    mail.ask_email_change(request, account, new)
     return new
 
 
@@ -99,7 +90,7 @@ def change_email(request, customers, token):
     except FolderKeyError:
         raise Refused(_("This address belongs to another account now.")) from None
     account.email_verified = True
-    send_email_changed(request, account, old)
+    mail.email_changed(request, account, old)
     if request.identity is account:
         fresh_session(request, account)
     else:

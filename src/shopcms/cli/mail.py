@@ -1,4 +1,4 @@
-"""The subcommand that sends the mail queue: ``send-mail`` (from cron)."""
+"""The subcommand that delivers the mail outbox: ``send-mail`` (from cron or a timer)."""
 
 import sys
 
@@ -8,19 +8,21 @@ from shopcms.mail import send_queued
 
 def add_commands(add):
     """Add this module's subcommand to the ``shopcms`` parser (see ``shopcms.cli``)."""
-    add("send-mail", cmd_send_mail, "send the queued mails through SMTP, once")
+    add("send-mail", cmd_send_mail, "deliver the mail outbox through SMTP, once")
 
 
 def cmd_send_mail(args):
-    """Send the queued mails through the SMTP server of the settings, once.
+    """Deliver the outbox's due mails through the SMTP server of the settings, once.
 
-    Exit status 1 when the server could not take them: they stay queued for the next run.
+    Safe beside the running senders of the serving processes (a mail is claimed in a
+    transaction).  Exit status 1 when the server could not take them: they stay in the
+    outbox for the next run.
     """
     registry = load(args.ini)
     run = send_queued(registry)
     out(f"sent {run.sent} mail(s), {run.waiting} waiting")
     if run.rejected:
-        out(f"{run.rejected} mail(s) refused by the server, moved to the queue's rejected/")
+        out(f"{run.rejected} mail(s) refused by the server, kept apart in the outbox")
     if run.error:
         # Not a CommandError: what was sent is reported above, and cron needs status 1
         # (try again later), not 2 (a mistake in the command).

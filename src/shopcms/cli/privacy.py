@@ -7,6 +7,7 @@ import os
 import sys
 
 from shopcms.cli.app import CommandError, load, out
+from shopcms.mail import send_queued
 from shopcms.privacy import erasure
 from shopcms.privacy.export import export_customer, to_json
 from shopcms.tree.database import get_database, site_transaction
@@ -63,8 +64,9 @@ def cmd_export_customer(args):
 def cmd_erase_customer(args):
     """Erase the account with this email address (a request by mail): the account and its
     data go, its orders stay without personal data, a confirmation mail is queued to the
-    address.  Asks for confirmation unless --yes.  --pack then packs the database, so that
-    no earlier revision keeps the erased data."""
+    address.  Asks for confirmation unless --yes.  --pack then delivers the outbox (the
+    confirmation holds the address until it leaves) and packs the database, so that no
+    earlier revision keeps the erased data."""
     registry = load(args.ini)
     # First only check, so that the question is never asked about an erasure that would
     # be refused anyway.
@@ -104,8 +106,13 @@ def cmd_erase_customer(args):
     # Reported only after the commit, so what is printed is what the database holds.
     for line in done.done:
         out(line)
-    out(f"confirmation mail queued to {args.email} (shopcms send-mail sends the queue)")
+    out(f"confirmation mail queued to {args.email} (shopcms send-mail sends the outbox)")
     if args.pack:
+        # The confirmation holds the address until it has left: send it first, so that the
+        # pack takes the address with it.
+        run = send_queued(registry)
+        if run.waiting:
+            out(f"{run.waiting} mail(s) still wait in the outbox: pack again once they left")
         seconds = erasure.purge_history(get_database(registry))
         out(f"database packed in {seconds:.1f} s: no earlier revision keeps the erased data")
     else:

@@ -1,12 +1,20 @@
 """The management dashboard (``/{lang}/manage/``): one section per role the staff member
 holds, each linking to its management pages; and the ways into it without a language
-(``/manage/...``) or without the final slash (``/{lang}/manage``)."""
+(``/manage/...``) or without the final slash (``/{lang}/manage``).
 
+Administrators also see the mail outbox (``shopcms.mail.outbox_state``):
+how many mails wait, how long the oldest has waited, how many fail; a growing age means the
+SMTP server or the sender is stuck."""
+
+from datetime import timedelta
+
+from babel.dates import format_timedelta
 from hypatia.query import Eq
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from shopcms.catalog.query import index, search
+from shopcms.mail import outbox_state
 from shopcms.tree.site import Site
 from shopcms.web.i18n import preferred_language
 from shopcms.web.security import MANAGE, VIEW, VIEW_STATISTICS
@@ -41,6 +49,12 @@ def manage_slash(request):
 )
 def dashboard(context, request):
     roles = request.identity.roles
+    mail = None
+    if "admin" in roles:
+        mail = outbox_state(context)
+        mail["oldest"] = format_timedelta(
+            timedelta(seconds=mail["oldest_age_seconds"]), locale=request.locale_name
+        )
     pages = search(request, Eq(index(request, "content_type"), "page"))
     return {
         "roles": roles,
@@ -48,4 +62,5 @@ def dashboard(context, request):
         "account_count": len(search(request, Eq(index(request, "content_type"), "customer"))),
         "product_count": len(search(request, Eq(index(request, "content_type"), "product"))),
         "can_see_statistics": bool(request.has_permission(VIEW_STATISTICS, context)),
+        "mail": mail,
     }

@@ -4,11 +4,19 @@ Contract: the language is the one given, never the current request's (staff work
 Dutch ship the order of a French customer: the mail is French); the result is a complete
 ``EmailMessage`` (From, To, Date, Message-ID, a plain text and an HTML part) that
 :func:`shopcms.mail.send` can queue.  Nothing is queued or sent here.
+
+Headers are built from parts, never from strings a visitor typed: the recipient is an
+``email.headerregistry.Address`` (a display name with quotes, commas or ``@`` is quoted and
+stays one address), and control characters are taken out of every header value here too,
+whatever the forms let through (a CR or LF would start a header of the visitor's choosing;
+issue 12, D2/D3).  An address with a control character in it is refused (ValueError).
 """
 
+import re
+import secrets
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from pyramid.renderers import render
 from pyramid.request import Request, apply_request_extensions
@@ -19,7 +27,58 @@ from shopcms.web.clock import now
 from shopcms.web.i18n import _, languages
 
 
-def compose(registry, template, values, *, lang, to, subject, application_url=None):
+def unique_id():
+    """A random id in groups of eight hex digits (128 bits).
+
+    For Message-IDs and MIME boundaries: the email package's own are long runs of digits,
+    which the scans for card numbers in the database (where the outbox keeps mails) cannot
+    tell from one.
+    """
+    return ".".join(secrets.token_hex(4) for _ in range(4))
+
+
+def new_message_id(domain):
+    """A new ``Message-ID`` in ``domain``."""
+    return f"<{unique_id()}@{domain}>"
+
+
+#: The longest display name written (characters): longer ones are cut.  An address header
+#: is written on one line (``outbox.SMTP_POLICY``), which SMTP limits to 998 characters.
+MAX_NAME = 200
+
+#: C0 and C1 control characters and DEL: never in a header value.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def header_text(value):
+    """``value`` fit for a header: control characters become spaces, runs of spaces one."""
+    return " ".join(CONTROL.sub(" ", str(value)).split())
+
+
+def recipient(to):
+    """The ``Address`` of ``to``: a ``(display name, address)`` pair or a bare address.
+
+    The display name is cleaned (:func:`header_text`) and cut at :data:`MAX_NAME`
+    characters; an address holding a control character or not of the form local@domain is
+    refused (ValueError).
+    """
+    name, address = to if isinstance(to, tuple) else ("", to)
+    if CONTROL.search(address) or address.count("@") != 1:
+        raise ValueError(f"not a mail address: {address!r}")
+    return Address(display_name=header_text(name)[:MAX_NAME].strip(), addr_spec=address)
+
+
+def compose(
+    registry,
+    template,
+    values,
+    *,
+    lang,
+    to,
+    subject,
+    application_url=None,
+    message_id=None,
+):
     """The mail ``template`` to ``to`` in the language ``lang``, ready for :func:`send`.
 
     ``to`` is a ``(name, address)`` pair (the name may hold commas, quotes, accents) or a
@@ -34,6 +93,8 @@ def compose(registry, template, values, *, lang, to, subject, application_url=No
     text) is translated into ``lang``.  ``lang`` must be one of ``shopcms.languages``
     (ValueError otherwise), whatever the current request's language.  ``application_url``
     is the base of URLs made in the templates: pass ``request.application_url`` in a view.
+    ``message_id`` is the ``Message-ID`` to give (one fixed when an intent was queued);
+    default a new one.
     """
     if lang not in languages(registry):
         raise ValueError(f"{lang!r} is not one of the configured languages")
@@ -54,12 +115,13 @@ def compose(registry, template, values, *, lang, to, subject, application_url=No
     finally:
         threadlocal_manager.pop()
     message = EmailMessage()
-    message["Subject"] = request.localizer.translate(subject)
+    message["Subject"] = header_text(request.localizer.translate(subject))
     message["From"] = mailer.sender
-    message["To"] = Address(display_name=to[0], addr_spec=to[1]) if isinstance(to, tuple) else to
+    message["To"] = recipient(to)
     message["Date"] = format_datetime(now(registry))
-    message["Message-ID"] = make_msgid(domain=mailer.envelope_from.rpartition("@")[2])
+    message["Message-ID"] = message_id or new_message_id(mailer.domain)
     # Quoted-printable keeps the queued file and the SMTP data plain ASCII.
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")
+    message.set_boundary(f"=_{unique_id()}")
     return message

@@ -1,87 +1,230 @@
-"""Putting a mail in the queue (the outbox) as part of a transaction: :func:`send`.
+"""The outbox: mail stored in the database, in the transaction that causes it.
 
-The queue is a Maildir written by repoze.sendmail's ``QueuedMailDelivery``: the message is
-written into the queue's ``tmp/`` at once and moved into ``new/`` only when the transaction
-commits; an abort (a rejected form, a request replayed after a conflict) removes it.
-Contract: nothing reaches the queue unless that transaction commits, so a retried request
-never sends twice and no mail leaves for something that did not happen.  What is in
-``new/`` is then the sender's (:mod:`shopcms.mail.sending`).
+A mail is queued by writing it into the :class:`Outbox`, a persistent object kept in the
+ZODB root of the main database under :data:`OUTBOX_KEY`, beside the Site:
+
+- in the *same database* as the orders and accounts, so the order (or account change) and
+  its mail are written by one commit of one storage: both or neither.  (A separate database,
+  or the Maildir of before, makes it a commit over two resources, which can fail between
+  the two: the order committed, the mail lost, a 500 shown; issue 12, D1.)
+- *beside* the Site rather than in it: it is no content (nothing to traverse, no ACL, not in
+  the catalog), and evolve steps that reshape the Site leave it alone (as the evolve record).
+
+It is created by the first transaction that queues a mail, so no start-up or GET writes.
+
+What is stored, one :class:`OutboxMail` per mail, keyed by the time it was queued (oldest
+first):
+
+- a composed message (:func:`send`): its bytes as SMTP carries them, its recipients, and its
+  ``Message-ID``, fixed now, so that every delivery attempt sends the same message;
+- or an *intent* (:func:`queue_intent`): a kind, an address, a language and a few ids, for
+  mails that the request must not compose itself (a password reset answers the same, and
+  does the same work, whether the address has an account or not: issue 12, D8).  The sender
+  composes it with the composer its package declared (``config.add_mail_composer``), in its
+  own transaction; an intent whose address has no account composes nothing and is removed
+  then, with the address it held.
+
+The sender (:mod:`shopcms.mail.delivery`) claims, sends and removes them; a mail the server
+refuses for good moves to :attr:`Outbox.rejected`, kept for staff, never lost.
 """
 
-import email
 import email.policy
+import secrets
+import time
 
-from repoze.sendmail.delivery import MailDataManager, MailDataManagerState, QueuedMailDelivery
+import BTrees.Length
+from BTrees.OOBTree import OOBTree, OOTreeSet
+from persistent import Persistent
+from ZODB.utils import z64
 
-from shopcms.mail.sending import get_mailer
+from shopcms.mail.compose import new_message_id
+
+#: The key of the outbox in the ZODB root of the main database.
+OUTBOX_KEY = "shopcms.mail.outbox"
 
 
-def send(registry, message, transaction_manager):
-    """Queue ``message`` (an EmailMessage, as :func:`compose` makes) to leave when
-    ``transaction_manager``'s current transaction commits.
+class OutboxMail(Persistent):
+    """One queued mail: a composed message (``data``) or an intent (``intent``).
 
-    In a view pass ``request.tm`` (pyramid_tm's manager of that request, not the thread's
-    ``transaction.manager``); in a script the manager of its connection, e.g.
-    ``site._p_jar.transaction_manager`` inside ``db.site_transaction``.  Nothing reaches
-    the queue unless that transaction commits.  The recipients are the ``To`` and ``Cc``
-    addresses (ValueError if there is none).  Returns the ``Message-Id``.
+    ``message_id`` is fixed when the mail is queued.  The sender's bookkeeping: ``attempts``
+    (failed deliveries so far), ``error`` (the last failure, one line), ``next_try`` (not
+    before this time, seconds since the epoch), ``claimed_until`` (a sender has it until then).
     """
-    mailer = get_mailer(registry)
-    # Fails (NoTransaction) for an explicit manager outside a transaction, before any file.
-    transaction_manager.get()
+
+    def __init__(self, message_id, queued, *, data=None, recipients=(), intent=None):
+        self.message_id = message_id
+        self.queued = queued
+        self.data = data
+        self.recipients = tuple(recipients)
+        self.intent = dict(intent) if intent is not None else None
+        self.attempts = 0
+        self.error = None
+        self.next_try = queued
+        self.claimed_until = 0.0
+
+    @property
+    def composed(self):
+        return self.data is not None
+
+
+class Outbox(Persistent):
+    """The mails waiting to be delivered (``pending``) and those refused for good.
+
+    ``pending`` and ``rejected`` map a time-ordered key to an :class:`OutboxMail`;
+    ``count`` is their number in ``pending`` (a conflict-free counter: concurrent checkouts
+    each add one); ``imported`` the Message-IDs taken from the Maildir queue of before.
+    """
+
+    def __init__(self):
+        self.pending = OOBTree()
+        self.rejected = OOBTree()
+        self.count = BTrees.Length.Length()
+        self.imported = OOTreeSet()
+
+    def add(self, mail):
+        """Queue ``mail``; returns its key."""
+        # Seconds, microseconds, then randomness: ordered by time, and two processes queuing
+        # in the same microsecond still get two keys (their inserts merge without a
+        # conflict).  Split so that no run of digits looks like a card number to the scans.
+        seconds, micros = divmod(int(mail.queued * 1_000_000), 1_000_000)
+        key = f"{seconds:010d}.{micros:06d}.{secrets.token_hex(4)}"
+        self.pending[key] = mail
+        self.count.change(1)
+        return key
+
+    def remove(self, key):
+        """The mail ``key`` is dealt with (delivered, or nothing to send)."""
+        del self.pending[key]
+        self.count.change(-1)
+
+    def reject(self, key, error):
+        """The mail ``key`` was refused for good: keep it apart, with why."""
+        mail = self.pending[key]
+        mail.error = error
+        self.rejected[key] = mail
+        self.remove(key)
+
+
+def _database_root(obj):
+    """The ZODB root mapping of the database ``obj`` (a persistent object, e.g. the Site,
+    or ``connection.root()``) is stored in."""
+    jar = getattr(obj, "_p_jar", None)
+    if jar is None and "_root" in getattr(obj, "__dict__", {}):  # ZODB's RootConvenience
+        jar = obj.__dict__["_root"]._p_jar
+    if jar is None:
+        raise ValueError(f"{obj!r} is not stored in a database")
+    return jar.get(z64)
+
+
+def get_outbox(obj, create=False):
+    """The outbox of the database ``obj`` is stored in; None if there is none yet, unless
+    ``create`` (a write: only in a transaction that queues a mail)."""
+    root = _database_root(obj)
+    outbox = root.get(OUTBOX_KEY)
+    if outbox is None and create:
+        outbox = root[OUTBOX_KEY] = Outbox()
+    return outbox
+
+
+def recipients_of(message):
+    """The addresses of the ``To`` and ``Cc`` headers of ``message``; ValueError if none."""
     headers = message.get_all("To", []) + message.get_all("Cc", [])
     recipients = [address.addr_spec for header in headers for address in header.addresses]
     if not recipients:
         raise ValueError("the message has no recipient (To or Cc)")
-    # Handed over encoded, in the email model repoze.sendmail was written for: its clean-up
-    # then finds every header already encoded and leaves it.  (It would re-encode a name
-    # like "Dupont, Zoë" into a form that the email package later splits into two.)
-    queued = email.message_from_bytes(message.as_bytes(), policy=email.policy.compat32)
-    _declare_charsets(queued)
-    delivery = _QueuedMailDelivery(str(mailer.queue), transaction_manager=transaction_manager)
-    return delivery.send(mailer.envelope_from, recipients, queued)
+    return recipients
 
 
-def _declare_charsets(message):
-    """Let repoze.sendmail see each text part's charset.
-
-    The clean-up in ``QueuedMailDelivery.send`` guesses a charset for any part whose charset
-    was not *set* (a parsed part has it only in its header): a quoted-printable UTF-8 body
-    looks like ASCII and would be relabelled us-ascii (repoze/repoze.sendmail#41).
-    """
-    for part in message.walk():
-        charset = part.get_content_charset()
-        if not part.is_multipart() and charset and part.get_charset() is None:
-            part.set_charset(charset)
+#: Headers that hold addresses: written on one line, never folded (see :class:`_Policy`).
+ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
+_UNFOLDED = email.policy.SMTP.clone(max_line_length=None)
 
 
-class _MailDataManager(MailDataManager):
-    """repoze.sendmail's, for a commit that fails half-way (a ZODB conflict at the vote).
+class _Policy(type(email.policy.SMTP)):
+    """SMTP's policy, but address headers are not folded.
 
-    The transaction then calls ``abort`` on the resources that have not voted: repoze's
-    raises (an error with a traceback in the log) and its ``tpc_abort`` leaves the pending
-    file in ``tmp/``.  Here the file is removed and nothing is logged.  Never sent, either way.
+    The email package (3.11, 3.12) drops the quotes of a long display name when it folds
+    one: ``"Jan \"x\" Peeters, attacker@evil.example, ..." <jan@...>`` comes out as
+    several addresses (issue 12, D3).  Unfolded it is written correctly; compose keeps the
+    display name short enough (``compose.MAX_NAME``) for the 998-character line limit.
     """
 
-    def abort(self, trans):
-        if self.tpc_phase == 0 and self.state != MailDataManagerState.TPC_FINISHED:
-            super().abort(trans)
-        # Otherwise the commit has begun: tpc_abort follows, and removes the file; or this
-        # one finished and another resource's tpc_finish failed (the ZEO server went away):
-        # the mail is in new/ and repoze's abort would raise past the error page (a 500).
-
-    def tpc_abort(self, trans):
-        # Phase 0: this one had not begun (abort removed the file) or had finished (the
-        # mail is committed); repoze's would raise.
-        if self.tpc_phase != 0:
-            super().tpc_abort(trans)
-            if self.onAbort:
-                self.onAbort()
+    def fold_binary(self, name, value):
+        if name.lower() in ADDRESS_HEADERS:
+            return _UNFOLDED.fold_binary(name, value)
+        return super().fold_binary(name, value)
 
 
-class _QueuedMailDelivery(QueuedMailDelivery):
-    def createDataManager(self, fromaddr, toaddrs, message):
-        plain = super().createDataManager(fromaddr, toaddrs, message)
-        return _MailDataManager(
-            plain.callable, onAbort=plain.onAbort, transaction_manager=self.transaction_manager
-        )
+SMTP_POLICY = _Policy(linesep="\r\n")
+
+
+def as_smtp_bytes(message):
+    """``message`` as SMTP carries it: CRLF line ends, long headers folded (address headers
+    excepted), as bytes."""
+    return message.as_bytes(policy=SMTP_POLICY)
+
+
+def send(site, message):
+    """Queue ``message`` (an EmailMessage, as :func:`~shopcms.mail.compose` makes) in the
+    outbox of the database ``site`` lives in, in the current transaction of its connection.
+
+    Nothing leaves unless that transaction commits: a rejected form or a request replayed
+    after a conflict sends nothing (twice).  The recipients are the ``To`` and ``Cc``
+    addresses (ValueError if there is none).  Returns the ``Message-ID``, which every
+    delivery attempt keeps.
+    """
+    recipients = recipients_of(message)
+    if message["Message-ID"] is None:
+        raise ValueError("the message has no Message-ID")
+    message_id = str(message["Message-ID"])
+    mail = OutboxMail(message_id, time.time(), data=as_smtp_bytes(message), recipients=recipients)
+    get_outbox(site, create=True).add(mail)
+    return message_id
+
+
+def queue_intent(site, kind, *, address, lang, domain, **ids):
+    """Queue the intent to send mail ``kind`` to ``address`` in ``lang``; the sender
+    composes it later with the composer declared for ``kind`` (``config.add_mail_composer``).
+
+    ``ids`` are plain values the composer needs (an account id, the shop's address for
+    links; no secrets: the composer makes tokens itself).  ``domain`` is the domain of the
+    ``Message-ID`` given now.  The work is the same whatever ``address`` is: nothing is
+    looked up here.  Returns the ``Message-ID``.
+    """
+    message_id = new_message_id(domain)
+    intent = {"kind": kind, "address": address, "lang": lang, **ids}
+    get_outbox(site, create=True).add(OutboxMail(message_id, time.time(), intent=intent))
+    return message_id
+
+
+def outbox_state(root, now=None):
+    """What staff and a readiness check need to know of the outbox, as a dict.
+
+    ``root``: the Site, ``connection.root()`` or any object stored in the main database.
+    Keys: ``size`` (mails waiting), ``oldest_age_seconds`` (age of the oldest waiting one;
+    0.0 when none), ``failing`` (waiting mails whose last attempt failed), ``rejected``
+    (refused for good, kept for staff) and ``last_error`` (the newest failure's text, or
+    None).  Reads only; safe in a GET.
+    """
+    now = time.time() if now is None else now
+    outbox = get_outbox(root)
+    if outbox is None:
+        return {
+            "size": 0,
+            "oldest_age_seconds": 0.0,
+            "failing": 0,
+            "rejected": 0,
+            "last_error": None,
+        }
+    failing = [mail for mail in outbox.pending.values() if mail.attempts]
+    oldest = 0.0
+    if outbox.pending:
+        oldest = max(0.0, now - outbox.pending[outbox.pending.minKey()].queued)
+    last_error = max(failing, key=lambda m: m.next_try).error if failing else None
+    return {
+        "size": outbox.count.value,
+        "oldest_age_seconds": oldest,
+        "failing": len(failing),
+        "rejected": len(outbox.rejected),
+        "last_error": last_error,
+    }

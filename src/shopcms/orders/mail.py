@@ -3,8 +3,9 @@
 They keep the customer informed of the order's progress, as the privacy statement
 promises; they are part of the contract, so they always go out (no consent involved).  Each
 is written in the order's language, whoever causes it (a French customer's order shipped by
-staff working in Dutch gets a French mail), and queued in the transaction that changes the
-order (``shopcms.mail.send``): a request that is rolled back or replayed sends nothing twice.
+staff working in Dutch gets a French mail), and stored in the outbox in the transaction that
+changes the order (``shopcms.mail.send``): the order and its mail commit together, and a
+request that is rolled back or replayed sends nothing twice.
 
 Links in the mails point at ``shopcms.public_url`` (the shop's address as customers reach
 it, e.g. ``https://www.softcactus.be``), or the current request's address when it is not set
@@ -75,8 +76,9 @@ def _linking(registry, request):
     return blank
 
 
-def mail_order(registry, order, template, transaction_manager, request=None):
-    """Queue mail ``template`` about ``order`` to its customer, in the order's language."""
+def mail_order(registry, order, template, request=None):
+    """Queue mail ``template`` about ``order`` to its customer, in the order's language, in
+    the transaction that changes the order."""
     base = public_url(registry, request)
     links = _linking(registry, request)
     lang = order.lang
@@ -101,12 +103,13 @@ def mail_order(registry, order, template, transaction_manager, request=None):
         subject=_(subject, mapping={"number": order.number}),
         application_url=base,
     )
-    return send(registry, message, transaction_manager)
+    # The order may be new in this transaction, without a connection yet: its folder has one.
+    return send(order.__parent__, message)
 
 
 def order_placed(event):
     request = event.request
-    mail_order(request.registry, event.order, "order_placed", request.tm, request)
+    mail_order(request.registry, event.order, "order_placed", request)
 
 
 def order_moved(event):
@@ -115,13 +118,7 @@ def order_moved(event):
     order = event.content
     # A command (import-payments) has no request; its registry is the current one.
     registry = event.request.registry if event.request is not None else get_current_registry()
-    # pyramid_tm's manager for a request; for a command, its connection's (the order may be
-    # new in this transaction, without a connection yet: its folder has one).
-    if event.request is not None:
-        manager = event.request.tm
-    else:
-        manager = order.__parent__._p_jar.transaction_manager
-    mail_order(registry, order, ON_STATE[event.to_state.name], manager, event.request)
+    mail_order(registry, order, ON_STATE[event.to_state.name], event.request)
 
 
 def includeme(config):

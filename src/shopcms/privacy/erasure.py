@@ -193,7 +193,7 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
             subject=GUEST_MAIL_SUBJECT,
             application_url=base,
         )
-        message_id = send(registry, message, tm)
+        message_id = send(root, message)
     for order in orders:
         order.anonymise(now, actor, note or "erased")
         notify(ObjectModified(order), registry)
@@ -214,7 +214,7 @@ def _send_confirmation(registry, account, orders, tm, lang, base_url):
         subject=MAIL_SUBJECT,
         application_url=base,
     )
-    return send(registry, message, tm)
+    return send(account, message)
 
 
 def purge_history(database):

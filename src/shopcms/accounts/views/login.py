@@ -19,7 +19,7 @@ from pyramid.view import view_config
 
 from shopcms.accounts import authentication, totp
 from shopcms.accounts.authentication import Throttled
-from shopcms.accounts.mail import send_verification
+from shopcms.accounts.mail import ask_verification
 from shopcms.accounts.schemas import CodeSchema, LoginSchema
 from shopcms.accounts.views.common import SENT_TEMPLATE, form_error, throttled
 from shopcms.tree.site import Site
@@ -77,7 +77,7 @@ class Login(FormView):
             return self.refuse(WRONG, kept)
         if not account.email_verified:
             # Answered with 200: the new link (a token nonce, a queued mail) must be committed.
-            send_verification(request, account)
+            ask_verification(request, account.email)
             request.override_renderer = SENT_TEMPLATE
             return {
                 "title": _("Confirm your email address first"),
