@@ -1,6 +1,7 @@
 """Accounts: customers and staff, login, registration, password reset, the second factor,
 preferences and the customer's own pages."""
 
+from shopcms.accounts.devices import declare_cookie as declare_device_cookie
 from shopcms.accounts.evolve import accounts_preferences_and_tokens
 from shopcms.accounts.resources import Customer, Customers
 from shopcms.accounts.views.login import login_page
@@ -25,5 +26,6 @@ def includeme(config):
         3, "Accounts: tokens, consent ledger, saved details", accounts_preferences_and_tokens
     )
     config.include("shopcms.accounts.throttle")
+    declare_device_cookie(config)
     config.add_macros("shopcms.accounts:templates/macros.pt")
     config.set_login_in_place("shopcms.accounts:templates/login.pt", login_page)
