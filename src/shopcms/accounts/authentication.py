@@ -135,7 +135,7 @@ def log_in(request, account, second_factor=False):
     remember(request, account.__name__)
     if second_factor:
         request.session[SESSION_SECOND_FACTOR] = True
-    request.add_response_callback(lambda request, response: devices.issue(request, response, account))
+    request.add_response_callback(lambda req, response: devices.issue(req, response, account))
     request.registry.notify(LoggedIn(request, account))
     remember_returning_customer(request)
 

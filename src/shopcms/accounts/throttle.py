@@ -212,10 +212,8 @@ class LoginThrottle:
     def wait_seconds(self, email, address, now, trusted=None):
         """Seconds before this attempt may be checked; 0 when it may now."""
         counted = self.counters.read(self.keys(email, address, trusted))
-        return max(
-            (self.rules[key[0]].wait(failures, last, now) for key, (failures, last) in counted.items()),
-            default=0,
-        )
+        waits = [self.rules[key[0]].wait(*counted[key], now) for key in counted]
+        return max(waits, default=0)
 
     def failed(self, email, address, now, trusted=None):
         self.counters.add_failure(self.keys(email, address, trusted), now, self.rules)
