@@ -26,7 +26,7 @@ def stored(db):
     conn = db.open(transaction_manager=transaction.TransactionManager())
     try:
         counters = conn.root().get(ROOT_KEY)
-        return dict(counters.tree.items()) if counters is not None else {}
+        return {k: c.state() for k, c in counters.tree.items()} if counters is not None else {}
     finally:
         conn.close()
 

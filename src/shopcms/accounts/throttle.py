@@ -83,12 +83,25 @@ class Rule:
         return now - last > max(self.window, self.cap)
 
 
-class Counters(Persistent):
-    """The shared counters: OOBTree ``"<kind>:<keyed hash>" -> (failures, last failure)``.
+class Counter(Persistent):
+    """The failures of one key and the time of the last one.
 
-    Plain tuples in one BTree: concurrent changes of different keys merge (BTree conflict
-    resolution); changes of one key conflict and are tried again.
+    A persistent object of its own, without conflict resolution: two processes that count
+    a failure of one key at once always conflict, and one of them counts again.  (Plain
+    values in the BTree would be merged by the bucket when both write the same value: a
+    lost failure.)
     """
+
+    def __init__(self, failures, last):
+        self.failures = failures
+        self.last = last
+
+    def state(self):
+        return self.failures, self.last
+
+
+class Counters(Persistent):
+    """The shared counters: OOBTree ``"<kind>:<keyed hash>" -> Counter``."""
 
     def __init__(self):
         self.tree = OOBTree()
@@ -136,7 +149,7 @@ class SharedCounters:
         def work(tree):
             if tree is None:
                 return {}
-            return {key: tree[key] for key in keys if key in tree}
+            return {key: tree[key].state() for key in keys if key in tree}
 
         return self._run(work, write=False)
 
@@ -145,10 +158,14 @@ class SharedCounters:
 
         def work(tree):
             for key in sorted(keys):
-                failures, last = tree.get(key, (0, now))
-                if rules[key[0]].expired(last, now):
-                    failures = 0
-                tree[key] = (failures + 1, now)
+                counter = tree.get(key)
+                if counter is None:
+                    tree[key] = Counter(1, now)
+                    continue
+                if rules[key[0]].expired(counter.last, now):
+                    counter.failures = 0
+                counter.failures += 1
+                counter.last = now
             self._prune(tree, now, rules, PRUNE_PER_WRITE)
 
         self._run(work, write=True)
@@ -177,7 +194,7 @@ class SharedCounters:
         else:
             start = f"{random.choice((ACCOUNT, ADDRESS, DEVICE))}:{secrets.token_hex(2)}"  # noqa: S311
             items = islice(tree.items(min=start), 4 * limit)
-        gone = [key for key, (_failures, last) in items if rules[key[0]].expired(last, now)]
+        gone = [key for key, counter in items if rules[key[0]].expired(counter.last, now)]
         for key in gone:
             del tree[key]
         return len(gone)
