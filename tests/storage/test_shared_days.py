@@ -4,6 +4,7 @@ processes are) give a visitor the same visit key on one day, the visit is counte
 the day's secret and keys are gone the next day (and from the file once it is packed)."""
 
 import time
+from pathlib import Path
 
 import transaction
 import ZODB
@@ -78,6 +79,6 @@ def test_an_old_day_is_deleted_by_the_flush_and_gone_from_the_packed_file(tmp_pa
         db.pack(time.time() + 1)
     finally:
         db.close()
-    data = open(path, "rb").read()
+    data = Path(path).read_bytes()
     assert monday not in data
     assert visit_key(monday, "192.0.2.17", FIREFOX)[:16] not in data

@@ -114,9 +114,7 @@ class SharedDays:
             claimed = set()
             for day, key in sorted(visits):
                 entry = days.get(day)
-                if entry is None:
-                    claimed.add((day, key))
-                elif entry.visits.insert(key[:KEPT]):
+                if entry is None or entry.visits.insert(key[:KEPT]):
                     claimed.add((day, key))
             return claimed
 
