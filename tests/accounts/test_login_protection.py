@@ -5,6 +5,7 @@ before, and the second factor that staff need to reach the management area."""
 import pytest
 
 from shopcms.accounts.devices import COOKIE
+from shopcms.accounts.throttle import ROOT_KEY
 from shopcms.web.cookies import Category, get_cookie_registry
 from tests.accounts.test_account_security import code, second_step, turn_on_second_factor
 from tests.accounts.test_registration import logged_in
@@ -155,3 +156,17 @@ def test_customers_need_no_second_factor(strict):
     answer = login(shopper, "shopper@example.be", PASSWORD)
     assert not answer.location.endswith("/account/security")
     shopper.get("/nl/account/", status=200)
+
+
+def test_failed_logins_keep_neither_the_address_nor_the_email(site, tmp_path):
+    """The privacy statement: a keyed hash, counts and times; never the address itself."""
+    guesser = browser(site, "203.0.113.177")
+    for _ in range(3):
+        login(guesser, "marker-7f3a@example.be", "guess guess", status=400)
+    tree = site.read(
+        lambda root: [c.state()[0] for c in root._p_jar.root()[ROOT_KEY].tree.values()]
+    )
+    assert tree == [3, 3]  # the account's and the address's
+    stored = (tmp_path / "Data.fs").read_bytes()
+    for marker in (b"203.0.113.177", b"marker-7f3a"):
+        assert marker not in stored

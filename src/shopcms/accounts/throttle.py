@@ -257,8 +257,10 @@ def now_seconds(registry):
 
 def _rule(settings, kind, free):
     prefix = f"shopcms.login.{kind}"
+    # ``*_limit``: the name before the delays (then the failures that locked the account).
+    free = settings.get(f"{prefix}_free", settings.get(f"{prefix}_limit", free))
     return Rule(
-        free=int(settings.get(f"{prefix}_free", free)),
+        free=int(free),
         base=float(settings.get("shopcms.login.delay", 60)),
         cap=float(settings.get("shopcms.login.max_delay", 15 * 60)),
         window=float(settings.get("shopcms.login.window", 24 * 3600)),
