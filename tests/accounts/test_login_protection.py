@@ -124,6 +124,10 @@ def test_staff_without_a_second_factor_cannot_reach_the_management_area(strict):
     answer = login(admin, ADMIN_EMAIL, ADMIN_PASSWORD, status=303)
     # Logged in, but sent to set up the second factor; management stays closed.
     assert answer.location.endswith("/nl/account/security")
+    # The page says why (a notice), and offers the set-up.
+    security = answer.follow()
+    assert security.html.select_one("div.notice.info"), security.text
+    assert "totp-start" in security.forms
     assert logged_in(admin)
     admin.get("/nl/manage/", status=403)
     admin.get("/nl/manage/customers", status=403)

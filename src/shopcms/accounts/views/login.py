@@ -35,11 +35,17 @@ LOGIN_TEMPLATE = "shopcms.accounts:templates/login.pt"
 CODE_TEMPLATE = "shopcms.accounts:templates/login_code.pt"
 LOGIN_BUTTONS = (Button("login", _("Log in")),)
 WRONG = _("The email address or password is not correct.")
+STAFF_NEED_CODES = _(
+    "You are logged in. To reach the management area, first set up two-step login below: "
+    "staff log in with a code of their authenticator app."
+)
 
 
 def logged_in(request, account, came_from=None, second_factor=False):
     """Log ``account`` in (a POST) and go where it was going."""
     authentication.log_in(request, account, second_factor)
+    if authentication.second_factor_missing(request, account):
+        notice(request, STAFF_NEED_CODES)
     return HTTPSeeOther(location=authentication.landing(request, account, came_from))
 
 
