@@ -35,9 +35,10 @@ def stored_days(db):
 
 
 def count(tally, days, key, day, now):
+    """A page of the visitor of ``key`` at ``now``, and a flush: the visits it counted."""
     tally.page_view(key, day, now, "home", lambda: {"browsers": "Firefox"})
     visits = tally.take_new()
-    tally.settle(visits, days.claim([(v.day, v.key) for v in visits]))
+    tally.settle(visits, days.claim([(v.day, v.key, v.first) for v in visits], tally.timeout))
     return tally.take().get((day, VISITS, ""), 0)
 
 
@@ -54,6 +55,10 @@ def test_two_processes_count_a_visitor_once_and_forget_the_day(tmp_path):
         counted = count(Tally(shared=True), a, key, MONDAY, 1000.0)
         counted += count(Tally(shared=True), b, key, MONDAY, 1010.0)
         assert counted == 1
+        # Twenty minutes later through a: still that visit; an hour after that, through b,
+        # the visitor came back: a new visit, counted once again.
+        assert count(Tally(shared=True), a, key, MONDAY, 1000.0 + 20 * 60) == 0
+        assert count(Tally(shared=True), b, key, MONDAY, 1000.0 + 80 * 60) == 1
         # The next day: a new secret, and Monday's secret and keys are deleted.
         tuesday = b.for_day(TUESDAY)
         assert tuesday != secret and a.for_day(TUESDAY) == tuesday
@@ -72,7 +77,7 @@ def test_an_old_day_is_deleted_by_the_flush_and_gone_from_the_packed_file(tmp_pa
     try:
         days = SharedDays(db)
         monday = days.for_day(MONDAY)
-        days.claim([(MONDAY, visit_key(monday, "192.0.2.17", FIREFOX))])
+        days.claim([(MONDAY, visit_key(monday, "192.0.2.17", FIREFOX), 1000.0)], 1800)
         assert days.forget_before(MONDAY) == 0
         assert days.forget_before(TUESDAY) == 1
         assert stored_days(db) == {}

@@ -9,9 +9,11 @@ on the same day, so a visitor served by two processes is one visit:
   under :data:`ROOT_KEY` and deleted once its day is over (by the first process that
   works on a later day, and by every flush);
 - each flush *claims* the visits its process saw begin (:meth:`SharedDays.claim`): the
-  day's set of visit keys (the first 16 bytes of each) says whether another process
-  counted that visit already; only the first claim counts it.  The set is deleted with
-  its day's secret.
+  day's visit keys (the first 16 bytes of each, with the time the latest part of that
+  visit began in any process) say whether another process counted that visit already:
+  a part that begins less than the visit timeout after the latest is the same visit, and
+  only the first claim counts it; later than that, the visitor came back and it is a new
+  visit.  The keys are deleted with their day's secret.
 
 Nothing else is kept: not the address, not its network, not the ``User-Agent``.  Once a
 day is over, neither its secret nor its keys exist, and a key cannot be computed again.
@@ -30,7 +32,7 @@ import threading
 import time
 
 import transaction
-from BTrees.OOBTree import OOBTree, OOTreeSet
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import ConflictError
 
@@ -45,11 +47,12 @@ RETRY = 60
 
 
 class Day(Persistent):
-    """One day's secret and the (shortened) keys of the visits counted on it."""
+    """One day's secret, and the (shortened) keys of the visits of the day with the time
+    the latest part of each began: OOBTree ``key -> seconds since the epoch``."""
 
     def __init__(self, secret):
         self.secret = secret
-        self.visits = OOTreeSet()
+        self.visits = OOBTree()
 
 
 class SharedDays:
@@ -106,16 +109,24 @@ class SharedDays:
             self._day, self._secret, self._local = day, secret, None
             return secret
 
-    def claim(self, visits):
-        """Claim ``visits`` (``(day, key)`` pairs): the set of those this process is the
-        first to count.  A visit of a day that is over (its keys are gone) is counted."""
+    def claim(self, visits, timeout):
+        """Claim ``visits`` (``(day, key, first)``: the part of a visit this process saw
+        begin at ``first``): the set of ``(day, key)`` this process counts, because no
+        other process saw that visit within ``timeout`` seconds before.  A visit of a day
+        that is over (its keys are gone) is counted."""
 
         def work(days):
             claimed = set()
-            for day, key in sorted(visits):
+            for day, key, first in sorted(visits):
                 entry = days.get(day)
-                if entry is None or entry.visits.insert(key[:KEPT]):
+                if entry is None:
                     claimed.add((day, key))
+                    continue
+                latest = entry.visits.get(key[:KEPT])
+                if latest is None or first - latest > timeout:
+                    claimed.add((day, key))
+                if latest is None or first > latest:
+                    entry.visits[key[:KEPT]] = first
             return claimed
 
         return self._run(work)

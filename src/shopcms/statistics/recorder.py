@@ -235,7 +235,8 @@ class Recorder:
         if not visits:
             return
         try:
-            claimed = self.days.claim([(visit.day, visit.key) for visit in visits])
+            parts = [(visit.day, visit.key, visit.first) for visit in visits]
+            claimed = self.days.claim(parts, self.tally.timeout)
         except BaseException:
             self.tally.settle(visits, None)  # kept for the next flush
             raise
