@@ -57,6 +57,9 @@ def app_settings(tmp_path, **overrides):
         "shopcms.secret": "test-secret-" + "x" * 40,
         "shopcms.languages": "nl fr en",
         "shopcms.cookies.strict": "true",
+        # Staff reach the management area with a password alone in the tests that are not
+        # about the second factor (tests/accounts/test_login_protection.py turns it on).
+        "shopcms.login.staff_second_factor": "false",
         "shopcms.evolve_on_start": "true",
         "pyramid.includes": "tests.web.testviews",
         "shopcms.mail.queue": f"{tmp_path}/mailqueue",

@@ -92,7 +92,10 @@ def test_admin_logs_in_through_the_form(context, page, browser_log, screenshot):
     assert "session" in cookies
     assert cookies["session"]["httpOnly"] is True
     assert cookies["session"]["sameSite"] == "Lax"
-    assert set(cookies) <= {"session", "language"}, sorted(cookies)
+    # The device cookie: this browser logged in to the account (login protection).
+    assert cookies["device"]["httpOnly"] is True
+    assert cookies["device"]["sameSite"] == "Strict"
+    assert set(cookies) <= {"session", "language", "device"}, sorted(cookies)
     browser_log.assert_clean()
 
 

@@ -17,6 +17,8 @@ use = egg:shopcms
 zodbconn.uri = file://{dir}/Data.fs?blobstorage_dir={dir}/blobs
 shopcms.secret = cli-test-secret-{pad}
 shopcms.cookies.strict = true
+# Staff reach the management area with a password here (see tests/conftest.py).
+shopcms.login.staff_second_factor = false
 shopcms.bank.iban = BE71 0961 2345 6769
 shopcms.bank.bic = GKCCBEBB
 shopcms.mail.queue = {dir}/mailqueue

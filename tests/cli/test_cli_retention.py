@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import transaction
 
 from shopcms import cli, main
+from shopcms.accounts.throttle import get_login_throttle
 from shopcms.statistics.report import add_counts, open_statistics, report
 from shopcms.web.clock import now, site_timezone
 from tests.cli.test_cli_import_payments import write_ini
@@ -27,6 +28,10 @@ def test_retention_rolls_up_old_statistics_and_forgets_old_sessions(tmp_path, ca
         sessions = root["customers"][userid].sessions
         sessions["stale"] = int(time.time()) - 13 * 3600  # past the 12-hour default
         sessions["current"] = int(time.time()) - 600
+    throttle = get_login_throttle(site.registry)
+    # (The recent one first: the old one's write then finds nothing expired to delete.)
+    throttle.failed("recent@example.be", "192.0.2.2", time.time() - 600)
+    throttle.failed("gone@example.be", "192.0.2.1", time.time() - 2 * 86400)  # past the day
     transaction.abort()
     site.close()
     ini = write_ini(tmp_path / "shop.ini", tmp_path)
@@ -36,6 +41,7 @@ def test_retention_rolls_up_old_statistics_and_forgets_old_sessions(tmp_path, ca
     assert lines == [
         f"statistics: 2 day(s) of {old.isoformat()[:7]} rolled up into the month",
         "sessions: 1 login session id(s) older than 43200 s removed",
+        "login counters: 2 expired counter(s) removed",
     ]
     # Cron-friendly: a second run has nothing to do and says nothing.
     assert cli.main(["retention", ini]) == 0
@@ -50,6 +56,11 @@ def test_retention_rolls_up_old_statistics_and_forgets_old_sessions(tmp_path, ca
             assert (everything.visits, everything.pages) == (12, {"home": 12})
         sessions = site.read(lambda root: dict(root["customers"][userid].sessions))
         assert set(sessions) == {"current"}
+        throttle = get_login_throttle(site.registry)
+        gone = throttle.keys("gone@example.be", "192.0.2.1")
+        recent = throttle.keys("recent@example.be", "192.0.2.2")
+        # The account and address counted two days ago are gone; the recent ones kept.
+        assert set(throttle.counters.read(gone + recent)) == set(recent)
     finally:
         site.close()
 

@@ -32,7 +32,15 @@ def test_every_cookie_has_a_category_purpose_and_reason(site):
     # What the packages of the application declare (web, privacy, products).
     cookies = site.registry.shopcms_cookies
     necessary = {c.name for c in cookies if c.category is Category.NECESSARY}
-    assert necessary == {"session", "language", "cart", "wishlist", "compare", "cookie_consent"}
+    assert necessary == {
+        "session",
+        "language",
+        "cart",
+        "wishlist",
+        "compare",
+        "cookie_consent",
+        "device",
+    }
     assert {c.name for c in cookies if c.needs_consent} == {"recent", "known_visitor"}
     for cookie in cookies:
         assert cookie.purpose and cookie.reason

@@ -139,7 +139,15 @@ def test_login_and_manage_pages_are_not_cached(app):
 # -- issue 7: the cookie choice, acceptance 1 and 3 -------------------------------------
 
 #: The strictly necessary cookies: the only ones set without consent.
-NECESSARY_COOKIES = {"session", "language", "cart", "wishlist", "compare", "cookie_consent"}
+NECESSARY_COOKIES = {
+    "session",
+    "language",
+    "cart",
+    "wishlist",
+    "compare",
+    "cookie_consent",
+    "device",
+}
 #: The cookies that need consent, and the feature that sets each.
 OPTIONAL_COOKIES = {"recent": "viewing products", "known_visitor": "logging in"}
 CUSTOMER = "crawler@example.be"

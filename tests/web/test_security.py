@@ -8,7 +8,13 @@ from pyramid import testing
 from pyramid.authorization import Authenticated, Everyone
 
 from shopcms.accounts.resources import Customers
-from shopcms.web.security import SESSION_ID, SESSION_LOGIN_AT, SESSION_USER, SecurityPolicy
+from shopcms.web.security import (
+    SESSION_ID,
+    SESSION_LOGIN_AT,
+    SESSION_SECOND_FACTOR,
+    SESSION_USER,
+    SecurityPolicy,
+)
 
 
 class Root(dict):
@@ -37,12 +43,18 @@ def test_valid_session_gives_the_account_and_its_principals(world):
     sid = account.open_session(3600)
     session = {SESSION_USER: account.__name__, SESSION_ID: sid, SESSION_LOGIN_AT: time.time()}
     assert policy.identity(request_with(root, session)) is account
-    assert policy.effective_principals(SimpleNamespace(identity=account)) == [
+    confirmed = SimpleNamespace(identity=account, session={SESSION_SECOND_FACTOR: True})
+    assert policy.effective_principals(confirmed) == [
         Everyone,
         Authenticated,
         f"user:{account.__name__}",
         "role:editor",
     ]
+    # Without a code of the second factor, a staff role does not count.
+    password_only = SimpleNamespace(identity=account, session={})
+    assert "role:editor" not in policy.effective_principals(password_only)
+    relaxed = SecurityPolicy(absolute_timeout=3600, staff_second_factor=False)
+    assert "role:editor" in relaxed.effective_principals(password_only)
 
 
 @pytest.mark.parametrize(

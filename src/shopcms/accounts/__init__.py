@@ -1,6 +1,7 @@
 """Accounts: customers and staff, login, registration, password reset, the second factor,
 preferences and the customer's own pages."""
 
+from shopcms.accounts.devices import declare_cookie as declare_device_cookie
 from shopcms.accounts.evolve import accounts_preferences_and_tokens
 from shopcms.accounts.resources import Customer, Customers
 from shopcms.accounts.views.login import login_page
@@ -26,5 +27,6 @@ def includeme(config):
     )
     config.include("shopcms.accounts.throttle")
     config.include("shopcms.accounts.mail")
+    declare_device_cookie(config)
     config.add_macros("shopcms.accounts:templates/macros.pt")
     config.set_login_in_place("shopcms.accounts:templates/login.pt", login_page)

@@ -2,8 +2,9 @@
 
 The rules of logging in, whatever page asks:
 
-- failures are throttled per account and per client address
-  (:mod:`shopcms.accounts.throttle`): while either is paused, :class:`Throttled` says for how
+- failures are counted per account and per client address, or per device for a browser
+  that holds the account's device cookie (:mod:`shopcms.accounts.throttle`,
+  :mod:`shopcms.accounts.devices`): while a delay runs, :class:`Throttled` says for how
   long, and nothing is checked;
 - an unknown email costs the same time as a wrong password (a dummy hash check) and gets
   the same answer;
@@ -22,12 +23,12 @@ Logging in (:func:`log_in`) and the "fresh session" after a change of credential
 from pyramid.csrf import new_csrf_token
 from pyramid.security import remember
 
-from shopcms.accounts import totp
+from shopcms.accounts import devices, totp
 from shopcms.accounts.passwords import verify_password
 from shopcms.accounts.resources import normalise_email
 from shopcms.privacy.consent import remember_returning_customer
 from shopcms.web.i18n import _
-from shopcms.web.security import LoggedIn
+from shopcms.web.security import SESSION_SECOND_FACTOR, LoggedIn
 from shopcms.web.urls import local_path
 
 #: Session key of a login waiting for its second factor (not an identity: see above).
@@ -62,15 +63,23 @@ def _throttle(request):
     return request.registry.shopcms_login_throttle
 
 
-def check_throttle(request, email):
-    """Raise :class:`Throttled` while ``email`` or this client may not try again."""
-    wait = _throttle(request).wait_seconds(email, _client(request))
+def _now(request):
+    return request.now.timestamp()
+
+
+def check_throttle(request, email, account=None):
+    """Raise :class:`Throttled` while this attempt on ``email`` may not be checked: per
+    device when this browser holds a device cookie of ``account``, else per account and
+    per client address."""
+    trusted = devices.trusted_nonce(request, account)
+    wait = _throttle(request).wait_seconds(email, _client(request), _now(request), trusted)
     if wait:
         raise Throttled(wait)
 
 
-def count_failure(request, email):
-    _throttle(request).failed(email, _client(request))
+def count_failure(request, email, account=None):
+    trusted = devices.trusted_nonce(request, account)
+    _throttle(request).failed(email, _client(request), _now(request), trusted)
 
 
 def authenticate(request, customers, email, password):
@@ -79,15 +88,15 @@ def authenticate(request, customers, email, password):
     Raises :class:`Throttled` first when attempts are paused.
     """
     email = normalise_email(email)
-    check_throttle(request, email)
     account = customers.find(email)
+    check_throttle(request, email, account)
     if account is not None and account.active:
         ok = account.check_password(password)
     else:
         verify_password(None, password)  # same cost as a real check
         ok = False
     if not ok:
-        count_failure(request, email)
+        count_failure(request, email, account)
         return None
     return account
 
@@ -97,10 +106,10 @@ def confirm_password(request, account, password):
 
     Raises :class:`Throttled` while attempts are paused.
     """
-    check_throttle(request, account.email)
+    check_throttle(request, account.email, account)
     if account.check_password(password):
         return True
-    count_failure(request, account.email)
+    count_failure(request, account.email, account)
     return False
 
 
@@ -109,26 +118,34 @@ def confirm_code(request, account, code):
     one counts toward the throttle (the caller checks the throttle first)."""
     if totp.check(request.registry, account, code, request.now):
         return True
-    count_failure(request, account.email)
+    count_failure(request, account.email, account)
     return False
 
 
-def log_in(request, account):
+def log_in(request, account, second_factor=False):
     """Start a session for ``account``.
 
-    The visitor's cookie lists move onto the account (``LoggedIn``); the login throttle of
-    the account is reset; with functional cookies allowed, the browser will recognise a
-    returning customer.
+    ``second_factor``: the login was confirmed by a code of the account's second factor
+    (staff reach the management area only then, see ``shopcms.web.security``).  The
+    visitor's cookie lists move onto the account (``LoggedIn``); the login counters of the
+    account and of this device are reset, and the browser gets a new device cookie; with
+    functional cookies allowed, the browser will recognise a returning customer.
     """
-    _throttle(request).succeeded(account.email)
+    _throttle(request).succeeded(account.email, devices.trusted_nonce(request, account))
     remember(request, account.__name__)
+    if second_factor:
+        request.session[SESSION_SECOND_FACTOR] = True
+    request.add_response_callback(lambda req, response: devices.issue(req, response, account))
     request.registry.notify(LoggedIn(request, account))
     remember_returning_customer(request)
 
 
 def landing(request, account, came_from=None):
-    """Where a login goes: ``came_from`` if it is on this site, else the management area
-    for staff or the home page."""
+    """Where a login goes: staff who must still set up their second factor to its page;
+    else ``came_from`` if it is on this site, else the management area for staff or the
+    home page."""
+    if second_factor_missing(request, account):
+        return request.account_link("security")
     target = local_path(came_from)
     if target is not None:
         return target
@@ -136,11 +153,24 @@ def landing(request, account, came_from=None):
     return request.manage_link() if account.is_staff else request.link()
 
 
+def second_factor_missing(request, account):
+    """True when ``account`` is staff, the site requires a second factor of staff, and
+    this session was not confirmed by one: the management area stays closed."""
+    return (
+        account.is_staff
+        and request.registry.shopcms_security.staff_second_factor
+        and not request.session.get(SESSION_SECOND_FACTOR)
+    )
+
+
 def fresh_session(request, account):
     """End every session of ``account`` and give this browser a new one: other devices are
     logged out, and a copy of this browser's previous cookie is worth nothing."""
+    confirmed = request.session.get(SESSION_SECOND_FACTOR)
     account.end_sessions()
     remember(request, account.__name__)
+    if confirmed:  # the same person, still confirmed by the second factor
+        request.session[SESSION_SECOND_FACTOR] = True
 
 
 # -- the second step ---------------------------------------------------------------------

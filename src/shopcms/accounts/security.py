@@ -22,6 +22,7 @@ from shopcms.accounts.links import consume_token
 from shopcms.accounts.resources import normalise_email
 from shopcms.tree.resources import FolderKeyError
 from shopcms.web.i18n import _
+from shopcms.web.security import SESSION_SECOND_FACTOR
 from shopcms.web.tokens import CHANGE_EMAIL, RESET_PASSWORD
 
 #: Session key of a second-factor secret shown but not yet confirmed (sealed by the vault).
@@ -117,11 +118,19 @@ def secret_being_set_up(request):
 
 def finish_second_factor(request, account, secret, code):
     """Turn the second factor on if ``code`` proves the app holds ``secret``; returns
-    whether it was turned on."""
+    whether it was turned on.  The code confirms this session too: staff reach the
+    management area from here on (see ``shopcms.web.security``)."""
     if not totp.turn_on(request.registry, account, secret, code, request.now):
         return False
     request.session.pop(SETUP, None)
+    request.session[SESSION_SECOND_FACTOR] = True
     return True
+
+
+def end_second_factor(request, account):
+    """Turn the second factor off; this session is no longer confirmed by one."""
+    totp.turn_off(account)
+    request.session.pop(SESSION_SECOND_FACTOR, None)
 
 
 def setup_picture(account, secret):

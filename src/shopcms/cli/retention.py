@@ -1,5 +1,6 @@
 """The subcommand that applies the retention rules: ``retention`` (daily, from cron)."""
 
+from shopcms.accounts.throttle import get_login_throttle
 from shopcms.cli.app import load, out
 from shopcms.statistics import retention
 from shopcms.statistics.store import get_statistics_database
@@ -16,7 +17,8 @@ def cmd_retention(args):
     """Apply the retention rules (daily, from cron; quiet unless something was done): the
     statistics' days older than 25 months are rolled up into months and the statistics
     database is packed; login session ids older than the absolute session timeout are
-    removed from the accounts.  See shopcms.statistics.retention."""
+    removed from the accounts; expired login counters are deleted.  See
+    shopcms.statistics.retention and shopcms.accounts.throttle."""
     registry = load(args.ini)
     statistics_db = get_statistics_database(registry)
     # None when the statistics are turned off: then there is nothing of them to roll up.
@@ -31,3 +33,7 @@ def cmd_retention(args):
         ended = retention.end_old_sessions(site, timeout)
     if ended:
         out(f"sessions: {ended} login session id(s) older than {timeout} s removed")
+    # The login counters past their window (each login also removes a few).
+    pruned = get_login_throttle(registry).prune(now(registry).timestamp())
+    if pruned:
+        out(f"login counters: {pruned} expired counter(s) removed")

@@ -53,6 +53,7 @@ PERSONALISATION = "personalisation"
 NEWSLETTER = "newsletter"
 CONTEST_MARKETING = "contest_marketing"
 STATISTICS = "statistics"
+LOGIN_PROTECTION = "login_protection"
 COOKIES_FUNCTIONAL = "cookies_functional"
 COOKIES_PERSONALISATION = "cookies_personalisation"
 COOKIES_STATISTICS = "cookies_statistics"
@@ -126,6 +127,26 @@ PURPOSES = {
             ),
             _("Nothing that identifies you: daily counts only"),
             _("25 months per day, then per month."),
+        ),
+        # shopcms.accounts.throttle and shopcms.accounts.devices.
+        Purpose(
+            LOGIN_PROTECTION,
+            Basis.LEGITIMATE,
+            _("Protecting accounts against password guessing"),
+            _(
+                "Failed logins are counted per account and per IP address, or per browser "
+                "that logged in before, to slow down whoever guesses passwords; a browser "
+                "that logged in gets a security cookie so that its owner can still log in."
+            ),
+            _(
+                "A keyed hash of the email address, the IP address or the browser's cookie "
+                "(never the address itself), the number of failed logins and the time of "
+                "the last one"
+            ),
+            _(
+                "24 hours after the last failed login; a successful login erases the "
+                "account's at once. The security cookie: 180 days on your device."
+            ),
         ),
         # The choices of the cookie banner (``shopcms.privacy.consent``): the cookie
         # ``cookie_consent`` holds them on each device; the ledger keeps a logged-in

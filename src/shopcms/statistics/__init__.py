@@ -1,7 +1,9 @@
 """Anonymous connection statistics: counted in memory, kept only as daily aggregates.
 
-- ``visits``: the visit key (a keyed hash under a secret that lives one day in memory) and
-  the counts of one process; ``useragents``: browser family and device class;
+- ``visits``: the visit key (a keyed hash under the day's secret) and the counts of one
+  process; ``days``: the day's secret and the visits counted that day, shared by every
+  process through the statistics database and deleted after the day;
+  ``useragents``: browser family and device class;
 - ``recorder``: the outermost WSGI layer that counts page views, and the flusher thread;
 - ``store``: the aggregates in a ZODB database of their own (named ``statistics``), so a
   flush never moves the main database's last transaction (the shared-page cache's key);
@@ -10,9 +12,11 @@
   the page's language, its tables and ``charts``), ``export`` (the CSV file).
 
 Nothing that identifies a visitor is stored: not the address, not its /24 or /48 network,
-not the User-Agent header, not a key.  Requests never write to ZODB; each process commits
-its counts in one transaction every ``flush_interval`` seconds (or ``flush_events`` page
-views), on counters that add up concurrent flushes of several processes.
+not the User-Agent header; the day's secret and the shortened keys of the day's visits
+only until the day is over.  Requests write nothing to the main database; each process
+claims its new visits and commits its counts every ``flush_interval`` seconds (or
+``flush_events`` page views), on counters that add up concurrent flushes of several
+processes.
 
 Who is counted: a visitor whose choice in the consent cookie allows statistics.  With
 ``Sec-GPC: 1`` or a choice refusing them, never.  A visitor who has made no choice yet is

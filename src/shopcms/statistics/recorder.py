@@ -31,7 +31,9 @@ class (``shopcms.statistics.useragents``), the connection and the referring site
 :class:`Recorder` is the state of one process: the :class:`~.visits.Tally`, and a daemon
 thread (started by the first page counted) that flushes the counts every
 ``shopcms.statistics.flush_interval`` seconds, or sooner once
-``shopcms.statistics.flush_events`` page views wait.  A request never writes to ZODB.
+``shopcms.statistics.flush_events`` page views wait.  A request writes nothing to ZODB, but
+the first page counted on a day by a process, which reads the day's secret (or makes it, in
+the statistics database: ``shopcms.statistics.days``).
 """
 
 import atexit
@@ -44,6 +46,7 @@ from pyramid.settings import asbool
 
 from shopcms.privacy.consent import statistics_refused
 from shopcms.statistics import store
+from shopcms.statistics.days import SharedDays
 from shopcms.statistics.useragents import classify
 from shopcms.statistics.visits import BROWSERS, CONNECTIONS, DEVICES, REFERRERS, Tally, visit_key
 from shopcms.web import clock
@@ -141,7 +144,12 @@ class Recorder:
         self.db = db
         self.interval = float(get("shopcms.statistics.flush_interval", 60))
         self.max_events = int(get("shopcms.statistics.flush_events", 1000))
-        self.tally = Tally(timeout=float(get("shopcms.statistics.visit_timeout", 1800)))
+        self.tally = Tally(
+            timeout=float(get("shopcms.statistics.visit_timeout", 1800)), shared=True
+        )
+        # The day's secret and the visits already counted, shared by every process.
+        self.days = SharedDays(db)
+        self._forgotten = None
         header = (get("shopcms.statistics.protocol_header") or "").strip()
         self.protocol_header = "HTTP_" + header.upper().replace("-", "_") if header else None
         public = get("shopcms.public_url") or ""
@@ -187,7 +195,7 @@ class Recorder:
         seconds, day = self.today()
         day = day.isoformat()
         user_agent = environ.get("HTTP_USER_AGENT", "")
-        key = visit_key(self.tally.secret.for_day(day), environ.get("REMOTE_ADDR"), user_agent)
+        key = visit_key(self.days.for_day(day), environ.get("REMOTE_ADDR"), user_agent)
 
         def describe():
             agent = classify(user_agent[:1000])
@@ -214,19 +222,46 @@ class Recorder:
         with self._flush_lock:
             seconds, day = self.today()
             self.tally.end_visits(day.isoformat(), seconds, everything=everything)
-            counts = self.tally.take()
-            if not counts:
-                return False
+            counts = None
             try:
-                store.apply(self.db, counts)
+                # Every step below reads or writes the statistics database: a failure of
+                # any of them is the same "cannot be saved" (shown, logged once).
+                claimed = self._claim_new_visits()
+                self._forget_old_days(day.isoformat())
+                counts = self.tally.take()
+                if counts:
+                    store.apply(self.db, counts)
             except BaseException as error:
-                self.tally.give_back(counts)
+                if counts:
+                    self.tally.give_back(counts)
                 if self.failing_since is None:
                     self.failing_since = clock.now(self.registry)
                 self.last_error = f"{type(error).__name__}: {error}"
                 raise
-            self.failing_since = self.last_error = None
-            return True
+            if counts or claimed:
+                self.failing_since = self.last_error = None
+            return bool(counts)
+
+    def _claim_new_visits(self):
+        """Count the new visits no other process counted (``shopcms.statistics.days``).
+        Returns whether there were any (and the database was asked)."""
+        visits = self.tally.take_new()
+        if not visits:
+            return False
+        try:
+            parts = [(visit.day, visit.key, visit.first) for visit in visits]
+            claimed = self.days.claim(parts, self.tally.timeout)
+        except BaseException:
+            self.tally.settle(visits, None)  # kept for the next flush
+            raise
+        self.tally.settle(visits, claimed)
+        return True
+
+    def _forget_old_days(self, day):
+        """Once a day: the secrets and visit keys of the days before are deleted."""
+        if self._forgotten != day:
+            self.days.forget_before(day)
+            self._forgotten = day
 
     def start(self):
         """Start the flusher thread once (the first counted page does)."""

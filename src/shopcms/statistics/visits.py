@@ -1,18 +1,19 @@
 """Visits, held in the memory of one process: who is "the same visitor" today, and the
 counts that wait for the next flush.
 
-A visit is known by a **key**: HMAC-SHA256, under a secret that exists only in this
-process's memory and is replaced by a new random one at the first moment of every day (the
-old one is dropped, never written anywhere), of the client address truncated to its /24
-(IPv4) or /48 (IPv6) network and the ``User-Agent`` header.  Neither the address, nor the
-truncated address, nor the header is kept: only the key, in memory, while the visit lasts,
-and yesterday's keys cannot be computed again by anyone.
+A visit is known by a **key**: HMAC-SHA256, under the day's secret, of the client address
+truncated to its /24 (IPv4) or /48 (IPv6) network and the ``User-Agent`` header.  The
+secret is random, one per day, the same in every process of the site and deleted after
+its day (``shopcms.statistics.days``); a process alone may keep it in memory
+(:class:`DailySecret`).  Neither the address, nor the truncated address, nor the header is
+kept, and yesterday's keys cannot be computed again by anyone.
 
 A visit lasts from its first page to its last one; it ends after ``timeout`` seconds
 without a page (30 minutes by default), at the end of the day (the secret changes), or
 when the process stops.  Its length is then counted in the duration buckets of the day it
-started.  Several processes each know their own visits: a visitor served by two processes
-of one site counts as two visits.
+started.  When several processes serve one visitor, the first to claim the visit at a
+flush counts it (with its browser, device, connection and referrer, and the length it
+saw); the others count only its pages.
 
 :class:`Tally` is the whole in-memory state of a process; :class:`Counts` are the
 increments waiting for a flush, keyed by ``(day, dimension, value)``.
@@ -121,7 +122,10 @@ def truncated_network(address):
 
 
 class DailySecret:
-    """A random secret per day, in memory only: a new day replaces it (the old is gone)."""
+    """A random secret per day, in memory only: a new day replaces it (the old is gone).
+
+    For one process alone; the processes of a site share theirs through the statistics
+    database (``shopcms.statistics.days.SharedDays``)."""
 
     def __init__(self):
         self.day = None
@@ -142,10 +146,16 @@ def visit_key(secret, address, user_agent):
 
 
 class Visit:
-    __slots__ = ("day", "first", "last")
+    """A visit followed by this process.  In a shared tally, ``counted`` is None until a
+    flush claimed it (``shopcms.statistics.days``): True when this process counts it,
+    False when another process did; ``description`` waits for the claim, ``ended`` says
+    that its length waits too."""
 
-    def __init__(self, day, first):
+    __slots__ = ("day", "first", "last", "key", "description", "counted", "ended")
+
+    def __init__(self, day, first, key=None, description=None, counted=True):
         self.day, self.first, self.last = day, first, first
+        self.key, self.description, self.counted, self.ended = key, description, counted, False
 
 
 class Counts(dict):
@@ -168,12 +178,19 @@ class Tally:
     for a new visit and returns its ``{dimension: value}`` (browser, device, connection,
     and the referrer or None).  ``take`` hands the waiting counts to a flush, which gives
     them back with ``give_back`` if it could not commit them.
+
+    ``shared``: several processes count the same visitors (``shopcms.statistics.days``):
+    a new visit is counted (with its description and, once over, its length) only after a
+    flush claimed it: ``take_new`` hands the visits begun since the last flush to the
+    claim, ``settle`` counts those claimed by this process and drops the others.
     """
 
-    def __init__(self, timeout=1800, max_visits=MAX_VISITS):
+    def __init__(self, timeout=1800, max_visits=MAX_VISITS, shared=False):
         self.timeout = timeout
         self.max_visits = max_visits
+        self.shared = shared
         self.secret = DailySecret()
+        self._new = []
         self.counts = Counts()
         self.events = 0
         self._visits = OrderedDict()
@@ -197,11 +214,13 @@ class Tally:
             if visit is None:
                 if not new:  # ended by a sweep in between (rare): describe it after all
                     description = describe()
-                visit = self._visits[key] = Visit(day, now)
-                self._add(day, VISITS, "")
-                for dimension, value in description.items():
-                    if value is not None:
-                        self._add(day, dimension, value)
+                if self.shared:
+                    visit = Visit(day, now, key, description, counted=None)
+                    self._new.append(visit)
+                else:
+                    visit = Visit(day, now)
+                    self._count_visit(day, description)
+                self._visits[key] = visit
                 while len(self._visits) > self.max_visits:
                     self._end(self._visits.popitem(last=False)[1])
             else:
@@ -234,6 +253,28 @@ class Tally:
             counts, self.counts, self.events = self.counts, Counts(), 0
             return counts
 
+    def take_new(self):
+        """The visits begun since the last call, for a claim (``shared`` only).  A flush
+        begins here: the page views counted so far no longer call for one."""
+        with self._lock:
+            new, self._new, self.events = self._new, [], 0
+            return new
+
+    def settle(self, visits, claimed):
+        """Count the ``visits`` whose ``(day, key)`` is in ``claimed``; the others were
+        counted by another process.  ``claimed`` None: the claim failed, try again."""
+        with self._lock:
+            if claimed is None:
+                self._new[:0] = visits
+                return
+            for visit in visits:
+                visit.counted = (visit.day, visit.key) in claimed
+                if visit.counted:
+                    self._count_visit(visit.day, visit.description)
+                    if visit.ended:
+                        self._count_length(visit)
+                visit.description = None
+
     def give_back(self, counts):
         """Put counts a flush could not commit back in front of the new ones."""
         with self._lock:
@@ -242,7 +283,19 @@ class Tally:
 
     # -- under the lock ----------------------------------------------------------------
 
+    def _count_visit(self, day, description):
+        self._add(day, VISITS, "")
+        for dimension, value in description.items():
+            if value is not None:
+                self._add(day, dimension, value)
+
     def _end(self, visit):
+        if visit.counted is None:  # not claimed yet: its length is counted with the claim
+            visit.ended = True
+        elif visit.counted:
+            self._count_length(visit)
+
+    def _count_length(self, visit):
         seconds = max(0.0, visit.last - visit.first)
         self.counts.add(visit.day, DURATIONS, duration_bucket(seconds))
         self.counts.add(visit.day, DURATION_SECONDS, str(histogram_bucket(seconds)))

@@ -14,11 +14,17 @@ honoured only while
 
 Authorization is Pyramid's ACLHelper over the principals ``system.Everyone``,
 ``system.Authenticated``, ``user:<id>`` and ``role:<name>``.
+
+Staff need a second factor (``shopcms.login.staff_second_factor``, true by default): the
+roles of :data:`STAFF_ROLES` count only in a session whose login was confirmed by a code
+(the login puts :data:`SESSION_SECOND_FACTOR` in it).  A staff member who logged in with
+the password alone is a customer until they set up their second factor.
 """
 
 import time
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.settings import asbool
 from pyramid.traversal import find_root
 
 from shopcms.web.i18n import _
@@ -64,13 +70,16 @@ def user_principal(userid):
 SESSION_USER = "auth.userid"
 SESSION_ID = "auth.sid"
 SESSION_LOGIN_AT = "auth.at"
+#: The login of this session was confirmed by a code of the second factor.
+SESSION_SECOND_FACTOR = "auth.2f"
 
 
 class SecurityPolicy:
     """Pyramid 2 security policy: session identity plus ACLHelper."""
 
-    def __init__(self, absolute_timeout):
+    def __init__(self, absolute_timeout, staff_second_factor=True):
         self.absolute_timeout = absolute_timeout
+        self.staff_second_factor = staff_second_factor
         self.helper = ACLHelper()
 
     def identity(self, request):
@@ -105,7 +114,10 @@ class SecurityPolicy:
         if account is not None:
             principals.append(Authenticated)
             principals.append(user_principal(account.__name__))
-            principals.extend(role_principal(role) for role in sorted(account.roles))
+            roles = set(account.roles)
+            if self.staff_second_factor and not request.session.get(SESSION_SECOND_FACTOR):
+                roles -= set(STAFF_ROLES)
+            principals.extend(role_principal(role) for role in sorted(roles))
         return principals
 
     def permits(self, request, context, permission):
@@ -150,7 +162,8 @@ def effective_principals(request):
 def includeme(config):
     settings = config.get_settings()
     policy = SecurityPolicy(
-        absolute_timeout=int(settings.get("shopcms.session.absolute_timeout", 12 * 3600))
+        absolute_timeout=int(settings.get("shopcms.session.absolute_timeout", 12 * 3600)),
+        staff_second_factor=asbool(settings.get("shopcms.login.staff_second_factor", True)),
     )
     config.set_security_policy(policy)
     config.registry.shopcms_security = policy

@@ -1,8 +1,10 @@
 """Login (with a second step for accounts that use a second factor) and logout.
 
 The rules are ``shopcms.accounts.authentication``'s: the answer for an unknown email is the
-same as for a wrong password (same message, status and time); failures are throttled per
-account and per client address; wrong codes of the second step count as failures too.
+same as for a wrong password (same message, status and time); failures slow down further
+attempts per account and client address, or per device for a browser that logged in to the
+account before (``shopcms.accounts.throttle``); wrong codes of the second step count as
+failures too.
 
 Only after the right password does the login tell more, which reveals nothing to someone
 without it:
@@ -33,11 +35,17 @@ LOGIN_TEMPLATE = "shopcms.accounts:templates/login.pt"
 CODE_TEMPLATE = "shopcms.accounts:templates/login_code.pt"
 LOGIN_BUTTONS = (Button("login", _("Log in")),)
 WRONG = _("The email address or password is not correct.")
+STAFF_NEED_CODES = _(
+    "You are logged in. To reach the management area, first set up two-step login below: "
+    "staff log in with a code of their authenticator app."
+)
 
 
-def logged_in(request, account, came_from=None):
+def logged_in(request, account, came_from=None, second_factor=False):
     """Log ``account`` in (a POST) and go where it was going."""
-    authentication.log_in(request, account)
+    authentication.log_in(request, account, second_factor)
+    if authentication.second_factor_missing(request, account):
+        notice(request, STAFF_NEED_CODES)
     return HTTPSeeOther(location=authentication.landing(request, account, came_from))
 
 
@@ -149,7 +157,7 @@ class LoginCode(FormView):
             notice(request, _("Logging in took too long. Please start again."), ERROR)
             return HTTPSeeOther(location=request.link(None, "login"))
         try:
-            authentication.check_throttle(request, self.account.email)
+            authentication.check_throttle(request, self.account.email, self.account)
         except Throttled as exc:
             authentication.drop_pending(request)
             return self.page(self.make().render(), error=throttled(request, exc.wait))
@@ -159,7 +167,8 @@ class LoginCode(FormView):
         request = self.request
         if not authentication.confirm_code(request, self.account, appstruct["code"]):
             return self.page(form_error(request, self.form, _("This code is not correct."), "code"))
-        return logged_in(request, self.account, authentication.pending_target(request))
+        target = authentication.pending_target(request)
+        return logged_in(request, self.account, target, second_factor=True)
 
 
 @view_config(

@@ -81,6 +81,6 @@ def totp_off(context, request):
         refused = form_error(request, form, _("This code is not correct."), "code")
     if refused is not None:
         return security_page(request, context, totp_form=refused)
-    totp.turn_off(context)
+    security.end_second_factor(request, context)
     notice(request, _("Two-step login is off."))
     return _back(request)
