@@ -1,5 +1,6 @@
 """``shopcms retention INI``: from cron, quiet unless it did something; statistics older
-than 25 months become monthly totals; login session ids past the absolute timeout go."""
+than 25 months become monthly totals; login session ids past the absolute timeout go; the
+main database is packed, so that what was erased leaves its history too."""
 
 import time
 from datetime import date, timedelta
@@ -8,10 +9,12 @@ import transaction
 
 from shopcms import cli, main
 from shopcms.accounts.throttle import get_login_throttle
+from shopcms.mail import compose_waiting
 from shopcms.statistics.report import add_counts, open_statistics, report
 from shopcms.web.clock import now, site_timezone
 from tests.cli.test_cli_import_payments import write_ini
-from tests.conftest import Site, app_settings, make_site
+from tests.conftest import Browser, Site, app_settings, make_site
+from tests.outbox import intents
 
 
 def test_retention_rolls_up_old_statistics_and_forgets_old_sessions(tmp_path, capsys):
@@ -68,3 +71,26 @@ def test_retention_rolls_up_old_statistics_and_forgets_old_sessions(tmp_path, ca
 def make_site_again(tmp_path):
     """The application on the database the command changed (not a fresh copy)."""
     return Site(main({}, **app_settings(tmp_path)))
+
+
+def test_retention_packs_away_what_was_erased_from_the_main_database(tmp_path, capsys):
+    """A reset asked for an address without an account: the sender forgets the address at
+    once, but the database's earlier versions keep it until the daily pack removes them."""
+    site = make_site(tmp_path)
+    address = "nobody-here@example.be"
+    form = Browser(site.wsgi).get("/nl/reset").forms["reset"]
+    form["email"] = address
+    form.submit("send", status=200)
+    assert [intent["address"] for intent in intents(site)] == [address]
+    compose_waiting(site.registry)  # the sender: no account, nothing to send, forgotten
+    assert intents(site) == []
+    site.close()
+    data = tmp_path / "Data.fs"
+    assert address.encode() in data.read_bytes()  # still in an earlier version
+    ini = write_ini(tmp_path / "shop.ini", tmp_path)
+    with open(ini, "a") as out:
+        out.write("shopcms.retention.history_days = 0\n")
+
+    assert cli.main(["retention", ini]) == 0
+    assert capsys.readouterr().out == ""  # quiet: from cron
+    assert address.encode() not in data.read_bytes()

@@ -4,7 +4,7 @@ from shopcms.accounts.throttle import get_login_throttle
 from shopcms.cli.app import load, out
 from shopcms.statistics import retention
 from shopcms.statistics.store import get_statistics_database
-from shopcms.tree.database import site_transaction
+from shopcms.tree.database import get_database, site_transaction
 from shopcms.web.clock import now, site_timezone
 
 
@@ -17,8 +17,9 @@ def cmd_retention(args):
     """Apply the retention rules (daily, from cron; quiet unless something was done): the
     statistics' days older than 25 months are rolled up into months and the statistics
     database is packed; login session ids older than the absolute session timeout are
-    removed from the accounts; expired login counters are deleted.  See
-    shopcms.statistics.retention and shopcms.accounts.throttle."""
+    removed from the accounts; expired login counters are deleted; then the main database
+    is packed, keeping ``shopcms.retention.history_days`` days of history (default 1).
+    See shopcms.statistics.retention and shopcms.accounts.throttle."""
     registry = load(args.ini)
     statistics_db = get_statistics_database(registry)
     # None when the statistics are turned off: then there is nothing of them to roll up.
@@ -37,3 +38,9 @@ def cmd_retention(args):
     pruned = get_login_throttle(registry).prune(now(registry).timestamp())
     if pruned:
         out(f"login counters: {pruned} expired counter(s) removed")
+    # ZODB keeps the earlier versions of every record until a pack: what the rules above
+    # and the day's work erased (expired login counters, the address of a reset asked for
+    # an unknown account, a delivered mail and its link) would stay in them.  The privacy
+    # statement promises it is gone within a day or two: a pack every day (quietly: cron).
+    days = float(registry.settings.get("shopcms.retention.history_days", 1))
+    get_database(registry).pack(days=days)
