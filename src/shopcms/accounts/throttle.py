@@ -40,11 +40,10 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from itertools import islice
 
-import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from ZODB.POSException import ConflictError
 
+from shopcms.tree.database import in_own_transaction
 from shopcms.web.clock import now as clock_now
 
 log = logging.getLogger(__name__)
@@ -117,31 +116,25 @@ class SharedCounters:
         self.backoff = backoff
 
     def _run(self, work, write):
-        tm = transaction.TransactionManager()
-        conn = self.db.open(transaction_manager=tm)
-        try:
-            for attempt in range(1, self.attempts + 1):
-                tm.begin()
-                try:
-                    root = conn.root()
-                    counters = root.get(ROOT_KEY)
-                    if counters is None:
-                        if not write:
-                            return work(None)
-                        counters = root[ROOT_KEY] = Counters()
-                    result = work(counters.tree)
-                    if write:
-                        tm.get().note("shopcms: login counters")
-                        tm.commit()
-                    return result
-                except ConflictError:
-                    tm.abort()
-                    if attempt == self.attempts:
-                        raise
-                    time.sleep(random.uniform(0, self.backoff * attempt))  # noqa: S311
-        finally:
-            tm.abort()
-            conn.close()
+        """``work(tree)`` (None when nothing was ever counted and ``write`` is false) in a
+        transaction of its own, committed when ``write``."""
+
+        def on_root(root):
+            counters = root.get(ROOT_KEY)
+            if counters is None:
+                if not write:
+                    return work(None)
+                counters = root[ROOT_KEY] = Counters()
+            return work(counters.tree)
+
+        return in_own_transaction(
+            self.db,
+            on_root,
+            note="shopcms: login counters",
+            write=write,
+            attempts=self.attempts,
+            backoff=self.backoff,
+        )
 
     def read(self, keys):
         """``{key: (failures, last)}`` of those of ``keys`` that are counted."""

@@ -26,15 +26,14 @@ later: statistics never stop a page.
 """
 
 import logging
-import random
 import secrets
 import threading
 import time
 
-import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from ZODB.POSException import ConflictError
+
+from shopcms.tree.database import in_own_transaction
 
 log = logging.getLogger(__name__)
 
@@ -70,28 +69,20 @@ class SharedDays:
 
     def _run(self, work):
         """``work(days)`` in a transaction of its own, committed; again after a conflict."""
-        tm = transaction.TransactionManager()
-        conn = self.db.open(transaction_manager=tm)
-        try:
-            for attempt in range(1, self.attempts + 1):
-                tm.begin()
-                try:
-                    root = conn.root()
-                    days = root.get(ROOT_KEY)
-                    if days is None:
-                        days = root[ROOT_KEY] = OOBTree()
-                    result = work(days)
-                    tm.get().note("shopcms: statistics days")
-                    tm.commit()  # writes nothing when nothing changed
-                    return result
-                except ConflictError:
-                    tm.abort()
-                    if attempt == self.attempts:
-                        raise
-                    time.sleep(random.uniform(0, self.backoff * attempt))  # noqa: S311
-        finally:
-            tm.abort()
-            conn.close()
+
+        def on_root(root):
+            days = root.get(ROOT_KEY)
+            if days is None:
+                days = root[ROOT_KEY] = OOBTree()
+            return work(days)
+
+        return in_own_transaction(
+            self.db,
+            on_root,
+            note="shopcms: statistics days",
+            attempts=self.attempts,
+            backoff=self.backoff,
+        )
 
     def for_day(self, day):
         """The secret of ``day`` (ISO date), the same in every process."""

@@ -9,6 +9,8 @@ merely because the database is new.
 
 import logging
 import os
+import random
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -17,6 +19,7 @@ import transaction
 from pyramid.settings import asbool
 from pyramid.threadlocal import manager as threadlocal_manager
 from pyramid_zodbconn import get_connection
+from ZODB.POSException import ConflictError
 
 from shopcms import evolve
 from shopcms.tree.site import create_site
@@ -179,3 +182,35 @@ def ensure_storage_directory(settings):
     for param in parts.query.split("&"):
         if param.startswith("blobstorage_dir="):
             os.makedirs(param.split("=", 1)[1], exist_ok=True)
+
+
+def in_own_transaction(db, work, *, note, write=True, attempts=8, backoff=0.02):
+    """``work(root)`` with the ZODB root of ``db`` in a connection and transaction of its
+    own: committed (with ``note``) when ``write``, else aborted; done again after a
+    conflict, up to ``attempts`` times with a random pause that grows each time.  Returns
+    what ``work`` returns; the last ConflictError escapes.
+
+    For writes that must outlive the request's transaction (a failed login's counters: the
+    request is aborted with its 4xx answer) or that belong to another database (the
+    statistics' days).  ``work`` may run more than once: it must only read and write the
+    database it is given.
+    """
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        for attempt in range(1, attempts + 1):
+            tm.begin()
+            try:
+                result = work(conn.root())
+                if write:
+                    tm.get().note(note)
+                    tm.commit()  # writes nothing when nothing changed
+                return result
+            except ConflictError:
+                tm.abort()
+                if attempt == attempts:
+                    raise
+                time.sleep(random.uniform(0, backoff * attempt))  # noqa: S311 (jitter)
+    finally:
+        tm.abort()
+        conn.close()
