@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.test_smoke import login_through_the_header, url_path
+from tests.browser.test_statistics_page import plant
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD
 from tests.crawl import crawl
 
@@ -131,6 +132,22 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit, browser_lo
     audit.check(visitor, "products fr", "/fr/products/")
     audit.check(visitor, "product en", "/en/products/mug-cafe")
     audit.check(visitor, "search", "/nl/products/?q=pot")
+    # Forms as they come back with their errors, and the "look in your mailbox" page.
+    visitor.goto("/nl/login")
+    visitor.fill("form#login input[name=email]", "niemand@example.be")
+    visitor.fill("form#login input[name=password]", "not the password at all")
+    visitor.locator("form#login button[name=login]").click()
+    visitor.get_by_role("alert").wait_for()
+    audit.check(visitor, "login with an error")
+    visitor.goto("/nl/register")
+    visitor.locator("form#register button[name=register]").click()
+    visitor.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(visitor, "register with errors")
+    visitor.goto("/nl/reset")
+    visitor.fill("form#reset input[name=email]", "niemand@example.be")
+    visitor.locator("form#reset button[name=send]").click()
+    visitor.wait_for_load_state()
+    audit.check(visitor, "reset: mail sent")
     audit.check(visitor, "404", "/nl/no-such-page", status=404)
     audit.check(visitor, "400 (malformed address)", "/nl/%ff", status=400)
     audit.check(visitor, "403 (management)", "/nl/manage/", status=403)
@@ -155,6 +172,9 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit, browser_lo
     audit.check(customer, "wishlist with products", "/nl/wishlist")
     audit.check(customer, "cart with a line", "/nl/cart")
     audit.check(customer, "checkout", "/nl/checkout")
+    customer.locator("form.checkout button[type=submit]").click()
+    customer.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(customer, "checkout with errors")
     customer.fill("input[name=name]", "An Janssens")
     customer.fill("input[name=phone]", "+32 470 12 34 56")
     customer.fill("#checkout-delivery-street", "Veldstraat 10")
@@ -172,7 +192,8 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit, browser_lo
         audit.check(customer, address, address)
     audit.check(customer, "account fr", "/fr/account/")
 
-    # The management area, as an administrator.
+    # The management area, as an administrator, with statistics to show.
+    plant(live_site)
     admin = new_context().new_page()
     login_through_the_header(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
     admin.wait_for_url(url_path("/nl/manage/"))
