@@ -15,8 +15,9 @@ import pytest
 
 from tests.browser.test_smoke import login_through_the_header, url_path
 from tests.browser.test_statistics_page import plant
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, make_site
 from tests.crawl import crawl
+from tests.liveserver import serving
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = (320, 1280)
@@ -201,4 +202,33 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit, browser_lo
         audit.check(admin, address, address)
     audit.check(admin, "dashboard en", "/en/manage/")
 
+    assert not audit.violations, audit.report()
+
+
+def test_error_outage_and_minimal_pages_pass_axe(tmp_path, browser, audit):
+    """The pages a visitor meets when something broke: the 500 page, the outage page (the
+    database unreachable: no layout) and the last-resort minimal page."""
+    from pyramid.request import Request
+
+    from shopcms.web.errors import MESSAGES, minimal_page
+
+    includes = "tests.web.testviews tests.production.probe"
+    site = make_site(tmp_path, **{"pyramid.includes": includes})
+    try:
+        with serving(site.wsgi, threads=2) as base:
+            context = browser.new_context(locale="nl-BE", base_url=base)
+            page = context.new_page()
+            audit.check(page, "500", "/nl/test-boom", status=500)
+            audit.check(page, "503 outage", "/nl/test-storage-down?kind=zeo", status=503)
+            request = Request.blank("/nl/", base_url=base)
+            request.registry = site.registry
+            minimal = minimal_page(request, 500, *MESSAGES[500]).text
+            page.route(
+                "**/nl/minimal",
+                lambda route: route.fulfill(status=500, content_type="text/html", body=minimal),
+            )
+            audit.check(page, "500 minimal page", "/nl/minimal", status=500)
+            context.close()
+    finally:
+        site.close()
     assert not audit.violations, audit.report()
