@@ -18,6 +18,7 @@ from tests.browser.test_statistics_page import plant
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, make_site
 from tests.crawl import crawl
 from tests.liveserver import serving
+from tests.outbox import queued
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = (320, 1280)
@@ -37,6 +38,17 @@ def kind(address):
         after_collection = index and parts[index - 1] in COLLECTIONS
         shape.append("*" if ITEM.match(part) or after_collection else part)
     return "/".join(shape) + ("?" if query else "") + ("/" if path.endswith("/") else "")
+
+
+def mail_link(site, email, path):
+    """The address (path and query) of the newest link to ``path`` mailed to ``email``."""
+    for _to, message in reversed(queued(site)):
+        if email in message["To"]:
+            text = message.get_body(("plain",)).get_content()
+            found = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[^\s?]*\?\S+)", text)
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no mail to {email} with a link to {path}")
 
 
 def browser_fetch(page):
@@ -75,11 +87,11 @@ class Audit:
         self.violations = []
         self.checked = []
 
-    def check(self, page, name, address=None, status=None):
+    def check(self, page, name, address=None, status=200):
+        """Axe ``page`` at each width, at ``address`` (answered ``status``) if given."""
         if address is not None:
             response = page.goto(address)
-            if status is not None:
-                assert response.status == status, f"{address}: {response.status}"
+            assert response.status == status, f"{address}: {response.status}"
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
             results = self.axe.run(
@@ -145,10 +157,19 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit, browser_lo
     visitor.locator("[aria-invalid=true]").first.wait_for()
     audit.check(visitor, "register with errors")
     visitor.goto("/nl/reset")
-    visitor.fill("form#reset input[name=email]", "niemand@example.be")
+    visitor.fill("form#reset input[name=email]", "toegankelijk@example.be")
     visitor.locator("form#reset button[name=send]").click()
     visitor.wait_for_load_state()
     audit.check(visitor, "reset: mail sent")
+    reset = mail_link(live_site, "toegankelijk@example.be", "/nl/reset")
+    audit.check(visitor, "reset: new password", reset)
+    visitor.goto("/nl/register")
+    visitor.fill("form#register input[name=email]", "nieuw.toegankelijk@example.be")
+    visitor.fill("form#register input[name=password]", PASSWORD)
+    visitor.locator("form#register button[name=register]").click()
+    visitor.wait_for_load_state()
+    verify = mail_link(live_site, "nieuw.toegankelijk@example.be", "/nl/verify")
+    audit.check(visitor, "register: confirm the address", verify)
     audit.check(visitor, "404", "/nl/no-such-page", status=404)
     audit.check(visitor, "400 (malformed address)", "/nl/%ff", status=400)
     audit.check(visitor, "403 (management)", "/nl/manage/", status=403)
@@ -201,6 +222,10 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit, browser_lo
     for address in representatives(admin, "/nl/manage/"):
         audit.check(admin, address, address)
     audit.check(admin, "dashboard en", "/en/manage/")
+    admin.goto("/nl/account/security")
+    admin.locator("#two-step button").first.click()
+    admin.locator("img.qr").wait_for()
+    audit.check(admin, "two-step login being set up")
 
     assert not audit.violations, audit.report()
 
