@@ -8,6 +8,7 @@ clients, ``kill -9`` (SIGKILL) for the crash.
 """
 
 import json
+import logging
 import sys
 import time
 from collections import Counter
@@ -22,6 +23,8 @@ from tests.liveserver import serving
 from tests.mailserver import MailServer
 from tests.storage.cluster import Process, ZEOServer
 from tests.storage.test_shared_database import Editor, hidden, visit
+
+log = logging.getLogger(__name__)
 
 #: The mail settings of the shops here: a running sender, short claims and retries.
 SENDER = {
@@ -179,9 +182,12 @@ def test_kill_9_during_a_checkout_load_loses_no_mail_and_sends_each_once(tmp_pat
         # Every order in the database, acknowledged or not, has exactly one mail.
         assert {number: len(found) for number, found in ids.items()} == dict.fromkeys(numbers, 1)
         duplicates = sum(deliveries.values()) - len(numbers)
-        print(
-            f"\n{len(acknowledged)} acknowledged, {len(numbers)} orders, "
-            f"{sum(deliveries.values())} deliveries, {duplicates} duplicate(s)"
+        log.info(
+            "%d acknowledged, %d orders, %d deliveries, %d duplicate(s)",
+            len(acknowledged),
+            len(numbers),
+            sum(deliveries.values()),
+            duplicates,
         )
         # At least once: a duplicate (same Message-ID) only if the kill fell between the
         # SMTP server's acceptance and the removal; at most one per kill.

@@ -3,6 +3,7 @@ site (main and statistics) with the blobs; a restore to the backup's time gives 
 as they were then."""
 
 import itertools
+import logging
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,8 @@ from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.tree.database import site_transaction
 from tests.conftest import Browser, seeded_database
 from tests.factories import make_order
+
+log = logging.getLogger(__name__)
 
 INI = """
 [app:main]
@@ -188,7 +191,7 @@ def test_an_incremental_backup_after_100_orders_is_much_smaller(ini, tmp_path, c
     full, incremental = (backups / "main" / name for name in backup_files(backups / "main"))
     assert full.suffix == ".fs" and incremental.suffix == ".deltafs"
     full_size, incremental_size = full.stat().st_size, incremental.stat().st_size
-    print(f"full {full_size} bytes, incremental after 100 orders {incremental_size} bytes")
+    log.info("full %d bytes, incremental after 100 orders %d bytes", full_size, incremental_size)
     assert incremental_size < full_size / 5
 
 

@@ -11,6 +11,7 @@ PostgreSQL is a throwaway cluster of the test's own (tests/production/postgres.p
 machine's shared one serves other tests meanwhile.
 """
 
+import logging
 import re
 import threading
 import time
@@ -25,6 +26,8 @@ from ZODB.FileStorage import FileStorage
 from tests.concurrency.test_checkout_race import DETAILS, PRODUCT, hidden
 from tests.production.postgres import PrivateCluster
 from tests.storage.cluster import PostgresDatabase, ZEOServer, shop_servers
+
+log = logging.getLogger(__name__)
 
 CUSTOMERS = 16
 OUTAGE = 3  # seconds the database server is down
@@ -101,7 +104,7 @@ class Load:
         except Exception as error:  # reported by the test, with what the customer met
             with self.lock:
                 self.failures.append(str(error))
-                print("a customer stopped:", error, flush=True)  # in full, in the report
+                log.warning("a customer stopped: %s", error)  # in full, in the report
 
     def start(self):
         for thread in self.threads:
@@ -178,7 +181,7 @@ def test_a_zeo_server_restart_during_a_checkout_load(tmp_path):
             )
     finally:
         storage.stop()
-    print(f"ZEO restart: {len(load.acknowledged)} orders, answers {dict(load.statuses)}")
+    log.info("ZEO restart: %d orders, answers %s", len(load.acknowledged), dict(load.statuses))
 
 
 @pytest.fixture
@@ -201,4 +204,6 @@ def test_a_postgresql_restart_under_relstorage_during_a_checkout_load(tmp_path, 
             )
     finally:
         storage.stop()
-    print(f"PostgreSQL restart: {len(load.acknowledged)} orders, answers {dict(load.statuses)}")
+    log.info(
+        "PostgreSQL restart: %d orders, answers %s", len(load.acknowledged), dict(load.statuses)
+    )

@@ -39,6 +39,8 @@ from tests.conftest import (
 from tests.crawl import crawl
 from tests.factories import make_order
 
+log = logging.getLogger(__name__)
+
 SEED = 20261206
 COUNT = 2000
 CUSTOMER = "fuzzed@example.be"
@@ -248,7 +250,7 @@ def targets(site):
         # Every role tries every named view and route: a visitor the management area too.
         target.learn(views | routes)
         found.append(target)
-    print(f"crawled in {time.monotonic() - started:.1f} s")
+    log.info("crawled in %.1f s", time.monotonic() - started)
     return found
 
 
@@ -273,4 +275,4 @@ def test_random_bytes_never_get_a_500(targets, caplog):
     assert all(len(t.forms) >= 3 and len(t.addresses) >= 20 for t in targets), [
         (t.role, len(t.forms), len(t.addresses)) for t in targets
     ]
-    print(f"{COUNT} fuzzed requests in {elapsed:.1f} s: {sorted(statuses.items())}")
+    log.info("%d fuzzed requests in %.1f s: %s", COUNT, elapsed, sorted(statuses.items()))
