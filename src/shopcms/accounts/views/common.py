@@ -35,6 +35,12 @@ def mail_sent(request, again=None):
     }
 
 
+def mailed_token(request):
+    """The token of a mailed link: in the query of the link's page, then in the form that
+    page posts (a hidden field)."""
+    return (request.POST if request.method == "POST" else request.GET).get("token", "")
+
+
 def invalid_link(request, again, status=400):
     """The page for a link that cannot be used (forged, expired, used)."""
     request.response.status = status

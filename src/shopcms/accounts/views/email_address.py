@@ -13,7 +13,7 @@ from pyramid.view import view_config
 from shopcms.accounts import security
 from shopcms.accounts.links import read_token
 from shopcms.accounts.schemas import TokenSchema
-from shopcms.accounts.views.common import LINK_TEMPLATE, form_error, invalid_link
+from shopcms.accounts.views.common import LINK_TEMPLATE, form_error, invalid_link, mailed_token
 from shopcms.accounts.views.security import (
     SECURITY_POST,
     email_form,
@@ -72,7 +72,7 @@ class ConfirmEmail(FormView):
 
     def __init__(self, context, request):
         super().__init__(context, request)
-        self.token = (request.POST if request.method == "POST" else request.GET).get("token", "")
+        self.token = mailed_token(request)
         self.found = read_token(request, self.token, CHANGE_EMAIL)
 
     def action(self):

@@ -15,7 +15,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from shopcms.accounts import security, totp
 from shopcms.accounts.links import read_token
 from shopcms.accounts.schemas import EmailSchema, NewPasswordSchema
-from shopcms.accounts.views.common import invalid_link, mail_sent
+from shopcms.accounts.views.common import invalid_link, mail_sent, mailed_token
 from shopcms.accounts.views.login import logged_in
 from shopcms.accounts.views.registration import PUBLIC
 from shopcms.web.forms import Button, FormView, form_view
@@ -68,7 +68,7 @@ class NewPassword(FormView):
 
     def __init__(self, context, request):
         super().__init__(context, request)
-        self.token = (request.POST if request.method == "POST" else request.GET).get("token", "")
+        self.token = mailed_token(request)
         self.usable = read_token(request, self.token, RESET_PASSWORD) is not None
 
     def action(self):

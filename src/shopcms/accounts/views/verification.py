@@ -13,7 +13,13 @@ from pyramid.httpexceptions import HTTPSeeOther
 from shopcms.accounts import registration, totp
 from shopcms.accounts.authentication import Throttled, confirm_password
 from shopcms.accounts.schemas import VerifySchema
-from shopcms.accounts.views.common import LINK_TEMPLATE, form_error, invalid_link, throttled
+from shopcms.accounts.views.common import (
+    LINK_TEMPLATE,
+    form_error,
+    invalid_link,
+    mailed_token,
+    throttled,
+)
 from shopcms.accounts.views.login import logged_in
 from shopcms.accounts.views.registration import PUBLIC
 from shopcms.web.forms import Button, FormView, form_view
@@ -35,7 +41,7 @@ class Verify(FormView):
 
     def __init__(self, context, request):
         super().__init__(context, request)
-        self.token = (request.POST if request.method == "POST" else request.GET).get("token", "")
+        self.token = mailed_token(request)
         self.account = registration.waiting_account(request, self.token)
 
     def action(self):
