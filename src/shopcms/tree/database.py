@@ -22,6 +22,7 @@ from pyramid_zodbconn import get_connection
 from ZODB.POSException import ConflictError
 
 from shopcms import evolve
+from shopcms.tree.connections import release_failed_opens
 from shopcms.tree.site import create_site
 
 log = logging.getLogger(__name__)
@@ -78,15 +79,10 @@ def open_databases(config, optional=()):
 
     def db_from_uri(uri, name, databases):
         if not name or name not in optional:
-            return pyramid_zodbconn.db_from_uri(uri, name, databases)
+            return _open_database(uri, name, databases)
         try:
-            return pyramid_zodbconn.db_from_uri(uri, name, databases)
+            return _open_database(uri, name, databases)
         except Exception as error:
-            # ZODB.DB registers itself in ``databases`` before it reads the root: a
-            # storage that opened but cannot be read must not be found there.
-            half_open = databases.pop(name, None)
-            if half_open is not None:
-                half_open.close()
             log.error(
                 "the %s database could not be opened (%s: %s); the site runs without it",
                 name,
@@ -98,6 +94,28 @@ def open_databases(config, optional=()):
             return _Unopened()
 
     pyramid_zodbconn.includeme(config, db_from_uri=db_from_uri)
+
+
+def _open_database(uri, name, databases, attempts=3):
+    """``pyramid_zodbconn.db_from_uri``, tried again when creating the root conflicts.
+
+    Two processes that start at once on a new shared storage (ZEO, RelStorage) both find
+    no root and create one; the one that loses reads a root born after its snapshot
+    (``ReadConflictError``).  Opening again finds the root the other made.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return release_failed_opens(pyramid_zodbconn.db_from_uri(uri, name, databases))
+        except Exception as error:
+            # ZODB.DB registers itself in ``databases`` before it reads the root: a
+            # storage that opened but cannot be read must not be found there.
+            half_open = databases.pop(name, None)
+            if half_open is not None:
+                half_open.close()
+            if not isinstance(error, ConflictError) or attempt == attempts:
+                raise
+            log.info("creating the root of the %s database conflicted; opening it again", name)
+            time.sleep(random.uniform(0.05, 0.2))  # noqa: S311 (a pause, not a secret)
 
 
 def failed_databases(registry):
