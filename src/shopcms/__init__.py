@@ -36,9 +36,9 @@ def main(global_config, **settings):
         config.include("shopcms.catalog")
         config.include("shopcms.mail")
         config.include("shopcms.privacy")
-        for package in ("statistics", "home", "accounts", "pages", "products", "orders"):
+        for package in ("statistics", "home", "accounts", "pages", "products", "orders", "reviews"):
             config.include(f"shopcms.{package}")
-        for package in ("home", "accounts", "pages", "products", "orders", "privacy"):
+        for package in ("home", "accounts", "pages", "products", "orders", "reviews", "privacy"):
             config.scan(f"shopcms.{package}")
         config.scan("shopcms.statistics.views")
     try:

@@ -166,31 +166,31 @@ def test_the_record_of_processing_activities_in_the_ui_language(site, clients):
 
 
 def test_contributors_add_their_data_to_export_and_erasure(site, clients):
-    """A later module (reviews, say) registers its data once; export and erasure include it."""
+    """A later module (contests, say) registers its data once; export and erasure include it."""
     erased = []
-    reviews = Contributor(
-        "reviews",
-        "Reviews",
-        export=lambda root, account: [{"text": "zqreviewtext", "author": account.email}],
-        erase=lambda root, account, now, registry: (
-            erased.append(account.__name__) or "1 review kept without the name"
+    contests = Contributor(
+        "contests",
+        "Contests",
+        export=lambda root, account: [{"text": "zqentrytext", "author": account.email}],
+        erase=lambda root, account, now, registry, options: (
+            erased.append((account.__name__, options)) or "1 entry deleted"
         ),
     )
-    add_contributor(site.registry, reviews)
+    add_contributor(site.registry, contests)
     with pytest.raises(ValueError):
         add_contributor(site.registry, Contributor("orders", "Orders"))  # a section already
-    assert contributors(site.registry) == (reviews,)
+    assert contributors(site.registry)[-1] == contests
     userid = site.add_account("writer@example.be")
     app = Browser(site.wsgi)
     login(app, "writer@example.be", PASSWORD, lang="en")
     data = json.loads(app.get("/en/account/export.json").text)
-    assert data["reviews"] == [{"text": "zqreviewtext", "author": "writer@example.be"}]
+    assert data["contests"] == [{"text": "zqentrytext", "author": "writer@example.be"}]
     page = app.get("/en/account/export")
-    assert "zqreviewtext" in page.html.select_one("#export-reviews").text
+    assert "zqentrytext" in page.html.select_one("#export-contests").text
     form = app.get("/en/account/delete").forms["delete"]
     form["password"] = PASSWORD
     form.submit("delete")
-    assert erased == [userid]
+    assert erased == [(userid, frozenset())]
 
 
 # -- the commands ---------------------------------------------------------------------------

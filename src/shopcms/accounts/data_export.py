@@ -80,9 +80,10 @@ def export_page_values(request, root, account, staff=False):
     """The values of ``templates/export.pt`` for ``account`` (also the staff's)."""
     data = export_customer(root, account, request.now, request.registry)
     extra = [
-        (key, title, flattened(request, data[key])) for key, title in sections(request.registry)
+        (key, title, flattened(request, data[key]))
+        for key, title in sections(request.registry)
+        if key in data  # a contributor with nothing about this account has no section
     ]
-    extra = [(key, title, rows) for key, title, rows in extra if key in data]
     other = flattened(request, {k: v for k, v in data["other"].items() if v})
     return {
         "data": data,

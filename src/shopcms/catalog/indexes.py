@@ -128,6 +128,23 @@ def price_euros(resource, default):
     return int(price) if price is not None else default
 
 
+class Attribute:
+    """Discriminator of an index on a plain attribute (``None`` or missing: not indexed).
+
+    The generic indexes read attributes that several kinds of content may have: its
+    workflow ``state``, a ``rating``, the ``language`` it is written in, its ``author``, the
+    ``votes`` people gave it, the ``flags`` (reports) people raised on it.  A class,
+    because indexes are stored with their discriminators.
+    """
+
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, resource, default):
+        value = getattr(resource, self.name, None)
+        return default if value is None else value
+
+
 class SearchableText:
     """Discriminator of ``text_LANG``: the resource's ``searchable_text(lang)``.
 
@@ -166,6 +183,12 @@ def make_indexes(languages):
         "categories": KeywordIndex(categories),
         "price": FieldIndex(price_cents),
         "price_euros": FieldIndex(price_euros),
+        "state": FieldIndex(Attribute("workflow_state")),
+        "rating": FieldIndex(Attribute("rating")),
+        "language": FieldIndex(Attribute("language")),
+        "author": FieldIndex(Attribute("author")),
+        "votes": FieldIndex(Attribute("votes")),
+        "flags": FieldIndex(Attribute("flags")),
     }
     for lang in languages:
         lexicon = Lexicon(Splitter(), AccentFolder())

@@ -2,6 +2,7 @@
 
 from shopcms.accounts.throttle import get_login_throttle
 from shopcms.cli.app import load, out
+from shopcms.reviews import api as reviews
 from shopcms.statistics import retention
 from shopcms.statistics.store import get_statistics_database
 from shopcms.tree.database import get_database, site_transaction
@@ -17,7 +18,8 @@ def cmd_retention(args):
     """Apply the retention rules (daily, from cron; quiet unless something was done): the
     statistics' days older than 25 months are rolled up into months and the statistics
     database is packed; login session ids older than the absolute session timeout are
-    removed from the accounts; expired login counters are deleted; then the main database
+    removed from the accounts; expired login counters are deleted; reviews withdrawn,
+    rejected or marked as spam more than 30 days ago are deleted; then the main database
     is packed, keeping ``shopcms.retention.history_days`` days of history (default 1).
     See shopcms.statistics.retention and shopcms.accounts.throttle."""
     registry = load(args.ini)
@@ -34,6 +36,10 @@ def cmd_retention(args):
         ended = retention.end_old_sessions(site, timeout)
     if ended:
         out(f"sessions: {ended} login session id(s) older than {timeout} s removed")
+    with site_transaction(registry) as site:
+        purged = reviews.purge_closed(site, now(registry), registry)
+    if purged:
+        out(f"reviews: {purged} withdrawn, rejected or spam review(s) older than 30 days deleted")
     # The login counters past their window (each login also removes a few).
     pruned = get_login_throttle(registry).prune(now(registry).timestamp())
     if pruned:

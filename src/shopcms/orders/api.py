@@ -2,6 +2,7 @@
 
 Accounts show a customer's orders and saved payment methods, keep delivery addresses the
 shop ships to, and export and erase a guest's orders at the privacy desk: they use these.
+The reviews ask which products a customer or an order received (a "verified purchase").
 A saved payment method is shown by ``describe_saved(registry, saved)`` (the way of the
 method that made it) or ``describe_saved_method(saved)`` (the way common to all).
 """
@@ -11,7 +12,7 @@ from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.payments import describe_saved
 from shopcms.orders.payments import methods as payment_methods
 from shopcms.orders.payments.saved import describe as describe_saved_method
-from shopcms.orders.resources import ORDER_WORKFLOW, state_title
+from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, state_title
 from shopcms.orders.schemas import OTHER_POSTCODE, POSTCODES
 from shopcms.orders.schemas import _phone as check_phone
 from shopcms.orders.schemas import _text as text_field
@@ -23,6 +24,8 @@ __all__ = [
     "POSTCODES",
     "SHIPPING_METHODS",
     "check_phone",
+    "delivered_products",
+    "find_order",
     "describe_saved",
     "describe_saved_method",
     "payment_methods",
@@ -35,3 +38,20 @@ __all__ = [
 def shipping_title(name):
     """The title of the shipping method ``name`` (a TranslationString), or ``name``."""
     return SHIPPING_METHODS.get(name, name)
+
+
+def find_order(site, number):
+    """The order ``number``, or None."""
+    return site["orders"].get(number) if isinstance(number, str) else None
+
+
+def delivered_products(site, customer=None, number=None):
+    """The ids of the products delivered to account ``customer`` (all its orders) or in
+    the order ``number``: a frozenset, empty when nothing was delivered."""
+    orders = site["orders"]
+    numbers = orders.by_customer.get(customer, ()) if customer is not None else (number,)
+    found = set()
+    for order in filter(None, (find_order(site, n) for n in numbers)):
+        if order.workflow_state == DELIVERED:
+            found.update(line["pid"] for line in order.lines)
+    return frozenset(found)

@@ -7,7 +7,8 @@
 1. A confirmation mail is queued to the account's address, in the customer's language,
    while that address still exists; it leaves only if the erasure commits.
 2. The contributors (``shopcms.privacy.export.add_contributor``) erase what their modules
-   keep: reviews stay without the name, newsletter and contest entries go.
+   keep: reviews are deleted, or stay without any name if the person asked
+   (:data:`KEEP_REVIEWS`); newsletter and contest entries go.
 3. The saved payment methods are cancelled at the payment provider (best effort, logged).
 4. Every order of the account is kept, because the accounts must be kept for the legal
    period, with its personal fields replaced by an anonymous marker
@@ -45,6 +46,8 @@ from shopcms.web.urls import public_url
 log = logging.getLogger(__name__)
 
 MAIL_TEMPLATE = "shopcms.privacy:templates/mail/account_erased"
+#: The erasure option: keep the person's published reviews without any name.
+KEEP_REVIEWS = "keep-reviews"
 MAIL_SUBJECT = _("Your Soft Cactus account has been deleted")
 
 
@@ -105,14 +108,18 @@ def mail_language(registry, account, fallback=None, orders=()):
     return langs[0]
 
 
-def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=None, base_url=None):
+def erase_customer(
+    root, account, now, registry, tm, actor=None, note="", lang=None, base_url=None, options=()
+):
     """Erase ``account`` as the module docstring says, in ``tm``'s current transaction.
 
     ``actor`` is who asks (a staff account id, ``system:cli``; None: the customer), ``note``
     the reason kept in each order's history (e.g. "request by mail of 2026-11-20"; never
     personal data), ``lang`` the language to mail in when the account names none,
     ``base_url`` the shop's address for the mail's links where ``shopcms.public_url`` is not
-    set (``request.link(..., absolute=True)`` in the mail).  Raises ErasureRefused (nothing
+    set (``request.link(..., absolute=True)`` in the mail), ``options`` what the person chose
+    on the erasure page (:data:`KEEP_REVIEWS`: their reviews stay, without any name, instead of
+    being deleted), passed to each contributor.  Raises ErasureRefused (nothing
     changed).  Returns an :class:`Erasure`; the caller commits (the mail leaves then).
     """
     orders = check_erasable(root, account)
@@ -121,7 +128,7 @@ def erase_customer(root, account, now, registry, tm, actor=None, note="", lang=N
     message_id = _send_confirmation(registry, account, orders, tm, lang, base_url)
     for contributor in contributors(registry):
         if contributor.erase is not None:
-            line = contributor.erase(root, account, now, registry)
+            line = contributor.erase(root, account, now, registry, frozenset(options))
             if line:
                 done.append(str(line))
     saved = list(getattr(account.preferences, "payment_methods", ()))

@@ -89,9 +89,10 @@ class Contributor:
     ``name`` is the key of its section in the export; ``title`` (a TranslationString) heads
     that section on the readable page.  ``export(root, account)`` returns the data (plain
     values, dicts and lists; Decimal and datetime allowed) or None when there is none.
-    ``erase(root, account, now, registry)`` erases or anonymises it, while the account still
-    exists, and returns one line saying what it did (no personal values: it is printed and
-    logged) or None when there was nothing.
+    ``erase(root, account, now, registry, options)`` erases or anonymises it, while the
+    account still exists (``options``: the choices made on the erasure page, a frozenset such
+    as ``{erasure.KEEP_REVIEWS}``), and returns one line saying what it did (no personal
+    values: it is printed and logged) or None when there was nothing.
     """
 
     name: str

@@ -41,6 +41,9 @@ class Purpose:
     recipients: object = None  # who else receives the data, if anyone
     #: For the optional cookie categories: the category whose choice this purpose records.
     cookie_category: Category | None = None
+    #: Consent given by an act rather than a switch on the account pages (writing a review
+    #: gives it, withdrawing the review takes it back).
+    consent_by_act: bool = False
 
     @property
     def needs_consent(self):
@@ -53,6 +56,7 @@ PERSONALISATION = "personalisation"
 NEWSLETTER = "newsletter"
 CONTEST_MARKETING = "contest_marketing"
 STATISTICS = "statistics"
+REVIEWS = "reviews"
 LOGIN_PROTECTION = "login_protection"
 COOKIES_FUNCTIONAL = "cookies_functional"
 COOKIES_PERSONALISATION = "cookies_personalisation"
@@ -116,6 +120,26 @@ PURPOSES = {
             _("Mail about our contests and their results."),
             _("Email address, name"),
             _("Until you withdraw this consent."),
+        ),
+        # shopcms.reviews: the review and what it shows of its author.
+        Purpose(
+            REVIEWS,
+            Basis.CONSENT,
+            _("Your reviews"),
+            _(
+                "The reviews you write about our products, published after moderation with "
+                "your name, your first name and initial, your initials or no name at all, "
+                "as you choose; we mail you when it is received, published or rejected."
+            ),
+            _(
+                "The rating and text, the language, the name as you chose to show it, your "
+                "email address (for the three mails) and whether you bought the product"
+            ),
+            _(
+                "While it is published; 30 days after you withdraw it or we reject it. When "
+                "you delete your account it is deleted, or kept without any name if you ask."
+            ),
+            consent_by_act=True,
         ),
         Purpose(
             STATISTICS,
@@ -191,5 +215,7 @@ COOKIE_PURPOSES = {p.cookie_category: p.name for p in PURPOSES.values() if p.coo
 #: order shown.  The cookie categories are chosen in the cookie settings (a choice of the
 #: device, kept in its cookie), so they are not among them.
 CONSENT_PURPOSES = tuple(
-    name for name, p in PURPOSES.items() if p.needs_consent and p.cookie_category is None
+    name
+    for name, p in PURPOSES.items()
+    if p.needs_consent and p.cookie_category is None and not p.consent_by_act
 )

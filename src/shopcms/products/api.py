@@ -1,14 +1,25 @@
 """What other capabilities may use of products (the rest of the package is its own).
 
 The checkout reads the visitor's cart and empties it once the order is placed; order lines
-are priced with the one VAT rule of ``pricing``; the home page shows recommendations.
+are priced with the one VAT rule of ``pricing``; the home page shows recommendations; the
+reviews find the product they are about and give it its rating.
 """
 
 from shopcms.products import lists
 from shopcms.products.pricing import totals, vat_included
 from shopcms.products.recommendations import for_customer as recommended_for
+from shopcms.products.resources import Product
 
-__all__ = ["cart", "empty_cart", "recommended_for", "totals", "vat_included"]
+__all__ = [
+    "Product",
+    "cart",
+    "empty_cart",
+    "product_by_id",
+    "recommended_for",
+    "set_rating",
+    "totals",
+    "vat_included",
+]
 
 
 def cart(request):
@@ -19,3 +30,16 @@ def cart(request):
 def empty_cart(request):
     """Empty the visitor's cart (after the order is placed)."""
     lists.write(request, lists.CART, [])
+
+
+def product_by_id(site, pid):
+    """The product with id ``pid`` in ``site``, or None."""
+    return site["products"].by_id(pid)
+
+
+def set_rating(site, pid, average, count):
+    """Give product ``pid`` the mean rating ``average`` of its ``count`` published reviews
+    (nothing happens for a product that no longer exists)."""
+    product = product_by_id(site, pid)
+    if product is not None:
+        product.set_rating(average, count)

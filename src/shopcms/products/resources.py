@@ -163,6 +163,11 @@ class Product(Content):
     """
 
     content_type = "product"
+    #: The mean rating of its published reviews (a float; None without any) and their
+    #: number: set by the reviews through ``products.api.set_rating``, indexed for the
+    #: listing's rating facet and sort.
+    rating = None
+    rating_count = 0
 
     def __init__(self, sku, price, vat_rate, stock=0, categories=(), published=True):
         super().__init__()
@@ -286,6 +291,13 @@ class Product(Content):
         visitors see it (or find no trace of it)."""
         self.set_visibility(published)
         self.changed()
+
+    def set_rating(self, average, count):
+        """Record the mean rating and the number of published reviews (see ``rating``)."""
+        average = round(average, 2) if count else None
+        if (average, count) != (self.rating, self.rating_count):
+            self.rating, self.rating_count = average, count
+            self.changed()
 
     def changed(self):
         """Call after editing: records the time and lets the catalog reindex

@@ -35,6 +35,7 @@ MANAGE = "manage"  #: enter the management area
 MANAGE_USERS = "manage-users"  #: list accounts, grant and revoke roles
 EDIT = "edit"  #: create and change pages and products
 MODERATE = "moderate"  #: approve or reject reviews
+OWN_REVIEW = "own-review"  #: change or withdraw one's own review
 MANAGE_ORDERS = "manage-orders"  #: work the order desk: mark paid, ship, cancel unpaid
 REFUND_ORDERS = "refund-orders"  #: refund paid orders (money goes back: administrators)
 ACCOUNT = "account"  #: use one's own customer account pages
