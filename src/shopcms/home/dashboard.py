@@ -4,7 +4,9 @@ holds, each linking to its management pages; and the ways into it without a lang
 
 Administrators also see the mail outbox (``shopcms.mail.outbox_state``):
 how many mails wait, how long the oldest has waited, how many fail; a growing age means the
-SMTP server or the sender is stuck."""
+SMTP server or the sender is stuck.  Moderators and administrators see how many reviews
+wait for moderation (``shopcms.reviews.api.queue_count``, from the catalog) and the way to
+the moderation desk."""
 
 from datetime import timedelta
 
@@ -15,9 +17,10 @@ from pyramid.view import view_config
 
 from shopcms.catalog.query import index, search
 from shopcms.mail import outbox_state
+from shopcms.reviews import api as reviews
 from shopcms.tree.site import Site
 from shopcms.web.i18n import preferred_language
-from shopcms.web.security import MANAGE, VIEW, VIEW_STATISTICS
+from shopcms.web.security import MANAGE, MODERATE, VIEW, VIEW_STATISTICS
 
 
 @view_config(route_name="manage_redirect", permission=VIEW)
@@ -55,6 +58,9 @@ def dashboard(context, request):
         mail["oldest"] = format_timedelta(
             timedelta(seconds=mail["oldest_age_seconds"]), locale=request.locale_name
         )
+    waiting = None
+    if request.has_permission(MODERATE, context):
+        waiting = reviews.queue_count(request)
     pages = search(request, Eq(index(request, "content_type"), "page"))
     return {
         "roles": roles,
@@ -63,4 +69,16 @@ def dashboard(context, request):
         "product_count": len(search(request, Eq(index(request, "content_type"), "product"))),
         "can_see_statistics": bool(request.has_permission(VIEW_STATISTICS, context)),
         "mail": mail,
+        "reviews_waiting": waiting,
+        "reviews_waiting_text": None if not waiting else _waiting_text(request, waiting),
     }
+
+
+def _waiting_text(request, count):
+    return request.localizer.pluralize(
+        "${count} review is waiting for moderation.",
+        "${count} reviews are waiting for moderation.",
+        count,
+        domain="shopcms",
+        mapping={"count": count},
+    )

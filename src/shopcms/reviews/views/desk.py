@@ -1,0 +1,135 @@
+"""The moderation desk's queue (``/{lang}/manage/reviews/``) and its bulk action.
+
+Every view needs ``moderate`` (moderators and administrators).  The queue is one page of
+``queries.queue`` (the catalog; oldest first, 25 a page), filtered by a GET form
+(``?state=&product=&rating=&language=&older_than=``, ``&page=`` beside it): a filter that is
+not valid answers 400 with the form's messages and the queue unfiltered.  Each row has a
+checkbox belonging to the bulk form (``queue-bulk``): one action on the ticked reviews, one
+POST, one transaction (``moderation.moderate_many``), then a notice counting what was done
+and what was skipped.
+"""
+
+import colander
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from shopcms.reviews import desk
+from shopcms.reviews.moderation import ModerationError, moderate_many
+from shopcms.reviews.resources import Reviews
+from shopcms.reviews.schemas_desk import PAGE, SELECTED, BulkSchema, QueueFilterSchema
+from shopcms.web.errors import refusal
+from shopcms.web.forms import Button, make_form, validate
+from shopcms.web.i18n import _
+from shopcms.web.notices import notice
+from shopcms.web.security import MODERATE
+
+QUEUE = "shopcms.reviews:templates/manage/queue.pt"
+_manage = {"route_name": "manage", "permission": MODERATE}
+NO_FILTER = {"state": "", "product": None, "rating": None, "language": None, "older_than": None}
+
+
+def filter_form(request, reviews):
+    return make_form(
+        request,
+        QueueFilterSchema,
+        (Button("filter", _("Filter")),),
+        "queue-filter",
+        action=request.manage_link(reviews, slash=True),
+        method="GET",
+        css_class="search",
+        products=desk.reviewed_products(request),
+    )
+
+
+def bulk_form(request, reviews):
+    return make_form(
+        request,
+        BulkSchema,
+        (Button("apply", _("Apply to the ticked reviews")),),
+        "queue-bulk",
+        action=request.manage_link(reviews, "bulk"),
+        css_class="bulk",
+    )
+
+
+def _page_number(request):
+    try:
+        return PAGE.deserialize(request.GET.get("page", colander.null))
+    except colander.Invalid:
+        return 1
+
+
+def _queue(request, reviews, bulk_html=None):
+    """The queue page's values; ``bulk_html`` is the bulk form refused (400)."""
+    form = filter_form(request, reviews)
+    filters, failed = validate(request, form)
+    if filters is None:
+        filters = NO_FILTER
+    page, rows = desk.queue_page(request, _page_number(request), filters)
+    chosen = {key: str(value) for key, value in filters.items() if value not in ("", None)}
+    request.override_renderer = QUEUE
+    return {
+        "filter_form": failed or form.render(filters),
+        "filtered": bool(chosen),
+        "bulk_form": bulk_html or bulk_form(request, reviews).render(),
+        "page": page,
+        "rows": rows,
+        "page_url": lambda n: request.manage_link(reviews, slash=True, query={**chosen, "page": n}),
+    }
+
+
+@view_config(context=Reviews, request_method="GET", renderer=QUEUE, **_manage)
+def queue(context, request):
+    """The reviews waiting for a moderator (or those the filter asks for), oldest first."""
+    return _queue(request, context)
+
+
+def _plural(request, singular, plural, count):
+    return request.localizer.pluralize(
+        singular, plural, count, domain="shopcms", mapping={"count": count}
+    )
+
+
+#: The notice after a bulk action, per action: (one, many).
+DONE = {
+    "approve": ("${count} review approved", "${count} reviews approved"),
+    "reject": ("${count} review rejected", "${count} reviews rejected"),
+    "hide": ("${count} review hidden", "${count} reviews hidden"),
+    "spam": ("${count} review marked as spam", "${count} reviews marked as spam"),
+}
+SKIPPED = (
+    "${count} skipped because it was moved meanwhile or the action does not apply to it",
+    "${count} skipped because they were moved meanwhile or the action does not apply to them",
+)
+
+
+@view_config(context=Reviews, name="bulk", request_method="POST", **_manage)
+def bulk(context, request):
+    """One action (``action``, a rejection's ``reason`` and ``text``) on the reviews ticked
+    (``selected``), in this one transaction; back to the queue with the count."""
+    form = bulk_form(request, context)
+    appstruct, failed = validate(request, form)
+    if appstruct is None:
+        return _queue(request, context, bulk_html=failed)
+    try:
+        refs = SELECTED.deserialize(request.POST.getall("selected"))
+    except colander.Invalid as invalid:
+        # The list's own message, else one of its values was not a review's name.
+        return refusal(request, invalid.msg or _("Something in the request was not right."))
+    reviews = desk.resolve(request, refs)
+    try:
+        result = moderate_many(
+            request,
+            reviews,
+            appstruct["action"],
+            reason=appstruct["reason"] or None,
+            text=appstruct["text"],
+        )
+    except ModerationError as exc:
+        return refusal(request, exc.message)
+    skipped = result.skipped + len(set(refs)) - len(reviews)  # those gone count as moved
+    message = _plural(request, *DONE[appstruct["action"]], result.done)
+    if skipped:
+        message = f"{message}; {_plural(request, *SKIPPED, skipped)}"
+    notice(request, message)
+    return HTTPSeeOther(location=request.manage_link(context, slash=True))
