@@ -97,10 +97,14 @@ def moderate_many(request, reviews, action, *, reason=None, text=""):
     return BulkResult(done, skipped)
 
 
-def report(review, reason, now):
+def report(review, reason, now, registry=None):
     """Record a visitor's report (no reporter is kept).  At :data:`REPORTS_TO_PENDING`
-    reports a published review goes back to the moderators.  Returns the report count."""
+    reports a published review goes back to the moderators.  Returns the report count.
+
+    The catalog's ``flags`` follows at once: a reported published review is in the queue
+    from its first report."""
     count = review.add_report(reason, now)
+    notify(ObjectModified(review), registry)
     if count >= REPORTS_TO_PENDING and review.workflow_state == PUBLISHED:
         REVIEW_WORKFLOW.transition(
             review, None, "report", actor="system:reports", comment=f"{count} reports"
