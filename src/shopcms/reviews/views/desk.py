@@ -17,7 +17,7 @@ from shopcms.reviews import desk
 from shopcms.reviews.moderation import ModerationError, moderate_many
 from shopcms.reviews.resources import Reviews
 from shopcms.reviews.schemas_desk import PAGE, SELECTED, BulkSchema, QueueFilterSchema
-from shopcms.web.errors import refusal
+from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
@@ -103,7 +103,9 @@ SKIPPED = (
 )
 
 
-@view_config(context=Reviews, name="bulk", request_method="POST", **_manage)
+@view_config(
+    context=Reviews, name="bulk", request_method="POST", renderer=ERROR_TEMPLATE, **_manage
+)
 def bulk(context, request):
     """One action (``action``, a rejection's ``reason`` and ``text``) on the reviews ticked
     (``selected``), in this one transaction; back to the queue with the count."""
