@@ -23,7 +23,7 @@ def ref(url):
 def bulk(app, refs, action="approve", status=303, **fields):
     token = app.get(QUEUE).html.select_one('input[name="csrf_token"]')["value"]
     data = [("csrf_token", token), ("action", action), ("apply", "apply")]
-    data += [(key, value) for key, value in fields.items()]
+    data += list(fields.items())
     data += [("selected", item) for item in refs]
     return app.post(QUEUE + "bulk", data, status=status)
 

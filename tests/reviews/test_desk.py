@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shopcms.reviews.moderation import report
+from shopcms.reviews.resources import Review
 from shopcms.tree.events import ObjectModified, notify
 from tests.conftest import PASSWORD, Browser, login, make_site
 from tests.reviews import desk_fixtures
@@ -312,3 +313,35 @@ def test_payloads_are_inert_on_the_desk(site, clients, payload):
     assert payload in page.html.select_one(".review-title").get_text()
     assert f"Reply {payload}" in page.html.select_one(".shop-reply").get_text()
     assert payload in page.html.select_one(".earlier a").get_text()
+
+
+# -- the queue answers from the catalog ----------------------------------------------------
+
+
+def reviews_in_memory(db):
+    """How many reviews are loaded (not ghosts) in the connections' caches."""
+    loaded = []
+
+    def count(connection):
+        loaded.extend(obj for _oid, obj in connection._cache.lru_items() if isinstance(obj, Review))
+
+    db._connectionMap(count)
+    return len(loaded)
+
+
+def test_the_first_page_of_a_long_queue_loads_only_the_reviews_shown(site, clients):
+    with site.edit() as root:
+        pids = [root["products"][name].pid for name in ("mug-cafe", "opuntia-microdasys")]
+        for n in range(400):
+            plant(root, site.registry, pids[n % 2], state=("pending", "published")[n % 4 == 3])
+    app = clients["moderator"]
+    db = site.registry._zodb_databases[""]
+    db.cacheMinimize()  # every review a ghost: what the page needs is loaded again
+    assert reviews_in_memory(db) == 0
+    page = app.get(QUEUE)
+    assert page.html.select_one("#queue-total").get_text() == "300"
+    assert len(page.html.select("tbody tr")) == 25
+    assert reviews_in_memory(db) == 25
+    db.cacheMinimize()
+    app.get(QUEUE + "?page=12&language=nl")
+    assert reviews_in_memory(db) == 25
