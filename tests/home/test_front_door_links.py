@@ -16,6 +16,7 @@ DASHBOARD = [
     "/{lang}/manage/categories/",
     "/{lang}/manage/orders/",
     "/{lang}/manage/statistics/",
+    "/{lang}/manage/reviews/",
 ]
 
 
