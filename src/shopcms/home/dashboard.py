@@ -19,7 +19,7 @@ from shopcms.catalog.query import index, search
 from shopcms.mail import outbox_state
 from shopcms.reviews import api as reviews
 from shopcms.tree.site import Site
-from shopcms.web.i18n import preferred_language
+from shopcms.web.i18n import ngettext, preferred_language
 from shopcms.web.security import MANAGE, MODERATE, VIEW, VIEW_STATISTICS
 
 
@@ -75,10 +75,9 @@ def dashboard(context, request):
 
 
 def _waiting_text(request, count):
-    return request.localizer.pluralize(
+    return ngettext(
         "${count} review is waiting for moderation.",
         "${count} reviews are waiting for moderation.",
         count,
-        domain="shopcms",
-        mapping={"count": count},
+        request,
     )

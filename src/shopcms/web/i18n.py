@@ -154,3 +154,15 @@ def includeme(config):
     config.add_translation_dirs("colander:locale", "deform:locale", "shopcms:locale")
     # After pyramid_chameleon registered its translate function (order 1000).
     config.action(None, _cache_template_translations, args=(config.registry,), order=1001)
+
+
+def ngettext(singular, plural, count, request):
+    """``singular`` or ``plural`` (``${count}`` in them is ``count``) as the request's
+    language says for ``count``: the message catalog's plural forms.
+
+    Named and shaped so that ``make extract-messages`` (lingua's ``ngettext`` keyword:
+    the first two arguments) puts both forms in the catalog.
+    """
+    return request.localizer.pluralize(
+        singular, plural, count, domain="shopcms", mapping={"count": count}
+    )

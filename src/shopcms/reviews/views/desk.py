@@ -19,7 +19,7 @@ from shopcms.reviews.resources import Reviews
 from shopcms.reviews.schemas_desk import PAGE, SELECTED, BulkSchema, QueueFilterSchema
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, ngettext
 from shopcms.web.notices import notice
 from shopcms.web.security import MODERATE
 
@@ -84,23 +84,24 @@ def queue(context, request):
     return _queue(request, context)
 
 
-def _plural(request, singular, plural, count):
-    return request.localizer.pluralize(
-        singular, plural, count, domain="shopcms", mapping={"count": count}
-    )
-
-
-#: The notice after a bulk action, per action: (one, many).
+#: The notice after a bulk action, per action.
 DONE = {
-    "approve": ("${count} review approved", "${count} reviews approved"),
-    "reject": ("${count} review rejected", "${count} reviews rejected"),
-    "hide": ("${count} review hidden", "${count} reviews hidden"),
-    "spam": ("${count} review marked as spam", "${count} reviews marked as spam"),
+    "approve": lambda n, r: ngettext("${count} review approved", "${count} reviews approved", n, r),
+    "reject": lambda n, r: ngettext("${count} review rejected", "${count} reviews rejected", n, r),
+    "hide": lambda n, r: ngettext("${count} review hidden", "${count} reviews hidden", n, r),
+    "spam": lambda n, r: ngettext(
+        "${count} review marked as spam", "${count} reviews marked as spam", n, r
+    ),
 }
-SKIPPED = (
-    "${count} skipped because it was moved meanwhile or the action does not apply to it",
-    "${count} skipped because they were moved meanwhile or the action does not apply to them",
-)
+
+
+def skipped_text(count, request):
+    return ngettext(
+        "${count} skipped because it was moved meanwhile or the action does not apply to it",
+        "${count} skipped because they were moved meanwhile or the action does not apply to them",
+        count,
+        request,
+    )
 
 
 @view_config(
@@ -130,8 +131,8 @@ def bulk(context, request):
     except ModerationError as exc:
         return refusal(request, exc.message)
     skipped = result.skipped + len(set(refs)) - len(reviews)  # those gone count as moved
-    message = _plural(request, *DONE[appstruct["action"]], result.done)
+    message = DONE[appstruct["action"]](result.done, request)
     if skipped:
-        message = f"{message}; {_plural(request, *SKIPPED, skipped)}"
+        message = f"{message}; {skipped_text(skipped, request)}"
     notice(request, message)
     return HTTPSeeOther(location=request.manage_link(context, slash=True))
