@@ -65,10 +65,7 @@ def write(request, product, author_key, *, author, name, email, order_number=Non
     now = request.now
     if written_today(reviews, author_key, now) >= DAILY_LIMIT:
         raise ReviewRefused(
-            _(
-                "You have written ${count} reviews today: please wait until tomorrow.",
-                mapping={"count": DAILY_LIMIT},
-            )
+            _("You have written as many reviews as one may in a day: please wait until tomorrow.")
         )
     pid = product.pid
     texts = {key: data[key] for key in ("rating", "title", "text", "language")}
