@@ -317,9 +317,26 @@ class TotpOffSchema(CSRFSchema):
     code = code_node()
 
 
-class DeleteAccountSchema(CSRFSchema):
-    """The customer deletes their own account: the password again, as proof."""
+def keep_reviews_node(title):
+    """The erasure's one option (``privacy.erasure.KEEP_REVIEWS``), unticked by default:
+    keep the published reviews without any name instead of deleting them."""
+    return colander.SchemaNode(
+        colander.Boolean(),
+        title=title,
+        description=_(
+            "Unticked, every review is deleted. Ticked, the published reviews stay with "
+            "their rating and text, without any name; the others are deleted."
+        ),
+        missing=False,
+        default=False,
+    )
 
+
+class DeleteAccountSchema(CSRFSchema):
+    """The customer deletes their own account: the password again, as proof, and whether
+    their published reviews stay without their name."""
+
+    keep_reviews = keep_reviews_node(_("Keep my published reviews, without my name"))
     password = current_password_node(_("Your password"))
 
 
@@ -358,6 +375,9 @@ class EraseRequestSchema(CSRFSchema):
     request (kept in the orders' history), never the customer's data."""
 
     note = note_node()
+    keep_reviews = keep_reviews_node(
+        _("The customer asks to keep their published reviews, without their name")
+    )
 
 
 def _guest_email():
@@ -376,9 +396,13 @@ class GuestSchema(CSRFSchema):
 
 
 class GuestEraseSchema(GuestSchema):
-    """Staff erase the personal data of the orders a guest placed with this address."""
+    """Staff erase the personal data of the orders a guest placed with this address, and
+    the reviews written through those orders' links."""
 
     note = note_node()
+    keep_reviews = keep_reviews_node(
+        _("The guest asks to keep their published reviews, without their name")
+    )
 
 
 def valid_email(value):

@@ -93,12 +93,22 @@ class Contributor:
     account still exists (``options``: the choices made on the erasure page, a frozenset such
     as ``{erasure.KEEP_REVIEWS}``), and returns one line saying what it did (no personal
     values: it is printed and logged) or None when there was nothing.
+
+    A module that also keeps data about guests (people who ordered without an account)
+    gives ``export_guest(root, email)`` and ``erase_guest(root, email, now, registry,
+    options)``, the same for the orders placed with ``email`` without an account; the guest
+    erasure calls it before the orders lose their personal data.  ``labels`` (``{key:
+    TranslationString or None}``) names the fields of the section's items on the readable
+    page; a field labelled None is left out there (it stays in the JSON).
     """
 
     name: str
     title: object
     export: Callable | None = None
     erase: Callable | None = None
+    export_guest: Callable | None = None
+    erase_guest: Callable | None = None
+    labels: dict = dataclasses.field(default_factory=dict)
 
 
 def add_contributor(registry, contributor):
@@ -373,13 +383,15 @@ def export_customer(root, account, now, registry=None):
     return data
 
 
-def export_guest(root, email, now):
+def export_guest(root, email, now, registry=None):
     """The personal data kept about a guest who ordered without an account with ``email``:
-    their orders (contact, addresses, lines, history, disclosures), as a dict like
+    their orders (contact, addresses, lines, history, disclosures), then one section per
+    contributor with data about them (their reviews), as a dict like
     :func:`export_customer`'s.  Reads only."""
+    registry = registry or get_current_registry()
     orders = root["orders"].guest_orders(email)
     disclosures = [_disclosure(d, None, order) for order in orders for d in order.disclosures]
-    return {
+    data = {
         "about": {
             "format": FORMAT,
             "version": VERSION,
@@ -390,6 +402,12 @@ def export_guest(root, email, now):
         "orders": [_order(order, None) for order in orders],
         "disclosures": sorted(disclosures, key=lambda d: d["when"]),
     }
+    for contributor in contributors(registry):
+        if contributor.export_guest is not None:
+            section = contributor.export_guest(root, email)
+            if section is not None:
+                data[contributor.name] = plain(section)
+    return data
 
 
 def sections(registry):
