@@ -9,9 +9,13 @@ import re
 import secrets
 from datetime import timedelta
 
+import pytest
+
 from shopcms import cli
 from shopcms.mail import send_queued
 from shopcms.privacy.erasure import purge_history
+from shopcms.reviews import HELPFUL_COOKIE
+from shopcms.reviews.privacy import CLOSED_KEPT
 from shopcms.reviews.resources import customer_key, guest_key
 from shopcms.tree.database import get_database
 from shopcms.web.clock import now
@@ -320,3 +324,37 @@ def test_retention_deletes_closed_reviews_after_30_days(tmp_path, capsys):
         assert aggregates(site) == (1, 4.0, 1)
     finally:
         site.close()
+
+
+# -- what the statements say ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "necessary"),
+    [
+        ("nl", "Recensies", "Noodzakelijk"),
+        ("fr", "Avis", "nécessaire"),
+        ("en", "Reviews", "Strictly necessary"),
+    ],
+)
+def test_the_privacy_statement_and_cookie_table_describe_reviews(app, lang, heading, necessary):
+    page = app.get(f"/{lang}/privacy")
+    [title] = [h for h in page.html.select("h2") if h.get_text(strip=True) == heading]
+    section = []
+    for sibling in title.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        section.append(sibling)
+    text = " ".join(part.get_text(" ", strip=True) for part in section)
+    links = [a["href"] for part in section for a in part.select("a")]
+    assert f"/{lang}/review-terms" in links
+    assert "30" in text  # the days a closed review is kept (reviews.privacy.CLOSED_KEPT)
+    assert timedelta(days=30) == CLOSED_KEPT
+
+    cookies = app.get(f"/{lang}/cookies")
+    rows = {
+        tr.td.get_text(strip=True): tr.get_text(" ", strip=True)
+        for tr in cookies.html.select("table.cookie-table tbody tr")
+    }
+    assert HELPFUL_COOKIE in rows
+    assert necessary.casefold() in rows[HELPFUL_COOKIE].casefold()
