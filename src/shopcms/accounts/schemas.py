@@ -318,23 +318,15 @@ class TotpOffSchema(CSRFSchema):
 
 
 def keep_reviews_node(title):
-    """The erasure's one option (``privacy.erasure.KEEP_REVIEWS``), unticked by default:
-    keep the published reviews without any name instead of deleting them."""
-    return colander.SchemaNode(
-        colander.Boolean(),
-        title=title,
-        description=_(
-            "Unticked, every review is deleted. Ticked, the published reviews stay with "
-            "their rating and text, without any name; the others are deleted."
-        ),
-        missing=False,
-        default=False,
-    )
+    """The erasure's option (``privacy.erasure.KEEP_REVIEWS``), never ticked in advance."""
+    return colander.SchemaNode(colander.Boolean(), title=title, missing=False)
+
+
+STAFF_KEEP_REVIEWS = _("They ask to keep their published reviews, without any name")
 
 
 class DeleteAccountSchema(CSRFSchema):
-    """The customer deletes their own account: the password again, as proof, and whether
-    their published reviews stay without their name."""
+    """The customer deletes their own account: the password again, as proof."""
 
     keep_reviews = keep_reviews_node(_("Keep my published reviews, without my name"))
     password = current_password_node(_("Your password"))
@@ -375,9 +367,7 @@ class EraseRequestSchema(CSRFSchema):
     request (kept in the orders' history), never the customer's data."""
 
     note = note_node()
-    keep_reviews = keep_reviews_node(
-        _("The customer asks to keep their published reviews, without their name")
-    )
+    keep_reviews = keep_reviews_node(STAFF_KEEP_REVIEWS)
 
 
 def _guest_email():
@@ -396,13 +386,10 @@ class GuestSchema(CSRFSchema):
 
 
 class GuestEraseSchema(GuestSchema):
-    """Staff erase the personal data of the orders a guest placed with this address, and
-    the reviews written through those orders' links."""
+    """Staff erase the personal data of the orders a guest placed with this address."""
 
     note = note_node()
-    keep_reviews = keep_reviews_node(
-        _("The guest asks to keep their published reviews, without their name")
-    )
+    keep_reviews = keep_reviews_node(STAFF_KEEP_REVIEWS)
 
 
 def valid_email(value):
