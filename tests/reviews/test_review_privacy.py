@@ -281,6 +281,36 @@ def test_a_guests_erasure_removes_the_reviews_written_through_their_orders(site,
     assert site.read(lambda root: guest_key(number) in root["reviews"].by_author) is False
 
 
+def test_a_guest_may_ask_to_keep_their_published_review_without_a_name(site, smtp):
+    guest = f"zqguest{secrets.token_hex(4)}@example.be"
+    with site.edit() as root:
+        number = make_order(root, contact={"email": guest}, state="delivered").number
+        plant(
+            root,
+            site.registry,
+            pid(root),
+            state="published",
+            order=number,
+            name="Zqguestname Zqsurname",
+            email=guest,
+            text="Zqguesttext " * 4,
+        )
+    form = find_on_desk(staff(site), guest).forms["guest-erase"]
+    assert form["keep_reviews"].checked is False
+    form["keep_reviews"] = True
+    form["note"] = "request by mail of 2026-12-01"
+    form.submit("erase", status=303)
+
+    [kept] = reviews_of(site)
+    assert (kept.text, kept.shown_name, kept.email, kept.author_key) == (
+        "Zqguesttext " * 4,
+        None,
+        None,
+        None,
+    )
+    assert aggregates(site) == (1, 4.0, 1)
+
+
 # -- retention -------------------------------------------------------------------------------
 
 
