@@ -11,6 +11,7 @@ FOOTER_LINKS = (
     (("privacy",), _("Privacy statement")),
     (("cookies",), _("Cookie policy")),
     (("terms",), _("Terms and conditions")),
+    (("review-terms",), _("Review terms")),
     (("pages", "shipping"), _("Shipping and returns")),
     (("pages", "about"), _("About us")),
     (("pages", "contact"), _("Contact")),
