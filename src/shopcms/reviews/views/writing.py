@@ -78,6 +78,7 @@ class ReviewForm(FormView):
             "review": None,
             "state": None,
             "withdraw": None,
+            "closed": False,
         }
 
 
@@ -135,9 +136,6 @@ class WriteReview(ReviewForm):
     def closed_page(self):
         self.request.response.status = 409 if self.request.method == "POST" else 200
         return self.page(None, closed=True)
-
-    def page(self, form_html, **more):
-        return super().page(form_html, **{"closed": False, **more})
 
     def values(self):
         values = super().values()
