@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from tests.cli.test_cli import INI, open_app, run
-from tests.conftest import DEFAULT_CONTENT
+from tests.conftest import DEFAULT_CONTENT, Browser
 
 TITLES = {"nl": "Voorwaarden voor recensies", "fr": "Conditions des avis", "en": "Review terms"}
 
@@ -57,3 +57,22 @@ def test_init_loads_them_once_and_into_an_existing_database(tmp_path, capsys, mo
         assert f"page review-terms [{lang}]: published" in out
     assert "review-terms" not in run(capsys, "init", str(ini))[1]  # once only
     assert open_app(str(ini)).get("/fr/review-terms").status_int == 200
+
+
+def test_evolve_step_8_adds_them_to_a_site_without_and_keeps_a_sites_own(site):
+    from shopcms.pages.evolve import review_terms
+    from shopcms.web.clock import now
+
+    with site.edit() as root:
+        page = root["pages"]["review-terms"]
+        page.save_draft("en", "Our own terms", "Edited.\n", "", "u-editor", now(site.registry))
+        page.publish("en", now(site.registry), actor="u-editor")
+        review_terms(root, site.registry)  # a site that has them keeps its own
+        assert root["pages"]["review-terms"].in_force("en", now(site.registry)).title == (
+            "Our own terms"
+        )
+        root["pages"].remove("review-terms", registry=site.registry)
+    with site.edit() as root:
+        review_terms(root, site.registry)  # a site made before them gets them
+    page = Browser(site.wsgi).get("/en/review-terms")
+    assert page.html.select_one("h1").get_text(strip=True) == TITLES["en"]

@@ -101,6 +101,7 @@ def test_published_on_approve_and_show_with_the_product_link(site, smtp, localiz
     assert published.message["Subject"] == localizer("Your review is published", "fr")
     assert "http://127.0.0.1:6543/fr/products/mug-cafe" in plain(published)
     assert 'href="http://127.0.0.1:6543/fr/products/mug-cafe"' in html(published)
+    assert "info@softcactus.be" in plain(published)  # a guest withdraws by asking us
     move(site, key, "hide")  # no mail for a hide
     assert mails(site, smtp) == []
     move(site, key, "show")
