@@ -14,7 +14,7 @@ in ``api``.
 
 from datetime import timedelta
 
-from shopcms.reviews import aggregates
+from shopcms.reviews import aggregates, links
 from shopcms.reviews.evolve import reviews_folder_and_indexes
 from shopcms.reviews.resources import ProductReviews, Review, Reviews
 from shopcms.reviews.workflow import REVIEW_WORKFLOW
@@ -52,3 +52,5 @@ def includeme(config):
         lifetime=timedelta(days=365),
     )
     config.include(".privacy")
+    config.include(".mail")
+    config.add_order_mail_part("order_delivered", links.delivered_mail_part)
