@@ -159,3 +159,22 @@ def test_one_review_approved_is_said_in_the_singular(site, clients):
         url = desk_url(plant(root, site.registry, root["products"]["mug-cafe"].pid))
     page = bulk(clients["admin"], [ref(url)], action="spam").follow()
     assert notice(page) == "1 review marked as spam"
+
+
+def test_the_queue_comes_back_as_it_was_filtered(site, clients):
+    with site.edit() as root:
+        pid = root["products"]["mug-cafe"].pid
+        url = desk_url(plant(root, site.registry, pid, rating=1))
+        plant(root, site.registry, pid, rating=5)
+    app = clients["moderator"]
+    page = app.get(QUEUE + "?rating=1")
+    form = page.html.select_one("form#queue-bulk")
+    assert form["action"] == "/en/manage/reviews/bulk?rating=1"
+    data = {"csrf_token": page.forms["queue-bulk"]["csrf_token"].value, "action": "hide"}
+    data["selected"] = ref(url)
+    answer = app.post(form["action"], data, status=303)
+    assert answer.location.endswith("/en/manage/reviews/?rating=1")
+    assert notice(answer.follow()) == (
+        "0 reviews hidden; 1 skipped because it was moved meanwhile or the action does not "
+        "apply to it"
+    )

@@ -41,13 +41,21 @@ def filter_form(request, reviews):
     )
 
 
+#: What of the queue's address the bulk action keeps, to come back to the same view.
+KEPT = ("state", "product", "rating", "language", "older_than", "page")
+
+
+def _kept(request):
+    return [(key, value) for key, value in request.GET.items() if key in KEPT and value] or None
+
+
 def bulk_form(request, reviews):
     return make_form(
         request,
         BulkSchema,
         (Button("apply", _("Apply to the ticked reviews")),),
         "queue-bulk",
-        action=request.manage_link(reviews, "bulk"),
+        action=request.manage_link(reviews, "bulk", query=_kept(request)),
         css_class="bulk",
     )
 
@@ -135,4 +143,5 @@ def bulk(context, request):
     if skipped:
         message = f"{message}; {skipped_text(skipped, request)}"
     notice(request, message)
-    return HTTPSeeOther(location=request.manage_link(context, slash=True))
+    # Back to the queue as it was filtered (the filter is checked again there).
+    return HTTPSeeOther(location=request.manage_link(context, slash=True, query=_kept(request)))
