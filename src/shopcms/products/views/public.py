@@ -11,7 +11,7 @@ from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from shopcms.privacy.consent import allows
-from shopcms.products import lists, recommendations
+from shopcms.products import lists, recommendations, sections
 from shopcms.products.images import CONTENT_TYPE, SIZES
 from shopcms.products.listing import ListingQuery, facet_counts, run, visible_products
 from shopcms.products.pricing import vat_included
@@ -117,6 +117,7 @@ def product_page(context, request):
         recent,
         token,
         "" if shared else request.session.peek_flash("info"),
+        sections.validator_parts(context, request),
     )
     if cached is not None:
         return cached
@@ -137,7 +138,10 @@ def product_values(product, request, recent, failed=None):
     forms = product_forms(request, product, in_wishlist, in_compare, not may_personalise)
     if failed is not None:
         forms["cart"] = failed
+    html, data = sections.rendered(product, request)
     return {
+        "sections": html,
+        "json_ld": sections.product_data(product, request, title, data),
         "product": product,
         "title": title,
         "content_lang": lang,

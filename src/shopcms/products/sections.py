@@ -1,0 +1,110 @@
+"""Sections other capabilities add to the product page, and the page's structured data.
+
+The products package knows nothing of what a section shows (the reviews add theirs): a
+capability declares a section once, in its ``includeme``::
+
+    config.add_product_section("reviews", values, template, validator=..., data=...)
+
+- ``values(product, request)``: the section's template values, or None when it has
+  nothing to show; called for every rendering of the product page, so it must be cheap
+  (read stored figures and one page of items, never scan).
+- ``template``: the section's template (an asset spec; a theme may replace it as any
+  other), rendered with those values and ``product``; its HTML goes under the product.
+- ``validator(product, request)``: a tuple naming everything the section shows besides
+  the product itself (its stored figures, the visitor's cookies it reads).  It is part of
+  the product page's ETag, so a change the section shows is never answered with a stale 304.
+- ``data(product, request, values)``: schema.org properties the section adds to the
+  page's ``Product`` (JSON-LD), e.g. ``aggregateRating``.
+
+Sections render in the order declared.  :func:`json_ld` writes the structured data so that
+no text inside it can end the ``<script>`` block that holds it.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyramid.renderers import render
+
+
+@dataclass(frozen=True)
+class ProductSection:
+    name: str
+    values: Callable
+    template: str
+    validator: Callable | None = None
+    data: Callable | None = None
+
+
+def add_product_section(config, name, values, template, validator=None, data=None):
+    """Config directive: declare a section of the product page (see the module)."""
+    config.registry.shopcms_product_sections.append(
+        ProductSection(name, values, template, validator, data)
+    )
+
+
+def declared(request):
+    return request.registry.shopcms_product_sections
+
+
+def validator_parts(product, request):
+    """What the declared sections show of ``product`` besides it (for the page's ETag)."""
+    return tuple(
+        (section.name, section.validator(product, request))
+        for section in declared(request)
+        if section.validator is not None
+    )
+
+
+def rendered(product, request):
+    """``(sections, data)``: each section's HTML (those with something to show), and the
+    schema.org properties they add to the product."""
+    html, data = [], {}
+    for section in declared(request):
+        values = section.values(product, request)
+        if values is None:
+            continue
+        html.append(render(section.template, {**values, "product": product}, request))
+        if section.data is not None:
+            data.update(section.data(product, request, values))
+    return html, data
+
+
+#: Characters written as JSON escapes: none of them can then close the script element or
+#: start markup (``</script>``, ``<!--``), whatever a product or a review says.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def json_ld(data):
+    """``data`` as the text of a ``<script type="application/ld+json">`` element: JSON
+    whose ``<``, ``>`` and ``&`` are escapes (the same JSON to a reader, no markup to the
+    HTML parser), so it is safe to write unescaped into the page."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+
+
+def product_data(product, request, title, extra):
+    """The page's schema.org ``Product``: name, code, price and availability, and what the
+    sections add (``extra``)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": title,
+        "sku": product.sku,
+        "url": request.link(product, absolute=True),
+        "offers": {
+            "@type": "Offer",
+            "price": str(product.price),
+            "priceCurrency": "EUR",
+            "availability": "https://schema.org/"
+            + ("InStock" if product.in_stock else "OutOfStock"),
+        },
+    }
+    data.update(extra)
+    return json_ld(data)
+
+
+def includeme(config):
+    config.registry.shopcms_product_sections = []
+    config.add_directive("add_product_section", add_product_section)

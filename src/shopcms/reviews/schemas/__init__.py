@@ -1,0 +1,1 @@
+"""The reviews' schemas, one module per audience."""
