@@ -47,7 +47,12 @@ def _back(request, product, appstruct):
 
 
 @view_config(
-    context=Review, route_name="public", name="helpful", request_method="POST", permission=VIEW
+    context=Review,
+    route_name="public",
+    name="helpful",
+    request_method="POST",
+    permission=VIEW,
+    renderer=PAGE_TEMPLATE,  # only its refusals render (``refusal`` names their template)
 )
 def mark_helpful(context, request):
     product = _product(request, context)
