@@ -86,6 +86,20 @@ def count_text(request, count):
     )
 
 
+def page_numbers(page, around=2):
+    """The page numbers a pager links to: the first, the last and ``around`` either side
+    of the current one; None where numbers are left out (a thousand reviews make 100 pages,
+    not 100 links)."""
+    wanted = {1, page.pages, *range(page.number - around, page.number + around + 1)}
+    numbers, last = [], 0
+    for number in sorted(n for n in wanted if 1 <= n <= page.pages):
+        if number > last + 1:
+            numbers.append(None)
+        numbers.append(number)
+        last = number
+    return numbers
+
+
 def helpful_text(request, votes):
     return request.localizer.pluralize(
         "${count} person found this review helpful",
@@ -157,6 +171,7 @@ def section_values(product, request, filters=None, forms=None, helpful_done=froz
             for code, n in languages
         ],
         "page": page,
+        "page_numbers": page_numbers(page),
         "items": items,
         "forms": forms(items) if forms is not None else {},
         "stars_text": lambda rating: stars_text(request, rating),
