@@ -99,7 +99,7 @@ def test_pages_of_ten_newest_first(site, app):
     plant_many(site, 25)
     page = app.get(PAGE)
     assert titles(page) == [f"R{n:02}" for n in range(24, 14, -1)]
-    pages = section(page).select("nav.pages a")
+    pages = section(page).select("nav.pagination a")
     assert [a.get_text(strip=True) for a in pages] == ["1", "2", "3"]
     third = app.get(pages[2]["href"])
     assert titles(third) == [f"R{n:02}" for n in range(4, -1, -1)]

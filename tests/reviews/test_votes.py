@@ -2,6 +2,7 @@
 
 from shopcms.reviews import helpful
 from shopcms.reviews.workflow import PENDING
+from tests.conftest import Browser, start_session
 from tests.reviews.factory import plant, product
 from tests.reviews.visitors import PAGE, fresh_limits, section, titles
 
@@ -118,3 +119,26 @@ def test_a_post_without_the_token_is_refused(site, app):
     form["csrf_token"] = "forged"
     form.submit(status=400)
     assert votes(site, key) == 0
+
+
+def test_a_vote_elsewhere_changes_the_page_validators(site, app):
+    key = published(site, author="e")
+    etag = app.get(PAGE).headers["ETag"]
+    other = Browser(site.wsgi)
+    other.get(PAGE).forms[f"helpful-{key}"].submit(status=303)
+    page = app.get(PAGE, headers={"If-None-Match": etag}, status=200)
+    assert "1 person found this review helpful" in section(page).get_text()
+
+
+def test_each_visitor_gets_the_forms_with_their_own_token(site, app):
+    key = published(site, author="k")
+    start_session(app)
+    mine = app.get(PAGE).forms[f"report-{key}"]["csrf_token"].value
+    other = Browser(site.wsgi)
+    start_session(other)
+    theirs = other.get(PAGE).forms[f"report-{key}"]["csrf_token"].value
+    assert mine != theirs
+    form = other.get(PAGE).forms[f"report-{key}"]
+    form["reason"] = "Not about this mug"
+    form.submit(status=303)
+    assert len(stored(site, key).reports) == 1
