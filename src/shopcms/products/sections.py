@@ -26,13 +26,13 @@ The visitor's CSRF token is put into a kept rendering, as the small forms do.
 """
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
-
-from shopcms.products.views.small import RenderedForms
 
 #: Stands for the visitor's CSRF token in a kept rendering.
 _TOKEN = "shopcms-section-token"  # noqa: S105 (a stand-in, not a secret)
@@ -65,6 +65,28 @@ def validator_parts(product, request):
         for section in declared(request)
         if section.validator is not None
     )
+
+
+class RenderedSections:
+    """Sections rendered before, by key; bounded (least recently used out), per process."""
+
+    def __init__(self, size=1024):
+        self.size = size
+        self._kept = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        with self._lock:
+            self._kept[key] = value
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
 
 
 def _render(section, product, request):
@@ -159,5 +181,5 @@ def product_data(product, request, title, extra):
 
 def includeme(config):
     config.registry.shopcms_product_sections = []
-    config.registry.shopcms_rendered_sections = RenderedForms(size=1024)
+    config.registry.shopcms_rendered_sections = RenderedSections()
     config.add_directive("add_product_section", add_product_section)
