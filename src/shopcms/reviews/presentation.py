@@ -11,7 +11,8 @@ product page and on the reviews' own page ``…/products/NAME/reviews``):
 - only published reviews are shown (the catalog's ACL filters the rest out);
 - a review's texts are plain text, escaped by the template (newlines kept, no link made);
 - the section's validator is the product's count of review changes (:func:`changes`,
-  kept by :func:`on_change` on every transition, helpful vote, reply and report) and
+  kept by :func:`on_change` on every transition, helpful vote, reply, anonymisation:
+  whatever the section shows of a review) and
   the visitor's helpful-votes cookie: an approved review, a reply or a vote changes the
   product page's ETag.
 """
@@ -50,9 +51,12 @@ def folder_of(request, product):
 
 
 def changes(folder):
-    """How many times a review of ``folder`` changed (0 before the first change)."""
+    """How many times a review of ``folder`` changed, and the transaction of the last
+    change (``(0, None)`` before the first): a restored database is another state."""
     counter = getattr(folder, "changes", None)
-    return counter() if counter is not None else 0
+    if counter is None:
+        return (0, None)
+    return (counter(), counter._p_serial)
 
 
 def on_change(event):
