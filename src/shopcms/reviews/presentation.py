@@ -26,8 +26,11 @@ from shopcms.reviews import queries
 from shopcms.reviews.resources import ProductReviews, Review
 from shopcms.reviews.workflow import PUBLISHED
 from shopcms.web.i18n import LANGUAGE_NAMES, _
+from shopcms.web.security import VIEW
 
 SECTION_TEMPLATE = "shopcms.reviews:templates/product_section.pt"
+#: The views the section links to: the writing form (on the product), the review terms.
+WRITE, TERMS = "review", "review-terms"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,30 @@ def on_change(event):
     if getattr(folder, "changes", None) is None:
         folder.changes = Length()
     folder.changes.change(1)
+
+
+def has_view(registry, name):
+    """Whether a view called ``name`` is registered (looked up once per application): the
+    writing form (``review``) and the review terms (``review-terms``) come from other parts
+    of the reviews' work, and the section links to them only once they are there, so that
+    no link leads to a 404."""
+    known = registry.__dict__.setdefault("shopcms_reviews_views", {})
+    if name not in known:
+        views = registry.introspector.get_category("views") or ()
+        known[name] = any(entry["introspectable"]["name"] == name for entry in views)
+    return known[name]
+
+
+def links(request, product):
+    """The section's links to writing a review and to the review terms (None while the
+    page they lead to does not exist)."""
+    terms = None
+    if has_view(request.registry, TERMS):
+        page = request.root["pages"].get(TERMS)
+        if page is not None and request.has_permission(VIEW, page):
+            terms = request.link(None, TERMS)
+    write = request.link(product, WRITE) if has_view(request.registry, WRITE) else None
+    return {"write": write, "terms": terms}
 
 
 def published_on(review):
@@ -160,6 +187,7 @@ def section_values(product, request, filters=None, forms=None, helpful_done=froz
     distribution = aggregates.distribution() if aggregates is not None else []
     languages = sorted((aggregates.language_counts() if aggregates else {}).items())
     return {
+        "links": links(request, product),
         "filters": filters,
         "count": count,
         "count_text": count_text(request, count),

@@ -77,8 +77,11 @@ def values(product, request, filters=None, failed=None, only=None):
 
 
 def validator(product, request):
+    """What the section shows besides the product: its reviews' changes, the visitor's
+    votes, and whether the review terms are there to link to."""
     folder = presentation.folder_of(request, product)
-    return (presentation.changes(folder), request.cookies.get(helpful.COOKIE, ""))
+    terms = presentation.links(request, product)["terms"]
+    return (presentation.changes(folder), request.cookies.get(helpful.COOKIE, ""), terms)
 
 
 def structured_data(product, request, section):
