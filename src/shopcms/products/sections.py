@@ -58,10 +58,20 @@ def declared(request):
     return request.registry.shopcms_product_sections
 
 
+def _validator(section, product, request):
+    """``section``'s validator for ``product``, asked once per request (the ETag and the
+    kept rendering both need it)."""
+    asked = request.__dict__.setdefault("shopcms_section_validators", {})
+    key = (section.name, product.pid)
+    if key not in asked:
+        asked[key] = section.validator(product, request)
+    return asked[key]
+
+
 def validator_parts(product, request):
     """What the declared sections show of ``product`` besides it (for the page's ETag)."""
     return tuple(
-        (section.name, section.validator(product, request))
+        (section.name, _validator(section, product, request))
         for section in declared(request)
         if section.validator is not None
     )
@@ -110,7 +120,7 @@ def _kept(section, product, request):
         product.modified,
         request.locale_name,
         request.path_qs,
-        section.validator(product, request),
+        _validator(section, product, request),
     )
     kept = request.registry.shopcms_rendered_sections
     token = get_csrf_token(request)
