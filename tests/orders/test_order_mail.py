@@ -1,7 +1,15 @@
-"""Order mails: one confirmation per order, payment received and shipped in the customer's
-language, and nothing lost while the SMTP server is down."""
+"""Order mails: one confirmation per order, payment received, shipped and delivered in the
+customer's language (the delivered one with what other capabilities add), and nothing lost
+while the SMTP server is down."""
+
+import pytest
+from pyramid.i18n import make_localizer
+from pyramid.interfaces import ITranslationDirectories
 
 from shopcms.mail import send_queued
+from shopcms.orders.api import MailPart
+from shopcms.orders.mail import add_order_mail_part
+from shopcms.web.i18n import _
 from tests.orders.test_checkout import add_to_cart, place, place_form, review
 
 
@@ -70,3 +78,38 @@ def test_with_the_smtp_server_down_the_order_is_placed_and_the_mail_waits(site, 
     assert (back.sent, back.waiting) == (1, 0)
     [mail] = smtp.wait_for(1)
     assert the_order(site).number in mail.message["Subject"]
+
+
+def test_the_delivered_mail_carries_what_other_capabilities_add(site, app, smtp):
+    add_to_cart(app, "mug-cafe", lang="fr")
+    place(app, "fr")
+    number = the_order(site).number
+    # A part declared as config.add_order_mail_part("order_delivered", provider) declares.
+    extra = MailPart(
+        heading=_("Extra ${what}", mapping={"what": "<b>bold</b>"}),
+        links=((_("Open"), "http://example.org/x?a=1&b=2"),),
+    )
+    parts = site.registry.shopcms_order_mail_parts["order_delivered"]
+    parts.append(lambda request, order: extra if order.number == number else None)
+    try:
+        move(site, number, "pay", "ship", "deliver")
+    finally:
+        parts.pop()
+    assert send_queued(site.registry).sent == 4
+    delivered = smtp.wait_for(4)[-1]
+    localizer = make_localizer("fr", site.registry.getUtility(ITranslationDirectories))
+    subject = _("Your order ${number} has been delivered", mapping={"number": number})
+    assert delivered.message["Subject"] == localizer.translate(subject)
+    text = plain(delivered)
+    html = delivered.message.get_body(("html",)).get_content()
+    # The reviews' part: a link to write a review of the mug, in the order's language.
+    assert "/fr/reviews/write/" in text and "/fr/reviews/write/" in html
+    # The extra part, after it; what its mapping carries is escaped in the HTML.
+    assert "Extra <b>bold</b>" in text and "Open: http://example.org/x?a=1&b=2" in text
+    assert "Extra &lt;b&gt;bold&lt;/b&gt;" in html
+    assert 'href="http://example.org/x?a=1&amp;b=2"' in html
+
+
+def test_an_unknown_order_mail_takes_no_part(site):
+    with pytest.raises(ValueError):
+        add_order_mail_part(type("Config", (), {"registry": site.registry})(), "nope", print)

@@ -62,8 +62,11 @@ def test_no_reviews_yet(app):
     page = app.get(PAGE)
     text = section(page).get_text(" ", strip=True)
     assert "No reviews yet." in text
-    # The writing form and the review terms are not there yet: no link leads to a 404.
-    assert section(page).find("a") is None
+    links = {a.get_text(strip=True): a["href"] for a in section(page).find_all("a")}
+    assert links == {
+        "Write a review": "/nl/products/mug-cafe/review",
+        "How we handle reviews": "/nl/review-terms",
+    }
     assert "verified purchase" in text and "read by us before it is published" in text
     assert "aggregateRating" not in json_ld(page)
 
@@ -189,9 +192,8 @@ def test_the_page_with_many_reviews_loads_only_one_page(site, app):
     assert "30 reviews" in section(page).get_text(" ", strip=True)
 
 
-def test_the_section_links_to_the_writing_form_once_it_exists(site, app):
-    # As if the writing form's view were registered (the section looks once per app).
-    site.registry.shopcms_reviews_views = {"review": True, "review-terms": False}
-    page = app.get(PAGE)
-    links = {a.get_text(strip=True): a["href"] for a in section(page).find_all("a")}
-    assert links == {"Write a review": "/nl/products/mug-cafe/review"}
+def test_no_link_leads_to_a_missing_page(site, app):
+    # As if neither the writing form's view nor the review terms' were registered (the
+    # section looks once per application).
+    site.registry.shopcms_reviews_views = {"review": False, "review-terms": False}
+    assert section(app.get(PAGE)).find("a") is None

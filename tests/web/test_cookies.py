@@ -29,7 +29,7 @@ def config():
 
 
 def test_every_cookie_has_a_category_purpose_and_reason(site):
-    # What the packages of the application declare (web, privacy, products).
+    # What the packages of the application declare (web, privacy, products, reviews).
     cookies = site.registry.shopcms_cookies
     necessary = {c.name for c in cookies if c.category is Category.NECESSARY}
     assert necessary == {
@@ -40,6 +40,7 @@ def test_every_cookie_has_a_category_purpose_and_reason(site):
         "compare",
         "cookie_consent",
         "device",
+        "reviews_helpful",
     }
     assert {c.name for c in cookies if c.needs_consent} == {"recent", "known_visitor"}
     for cookie in cookies:

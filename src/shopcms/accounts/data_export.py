@@ -9,9 +9,11 @@ titles of purposes, roles, states and lists.  Reading it writes nothing.
 from datetime import date, datetime
 from decimal import Decimal
 
+from pyramid.i18n import TranslationString
+
 from shopcms.orders.api import shipping_title, state_title
 from shopcms.privacy.disclosures import RECIPIENTS
-from shopcms.privacy.export import SECTION_TITLES, export_customer, sections, to_json
+from shopcms.privacy.export import SECTION_TITLES, contributors, export_customer, to_json
 from shopcms.privacy.purposes import PURPOSES
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import LANGUAGE_NAMES, _
@@ -29,6 +31,8 @@ def shown(request, value):
     translate = request.localizer.translate
     if value is None or value == "":
         return "—"
+    if isinstance(value, TranslationString):  # a title (a state's): in the page's language
+        return translate(value)
     if isinstance(value, bool):
         return translate(_("Yes") if value else _("No"))
     if isinstance(value, datetime):
@@ -59,6 +63,46 @@ def flattened(request, value, prefix=""):
     return [(prefix, shown(request, value))]
 
 
+def labelled(request, item, labels):
+    """``[(label, text or [texts])]`` of one item (a dict) of a contributor's section, its
+    fields named by the contributor's ``labels`` in the page's language; a field labelled
+    None is left out, a list of dicts (a history) becomes one text per entry."""
+    translate = request.localizer.translate
+    rows = []
+    for key, value in item.items():
+        label = labels.get(key, key)
+        if label is None:
+            continue
+        if isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
+            value = [
+                ", ".join(text for _label, text in labelled(request, entry, labels) if text != "—")
+                for entry in value
+            ]
+        elif isinstance(value, dict):
+            value = ", ".join(f"{name}: {text}" for name, text in labelled(request, value, labels))
+        else:
+            value = shown(request, value)
+        rows.append((translate(label) if isinstance(label, TranslationString) else label, value))
+    return rows
+
+
+def contributed_sections(request, data):
+    """``(key, title, rows, items)`` of each contributor's section in ``data``: a list of
+    dicts as ``items`` (each its labelled rows, see :func:`labelled`), anything else as
+    flattened ``rows``."""
+    found = []
+    for contributor in contributors(request.registry):
+        if contributor.export is None or contributor.name not in data:
+            continue  # a contributor with nothing about this account has no section
+        value = data[contributor.name]
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            items = [labelled(request, item, contributor.labels) for item in value]
+            found.append((contributor.name, contributor.title, [], items))
+        else:
+            found.append((contributor.name, contributor.title, flattened(request, value), []))
+    return found
+
+
 def local_date(request):
     """Today in the site's time zone (for file names)."""
     return request.now.astimezone(site_timezone(request.registry)).date().isoformat()
@@ -79,11 +123,7 @@ def export_json(request, root, account):
 def export_page_values(request, root, account, staff=False):
     """The values of ``templates/export.pt`` for ``account`` (also the staff's)."""
     data = export_customer(root, account, request.now, request.registry)
-    extra = [
-        (key, title, flattened(request, data[key]))
-        for key, title in sections(request.registry)
-        if key in data  # a contributor with nothing about this account has no section
-    ]
+    extra = contributed_sections(request, data)
     other = flattened(request, {k: v for k, v in data["other"].items() if v})
     return {
         "data": data,

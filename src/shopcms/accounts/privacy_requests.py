@@ -34,8 +34,14 @@ def erasable(root, account):
     return None
 
 
-def delete_own_account(request, root, account):
-    """Erase the requester's own account; the confirmation goes in the page's language."""
+def erasure_options(keep_reviews):
+    """The erasure's options as the form's checkbox chose them."""
+    return frozenset({erasure.KEEP_REVIEWS} if keep_reviews else ())
+
+
+def delete_own_account(request, root, account, keep_reviews=False):
+    """Erase the requester's own account; the confirmation goes in the page's language.
+    ``keep_reviews``: their published reviews stay without any name (else deleted)."""
     return erasure.erase_customer(
         root,
         account,
@@ -44,10 +50,11 @@ def delete_own_account(request, root, account):
         request.tm,
         lang=request.locale_name,
         base_url=request.application_url,
+        options=erasure_options(keep_reviews),
     )
 
 
-def erase_for_request(request, account, note):
+def erase_for_request(request, account, note, keep_reviews=False):
     """Staff erase ``account`` for the request ``note`` names."""
     return erasure.erase_customer(
         request.root,
@@ -57,12 +64,14 @@ def erase_for_request(request, account, note):
         request.tm,
         actor=request.authenticated_userid,
         note=note,
+        options=erasure_options(keep_reviews),
     )
 
 
-def erase_guest_for_request(request, email, note):
+def erase_guest_for_request(request, email, note, keep_reviews=False):
     """Staff erase the personal data of the orders placed without an account with
-    ``email``, for the request ``note`` names."""
+    ``email`` and the reviews written through their links, for the request ``note``
+    names."""
     return erasure.erase_guest(
         request.root,
         email,
@@ -71,6 +80,7 @@ def erase_guest_for_request(request, email, note):
         request.tm,
         actor=request.authenticated_userid,
         note=note,
+        options=erasure_options(keep_reviews),
     )
 
 

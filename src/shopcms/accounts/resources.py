@@ -124,6 +124,16 @@ class Customer(Content):
         self.totp_secret = None
 
     @property
+    def name(self):
+        """The name the customer is known by: that of their default address, or None.
+
+        Part of what the identity (``request.identity``) offers the capabilities that may
+        not import accounts: the reviews show it as the customer chooses."""
+        preferences = self.preferences
+        address = preferences.address(preferences.default_address)
+        return (address or {}).get("name") or None
+
+    @property
     def __acl__(self):
         # An account is visible to its owner and to administrators only.
         return [

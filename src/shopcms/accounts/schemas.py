@@ -317,9 +317,18 @@ class TotpOffSchema(CSRFSchema):
     code = code_node()
 
 
+def keep_reviews_node(title):
+    """The erasure's option (``privacy.erasure.KEEP_REVIEWS``), never ticked in advance."""
+    return colander.SchemaNode(colander.Boolean(), title=title, missing=False)
+
+
+STAFF_KEEP_REVIEWS = _("They ask to keep their published reviews, without any name")
+
+
 class DeleteAccountSchema(CSRFSchema):
     """The customer deletes their own account: the password again, as proof."""
 
+    keep_reviews = keep_reviews_node(_("Keep my published reviews, without my name"))
     password = current_password_node(_("Your password"))
 
 
@@ -358,6 +367,7 @@ class EraseRequestSchema(CSRFSchema):
     request (kept in the orders' history), never the customer's data."""
 
     note = note_node()
+    keep_reviews = keep_reviews_node(STAFF_KEEP_REVIEWS)
 
 
 def _guest_email():
@@ -379,6 +389,7 @@ class GuestEraseSchema(GuestSchema):
     """Staff erase the personal data of the orders a guest placed with this address."""
 
     note = note_node()
+    keep_reviews = keep_reviews_node(STAFF_KEEP_REVIEWS)
 
 
 def valid_email(value):

@@ -28,6 +28,12 @@ def add_commands(add):
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument("--note", help='the request, kept with the orders ("request by mail of ...")')
     p.add_argument("--pack", action="store_true", help="pack the database afterwards")
+    p.add_argument(
+        "--keep-reviews",
+        action="store_true",
+        help="the customer asks to keep their published reviews without any name "
+        "(else every review of theirs is deleted)",
+    )
 
 
 def _find_account(site, email):
@@ -64,7 +70,8 @@ def cmd_export_customer(args):
 def cmd_erase_customer(args):
     """Erase the account with this email address (a request by mail): the account and its
     data go, its orders stay without personal data, a confirmation mail is queued to the
-    address.  Asks for confirmation unless --yes.  --pack then delivers the outbox (the
+    address.  Its reviews are deleted, or with --keep-reviews the published ones stay
+    without any name.  Asks for confirmation unless --yes.  --pack then delivers the outbox (the
     confirmation holds the address until it leaves) and packs the database, so that no
     earlier revision keeps the erased data."""
     registry = load(args.ini)
@@ -79,6 +86,10 @@ def cmd_erase_customer(args):
         userid = account.__name__
     if not args.yes:
         out(f"Erase account {userid} ({args.email}) and anonymise its {len(orders)} order(s)?")
+        if args.keep_reviews:
+            out("Its published reviews stay without any name; its other reviews are deleted.")
+        else:
+            out("Its reviews are deleted.")
         out("This cannot be undone.")
         try:
             answer = input("Type yes to erase: ")
@@ -100,6 +111,7 @@ def cmd_erase_customer(args):
                 site._p_jar.transaction_manager,
                 actor="system:cli",
                 note=note,
+                options={erasure.KEEP_REVIEWS} if args.keep_reviews else (),
             )
         except erasure.ErasureRefused as exc:
             raise CommandError(exc.message.interpolate()) from exc

@@ -6,13 +6,12 @@ import getpass
 import os
 import secrets
 import sys
-from pathlib import Path
 
 from shopcms import evolve as evolve_mod
 from shopcms.accounts.passwords import password_problem
 from shopcms.catalog import reindex_all
 from shopcms.cli.app import CommandError, load, out
-from shopcms.pages.content import load_pages
+from shopcms.pages.content import content_folder, load_pages
 from shopcms.privacy import erasure
 from shopcms.products.content import load_catalog
 from shopcms.tree.database import evolve_steps, get_database, open_root, site_transaction
@@ -39,7 +38,7 @@ def add_commands(add):
 
 def content_dir(settings):
     """The seed content folder: ``shopcms.content``, else ``content/`` in the working folder."""
-    return Path(settings.get("shopcms.content") or "content").resolve()
+    return content_folder(settings)
 
 
 def cmd_init(args):

@@ -2,13 +2,16 @@
 
 Accounts show a customer's orders and saved payment methods, keep delivery addresses the
 shop ships to, and export and erase a guest's orders at the privacy desk: they use these.
-The reviews ask which products a customer or an order received (a "verified purchase").
+The reviews ask which products a customer or an order received (a "verified purchase"),
+the name a customer gave in their last order, and add the links to write a review to the
+"delivered" mail (a :class:`MailPart`, through ``config.add_order_mail_part``).
 A saved payment method is shown by ``describe_saved(registry, saved)`` (the way of the
 method that made it) or ``describe_saved_method(saved)`` (the way common to all).
 """
 
 from shopcms.orders.checkout import EU_COUNTRIES as COUNTRIES
 from shopcms.orders.checkout import SHIPPING_METHODS
+from shopcms.orders.mail import MailPart
 from shopcms.orders.payments import describe_saved
 from shopcms.orders.payments import methods as payment_methods
 from shopcms.orders.payments.saved import describe as describe_saved_method
@@ -19,11 +22,13 @@ from shopcms.orders.schemas import _text as text_field
 
 __all__ = [
     "COUNTRIES",
+    "MailPart",
     "ORDER_WORKFLOW",
     "OTHER_POSTCODE",
     "POSTCODES",
     "SHIPPING_METHODS",
     "check_phone",
+    "contact_name",
     "delivered_products",
     "find_order",
     "describe_saved",
@@ -55,3 +60,13 @@ def delivered_products(site, customer=None, number=None):
         if order.workflow_state == DELIVERED:
             found.update(line["pid"] for line in order.lines)
     return frozenset(found)
+
+
+def contact_name(site, customer):
+    """The contact name of account ``customer``'s most recent order that still has one
+    (an erased order has none), or None."""
+    numbers = site["orders"].by_customer.get(customer, ())
+    for order in filter(None, (find_order(site, n) for n in reversed(numbers))):
+        if order.erased is None and order.contact.get("name"):
+            return order.contact["name"]
+    return None

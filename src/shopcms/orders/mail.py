@@ -1,4 +1,5 @@
-"""The order mails: confirmation (with payment instructions), payment received, shipped.
+"""The order mails: confirmation (with payment instructions), payment received, shipped,
+delivered.
 
 They keep the customer informed of the order's progress, as the privacy statement
 promises; they are part of the contract, so they always go out (no consent involved).  Each
@@ -11,28 +12,63 @@ Links in the mails point at ``shopcms.public_url`` (the shop's address as custom
 it, e.g. ``https://www.softcactus.be``), or the current request's address when it is not set
 (``request.link(..., absolute=True)``).  A command (the bank statement import) has no
 request: its mails link to ``shopcms.public_url`` (or the development server's address).
+
+Other capabilities add to an order mail without orders knowing them (dependencies point
+one way): ``config.add_order_mail_part(TEMPLATE, provider)`` declares a provider called as
+``provider(request, order)`` when mail ``TEMPLATE`` is composed (``request`` makes absolute
+links, in the order's language); it returns a :class:`MailPart` or None.  The parts follow
+the mail's own text, in the order they were declared (the reviews put a link to write a
+review of each product in the "delivered" mail).
 """
 
-from pyramid.request import Request, apply_request_extensions
+from dataclasses import dataclass
+
 from pyramid.threadlocal import get_current_registry
 
 from shopcms.mail import compose, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
 from shopcms.orders.payments import methods
 from shopcms.orders.payments.transfer import bank_account
-from shopcms.orders.resources import ORDER_WORKFLOW, PAID, PLACED, SHIPPED
+from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, PAID, PLACED, SHIPPED
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent
-from shopcms.web.urls import public_url
+from shopcms.web.urls import linking_request, public_url
 from shopcms.workflow import AfterTransition
 
 SUBJECTS = {
     "order_placed": _("Your order ${number} at Soft Cactus"),
     "order_paid": _("Payment received for order ${number}"),
     "order_shipped": _("Your order ${number} is on its way"),
+    "order_delivered": _("Your order ${number} has been delivered"),
 }
 #: The mail sent when an order enters a state.
-ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped"}
+ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped", DELIVERED: "order_delivered"}
+
+
+@dataclass(frozen=True)
+class MailPart:
+    """What another capability adds to an order mail: a ``heading``, a ``text`` (or None)
+    and ``links``, ``((label, absolute URL), ...)``.  Heading, text and labels are
+    TranslationStrings (translated into the order's language); what a mapping carries is
+    escaped like any other value."""
+
+    heading: object
+    text: object = None
+    links: tuple = ()
+
+
+def add_order_mail_part(config, template, provider):
+    """Config directive: ``provider(request, order)`` adds a :class:`MailPart` (or nothing)
+    to order mail ``template`` (see the module)."""
+    if template not in SUBJECTS:
+        raise ValueError(f"no order mail {template!r}")
+    config.registry.shopcms_order_mail_parts.setdefault(template, []).append(provider)
+
+
+def mail_parts(registry, template, request, order):
+    """The parts the other capabilities add to mail ``template`` about ``order``."""
+    providers = getattr(registry, "shopcms_order_mail_parts", {}).get(template, ())
+    return [part for part in (provider(request, order) for provider in providers) if part]
 
 
 def text_parts(registry, order):
@@ -65,22 +101,11 @@ def text_parts(registry, order):
     return {"lines_text": lines, "vat_lines": vat, "payment_lines": payment}
 
 
-def _linking(registry, request):
-    """The request that makes the mails' links: ``request``, or for a command (None) one
-    on the shop's public address."""
-    if request is not None:
-        return request
-    blank = Request.blank("/", base_url=public_url(registry))
-    blank.registry = registry
-    apply_request_extensions(blank)
-    return blank
-
-
 def mail_order(registry, order, template, request=None):
     """Queue mail ``template`` about ``order`` to its customer, in the order's language, in
     the transaction that changes the order."""
     base = public_url(registry, request)
-    links = _linking(registry, request)
+    links = linking_request(registry, request)
     lang = order.lang
     subject = SUBJECTS[template]
     message = compose(
@@ -96,6 +121,7 @@ def mail_order(registry, order, template, request=None):
             "payment": methods(registry).get(order.payment_method),
             "shipping_title": SHIPPING_METHODS.get(order.shipping["method"], ""),
             "state": ORDER_WORKFLOW.get_state(order.workflow_state),
+            "parts": mail_parts(registry, template, links, order),
             **text_parts(registry, order),
         },
         lang=order.lang,
@@ -122,5 +148,7 @@ def order_moved(event):
 
 
 def includeme(config):
+    config.registry.shopcms_order_mail_parts = {}
+    config.add_directive("add_order_mail_part", add_order_mail_part)
     config.add_subscriber(order_placed, OrderPlaced)
     config.add_subscriber(order_moved, AfterTransition)

@@ -1,7 +1,7 @@
 """Pages: plain and policy pages in every language, their revisions, publication and the
 translation board."""
 
-from shopcms.pages.evolve import pages_with_revisions_and_catalog
+from shopcms.pages.evolve import pages_with_revisions_and_catalog, review_terms
 from shopcms.pages.resources import Page, Pages, PolicyPage
 from shopcms.web.i18n import _
 from shopcms.web.security import EDIT
@@ -11,6 +11,7 @@ FOOTER_LINKS = (
     (("privacy",), _("Privacy statement")),
     (("cookies",), _("Cookie policy")),
     (("terms",), _("Terms and conditions")),
+    (("review-terms",), _("Review terms")),
     (("pages", "shipping"), _("Shipping and returns")),
     (("pages", "about"), _("About us")),
     (("pages", "contact"), _("Contact")),
@@ -32,3 +33,4 @@ def includeme(config):
         "Pages with revisions; the product catalog: categories, product ids and indexes",
         pages_with_revisions_and_catalog,
     )
+    config.add_evolve_step(8, "Pages: the review terms", review_terms)

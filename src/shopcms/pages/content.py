@@ -9,6 +9,8 @@ body.
 - ``shopcms load-content`` also looks at the pages that exist: where a file changed since it
   was last loaded it adds a *draft* for the editors to review; it never touches a draft an
   editor is working on, and never changes what is published.
+- An evolve step may load one new page into a site made before it existed (``names``): the
+  review terms, generation 8.
 """
 
 import tomllib
@@ -50,17 +52,25 @@ def new_page(folder):
     return Page()
 
 
-def load_pages(site, folder, languages, now, update=False, registry=None):
+def content_folder(settings):
+    """The seed content folder: ``shopcms.content``, else ``content/`` in the working folder."""
+    return Path(settings.get("shopcms.content") or "content").resolve()
+
+
+def load_pages(site, folder, languages, now, update=False, registry=None, names=None):
     """Load ``folder/pages`` into the site; returns a list of :class:`Loaded`.
 
     New pages are published as their first revisions.  With ``update``, a changed file of
     an existing page becomes a draft, unless an editor has a draft open in that language.
+    ``names``: only these pages (default all).
     """
     pages_dir = Path(folder) / "pages"
     done = []
     if not pages_dir.is_dir():
         return done
     for entry in sorted(p for p in pages_dir.iterdir() if p.is_dir()):
+        if names is not None and entry.name not in names:
+            continue
         files = {lang: entry / f"{lang}.md" for lang in languages}
         files = {lang: path for lang, path in files.items() if path.exists()}
         page = site["pages"].get(entry.name)

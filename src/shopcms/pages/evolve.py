@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 from persistent.mapping import PersistentMapping
 
 from shopcms.catalog import reindex_all
+from shopcms.pages.content import content_folder, load_pages
 from shopcms.pages.resources import POLICY_KINDS, Page, PolicyPage
 from shopcms.tree.content import content_types
+from shopcms.web.clock import now
 from shopcms.web.i18n import languages
 
 
@@ -45,3 +47,19 @@ def pages_with_revisions_and_catalog(site, registry):
         if not hasattr(account, "shop_lists"):
             account.shop_lists = PersistentMapping()
     reindex_all(site, languages(registry), registry)
+
+
+def review_terms(site, registry):
+    """Generation 8: the review terms (the policy page ``review-terms``, which the footer
+    and the review forms link to) from the seed content folder, published, for a site
+    made before they existed; a site that has them keeps its own.  Without the seed
+    content folder nothing is added: ``shopcms init`` or ``load-content`` adds them later.
+    """
+    load_pages(
+        site,
+        content_folder(registry.settings),
+        languages(registry),
+        now(registry),
+        registry=registry,
+        names=("review-terms",),
+    )

@@ -50,7 +50,7 @@ REVISION_WORKFLOW = Workflow(
 #: Marker an editor puts in the cookie policy where the generated cookie table goes.
 COOKIE_TABLE_MARKER = "<p>[[cookie-table]]</p>"
 
-POLICY_KINDS = ("privacy", "cookies", "terms", "contest-rules")
+POLICY_KINDS = ("privacy", "cookies", "terms", "contest-rules", "review-terms")
 
 
 class PageError(Exception):
@@ -286,7 +286,7 @@ class Page(Content):
 
 
 class PolicyPage(Page):
-    """A legal text (privacy statement, cookie policy, terms, contest rules) at
+    """A legal text (privacy statement, cookie policy, terms, contest rules, review terms) at
     ``/{lang}/KIND``.  Consents point at the id and hash of its revisions."""
 
     content_type = "policy"

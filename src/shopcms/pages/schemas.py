@@ -130,6 +130,7 @@ class AddPageSchema(CSRFSchema):
                 ("cookies", _("Cookie policy")),
                 ("terms", _("Terms and conditions")),
                 ("contest-rules", _("Contest rules")),
+                ("review-terms", _("Review terms")),
             ]
         ),
     )

@@ -166,14 +166,17 @@ GUEST_MAIL_TEMPLATE = "shopcms.privacy:templates/mail/guest_erased"
 GUEST_MAIL_SUBJECT = _("Your personal data at Soft Cactus has been erased")
 
 
-def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
+def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None, options=()):
     """Erase what orders placed without an account with ``email`` hold about that person.
 
     For a guest's request by mail (staff check first that it comes from that address).
     Like an account's erasure: refused while one of those orders is still placed or paid
     (ErasureRefused, nothing changed); otherwise a confirmation is queued to ``email`` in
-    the language of the latest order, then every order is anonymised and reindexed.
-    Returns an :class:`Erasure` (``account`` None); the caller commits.
+    the language of the latest order, the contributors erase what they keep about the guest
+    (``Contributor.erase_guest``: the reviews written through the orders' links are deleted,
+    or kept without any name with :data:`KEEP_REVIEWS` in ``options``), then every order is
+    anonymised and reindexed.  Returns an :class:`Erasure` (``account`` None); the caller
+    commits.
     """
     orders = root["orders"].guest_orders(email)
     open_orders = [order.number for order in orders if order.in_fulfilment]
@@ -201,12 +204,20 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None):
             application_url=base,
         )
         message_id = send(root, message)
+    done = []
+    # Before the orders lose the address: the contributors find the guest's data by it.
+    for contributor in contributors(registry):
+        if contributor.erase_guest is not None:
+            line = contributor.erase_guest(root, email, now, registry, frozenset(options))
+            if line:
+                done.append(str(line))
     for order in orders:
         order.anonymise(now, actor, note or "erased")
         notify(ObjectModified(order), registry)
     numbers = tuple(order.number for order in orders)
-    log.info("erasure: %d guest order(s) by %s", len(numbers), actor)
-    return Erasure(None, numbers, (f"{len(numbers)} guest order(s) anonymised",), message_id)
+    done.append(f"{len(numbers)} guest order(s) anonymised")
+    log.info("erasure: guest data by %s: %s", actor, "; ".join(done))
+    return Erasure(None, numbers, tuple(done), message_id)
 
 
 def _send_confirmation(registry, account, orders, tm, lang, base_url):

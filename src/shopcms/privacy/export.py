@@ -23,7 +23,6 @@ application log by the views, not to the database.
 
 import dataclasses
 import json
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -31,7 +30,12 @@ from persistent import Persistent
 from pyramid.threadlocal import get_current_registry
 
 from shopcms.catalog.query import docids
-from shopcms.web.i18n import _
+
+# Re-exported: the contributors and the sections' titles live in their own module.
+from shopcms.privacy.contributors import SECTION_TITLES as SECTION_TITLES
+from shopcms.privacy.contributors import Contributor as Contributor
+from shopcms.privacy.contributors import add_contributor as add_contributor
+from shopcms.privacy.contributors import contributors
 from shopcms.web.security import user_principal
 
 FORMAT = "shopcms-customer-data"
@@ -65,54 +69,6 @@ WITHHELD = {
 }
 #: Attributes that are the tree's, not data: the account's name is exported as its id.
 _STRUCTURE = frozenset({"__name__", "__parent__"})
-
-
-#: The sections of the export (the keys of the JSON) with their titles on the readable page.
-SECTION_TITLES = {
-    "account": _("Account"),
-    "preferences": _("Preferences"),
-    "consents": _("Consents"),
-    "shop_lists": _("Cart, wishlist and comparison"),
-    "orders": _("Orders"),
-    "disclosures": _("Data given to others"),
-    "other": _("Other data"),
-}
-
-
-# -- contributors -------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Contributor:
-    """Personal data that a module keeps outside the account, for export and erasure.
-
-    ``name`` is the key of its section in the export; ``title`` (a TranslationString) heads
-    that section on the readable page.  ``export(root, account)`` returns the data (plain
-    values, dicts and lists; Decimal and datetime allowed) or None when there is none.
-    ``erase(root, account, now, registry, options)`` erases or anonymises it, while the
-    account still exists (``options``: the choices made on the erasure page, a frozenset such
-    as ``{erasure.KEEP_REVIEWS}``), and returns one line saying what it did (no personal
-    values: it is printed and logged) or None when there was nothing.
-    """
-
-    name: str
-    title: object
-    export: Callable | None = None
-    erase: Callable | None = None
-
-
-def add_contributor(registry, contributor):
-    """Register ``contributor`` (in a module's ``includeme``: ``config.registry``)."""
-    registered = contributors(registry)
-    taken = {"about", *SECTION_TITLES, *(c.name for c in registered)}
-    if contributor.name in taken:
-        raise ValueError(f"the export has a section named {contributor.name!r} already")
-    registry.shopcms_privacy_contributors = (*registered, contributor)
-
-
-def contributors(registry):
-    """The registered contributors, in the order they were added."""
-    return getattr(registry, "shopcms_privacy_contributors", ())
 
 
 # -- plain values ---------------------------------------------------------------------------
@@ -373,13 +329,15 @@ def export_customer(root, account, now, registry=None):
     return data
 
 
-def export_guest(root, email, now):
+def export_guest(root, email, now, registry=None):
     """The personal data kept about a guest who ordered without an account with ``email``:
-    their orders (contact, addresses, lines, history, disclosures), as a dict like
+    their orders (contact, addresses, lines, history, disclosures), then one section per
+    contributor with data about them (their reviews), as a dict like
     :func:`export_customer`'s.  Reads only."""
+    registry = registry or get_current_registry()
     orders = root["orders"].guest_orders(email)
     disclosures = [_disclosure(d, None, order) for order in orders for d in order.disclosures]
-    return {
+    data = {
         "about": {
             "format": FORMAT,
             "version": VERSION,
@@ -390,6 +348,12 @@ def export_guest(root, email, now):
         "orders": [_order(order, None) for order in orders],
         "disclosures": sorted(disclosures, key=lambda d: d["when"]),
     }
+    for contributor in contributors(registry):
+        if contributor.export_guest is not None:
+            section = contributor.export_guest(root, email)
+            if section is not None:
+                data[contributor.name] = plain(section)
+    return data
 
 
 def sections(registry):

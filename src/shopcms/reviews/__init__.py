@@ -14,7 +14,7 @@ in ``api``.
 
 from datetime import timedelta
 
-from shopcms.reviews import aggregates, presentation
+from shopcms.reviews import aggregates, links, presentation
 from shopcms.reviews.evolve import reviews_folder_and_indexes
 from shopcms.reviews.resources import ProductReviews, Review, Reviews
 from shopcms.reviews.views import product
@@ -55,6 +55,8 @@ def includeme(config):
         lifetime=timedelta(days=365),
     )
     config.include(".privacy")
+    config.include(".mail")
+    config.add_order_mail_part("order_delivered", links.delivered_mail_part)
 
 
 def _product_section(config):

@@ -56,6 +56,13 @@ def rejection_comment(reason, text):
     return f"{reason}: {text}" if text else reason
 
 
+def read_rejection(comment):
+    """``(reason code, text)`` of a rejection's history comment (:func:`rejection_comment`):
+    what the rejected mail says, read from the entry its transition recorded."""
+    reason, _sep, text = (comment or "").partition(": ")
+    return reason, text
+
+
 def moderate(request, review, action, *, reason=None, text="", seen_state=None):
     """Do moderation ``action`` on ``review``; returns the history entry.
 

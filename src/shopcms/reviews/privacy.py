@@ -10,7 +10,10 @@
 - **Retention**: a review withdrawn, rejected or marked as spam is deleted 30 days after
   (``shopcms retention``, :func:`purge_closed`).
 
-Guests' reviews (written through an order's links) are found by their orders' numbers.
+Guests' reviews (written through an order's links) are found by the numbers of the orders
+placed with the guest's email address without an account (:func:`guest_reviews`); the guest
+erasure at the privacy desk deletes them (or keeps them without any name, with
+``KEEP_REVIEWS``) and the guest's export lists them.
 """
 
 from datetime import timedelta
@@ -21,7 +24,7 @@ from shopcms.catalog.query import docids
 from shopcms.privacy import erasure
 from shopcms.privacy.export import Contributor, add_contributor
 from shopcms.reviews import aggregates
-from shopcms.reviews.resources import customer_key
+from shopcms.reviews.resources import customer_key, guest_key
 from shopcms.reviews.workflow import CLOSED, PUBLISHED, state_title
 from shopcms.tree.events import ObjectModified, notify
 from shopcms.web.i18n import _
@@ -32,8 +35,10 @@ CLOSED_KEPT = timedelta(days=30)
 
 def exported(review):
     """One review as the export shows it (plain values)."""
+    product = find_root(review)["products"].by_id(review.pid)
     return {
         "product": review.pid,
+        "product_name": product.__name__ if product is not None else None,
         "state": review.workflow_state,
         "state_title": state_title(review.workflow_state),
         "rating": review.rating,
@@ -47,16 +52,64 @@ def exported(review):
         "written": review.created,
         "changed": review.modified,
         "history": [
-            {"to": entry.to_state, "when": entry.when, "why": entry.comment}
+            {
+                "to": entry.to_state,
+                "to_title": state_title(entry.to_state),
+                "when": entry.when,
+                "why": entry.comment,
+            }
             for entry in review.workflow_history
         ],
         "shop_reply": review.reply[0] if review.reply else None,
     }
 
 
+#: The names of the exported fields on the readable export page (None: JSON only).
+LABELS = {
+    "product": None,
+    "product_name": _("Product"),
+    "state": None,
+    "state_title": _("State"),
+    "rating": _("Rating"),
+    "title": _("Title"),
+    "text": _("Text"),
+    "language": _("Language"),
+    "name_shown": _("Name shown"),
+    "name_display": None,
+    "email": _("Email address"),
+    "verified_purchase": _("Verified purchase"),
+    "written": _("Written"),
+    "changed": _("Last changed"),
+    "history": _("History"),
+    "to": None,
+    "to_title": _("State"),
+    "when": _("When"),
+    "why": _("Why"),
+    "shop_reply": _("Our reply"),
+}
+
+
 def export_reviews(root, account):
     reviews = root["reviews"].written_by(customer_key(account.__name__))
     return [exported(review) for _pid, review in sorted(reviews.items())] or None
+
+
+def guest_reviews(root, email):
+    """``[(author key, Review)]`` written through the links of the orders placed with
+    ``email`` without an account, and left with that address."""
+    reviews = root["reviews"]
+    address = email.strip().casefold()
+    found = []
+    for order in root["orders"].guest_orders(email):
+        key = guest_key(order.number)
+        for _pid, review in sorted(reviews.written_by(key).items()):
+            if (review.email or "").strip().casefold() == address:
+                found.append((key, review))
+    return found
+
+
+def export_guest_reviews(root, email):
+    return [exported(review) for _key, review in guest_reviews(root, email)] or None
 
 
 def delete(review, registry=None):
@@ -67,13 +120,14 @@ def delete(review, registry=None):
     folder.remove(review.__name__, registry=registry)
 
 
-def erase_reviews(root, account, now, registry, options=frozenset()):
-    reviews = root["reviews"]
-    key = customer_key(account.__name__)
-    written = reviews.written_by(key)
+def _erase(reviews, written, now, registry, options):
+    """Delete each review of ``written`` (``[(author key, Review)]``), or anonymise the
+    published ones with ``KEEP_REVIEWS``; their entries in ``by_author`` go.
+    Returns the line for the erasure's report, or None when there were none."""
     keep = erasure.KEEP_REVIEWS in options
     kept = deleted = 0
-    for review in written.values():
+    for key, review in written:
+        reviews.forget_author(key, review.pid)
         if keep and review.workflow_state == PUBLISHED:
             review.anonymise(now)
             notify(ObjectModified(review), registry)  # the catalog's author index forgets
@@ -81,10 +135,22 @@ def erase_reviews(root, account, now, registry, options=frozenset()):
         else:
             delete(review, registry)
             deleted += 1
-    reviews.forget_author(key)
     if not written:
         return None
     return f"{deleted} review(s) deleted, {kept} kept without any name"
+
+
+def erase_reviews(root, account, now, registry, options=frozenset()):
+    reviews = root["reviews"]
+    key = customer_key(account.__name__)
+    written = [(key, review) for _pid, review in sorted(reviews.written_by(key).items())]
+    line = _erase(reviews, written, now, registry, options)
+    reviews.forget_author(key)
+    return line
+
+
+def erase_guest_reviews(root, email, now, registry, options=frozenset()):
+    return _erase(root["reviews"], guest_reviews(root, email), now, registry, options)
 
 
 def purge_closed(site, now, registry=None):
@@ -114,5 +180,13 @@ def purge_closed(site, now, registry=None):
 def includeme(config):
     add_contributor(
         config.registry,
-        Contributor("reviews", _("Reviews"), export=export_reviews, erase=erase_reviews),
+        Contributor(
+            "reviews",
+            _("Reviews"),
+            export=export_reviews,
+            erase=erase_reviews,
+            export_guest=export_guest_reviews,
+            erase_guest=erase_guest_reviews,
+            labels=LABELS,
+        ),
     )

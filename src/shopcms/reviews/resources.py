@@ -78,6 +78,7 @@ class Review(Content):
     reply = None  # (text, when, who) of the shop's public reply
     rejection = None  # (reason code, free text) of the last rejection
     erased = None  # when its author was erased and it stayed anonymously
+    mail_language = None  # the language of the page it was written on: its mails' (writing)
 
     def __init__(
         self,

@@ -9,7 +9,10 @@ POST's transaction.  Contract:
 - what the review shows of the name is decided here (``resources.shown_name``) and only
   that is kept; the purchase is verified here (a delivered order line of the product);
 - a refusal raises :class:`ReviewRefused` with a message for the writer, and nothing is
-  changed.
+  changed;
+- the review keeps the language of the page it was written on (``mail_language``): its
+  mails go out in it, whoever causes them;
+- once the review is complete, :class:`ReviewWritten` is notified (the "received" mail).
 """
 
 from datetime import timedelta
@@ -33,6 +36,18 @@ class ReviewRefused(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class ReviewWritten:
+    """Sent at the end of :func:`write`, with the review as its author left it: a new one
+    (``created``) or one changed by its author (back to pending).  The workflow's
+    ``AfterTransition`` of an edit comes before the new text is in place; this comes
+    after."""
+
+    def __init__(self, review, request, created):
+        self.review = review
+        self.request = request
+        self.created = created
 
 
 def reviews_folder(site):
@@ -65,10 +80,7 @@ def write(request, product, author_key, *, author, name, email, order_number=Non
     now = request.now
     if written_today(reviews, author_key, now) >= DAILY_LIMIT:
         raise ReviewRefused(
-            _(
-                "You have written ${count} reviews today: please wait until tomorrow.",
-                mapping={"count": DAILY_LIMIT},
-            )
+            _("You have written as many reviews as one may in a day: please wait until tomorrow.")
         )
     pid = product.pid
     texts = {key: data[key] for key in ("rating", "title", "text", "language")}
@@ -82,6 +94,8 @@ def write(request, product, author_key, *, author, name, email, order_number=Non
         existing.shown_name = shown_name(name, data["display"])
         existing.display = data["display"]
         existing.email = email
+        existing.mail_language = _page_language(request)
+        request.registry.notify(ReviewWritten(existing, request, created=False))
         return existing
     review = Review(
         pid=pid,
@@ -93,13 +107,20 @@ def write(request, product, author_key, *, author, name, email, order_number=Non
         display=data["display"],
         **texts,
     )
+    review.mail_language = _page_language(request)
     REVIEW_WORKFLOW.initialize(review, actor=_actor(author_key))
     folder = reviews.folder_for(pid, registry=request.registry)
     if existing is not None:  # a withdrawn review makes way for the new one
         reviews.forget_author(author_key, pid)
     folder.add(new_key(), review, registry=request.registry)
     reviews.record_author(author_key, review)
+    request.registry.notify(ReviewWritten(review, request, created=True))
     return review
+
+
+def _page_language(request):
+    # The language the author reads the shop in (the page's), not the review's own.
+    return getattr(request, "locale_name", None)
 
 
 def _actor(author_key):

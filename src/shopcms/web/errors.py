@@ -123,14 +123,26 @@ def forbidden(context, request):
     if request.matched_route is not None and request.matched_route.name == "public":
         # Visitors are not told that something they may not see exists (a hidden product).
         return error_page(request, 404)
-    login = getattr(request.registry, "shopcms_login_in_place", None)
-    if request.authenticated_userid is None and login is not None:
-        renderer, values = login
-        request.response.status = 403
-        came_from = request.path_qs if request.method == "GET" else ""
-        values = {**values(request, came_from), "error": _("Log in to see this page.")}
-        return render_to_response(renderer, values, request=request, response=request.response)
+    if request.authenticated_userid is None:
+        response = login_in_place(request)
+        if response is not None:
+            return response
     return error_page(request, 403)
+
+
+def login_in_place(request, message=None):
+    """The login form (403) instead of a page that needs a logged-in visitor, coming back
+    to it after the login; None when no capability declared one.  The forbidden view's
+    answer, and that of a public page only customers use (writing a review), which a
+    forbidden public page cannot give: it answers 404 there."""
+    login = getattr(request.registry, "shopcms_login_in_place", None)
+    if login is None:
+        return None
+    renderer, values = login
+    request.response.status = 403
+    came_from = request.path_qs if request.method == "GET" else ""
+    values = {**values(request, came_from), "error": message or _("Log in to see this page.")}
+    return render_to_response(renderer, values, request=request, response=request.response)
 
 
 @exception_view_config(BadCSRFToken)

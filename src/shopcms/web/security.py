@@ -84,7 +84,11 @@ class SecurityPolicy:
         self.helper = ACLHelper()
 
     def identity(self, request):
-        """The logged-in account (a Customer resource) or None.  Never writes."""
+        """The logged-in account (a Customer resource) or None.  Never writes.
+
+        What capabilities that may not import accounts read of it: ``__name__`` (the user
+        id), ``email``, ``name`` (the name the customer is known by, or None) and
+        ``roles``."""
         session = request.session
         userid = session.get(SESSION_USER)
         if userid is None:

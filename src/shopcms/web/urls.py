@@ -23,6 +23,7 @@ shop's public address (:func:`public_url`): for mails and for the payment provid
 import re
 from urllib.parse import urlencode
 
+from pyramid.request import Request, apply_request_extensions
 from pyramid.traversal import resource_path_tuple
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:6543"
@@ -35,6 +36,17 @@ def public_url(registry, request=None):
     if configured:
         return configured
     return request.application_url if request is not None else DEFAULT_PUBLIC_URL
+
+
+def linking_request(registry, request=None):
+    """The request that makes a mail's links: ``request``, or for a command (None) one on
+    the shop's public address, with the application's request methods (``link``, ``now``)."""
+    if request is not None:
+        return request
+    blank = Request.blank("/", base_url=public_url(registry))
+    blank.registry = registry
+    apply_request_extensions(blank)
+    return blank
 
 
 def _segments(resource, elements):

@@ -97,7 +97,9 @@ class EraseAccount(FormView):
         """Erase the account for the request the note names; back to the desk."""
         request = self.request
         try:
-            done = privacy_requests.erase_for_request(request, self.context, appstruct["note"])
+            done = privacy_requests.erase_for_request(
+                request, self.context, appstruct["note"], keep_reviews=appstruct["keep_reviews"]
+            )
         except privacy_requests.ErasureRefused as exc:
             request.response.status = 409
             return self.page(None, error=exc.message)

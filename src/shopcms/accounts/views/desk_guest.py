@@ -76,7 +76,9 @@ def guest_erase(context, request):
         return _desk(request, email, guest_erase=failed)
     email = appstruct["email"]
     try:
-        done = privacy_requests.erase_guest_for_request(request, email, appstruct["note"])
+        done = privacy_requests.erase_guest_for_request(
+            request, email, appstruct["note"], keep_reviews=appstruct["keep_reviews"]
+        )
     except privacy_requests.ErasureRefused as exc:
         request.response.status = 409
         return _desk(request, email, error=exc.message)

@@ -99,7 +99,9 @@ class DeleteAccount(AccountFormView):
             return self.page(form_error(request, self.form, message, "password"))
         site = find_root(account)
         try:
-            done = privacy_requests.delete_own_account(request, site, account)
+            done = privacy_requests.delete_own_account(
+                request, site, account, keep_reviews=appstruct["keep_reviews"]
+            )
         except privacy_requests.ErasureRefused as exc:
             request.response.status = 409
             return self.page(None, error=exc.message)

@@ -15,7 +15,7 @@ from pyramid.view import view_config
 
 from shopcms.products.api import Product, Repeated
 from shopcms.reviews import helpful, presentation
-from shopcms.reviews.schemas.visitors import HelpfulSchema, ReportSchema, filter_schema
+from shopcms.reviews.schemas import HelpfulSchema, ReportSchema, filter_schema
 from shopcms.web.errors import refusal
 from shopcms.web.etags import not_modified
 from shopcms.web.forms import Button

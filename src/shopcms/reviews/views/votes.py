@@ -18,7 +18,7 @@ from pyramid.view import view_config
 from shopcms.products.api import product_by_id, visible_errors
 from shopcms.reviews import helpful, moderation
 from shopcms.reviews.resources import Review
-from shopcms.reviews.schemas.visitors import HelpfulSchema, ReportSchema
+from shopcms.reviews.schemas import HelpfulSchema, ReportSchema
 from shopcms.reviews.views.product import PAGE_TEMPLATE, page_values, values
 from shopcms.reviews.workflow import PUBLISHED
 from shopcms.web.errors import refusal

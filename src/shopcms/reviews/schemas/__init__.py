@@ -1,1 +1,0 @@
-"""The reviews' schemas, one module per audience."""
