@@ -3,6 +3,7 @@
 from shopcms.reviews import moderation
 from shopcms.reviews.workflow import REVIEW_WORKFLOW
 from shopcms.web.clock import now
+from tests.conftest import PASSWORD, login
 from tests.reviews.factory import plant, product
 from tests.reviews.visitors import PAGE, REVIEWS, fresh_limits, json_ld, section, titles
 
@@ -64,9 +65,12 @@ def test_no_reviews_yet(app):
     assert "No reviews yet." in text
     links = {a.get_text(strip=True): a["href"] for a in section(page).find_all("a")}
     assert links == {
-        "Write a review": "/nl/products/mug-cafe/review",
+        "Write a review": "/nl/login?came_from=/nl/products/mug-cafe/review",
         "How we handle reviews": "/nl/review-terms",
     }
+    app.get(links["How we handle reviews"], status=200)
+    login_page = app.get(links["Write a review"], status=200)
+    assert login_page.forms["login"]["came_from"].value == "/nl/products/mug-cafe/review"
     assert "verified purchase" in text and "read by us before it is published" in text
     assert "aggregateRating" not in json_ld(page)
 
@@ -190,6 +194,15 @@ def test_the_page_with_many_reviews_loads_only_one_page(site, app):
     page = app.get(PAGE)
     assert len(titles(page)) == 10
     assert "30 reviews" in section(page).get_text(" ", strip=True)
+
+
+def test_a_customer_is_linked_to_the_form(site, app):
+    site.add_account("writer@example.be")
+    login(app, "writer@example.be", PASSWORD)
+    page = app.get(PAGE)
+    write = section(page).find("a", string="Write a review")
+    assert write["href"] == "/nl/products/mug-cafe/review"
+    app.get(write["href"], status=200)
 
 
 def test_no_link_leads_to_a_missing_page(site, app):

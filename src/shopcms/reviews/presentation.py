@@ -87,14 +87,20 @@ def has_view(registry, name):
 
 
 def links(request, product):
-    """The section's links to writing a review and to the review terms (None while the
-    page they lead to does not exist)."""
+    """The section's links to writing a review (through the login for a visitor who is not
+    logged in) and to the review terms (None while the page they lead to does not exist)."""
     terms = None
     if has_view(request.registry, TERMS):
         page = request.root["pages"].get(TERMS)
         if page is not None and request.has_permission(VIEW, page):
             terms = request.link(None, TERMS)
-    write = request.link(product, WRITE) if has_view(request.registry, WRITE) else None
+    write = None
+    if has_view(request.registry, WRITE):
+        write = request.link(product, WRITE)
+        if request.authenticated_userid is None:
+            # The form is for customers (a guest writes through the delivery mail's link):
+            # a visitor logs in first and comes back to it.
+            write = request.link(None, "login", query={"came_from": write})
     return {"write": write, "terms": terms}
 
 

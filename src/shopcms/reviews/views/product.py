@@ -78,10 +78,16 @@ def values(product, request, filters=None, failed=None, only=None):
 
 def validator(product, request):
     """What the section shows besides the product: its reviews' changes, the visitor's
-    votes, and whether the review terms are there to link to."""
+    votes, whether the review terms are there to link to, whether the visitor is logged in."""
     folder = presentation.folder_of(request, product)
     terms = presentation.links(request, product)["terms"]
-    return (presentation.changes(folder), request.cookies.get(helpful.COOKIE, ""), terms)
+    logged_in = request.authenticated_userid is not None  # where "write a review" leads
+    return (
+        presentation.changes(folder),
+        request.cookies.get(helpful.COOKIE, ""),
+        terms,
+        logged_in,
+    )
 
 
 def structured_data(product, request, section):
