@@ -3,7 +3,7 @@
 from shopcms.reviews import moderation
 from shopcms.reviews.workflow import REVIEW_WORKFLOW
 from shopcms.web.clock import now
-from tests.conftest import PASSWORD, login
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, login
 from tests.reviews.factory import plant, product
 from tests.reviews.visitors import PAGE, REVIEWS, fresh_limits, json_ld, section, titles
 
@@ -203,6 +203,11 @@ def test_a_customer_is_linked_to_the_form(site, app):
     write = section(page).find("a", string="Write a review")
     assert write["href"] == "/nl/products/mug-cafe/review"
     app.get(write["href"], status=200)
+
+
+def test_staff_are_not_offered_the_form(app):
+    login(app, ADMIN_EMAIL, ADMIN_PASSWORD)
+    assert section(app.get(PAGE)).find("a", string="Write a review") is None
 
 
 def test_no_link_leads_to_a_missing_page(site, app):

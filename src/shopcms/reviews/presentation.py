@@ -26,7 +26,7 @@ from shopcms.reviews import queries
 from shopcms.reviews.resources import ProductReviews, Review
 from shopcms.reviews.workflow import PUBLISHED
 from shopcms.web.i18n import LANGUAGE_NAMES, _
-from shopcms.web.security import VIEW
+from shopcms.web.security import ACCOUNT, VIEW
 
 SECTION_TEMPLATE = "shopcms.reviews:templates/product_section.pt"
 #: The views the section links to: the writing form (on the product), the review terms.
@@ -88,7 +88,8 @@ def has_view(registry, name):
 
 def links(request, product):
     """The section's links to writing a review (through the login for a visitor who is not
-    logged in) and to the review terms (None while the page they lead to does not exist)."""
+    logged in; none for staff) and to the review terms (None while the page they lead to
+    does not exist)."""
     terms = None
     if has_view(request.registry, TERMS):
         page = request.root["pages"].get(TERMS)
@@ -101,6 +102,8 @@ def links(request, product):
             # The form is for customers (a guest writes through the delivery mail's link):
             # a visitor logs in first and comes back to it.
             write = request.link(None, "login", query={"came_from": write})
+        elif not request.has_permission(ACCOUNT, request.root):
+            write = None  # staff have no customer's account to write from
     return {"write": write, "terms": terms}
 
 

@@ -78,15 +78,14 @@ def values(product, request, filters=None, failed=None, only=None):
 
 def validator(product, request):
     """What the section shows besides the product: its reviews' changes, the visitor's
-    votes, whether the review terms are there to link to, whether the visitor is logged in."""
+    votes, and its links (whether the terms are there, where "write a review" leads)."""
     folder = presentation.folder_of(request, product)
-    terms = presentation.links(request, product)["terms"]
-    logged_in = request.authenticated_userid is not None  # where "write a review" leads
+    links = presentation.links(request, product)
     return (
         presentation.changes(folder),
         request.cookies.get(helpful.COOKIE, ""),
-        terms,
-        logged_in,
+        links["write"],
+        links["terms"],
     )
 
 
