@@ -3,7 +3,7 @@ lists (cart, wishlist, compare, recently viewed)."""
 
 from datetime import timedelta
 
-from shopcms.products import layout, lists
+from shopcms.products import layout, lists, sections
 from shopcms.products.resources import Categories, Category, Product, Products
 from shopcms.web.cookies import Category as CookieCategory
 from shopcms.web.i18n import _
@@ -11,6 +11,7 @@ from shopcms.web.security import EDIT, LoggedIn
 
 
 def includeme(config):
+    config.include(sections)
     config.add_content_type("products", Products, title=_("Products"), site_folder="products")
     config.add_content_type(
         "categories", Categories, title=_("Categories"), site_folder="categories"

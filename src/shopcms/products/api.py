@@ -2,16 +2,21 @@
 
 The checkout reads the visitor's cart and empties it once the order is placed; order lines
 are priced with the one VAT rule of ``pricing``; the home page shows recommendations; the
-reviews find the product they are about and give it its rating.
+reviews find the product they are about and give it its rating, and render their forms
+on the product page with its small forms (``Repeated``, ``visible_errors``); a section of
+the product page is declared with the directive ``config.add_product_section``
+(``sections``).
 """
 
 from shopcms.products import lists
 from shopcms.products.pricing import totals, vat_included
 from shopcms.products.recommendations import for_customer as recommended_for
 from shopcms.products.resources import Product
+from shopcms.products.views.small import Repeated, visible_errors
 
 __all__ = [
     "Product",
+    "Repeated",
     "cart",
     "empty_cart",
     "product_by_id",
@@ -19,6 +24,7 @@ __all__ = [
     "set_rating",
     "totals",
     "vat_included",
+    "visible_errors",
 ]
 
 

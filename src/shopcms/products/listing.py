@@ -14,7 +14,9 @@ from shopcms.catalog.indexes import search_terms
 from shopcms.catalog.query import allowed_docids, docids, remembered
 from shopcms.web.security import VIEW, effective_principals
 
-SORTS = ("price", "-price", "name", "newest")
+SORTS = ("price", "-price", "name", "newest", "rating")
+#: The rating facet: products whose reviews average this many stars or more.
+GOOD_RATING = 4
 PER_PAGE = 24
 MAX_QUERY = 100
 
@@ -30,6 +32,8 @@ class ListingQuery:
     price_max: Decimal | None = None
     sort: str = "name"
     page: int = 1
+    #: Only products rated at least this (``?stars=4``: the "4 stars and up" facet).
+    stars: int | None = None
 
     @classmethod
     def from_params(cls, params, lang):
@@ -53,6 +57,7 @@ class ListingQuery:
             price_max=money("max"),
             sort=sort if sort in SORTS else "name",
             page=page,
+            stars=GOOD_RATING if params.get("stars") == str(GOOD_RATING) else None,
         )
 
 
@@ -121,9 +126,11 @@ def _visible(request, index_name, value):
 
 
 def _filtered(request, query, result):
-    """``result`` narrowed to the query's text and prices."""
+    """``result`` narrowed to the query's text, prices and rating."""
     catalog = request.root.catalog
     intersection = catalog.family.IF.intersection
+    if query.stars is not None:
+        result = intersection(result, catalog["rating"].applyGe(query.stars))
     if query.text:
         result = intersection(result, _text_docids(catalog, query.lang, query.text))
     if query.price_min is not None or query.price_max is not None:
@@ -150,7 +157,9 @@ def run(request, query):
     page = min(query.page, pages)
     offset = (page - 1) * PER_PAGE
     products = []
-    if total:
+    if total and query.sort == "rating":
+        products = _by_rating(request, result, offset, query.lang)
+    elif total:
         if query.sort in ("price", "-price"):
             index, reverse = catalog["price"], query.sort == "-price"
         elif query.sort == "newest":
@@ -164,6 +173,32 @@ def run(request, query):
         products = [resolve(docid) for docid in list(ordered)[offset:]]
     query.page = page
     return Listing(products, total, pages=pages)
+
+
+def _by_rating(request, result, offset, lang):
+    """The page at ``offset`` of ``result`` best rated first, then the products without a
+    rating by name (the rating index sorts only the rated ones)."""
+    catalog = request.root.catalog
+    family = catalog.family
+    rated = family.IF.intersection(result, catalog["rating"].applyGe(0))
+    wanted = offset + PER_PAGE
+    ordered = list(catalog["rating"].sort(rated, reverse=True, limit=wanted))
+    if len(ordered) < wanted:
+        unrated = family.IF.difference(result, rated)
+        by_name = catalog[f"title_{lang}"].sort(
+            unrated, limit=wanted - len(ordered), raise_unsortable=False
+        )
+        ordered.extend(by_name)
+    resolve = catalog.resolver(request.root)
+    return [resolve(docid) for docid in ordered[offset:wanted]]
+
+
+def rating_count(request, query):
+    """How many products the "4 stars and up" facet would show with the query's other
+    filters."""
+    catalog = request.root.catalog
+    base = _filtered(request, query, _visible(request, "content_type", "product"))
+    return len(catalog.family.IF.intersection(base, catalog["rating"].applyGe(GOOD_RATING)))
 
 
 def facet_counts(request, query):

@@ -14,10 +14,12 @@ in ``api``.
 
 from datetime import timedelta
 
-from shopcms.reviews import aggregates, links
+from shopcms.reviews import aggregates, links, presentation
 from shopcms.reviews.evolve import reviews_folder_and_indexes
 from shopcms.reviews.resources import ProductReviews, Review, Reviews
+from shopcms.reviews.views import product
 from shopcms.reviews.workflow import REVIEW_WORKFLOW
+from shopcms.tree.events import ObjectModified
 from shopcms.web.cookies import Category as CookieCategory
 from shopcms.web.i18n import _
 from shopcms.workflow import AfterTransition
@@ -41,6 +43,7 @@ def includeme(config):
         reviews_folder_and_indexes,
     )
     config.add_subscriber(aggregates.on_transition, AfterTransition)
+    _product_section(config)
     config.add_cookie(
         HELPFUL_COOKIE,
         CookieCategory.NECESSARY,
@@ -54,3 +57,16 @@ def includeme(config):
     config.include(".privacy")
     config.include(".mail")
     config.add_order_mail_part("order_delivered", links.delivered_mail_part)
+
+
+def _product_section(config):
+    """The reviews on the product page, and what keeps its validators current."""
+    config.add_product_section(
+        "reviews",
+        product.values,
+        presentation.SECTION_TEMPLATE,
+        validator=product.validator,
+        data=product.structured_data,
+    )
+    config.add_subscriber(presentation.on_change, AfterTransition)
+    config.add_subscriber(presentation.on_change, ObjectModified)

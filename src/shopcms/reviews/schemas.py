@@ -1,5 +1,9 @@
 """The review form: rating, title, text, the language it is written in, how the name is
-shown.
+shown; and what a visitor sends about published reviews: the list's filters (GET), a
+helpful vote and a report (POST).
+
+The filters are the contract of the reviews' page (``?page=&sort=&rating=&lang=``): every
+value is checked, and one the page does not offer is refused (400), never guessed.
 
 The limits are those of ``writing`` (the service relies on the form for them).  A review is
 plain text: a text or title holding an HTML tag is refused with a message saying so (it
@@ -12,10 +16,11 @@ import re
 import colander
 import deform
 
+from shopcms.reviews.queries import SORTS
 from shopcms.reviews.resources import ANONYMOUS, FIRST_INITIAL, FULL, INITIALS, shown_name
 from shopcms.reviews.writing import TEXT_MAX, TEXT_MIN, TITLE_MAX
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import Text, strip
+from shopcms.web.forms.types import LocalPath, Text, strip
 from shopcms.web.i18n import LANGUAGE_NAMES, _, languages
 
 #: What a browser would read as the start of a tag, a comment or a declaration: ``<b``,
@@ -163,3 +168,75 @@ class ReviewSchema(CSRFSchema):
         missing_msg=_("Choose how your name is shown."),
         widget=_display_widget,
     )
+
+
+# -- what visitors send about published reviews ---------------------------------------
+
+#: The longest reason a report may give, and the shortest.
+REASON_MAX = 500
+REASON_MIN = 3
+MAX_PAGE = 10_000
+
+
+def _came_from():
+    return colander.SchemaNode(
+        LocalPath(), name="came_from", widget=deform.widget.HiddenWidget(), missing=""
+    )
+
+
+class HelpfulSchema(CSRFSchema):
+    """ "Helpful": the button, and the page to come back to."""
+
+    came_from = _came_from()
+
+
+class ReportSchema(CSRFSchema):
+    came_from = _came_from()
+    reason = colander.SchemaNode(
+        Text(multiline=True, max_length=REASON_MAX),
+        title=_("What is wrong with this review?"),
+        description=_("Tell us briefly (at most 500 characters); we read every report."),
+        validator=colander.Length(
+            min=REASON_MIN, min_err=_("Tell us in a few words what is wrong.")
+        ),
+        widget=deform.widget.TextAreaWidget(rows=3, attributes={"maxlength": REASON_MAX}),
+    )
+
+
+def filter_schema(languages):
+    """The reviews page's query string: ``page``, ``sort``, ``rating``, ``lang`` (one of
+    ``languages``); each optional."""
+    schema = colander.Schema()
+    schema.add(
+        colander.SchemaNode(
+            colander.Int(),
+            name="page",
+            missing=1,
+            validator=colander.Range(1, MAX_PAGE),
+            title=_("Page"),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
+            Text(), name="sort", missing="newest", validator=colander.OneOf(SORTS), title=_("Order")
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
+            colander.Int(),
+            name="rating",
+            missing=None,
+            validator=colander.Range(1, 5),
+            title=_("Stars"),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
+            Text(),
+            name="lang",
+            missing=None,
+            validator=colander.OneOf(languages),
+            title=_("Language"),
+        )
+    )
+    return schema

@@ -132,6 +132,10 @@ class PageContext:
     def percent(self, rate):
         return format_percent(rate, self.lang)
 
+    def decimal(self, value):
+        """``value`` with one decimal, as the visitor's language writes it (4,3 or 4.3)."""
+        return format_decimal(round(value, 1), "0.0", locale=self.lang)
+
     def country(self, code):
         """The name of the country ``code`` (ISO 3166-1 alpha-2) in the visitor's language."""
         return territories(self.lang).get(code, code)

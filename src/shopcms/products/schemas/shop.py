@@ -27,6 +27,7 @@ SORT_CHOICES = (
     ("price", _("Price: low to high")),
     ("-price", _("Price: high to low")),
     ("newest", _("Newest")),
+    ("rating", _("Best rated")),
 )
 
 

@@ -11,9 +11,16 @@ from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from shopcms.privacy.consent import allows
-from shopcms.products import lists, recommendations
+from shopcms.products import lists, recommendations, sections
 from shopcms.products.images import CONTENT_TYPE, SIZES
-from shopcms.products.listing import ListingQuery, facet_counts, run, visible_products
+from shopcms.products.listing import (
+    GOOD_RATING,
+    ListingQuery,
+    facet_counts,
+    rating_count,
+    run,
+    visible_products,
+)
 from shopcms.products.pricing import vat_included
 from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.views.forms import product_forms, refused_search, search_form
@@ -78,6 +85,8 @@ def listing_values(request):
 def listing_links(request, query, result, facets, titles):
     """The facet and page links of a listing, keeping the visitor's other choices."""
     kept = [(k, request.GET[k]) for k in ("q", "min", "max", "sort") if request.GET.get(k)]
+    stars = [("stars", query.stars)] if query.stars else []
+    category = [("category", query.category)] if query.category else []
 
     def href(params):
         return request.link(None, "products", slash=True, query=params)
@@ -86,17 +95,26 @@ def listing_links(request, query, result, facets, titles):
         {
             "title": titles.get(name, name),
             "count": count,
-            "href": href([*kept, ("category", name)]),
+            "href": href([*kept, ("category", name), *stars]),
             "current": query.category == name,
         }
         for name, count in facets
     ]
-    with_category = kept + ([("category", query.category)] if query.category else [])
     pages = [
-        {"number": n, "href": href([*with_category, ("page", n)]), "current": n == query.page}
+        {
+            "number": n,
+            "href": href([*kept, *category, *stars, ("page", n)]),
+            "current": n == query.page,
+        }
         for n in range(1, result.pages + 1)
     ]
-    return {"all": href(kept), "facets": facets, "pages": pages}
+    rating = {
+        "count": rating_count(request, query),
+        "href": href([*kept, *category, ("stars", GOOD_RATING)]),
+        "any": href([*kept, *category]),
+        "current": query.stars is not None,
+    }
+    return {"all": href([*kept, *stars]), "facets": facets, "pages": pages, "rating": rating}
 
 
 @view_config(
@@ -117,6 +135,7 @@ def product_page(context, request):
         recent,
         token,
         "" if shared else request.session.peek_flash("info"),
+        sections.validator_parts(context, request),
     )
     if cached is not None:
         return cached
@@ -137,7 +156,10 @@ def product_values(product, request, recent, failed=None):
     forms = product_forms(request, product, in_wishlist, in_compare, not may_personalise)
     if failed is not None:
         forms["cart"] = failed
+    html, data = sections.rendered(product, request)
     return {
+        "sections": html,
+        "json_ld": sections.product_data(product, request, title, data),
         "product": product,
         "title": title,
         "content_lang": lang,

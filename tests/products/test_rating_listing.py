@@ -1,0 +1,55 @@
+"""The listing by the reviews' ratings: the "4 stars and up" facet and the best rated first."""
+
+from shopcms.products.api import set_rating
+
+RATED = {"mug-cafe": (4.5, 2), "pot-creme": (4.0, 1), "lithops-mix": (3.9, 7)}
+
+
+def rate(site):
+    with site.edit() as root:
+        for name, (average, count) in RATED.items():
+            set_rating(root, root["products"][name].pid, average, count)
+
+
+def card_links(page):
+    return [
+        a["href"].rstrip("/").rsplit("/", 1)[-1]
+        for a in page.html.select(".results .product-card > a")
+    ]
+
+
+def test_four_stars_and_up(site, app):
+    rate(site)
+    listing = app.get("/nl/products/")
+    facet = listing.html.find("a", string="4 stars and up")
+    assert facet.find_next_sibling(class_="count").get_text() == "(2)"
+    page = app.get(facet["href"])
+    assert sorted(card_links(page)) == ["mug-cafe", "pot-creme"]
+    assert page.html.find("a", string="4 stars and up")["aria-current"] == "true"
+    # The category facets keep the rating filter.
+    pots = next(a for a in page.html.select(".facets a") if "category=" in a["href"])
+    assert "stars=4" in pots["href"]
+
+
+def test_best_rated_first_and_unrated_last(site, app):
+    rate(site)
+    page = app.get("/nl/products/", {"sort": "rating"})
+    names = card_links(page)
+    assert names[:3] == ["mug-cafe", "pot-creme", "lithops-mix"]
+    total = int(page.html.select_one(".total span").get_text())
+    assert len(names) == min(total, 24)
+    second = app.get("/nl/products/", {"sort": "rating", "page": "2"})
+    assert not set(card_links(second)) & set(names)
+    assert len(names) + len(card_links(second)) == total
+
+
+def test_cards_show_the_stars(site, app):
+    rate(site)
+    card = app.get("/nl/products/", {"sort": "rating"}).html.select_one(".product-card")
+    assert "4,5 out of 5 stars (reviews: 2)" in card.find(class_="rating").get_text(" ", strip=True)
+
+
+def test_a_rating_change_changes_the_listing_validator(site, app):
+    etag = app.get("/nl/products/").headers["ETag"]
+    rate(site)
+    app.get("/nl/products/", headers={"If-None-Match": etag}, status=200)

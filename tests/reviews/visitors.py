@@ -1,0 +1,43 @@
+"""What the tests of the public reviews share: fresh limits per client, reading the page."""
+
+import json
+
+import pytest
+
+from shopcms.reviews import helpful
+
+PAGE = "/nl/products/mug-cafe"
+REVIEWS = "/nl/products/mug-cafe/reviews"
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """The votes' and reports' limits per client live in the process: each test starts
+    with none counted (every test client has the same address).  Import it to use it."""
+    helpful.VOTES.clear()
+    helpful.REPORTS.clear()
+    yield
+    helpful.VOTES.clear()
+    helpful.REPORTS.clear()
+
+
+def section(page):
+    return page.html.find(id="reviews")
+
+
+def titles(page):
+    """The titles of the reviews shown, in order."""
+    return [
+        h.find(class_="review-title").get_text(strip=True)
+        for h in section(page).select(".review h3")
+    ]
+
+
+def json_ld(page):
+    blocks = page.html.find_all("script", type="application/ld+json")
+    assert len(blocks) == 1
+    return json.loads(blocks[0].string)
+
+
+def form(page, formid):
+    return page.forms[formid]
