@@ -31,7 +31,7 @@ translations: $(BIN)/python
 
 # Regenerate the .pot from the sources and templates, then merge it into each catalog.
 extract-messages: $(VENV)/.installed-test
-	$(BIN)/pot-create --config lingua.cfg --keyword pluralize:1,2 --package-name shopcms --output $(LOCALES)/shopcms.pot src/shopcms
+	$(BIN)/pot-create --config lingua.cfg --package-name shopcms --output $(LOCALES)/shopcms.pot src/shopcms
 	for lang in nl fr en; do \
 		$(BIN)/pybabel update --domain shopcms --input-file $(LOCALES)/shopcms.pot \
 			--output-dir $(LOCALES) --locale $$lang --no-fuzzy-matching --ignore-obsolete; \

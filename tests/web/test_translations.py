@@ -31,6 +31,11 @@ def label(msg_key):
     return f"{context}|{msgid}" if context else msgid
 
 
+def forms(entry):
+    """The translated text of ``entry``: its msgstr, or every plural form of a plural one."""
+    return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+
+
 def entries(catalog):
     return [entry for entry in catalog if not entry.obsolete and entry.msgid]
 
@@ -94,7 +99,11 @@ def test_catalog_header(lang):
 def test_every_message_is_translated(lang, extracted):
     translated = {key(entry): entry for entry in entries(catalog(lang))}
     absent = sorted(m for m in extracted if m not in translated)
-    empty = sorted(m for m in extracted if m in translated and not translated[m].msgstr.strip())
+    empty = sorted(
+        m
+        for m in extracted
+        if m in translated and not all(text.strip() for text in forms(translated[m]))
+    )
     fuzzy = sorted(m for m in extracted if m in translated and translated[m].fuzzy)
     problems = [f"missing from {lang}/shopcms.po: {label(m)}" for m in absent]
     problems += [f"untranslated: {label(m)}" for m in empty]
@@ -106,15 +115,14 @@ def test_every_message_is_translated(lang, extracted):
 def test_placeholders_match(lang):
     wrong = []
     for entry in entries(catalog(lang)):
-        if not entry.msgstr:
-            continue
         expected = set(PLACEHOLDER.findall(entry.msgid))
-        found = set(PLACEHOLDER.findall(entry.msgstr))
-        if expected != found:
-            wrong.append(
-                f"{entry.msgid!r}: expected {sorted(expected)}, got {sorted(found)} "
-                f"in {entry.msgstr!r}"
-            )
+        for text in forms(entry):
+            found = set(PLACEHOLDER.findall(text))
+            if text and expected != found:
+                wrong.append(
+                    f"{entry.msgid!r}: expected {sorted(expected)}, got {sorted(found)} "
+                    f"in {text!r}"
+                )
     assert not wrong, f"{lang}: placeholders differ:\n" + "\n".join(wrong)
 
 

@@ -25,7 +25,7 @@ from BTrees.Length import Length
 from shopcms.reviews import queries
 from shopcms.reviews.resources import ProductReviews, Review
 from shopcms.reviews.workflow import PUBLISHED
-from shopcms.web.i18n import LANGUAGE_NAMES, _
+from shopcms.web.i18n import LANGUAGE_NAMES, _, ngettext
 from shopcms.web.security import ACCOUNT, VIEW
 
 SECTION_TEMPLATE = "shopcms.reviews:templates/product_section.pt"
@@ -121,9 +121,7 @@ def stars_text(request, rating):
 
 
 def count_text(request, count):
-    return request.localizer.pluralize(
-        "${count} review", "${count} reviews", count, domain="shopcms", mapping={"count": count}
-    )
+    return ngettext("${count} review", "${count} reviews", count, request)
 
 
 def page_numbers(page, around=2):
@@ -141,12 +139,11 @@ def page_numbers(page, around=2):
 
 
 def helpful_text(request, votes):
-    return request.localizer.pluralize(
+    return ngettext(
         "${count} person found this review helpful",
         "${count} people found this review helpful",
         votes,
-        domain="shopcms",
-        mapping={"count": votes},
+        request,
     )
 
 
