@@ -17,12 +17,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from shopcms.reviews import moderation
+from shopcms.reviews.links import make_token
+from shopcms.web.clock import now
 from tests.browser.test_smoke import login_through_the_header, url_path
 from tests.browser.test_statistics_page import plant
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, make_site
 from tests.crawl import crawl
+from tests.factories import make_order
 from tests.liveserver import serving
 from tests.outbox import queued
+from tests.reviews import factory as reviews
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = (320, 1280)
@@ -133,8 +138,39 @@ def audit(screenshot):
     return Audit(screenshot)
 
 
+def plant_reviews(site):
+    """Reviews to show: published ones (one with the shop's reply) on two products, pending
+    and reported ones for the moderation queue; and a guest's delivered order whose review
+    link is returned (the guest's writing page)."""
+    with site.edit() as root:
+        for name in ("mug-cafe", "pot-creme"):
+            pid = root["products"][name].pid
+            for number, state in enumerate(("published", "published", "pending", "hidden")):
+                review = reviews.plant(
+                    root,
+                    site.registry,
+                    pid,
+                    state=state,
+                    rating=number + 2,
+                    author=f"axe-{name}-{number}",
+                    display="initials",
+                    verified=number == 0,
+                )
+            moderation.reply(review, "Dank u!", "system:test", now(site.registry))
+        order = make_order(
+            root,
+            items=[("mug-cafe", 1)],
+            state="delivered",
+            contact={"name": "Gast Toegankelijk", "email": "gast@example.be"},
+        )
+        pid = root["products"]["mug-cafe"].pid
+        secret = site.registry.settings["shopcms.secret"]
+        return f"/nl/reviews/write/{make_token(secret, order.number, pid, now(site.registry))}"
+
+
 def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     live_site.add_account("toegankelijk@example.be", PASSWORD)
+    guest_link = plant_reviews(live_site)
 
     # A first visit: the cookie banner, before any choice.
     visitor = new_context().new_page()
@@ -152,6 +188,20 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     audit.check(visitor, "products fr", "/fr/products/")
     audit.check(visitor, "product en", "/en/products/mug-cafe")
     audit.check(visitor, "search", "/nl/products/?q=pot")
+    audit.check(visitor, "4 stars and up", "/nl/products/?stars=4")
+    audit.check(visitor, "best rated", "/nl/products/?sort=rating")
+    audit.check(visitor, "reviews, filtered", "/nl/products/mug-cafe/reviews?sort=helpful&lang=nl")
+    audit.check(visitor, "review terms en", "/en/review-terms")
+    audit.check(visitor, "guest review link", guest_link)
+    visitor.locator("form#review button[name=send]").click()
+    visitor.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(visitor, "guest review with errors")
+    visitor.goto("/nl/products/mug-cafe")
+    report = visitor.locator("form.report").first
+    visitor.locator("details:has(form.report) summary").first.click()
+    report.locator("button").click()
+    visitor.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(visitor, "report with an error")
     # Forms as they come back with their errors, and the "look in your mailbox" page.
     visitor.goto("/nl/login")
     visitor.fill("form#login input[name=email]", "niemand@example.be")
@@ -220,6 +270,10 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     for address in representatives(customer, "/nl/account/"):
         audit.check(customer, address, address)
     audit.check(customer, "account fr", "/fr/account/")
+    audit.check(customer, "write a review", "/nl/products/pot-creme/review")
+    customer.locator("form#review button[name=send]").click()
+    customer.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(customer, "write a review with errors")
 
     # The management area, as an administrator, with statistics to show.
     plant(live_site)

@@ -193,6 +193,8 @@ def section_values(product, request, filters=None, forms=None, helpful_done=froz
     distribution = aggregates.distribution() if aggregates is not None else []
     languages = sorted((aggregates.language_counts() if aggregates else {}).items())
     return {
+        # A report refused (400): its form is shown open, with its error.
+        "reporting": only is not None,
         "links": links(request, product),
         "filters": filters,
         "count": count,
