@@ -28,11 +28,11 @@ def author_id(site):
     return site.read(lambda root: root["customers"].find(AUTHOR).__name__)
 
 
-def planted(site, state="pending", name="mug-cafe", **kw):
-    """Plant one review; returns its URL at the desk (``/nl/manage/reviews/PID/KEY``)."""
+def planted(site, state="pending", name="mug-cafe", *, lang="nl", **kw):
+    """Plant one review; returns its URL at the desk (``/{lang}/manage/reviews/PID/KEY``)."""
     with site.edit() as root:
         review = plant(root, site.registry, product(root, name).pid, state=state, **kw)
-        return desk_url(review)
+        return desk_url(review, lang)
 
 
 def desk_url(review, lang="nl"):

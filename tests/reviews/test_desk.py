@@ -200,7 +200,7 @@ def test_the_review_page_shows_everything_about_it(site, clients):
 
 
 def test_approve_from_the_page(site, clients):
-    url = planted(site, rating=5)
+    url = planted(site, rating=5, lang="en")  # the state's label is asserted in English
     app = clients["moderator"]
     form = action_forms(app.get(url))["approve"]
     form["text"] = "Fine"
@@ -217,7 +217,7 @@ def test_approve_from_the_page(site, clients):
 
 
 def test_a_rejection_needs_a_reason_and_other_needs_a_text(site, clients):
-    url = planted(site)
+    url = planted(site, lang="en")  # the messages asserted are the English ones
     app = clients["moderator"]
     before = snapshot(site, url)
     form = action_forms(app.get(url))["reject"]

@@ -1,6 +1,7 @@
 """The guest's review link, end to end with a real SMTP server: the order desk marks the
 order delivered, the delivered mail holds one link per product, the guest follows one and
-writes anonymously; a link works once, for 60 days, and only for a product of its order."""
+writes anonymously; a link works once, for 60 days, and only for a product of its order.
+The orders are Dutch: their mails, and the pages their links open, speak Dutch."""
 
 import re
 
@@ -47,10 +48,11 @@ def html(received):
 
 
 def delivered_mail(site, smtp, number):
+    """The delivered mail of the (Dutch) order ``number``."""
     sent = send_queued(site.registry).sent
     mails = smtp.wait_for(sent)
-    [mail] = [m for m in mails if m.message["Subject"].endswith("has been delivered")]
-    assert number in mail.message["Subject"]
+    [mail] = [m for m in mails if m.message["Subject"].endswith(" is geleverd")]
+    assert mail.message["Subject"] == f"Uw bestelling {number} is geleverd"
     return mail
 
 
@@ -69,21 +71,21 @@ def test_a_guest_follows_the_delivered_mail_and_writes_anonymously(site, smtp, d
     links = LINK.findall(plain(mail))
     assert len(links) == 2  # one per product of the order
     assert html(mail).count("/nl/reviews/write/") == 2
-    assert "Write a review of" in plain(mail)
+    assert "Schrijf een recensie over" in plain(mail)
 
     guest = Browser(site.wsgi)
     page = guest.get(links[0])
     assert page.headers["Referrer-Policy"] == "no-referrer"
     # The name previewed is the order's contact name.
     labels = page.html.select("#item-review-display label")
-    assert labels[1].get_text(strip=True) == "First name and initial: Piet J."
+    assert labels[1].get_text(strip=True) == "Voornaam en initiaal: Piet J."
     form = page.forms["review"]
     form["review-rating"] = "5"
     form["text"] = TEXT
     form["review-language"] = "nl"
     form["review-display"] = "anonymous"
     thanks = form.submit("send", status=200)
-    assert "Thank you for your review" in thanks.text
+    assert "Bedankt voor uw recensie" in thanks.text
 
     mug, booklet = pids(site, "mug-cafe", "care-booklet")
     review = guest_review(site, number, mug)
@@ -94,7 +96,7 @@ def test_a_guest_follows_the_delivered_mail_and_writes_anonymously(site, smtp, d
 
     # The same link again: a clear page, no form; its POST writes nothing either.
     used = guest.get(links[0], status=410)
-    assert "This link was used already" in used.text
+    assert "Deze link werd al gebruikt" in used.text
     assert "review" not in used.forms
     form.submit("send", status=410)
     assert len(site.read(lambda root: root["reviews"].written_by(guest_key(number)))) == 1
@@ -127,7 +129,7 @@ def test_an_expired_link_is_refused(site, smtp, desk):
     form = guest.get(link).forms["review"]
     site.registry.shopcms_clock.advance(days=61)
     page = guest.get(link, status=410)
-    assert "This link has expired" in page.text
+    assert "Deze link is verlopen" in page.text
     form["review-rating"] = "4"
     form["text"] = TEXT
     form.submit("send", status=410)  # a form opened in time does not outlive the link

@@ -97,10 +97,10 @@ def test_a_customer_writes_a_review_in_dutch_with_initials_and_is_mailed(site, s
     # The choices of the name preview what each would show of the customer's name.
     labels = display_labels(page)
     assert labels == [
-        "Full name: Anna de Smet",
-        "First name and initial: Anna S.",
-        "Initials: A. d. S.",
-        "Anonymous",
+        "Volledige naam: Anna de Smet",
+        "Voornaam en initiaal: Anna S.",
+        "Initialen: A. d. S.",
+        "Anoniem",
     ]
     # The ratings and the names are groups of radio buttons, each in a fieldset.
     assert page.html.select_one("fieldset#item-review-rating legend")

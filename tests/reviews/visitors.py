@@ -8,6 +8,9 @@ from shopcms.reviews import helpful
 
 PAGE = "/nl/products/mug-cafe"
 REVIEWS = "/nl/products/mug-cafe/reviews"
+#: The same pages in English, for the tests that read the section's own words.
+EN_PAGE = "/en/products/mug-cafe"
+EN_REVIEWS = "/en/products/mug-cafe/reviews"
 
 
 @pytest.fixture(autouse=True)
