@@ -61,7 +61,9 @@ def test_votes_are_limited_per_client(site, app):
 def test_three_reports_send_the_review_back_to_the_moderators(site, app):
     key = published(site, author="r", title="Reported")
     for n in range(3):
-        page = app.get(EN_PAGE)
+        # Three visitors, each from an address of their own.
+        visitor = Browser(site.wsgi, extra_environ={"REMOTE_ADDR": f"192.0.2.{n + 10}"})
+        page = visitor.get(EN_PAGE)
         form = page.forms[f"report-{key}"]
         form["reason"] = f"Offensive words, report {n}"
         answer = form.submit(status=303)
@@ -72,6 +74,30 @@ def test_three_reports_send_the_review_back_to_the_moderators(site, app):
     page = app.get(EN_PAGE)
     assert titles(page) == []
     assert "No reviews yet." in section(page).get_text()
+
+
+def test_one_client_reports_a_review_once(site, app):
+    """A visitor who reports the same review again is thanked, not counted: one client
+    alone cannot send a review back to the moderators."""
+    key = published(site, author="o", title="Reported once")
+    for n in range(3):
+        form = app.get(EN_PAGE).forms[f"report-{key}"]
+        form["reason"] = f"Offensive words, report {n}"
+        answer = form.submit(status=303).follow()
+        expected = "we will look at this review" if n == 0 else "You reported this review"
+        assert expected in answer.text
+    review = stored(site, key)
+    assert (review.workflow_state, len(review.reports)) == ("published", 1)
+    assert titles(app.get(EN_PAGE)) == ["Reported once"]
+
+
+def test_the_limits_keep_no_address(site):
+    key = published(site, author="a", title="Counted")
+    visitor = Browser(site.wsgi, extra_environ={"REMOTE_ADDR": "198.51.100.7"})
+    visitor.get(EN_PAGE).forms[f"helpful-{key}"].submit(status=303)
+    assert votes(site, key) == 1
+    [client] = helpful.VOTES._events  # counted, under a keyed hash of the address
+    assert "198.51.100.7" not in client and len(client) == 32
 
 
 def test_a_report_needs_a_reason(site, app):

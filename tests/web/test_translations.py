@@ -120,8 +120,7 @@ def test_placeholders_match(lang):
             found = set(PLACEHOLDER.findall(text))
             if text and expected != found:
                 wrong.append(
-                    f"{entry.msgid!r}: expected {sorted(expected)}, got {sorted(found)} "
-                    f"in {text!r}"
+                    f"{entry.msgid!r}: expected {sorted(expected)}, got {sorted(found)} in {text!r}"
                 )
     assert not wrong, f"{lang}: placeholders differ:\n" + "\n".join(wrong)
 

@@ -136,8 +136,9 @@ PURPOSES = {
                 "email address (for the three mails) and whether you bought the product"
             ),
             _(
-                "While it is published; 30 days after you withdraw it or we reject it. When "
-                "you delete your account it is deleted, or kept without any name if you ask."
+                "While it is published, hidden by our moderation or being checked; 30 days "
+                "after you withdraw it or we reject it or mark it as spam. When you delete "
+                "your account it is deleted, or kept without any name if you ask."
             ),
             consent_by_act=True,
         ),

@@ -9,13 +9,15 @@ oldest reviews are forgotten first), signed with the site secret
 so that an edited cookie counts as no cookie.  A visitor who clears the cookie can vote
 again: a vote is a hint, not a ballot, and the limit per client caps what that can do.
 
-:class:`Throttle` limits the votes and reports of one client (``request.client_addr``,
-the visitor's address as the trusted proxy gives it) per process, in memory: a window of
+:class:`Throttle` limits the votes and reports of one client (a keyed hash of
+``request.client_addr``, the visitor's address as the trusted proxy gives it: the address
+itself is not kept) per process, in memory: a window of
 ``seconds`` allows ``limit`` events; a restart forgets it.  Bounded: at most
 :data:`CLIENTS` addresses are remembered, the least recently seen dropped first.
 """
 
 import hashlib
+import hmac
 import threading
 import time
 from collections import OrderedDict, deque
@@ -88,10 +90,16 @@ class Throttle:
             self._events.clear()
 
 
-#: Helpful votes: 30 in 10 minutes per client; reports: 5 an hour.
+#: Helpful votes: 30 in 10 minutes per client; reports: 5 an hour, and one a day per
+#: review (three reports send a review back to the moderators: three clients, not one).
 VOTES = Throttle(30, 600)
 REPORTS = Throttle(5, 3600)
+REPORTED = Throttle(1, 24 * 3600)
 
 
 def client(request):
-    return request.client_addr or "unknown"
+    """The client as the limits know it: a keyed hash of its address, never the address
+    (the limits must tell clients apart, not know who they are)."""
+    secret = request.registry.settings["shopcms.secret"].encode()
+    address = (request.client_addr or "unknown").encode()
+    return hmac.new(secret, b"shopcms.reviews.client|" + address, hashlib.sha256).hexdigest()[:32]

@@ -107,8 +107,13 @@ def report(context, request):
             return refusal(request, TAMPERED)
         section = values(product, request, failed=(key, html), only=context)
         return page_values(product, request, section)
-    if not helpful.REPORTS.allow(helpful.client(request)):
+    who = helpful.client(request)
+    if not helpful.REPORTS.allow(who):
         return refusal(request, TOO_MANY, status=429)
+    if not helpful.REPORTED.allow(f"{who}|{product.pid}|{key}"):
+        # Counted once: one client alone cannot send a review back to the moderators.
+        notice(request, _("You reported this review already: we will look at it."))
+        return _back(request, product, appstruct)
     moderation.report(context, appstruct["reason"], request.now)
     notice(request, _("Thank you: we will look at this review."))
     return _back(request, product, appstruct)
