@@ -10,13 +10,13 @@ got a redirect to the review, the loser a 409 page saying who did what, and nobo
 
 import functools
 import logging
-import threading
 
 import pytest
 import requests
 from bs4 import BeautifulSoup
 from pyramid_retry import IBeforeRetry
 
+from tests.concurrency.test_checkout_race import all_at_once
 from tests.conftest import PASSWORD
 from tests.liveserver import serving
 from tests.reviews.desk_fixtures import desk_url
@@ -54,23 +54,6 @@ class Moderator:
     def act(self, action, **fields):
         data = {**hidden_fields(self.page, f"moderate-{action}"), "text": "", **fields}
         return self.http.post(f"{self.url}/moderate", data=data, allow_redirects=False)
-
-
-def all_at_once(calls):
-    """Run the calls in parallel threads released together; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture

@@ -33,6 +33,19 @@ TAMPERED = _("This form could not be read. Reload the page and try again.")
 TOO_MANY = _("You sent many of these in a short time. Please wait a while and try again.")
 
 
+def _form(request, review, schema, name, title, **options):
+    """The form ``name`` of ``review`` (its id ``NAME-KEY``, posted to the view ``name``), as
+    the product page renders it."""
+    return make_form(
+        request,
+        schema,
+        [Button(name, title)],
+        formid=f"{name}-{review.__name__}",
+        action=request.link(review, name),
+        **options,
+    )
+
+
 def _product(request, review):
     """The product ``review`` is about, if the visitor may see it (else 404)."""
     product = product_by_id(request.root, review.pid)
@@ -59,13 +72,7 @@ def mark_helpful(context, request):
     if context.workflow_state != PUBLISHED:
         return refusal(request, GONE)
     key = context.__name__
-    form = make_form(
-        request,
-        HelpfulSchema,
-        [Button("helpful", _("Helpful"))],
-        formid=f"helpful-{key}",
-        action=request.link(context, "helpful"),
-    )
+    form = _form(request, context, HelpfulSchema, "helpful", _("Helpful"))
     appstruct, _html = validate(request, form)
     if appstruct is None:
         return refusal(request, TAMPERED)
@@ -93,14 +100,7 @@ def report(context, request):
     if context.workflow_state != PUBLISHED:
         return refusal(request, GONE)
     key = context.__name__
-    form = make_form(
-        request,
-        ReportSchema,
-        [Button("report", _("Send the report"))],
-        formid=f"report-{key}",
-        action=request.link(context, "report"),
-        css_class="report",
-    )
+    form = _form(request, context, ReportSchema, "report", _("Send the report"), css_class="report")
     appstruct, html = validate(request, form)
     if appstruct is None:
         if not visible_errors(form):
