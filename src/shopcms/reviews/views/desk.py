@@ -81,6 +81,7 @@ def _queue(request, reviews, bulk_html=None):
         "filtered": bool(chosen),
         "bulk_form": bulk_html or bulk_form(request, reviews).render(),
         "page": page,
+        "total_text": ngettext("${count} review", "${count} reviews", page.total, request),
         "rows": rows,
         "page_url": lambda n: request.manage_link(reviews, slash=True, query={**chosen, "page": n}),
     }
