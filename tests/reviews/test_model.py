@@ -59,3 +59,23 @@ def test_only_a_published_review_is_public_in_the_catalog(site):
             if "system.Everyone" in catalog["allowed"]._rev_index.get(catalog.docid_for(r), ())
         }
         assert public == {catalog.docid_for(planted["published"])}
+
+
+def test_the_daily_limit_counts_what_the_author_wrote_not_what_the_shop_did(site):
+    """A reply or a moderation the same day does not use up the author's reviews."""
+    from datetime import timedelta
+
+    from shopcms.reviews import moderation
+    from shopcms.reviews.resources import customer_key
+    from shopcms.reviews.writing import written_today
+    from shopcms.web.clock import now
+
+    with site.edit() as root:
+        pid = product(root).pid
+        review = plant(root, site.registry, pid, state="published", author="daily")
+        review.created = review.created - timedelta(days=2)
+        moderation.reply(review, "Dank u!", "system:test", now(site.registry))
+        reviews = root["reviews"]
+        assert written_today(reviews, customer_key("daily"), now(site.registry)) == 0
+        review.edit(rating=3, title="Changed", text=review.text, language="nl")
+        assert written_today(reviews, customer_key("daily"), now(site.registry)) == 1

@@ -131,10 +131,17 @@ class Review(Content):
             )
         return [*acl, *staff, DENY_ALL]
 
+    @property
+    def written(self):
+        """When its author last wrote it (made or changed): what the daily limit counts.
+        Moderation and replies change ``modified``, not this."""
+        return getattr(self, "written_at", None) or self.created
+
     def edit(self, *, rating, title, text, language):
         """Replace what the author wrote (the workflow's ``edit`` sends it back to pending)."""
         self.rating, self.title, self.text, self.language = rating, title, text, language
         self.touch()
+        self.written_at = self.modified
 
     def set_reply(self, text, who, now=None):
         """The shop's public reply (``""`` removes it)."""

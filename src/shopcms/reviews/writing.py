@@ -57,7 +57,7 @@ def reviews_folder(site):
 def written_today(reviews, author_key, now):
     """How many of ``author_key``'s reviews were written or changed in the last 24 hours."""
     since = now - timedelta(days=1)
-    return sum(1 for review in reviews.written_by(author_key).values() if review.modified > since)
+    return sum(1 for review in reviews.written_by(author_key).values() if review.written > since)
 
 
 def verified_purchase(site, author, order_number, pid):
