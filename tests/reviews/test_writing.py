@@ -215,6 +215,11 @@ def test_editing_sends_the_review_back_to_moderation_and_withdraw_takes_it_away(
     app.post("/en/products/mug-cafe/review/withdraw", {"csrf_token": token}, status=409)
     fill(review_form(page), language="en").submit("send", status=303)
     assert the_review(site, userid).workflow_state == "pending"
+    # The withdrawn review went with it: one review of the mug is left, the new one.
+    count = site.read(
+        lambda root: len(root["reviews"].of_product(root["products"]["mug-cafe"].pid))
+    )
+    assert count == 1
 
     sent = send_queued(site.registry).sent
     subjects = [m.message["Subject"] for m in smtp.wait_for(sent)]

@@ -4,7 +4,8 @@
 POST's transaction.  Contract:
 
 - one review per product per author (a customer, or a guest's order): writing again
-  changes the review, which goes back to moderation (the workflow's ``edit``);
+  changes the review, which goes back to moderation (the workflow's ``edit``); after a
+  withdrawal, writing again makes a new review and deletes the withdrawn one;
 - at most :data:`DAILY_LIMIT` reviews (new or changed) a day per author;
 - what the review shows of the name is decided here (``resources.shown_name``) and only
   that is kept; the purchase is verified here (a delivered order line of the product);
@@ -110,8 +111,11 @@ def write(request, product, author_key, *, author, name, email, order_number=Non
     review.mail_language = _page_language(request)
     REVIEW_WORKFLOW.initialize(review, actor=_actor(author_key))
     folder = reviews.folder_for(pid, registry=request.registry)
-    if existing is not None:  # a withdrawn review makes way for the new one
+    if existing is not None:
+        # A withdrawn review makes way for the new one, and goes at once rather than after
+        # the 30 days: nothing would find it any more (export, erasure) by its author.
         reviews.forget_author(author_key, pid)
+        existing.__parent__.remove(existing.__name__, registry=request.registry)
     folder.add(new_key(), review, registry=request.registry)
     reviews.record_author(author_key, review)
     request.registry.notify(ReviewWritten(review, request, created=True))
