@@ -102,7 +102,7 @@ def test_staff_erase_an_account_for_a_request_by_mail(site, clients, smtp):
     form["note"] = "request by mail of 2026-11-20"
     done = form.submit("erase", status=303)
     assert done.location.endswith("/nl/manage/privacy/")
-    assert "2 bestelling(en)" in done.follow().text
+    assert "2 bestellingen bewaard zonder persoonsgegevens" in done.follow().text
 
     def read(root):
         order = root["orders"][planted.orders[0]]

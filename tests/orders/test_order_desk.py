@@ -280,6 +280,9 @@ def test_the_list_filters_by_state_and_by_date_in_brussels_time(site, clients):
     assert cells["state"] == "Paid"
     assert cells["method"] == "Bank transfer"
     assert page.html.select_one("#order-filter-state option[selected]")["value"] == "paid"
+    assert page.html.select_one("p.total").get_text(strip=True) == "1 order"
+    total = desk.get("/nl/manage/orders/?from=2026-03-02").html.select_one("p.total")
+    assert total.get_text(strip=True) == "3 bestellingen"
 
     wrong = desk.get("/en/manage/orders/?from=yesterday", status=400)
     assert "Enter a date like 2026-01-31." in wrong.text

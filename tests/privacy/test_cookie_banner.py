@@ -8,6 +8,7 @@ The crawls of every public page (acceptance 1) are in ``test_cookies_and_headers
 """
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from pyramid.i18n import make_localizer
@@ -468,15 +469,22 @@ def test_the_switcher_remembers_the_language_and_slash_follows_it(app):
 # -- the cookie table ------------------------------------------------------------------
 
 
+def localized(site, lang):
+    """A stand-in request that has only a localizer for ``lang`` (what ngettext reads)."""
+    directories = site.registry.queryUtility(ITranslationDirectories)
+    return SimpleNamespace(localizer=make_localizer(lang, directories))
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_the_cookie_table_equals_the_registry(site, app, lang):
-    localizer = make_localizer(lang, site.registry.queryUtility(ITranslationDirectories))
+    request = localized(site, lang)
+    localizer = request.localizer
     expected = [
         [
             cookie.name,
             localizer.translate(cookie.purpose),
             localizer.translate(cookie.category.title),
-            localizer.translate(lifetime_text(cookie)),
+            lifetime_text(cookie, request),
         ]
         for cookie in site.registry.shopcms_cookies
     ]
@@ -487,3 +495,32 @@ def test_the_cookie_table_equals_the_registry(site, app, lang):
     ]
     assert rows == [[" ".join(text.split()) for text in row] for row in expected]
     assert {row[0] for row in rows} >= {"session", "cookie_consent", "recent", "known_visitor"}
+
+
+@pytest.mark.parametrize(
+    "lang, year, month",
+    [("nl", "1 jaar", "30 dagen"), ("fr", "1 an", "30 jours"), ("en", "1 year", "30 days")],
+)
+def test_the_cookie_table_says_one_year_and_thirty_days(app, lang, year, month):
+    page = app.get(f"/{lang}/cookies")
+    lifetimes = {
+        tr.select("td")[0].get_text(strip=True): tr.select("td")[3].get_text(strip=True)
+        for tr in page.html.select("table.cookie-table tbody tr")
+    }
+    assert lifetimes["language"] == year
+    assert lifetimes["recent"] == lifetimes["cart"] == month
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("nl", ["1 dag", "2 dagen", "1 jaar", "2 jaren", "Tot u uw browser sluit"]),
+        ("fr", ["1 jour", "2 jours", "1 an", "2 ans", "Jusqu'à la fermeture de votre navigateur"]),
+        ("en", ["1 day", "2 days", "1 year", "2 years", "Until you close your browser"]),
+    ],
+)
+def test_a_lifetime_is_singular_for_one_and_plural_for_more(site, lang, words):
+    request = localized(site, lang)
+    lifetimes = [timedelta(days=n) for n in (1, 2, 365, 730)] + [None]
+    said = [lifetime_text(SimpleNamespace(lifetime=t), request) for t in lifetimes]
+    assert said == words

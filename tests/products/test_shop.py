@@ -70,6 +70,29 @@ def test_search_in_one_language_does_not_use_another(app):
     assert titles(app.get("/fr/products/", {"q": "tasse"}))
 
 
+@pytest.mark.parametrize(
+    "lang,word,total",
+    [
+        ("nl", "cafe", "1 product"),
+        ("nl", "tasse", "0 producten"),
+        ("nl", "", "producten"),
+        ("fr", "tasse", "1 produit"),
+        ("fr", "xyzzy", "0 produit"),  # French: 0 takes the singular
+        ("fr", "", "produits"),
+        ("en", "mug", "1 product"),
+        ("en", "", "products"),
+    ],
+)
+def test_the_listing_counts_in_singular_and_plural(app, lang, word, total):
+    response = app.get(f"/{lang}/products/", {"q": word} if word else {})
+    said = response.html.select_one("p.total").get_text(strip=True)
+    if total[0].isdigit():
+        assert said == total
+    else:  # everything: more than one, in the plural
+        count, noun = said.split(" ")
+        assert int(count) > 1 and noun == total
+
+
 def test_filter_by_category_and_price_sort_and_count(app, site):
     response = app.get(
         "/nl/products/", {"category": "cacti", "min": "5", "max": "20", "sort": "price"}

@@ -87,7 +87,9 @@ def compose(
 
     ``template`` is an asset spec without extension (``shopcms.orders:templates/mail/NAME``).
     Returns an ``EmailMessage`` (multipart/alternative, UTF-8): the plain text rendered from
-    ``TEMPLATE.txt`` and the HTML from ``TEMPLATE.pt``, with ``values`` and
+    ``TEMPLATE.txt`` and the HTML from ``TEMPLATE.pt``, with ``values`` (a dict, or a function
+    of the mail's request returning one: for text that must be made in ``lang`` before the
+    templates show it, such as a plural through ``shopcms.web.i18n.ngettext``) and
     what every template gets (``t`` translates into ``lang``; ``_`` makes a message id, for
     the ``.txt``, which has no ``i18n:`` attributes).  ``subject`` (a TranslationString or
     text) is translated into ``lang``.  ``lang`` must be one of ``shopcms.languages``
@@ -105,7 +107,7 @@ def compose(
     apply_request_extensions(request)
     # The locale negotiator reads the language from the route's match, as for /fr/... pages.
     request.matchdict = {"lang": lang}
-    values = {"_": _, **values}
+    values = {"_": _, **(values(request) if callable(values) else values)}
     # Chameleon translates through the *current* request: make this one current meanwhile.
     threadlocal_manager.push({"registry": registry, "request": request})
     try:

@@ -35,12 +35,13 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from shopcms.mail import compose, send
 from shopcms.privacy.account_data import forget_at_provider
 from shopcms.privacy.export import contributors, customer_orders
 from shopcms.tree.events import ObjectModified, notify
-from shopcms.web.i18n import _, languages
+from shopcms.web.i18n import _, languages, ngettext
 from shopcms.web.urls import public_url
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None, o
         message = compose(
             registry,
             GUEST_MAIL_TEMPLATE,
-            {"order_count": len(orders), "lang": lang},
+            partial(_guest_mail_values, len(orders), lang),
             lang=lang,
             # The address as the guest gave it at checkout, not as staff typed it.
             to=orders[-1].contact.get("email") or email,
@@ -220,13 +221,41 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None, o
     return Erasure(None, numbers, tuple(done), message_id)
 
 
+def _account_mail_values(email, order_count, lang, request):
+    """The account mail's values; its sentence on the kept orders in the mail's language."""
+    kept = ngettext(
+        "The law obliges us to keep the accounts of your ${count} order for seven years: we "
+        "keep it without your name, email address, phone number or address.",
+        "The law obliges us to keep the accounts of your ${count} orders for seven years: we "
+        "keep them without your name, email address, phone number or address.",
+        order_count,
+        request,
+    )
+    return {"email": email, "order_count": order_count, "lang": lang, "orders_kept": kept}
+
+
+def _guest_mail_values(order_count, lang, request):
+    """The guest mail's values; its sentence on the erased orders in the mail's language."""
+    erased = ngettext(
+        "As asked, we have erased your name, email address, phone number and addresses from "
+        "your ${count} order at Soft Cactus. The law obliges us to keep the accounts of this "
+        "order for seven years: we keep it without any of that data.",
+        "As asked, we have erased your name, email address, phone number and addresses from "
+        "your ${count} orders at Soft Cactus. The law obliges us to keep the accounts of these "
+        "orders for seven years: we keep them without any of that data.",
+        order_count,
+        request,
+    )
+    return {"order_count": order_count, "lang": lang, "orders_erased": erased}
+
+
 def _send_confirmation(registry, account, orders, tm, lang, base_url):
     lang = mail_language(registry, account, lang, orders)
     base = base_url or public_url(registry)
     message = compose(
         registry,
         MAIL_TEMPLATE,
-        {"email": account.email, "order_count": len(orders), "lang": lang},
+        partial(_account_mail_values, account.email, len(orders), lang),
         lang=lang,
         to=account.email,
         subject=MAIL_SUBJECT,

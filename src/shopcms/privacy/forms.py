@@ -47,7 +47,7 @@ def settings_link(request, **query):
 def cookie_rows(request, category):
     """The declared cookies of ``category`` as the settings page lists them."""
     return [
-        {"name": cookie.name, "purpose": cookie.purpose, "lifetime": lifetime_text(cookie)}
+        {"name": cookie.name, "purpose": cookie.purpose, "lifetime": lifetime_text(cookie, request)}
         for cookie in consent.cookies_of(request, category)
     ]
 

@@ -19,7 +19,7 @@ from http.cookies import SimpleCookie
 from pyramid.events import NewResponse
 from pyramid.settings import asbool
 
-from shopcms.web.i18n import LANGUAGE_COOKIE, _
+from shopcms.web.i18n import LANGUAGE_COOKIE, _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -163,14 +163,16 @@ def delete_cookie(request, response, name):
     response.delete_cookie(name, path=decl.path)
 
 
-def lifetime_text(declaration):
-    """How long a declared cookie lives, in words (the cookie policy's table)."""
+def lifetime_text(declaration, request):
+    """How long a declared cookie lives, in words in the request's language (the cookie
+    policy's table, the cookie settings): "1 year", "30 days"."""
     if declaration.lifetime is None:
-        return _("Until you close your browser")
+        return request.localizer.translate(_("Until you close your browser"))
     days = declaration.lifetime.days
-    if days and days % 365 == 0:
-        return _("${years} year(s)", mapping={"years": days // 365})
-    return _("${days} day(s)", mapping={"days": max(days, 1)})
+    years, rest = divmod(days, 365)
+    if years and not rest:
+        return ngettext("${count} year", "${count} years", years, request)
+    return ngettext("${count} day", "${count} days", max(days, 1), request)
 
 
 def response_cookie_names(response):

@@ -8,6 +8,7 @@ INFO, ERROR = "info", "error"
 
 
 def notice(request, message, queue=INFO):
-    """Queue ``message`` (a TranslationString) in the visitor's language for the next page."""
+    """Queue ``message`` (a TranslationString, or text already translated such as
+    :func:`shopcms.web.i18n.ngettext`'s) in the visitor's language for the next page."""
     request.session.pop_flash(queue)
     request.session.flash(request.localizer.translate(message), queue)

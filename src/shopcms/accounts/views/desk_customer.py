@@ -25,7 +25,7 @@ from shopcms.accounts.views.privacy_desk import MANAGE, desk_url
 from shopcms.accounts.views.rights import EXPORT_TEMPLATE, json_download
 from shopcms.privacy.export import customer_orders
 from shopcms.web.forms import Button, FormView, form_view
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, ngettext
 from shopcms.web.notices import notice
 
 log = logging.getLogger(__name__)
@@ -80,9 +80,17 @@ class EraseAccount(FormView):
 
     def values(self):
         root = self.request.root
+        orders = customer_orders(root, self.context)
         return {
             "account": self.context,
-            "orders": customer_orders(root, self.context),
+            "orders_kept": ngettext(
+                "Its ${count} order stays for the accounts without name, email address, phone "
+                "or address; its total, VAT and the stock do not change.",
+                "Its ${count} orders stay for the accounts without name, email address, phone "
+                "or address; their totals, VAT and the stock do not change.",
+                len(orders),
+                self.request,
+            ),
             "refused": privacy_requests.erasable(root, self.context),
             "desk_url": desk_url(self.request),
         }
@@ -105,10 +113,13 @@ class EraseAccount(FormView):
             return self.page(None, error=exc.message)
         notice(
             request,
-            _(
-                "The account is erased; ${count} order(s) kept without personal data. The "
+            ngettext(
+                "The account is erased; ${count} order kept without personal data. The "
                 "confirmation mail is on its way.",
-                mapping={"count": len(done.orders)},
+                "The account is erased; ${count} orders kept without personal data. The "
+                "confirmation mail is on its way.",
+                len(done.orders),
+                request,
             ),
         )
         return HTTPSeeOther(location=desk_url(request))

@@ -27,7 +27,7 @@ from shopcms.accounts.views.privacy_desk import (
 from shopcms.accounts.views.rights import json_download
 from shopcms.tree.site import Site
 from shopcms.web.forms import validate
-from shopcms.web.i18n import _
+from shopcms.web.i18n import ngettext
 from shopcms.web.notices import notice
 
 log = logging.getLogger(__name__)
@@ -84,10 +84,13 @@ def guest_erase(context, request):
         return _desk(request, email, error=exc.message)
     notice(
         request,
-        _(
-            "${count} order(s) placed without an account are kept without personal data. "
+        ngettext(
+            "${count} order placed without an account is kept without personal data. "
             "The confirmation mail is on its way.",
-            mapping={"count": len(done.orders)},
+            "${count} orders placed without an account are kept without personal data. "
+            "The confirmation mail is on its way.",
+            len(done.orders),
+            request,
         ),
     )
     return HTTPSeeOther(location=desk_url(request))

@@ -28,7 +28,7 @@ from shopcms.accounts.views.area import AREA, TEMPLATES, AccountFormView, accoun
 from shopcms.accounts.views.common import form_error
 from shopcms.privacy.export import customer_orders
 from shopcms.web.forms import Button, form_view
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,15 @@ class DeleteAccount(AccountFormView):
 
     def values(self):
         root = find_root(self.context)
+        orders = customer_orders(root, self.context)
         return {
-            "orders": customer_orders(root, self.context),
+            "orders": orders,
+            "orders_kept": ngettext(
+                "This concerns ${count} order.",
+                "This concerns ${count} orders.",
+                len(orders),
+                self.request,
+            ),
             "refused": privacy_requests.erasable(root, self.context),
         }
 
@@ -110,4 +117,12 @@ class DeleteAccount(AccountFormView):
         request.root = site
         forget(request)
         request.override_renderer = TEMPLATES + "deleted.pt"
-        return {"orders": len(done.orders)}
+        kept = ngettext(
+            "We keep your ${count} order for the accounts, without your name, email address, "
+            "phone number or address.",
+            "We keep your ${count} orders for the accounts, without your name, email address, "
+            "phone number or address.",
+            len(done.orders),
+            request,
+        )
+        return {"orders": len(done.orders), "orders_kept": kept}

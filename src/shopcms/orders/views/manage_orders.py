@@ -17,7 +17,7 @@ from shopcms.orders.resources import Orders
 from shopcms.orders.schemas import PAGE, CarrierSchema, OrderFilterSchema
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, ngettext
 from shopcms.web.security import MANAGE_ORDERS
 
 _manage = {"route_name": "manage", "permission": MANAGE_ORDERS}
@@ -82,6 +82,7 @@ def orders_list(context, request):
         "filtered": bool(chosen),
         "carrier_form": carrier_form(request, context).render(dates),
         "listed": listed,
+        "total_text": ngettext("${count} order", "${count} orders", listed.total, request),
         "page_url": lambda n: request.manage_link(
             context, query={**{k: str(v) for k, v in chosen.items()}, "page": n}
         ),

@@ -27,7 +27,7 @@ def cookie_rows(request):
             "name": cookie.name,
             "purpose": cookie.purpose,
             "category": cookie.category.title,
-            "lifetime": lifetime_text(cookie),
+            "lifetime": lifetime_text(cookie, request),
         }
         for cookie in get_cookie_registry(request.registry)
     ]

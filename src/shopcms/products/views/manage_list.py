@@ -8,7 +8,7 @@ from shopcms.products.resources import Products
 from shopcms.products.schemas import DeskSearchSchema
 from shopcms.products.views.manage_common import MANAGE, VisibilityForms
 from shopcms.products.views.small import Repeated, unnamed_button
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, ngettext
 
 THUMB_WIDTH = 64
 
@@ -66,7 +66,7 @@ def products_list(context, request):
         "q": text,
         "all": request.manage_link(context),
         "search_form": search_form(request, context, text),
-        "total": found.total,
+        "total_text": ngettext("${count} product", "${count} products", found.total, request),
         "page": found.page,
         "pages": pages,
     }

@@ -26,7 +26,7 @@ from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.views.forms import product_forms, refused_search, search_form
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
-from shopcms.web.i18n import pick
+from shopcms.web.i18n import ngettext, pick
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import is_shared
 
@@ -75,6 +75,7 @@ def listing_values(request):
     return {
         "query": query,
         "result": result,
+        "total_text": ngettext("${count} product", "${count} products", result.total, request),
         "categories": titles,
         "links": listing_links(request, query, result, facet_counts(request, query), titles),
         "search_form": search_form(request, query),
