@@ -27,7 +27,7 @@ from shopcms.accounts import devices, totp
 from shopcms.accounts.passwords import verify_password
 from shopcms.accounts.resources import normalise_email
 from shopcms.privacy.consent import remember_returning_customer
-from shopcms.web.i18n import _
+from shopcms.web.i18n import ngettext
 from shopcms.web.security import SESSION_SECOND_FACTOR, LoggedIn
 from shopcms.web.urls import local_path
 
@@ -45,13 +45,17 @@ class Throttled(Exception):
         self.wait = wait
 
 
-def too_many(wait):
-    """The message for a throttled attempt (``wait`` seconds, shown in minutes)."""
+def too_many(wait, request):
+    """The message for a throttled attempt (``wait`` seconds, shown in whole minutes), in
+    the request's language."""
     minutes = max(1, (wait + 59) // 60)
-    return _(
+    return ngettext(
         "Too many failed attempts. For your security, logging in is paused: "
-        "please try again in ${minutes} minute(s).",
-        mapping={"minutes": minutes},
+        "please try again in ${count} minute.",
+        "Too many failed attempts. For your security, logging in is paused: "
+        "please try again in ${count} minutes.",
+        minutes,
+        request,
     )
 
 

@@ -80,4 +80,4 @@ def throttled(request, wait):
     """Set the 429 status and ``Retry-After`` (``wait`` seconds); return the message."""
     request.response.status = 429
     request.response.headers["Retry-After"] = str(wait)
-    return too_many(wait)
+    return too_many(wait, request)
