@@ -514,7 +514,7 @@ def test_the_cookie_table_says_one_year_and_thirty_days(app, lang, year, month):
 @pytest.mark.parametrize(
     "lang, words",
     [
-        ("nl", ["1 dag", "2 dagen", "1 jaar", "2 jaren", "Tot u uw browser sluit"]),
+        ("nl", ["1 dag", "2 dagen", "1 jaar", "2 jaar", "Tot u uw browser sluit"]),
         ("fr", ["1 jour", "2 jours", "1 an", "2 ans", "Jusqu'à la fermeture de votre navigateur"]),
         ("en", ["1 day", "2 days", "1 year", "2 years", "Until you close your browser"]),
     ],
