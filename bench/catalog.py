@@ -34,7 +34,7 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from servers import HELLO, start
+from servers import HELLO, out, start
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "bench"
@@ -157,11 +157,6 @@ PRODUCT_LUA = textwrap.dedent(
     end
     """
 )
-
-
-def out(line=""):
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 # -- the machine ---------------------------------------------------------------------------

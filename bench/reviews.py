@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import transaction
+from servers import out
 from webtest import TestApp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,11 +238,11 @@ def bench_product_page(folder, rounds, kept=True):
             times[url] += timed(client, url, 1)
     many, none, ten = (statistics.median(times[url]) for url in urls)
     how = "kept section" if kept else "section rendered anew"
-    print(f"product page ({how}), {count} published reviews: median {many * 1000:.2f} ms")
-    print(f"product page ({how}), no review:                 median {none * 1000:.2f} ms")
-    print(f"product page ({how}), 10 published reviews:     median {ten * 1000:.2f} ms")
+    out(f"product page ({how}), {count} published reviews: median {many * 1000:.2f} ms")
+    out(f"product page ({how}), no review:                 median {none * 1000:.2f} ms")
+    out(f"product page ({how}), 10 published reviews:     median {ten * 1000:.2f} ms")
     ratio = many / none
-    print(
+    out(
         f"ratio to none {ratio:.2f} (target <= 1.20): {'met' if ratio <= 1.2 else 'MISSED'}; "
         f"ratio to 10 reviews {many / ten:.2f}"
     )
@@ -261,9 +262,9 @@ def bench_queue(big, small, rounds):
         results[name] = (statistics.median(timed(client, url, rounds)), loaded)
         app.registry._zodb_databases[""].close()
     (small_t, small_loaded), (big_t, big_loaded) = results["small"], results["big"]
-    print(f"queue, {QUEUE_PAGE} pending: median {small_t * 1000:.2f} ms, {small_loaded} loaded")
-    print(f"queue, big:       median {big_t * 1000:.2f} ms, {big_loaded} reviews loaded")
-    print(
+    out(f"queue, {QUEUE_PAGE} pending: median {small_t * 1000:.2f} ms, {small_loaded} loaded")
+    out(f"queue, big:       median {big_t * 1000:.2f} ms, {big_loaded} reviews loaded")
+    out(
         f"ratio {big_t / small_t:.2f}; reviews loaded {big_loaded} <= {QUEUE_PAGE}: "
         f"{'met' if big_loaded <= QUEUE_PAGE else 'MISSED'}"
     )

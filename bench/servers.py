@@ -37,6 +37,13 @@ HELLO = textwrap.dedent(
 )
 
 
+def out(line=""):
+    """One line of a benchmark's report on standard output, flushed (reports are read as
+    they come)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,16 +1,68 @@
 """The product's rating, kept as stored aggregates on every transition.
 
 A review counts while it is published: entering ``published`` adds it to its product's
-:class:`~shopcms.reviews.resources.Aggregates`, leaving it takes it away, and the product's
+:class:`Aggregates`, leaving it takes it away, and the product's
 ``rating`` (its mean and count, what the listing sorts and filters by) follows through
 ``products.api.set_rating``.  Nothing is computed from the reviews per request.
 :func:`recount` rebuilds a product's aggregates from its reviews (the evolve step, a check).
 """
 
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
 from pyramid.traversal import find_root
 
 from shopcms.products import api as products
 from shopcms.reviews.workflow import PUBLISHED, REVIEW_WORKFLOW
+
+
+class Aggregates(Persistent):
+    """The published reviews of one product, counted per star and per language.
+
+    Kept up to date on every transition (``aggregates.on_transition``) rather than computed
+    per request: the product page reads five counters, never the reviews.  The counters are
+    ``BTrees.Length`` objects, whose conflicts resolve by adding, so moderators approving
+    reviews of the same product at once do not conflict on them.
+    """
+
+    def __init__(self):
+        self.stars = tuple(Length() for _ in range(5))  # index 0: one star
+        self.languages = OOBTree()  # language -> Length
+
+    def add(self, review, sign=1):
+        self.stars[review.rating - 1].change(sign)
+        counter = self.languages.get(review.language)
+        if counter is None:
+            counter = self.languages[review.language] = Length()
+        counter.change(sign)
+
+    def remove(self, review):
+        self.add(review, -1)
+
+    def clear(self):
+        for counter in self.stars:
+            counter.set(0)
+        for counter in self.languages.values():
+            counter.set(0)
+
+    @property
+    def count(self):
+        return sum(counter() for counter in self.stars)
+
+    @property
+    def average(self):
+        """The mean rating (a float), or None without published reviews."""
+        count = self.count
+        if not count:
+            return None
+        return sum(star * counter() for star, counter in enumerate(self.stars, 1)) / count
+
+    def distribution(self):
+        """``[(stars, count), ...]`` from 5 stars down to 1."""
+        return [(star, self.stars[star - 1]()) for star in range(5, 0, -1)]
+
+    def language_counts(self):
+        return {lang: counter() for lang, counter in self.languages.items() if counter()}
 
 
 def publish_rating(folder):

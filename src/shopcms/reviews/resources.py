@@ -30,10 +30,10 @@ import time
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 from persistent.list import PersistentList
 from pyramid.authorization import DENY_ALL, Allow, Everyone
 
+from shopcms.reviews.aggregates import Aggregates
 from shopcms.reviews.workflow import PUBLISHED, SPAM
 from shopcms.tree.resources import Content, Folder, utcnow
 from shopcms.web import security
@@ -169,55 +169,6 @@ class Review(Content):
     def closed_at(self):
         """When it entered its current state (the last history entry)."""
         return self.workflow_history[-1].when
-
-
-class Aggregates(Persistent):
-    """The published reviews of one product, counted per star and per language.
-
-    Kept up to date on every transition (``aggregates.on_transition``) rather than computed
-    per request: the product page reads five counters, never the reviews.  The counters are
-    ``BTrees.Length`` objects, whose conflicts resolve by adding, so moderators approving
-    reviews of the same product at once do not conflict on them.
-    """
-
-    def __init__(self):
-        self.stars = tuple(Length() for _ in range(5))  # index 0: one star
-        self.languages = OOBTree()  # language -> Length
-
-    def add(self, review, sign=1):
-        self.stars[review.rating - 1].change(sign)
-        counter = self.languages.get(review.language)
-        if counter is None:
-            counter = self.languages[review.language] = Length()
-        counter.change(sign)
-
-    def remove(self, review):
-        self.add(review, -1)
-
-    def clear(self):
-        for counter in self.stars:
-            counter.set(0)
-        for counter in self.languages.values():
-            counter.set(0)
-
-    @property
-    def count(self):
-        return sum(counter() for counter in self.stars)
-
-    @property
-    def average(self):
-        """The mean rating (a float), or None without published reviews."""
-        count = self.count
-        if not count:
-            return None
-        return sum(star * counter() for star, counter in enumerate(self.stars, 1)) / count
-
-    def distribution(self):
-        """``[(stars, count), ...]`` from 5 stars down to 1."""
-        return [(star, self.stars[star - 1]()) for star in range(5, 0, -1)]
-
-    def language_counts(self):
-        return {lang: counter() for lang, counter in self.languages.items() if counter()}
 
 
 class ProductReviews(Folder):
