@@ -36,9 +36,10 @@ def main(global_config, **settings):
         config.include("shopcms.catalog")
         config.include("shopcms.mail")
         config.include("shopcms.privacy")
-        for package in ("statistics", "home", "accounts", "pages", "products", "orders", "reviews"):
+        capabilities = ("home", "accounts", "pages", "products", "orders", "reviews", "newsletter")
+        for package in ("statistics", *capabilities):
             config.include(f"shopcms.{package}")
-        for package in ("home", "accounts", "pages", "products", "orders", "reviews", "privacy"):
+        for package in (*capabilities, "privacy"):
             config.scan(f"shopcms.{package}")
         config.scan("shopcms.statistics.views")
     try:
