@@ -47,7 +47,7 @@ def imap(dovecot):
 
 
 def folder_state(dovecot, folder):
-    """Message-ID -> flags of each message of ``folder`` (read without marking anything)."""
+    """Message-ID -> set of flags of each message of ``folder`` (read, marking nothing)."""
     client = imap(dovecot)
     try:
         status, _ = client.select(folder, readonly=True)
@@ -57,7 +57,8 @@ def folder_state(dovecot, folder):
         state = {}
         for item in data:
             if isinstance(item, tuple):
-                flags = re.search(rb"FLAGS \(([^)]*)\)", item[0]).group(1).decode()
+                flags = re.search(rb"FLAGS \(([^)]*)\)", item[0]).group(1).decode().split()
+                flags = set(flags) - {"\\Recent"}  # a session's flag, not the message's
                 message_id = item[1].decode().split(":", 1)[1].strip()
                 state[message_id] = flags
         return state
