@@ -15,6 +15,7 @@ import transaction
 
 from shopcms import cli, main
 from shopcms.newsletter import subscriptions, suppression
+from shopcms.newsletter.inbound.mailbox import ImapSource
 from shopcms.newsletter.resources import ACTIVE, FOOTER
 from shopcms.web.clock import now
 from tests.conftest import Site, app_settings, make_site
@@ -88,7 +89,9 @@ def run(capsys, ini):
     return status, capsys.readouterr().out.strip()
 
 
-def test_process_inbound_acts_on_each_message_of_the_imap_inbox_once(tmp_path, dovecot, capsys):
+def test_process_inbound_acts_on_each_message_of_the_imap_inbox_once(
+    tmp_path, dovecot, capsys, monkeypatch
+):
     assert len(CASES) >= 15
     # The default unsubscribe address, said out loud: the shop's general address.
     settings = {**dovecot.settings(), "shopcms.newsletter.unsubscribe_address": SHOP}
@@ -102,10 +105,19 @@ def test_process_inbound_acts_on_each_message_of_the_imap_inbox_once(tmp_path, d
         assert client.append("INBOX", None, None, case.raw)[0] == "OK", case.name
     client.logout()
     ini = write_ini(tmp_path / "shop.ini", app_settings(tmp_path, **settings))
+    fetched, whole = [], ImapSource.fetch
+
+    def fetch(self, uid):
+        fetched.append(uid)
+        return whole(self, uid)
+
+    monkeypatch.setattr(ImapSource, "fetch", fetch)
 
     status, line = run(capsys, ini)
 
     assert status == 0, line
+    # Only the delivery reports were downloaded whole: the rest was judged by its header.
+    assert len(fetched) == sum(b"report-type=delivery-status" in case.raw for case in CASES)
     unsubscribed = sum(case.outcome == "unsubscribed" or case.reason == "mail" for case in CASES)
     bounced = sum(case.reason == "bounce" for case in CASES)
     left = sum(case.outcome == "left" for case in CASES)

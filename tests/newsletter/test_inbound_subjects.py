@@ -7,6 +7,7 @@ import pytest
 
 from shopcms.newsletter.inbound import bounces, subjects
 from shopcms.newsletter.inbound.classify import BOUNCE, LEFT, UNSUBSCRIBE, classify
+from shopcms.newsletter.inbound.mailbox import header_of
 from tests.newsletter.inbound_corpus import NL, SHOP, dsn, message, plain
 
 FR = "Je ne souhaite plus recevoir d'informations générales de Soft Cactus"
@@ -148,3 +149,10 @@ def test_mail_from_the_shop_itself_or_from_nobody_is_left_for_a_person():
     assert classify(nobody, SHOP).kind == LEFT
     two = parse(message("From: a@example.be, b@example.be\nSubject: " + NL, "x"))
     assert classify(two, SHOP).kind == LEFT
+
+
+@pytest.mark.parametrize("eol", [b"\r\n", b"\n"])
+def test_the_header_of_a_message_ends_at_its_first_empty_line(eol):
+    raw = eol.join([b"From: a@example.be", b"Subject: x", b"", b"body", b"", b"more"])
+    assert header_of(raw) == eol.join([b"From: a@example.be", b"Subject: x", b"", b""])
+    assert header_of(b"Subject: only a header") == b"Subject: only a header"

@@ -4,14 +4,17 @@
 under it) and returns a source, used as a context manager::
 
     with open_source(settings) as source:
-        for key, raw in source.unread():   # bytes of each unread message; nothing marked
-            ...
-            source.done(key)                # moved to the processed folder
+        for key, header in source.unread():   # the header of each unread message
+            raw = source.fetch(key)            # the whole message, when it is needed
+            source.done(key)                   # moved to the processed folder
+
+Nothing is marked read until ``done``.  The header comes first so that the big attachments
+of the questions left for a person are not downloaded again at every run.
 
 - ``imaps://host[:port]/FOLDER``: IMAP over TLS, the server's certificate checked against
   the system's CAs or ``.cafile``; ``imap://`` (no TLS) only to 127.0.0.1/localhost, for
-  the tests.  Unread = without ``\\Seen``; the bodies are fetched with ``BODY.PEEK[]`` so
-  nothing becomes read.  ``done`` marks the message read and moves it to the processed
+  the tests.  Unread = without ``\\Seen``; messages are fetched with ``BODY.PEEK[...]``
+  so nothing becomes read.  ``done`` marks the message read and moves it to the processed
   folder (``MOVE`` when the server has it, else ``COPY``, ``\\Deleted`` and an expunge of
   that message alone); the folder is created when missing.  Untouched messages stay
   unread in FOLDER for a person.
@@ -106,13 +109,20 @@ class ImapSource:
             _ok(self.imap.create(quoted(name)))
 
     def unread(self):
-        """``(uid, bytes)`` of each unread message of the folder, oldest first."""
+        """``(uid, header bytes)`` of each unread message of the folder, oldest first."""
         (found,) = _ok(self.imap.uid("SEARCH", "UNSEEN"))
         for uid in found.split():
-            data = _ok(self.imap.uid("FETCH", uid, "(BODY.PEEK[])"))
-            raw = next((item[1] for item in data if isinstance(item, tuple)), None)
-            if raw is not None:
-                yield uid.decode(), raw
+            header = self._fetch(uid.decode(), "BODY.PEEK[HEADER]")
+            if header is not None:
+                yield uid.decode(), header
+
+    def fetch(self, uid):
+        """The bytes of message ``uid``."""
+        return self._fetch(uid, "BODY.PEEK[]")
+
+    def _fetch(self, uid, what):
+        data = _ok(self.imap.uid("FETCH", uid, f"({what})"))
+        return next((item[1] for item in data if isinstance(item, tuple)), None)
 
     def done(self, uid):
         """Mark message ``uid`` read and move it to the processed folder."""
@@ -135,6 +145,15 @@ def _ok(answer):
     return data
 
 
+def header_of(raw):
+    """The header of the message ``raw``, up to and with the empty line that ends it."""
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    if not ends:
+        return raw
+    end = min(ends)
+    return raw[: end + (4 if raw.startswith(b"\r\n\r\n", end) else 2)]
+
+
 class MaildirSource:
     """A Maildir folder (see the module)."""
 
@@ -154,11 +173,15 @@ class MaildirSource:
         self.maildir.close()
 
     def unread(self):
-        """``(key, bytes)`` of each unread message (see the module)."""
+        """``(key, header bytes)`` of each unread message (see the module)."""
         for key in sorted(self.maildir.keys()):
             message = self.maildir.get_message(key)
             if message.get_subdir() == "new" or "S" not in message.get_flags():
-                yield key, self.maildir.get_bytes(key)
+                yield key, header_of(self.maildir.get_bytes(key))
+
+    def fetch(self, key):
+        """The bytes of message ``key``."""
+        return self.maildir.get_bytes(key)
 
     def done(self, key):
         """Move message ``key``, read, into the processed sub-folder."""

@@ -13,9 +13,10 @@ message, in order:
 
 Each acted-on message is one transaction, committed *before* the message is moved to the
 processed folder.  A run that dies in between finds the message again next time; the keyed
-hash of its bytes, kept in the transaction (``Newsletter.inbound_handled``, forgotten after
-:data:`REMEMBER`), tells it that the work was done, so it is only moved: nobody gets a
-second confirmation.  A message whose transaction fails is left unread and counted.
+hash of its header (its Message-ID, the servers' Received lines), kept in the transaction
+(``Newsletter.inbound_handled``, forgotten after :data:`REMEMBER`), tells it that the work
+was done, so it is only moved: nobody gets a second confirmation.  A message whose
+transaction fails is left unread and counted; one the email package cannot read is left.
 
 Settings: ``shopcms.newsletter.inbound`` (and ``.user``, ``.password``,
 ``.processed_folder``, ``.cafile``: see :mod:`.mailbox`), ``.dedicated`` (true: any mail to
@@ -24,8 +25,9 @@ the unsubscribe address unsubscribes), ``shopcms.newsletter.unsubscribe_address`
 
 import hashlib
 import hmac
+import imaplib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from email import message_from_bytes
 from email import policy as email_policy
@@ -35,7 +37,8 @@ from pyramid.settings import asbool
 
 from shopcms.mail import get_mailer
 from shopcms.newsletter import mail, subscriptions
-from shopcms.newsletter.inbound.classify import BOUNCE, LEFT, UNSUBSCRIBE, classify
+from shopcms.newsletter.inbound import bounces
+from shopcms.newsletter.inbound.classify import BOUNCE, LEFT, UNSUBSCRIBE, Verdict, classify
 from shopcms.newsletter.inbound.mailbox import open_source
 from shopcms.newsletter.resources import BOUNCED, UNSUBSCRIBED_BY_MAIL
 from shopcms.tree.database import site_transaction
@@ -60,7 +63,6 @@ class Report:
     left: int = 0
     failed: int = 0
     confirmations: int = 0
-    outcomes: list = field(default_factory=list)  # (key, kind) per message, in order
 
     def line(self):
         return (
@@ -84,19 +86,16 @@ def run(registry):
     source = open_source(settings)
     forget_old(registry)
     with source:
-        for key, raw in source.unread():
-            message = message_from_bytes(raw, policy=email_policy.default)
-            verdict = classify(message, **options)
+        for key, header in source.unread():
+            verdict = judge(source, key, header, options)
             if verdict.kind == LEFT:
                 report.left += 1
-                report.outcomes.append((key, LEFT))
                 continue
             try:
-                confirmed = handle(registry, raw, verdict)
+                confirmed = handle(registry, header, verdict)
             except Exception:
                 log.exception("inbound message %s: not processed, left unread", key)
                 report.failed += 1
-                report.outcomes.append((key, "failed"))
                 continue
             source.done(key)  # only after the commit: see the module
             if verdict.kind == BOUNCE:
@@ -104,17 +103,31 @@ def run(registry):
             else:
                 report.unsubscribed += 1
                 report.confirmations += confirmed
-            report.outcomes.append((key, verdict.kind))
     return report
 
 
-def handle(registry, raw, verdict):
+def judge(source, key, header, options):
+    """The verdict on message ``key``: from its header alone, but a delivery report is
+    fetched whole (its recipients are in the body)."""
+    try:
+        message = message_from_bytes(header, policy=email_policy.default)
+        if bounces.is_report(message):
+            message = message_from_bytes(source.fetch(key), policy=email_policy.default)
+        return classify(message, **options)
+    except (OSError, imaplib.IMAP4.error):
+        raise  # the mailbox failed: the run stops
+    except Exception:  # a message the email package cannot read: a person can
+        log.exception("inbound message %s: unreadable, left unread", key)
+        return Verdict(LEFT)
+
+
+def handle(registry, header, verdict):
     """Act on one message in its own transaction; returns the confirmations queued."""
     when = now(registry)
     queued = 0
     with site_transaction(registry) as site:
         newsletter = site["newsletter"]
-        if _handled_before(newsletter, raw, when):
+        if _handled_before(newsletter, header, when):
             return 0
         for address in verdict.addresses:
             found = subscriptions.find(newsletter, address)
@@ -130,12 +143,12 @@ def handle(registry, raw, verdict):
     return queued
 
 
-def _handled_before(newsletter, raw, when):
+def _handled_before(newsletter, header, when):
     """Was this message acted on already (see the module)?  Records it if not."""
     handled = getattr(newsletter, "inbound_handled", None)
     if handled is None:
         handled = newsletter.inbound_handled = OOBTree()
-    key = hmac.new(newsletter.hash_key, raw, hashlib.sha256).hexdigest()
+    key = hmac.new(newsletter.hash_key, header, hashlib.sha256).hexdigest()
     if key in handled:
         return True
     handled[key] = when
