@@ -4,7 +4,9 @@
 127.0.0.1 at a free port, with everything in a folder of its own: the configuration below,
 ``base_dir`` and ``state_dir``, a passwd-file with one user (:data:`USER`, plain-text
 :data:`PASSWORD`), the user's ``Maildir`` and the log.  ``stop()`` ends it and removes the
-folder.  No TLS (``ssl = no``): the shop reaches it with ``imap://`` (allowed to 127.0.0.1).
+folder.  No TLS (``ssl = no``): the shop reaches it with ``imap://`` (allowed to 127.0.0.1);
+``Dovecot(tls=True)`` requires TLS (plain IMAP refuses the login, IMAPS on ``tls_port``) with
+a self-signed certificate for localhost and 127.0.0.1, ``cert`` (the shop's ``.cafile``).
 
 Dovecot never gives mail access to uid 0: run as root (CI), its login processes run as
 Debian's ``dovenull``, its internal ones as ``dovecot``, and the mail user is ``nobody``
@@ -23,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.production.nginx import self_signed_certificate
+
 DOVECOT = "/usr/sbin/dovecot"
 USER, PASSWORD = "shop@softcactus.be", "inbound test password"
 
@@ -34,9 +38,10 @@ base_dir = {folder}/run
 state_dir = {folder}/state
 log_path = {folder}/dovecot.log
 info_log_path = {folder}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 default_login_user = {login_user}
 default_internal_user = {internal_user}
 default_internal_group = {internal_group}
@@ -58,7 +63,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 {chroot}}}
 service anvil {{
@@ -83,9 +89,10 @@ def missing_message():
 class Dovecot:
     """A Dovecot IMAP server for one test (see the module)."""
 
-    def __init__(self):
+    def __init__(self, tls=False):
         self.folder = Path(tempfile.mkdtemp(prefix="shopcms-dovecot-"))
-        self.port = None
+        self.tls = tls
+        self.port = self.tls_port = None
         self.process = None
 
     @property
@@ -104,17 +111,29 @@ class Dovecot:
             users = {"login_user": me, "internal_user": me, "internal_group": group}
             chroot = "  chroot =\n"  # only root may chroot
         self.uid, self.gid = mail.pw_uid, mail.pw_gid
+        ssl = "ssl = no"
+        if self.tls:
+            ssl = f"ssl = required\nssl_cert = <{self.cert}\nssl_key = <{self.folder}/key.pem"
         return CONFIG.format(
             folder=self.folder,
             port=self.port,
+            tls_port=self.tls_port or 0,
+            ssl=ssl,
             mail_uid=mail.pw_uid,
             mail_gid=mail.pw_gid,
             chroot=chroot,
             **users,
         )
 
+    @property
+    def cert(self):
+        return self.folder / "cert.pem"
+
     def start(self, timeout=30):
         self.port = free_port()
+        if self.tls:
+            self.tls_port = free_port()
+            self_signed_certificate(self.cert, self.folder / "key.pem")
         conf = self.folder / "dovecot.conf"
         conf.write_text(self.config())
         user = f"{USER}:{{PLAIN}}{PASSWORD}:{self.uid}:{self.gid}::::\n"
@@ -155,10 +174,12 @@ class Dovecot:
             text += path.read_text(errors="replace") if path.exists() else ""
         return text
 
-    def settings(self, folder="INBOX"):
-        """The shop's settings to read this server's ``folder``."""
+    def settings(self, folder="INBOX", host="127.0.0.1"):
+        """The shop's settings to read this server's ``folder`` (over TLS when started so:
+        the certificate is for ``localhost`` and ``127.0.0.1``, signed by itself)."""
+        url = f"imaps://{host}:{self.tls_port}" if self.tls else f"imap://{host}:{self.port}"
         return {
-            "shopcms.newsletter.inbound": f"imap://127.0.0.1:{self.port}/{folder}",
+            "shopcms.newsletter.inbound": f"{url}/{folder}",
             "shopcms.newsletter.inbound.user": USER,
             "shopcms.newsletter.inbound.password": PASSWORD,
         }

@@ -3,6 +3,7 @@ the commit and the move, and the command's one-line refusals."""
 
 import imaplib
 import mailbox
+import ssl
 
 import pytest
 import transaction
@@ -170,3 +171,37 @@ def test_plain_imap_is_refused_beyond_this_machine(tmp_path, capsys):
     status, out, err = command(capsys, tmp_path, **settings)
     assert status == 2
     assert "imap:// without TLS only to 127.0.0.1" in err and err.count("\n") == 1
+
+
+def test_imaps_checks_the_certificate_of_the_server(tmp_path, capsys, dovecot_tls):
+    client = imaplib.IMAP4_SSL(
+        "127.0.0.1",
+        dovecot_tls.tls_port,
+        ssl_context=ssl.create_default_context(cafile=dovecot_tls.cert),
+    )
+    client.login(USER, PASSWORD)
+    client.append("INBOX", None, None, plain(1, "els@example.be", NL))
+    client.logout()
+    status, out, err = command(capsys, tmp_path, **dovecot_tls.settings())
+    assert (status, out) == (2, "")
+    assert err == (
+        "shopcms process-inbound: the certificate of 127.0.0.1 failed the check: "
+        "self-signed certificate\n"
+    )
+    # With the certificate as the CA bundle of the settings, it reads the mailbox.
+    settings = {**dovecot_tls.settings(), "shopcms.newsletter.inbound.cafile": dovecot_tls.cert}
+    (tmp_path / "again").mkdir()
+    status, out, err = command(capsys, tmp_path / "again", **settings)
+    assert (status, err) == (0, "")
+    assert out.startswith("1 unsubscribed (1 confirmation(s) queued)")
+    assert "<case-1@mail.example.net>" in folder_state_tls(dovecot_tls, "Processed")
+
+
+def folder_state_tls(server, folder):
+    context = ssl.create_default_context(cafile=server.cert)
+    client = imaplib.IMAP4_SSL("127.0.0.1", server.tls_port, ssl_context=context)
+    client.login(USER, PASSWORD)
+    client.select(folder, readonly=True)
+    _, data = client.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+    client.logout()
+    return b"".join(item[1] for item in data if isinstance(item, tuple)).decode()

@@ -21,7 +21,8 @@ of the questions left for a person are not downloaded again at every run.
 - ``maildir:/path``: the Maildir's unread messages (in ``new/``, or in ``cur/`` without the
   ``S`` flag); ``done`` moves them, read, into its sub-folder ``.PROCESSED`` (Maildir++).
 
-:class:`InboundError`: the settings are wrong or the server refused the login.  OSError and
+:class:`InboundError`: the settings are wrong, the server's certificate failed the check or
+the server refused the login.  OSError and
 ``imaplib.IMAP4.error``: the server could not be reached or failed; nothing was moved.
 """
 
@@ -83,9 +84,15 @@ class ImapSource:
     def __enter__(self):
         if self.tls:
             context = ssl.create_default_context(cafile=self.cafile)
-            self.imap = imaplib.IMAP4_SSL(
-                self.host, self.port or 993, ssl_context=context, timeout=TIMEOUT
-            )
+            try:
+                self.imap = imaplib.IMAP4_SSL(
+                    self.host, self.port or 993, ssl_context=context, timeout=TIMEOUT
+                )
+            except ssl.SSLCertVerificationError as error:
+                # Not "try again later": someone must look at the server or the settings.
+                raise InboundError(
+                    f"the certificate of {self.host} failed the check: {error.verify_message}"
+                ) from error
         else:
             self.imap = imaplib.IMAP4(self.host, self.port or 143, timeout=TIMEOUT)
         try:
