@@ -11,8 +11,8 @@ a self-signed certificate for localhost and 127.0.0.1, ``cert`` (the shop's ``.c
 Dovecot never gives mail access to uid 0: run as root (CI), its login processes run as
 Debian's ``dovenull``, its internal ones as ``dovecot``, and the mail user is ``nobody``
 (who owns the folder, made with mkdtemp outside root's 0700 pytest folder; mode 0755 so
-that the auth process, user ``dovecot``, reads the passwd-file).  Run as an
-ordinary user, every one of them is that user and nothing is chrooted.
+that the auth process, user ``dovecot``, reads the passwd-file).  Run as an ordinary user,
+every one of them is that user and nothing is chrooted (tried as ``nobody``).
 """
 
 import grp
@@ -24,8 +24,6 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-
-from tests.production.nginx import self_signed_certificate
 
 DOVECOT = "/usr/sbin/dovecot"
 USER, PASSWORD = "shop@softcactus.be", "inbound test password"
@@ -132,6 +130,9 @@ class Dovecot:
     def start(self, timeout=30):
         self.port = free_port()
         if self.tls:
+            # Imported here: that module brings the storage tests' imports (psycopg2...).
+            from tests.production.nginx import self_signed_certificate
+
             self.tls_port = free_port()
             self_signed_certificate(self.cert, self.folder / "key.pem")
         conf = self.folder / "dovecot.conf"
