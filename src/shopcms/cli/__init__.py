@@ -14,7 +14,8 @@ the parser through ``add_commands(add)``:
 - ``privacy``: export-customer, erase-customer (a customer's rights, asked by mail);
 - ``vault``: new-vault-key, rotate-vault-key (the keys of the vault);
 - ``retention``: retention (the retention rules, from cron);
-- ``backup``: backup, restore (the FileStorages, with repozo).
+- ``backup``: backup, restore (the FileStorages, with repozo);
+- ``inbound``: process-inbound (unsubscribe mails and bounces, from cron or a timer).
 
 ``shopcms.cli.app`` holds what they share: loading the app, output, ``CommandError``.
 
@@ -27,10 +28,10 @@ ends a usage error with ``SystemExit(2)`` and ``--help`` with ``SystemExit(0)``.
 import argparse
 import sys
 
-from shopcms.cli import backup, mail, orders, privacy, retention, site, vault
+from shopcms.cli import backup, inbound, mail, orders, privacy, retention, site, vault
 from shopcms.cli.app import CommandError, close_databases
 
-GROUPS = (site, orders, mail, privacy, vault, retention, backup)
+GROUPS = (site, orders, mail, privacy, vault, retention, backup, inbound)
 
 # The order of the subcommands in ``shopcms --help``, kept from before the command was
 # split into modules; a subcommand not named here comes last.
