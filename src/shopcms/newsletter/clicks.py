@@ -100,7 +100,8 @@ def _store(site, counts):
 
 
 def flush(registry):
-    """Store the tally in the campaigns (see the module); returns the clicks stored."""
+    """Store the tally in the campaigns (see the module); returns the clicks taken off the
+    tally (those of a campaign removed meanwhile are dropped), 0 when they were kept."""
     counts = tally(registry).take()
     if not counts:
         return 0
