@@ -24,6 +24,8 @@ def test_a_click_redirects_to_the_stored_link_and_is_counted_without_a_write(sit
     before = last_transaction(site)
     response = app.get(f"/nl/newsletter/go/{name}/1", status=302)
     assert response.location == "https://shop.example/fr"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "Set-Cookie" not in response.headers
     app.get(f"/fr/newsletter/go/{name}/1", status=302)
     # A query cannot change where it leads.
     response = app.get(f"/nl/newsletter/go/{name}/0?url=https://evil.example", status=302)

@@ -99,7 +99,7 @@ def _store(site, counts):
         stored.change(number)
 
 
-def flush(registry):
+def flush(registry, at_exit=False):
     """Store the tally in the campaigns (see the module); returns the clicks taken off the
     tally (those of a campaign removed meanwhile are dropped), 0 when they were kept."""
     counts = tally(registry).take()
@@ -113,7 +113,10 @@ def flush(registry):
         except ConflictError:
             if attempt == ATTEMPTS - 1:
                 break
-        except Exception:
+        except Exception as exc:
+            if at_exit:  # the database may be closed already: say so in one line
+                log.warning("The newsletter's click counts were lost at exit: %r", exc)
+                return 0
             log.exception("The newsletter's click counts could not be stored; kept for later")
             break
     tally(registry).give_back(counts)
@@ -124,10 +127,7 @@ def _flush_at_exit(registry_ref):
     registry = registry_ref()
     if registry is None:
         return
-    try:
-        flush(registry)
-    except Exception:  # at exit the database may be closed already: nothing more to do
-        log.exception("The newsletter's click counts were lost at exit")
+    flush(registry, at_exit=True)
 
 
 def counts(registry, campaign):

@@ -28,6 +28,6 @@ def go(context, request):
         raise HTTPNotFound()
     clicks.count(request.registry, campaign, int(index))
     response = HTTPFound(location=url)
-    # The mail's address must not travel to the page it leads to.
+    # The page it leads to (often another site) learns nothing of the counter's address.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
