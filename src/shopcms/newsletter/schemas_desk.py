@@ -42,17 +42,19 @@ def _both_or_neither(node, value):
 
 
 def _version_node(lang):
+    # Each label names its language: the error summary lists fields by their labels.
+    language = {"language": LANGUAGE_NAMES.get(lang, lang.upper())}
     version = colander.SchemaNode(
         colander.Mapping(),
         name=lang,
-        title=LANGUAGE_NAMES.get(lang, lang.upper()),
+        title=language["language"],
         validator=_both_or_neither,
     )
     version.add(
         colander.SchemaNode(
             Text(),
             name="subject",
-            title=_("Subject"),
+            title=_("Subject (${language})", mapping=language),
             missing="",
             validator=colander.Length(max=200),
         )
@@ -61,7 +63,7 @@ def _version_node(lang):
         colander.SchemaNode(
             Text(multiline=True),
             name="body",
-            title=_("Text"),
+            title=_("Text (${language})", mapping=language),
             description=MARKDOWN,
             missing="",
             validator=colander.Length(max=100_000),
