@@ -14,6 +14,7 @@ DASHBOARD = [
     "/{lang}/manage/pages/board",
     "/{lang}/manage/products/",
     "/{lang}/manage/categories/",
+    "/{lang}/manage/newsletter/",
     "/{lang}/manage/orders/",
     "/{lang}/manage/statistics/",
     "/{lang}/manage/reviews/",

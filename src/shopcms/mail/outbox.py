@@ -137,6 +137,9 @@ def recipients_of(message):
 
 #: Headers that hold addresses: written on one line, never folded (see :class:`_Policy`).
 ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
+#: Headers of URLs (RFC 2369's ``List-Unsubscribe``): folded, a long URL would become RFC
+#: 2047 encoded words, which no mail client reads as a URL.  Written on one line too.
+URL_HEADERS = frozenset({"list-unsubscribe"})
 _UNFOLDED = email.policy.SMTP.clone(max_line_length=None)
 
 
@@ -150,7 +153,7 @@ class _Policy(type(email.policy.SMTP)):
     """
 
     def fold_binary(self, name, value):
-        if name.lower() in ADDRESS_HEADERS:
+        if name.lower() in ADDRESS_HEADERS | URL_HEADERS:
             return _UNFOLDED.fold_binary(name, value)
         return super().fold_binary(name, value)
 
