@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 from shopcms.mail import compose, get_mailer, header_text, queue_intent
 from shopcms.newsletter import campaign_body, campaigns, suppression
+from shopcms.newsletter.inbound.subjects import SENTENCES
 from shopcms.newsletter.mail import links_on
 from shopcms.newsletter.resources import ACTIVE, Campaign
 from shopcms.newsletter.tokens import link_token
@@ -48,12 +49,8 @@ TEST_PREFIX = "[TEST] "
 NO_TOKEN = "test"  # noqa: S105 (not a secret: a token no page accepts)
 
 #: The subject of the ``mailto:`` unsubscribe, per language: the sentences the contact page
-#: shows and inbound mail matches.
-UNSUBSCRIBE_SENTENCES = {
-    "nl": "Ik wens geen algemene info van Soft Cactus meer te ontvangen",
-    "fr": "Je ne souhaite plus recevoir d'informations générales de Soft Cactus",
-    "en": "I no longer wish to receive general information from Soft Cactus",
-}
+#: shows and inbound mail matches (one list, kept by the inbound matcher).
+UNSUBSCRIBE_SENTENCES = SENTENCES
 
 
 def unsubscribe_address(registry):
