@@ -171,6 +171,8 @@ def _send_one(registry, conn, tm, name, size, progress):
     ids = {"domain": get_mailer(registry).domain, "base_url": public_url(registry)}
     queued = skipped = conflicts = 0
     interrupted = False
+    if progress is not None:
+        progress(*_progress(conn, tm, name))  # where this run starts
     while True:
         tm.begin()
         try:
@@ -211,6 +213,17 @@ def _send_one(registry, conn, tm, name, size, progress):
     )
     tm.abort()
     return run
+
+
+def _progress(conn, tm, name):
+    """``(done, total)`` of the campaign ``name`` now (total: the active subscribers, if
+    it has not started)."""
+    tm.begin()
+    campaign = _newsletter(conn)[name]
+    total = campaign.__parent__.active_count.value if campaign.state == SCHEDULED else 0
+    figures = campaign.queued.value + campaign.skipped.value, max(campaign.total, total)
+    tm.abort()
+    return figures
 
 
 def _batch(campaign, size, when, ids):
