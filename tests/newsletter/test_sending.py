@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from shopcms.newsletter import sending, subscriptions, suppression
+from shopcms.newsletter import batches, sending, subscriptions, suppression
 from shopcms.newsletter.resources import (
     ACTIVE,
     BY_STAFF,
@@ -106,7 +106,7 @@ def test_a_run_that_fails_midway_resumes_and_nobody_gets_it_twice(site, monkeypa
     keys = add_subscribers(site, 10)
     add_campaign(site)
     calls = []
-    real = sending.queue_intent
+    real = batches.queue_intent
 
     def failing(*args, **kw):
         calls.append(kw["subscription"])
@@ -114,14 +114,14 @@ def test_a_run_that_fails_midway_resumes_and_nobody_gets_it_twice(site, monkeypa
             raise RuntimeError("the process dies here")
         return real(*args, **kw)
 
-    monkeypatch.setattr(sending, "queue_intent", failing)
+    monkeypatch.setattr(batches, "queue_intent", failing)
     with pytest.raises(RuntimeError):
         sending.send(site.registry, batch_size=3)
     state = campaign_state(site)
     assert state["state"] == SENDING and state["queued"] == 3 and state["cursor"] == keys[2]
     assert campaign_intents(site) == dict.fromkeys(keys[:3], 1)
 
-    monkeypatch.setattr(sending, "queue_intent", real)
+    monkeypatch.setattr(batches, "queue_intent", real)
     seen = []
     (run,) = sending.send(
         site.registry, batch_size=3, progress=lambda d, t: seen.append(d)
@@ -134,7 +134,7 @@ def test_a_run_that_fails_midway_resumes_and_nobody_gets_it_twice(site, monkeypa
 def test_a_batch_that_conflicts_is_done_again_from_what_was_committed(site, monkeypatch):
     keys = add_subscribers(site, 6)
     add_campaign(site)
-    real = sending.queue_intent
+    real = batches.queue_intent
     calls = []
 
     def meanwhile(*args, **kw):
@@ -145,7 +145,7 @@ def test_a_batch_that_conflicts_is_done_again_from_what_was_committed(site, monk
                 root["newsletter"]["spring"].tests += 1
         return real(*args, **kw)
 
-    monkeypatch.setattr(sending, "queue_intent", meanwhile)
+    monkeypatch.setattr(batches, "queue_intent", meanwhile)
     (run,) = sending.send(site.registry, batch_size=4).campaigns
 
     assert calls[:5] == [keys[0], keys[1], keys[2], keys[3], keys[0]], "the batch was redone"

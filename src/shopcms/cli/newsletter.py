@@ -62,7 +62,8 @@ class Progress:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self.bar = None
-        self.last = None  # (done, total, when) of the last line written
+        self.written = None  # when the last line was written
+        self.last = None  # (done, total) not written yet
 
     def __call__(self, done, total):
         if self.tty:
@@ -79,19 +80,19 @@ class Progress:
                 self.bar.total = total
                 self.bar.update(done - self.bar.n)
             return
-        if self.last is None or time.monotonic() - self.last[2] >= LINE_EVERY:
+        if self.written is None or time.monotonic() - self.written >= LINE_EVERY:
             self._line(done, total)
         else:
-            self.last = (done, total, self.last[2])
+            self.last = (done, total)
 
     def _line(self, done, total):
         share = 100 * done // total if total else 100
         self.stream.write(f"{self.name}: {done}/{total} ({share}%)\n")
         self.stream.flush()
-        self.last = (done, total, time.monotonic())
+        self.written, self.last = time.monotonic(), None
 
     def close(self):
         if self.bar is not None:
             self.bar.close()
-        elif self.last is not None:
-            self._line(*self.last[:2])
+        elif self.last is not None:  # the end, unless its line was written
+            self._line(*self.last)

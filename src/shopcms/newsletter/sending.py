@@ -27,7 +27,6 @@ and the next one resumes.  Between batches the connection's cache is emptied, so
 memory a run needs does not grow with the number of subscribers.
 """
 
-import itertools
 import logging
 from dataclasses import dataclass
 
@@ -35,17 +34,16 @@ import transaction
 from pyramid.threadlocal import manager as threadlocal_manager
 from transaction.interfaces import TransientError
 
-from shopcms.mail import get_mailer, queue_intent
-from shopcms.newsletter import suppression
-from shopcms.newsletter.resources import ACTIVE, DRAFT, SCHEDULED, SENDING, SENT, Campaign
+from shopcms.mail import get_mailer
+from shopcms.newsletter.batches import KIND, batch
+from shopcms.newsletter.resources import DRAFT, SCHEDULED, SENDING, SENT, Campaign
 from shopcms.tree.database import get_database
 from shopcms.web.clock import now
 from shopcms.web.urls import public_url
 
 log = logging.getLogger(__name__)
 
-#: The kind of the campaign mail's intents (ids: ``campaign``, ``subscription``).
-KIND = "newsletter_campaign"
+__all__ = ["KIND", "CampaignRun", "SendError", "SendReport", "due", "due_names", "send"]
 DEFAULT_BATCH_SIZE = 500
 #: Conflicts in a row on one batch before a run stops (the next run resumes).
 ATTEMPTS = 10
@@ -180,7 +178,7 @@ def _send_one(registry, conn, tm, name, size, progress):
             if campaign.state == SENT:  # another runner finished it, or a re-run
                 tm.abort()
                 break
-            outcome = _batch(campaign, size, now(registry), ids)
+            outcome = batch(campaign, size, now(registry), ids)
             done, total = campaign.queued.value + campaign.skipped.value, campaign.total
             tm.commit()
         except TransientError:
@@ -224,67 +222,3 @@ def _progress(conn, tm, name):
     figures = campaign.queued.value + campaign.skipped.value, max(campaign.total, total)
     tm.abort()
     return figures
-
-
-def _batch(campaign, size, when, ids):
-    """One batch in the current transaction: ``(queued, skipped, finished)``."""
-    newsletter = campaign.__parent__
-    if campaign.state == SCHEDULED:
-        campaign.state, campaign.started = SENDING, when
-        campaign.total = newsletter.active_count.value
-    subscriptions = newsletter.subscriptions
-    if campaign.cursor is None:
-        walk = subscriptions.items()
-    else:
-        walk = subscriptions.items(min=campaign.cursor, excludemin=True)
-    taken = list(itertools.islice(walk, size))
-    finished = len(taken) < size
-    if taken:
-        campaign.cursor = taken[-1][0]
-    if finished:
-        # The end of the walk: those confirmed behind the cursor meanwhile get theirs too.
-        seen = {key for key, _subscription in taken}
-        late = _late(subscriptions, campaign.sent, seen)
-        taken += list(itertools.islice(late, size - len(taken)))
-        finished = len(taken) < size
-    counts = [0, 0]
-    for key, subscription in taken:
-        outcome = _one(newsletter, campaign, key, subscription, ids)
-        if outcome is not None:
-            counts[outcome] += 1
-    done = campaign.queued.value + campaign.skipped.value
-    campaign.total = max(campaign.total, done)  # subscribers added meanwhile: never > 100%
-    if finished:
-        campaign.state, campaign.finished, campaign.total = SENT, when, done
-    return counts[0], counts[1], finished
-
-
-def _late(subscriptions, sent, seen):
-    """Active subscriptions without their mail, anywhere but in ``seen`` (keys read first:
-    only those not dealt with are loaded)."""
-    for key in subscriptions:
-        if key not in sent and key not in seen:
-            subscription = subscriptions[key]
-            if subscription.state == ACTIVE:
-                yield key, subscription
-
-
-def _one(newsletter, campaign, key, subscription, ids):
-    """Deal with one subscription: 0 queued, 1 skipped (suppressed), None not for it."""
-    if subscription.state != ACTIVE or key in campaign.sent:
-        return None
-    campaign.sent.add(key)
-    if suppression.is_suppressed(newsletter, subscription.address):
-        campaign.skipped.change(1)
-        return 1
-    queue_intent(
-        newsletter,
-        KIND,
-        address=subscription.address,
-        lang=subscription.lang,
-        campaign=campaign.__name__,
-        subscription=key,
-        **ids,
-    )
-    campaign.queued.change(1)
-    return 0
