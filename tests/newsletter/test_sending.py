@@ -210,3 +210,17 @@ def test_only_due_campaigns_are_sent_and_a_named_one_must_be(site):
     assert run.name == "now" and run.queued == 2
     assert set(campaign_intents(site, "draft")) == set() == set(campaign_intents(site, "later"))
     assert campaign_state(site, "later")["state"] == SCHEDULED
+
+
+def test_a_campaign_taken_off_the_schedule_while_it_is_sent_stops(site):
+    keys = add_subscribers(site, 9)
+    add_campaign(site)
+
+    def progress(done, total):
+        if done == 3:
+            with site.edit() as root:
+                root["newsletter"]["spring"].state = DRAFT
+
+    (run,) = sending.send(site.registry, batch_size=3, progress=progress).campaigns
+    assert (run.state, run.queued) == (DRAFT, 3)
+    assert campaign_intents(site) == dict.fromkeys(keys[:3], 1)

@@ -36,7 +36,7 @@ from transaction.interfaces import TransientError
 
 from shopcms.mail import get_mailer
 from shopcms.newsletter.batches import KIND, batch
-from shopcms.newsletter.resources import DRAFT, SCHEDULED, SENDING, SENT, Campaign
+from shopcms.newsletter.resources import DRAFT, SCHEDULED, SENDING, Campaign
 from shopcms.tree.database import get_database
 from shopcms.web.clock import now
 from shopcms.web.urls import public_url
@@ -113,7 +113,8 @@ def send(registry, name=None, batch_size=None, progress=None):
     """Send every due campaign, or the campaign ``name`` (see the module); a SendReport.
 
     ``name`` must be a campaign that is due or sending (SendError otherwise); one already
-    sent queues nothing.  ``progress(done, total)`` is called after each committed batch.
+    sent queues nothing.  ``progress(done, total)`` is called where a campaign starts and
+    after each committed batch.
     """
     size = batch_size or batch_size_of(registry)
 
@@ -174,8 +175,9 @@ def _send_one(registry, conn, tm, name, size, progress):
     while True:
         tm.begin()
         try:
-            campaign = _newsletter(conn)[name]
-            if campaign.state == SENT:  # another runner finished it, or a re-run
+            campaign = _newsletter(conn).get(name)
+            # Sent (by another runner, or a re-run), taken back to draft or removed: done.
+            if campaign is None or campaign.state not in (SCHEDULED, SENDING):
                 tm.abort()
                 break
             outcome = batch(campaign, size, now(registry), ids)
@@ -198,7 +200,7 @@ def _send_one(registry, conn, tm, name, size, progress):
             log.info("campaign %s: sent, %d mail(s) queued", name, done)
             break
     tm.begin()
-    campaign = _newsletter(conn)[name]
+    campaign = _newsletter(conn).get(name) or Campaign()  # a removed one: nothing to show
     run = CampaignRun(
         name,
         campaign.state,
