@@ -11,6 +11,7 @@ the parser through ``add_commands(add)``:
 - ``site``: init, load-content, add-user, reindex, evolve, pack (the site's database);
 - ``orders``: import-payments (bank transfers);
 - ``mail``: send-mail (the mail queue);
+- ``newsletter``: send-campaign (the newsletter's campaigns);
 - ``privacy``: export-customer, erase-customer (a customer's rights, asked by mail);
 - ``vault``: new-vault-key, rotate-vault-key (the keys of the vault);
 - ``retention``: retention (the retention rules, from cron);
@@ -28,10 +29,10 @@ ends a usage error with ``SystemExit(2)`` and ``--help`` with ``SystemExit(0)``.
 import argparse
 import sys
 
-from shopcms.cli import backup, inbound, mail, orders, privacy, retention, site, vault
+from shopcms.cli import backup, inbound, mail, newsletter, orders, privacy, retention, site, vault
 from shopcms.cli.app import CommandError, close_databases
 
-GROUPS = (site, orders, mail, privacy, vault, retention, backup, inbound)
+GROUPS = (site, orders, mail, newsletter, privacy, vault, retention, backup, inbound)
 
 # The order of the subcommands in ``shopcms --help``, kept from before the command was
 # split into modules; a subcommand not named here comes last.
@@ -43,6 +44,7 @@ HELP_ORDER = (
     "import-payments",
     "evolve",
     "send-mail",
+    "send-campaign",
     "new-vault-key",
     "rotate-vault-key",
     "export-customer",

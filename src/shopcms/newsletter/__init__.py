@@ -9,9 +9,16 @@ and subscriber links), ``mail`` (the subscription's own mails), ``events``, ``ev
 ``views``.  What other capabilities may use is in ``api``.
 """
 
+import logging
+
+from shopcms.newsletter import clicks
 from shopcms.newsletter.evolve import newsletter_folder
+from shopcms.newsletter.inbound import process
 from shopcms.newsletter.resources import Campaign, Newsletter
+from shopcms.newsletter.worker import add_job
 from shopcms.web.i18n import _
+
+log = logging.getLogger("shopcms.newsletter")
 
 
 def includeme(config):
@@ -23,3 +30,14 @@ def includeme(config):
     config.add_evolve_step(9, "Newsletter: the newsletter folder", newsletter_folder)
     config.include(".mail")
     config.include(".campaign_mail")
+    config.include(".worker")
+    # The timer's jobs after sending: the click counts, then the shop's mailbox if it is set.
+    add_job(config.registry, clicks.flush)
+    if (config.get_settings().get("shopcms.newsletter.inbound") or "").strip():
+        add_job(config.registry, read_inbound)
+
+
+def read_inbound(registry):
+    """The timer's job: ``shopcms process-inbound``'s work, its report logged."""
+    report = process.run(registry)
+    log.info("newsletter inbound: %s", report.line())
