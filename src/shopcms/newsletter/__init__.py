@@ -22,3 +22,4 @@ def includeme(config):
     config.add_content_type("campaign", Campaign, title=_("Campaign"), catalog=False)
     config.add_evolve_step(9, "Newsletter: the newsletter folder", newsletter_folder)
     config.include(".mail")
+    config.include(".privacy")
