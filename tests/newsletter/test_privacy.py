@@ -255,3 +255,25 @@ def test_retention_deletes_requests_not_confirmed_within_the_links_life(tmp_path
         assert stored(site, "back@example.be")[1] == ("back@example.be", UNSUBSCRIBED_BY_LINK)
     finally:
         site.close()
+
+
+def test_the_desk_finds_a_subscriber_who_never_ordered(site, smtp):
+    typed = f"ZqOnly.{secrets.token_hex(5)}@Example.BE"
+    subscribe(site, typed, "en")
+    deliver(site, smtp, 1)
+
+    desk = staff(site)
+    find = desk.get("/en/manage/privacy/").forms["find"]
+    find["email"] = typed
+    found = find.submit("find", status=200)
+    assert found.html.select_one("#guest-orders") is None
+    assert "Newsletter" in found.html.select_one("#guest-sections").get_text()
+    data = json.loads(found.forms["guest-export"].submit(status=200).text)
+    assert [item["state"] for item in data["newsletter"]] == [ACTIVE]
+
+    erase = found.forms["guest-erase"]
+    erase["note"] = "request by mail of 2026-12-06"
+    erase.submit("erase", status=303)
+    assert stored(site, typed) == (None, (None, ERASED), False)
+    purge_history(get_database(site.registry))
+    assert found_in_database(site, spellings(typed)) == []
