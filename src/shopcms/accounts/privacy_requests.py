@@ -16,9 +16,11 @@ Each erasure sends its confirmation mail in the request's transaction and raises
 
 from dataclasses import dataclass
 
+from pyramid.threadlocal import get_current_registry
+
 from shopcms.orders.api import ORDER_WORKFLOW
 from shopcms.privacy import erasure
-from shopcms.privacy.export import customer_orders, export_guest, to_json
+from shopcms.privacy.export import contributors, customer_orders, export_guest, to_json
 
 STATE_NAMES = [state.name for state in ORDER_WORKFLOW.states]
 
@@ -92,16 +94,26 @@ class Found:
     account: object  # the Customer, or None
     orders: int  # how many orders the account has
     guest_orders: list
+    #: The titles of the contributors' sections that hold data about the address without an
+    #: account (a newsletter subscription, say), with or without orders.
+    guest_data: tuple = ()
 
 
 def look_up(root, email):
-    """The account with ``email`` (or None) and the orders placed with it as a guest."""
+    """The account with ``email`` (or None), the orders placed with it as a guest, and the
+    contributors' sections with data about it without an account."""
     account = root["customers"].find(email)
     return Found(
         email=email,
         account=account,
         orders=len(customer_orders(root, account)) if account is not None else 0,
         guest_orders=root["orders"].guest_orders(email),
+        guest_data=tuple(
+            contributor.title
+            for contributor in contributors(get_current_registry())
+            if contributor.export_guest is not None
+            and contributor.export_guest(root, email) is not None
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from shopcms.accounts.throttle import get_login_throttle
 from shopcms.cli.app import load, out
+from shopcms.newsletter import api as newsletter
 from shopcms.reviews import api as reviews
 from shopcms.statistics import retention
 from shopcms.statistics.store import get_statistics_database
@@ -19,8 +20,10 @@ def cmd_retention(args):
     statistics' days older than 25 months are rolled up into months and the statistics
     database is packed; login session ids older than the absolute session timeout are
     removed from the accounts; expired login counters are deleted; reviews withdrawn,
-    rejected or marked as spam more than 30 days ago are deleted; then the main database
-    is packed, keeping ``shopcms.retention.history_days`` days of history (default 1).
+    rejected or marked as spam more than 30 days ago are deleted; newsletter subscriptions
+    never confirmed are deleted when their confirmation link expires (7 days); then the
+    main database is packed, keeping ``shopcms.retention.history_days`` days of history
+    (default 1).
     See shopcms.statistics.retention and shopcms.accounts.throttle."""
     registry = load(args.ini)
     statistics_db = get_statistics_database(registry)
@@ -40,6 +43,10 @@ def cmd_retention(args):
         purged = reviews.purge_closed(site, now(registry), registry)
     if purged:
         out(f"reviews: {purged} withdrawn, rejected or spam review(s) older than 30 days deleted")
+    with site_transaction(registry) as site:
+        forgotten = newsletter.forget_unconfirmed(site, now(registry))
+    if forgotten:
+        out(f"newsletter: {forgotten} subscription request(s) never confirmed in 7 days deleted")
     # The login counters past their window (each login also removes a few).
     pruned = get_login_throttle(registry).prune(now(registry).timestamp())
     if pruned:

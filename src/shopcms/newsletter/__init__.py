@@ -30,6 +30,7 @@ def includeme(config):
     config.add_evolve_step(9, "Newsletter: the newsletter folder", newsletter_folder)
     config.include(".mail")
     config.include(".campaign_mail")
+    config.include(".privacy")
     config.include(".worker")
     # The timer's jobs after sending: the click counts, then the shop's mailbox if it is set.
     add_job(config.registry, clicks.flush)

@@ -9,6 +9,8 @@
 - :func:`may_mail`: the suppression list's answer for a newsletter or contest mail (contests
   ask it before each such mail; order, account and privacy mails never ask).
 - :class:`SubscriptionChanged`: the event the accounts record in the account's ledger.
+- :func:`forget_unconfirmed`: the retention rule for requests never confirmed (``shopcms
+  retention``).
 """
 
 from shopcms.newsletter import mail, subscriptions, suppression
@@ -24,6 +26,7 @@ __all__ = [
     "account_subscription_state",
     "ask_subscription",
     "end_account_subscription",
+    "forget_unconfirmed",
     "may_mail",
 ]
 
@@ -70,3 +73,9 @@ def account_subscription_state(site, account):
 def may_mail(site, address):
     """May ``address`` get a newsletter or contest mail (it is not suppressed)?"""
     return not suppression.is_suppressed(_newsletter(site), address)
+
+
+def forget_unconfirmed(site, now):
+    """Delete the subscriptions never confirmed whose confirmation link has expired (7
+    days); returns how many went."""
+    return subscriptions.forget_unconfirmed(_newsletter(site), now)

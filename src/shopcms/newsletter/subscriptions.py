@@ -18,9 +18,13 @@ Contracts:
   sent.
 - :func:`erase` (the privacy erasure) leaves only the keyed hash of the address on the
   suppression list.
+- :func:`forget_unconfirmed` (``shopcms retention``) deletes the requests never confirmed
+  once their confirmation link has expired.
 
 Every function writes: call them in a POST (or the command that reads inbound mail).
 """
+
+from datetime import timedelta
 
 from pyramid.traversal import find_root
 
@@ -36,6 +40,7 @@ from shopcms.newsletter.resources import (
     Subscription,
     new_key,
 )
+from shopcms.newsletter.tokens import CONFIRM_MAX_AGE
 from shopcms.privacy import ledger
 from shopcms.privacy.purposes import NEWSLETTER
 
@@ -175,6 +180,31 @@ def erase(newsletter, address, now, registry):
             site = find_root(newsletter)
             _tell(registry, site, subscription, False, "erasure", subscription.lang, now)
     suppression.forget(newsletter, address, now)
+
+
+def forget_unconfirmed(newsletter, now):
+    """Delete the subscriptions never confirmed whose last confirmation link has expired
+    (asked for more than ``tokens.CONFIRM_MAX_AGE`` before ``now``); returns how many went.
+
+    For ``shopcms retention``: an unconfirmed request is no consent, and its address is kept
+    only as long as its link could still be followed.  The history an earlier subscription
+    of the address left on the suppression list stays there.
+    """
+    limit = now - timedelta(seconds=CONFIRM_MAX_AGE)
+    gone = 0
+    # Every subscription is looked at (keys follow the wall clock, ``created`` the site's
+    # clock): a daily job over a few tens of thousands of small records.
+    for subscription in list(newsletter.subscriptions.values()):
+        if subscription.state != PENDING or _last_asked(subscription) > limit:
+            continue
+        _forget(newsletter, subscription)
+        gone += 1
+    return gone
+
+
+def _last_asked(subscription):
+    asked = [step.when for step in subscription.steps if step.what == REQUESTED]
+    return max(asked, default=subscription.created)
 
 
 def _forget(newsletter, subscription):

@@ -1,7 +1,11 @@
 """Pages: plain and policy pages in every language, their revisions, publication and the
 translation board."""
 
-from shopcms.pages.evolve import pages_with_revisions_and_catalog, review_terms
+from shopcms.pages.evolve import (
+    newsletter_texts,
+    pages_with_revisions_and_catalog,
+    review_terms,
+)
 from shopcms.pages.resources import Page, Pages, PolicyPage
 from shopcms.web.i18n import _
 from shopcms.web.security import EDIT
@@ -34,3 +38,6 @@ def includeme(config):
         pages_with_revisions_and_catalog,
     )
     config.add_evolve_step(8, "Pages: the review terms", review_terms)
+    config.add_evolve_step(
+        10, "Pages: the privacy statement and contact page of the newsletter", newsletter_texts
+    )

@@ -11,6 +11,9 @@ body.
   editor is working on, and never changes what is published.
 - An evolve step may load one new page into a site made before it existed (``names``): the
   review terms, generation 8.
+- An evolve step may publish a changed seed text where a site still shows an earlier seed
+  text untouched (:func:`publish_seed_updates`): the privacy statement and the contact page
+  of the newsletter, generation 10.
 """
 
 import tomllib
@@ -97,4 +100,36 @@ def load_pages(site, folder, languages, now, update=False, registry=None, names=
             page.save_draft(lang, title, body, "content/ changed", LOADER, now)
             page.loaded_hashes[lang] = digest
             done.append(Loaded(entry.name, lang, "draft"))
+    return done
+
+
+def untouched(page, lang, earlier):
+    """Does ``page`` still show in ``lang`` a seed text of ``earlier`` (hashes of files as
+    releases shipped them), as the loader published it, with no editor's revision or draft
+    since?"""
+    if page.loaded_hashes.get(lang) not in earlier:
+        return False
+    revisions = page.all_revisions(lang)
+    return bool(revisions) and all(r.author == LOADER for r in revisions)
+
+
+def publish_seed_updates(site, folder, languages, now, earlier, registry=None):
+    """Publish the seed text of ``folder/pages`` for each ``(page, lang)`` of ``earlier``
+    (``{(page, lang): hashes of its earlier seed texts}``) where the site still shows one of
+    those texts untouched (:func:`untouched`); an edited page is left to the editors
+    (``shopcms load-content`` offers them the new text as a draft).  Returns a list of
+    :class:`Loaded`."""
+    done = []
+    for (name, lang), hashes in sorted(earlier.items()):
+        path = Path(folder) / "pages" / name / f"{lang}.md"
+        page = site["pages"].get(name)
+        if lang not in languages or page is None or not path.exists():
+            continue
+        title, body, digest = read_page_file(path)
+        if digest in hashes or not untouched(page, lang, hashes):
+            continue
+        page.save_draft(lang, title, body, "content/ changed", LOADER, now)
+        page.publish(lang, now, actor=LOADER)
+        page.loaded_hashes[lang] = digest
+        done.append(Loaded(name, lang, "published"))
     return done

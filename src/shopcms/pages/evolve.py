@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from persistent.mapping import PersistentMapping
 
 from shopcms.catalog import reindex_all
-from shopcms.pages.content import content_folder, load_pages
+from shopcms.pages.content import content_folder, load_pages, publish_seed_updates
+from shopcms.pages.earlier_seed import EARLIER
 from shopcms.pages.resources import POLICY_KINDS, Page, PolicyPage
 from shopcms.tree.content import content_types
 from shopcms.web.clock import now
@@ -62,4 +63,22 @@ def review_terms(site, registry):
         now(registry),
         registry=registry,
         names=("review-terms",),
+    )
+
+
+def newsletter_texts(site, registry):
+    """Generation 10: the privacy statement and the contact page that describe the
+    newsletter as it works (double opt-in, unsubscribing by link, account page or mail, the
+    suppression list, erasure), published from the seed content folder in each language
+    where the site still shows an earlier seed text untouched.  A text an editor changed
+    stays as it is (``shopcms load-content`` offers the new one as a draft); without the
+    seed content folder nothing changes.
+    """
+    publish_seed_updates(
+        site,
+        content_folder(registry.settings),
+        languages(registry),
+        now(registry),
+        EARLIER,
+        registry=registry,
     )

@@ -105,13 +105,30 @@ PURPOSES = {
             _("Your orders and recently viewed products"),
             _("Until you withdraw this consent or delete your account."),
         ),
+        # shopcms.newsletter: the subscription (double opt-in), its ledger, the suppression
+        # list; shopcms.newsletter.privacy exports and erases them, ``shopcms retention``
+        # deletes the unconfirmed requests (tokens.CONFIRM_MAX_AGE: 7 days).
         Purpose(
             NEWSLETTER,
             Basis.CONSENT,
             _("Newsletter"),
-            _("News and offers from Soft Cactus by email; unsubscribe at any time."),
-            _("Email address, language"),
-            _("Until you unsubscribe."),
+            _(
+                "News and offers from Soft Cactus by email, only after you confirmed your "
+                "subscription with the link in the mail we send you; unsubscribe at any "
+                "time. An address to which mail is refused for good (a hard bounce) is put "
+                "on the list of addresses we never mail again."
+            ),
+            _(
+                "Email address, language, where and when you subscribed and confirmed, and "
+                "the record of your consent with the version of the privacy statement"
+            ),
+            _(
+                "Until you unsubscribe; then only the entry on the list of addresses we never "
+                "mail again (the address, the reason, the date and the record of the consent "
+                "given and withdrawn), so that we never mail you again; after an erasure "
+                "request only a keyed hash of the address. A subscription not confirmed is "
+                "deleted after 7 days."
+            ),
         ),
         Purpose(
             CONTEST_MARKETING,

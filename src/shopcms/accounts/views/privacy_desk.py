@@ -64,7 +64,7 @@ def found_values(request, found, guest_erase=None):
     """What the desk shows of ``found`` (a ``privacy_requests.Found``); ``guest_erase``
     replaces the guest erasure's form (re-shown with its errors)."""
     values = {"found": found, "guest_export": None, "guest_erase": None}
-    if found.guest_orders:
+    if found.guest_orders or found.guest_data:
         email = {"email": found.email}
         values["guest_export"] = guest_export_form(request).render(email)
         values["guest_erase"] = guest_erase or guest_erase_form(request).render(email)
