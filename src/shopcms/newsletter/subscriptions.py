@@ -77,7 +77,8 @@ def ask(newsletter, address, lang, source, now, account=None):
     subscription = find(newsletter, normalised)
     if subscription is None:
         key = new_key()
-        subscription = Subscription(key, address.strip(), lang, source, now, account)
+        # Linked below (``link`` also indexes it by account).
+        subscription = Subscription(key, address.strip(), lang, source, now)
         newsletter.subscriptions[key] = subscription
         newsletter.by_address[normalised] = key
         entry = suppression.entry(newsletter, normalised)
