@@ -102,7 +102,10 @@ def unsubscribe_page(context, request):
 def how_to_unsubscribe(context, request):
     """Without a link: the ways to unsubscribe."""
     address, subject = unsubscribe_by_mail(request)
-    return {"address": None, "form": None, "ways": {"address": address, "subject": subject}}
+    # The account's privacy page through the login (the page is the same for everybody).
+    account = request.link(None, "login", query={"came_from": request.account_link("privacy")})
+    ways = {"address": address, "subject": subject, "account": account}
+    return {"address": None, "form": None, "ways": ways}
 
 
 @view_config(request_method="POST", require_csrf=False, **VIEW_OPTIONS)
