@@ -4,7 +4,7 @@ address."""
 
 from shopcms.newsletter.resources import ACTIVE, PENDING
 from shopcms.privacy.purposes import NEWSLETTER
-from tests.conftest import Browser
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login
 from tests.newsletter.helpers import (
     active_keys,
     active_subscription,
@@ -60,6 +60,8 @@ def test_the_footer_form_is_on_every_public_page_but_not_in_management(site, app
         assert "newsletter-footer" in page.forms, path
         assert page.html.select_one("footer a[href='/nl/unsubscribe']") is not None, path
     app.get("/nl/nowhere", status=404).mustcontain("newsletter-footer")
+    login(app, ADMIN_EMAIL, ADMIN_PASSWORD)
+    assert "newsletter-footer" not in app.get("/nl/manage/").forms
 
 
 def test_a_refused_address_is_explained_next_to_the_field(app):
