@@ -75,7 +75,7 @@ def test_a_refused_address_is_explained_next_to_the_field(app):
 
 
 def test_the_same_answer_for_a_known_and_an_unknown_address(site):
-    active_subscription(site, "known@example.be")
+    active_subscription(site, "known@example.be", lang="en")
     answers = []
     for address in ("known@example.be", "new@example.be"):
         visitor = Browser(site.wsgi)
