@@ -82,7 +82,11 @@ def test_the_same_answer_for_a_known_and_an_unknown_address(site):
         answers.append(subscribe(visitor, address, "en"))
     known, unknown = answers
     assert known.status == unknown.status == "200 OK"
-    assert without_tokens(known.text) == without_tokens(unknown.text)
+    # The same page, but for the CSRF tokens and the address shown back as typed.
+    assert "known@example.be" in known.text and "new@example.be" in unknown.text
+    assert without_tokens(known.text).replace("known@example.be", "ADDRESS") == without_tokens(
+        unknown.text
+    ).replace("new@example.be", "ADDRESS")
     assert ANSWER in known.text
     # The owner of the known address is told by mail that nothing changes.
     mails = {to: str(mail["Subject"]) for to, mail in queued(site)}

@@ -4,9 +4,10 @@ to).
 
 The GET is the same for every visitor without cookies (shared).  The POST asks for a
 subscription in the page's language (``api.ask_subscription``, source ``footer``) and
-answers with the same page whatever the address (known, unknown, subscribed, suppressed):
-the mail composed later tells the owner of the address what applies.  Nothing of the
-address is shown back, and no session starts: a visitor without cookies stays one.
+answers with the same page whatever the address (known, unknown, subscribed, suppressed;
+it shows the address as typed, so that a typing error can be seen): the mail composed
+later tells the owner of the address what applies.  No session starts: a visitor without
+cookies stays one.
 
 A logged-in customer's subscription is linked to the account only when the address typed
 is the account's own: an account is never linked to a mailbox it has not proven (its
@@ -80,4 +81,4 @@ class NewsletterPage(FormView):
             )
         except ValueError:
             return self.refuse(_("Enter a valid email address."), appstruct)
-        return {**self.page(None), "asked": True}
+        return {**self.page(None), "asked": True, "address": address}
