@@ -7,7 +7,7 @@ from shopcms.privacy import ledger
 from shopcms.privacy.purposes import (
     ACCOUNT_DATA,
     CONSENT_PURPOSES,
-    NEWSLETTER,
+    CONTEST_MARKETING,
     ORDER,
     PERSONALISATION,
     PURPOSES,
@@ -156,16 +156,16 @@ def test_giving_and_withdrawing_is_one_click_each_and_names_the_statement(site, 
 
 def test_a_repeated_click_records_nothing_twice(site, app, customer):
     page = app.get("/nl/account/privacy")
-    form = toggle(page, NEWSLETTER)
+    form = toggle(page, CONTEST_MARKETING)
     form.submit(status=303)
     form.submit(status=303)  # the same "give" again (a double click, a second tab)
-    assert [(e.purpose, e.granted) for e in events(site, customer)] == [(NEWSLETTER, True)]
+    assert [(e.purpose, e.granted) for e in events(site, customer)] == [(CONTEST_MARKETING, True)]
 
 
 def test_a_new_statement_flags_older_consents_until_they_are_confirmed(site, app, customer):
     page = app.get("/nl/account/privacy")
     page = click(page, PERSONALISATION)
-    page = click(page, NEWSLETTER)
+    page = click(page, CONTEST_MARKETING)
     assert page.html.select_one("section.stale-consents") is None
     old_id, old_hash = in_force(site, "nl")
 
@@ -177,14 +177,14 @@ def test_a_new_statement_flags_older_consents_until_they_are_confirmed(site, app
     new_id, new_hash = in_force(site, "nl")
     assert new_id != old_id and new_hash != old_hash
     page = app.get("/nl/account/privacy")
-    assert stale_purposes(page) == {PERSONALISATION, NEWSLETTER}
+    assert stale_purposes(page) == {PERSONALISATION, CONTEST_MARKETING}
     assert page.html.select_one('section.stale-consents a[href="/nl/privacy/versions"]')
     card = page.html.select_one(f'article.purpose[data-purpose="{PERSONALISATION}"]')
     assert card.select_one(".stale") is not None
     assert old_id in card.select_one(".consent-revision").text
 
     page = renew_form(page, PERSONALISATION).submit(status=303).follow()
-    assert stale_purposes(page) == {NEWSLETTER}
+    assert stale_purposes(page) == {CONTEST_MARKETING}
     latest = ledger.latest(prefs(site, customer), PERSONALISATION)
     assert (latest.granted, latest.policy_revision, latest.policy_hash) == (
         True,
@@ -192,7 +192,7 @@ def test_a_new_statement_flags_older_consents_until_they_are_confirmed(site, app
         new_hash,
     )
     # Withdrawing a flagged consent also clears the flag: nothing stands any more.
-    page = click(page, NEWSLETTER)
+    page = click(page, CONTEST_MARKETING)
     assert page.html.select_one("section.stale-consents") is None
     assert [e.granted for e in events(site, customer)] == [True, True, True, False]
 

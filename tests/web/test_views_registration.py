@@ -39,7 +39,9 @@ def test_every_view_has_an_explicit_permission(site):
 
 # Mollie's payment webhook: a third party posts it, it carries no session (so no token), and
 # it trusts nothing in its request but the payment id, whose status it asks Mollie for.
-CSRF_EXEMPT = {("mollie_webhook", "mollie-webhook")}
+# The RFC 8058 one-click unsubscribe: a mail program posts it without cookies; the signed
+# token in its address is the proof, and it can only end the subscription it names.
+CSRF_EXEMPT = {("mollie_webhook", "mollie-webhook"), ("unsubscribe", "unsubscribe")}
 
 
 def test_csrf_is_required_by_default_and_no_view_opts_out(site):

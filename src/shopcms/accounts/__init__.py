@@ -27,6 +27,7 @@ def includeme(config):
     )
     config.include("shopcms.accounts.throttle")
     config.include("shopcms.accounts.mail")
+    config.include("shopcms.accounts.newsletter")
     declare_device_cookie(config)
     config.add_macros("shopcms.accounts:templates/macros.pt")
     config.set_login_in_place("shopcms.accounts:templates/login.pt", login_page)

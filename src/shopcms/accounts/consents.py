@@ -7,7 +7,9 @@
   place each event came from;
 - :func:`change_consent`: give, withdraw or renew one consent under the privacy statement in
   force in the page's language.  Withdrawing "keep my account data" also forgets the saved
-  addresses, phone and payment methods at once.
+  addresses, phone and payment methods at once.  The newsletter's consent is its
+  subscription (``accounts.newsletter``): giving it asks for one (given once confirmed,
+  *pending* until then), withdrawing it ends it.
 """
 
 from dataclasses import dataclass
@@ -15,10 +17,11 @@ from datetime import datetime
 
 from pyramid.traversal import find_root
 
+from shopcms.accounts import newsletter
 from shopcms.accounts.schemas import FORMS, GIVE, RENEW
 from shopcms.privacy import ledger
 from shopcms.privacy.account_data import withdraw_account_data
-from shopcms.privacy.purposes import ACCOUNT_DATA, CONSENT_PURPOSES, PURPOSES
+from shopcms.privacy.purposes import ACCOUNT_DATA, CONSENT_PURPOSES, NEWSLETTER, PURPOSES
 from shopcms.web.i18n import _
 
 #: Where a consent can have been given or withdrawn, as the ledger names it.
@@ -29,6 +32,13 @@ FORM_TITLES = {
     "cookie-banner": _("The cookie banner"),
     "cookie-settings": _("The cookie settings"),
     "cookie-in-context": _("A page that asked for a cookie"),
+    "newsletter-confirm": _("The confirmation link of the newsletter"),
+    "newsletter-preferences": _("Your newsletter page"),
+    "newsletter-one-click": _("The unsubscribe button of your mail program"),
+    "newsletter-unsubscribe-page": _("The unsubscribe link of a newsletter"),
+    "newsletter-mail": _("A mail asking to unsubscribe"),
+    "newsletter-bounce": _("A mail that could not be delivered"),
+    "erasure": _("The erasure of your data"),
 }
 
 #: What withdrawing a consent does besides stopping the processing.
@@ -54,6 +64,7 @@ class ConsentState:
     form: str  # the form name the ledger records
     came_from: str
     note: object = None  # what withdrawing also does
+    pending: bool = False  # asked for, waiting for the mailed link (the newsletter)
 
 
 def revision_url(request, revision_id):
@@ -89,21 +100,26 @@ def consent_states(request, account, names=CONSENT_PURPOSES, form="account", cam
         if not purpose.needs_consent:
             raise ValueError(f"{name!r} is not a purpose that needs consent")
         event = ledger.latest(preferences, name)
+        given = event is not None and event.granted
+        subscription = newsletter.subscription_state(account) if name == NEWSLETTER else None
+        if name == NEWSLETTER:
+            given = subscription == newsletter.ACTIVE  # what sends the newsletter
         states.append(
             ConsentState(
                 name=name,
                 title=purpose.title,
                 description=purpose.description,
-                given=event is not None and event.granted,
+                given=given,
                 since=event.when if event is not None else None,
                 revision=event.policy_revision if event is not None else None,
                 revision_url=(
                     revision_url(request, event.policy_revision) if event is not None else None
                 ),
-                stale=name in stale,
+                stale=given and name in stale,
                 form=form,
                 came_from=came_from or request.path,
                 note=WITHDRAW_NOTES.get(name),
+                pending=subscription == newsletter.PENDING,
             )
         )
     return states
@@ -140,6 +156,9 @@ def change_consent(request, account, purpose, op, form):
     if op == RENEW:
         ledger.renew(preferences, root, purpose, form, lang, now)
         return _("Your consent is confirmed under the current privacy statement.")
+    if purpose == NEWSLETTER:
+        change = newsletter.give if op == GIVE else newsletter.withdraw
+        return change(request, account, form)
     if op == GIVE:
         ledger.record(preferences, root, purpose, True, form, lang, now)
         return _("Thank you: your consent is recorded.")

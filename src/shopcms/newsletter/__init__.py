@@ -6,12 +6,14 @@ The modules: ``resources`` (the newsletter folder, subscriptions, campaigns, sup
 entries), ``addresses`` (normalised addresses and their keyed hash), ``subscriptions`` (the
 one place a subscription changes), ``suppression`` (the list), ``tokens`` (the confirmation
 and subscriber links), ``mail`` (the subscription's own mails), ``events``, ``evolve``,
-``views``.  What other capabilities may use is in ``api``.
+``schemas`` (the public forms), ``footer`` (the subscribe form of every page's footer),
+``presentation`` (what the pages say of a subscription), ``views``.  What other
+capabilities may use is in ``api``.
 """
 
 import logging
 
-from shopcms.newsletter import clicks
+from shopcms.newsletter import clicks, footer
 from shopcms.newsletter.evolve import newsletter_folder
 from shopcms.newsletter.inbound import process
 from shopcms.newsletter.resources import Campaign, Newsletter
@@ -36,6 +38,16 @@ def includeme(config):
     add_job(config.registry, clicks.flush)
     if (config.get_settings().get("shopcms.newsletter.inbound") or "").strip():
         add_job(config.registry, read_inbound)
+    _footer(config)
+
+
+def _footer(config):
+    """The subscribe form in every page's footer, and a footer link to unsubscribing."""
+    config.add_macros("shopcms.newsletter:templates/macros.pt")
+    config.add_layout_value("newsletter_footer", footer.footer)
+    config.add_footer_part("newsletter-footer")
+    config.add_validator_part(footer.validator)
+    config.add_footer_link(("unsubscribe",), _("Unsubscribe from the newsletter"), order=90)
 
 
 def read_inbound(registry):

@@ -21,8 +21,10 @@ KIND = "newsletter_campaign"
 
 def batch(campaign, size, when, ids):
     """One batch in the current transaction: ``(queued, skipped, finished)``; ``ids`` are
-    the intents' ``domain`` and ``base_url``."""
+    the intents' ``domain`` and ``base_url`` (the shop's address; the one the editor
+    scheduled the campaign on comes first, as its links were made on it)."""
     newsletter = campaign.__parent__
+    ids = {**ids, "base_url": getattr(campaign, "base_url", None) or ids["base_url"]}
     if campaign.state == SCHEDULED:
         campaign.state, campaign.started = SENDING, when
         campaign.total = newsletter.active_count.value

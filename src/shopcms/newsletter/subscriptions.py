@@ -85,6 +85,8 @@ def ask(newsletter, address, lang, source, now, account=None):
         subscription = Subscription(key, address.strip(), lang, source, now, account)
         newsletter.subscriptions[key] = subscription
         newsletter.by_address[normalised] = key
+        if account is not None:  # asked by the account's owner: linked from the start
+            newsletter.by_account[account] = key
         entry = suppression.entry(newsletter, normalised)
         if entry is not None:  # its earlier history, for the ledger to show every step
             subscription.steps.extend(entry.steps)

@@ -36,6 +36,18 @@ def confirm_token(secret, subscription, now):
     return _signer(secret, _CONFIRM).sign(value.encode("ascii")).decode("ascii")
 
 
+def confirm_claim(secret, token):
+    """``(subscription key, nonce, issued)`` of a confirmation ``token`` this site signed,
+    or None for a forged or altered one (neither its age nor its nonce is checked: the
+    confirmation page says why a genuine link no longer works)."""
+    try:
+        value = _signer(secret, _CONFIRM).unsign(str(token).encode("ascii")).decode("ascii")
+        key, nonce, issued = value.split(".")
+        return key, nonce, int(issued)
+    except (BadSignature, ValueError, UnicodeError):
+        return None
+
+
 def read_confirm_token(secret, subscriptions, token, now):
     """The pending or active subscription a valid confirmation ``token`` names, or None
     (forged, expired, already used, subscription gone)."""

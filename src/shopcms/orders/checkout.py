@@ -22,12 +22,14 @@ paid with, when it can).  Without the consent nothing of the checkout is kept be
 order itself.
 """
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pyramid.i18n import TranslationString
 
+from shopcms.newsletter import api as newsletter
 from shopcms.orders.payments import describe_saved, methods
 from shopcms.orders.resources import Order
 from shopcms.orders.widgets import Choice
@@ -303,6 +305,25 @@ def place_order(request, cart, details, token):
     return order, True
 
 
+def ask_newsletter(request, address):
+    """The newsletter box was ticked: ask for a subscription of the order's ``address`` in
+    the page's language (double opt-in: a mail to confirm follows).  It is linked to the
+    logged-in customer's account only when that is the account's own address."""
+    account = request.identity
+    own = account is not None and account.email == address.strip().lower()
+    # An address the form took but the newsletter cannot use: the order goes on (the
+    # newsletter is never a condition of ordering), without a subscription.
+    with contextlib.suppress(ValueError):
+        newsletter.ask_subscription(
+            request,
+            request.root,
+            address,
+            request.locale_name,
+            newsletter.CHECKOUT,
+            account=account.__name__ if own else None,
+        )
+
+
 @dataclass(frozen=True)
 class Placed:
     """The outcome of :func:`place_and_pay`: the ``order``, and ``target``, the payment
@@ -318,7 +339,8 @@ def place_and_pay(request, cart, details):
     A saved payment method (``payment`` is ``saved:ID``) pays with its shop method.  Only
     for an order placed now (not a repeated token): the cart is emptied; with "save my
     details" ticked by a logged-in customer the consent is recorded and the details kept
-    (and the method paid with, when it can be saved); then the method starts.  Raises
+    (and the method paid with, when it can be saved); with the newsletter box ticked a
+    subscription is asked for (:func:`ask_newsletter`); then the method starts.  Raises
     CheckoutProblem (nothing changed) when the cart cannot be ordered.
     """
     saved = saved_payment(request, details["payment"])
@@ -335,6 +357,8 @@ def place_and_pay(request, cart, details):
         preferences = account.preferences
         give_account_data(preferences, request.root, request.locale_name, request.now, "checkout")
         keep_checkout_details(preferences, {**details, **details["contact"]})
+    if details.get("newsletter"):
+        ask_newsletter(request, details["contact"]["email"])
     method = methods(request.registry)[order.payment_method]
     keep_for = account if keep and saved is None and method.can_save else None
     return Placed(order, method.start(request, order, saved=saved, keep_for=keep_for))

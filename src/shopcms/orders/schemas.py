@@ -13,8 +13,10 @@ the requester may choose.  A logged-in customer who keeps their details
 (``shopcms.privacy.account_data``) may also send ``saved_address`` (the id of one of their
 saved addresses: it then stands for the typed delivery address) and pay with ``saved:ID``
 (one of their saved payment methods); ``keep_details`` is the "save my details for next
-time" box, offered only to a logged-in customer.  The billing address is read only with
-its ``separate_billing`` box.
+time" box, offered only to a logged-in customer.  ``newsletter`` is the newsletter box,
+never ticked in advance (not even for a customer who has ticked it before) and never a
+condition of ordering.  The billing address is read only with its ``separate_billing``
+box.
 """
 
 import re
@@ -204,6 +206,16 @@ class CheckoutSchema(CSRFSchema):
             "you pay by card or Bancontact, the payment method (the token of our payment "
             "provider Mollie, never your card number) on your account, until you withdraw "
             "this consent on your account page."
+        ),
+        missing=False,
+    )
+    newsletter = colander.SchemaNode(
+        colander.Boolean(),
+        title=_("Send me the Soft Cactus newsletter (you will get a mail to confirm)"),
+        widget=BoxWidget(legend=_("Newsletter"), css_class="newsletter-box"),
+        description=_(
+            "Optional, and not needed to order. You can unsubscribe at any time with the "
+            "link in every newsletter."
         ),
         missing=False,
     )

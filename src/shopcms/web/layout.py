@@ -7,7 +7,9 @@ them:
 - ``config.add_layout_value(name, factory)``: ``ui.NAME`` is ``factory(request)``, computed
   once per page (the cart count, the cookie banner...);
 - ``config.add_footer_link(elements, title, order=0, css_class=None)``: a link of the footer
-  (``request.link(None, *elements)``), in ``order``.
+  (``request.link(None, *elements)``), in ``order``;
+- ``config.add_footer_part(macro, order=0)``: a part of the footer (the newsletter's form),
+  the shared macro ``macro`` (``config.add_macros``) rendered in ``order``.
 
 Everything here is read-only and cheap; nothing writes to the database.
 """
@@ -80,6 +82,12 @@ class PageContext:
         """``(href, title, css_class)`` of the footer's links, in their declared order."""
         declared = sorted(self.request.registry.shopcms_footer_links, key=lambda f: f.order)
         return [(self.request.link(None, *f.elements), f.title, f.css_class) for f in declared]
+
+    @cached_property
+    def footer_parts(self):
+        """The names of the footer's macros (``add_footer_part``), in their declared order."""
+        declared = sorted(self.request.registry.shopcms_footer_parts, key=lambda p: p[1])
+        return [macro for macro, _order in declared]
 
     @cached_property
     def lang(self):
@@ -183,8 +191,15 @@ def add_footer_link(config, elements, title, order=0, css_class=None):
     )
 
 
+def add_footer_part(config, macro, order=0):
+    """Config directive: the shared macro ``macro`` is a part of every page's footer."""
+    config.registry.shopcms_footer_parts.append((macro, order))
+
+
 def includeme(config):
     config.registry.shopcms_layout_values = {}
     config.registry.shopcms_footer_links = []
+    config.registry.shopcms_footer_parts = []
     config.add_directive("add_layout_value", add_layout_value)
     config.add_directive("add_footer_link", add_footer_link)
+    config.add_directive("add_footer_part", add_footer_part)

@@ -34,6 +34,8 @@ BUTTON_TITLES = {
     WITHDRAW: _("Withdraw my consent"),
     RENEW: _("Confirm under the current version"),
 }
+#: The button of a consent asked for and waiting for its mailed link (the newsletter).
+RESEND_TITLE = _("Send the confirmation mail again")
 
 
 def _form(request, formid="consent", buttons=(), css_class=None):
@@ -52,10 +54,11 @@ def consent_form(request, consent, renew=False):
     ``renew`` confirm it under the privacy statement in force.  Its formid names the
     purpose, so that several on one page keep their ids apart."""
     op = RENEW if renew else (WITHDRAW if consent.given else GIVE)
+    title = RESEND_TITLE if consent.pending and not renew else BUTTON_TITLES[op]
     form = _form(
         request,
         f"{'renew' if renew else 'consent'}-{consent.name}".replace("_", "-"),
-        (Button("change", BUTTON_TITLES[op], css_class="toggle"),),
+        (Button("change", title, css_class="toggle"),),
         "inline renew" if renew else "consent-toggle",
     )
     if not renew:
@@ -64,6 +67,7 @@ def consent_form(request, consent, renew=False):
         form.widget.attributes = {
             "data-purpose": consent.name,
             "data-given": "true" if consent.given else "false",
+            "data-pending": "true" if consent.pending else "false",
         }
     return form.render(
         {"purpose": consent.name, "op": op, "form": consent.form, "came_from": consent.came_from}
