@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from shopcms.newsletter import subscriptions
+from shopcms.newsletter.tokens import link_token
 from shopcms.reviews import moderation
 from shopcms.reviews.links import make_token
 from shopcms.web.clock import now
@@ -26,6 +28,7 @@ from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, make_site
 from tests.crawl import crawl
 from tests.factories import make_order
 from tests.liveserver import serving
+from tests.newsletter.campaign_setup import campaign as newsletter_campaign
 from tests.outbox import queued
 from tests.reviews import factory as reviews
 
@@ -34,6 +37,14 @@ WIDTHS = (320, 1280)
 #: Path segments that name one item of a collection: one item stands for all the others.
 ITEM = re.compile(r"^(\d.*|[0-9a-f]{16,})$")
 COLLECTIONS = ("products", "pages", "orders", "versions", "order", "categories", "customers")
+
+
+def newsletter_token(site, address):
+    """The subscriber's link token of ``address`` (what every newsletter carries)."""
+    secret = site.registry.settings["shopcms.secret"]
+    return site.read(
+        lambda root: link_token(secret, subscriptions.find(root["newsletter"], address))
+    )
 
 
 def kind(address):
@@ -227,6 +238,26 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     visitor.wait_for_load_state()
     verify = mail_link(live_site, "nieuw.toegankelijk@example.be", "/nl/verify")
     audit.check(visitor, "register: confirm the address", verify)
+    # The newsletter: the footer's form with an error and answered, the mailed links' pages.
+    visitor.goto("/nl/")
+    visitor.fill("form#newsletter-footer input[type=email]", "geen adres")
+    visitor.locator("form#newsletter-footer button").click()
+    visitor.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(visitor, "newsletter with an error")
+    visitor.fill("form#newsletter input[type=email]", "lezer@example.be")
+    visitor.locator("form#newsletter button").click()
+    visitor.wait_for_load_state()
+    audit.check(visitor, "newsletter: mail sent")
+    confirm = mail_link(live_site, "lezer@example.be", "/nl/newsletter/confirm")
+    audit.check(visitor, "newsletter: confirm", confirm)
+    visitor.locator("main form button").click()
+    visitor.wait_for_load_state()
+    audit.check(visitor, "newsletter: confirmed")
+    token = newsletter_token(live_site, "lezer@example.be")
+    audit.check(visitor, "newsletter preferences", f"/nl/newsletter/preferences?token={token}")
+    audit.check(visitor, "unsubscribe: the button", f"/fr/unsubscribe?token={token}")
+    audit.check(visitor, "unsubscribe without a link", "/en/unsubscribe")
+    audit.check(visitor, "newsletter: a forged link", "/nl/newsletter/confirm?token=x", status=400)
     audit.check(visitor, "404", "/nl/no-such-page", status=404)
     audit.check(visitor, "400 (malformed address)", "/nl/%ff", status=400)
     audit.check(visitor, "403 (management)", "/nl/manage/", status=403)
@@ -275,8 +306,10 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     customer.locator("[aria-invalid=true]").first.wait_for()
     audit.check(customer, "write a review with errors")
 
-    # The management area, as an administrator, with statistics to show.
+    # The management area, as an administrator, with statistics and campaigns to show.
     plant(live_site)
+    newsletter_campaign(live_site, title="Draft", schedule=False)
+    newsletter_campaign(live_site, title="Scheduled")
     admin = new_context().new_page()
     login_through_the_header(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
     admin.wait_for_url(url_path("/nl/manage/"))

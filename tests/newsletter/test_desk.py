@@ -87,8 +87,16 @@ def test_an_editor_writes_previews_and_schedules_a_campaign(site, app):
     assert headers["Subject"] == "Nouvelles d'hiver"
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert headers["List-Unsubscribe"].startswith("<http://localhost/fr/unsubscribe?token=")
-    assert "<script" not in preview.html.select_one(".mail-preview").decode_contents()
-    assert "La boutique" in preview.html.select_one(".mail-preview").get_text(" ", strip=True)
+    # The mail itself is a document of its own in a sandboxed frame, whose policy allows its
+    # inline styles and nothing else.
+    frame = preview.html.select_one("iframe.mail-preview")
+    assert frame.has_attr("sandbox") and not frame.get("sandbox")
+    mail = app.get(frame.get("src"))
+    assert frame.get("src") == f"{DESK}winter-news/mail?lang=fr"
+    policy = mail.headers["Content-Security-Policy"]
+    assert "script-src" not in policy and "default-src 'none'" in policy and "sandbox" in policy
+    assert "<script" not in mail.text
+    assert "La boutique" in mail.html.get_text(" ", strip=True)
     english = app.get(f"{DESK}winter-news/preview", {"lang": "en"})
     assert "Winternieuws" in english.text  # no English version: the fallback
 

@@ -1,12 +1,16 @@
 """Writing a campaign on the desk (``.../NAME/edit``: title, subject and text per language,
 featured products from the catalog) and its preview (``.../NAME/preview?lang=``: the mail
 as a subscriber in that language gets it, its headers shown).  A campaign is written only
-as a draft (``campaigns.save``)."""
+as a draft (``campaigns.save``).
 
-import re
+The preview page shows the mail's HTML in a sandboxed frame (``.../NAME/mail?lang=``),
+a document of its own whose Content-Security-Policy allows the mail's inline styles and
+nothing else (no script, no request anywhere): the site's own policy refuses inline styles,
+and the mail needs them, as mail programs show no style sheet."""
+
 from functools import partial
 
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from shopcms.newsletter import campaign_mail, campaigns
@@ -22,7 +26,11 @@ from shopcms.web.urls import public_url
 
 #: The headers the preview shows, in this order.
 SHOWN_HEADERS = ("From", "To", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id")
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+#: The framed mail's policy: its inline styles and nothing else; framed by the desk only.
+MAIL_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'; sandbox"
+)
 
 
 def product_choices(request):
@@ -92,6 +100,42 @@ class EditCampaign(FormView):
 )
 def preview(context, request):
     """The mail in ``?lang=`` (the site's first language by default), as it is sent."""
+    lang, message = _composed(context, request)
+    langs = languages(request.registry)
+    values = {
+        "campaign": context,
+        "lang": lang,
+        "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in langs],
+        "headers": [],
+        "html": None,
+        "text": None,
+        "shown": context.version(lang, langs)[0],
+    }
+    if message is not None:
+        values["headers"] = [(name, str(message[name])) for name in SHOWN_HEADERS]
+        values["html"] = request.manage_link(context, "mail", query={"lang": lang})
+        values["text"] = message.get_body(("plain",)).get_content()
+    return values
+
+
+@view_config(context=Campaign, name="mail", request_method="GET", **MANAGE)
+def framed_mail(context, request):
+    """The mail's HTML as a document of its own, for the preview's frame (see the module);
+    404 while the campaign has nothing to show."""
+    message = _composed(context, request)[1]
+    if message is None:
+        raise HTTPNotFound()
+    response = request.response
+    response.content_type = "text/html"
+    response.text = message.get_body(("html",)).get_content()
+    response.headers["Content-Security-Policy"] = MAIL_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _composed(context, request):
+    """``(lang, message)``: the mail in ``?lang=`` (the site's first language by default)
+    as the editor's own address would get it, or None when there is nothing to send."""
     langs = languages(request.registry)
     lang = request.GET.get("lang")
     lang = lang if lang in langs else langs[0]
@@ -104,18 +148,4 @@ def preview(context, request):
         base=public_url(request.registry, request),
         prefix="",
     )
-    values = {
-        "campaign": context,
-        "lang": lang,
-        "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in langs],
-        "headers": [],
-        "html": None,
-        "text": None,
-        "shown": context.version(lang, langs)[0],
-    }
-    if message is not None:
-        html = message.get_body(("html",)).get_content()
-        values["headers"] = [(name, str(message[name])) for name in SHOWN_HEADERS]
-        values["html"] = _BODY.search(html).group(1)
-        values["text"] = message.get_body(("plain",)).get_content()
-    return values
+    return lang, message
