@@ -61,6 +61,11 @@ def _rendered(lang, renderer, action):
     return form.render({"csrf_token": _STAND_IN}, required_note=False)
 
 
+#: Pages whose footer has no subscribe form: the unsubscribe page, and the checkout, which
+#: asks for the customer's address and has its own (unticked) newsletter box.
+FORMLESS_VIEWS = ("unsubscribe", "checkout")
+
+
 def footer(request):
     """The footer's values (see the module), or None where it is not shown."""
     route = getattr(request, "matched_route", None)
@@ -68,7 +73,7 @@ def footer(request):
         return None
     if isinstance(getattr(request, "context", None), Newsletter):
         return None
-    if getattr(request, "view_name", "") == "unsubscribe":
+    if getattr(request, "view_name", "") in FORMLESS_VIEWS:
         return None
     page = request.link(None, "newsletter")
     form = _rendered(request.locale_name, deform.Form.default_renderer, page)
