@@ -19,6 +19,7 @@ from pyramid.traversal import find_root
 
 from shopcms.accounts import newsletter
 from shopcms.accounts.schemas import FORMS, GIVE, RENEW
+from shopcms.newsletter.api import LEDGER_PLACES as NEWSLETTER_PLACES
 from shopcms.privacy import ledger
 from shopcms.privacy.account_data import withdraw_account_data
 from shopcms.privacy.purposes import ACCOUNT_DATA, CONSENT_PURPOSES, NEWSLETTER, PURPOSES
@@ -32,13 +33,8 @@ FORM_TITLES = {
     "cookie-banner": _("The cookie banner"),
     "cookie-settings": _("The cookie settings"),
     "cookie-in-context": _("A page that asked for a cookie"),
-    "newsletter-confirm": _("The confirmation link of the newsletter"),
-    "newsletter-preferences": _("Your newsletter page"),
-    "newsletter-one-click": _("The unsubscribe button of your mail program"),
-    "newsletter-unsubscribe-page": _("The unsubscribe link of a newsletter"),
-    "newsletter-mail": _("A mail asking to unsubscribe"),
-    "newsletter-bounce": _("A mail that could not be delivered"),
-    "erasure": _("The erasure of your data"),
+    # The newsletter's places: its links and pages, the mails it reads.
+    **NEWSLETTER_PLACES,
 }
 
 #: What withdrawing a consent does besides stopping the processing.
@@ -65,17 +61,6 @@ class ConsentState:
     came_from: str
     note: object = None  # what withdrawing also does
     pending: bool = False  # asked for, waiting for the mailed link (the newsletter)
-
-
-def revision_url(request, revision_id):
-    """The stable URL of a privacy statement revision (``privacy:nl:3`` ->
-    ``/nl/privacy/versions/3``), or None for an id of another form."""
-    try:
-        name, lang, number = (revision_id or "").split(":")
-        int(number)
-    except ValueError:
-        return None
-    return request.link(None, name, "versions", number, lang=lang)
 
 
 def consent_states(request, account, names=CONSENT_PURPOSES, form="account", came_from=None):
@@ -113,7 +98,9 @@ def consent_states(request, account, names=CONSENT_PURPOSES, form="account", cam
                 since=event.when if event is not None else None,
                 revision=event.policy_revision if event is not None else None,
                 revision_url=(
-                    revision_url(request, event.policy_revision) if event is not None else None
+                    ledger.revision_url(request, event.policy_revision)
+                    if event is not None
+                    else None
                 ),
                 stale=given and name in stale,
                 form=form,
@@ -140,7 +127,7 @@ def consent_history(request, account):
             "event": event,
             "title": PURPOSES[event.purpose].title if event.purpose in PURPOSES else None,
             "place": place_title(event.form),
-            "revision_url": revision_url(request, event.policy_revision),
+            "revision_url": ledger.revision_url(request, event.policy_revision),
         }
         for event in reversed(account.preferences.consents)
     ]

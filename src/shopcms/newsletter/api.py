@@ -15,6 +15,7 @@
 
 from shopcms.newsletter import mail, subscriptions, suppression
 from shopcms.newsletter.events import SubscriptionChanged
+from shopcms.newsletter.presentation import LEDGER_PLACES
 from shopcms.newsletter.resources import ACCOUNT, CHECKOUT, CONTEST, FOOTER, UNSUBSCRIBED_BY_LINK
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "CHECKOUT",
     "CONTEST",
     "FOOTER",
+    "LEDGER_PLACES",
     "SubscriptionChanged",
     "account_subscription_state",
     "ask_subscription",

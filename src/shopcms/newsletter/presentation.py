@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shopcms.newsletter.resources import ACCOUNT, CHECKOUT, CONTEST, FOOTER, PREFERENCES
+from shopcms.privacy import ledger
 from shopcms.web.i18n import _
 
 STEP_TITLES = {
@@ -16,6 +17,18 @@ STEP_TITLES = {
     "erased": _("Erased"),
 }
 
+#: The places the newsletter records in a consent ledger (the subscription's, and the
+#: account's: ``api.LEDGER_PLACES``), as the pages name them.
+LEDGER_PLACES = {
+    "newsletter-confirm": _("The confirmation link of the newsletter"),
+    "newsletter-preferences": _("Your newsletter page"),
+    "newsletter-one-click": _("The unsubscribe button of your mail program"),
+    "newsletter-unsubscribe-page": _("The unsubscribe link of a newsletter"),
+    "newsletter-mail": _("A mail asking to unsubscribe"),
+    "newsletter-bounce": _("A mail that could not be delivered"),
+    "erasure": _("The erasure of your data"),
+}
+
 #: Where a subscription was asked for, or a step or consent happened.
 PLACE_TITLES = {
     FOOTER: _("The subscribe form of the website"),
@@ -23,14 +36,8 @@ PLACE_TITLES = {
     CHECKOUT: _("Checkout"),
     CONTEST: _("A contest entry"),
     PREFERENCES: _("Your newsletter page"),
-    "newsletter-confirm": _("The confirmation link of the newsletter"),
-    "newsletter-preferences": _("Your newsletter page"),
-    "newsletter-one-click": _("The unsubscribe button of your mail program"),
-    "newsletter-unsubscribe-page": _("The unsubscribe link of a newsletter"),
-    "newsletter-mail": _("A mail asking to unsubscribe"),
-    "newsletter-bounce": _("A mail that could not be delivered"),
     "account-privacy": _("The privacy page of your account"),
-    "erasure": _("The erasure of your data"),
+    **LEDGER_PLACES,
 }
 
 
@@ -43,17 +50,6 @@ class Row:
     where: object
     revision: str | None = None  # the privacy statement's revision id of a consent
     revision_url: str | None = None
-
-
-def revision_url(request, revision_id):
-    """The stable URL of a privacy statement revision (``privacy:nl:3`` ->
-    ``/nl/privacy/versions/3``), or None."""
-    try:
-        name, lang, number = (revision_id or "").split(":")
-        int(number)
-    except ValueError:
-        return None
-    return request.link(None, name, "versions", number, lang=lang)
 
 
 def history(request, subscription):
@@ -72,7 +68,7 @@ def history(request, subscription):
             _("Consent given") if event.granted else _("Consent withdrawn"),
             PLACE_TITLES.get(event.form, event.form),
             event.policy_revision,
-            revision_url(request, event.policy_revision),
+            ledger.revision_url(request, event.policy_revision),
         )
         for event in subscription.consents
     ]

@@ -7,13 +7,11 @@ Every schema posts, so derives from CSRFSchema.  Bound values (``make_form(..., 
 and ``now`` for :class:`SendAtSchema`.
 """
 
-from datetime import UTC, datetime
-
 import colander
 import deform
 
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import Text
+from shopcms.web.forms.types import LocalDateTime, Text
 from shopcms.web.i18n import LANGUAGE_NAMES, _
 
 MARKDOWN = _(
@@ -141,29 +139,6 @@ def _confirm_node():
 
 class SendNowSchema(CSRFSchema):
     confirm = _confirm_node()
-
-
-class LocalDateTime(colander.SchemaType):
-    """A date and time typed in the site's time zone (``YYYY-MM-DDTHH:MM``), as aware UTC
-    (a time that exists twice at the switch from summer time is the earlier one)."""
-
-    def __init__(self, timezone):
-        self.timezone = timezone
-
-    def serialize(self, node, appstruct):
-        if appstruct in (colander.null, None):
-            return colander.null
-        return appstruct.astimezone(self.timezone).strftime("%Y-%m-%dT%H:%M")
-
-    def deserialize(self, node, cstruct):
-        if cstruct in (colander.null, None, ""):
-            return colander.null
-        try:
-            local = datetime.strptime(str(cstruct).strip(), "%Y-%m-%dT%H:%M")
-        except ValueError:
-            message = _("Enter a date and time like 2026-12-01T09:00.")
-            raise colander.Invalid(node, message) from None
-        return local.replace(tzinfo=self.timezone).astimezone(UTC)
 
 
 @colander.deferred

@@ -127,3 +127,14 @@ def renew(preferences, root, purpose, form, lang, now):
     if revision is None or event.policy_hash == revision.text_hash:
         return None
     return _append(preferences, purpose, True, form, revision, lang, now)
+
+
+def revision_url(request, revision_id):
+    """The stable URL of the policy revision a consent event names (``privacy:nl:3`` ->
+    ``/nl/privacy/versions/3``), or None for an id of another form."""
+    try:
+        name, lang, number = (revision_id or "").split(":")
+        int(number)
+    except ValueError:
+        return None
+    return request.link(None, name, "versions", number, lang=lang)

@@ -25,6 +25,7 @@ know yet (a new emoji) are accepted: refusing them would refuse honest text.
 """
 
 import unicodedata
+from datetime import UTC, datetime
 
 import colander
 import deform
@@ -145,3 +146,31 @@ def day_node(name, title, validator=None):
         validator=validator,
         widget=deform.widget.TextInputWidget(attributes={"type": "date"}),
     )
+
+
+class LocalDateTime(colander.SchemaType):
+    """A date and time typed in the site's time zone (``YYYY-MM-DDTHH:MM``), as aware UTC.
+
+    A time that does not exist or exists twice in that zone (the switch to and from summer
+    time) is read as the earlier of the two, like ``zoneinfo`` does (fold=0).
+    """
+
+    def __init__(self, timezone):
+        self.timezone = timezone
+
+    def serialize(self, node, appstruct):
+        if appstruct in (colander.null, None):
+            return colander.null
+        return appstruct.astimezone(self.timezone).strftime("%Y-%m-%dT%H:%M")
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return colander.null
+        try:
+            local = datetime.strptime(cstruct.strip(), "%Y-%m-%dT%H:%M")
+        except ValueError:
+            raise colander.Invalid(
+                node, _("Enter a date and time like 2026-12-01T09:00.")
+            ) from None
+        # Stored in UTC: the site's zone only matters for what people type and read.
+        return local.replace(tzinfo=self.timezone).astimezone(UTC)
