@@ -116,6 +116,18 @@ def test_links_are_counted_per_campaign_and_link_never_per_person(site):
     assert f"/nl/newsletter/go/{name}/0" in text(one)
 
 
+def test_a_link_to_a_page_of_the_shop_written_as_a_path_reaches_it_from_the_mail(site):
+    key = subscriber(site, "a@example.be", "nl")
+    versions = {"nl": {"subject": "Nieuw", "body": "Zie [de aloë](/nl/products/aloe-vera)."}}
+    name = campaign(site, versions=versions)
+    links = site.read(lambda root: list(root["newsletter"][name].links))
+    assert links == ["http://127.0.0.1:6543/nl/products/aloe-vera"]
+    queue_campaign_mail(site, name, key)
+    ((_to, message),) = queued(site)
+    assert f'href="http://127.0.0.1:6543/nl/newsletter/go/{name}/0"' in html(message)
+    assert 'href="/nl/' not in html(message)
+
+
 def test_a_script_in_a_body_does_not_survive(site):
     key = subscriber(site, "a@example.be", "nl")
     versions = {

@@ -5,7 +5,9 @@ Contracts:
 
 - :func:`render` is the only way a body becomes HTML: Markdown with raw HTML escaped, then
   cleaned against the rich text allow-list (no ``<script>``, no ``<img>``, so no remote
-  image and no tracking pixel can reach a campaign mail).
+  image and no tracking pixel can reach a campaign mail).  A link to a page of the shop
+  written as a path (``/fr/products/aloe-vera``, as the policy pages link) is made
+  absolute on the shop's address: a mail is read far from the site.
 - :func:`links` lists the http(s) links of that HTML in order, each once: what
   ``campaigns.schedule`` fixes in ``campaign.links`` for the click counter.
 - :func:`with_links` and :func:`as_text` give the HTML and the plain text with every
@@ -20,11 +22,19 @@ from html.parser import HTMLParser
 from shopcms.web import richtext
 
 _HREF = re.compile(r'href="([^"]*)"')
+#: A link to a path of this site: one slash, then not a second (``//host`` is another site).
+_SITE_PATH = re.compile(r'href="(/(?!/)[^"]*)"')
 
 
-def render(source):
-    """The sanitised HTML of the Markdown ``source``."""
-    return richtext.render(source)
+def render(source, base):
+    """The sanitised HTML of the Markdown ``source``, its site paths made absolute on
+    ``base`` (the shop's address, without a final slash)."""
+
+    def absolute(match):
+        path = html.unescape(match.group(1))
+        return f'href="{html.escape(base.rstrip("/") + path, quote=True)}"'
+
+    return _SITE_PATH.sub(absolute, richtext.render(source))
 
 
 def counted(url):

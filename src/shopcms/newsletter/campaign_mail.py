@@ -85,7 +85,7 @@ def _title(product, lang, order):
 
 
 def _values(registry, site, campaign, lang, version, links, relink, footer):
-    body = campaign_body.render(version["body"])
+    body = campaign_body.render(version["body"], links.application_url)
     featured = [
         {
             "title": _title(product, lang, languages(registry)),

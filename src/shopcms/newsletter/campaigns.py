@@ -109,9 +109,10 @@ def collect_links(request, site, campaign, langs):
     """The campaign's counted links: body links of every version, then the featured
     products' pages in each language that has a version; each once."""
     links = []
+    base = public_url(request.registry, request)
     with_version = [lang for lang in langs if campaign.version(lang, ())[1] is not None]
     for lang in with_version:
-        html = campaign_body.render(campaign.versions[lang]["body"])
+        html = campaign_body.render(campaign.versions[lang]["body"], base)
         links.extend(url for url in campaign_body.links(html) if url not in links)
     for product in featured(site, campaign):
         for lang in with_version:
