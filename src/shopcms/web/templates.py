@@ -13,9 +13,12 @@ every package, declared with :func:`add_macros` and looked up by name), ``ui`` (
 context of ``shopcms.web.layout``) and ``t`` (translate into the request's language).
 """
 
+import functools
 import os
 import re
+import threading
 
+from chameleon.template import BaseTemplate
 from pyramid.events import BeforeRender
 from pyramid.path import AssetResolver
 from pyramid.renderers import get_renderer
@@ -88,7 +91,36 @@ def add_renderer_globals(event):
     event["t"] = request.localizer.translate
 
 
+#: Held while Chameleon compiles a template (see :func:`compile_one_at_a_time`).
+COMPILING = threading.RLock()
+
+
+def compile_one_at_a_time():
+    """Make Chameleon compile one template at a time in this process (idempotent).
+
+    Templates are compiled on their first use, so the first requests of a new process
+    compile many at once in the server's threads.  Python 3.11's compiler keeps the depth
+    of the syntax tree it is building in state that threads share: two threads building
+    trees at the same moment can end one of them in ``SystemError: AST constructor recursion
+    depth mismatch``, and that request in a 500 (seen in tests/production under load, on
+    3.11.7).  Compiling is done once per template and process: waiting for it costs a
+    cold process a few milliseconds, never a warm one.
+    """
+    cook = BaseTemplate.cook
+    if getattr(cook, "one_at_a_time", False):
+        return
+
+    @functools.wraps(cook)
+    def cook_alone(self, body):
+        with COMPILING:
+            return cook(self, body)
+
+    cook_alone.one_at_a_time = True
+    BaseTemplate.cook = cook_alone
+
+
 def includeme(config):
+    compile_one_at_a_time()
     config.registry.shopcms_macros = Macros({})
     config.add_directive("add_macros", add_macros)
     dirs = template_dirs(config.get_settings())
