@@ -3,6 +3,7 @@ campaign to 20,000 subscribers, killed with SIGKILL half-way and run again, leav
 one mail per subscriber in the outbox, with a progress bar and in bounded memory."""
 
 import fcntl
+import logging
 import os
 import pty
 import re
@@ -23,6 +24,8 @@ from shopcms import main as make_app
 from shopcms.newsletter.resources import ACTIVE, DRAFT, SENDING, SENT
 from tests.conftest import Site, app_settings
 from tests.newsletter.subscribers import add_campaign, add_subscribers
+
+log = logging.getLogger(__name__)
 
 SHOPCMS = str(Path(sys.executable).with_name("shopcms"))
 PROGRESS = re.compile(r"(\d+)/(\d+) \[")
@@ -201,7 +204,7 @@ def test_twenty_thousand_subscribers_killed_half_way_get_one_mail_each(tmp_path)
     bar = [line for line in screen.replace("\r", "\n").splitlines() if line.startswith("spring:")]
     assert f"{half['queued']}/20000" in bar[0], "the bar starts where the first run stopped"
     assert "20000/20000" in bar[-1] and "100%|" in bar[-1]
-    print("\nthe terminal's last line:", bar[-1])
+    log.info("the terminal's last line: %s", bar[-1])
     clock.lap("resumed")
 
     # Bounded memory: a whole run to 20,000 needs no more than one to 2,000 (+ a margin).
@@ -219,7 +222,7 @@ def test_twenty_thousand_subscribers_killed_half_way_get_one_mail_each(tmp_path)
         20000,
     )
     clock.lap("census")
-    print(f"peak RSS: {small_rss:.0f} MB for 2,000, {big_rss:.0f} MB for 20,000; {clock}")
+    log.info("peak RSS: %.0f MB for 2,000, %.0f MB for 20,000; %s", small_rss, big_rss, clock)
     # Batches keep the memory flat (measured: the same peak for 2,000 and 20,000); all
     # 20,000 in one transaction needs some 35 MB more, and so would a run that kept its
     # subscribers or intents in memory.

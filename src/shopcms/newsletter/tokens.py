@@ -36,27 +36,35 @@ def confirm_token(secret, subscription, now):
     return _signer(secret, _CONFIRM).sign(value.encode("ascii")).decode("ascii")
 
 
+def _unsign(secret, salt, token, parts):
+    """The ``parts`` dot-separated values a ``token`` this site signed with ``salt`` holds,
+    or None for a forged, altered or malformed one."""
+    try:
+        value = _signer(secret, salt).unsign(str(token).encode("ascii")).decode("ascii")
+    except (BadSignature, UnicodeError):
+        return None
+    values = value.split(".")
+    return values if len(values) == parts else None
+
+
 def confirm_claim(secret, token):
     """``(subscription key, nonce, issued)`` of a confirmation ``token`` this site signed,
     or None for a forged or altered one (neither its age nor its nonce is checked: the
     confirmation page says why a genuine link no longer works)."""
-    try:
-        value = _signer(secret, _CONFIRM).unsign(str(token).encode("ascii")).decode("ascii")
-        key, nonce, issued = value.split(".")
-        return key, nonce, int(issued)
-    except (BadSignature, ValueError, UnicodeError):
+    values = _unsign(secret, _CONFIRM, token, 3)
+    if values is None or not values[2].isdigit():
         return None
+    key, nonce, issued = values
+    return key, nonce, int(issued)
 
 
 def read_confirm_token(secret, subscriptions, token, now):
     """The pending or active subscription a valid confirmation ``token`` names, or None
     (forged, expired, already used, subscription gone)."""
-    try:
-        value = _signer(secret, _CONFIRM).unsign(str(token).encode("ascii")).decode("ascii")
-        key, nonce, issued = value.split(".")
-        issued = int(issued)
-    except (BadSignature, ValueError, UnicodeError):
+    claim = confirm_claim(secret, token)
+    if claim is None:
         return None
+    key, nonce, issued = claim
     if not 0 <= now.timestamp() - issued <= CONFIRM_MAX_AGE:
         return None
     subscription = subscriptions.get(key)
@@ -74,12 +82,8 @@ def link_token(secret, subscription):
 def genuine_link(secret, token):
     """``(subscription key, link key)`` of a link ``token`` this site signed, or None for a
     forged or altered one (whether the subscription still exists is not asked)."""
-    try:
-        value = _signer(secret, _LINK).unsign(str(token).encode("ascii")).decode("ascii")
-        key, link_key = value.split(".")
-    except (BadSignature, ValueError, UnicodeError):
-        return None
-    return key, link_key
+    values = _unsign(secret, _LINK, token, 2)
+    return tuple(values) if values is not None else None
 
 
 def read_link_token(secret, subscriptions, token):
