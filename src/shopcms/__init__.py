@@ -36,7 +36,16 @@ def main(global_config, **settings):
         config.include("shopcms.catalog")
         config.include("shopcms.mail")
         config.include("shopcms.privacy")
-        capabilities = ("home", "accounts", "pages", "products", "orders", "reviews", "newsletter")
+        capabilities = (
+            "home",
+            "accounts",
+            "pages",
+            "products",
+            "orders",
+            "reviews",
+            "newsletter",
+            "contests",
+        )
         for package in ("statistics", *capabilities):
             config.include(f"shopcms.{package}")
         for package in (*capabilities, "privacy"):

@@ -9,11 +9,14 @@
 - :func:`may_mail`: the suppression list's answer for a newsletter or contest mail (contests
   ask it before each such mail; order, account and privacy mails never ask).
 - :class:`SubscriptionChanged`: the event the accounts record in the account's ledger.
+- :func:`normalise_address`: the form in which two spellings of one mailbox are equal (the
+  contests refuse a second entry from one address with it).
 - :func:`forget_unconfirmed`: the retention rule for requests never confirmed (``shopcms
   retention``).
 """
 
 from shopcms.newsletter import mail, subscriptions, suppression
+from shopcms.newsletter.addresses import normalise as normalise_address
 from shopcms.newsletter.events import SubscriptionChanged
 from shopcms.newsletter.presentation import LEDGER_PLACES
 from shopcms.newsletter.resources import ACCOUNT, CHECKOUT, CONTEST, FOOTER, UNSUBSCRIBED_BY_LINK
@@ -30,6 +33,7 @@ __all__ = [
     "end_account_subscription",
     "forget_unconfirmed",
     "may_mail",
+    "normalise_address",
 ]
 
 

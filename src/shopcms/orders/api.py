@@ -17,10 +17,12 @@ from shopcms.orders.payments import methods as payment_methods
 from shopcms.orders.payments.saved import describe as describe_saved_method
 from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, state_title
 from shopcms.orders.schemas import OTHER_POSTCODE, POSTCODES
+from shopcms.orders.schemas import Address as AddressSchema
 from shopcms.orders.schemas import _phone as check_phone
 from shopcms.orders.schemas import _text as text_field
 
 __all__ = [
+    "AddressSchema",
     "COUNTRIES",
     "MailPart",
     "ORDER_WORKFLOW",

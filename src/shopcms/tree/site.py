@@ -37,6 +37,7 @@ class Site(Folder):
                 security.MANAGE_ORDERS,
                 security.REFUND_ORDERS,
                 security.VIEW_STATISTICS,
+                security.JUDGE_CONTESTS,
             ),
         ),
         (

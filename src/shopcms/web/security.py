@@ -40,6 +40,9 @@ MANAGE_ORDERS = "manage-orders"  #: work the order desk: mark paid, ship, cancel
 REFUND_ORDERS = "refund-orders"  #: refund paid orders (money goes back: administrators)
 ACCOUNT = "account"  #: use one's own customer account pages
 VIEW_STATISTICS = "view-statistics"  #: read the anonymous connection statistics
+#: read a contest's entries, close it, confirm and announce its winners (administrators,
+#: and the editor who made the contest: its ACL)
+JUDGE_CONTESTS = "judge-contests"
 
 # -- roles ---------------------------------------------------------------------
 CUSTOMER = "customer"

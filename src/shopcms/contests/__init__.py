@@ -1,0 +1,34 @@
+"""Contests that are legal in Belgium: won by skill (a question with a right answer and a
+tie-breaker estimate), never by chance; entered without purchase or account, confirmed by
+mail; winners ranked, confirmed by staff and announced by first name, initial and town;
+the response to each campaign counted without knowing who; entrants' data purged.
+
+The modules: ``resources`` (the contests folder, a contest, its entries and counts),
+``workflow`` (draft, published, closed, winners confirmed, announced, purged; the phases
+scheduled, open and ended from the clock), ``answers`` (the skill question),
+``postal`` (one household, one entry), ``entries`` (the one place entries change),
+``ranking`` (the winners and the reason for each place), ``tokens`` (the confirmation
+link), ``evolve``.  What other capabilities may use is in ``api``.
+"""
+
+from shopcms.contests.evolve import contests_folder
+from shopcms.contests.resources import Contest, Contests
+from shopcms.contests.workflow import CONTEST_WORKFLOW
+from shopcms.web import security
+from shopcms.web.i18n import _
+
+
+def includeme(config):
+    config.add_content_type(
+        "contests", Contests, title=_("Contests"), site_folder="contests", catalog=False
+    )
+    config.add_content_type(
+        "contest",
+        Contest,
+        title=_("Contest"),
+        container="contests",
+        add_permission=security.EDIT,
+        catalog=False,
+        workflow=CONTEST_WORKFLOW,
+    )
+    config.add_evolve_step(11, "Contests: the contests folder", contests_folder)
