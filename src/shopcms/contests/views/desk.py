@@ -29,6 +29,8 @@ from shopcms.web.notices import notice
 from shopcms.web.security import EDIT, JUDGE_CONTESTS
 
 MANAGE = {"route_name": "manage", "permission": EDIT}
+#: The page of a refusal (``web.errors.refusal``).
+ERROR = "shopcms.web:templates/error.pt"
 PAGE = "shopcms.contests:templates/manage/contest.pt"
 
 
@@ -309,7 +311,7 @@ def _transition(request, contest, name, form, message):
     return HTTPSeeOther(location=request.manage_link(contest))
 
 
-@view_config(context=Contest, name="publish", request_method="POST", **MANAGE)
+@view_config(context=Contest, name="publish", request_method="POST", renderer=ERROR, **MANAGE)
 def publish(context, request):
     """Publish a draft: the public sees it (scheduled, then open from its opening time)."""
     if context.workflow_state != DRAFT:
@@ -322,7 +324,7 @@ def publish(context, request):
     )
 
 
-@view_config(context=Contest, name="unpublish", request_method="POST", **MANAGE)
+@view_config(context=Contest, name="unpublish", request_method="POST", renderer=ERROR, **MANAGE)
 def unpublish(context, request):
     """Take a published contest back to draft, only while nobody has entered."""
     if context.workflow_state != PUBLISHED:

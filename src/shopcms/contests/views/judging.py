@@ -21,6 +21,8 @@ from shopcms.web.notices import notice
 from shopcms.web.security import JUDGE_CONTESTS
 
 JUDGE = {"route_name": "manage", "permission": JUDGE_CONTESTS}
+#: The page of a refusal (``web.errors.refusal``).
+ERROR = "shopcms.web:templates/error.pt"
 RANKING = "shopcms.contests:templates/manage/ranking.pt"
 FORM = "shopcms.web:templates/manage/form.pt"
 
@@ -166,7 +168,7 @@ def close(context, request):
     return _done(request, context, _("The contest is closed. Check the ranking."))
 
 
-@view_config(context=Contest, name="disqualify", request_method="POST", **JUDGE)
+@view_config(context=Contest, name="disqualify", request_method="POST", renderer=ERROR, **JUDGE)
 def disqualify(context, request):
     """Put an entry out of the ranking with a required reason; the next one moves up."""
     appstruct = _valid(request, disqualify_form(request, context))
@@ -180,7 +182,7 @@ def disqualify(context, request):
     return _done(request, context, _("The entry is disqualified."))
 
 
-@view_config(context=Contest, name="requalify", request_method="POST", **JUDGE)
+@view_config(context=Contest, name="requalify", request_method="POST", renderer=ERROR, **JUDGE)
 def requalify(context, request):
     appstruct = _valid(request, requalify_form(request, context))
     if appstruct is None:
@@ -192,7 +194,9 @@ def requalify(context, request):
     return _done(request, context, _("The entry is back in the ranking."))
 
 
-@view_config(context=Contest, name="confirm-winners", request_method="POST", **JUDGE)
+@view_config(
+    context=Contest, name="confirm-winners", request_method="POST", renderer=ERROR, **JUDGE
+)
 def confirm_winners(context, request):
     """Fix the winners and queue their mails."""
     if _valid(request, confirm_form(request, context)) is None:
@@ -204,7 +208,7 @@ def confirm_winners(context, request):
     return _done(request, context, _("The winners are confirmed; their mails are on their way."))
 
 
-@view_config(context=Contest, name="announce", request_method="POST", **JUDGE)
+@view_config(context=Contest, name="announce", request_method="POST", renderer=ERROR, **JUDGE)
 def announce(context, request):
     """Show the winners (first name, initial, town) on the public page."""
     if _valid(request, announce_form(request, context)) is None:
@@ -216,7 +220,7 @@ def announce(context, request):
     return _done(request, context, _("The winners are announced on the contest page."))
 
 
-@view_config(context=Contest, name="delivered", request_method="POST", **JUDGE)
+@view_config(context=Contest, name="delivered", request_method="POST", renderer=ERROR, **JUDGE)
 def delivered(context, request):
     appstruct = _valid(request, delivered_form(request, context))
     if appstruct is None:
