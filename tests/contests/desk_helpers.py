@@ -36,6 +36,7 @@ TEXTS = {
 
 def editor(site, app, email=EDITOR):
     """Log ``app`` in as an editor (made if needed); returns the account id."""
+
     def known(root):
         account = root["customers"].find(email)
         return account.__name__ if account is not None else None
@@ -110,4 +111,15 @@ def add_entry(
 
 
 def contest_of(site, name="cactus"):
-    return site.read(lambda root: root["contests"][name])
+    """The contest ``name``, loaded with its texts, images, history and entries, for a test
+    to read after the transaction (the connection is closed then)."""
+
+    def read(root):
+        contest = root["contests"][name]
+        for part in (contest, contest.texts, contest.images, contest.workflow_history):
+            part._p_activate()
+        for entry in contest.entries.values():
+            entry._p_activate()
+        return contest
+
+    return site.read(read)
