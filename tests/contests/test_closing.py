@@ -8,13 +8,13 @@ import importlib.util
 
 import pytest
 import transaction
-
-from shopcms import cli
-from shopcms.contests.workflow import ANNOUNCED, CLOSED, CONFIRMED, PUBLISHED
 from tests.cli.test_cli_import_payments import write_ini
-from tests.conftest import Browser, make_site
+from tests.conftest import Browser, Site, app_settings, make_site
 from tests.contests.desk_helpers import add_entry, contest_of, editor, make_contest
 from tests.outbox import queued
+
+from shopcms import cli, main
+from shopcms.contests.workflow import ANNOUNCED, CLOSED, CONFIRMED, PUBLISHED
 
 DESK = "/en/manage/contests/"
 
@@ -123,7 +123,7 @@ def test_winners_get_mail_in_their_language_and_are_announced_by_first_name_and_
     page.forms["contest-confirm-winners"].submit("confirm", status=303)
     contest = contest_of(site)
     assert contest.workflow_state == CONFIRMED
-    mails = {to: message for to, message in queued(site)}
+    mails = dict(queued(site))
     assert sorted(mails) == ["anna.1@example.be", "marie.4@example.be"]
     anna = mails["anna.1@example.be"]
     html = anna.get_body(("html",)).get_content()
@@ -207,8 +207,4 @@ def test_the_command_closes_a_contest(tmp_path, capsys):
 
 def make_site_again(tmp_path):
     """The application on the database the command changed (not a fresh copy)."""
-    from shopcms import main
-
-    from tests.conftest import Site, app_settings
-
     return Site(main({}, **app_settings(tmp_path)))
