@@ -5,12 +5,11 @@ entries at chosen times."""
 from dataclasses import replace
 from datetime import timedelta
 
-from tests.conftest import PASSWORD, login
-
 from shopcms.contests import editing, entries
 from shopcms.contests.resources import ContestText
 from shopcms.contests.workflow import CONTEST_WORKFLOW
 from shopcms.web.clock import now
+from tests.conftest import PASSWORD, login
 
 EDITOR = "editor@example.be"
 OTHER_EDITOR = "other-editor@example.be"

@@ -8,13 +8,13 @@ import importlib.util
 
 import pytest
 import transaction
+
+from shopcms import cli, main
+from shopcms.contests.workflow import ANNOUNCED, CLOSED, CONFIRMED, PUBLISHED
 from tests.cli.test_cli_import_payments import write_ini
 from tests.conftest import Browser, Site, app_settings, make_site
 from tests.contests.desk_helpers import add_entry, contest_of, editor, make_contest
 from tests.outbox import queued
-
-from shopcms import cli, main
-from shopcms.contests.workflow import ANNOUNCED, CLOSED, CONFIRMED, PUBLISHED
 
 DESK = "/en/manage/contests/"
 

@@ -7,12 +7,12 @@ import io
 from datetime import timedelta
 
 from PIL import Image
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login
-from tests.contests.desk_helpers import add_entry, contest_of, editor, make_contest
 from webtest import Upload
 
 from shopcms.contests.workflow import DRAFT, PUBLISHED
 from shopcms.web.clock import now, site_timezone
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login
+from tests.contests.desk_helpers import add_entry, contest_of, editor, make_contest
 
 DESK = "/en/manage/contests/"  # English: the tests read the msgids
 
