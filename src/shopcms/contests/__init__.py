@@ -11,6 +11,7 @@ scheduled, open and ended from the clock), ``answers`` (the skill question),
 link), ``evolve``.  What other capabilities may use is in ``api``.
 """
 
+from shopcms.contests import board
 from shopcms.contests.evolve import contests_folder
 from shopcms.contests.resources import Contest, Contests
 from shopcms.contests.workflow import CONTEST_WORKFLOW
@@ -32,3 +33,7 @@ def includeme(config):
         workflow=CONTEST_WORKFLOW,
     )
     config.add_evolve_step(11, "Contests: the contests folder", contests_folder)
+
+    # The desk, closing and the winners: the contests' rows on the pages' translation
+    # board (views are found by the scan of the package).
+    config.add_board_rows("contests", _("Contests"), board.rows, order=10)
