@@ -1,6 +1,7 @@
 """What the contests' page tests share: a published, open contest made through the model."""
 
 import datetime
+import re
 
 from shopcms.contests.resources import Contest, ContestText
 from shopcms.contests.workflow import CONTEST_WORKFLOW
@@ -61,8 +62,9 @@ def make_contest(site, name="needles", *, kind="choice", state="published", **fi
     return name
 
 
-def contest_of(site, name="needles"):
-    """Read ``func(contest)``-style: the stored contest's counts, for assertions."""
+def counts(site, name="needles"):
+    """The stored contest's counts: confirmed (``confirmed_count``), entries kept, and the
+    response's sums and rows ``(tag, day) -> (views, started, confirmed)``."""
 
     def read(root):
         contest = root["contests"][name]
@@ -77,3 +79,55 @@ def contest_of(site, name="needles"):
         }
 
     return site.read(read)
+
+
+#: What a person types into the entry form (``address`` fields flattened).
+ENTRANT = {
+    "name": "Anna de Smet",
+    "street": "Kerkstraat 5",
+    "postcode": "9000",
+    "city": "Gent",
+    "country": "BE",
+    "email": "anna@example.be",
+    "answer": "2",
+    "estimate": "1240",
+}
+CONFIRM_LINK = re.compile(
+    r"https?://[^/\s]+(/(?:nl|fr|en)/contests/[a-z0-9-]+/confirm\?token=[^\s\"<]+)"
+)
+
+
+def entry_form(app, lang="nl", name="needles", tag=None):
+    """The entry form of contest ``name``'s page in ``lang`` (from a link tagged ``tag``)."""
+    query = f"?c={tag}" if tag else ""
+    return app.get(f"/{lang}/contests/{name}{query}").forms["contest-entry"]
+
+
+def enter(app, lang="nl", name="needles", tag=None, status=303, newsletter=False, **typed):
+    """Fill in and send the entry form as a person does: :data:`ENTRANT` with ``typed``
+    instead, both boxes ticked; returns the response."""
+    form = entry_form(app, lang, name, tag)
+    for field, value in {**ENTRANT, **typed}.items():
+        if field == "answer" and "answer" not in form.fields:
+            field = "contest-entry-answer"  # radio buttons: deform names them by their id
+        form[field] = value
+    form["adult"] = True
+    form["rules"] = True
+    form["newsletter"] = newsletter
+    return form.submit("enter", status=status)
+
+
+def confirm_links(messages, address):
+    """The confirmation links (paths) in the plain text of the ``(to, message)`` pairs
+    ``messages`` sent to ``address``."""
+    links = []
+    for to, message in messages:
+        if address in to:
+            links += CONFIRM_LINK.findall(message.get_body(("plain",)).get_content())
+    return links
+
+
+def confirm(app, path, status=200):
+    """Follow a mailed link ``path`` and press the button; returns the response."""
+    page = app.get(path)
+    return page.forms["contest-confirm"].submit("confirm", status=status)
