@@ -35,8 +35,7 @@ ALREADY = {
 }
 HOUSEHOLD = {
     "nl": "Er is al een deelname vanaf dit postadres bevestigd: één deelname per gezin.",
-    "en": "An entry from this postal address has already been confirmed: one entry per "
-    "household.",
+    "en": "An entry from this postal address has already been confirmed: one entry per household.",
 }
 NOT_OPEN = {
     "nl": "Deze wedstrijd staat niet open voor deelnames.",
