@@ -1,2 +1,2 @@
 """The contests' pages: the public ones (``public``: the list, a contest and its entry
-form, the rules, "check your mail", the confirmation)."""
+form, the rules, "check your mail"; ``confirm``: the mailed link's page)."""

@@ -13,10 +13,7 @@
   ``guard.PER_HOUR`` entries an hour from one client answer 429.
 - ``/{lang}/contests/NAME/rules``: the rules (``rules``).
 - ``/{lang}/contests/NAME/sent``: "check your mailbox".
-- ``/{lang}/contests/NAME/confirm?token=``: the GET shows what is confirmed and one button
-  (a GET never uses the token: link scanners open it); the POST confirms
-  (``entries.confirm``).  A link that cannot be used gets a page saying why (400).  The
-  address carries a secret (``secret_address``).
+- ``/{lang}/contests/NAME/confirm?token=``: the confirmation (``confirm``).
 
 A draft is not public: 404 for everyone on the public site (editors preview it on the
 desk).  No GET writes: the page views of a campaign tag are counted in memory.
@@ -27,7 +24,7 @@ from pyramid.view import view_config
 
 from shopcms.contests import entries, guard, mail, rules
 from shopcms.contests.resources import Contest, Contests
-from shopcms.contests.schemas import ButtonSchema, EntrySchema
+from shopcms.contests.schemas import EntrySchema
 from shopcms.contests.workflow import (
     ANNOUNCED,
     OPEN,
@@ -38,14 +35,12 @@ from shopcms.contests.workflow import (
 )
 from shopcms.newsletter import api as newsletter
 from shopcms.web.clock import site_timezone
-from shopcms.web.forms import Button, FormView, form_view, make_form, validate
+from shopcms.web.forms import Button, FormView, form_view
 from shopcms.web.i18n import _, pick
 from shopcms.web.security import VIEW
 
 TEMPLATES = "shopcms.contests:templates/"
 FORMID = "contest-entry"
-CONFIRM_FORMID = "contest-confirm"
-ALREADY_CONFIRMED = "Your entry is already confirmed."
 
 
 def public(contest):
@@ -228,93 +223,3 @@ def sent_page(context, request):
         "contest_url": request.link(contest),
         "rules_url": request.link(contest, "rules"),
     }
-
-
-CONFIRM = {
-    "context": Contest,
-    "route_name": "public",
-    "name": "confirm",
-    "permission": VIEW,
-    "secret_address": True,
-    "renderer": TEMPLATES + "confirm.pt",
-}
-
-
-def _message(request, contest, title, text, status=200):
-    request.response.status = status
-    return {"title": title, "text": text, "form": None, "contest_url": request.link(contest)}
-
-
-def _found(request, contest):
-    """``(entry, None)`` for a link that confirms, else ``(None, the page saying why)``."""
-    secret = request.registry.settings["shopcms.secret"]
-    try:
-        entry = entries.find(contest, secret, request.GET.get("token", ""), request.now)
-    except entries.Refused as refused:
-        if refused.message == ALREADY_CONFIRMED:
-            return None, _message(request, contest, _("Thank you"), refused.message)
-        title = _("This link does not work")
-        return None, _message(request, contest, title, refused.message, 400)
-    return entry, None
-
-
-def _confirm_form(request, contest):
-    token = request.GET.get("token", "")
-    return make_form(
-        request,
-        ButtonSchema,
-        (Button("confirm", _("Yes, confirm my entry")),),
-        CONFIRM_FORMID,
-        request.link(contest, "confirm", query={"token": token}),
-    )
-
-
-def _title(request, contest):
-    __, text = text_of(request, contest)
-    return text.title if text else contest.__name__
-
-
-@view_config(request_method="GET", **CONFIRM)
-def confirm_page(context, request):
-    contest = public(context)
-    entry, answer = _found(request, contest)
-    if answer is not None:
-        return answer
-    return {
-        "title": _("Confirm your entry"),
-        "text": None,
-        "contest_title": _title(request, contest),
-        "form": _confirm_form(request, contest).render(),
-        "contest_url": request.link(contest),
-    }
-
-
-@view_config(request_method="POST", **CONFIRM)
-def confirm(context, request):
-    contest = public(context)
-    entry, answer = _found(request, contest)
-    if answer is not None:
-        return answer
-    form = _confirm_form(request, contest)
-    appstruct, failed = validate(request, form)
-    if appstruct is None:
-        return {
-            "title": _("Confirm your entry"),
-            "text": None,
-            "contest_title": _title(request, contest),
-            "form": failed,
-            "contest_url": request.link(contest),
-        }
-    try:
-        entries.confirm(contest, entry, now=request.now, day=today(request))
-    except entries.Refused as refused:
-        return _message(request, contest, _("Your entry cannot count"), refused.message, 400)
-    return _message(
-        request,
-        contest,
-        _("Thank you: your entry counts"),
-        _(
-            "Your entry is confirmed. When the contest is closed, we mail the winners and "
-            "show their first names and towns on the contest's page."
-        ),
-    )
