@@ -107,6 +107,22 @@ def test_both_boxes_are_required_and_the_newsletter_box_is_not_ticked(app, site)
     assert counts(site)["entries"] == 0 and queued(site) == []
 
 
+def test_only_residents_of_the_contests_countries_may_enter(app, site):
+    make_contest(site, countries=("BE",))
+    form = app.get("/en/contests/needles").forms["contest-entry"]
+    assert [value for value, *__ in form["country"].options] == ["BE"]
+    page = enter(app, "en", country="BE", postcode="9000")
+    assert page.status_int == 303
+    form = app.get("/en/contests/needles").forms["contest-entry"]
+    for field, value in {**ENTRANT, "email": "jan@example.nl", "postcode": "1011 AB"}.items():
+        form["contest-entry-answer" if field == "answer" else field] = value
+    form["country"].force_value("NL")
+    form["adult"] = form["rules"] = True
+    refused = form.submit("enter", status=400)
+    assert "Residents of this country cannot take part in this contest." in refused.text
+    assert counts(site)["entries"] == 1
+
+
 def test_too_many_entries_from_one_client_answer_429(app, site):
     make_contest(site)
     guard.ENTRIES.limit = 2

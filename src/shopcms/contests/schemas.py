@@ -27,6 +27,7 @@ import colander
 import deform
 
 from shopcms.contests.answers import CHOICE
+from shopcms.contests.entries import COUNTRY
 from shopcms.orders.api import AddressSchema
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.forms.types import Text, strip
@@ -65,7 +66,7 @@ class EntryAddress(AddressSchema):
         countries = tuple(kw["contest"].countries)
         names = territories(kw["request"].locale_name)
         country = node["country"]
-        country.validator = colander.OneOf(countries)
+        country.validator = colander.OneOf(countries, msg_err=COUNTRY)
         country.widget = deform.widget.SelectWidget(
             values=[(code, names.get(code, code)) for code in countries],
             attributes={"autocomplete": "shipping country"},

@@ -19,10 +19,13 @@ A draft is not public: 404 for everyone on the public site (editors preview it o
 desk).  No GET writes: the page views of a campaign tag are counted in memory.
 """
 
+from datetime import timedelta
+
+from babel.dates import format_timedelta
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from shopcms.contests import entries, guard, mail, rules
+from shopcms.contests import entries, guard, mail, rules, tokens
 from shopcms.contests.resources import Contest, Contests
 from shopcms.contests.schemas import EntrySchema
 from shopcms.contests.workflow import (
@@ -218,8 +221,10 @@ def rules_page(context, request):
 def sent_page(context, request):
     contest = public(context)
     __, text = text_of(request, contest)
+    lifetime = timedelta(seconds=tokens.MAX_AGE)
     return {
         "title": text.title if text else contest.__name__,
+        "lifetime": format_timedelta(lifetime, locale=request.locale_name),
         "contest_url": request.link(contest),
         "rules_url": request.link(contest, "rules"),
     }
