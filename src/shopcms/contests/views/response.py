@@ -107,7 +107,7 @@ def response_chart(context, request):
             (translate(_("Entries started")), [row[2] for row in days]),
             (translate(_("Entries confirmed")), [row[3] for row in days]),
         ],
-        no_data=translate(_("Nothing counted yet")),
+        no_data=translate(_("Nothing counted yet.")),
         formatter=lambda n: number(request, n),
     )
     return svg_response(svg)
