@@ -56,13 +56,13 @@ class Tally:
         self.counts = Counter()
         self.exit_flush = False
 
-    def add(self, name, tag, day, known=()):
-        """One view; ``tag`` becomes ``OTHER_TAG`` when the contest has ``MAX_TAGS`` tags
-        between ``known`` (those stored) and those waiting here."""
+    def add(self, name, tag, day, stored=frozenset()):
+        """One view; ``tag`` becomes ``OTHER_TAG`` when it is new and the contest has
+        ``MAX_TAGS`` tags between ``stored`` (its stored tags) and those waiting here."""
         with self.lock:
-            if tag and tag not in known:
+            if tag and tag not in stored:
                 waiting = {key[1] for key in self.counts if key[0] == name}
-                if tag not in waiting and len(waiting | set(known)) >= entries.MAX_TAGS:
+                if tag not in waiting and len(waiting | stored) >= entries.MAX_TAGS:
                     tag = entries.OTHER_TAG
             self.counts[(name, tag, day)] += 1
 
@@ -100,12 +100,15 @@ def count_view(request, contest, tag):
     """One view of ``contest``'s public page with the campaign ``tag`` (the raw ``?c=``
     value: cleaned here), in memory only (see the module).  Writes nothing."""
     tag = entries.clean_tag(contest, tag)
-    known = {key[0] for key in contest.response}
     views = tally(request.registry)
-    views.add(contest.__name__, tag, today(request), known)
+    views.add(contest.__name__, tag, today(request), _stored_tags(contest) if tag else frozenset())
     if not views.exit_flush:
         views.exit_flush = True
         atexit.register(_flush_at_exit, weakref.ref(request.registry))
+
+
+def _stored_tags(contest):
+    return frozenset(key[0] for key in contest.response)
 
 
 def _store(site, counts):
