@@ -8,10 +8,12 @@ The modules: ``resources`` (the contests folder, a contest, its entries and coun
 scheduled, open and ended from the clock), ``answers`` (the skill question),
 ``postal`` (one household, one entry), ``entries`` (the one place entries change),
 ``ranking`` (the winners and the reason for each place), ``tokens`` (the confirmation
-link), ``evolve``.  What other capabilities may use is in ``api``.
+link), ``response`` and ``response_report`` (page views counted in memory and stored by
+the server's timer; the desk's table, chart and CSV file), ``evolve``.  What other
+capabilities may use is in ``api``.
 """
 
-from shopcms.contests import board
+from shopcms.contests import board, response
 from shopcms.contests.evolve import contests_folder
 from shopcms.contests.resources import Contest, Contests
 from shopcms.contests.workflow import CONTEST_WORKFLOW
@@ -37,3 +39,6 @@ def includeme(config):
     # The desk, closing and the winners: the contests' rows on the pages' translation
     # board (views are found by the scan of the package).
     config.add_board_rows("contests", _("Contests"), board.rows, order=10)
+    # The response per campaign: the page views counted in memory are stored by the
+    # server's timer (a GET never writes).
+    config.add_timer_job(response.flush, owner="contests")

@@ -17,7 +17,7 @@ from shopcms.newsletter import clicks, footer
 from shopcms.newsletter.evolve import newsletter_folder
 from shopcms.newsletter.inbound import process
 from shopcms.newsletter.resources import Campaign, Newsletter
-from shopcms.newsletter.worker import add_job
+from shopcms.newsletter.worker import OWNER as TIMER_OWNER
 from shopcms.web.i18n import _
 
 log = logging.getLogger("shopcms.newsletter")
@@ -35,9 +35,9 @@ def includeme(config):
     config.include(".privacy")
     config.include(".worker")
     # The timer's jobs after sending: the click counts, then the shop's mailbox if it is set.
-    add_job(config.registry, clicks.flush)
+    config.add_timer_job(clicks.flush, owner=TIMER_OWNER)
     if (config.get_settings().get("shopcms.newsletter.inbound") or "").strip():
-        add_job(config.registry, read_inbound)
+        config.add_timer_job(read_inbound, owner=TIMER_OWNER)
     _footer(config)
 
 

@@ -9,8 +9,8 @@ the link's index only.  :func:`flush` moves the tally into ``campaign.clicks`` (
 counts that cannot be written (a conflict that outlives the attempts, the database
 unreachable) stay in the tally for the next flush.
 
-Who calls :func:`flush`: the server's newsletter timer (``shopcms.newsletter.interval``,
-``sending``) on each round, and this module at the process's exit (``atexit``, registered
+Who calls :func:`flush`: the server's timer (``shopcms.operations.timer``, a job of
+``worker``) on each round, and this module at the process's exit (``atexit``, registered
 with the first click a process counts).  :func:`counts` is what the desk shows: the stored
 counts plus this process's tally not yet flushed.
 """

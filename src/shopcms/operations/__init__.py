@@ -7,7 +7,9 @@
   behind a bearer token;
 - ``logs``: a JSON formatter for the logging configuration of the ini file;
 - ``backup``: full and incremental backups of the site's FileStorages with ZODB's repozo,
-  and their restore (the ``shopcms backup`` and ``shopcms restore`` commands).
+  and their restore (the ``shopcms backup`` and ``shopcms restore`` commands);
+- ``timer``: the server's timer thread running the jobs the capabilities declare
+  (``config.add_timer_job``), every ``shopcms.timer.interval`` seconds.
 
 A mechanism: it imports no capability; the capabilities declare their checks and gauges.
 :func:`wrap` puts the operations layer in front of the whole application (in front of
@@ -15,7 +17,8 @@ the statistics layer and the shared-page cache): it answers the probes and ``/me
 itself, and times every other request.
 
 Settings: ``shopcms.metrics.token``, ``shopcms.metrics.path`` (``/metrics``),
-``shopcms.metrics.port``, ``shopcms.metrics.address`` (see ``metrics``).
+``shopcms.metrics.port``, ``shopcms.metrics.address`` (see ``metrics``);
+``shopcms.timer.interval`` (see ``timer``).
 """
 
 import time
@@ -43,10 +46,11 @@ from shopcms.web.pagecache import CACHE_HIT
 
 
 def includeme(config):
-    """The directives, the main database's check and this application's metrics.
+    """The directives, the main database's check, this application's metrics and timer.
 
-    Included before the packages that declare checks or gauges."""
+    Included before the packages that declare checks, gauges or timer jobs."""
     registry = config.registry
+    config.include(".timer")
     settings = registry.settings
     config.add_directive("add_readiness_check", add_readiness_check)
     config.add_directive("add_metric_gauge", add_metric_gauge)

@@ -5,7 +5,7 @@ template ``statistics.pt`` shows: the range's titles, the rows per day and per m
 totals, the ranked tables (:data:`TABLES`, the first :data:`TOP` rows of each), the
 duration histogram with the median, every number formatted for the language (Belgian
 digit grouping) and every value with its translated title.  :data:`CHARTS` draws the same
-numbers as SVG documents (``shopcms.statistics.charts``), one per name.
+numbers as SVG documents (``shopcms.web.charts``), one per name.
 
 What the values mean (page kinds, device classes, connection types, duration buckets) is
 the recorder's (``shopcms.statistics.recorder``); a value without a title here is shown as
@@ -16,8 +16,8 @@ the view chooses the range.
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-from shopcms.statistics.charts import bar_chart, line_chart
 from shopcms.statistics.report import day_rows, duration_counts, ranked
+from shopcms.web.charts import bar_chart, line_chart
 from shopcms.web.i18n import _
 
 #: How many rows each table of the page shows (the CSV file has them all).

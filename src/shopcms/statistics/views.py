@@ -12,7 +12,7 @@ by default the last 30 days, today included; at most three years: see
   range that is not valid answers 400 with the form, its error summary linking to the
   field in error, and no report;
 - ``statistics/CHART.svg`` (``presentation.CHARTS``): each chart as its own SVG document
-  (``shopcms.statistics.charts``), shown by the page with ``<img>`` so that the page's
+  (``shopcms.web.charts``), shown by the page with ``<img>`` so that the page's
   Content-Security-Policy needs no inline style;
 - ``statistics/statistics.csv``: the same numbers as a file (``shopcms.statistics.export``).
 
@@ -29,11 +29,11 @@ from pyramid.view import view_config
 from shopcms.statistics import enabled as statistics_enabled
 from shopcms.statistics import problem as statistics_problem
 from shopcms.statistics import report as statistics_report
-from shopcms.statistics.charts import SVG_CSP
 from shopcms.statistics.export import csv_filename, statistics_csv
 from shopcms.statistics.presentation import CHARTS, page_values
 from shopcms.statistics.schemas import StatisticsRangeSchema
 from shopcms.tree.site import Site
+from shopcms.web.charts import svg_response
 from shopcms.web.clock import site_timezone
 from shopcms.web.errors import refusal
 from shopcms.web.forms import Button, make_form, validate
@@ -173,13 +173,6 @@ def statistics_file(request, name):
     if name == CSV_NAME:
         return csv_response(start, end, report)
     return svg_response(_chart(name)(request, start, end, report))
-
-
-def svg_response(svg):
-    """A chart as its own document: with a policy that allows its inline CSS only."""
-    response = Response(svg, content_type="image/svg+xml", charset="utf-8")
-    response.headers["Content-Security-Policy"] = SVG_CSP
-    return response
 
 
 def csv_response(start, end, report):

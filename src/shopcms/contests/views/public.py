@@ -25,7 +25,7 @@ from babel.dates import format_timedelta
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from shopcms.contests import entries, guard, mail, rules, tokens
+from shopcms.contests import entries, guard, mail, response, rules, tokens
 from shopcms.contests.resources import Contest, Contests
 from shopcms.contests.schemas import EntrySchema
 from shopcms.contests.workflow import (
@@ -137,8 +137,8 @@ class ContestPage(FormView):
         }
 
     def show(self):
-        # LEAD: count the page view of this campaign tag here, in memory (no GET writes):
-        # contests.response.count_view(self.request, self.context, self.tag())
+        # Counted in memory, stored by the server's timer: a GET never writes.
+        response.count_view(self.request, self.context, self.request.params.get("c", ""))
         is_open = self.context.is_open(self.request.now)
         form = self.make().render(self.appstruct()) if is_open else None
         return self.page(form)

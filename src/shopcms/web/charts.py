@@ -1,4 +1,5 @@
-"""Charts of the connection statistics, drawn on the server as standalone SVG (pygal).
+"""Charts drawn on the server as standalone SVG (pygal): the connection statistics' and
+the contests' response.
 
 Each chart is a complete SVG document, served as ``image/svg+xml`` and shown with
 ``<img src=...>``: a browser runs no script of an SVG shown as an image, and the page's own
@@ -16,13 +17,15 @@ own policy, :data:`SVG_CSP`, which allows that inline style and nothing else.
 
 The functions take already translated text (titles, legends, labels) and plain numbers,
 and return the SVG as bytes (UTF-8 with an XML declaration).  Values are counts: the value
-axis has whole-number ticks only.
+axis has whole-number ticks only.  :func:`svg_response` is the answer of a view that serves
+one.
 """
 
 import math
 
 import pygal
 from pygal.style import Style
+from pyramid.response import Response
 
 #: The Content-Security-Policy of a chart response: its inline CSS, nothing else at all.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -161,3 +164,10 @@ def bar_chart(title, labels, values, *, no_data, formatter=str, horizontal=False
         # pygal cannot place fixed ticks on a chart without values.
         chart.config.y_labels = integer_ticks(max(values))
     return _render(chart, title)
+
+
+def svg_response(svg):
+    """A chart as its own document: with a policy that allows its inline CSS only."""
+    response = Response(svg, content_type="image/svg+xml", charset="utf-8")
+    response.headers["Content-Security-Policy"] = SVG_CSP
+    return response

@@ -1,0 +1,176 @@
+"""The response to each campaign: page views, entries started and entries confirmed per
+campaign tag (``?c=instagram-may``) and per day, never who.
+
+Started and confirmed entries are POSTs: ``entries.enter`` and ``entries.confirm`` count
+them in their own transaction.  A page view is a GET, and a GET never writes to the
+database: :func:`count_view` adds it to a tally in this process's memory (a lock makes it
+safe for the server's threads), keyed by the contest's name, the cleaned tag and the day of
+the view in the shop's time zone (a view just before midnight counts for its own day, even
+when it is stored after).  Nothing else is kept: no address, no user agent, no cookie.
+
+:func:`flush` moves the tally into ``contest.response`` (``(tag, day) -> Counts``, whose
+``BTrees.Length`` merge concurrent increments) in a transaction of its own, retried on a
+write conflict; counts that cannot be written (a conflict that outlives the attempts, the
+database unreachable) stay in the tally for the next flush.  The views of a contest removed
+meanwhile are dropped.
+
+Who calls :func:`flush`: the server's timer (``shopcms.operations.timer``,
+``shopcms.timer.interval``) on each round, and this module at the process's exit
+(``atexit``, registered with the first view a process counts).  :func:`rows` is what the
+desk shows: the stored counts plus this process's tally not yet flushed.
+
+Tags are bounded as ``entries.clean_tag`` bounds them: at most ``entries.MAX_TAGS`` per
+contest, the rest counted as ``entries.OTHER_TAG``, in the tally as in the database (a bot
+inventing tags cannot grow either without end).
+"""
+
+import atexit
+import datetime
+import logging
+import threading
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+
+from ZODB.POSException import ConflictError
+
+from shopcms.contests import entries
+from shopcms.contests.resources import Contest
+from shopcms.tree.database import site_transaction
+from shopcms.web.clock import site_timezone
+
+log = logging.getLogger(__name__)
+
+#: Attempts of one flush against write conflicts.
+ATTEMPTS = 5
+#: The registry's attribute holding the application's tally.
+TALLY_KEY = "shopcms_contests_views"
+
+
+class Tally:
+    """Page views counted in this process and not yet stored:
+    ``(contest name, tag, day) -> count``, ``day`` a ``datetime.date``."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = Counter()
+        self.exit_flush = False
+
+    def add(self, name, tag, day, stored=frozenset()):
+        """One view; ``tag`` becomes ``OTHER_TAG`` when it is new and the contest has
+        ``MAX_TAGS`` tags between ``stored`` (its stored tags) and those waiting here."""
+        with self.lock:
+            if tag and tag not in stored:
+                waiting = {key[1] for key in self.counts if key[0] == name}
+                if tag not in waiting and len(waiting | stored) >= entries.MAX_TAGS:
+                    tag = entries.OTHER_TAG
+            self.counts[(name, tag, day)] += 1
+
+    def take(self):
+        """Everything counted so far; the tally starts again from zero."""
+        with self.lock:
+            taken, self.counts = self.counts, Counter()
+            return taken
+
+    def give_back(self, counts):
+        with self.lock:
+            self.counts.update(counts)
+
+    def pending(self, name):
+        """``(tag, day) -> views`` of contest ``name`` not yet stored."""
+        with self.lock:
+            return {(tag, day): n for (found, tag, day), n in self.counts.items() if found == name}
+
+
+def tally(registry):
+    """The application's tally (one per application, made with its first view)."""
+    found = getattr(registry, TALLY_KEY, None)
+    if found is None:
+        found = Tally()
+        setattr(registry, TALLY_KEY, found)
+    return found
+
+
+def today(request):
+    """The day of this request in the shop's time zone (the day its counts go to)."""
+    return request.now.astimezone(site_timezone(request.registry)).date()
+
+
+def count_view(request, contest, tag):
+    """One view of ``contest``'s public page with the campaign ``tag`` (the raw ``?c=``
+    value: cleaned here), in memory only (see the module).  Writes nothing."""
+    tag = entries.clean_tag(contest, tag)
+    views = tally(request.registry)
+    views.add(contest.__name__, tag, today(request), _stored_tags(contest) if tag else frozenset())
+    if not views.exit_flush:
+        views.exit_flush = True
+        atexit.register(_flush_at_exit, weakref.ref(request.registry))
+
+
+def _stored_tags(contest):
+    return frozenset(key[0] for key in contest.response)
+
+
+def _store(site, counts):
+    contests = site.get("contests")
+    for (name, tag, day), number in counts.items():
+        contest = contests.get(name) if contests is not None else None
+        if not isinstance(contest, Contest):
+            continue  # removed meanwhile: its views go with it
+        # Cleaned again: other processes may have stored tags up to the bound meanwhile.
+        tag = entries.clean_tag(contest, tag) if tag else tag
+        entries.counts(contest, tag, day).views.change(number)
+
+
+def flush(registry, at_exit=False):
+    """Store the tally in the contests (see the module); returns the views taken off the
+    tally (those of a contest removed meanwhile are dropped), 0 when they were kept."""
+    counts = tally(registry).take()
+    if not counts:
+        return 0
+    for attempt in range(ATTEMPTS):
+        try:
+            with site_transaction(registry) as site:
+                _store(site, counts)
+            return sum(counts.values())
+        except ConflictError:
+            if attempt == ATTEMPTS - 1:
+                break
+        except Exception as exc:
+            if at_exit:  # the database may be closed already: say so in one line
+                log.warning("The contests' page views were lost at exit: %r", exc)
+                return 0
+            log.exception("The contests' page views could not be stored; kept for later")
+            break
+    tally(registry).give_back(counts)
+    return 0
+
+
+def _flush_at_exit(registry_ref):
+    registry = registry_ref()
+    if registry is None:
+        return
+    flush(registry, at_exit=True)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One tag's counts of one day (``tag`` "" for the untagged link)."""
+
+    tag: str
+    day: datetime.date
+    views: int
+    started: int
+    confirmed: int
+
+
+def rows(registry, contest):
+    """Every ``(tag, day)`` of ``contest`` with its counts, stored plus this process's
+    views not yet flushed, by tag then day."""
+    found = {}
+    for (tag, day), stored in contest.response.items():
+        day = datetime.date.fromisoformat(day)
+        found[(tag, day)] = [stored.views.value, stored.started.value, stored.confirmed.value]
+    for (tag, day), views in tally(registry).pending(contest.__name__).items():
+        found.setdefault((tag, day), [0, 0, 0])[0] += views
+    return [Row(tag, day, *numbers) for (tag, day), numbers in sorted(found.items())]
