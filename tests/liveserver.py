@@ -8,9 +8,10 @@ from waitress.server import create_server
 
 
 @contextlib.contextmanager
-def serving(wsgi, threads=8):
-    """Serve ``wsgi`` while the block runs; yields the base URL ``http://127.0.0.1:PORT``."""
-    server = create_server(wsgi, host="127.0.0.1", port=0, threads=threads)
+def serving(wsgi, threads=8, **adjustments):
+    """Serve ``wsgi`` while the block runs; yields the base URL ``http://127.0.0.1:PORT``.
+    ``adjustments`` are waitress's other settings (``trusted_proxy`` …)."""
+    server = create_server(wsgi, host="127.0.0.1", port=0, threads=threads, **adjustments)
     stopping = threading.Event()
 
     def run():

@@ -1,15 +1,20 @@
 """The response per campaign under load (acceptance 4): 16 clients at once on a real
-waitress server view the contest page through several campaign links, enter and confirm;
-the server's timer stores the page views meanwhile.  The counts per tag are then exact
-(the conflicts were resolved, nothing was lost or counted twice), no GET wrote, and the
-database holds no user agent or client address anywhere, no email in the counts, and
-after the entries are erased and the database packed, no entrant's email, name or street
-at all while the counts stay.
+waitress server open the contest page through several campaign links, send its entry form
+and follow the link mailed to them to confirm, as visitors do; the server's timer stores
+the page views meanwhile.  The counts per tag are then exact (the conflicts were resolved,
+nothing was lost or counted twice), no GET wrote, and the database holds no user agent or
+client address anywhere, no email in the counts, and after the mail is sent, the entries
+erased and the database packed, no entrant's email, name or street at all while the
+counts stay.
 
-The public page here is the stand-in of ``tests.contests.response_helpers``: it counts the
-view and enters as the public page does (through ``response.count_view`` and
-``entries``)."""
+The server trusts 127.0.0.1 as its proxy, as the shop behind its proxy does: each client
+sends its own address as ``X-Forwarded-For``, so the entries' limit per client
+(``contests.guard``, 10 an hour) holds for each of them and is never reached (3 each), and
+the visitors' addresses really reach the application.
+"""
 
+import email as email_parser
+import email.policy as email_policy
 import logging
 import os
 import re
@@ -22,11 +27,13 @@ import requests
 import transaction
 from ZODB.utils import get_pickle_metadata
 
-from shopcms.contests import entries, response
+from shopcms.contests import entries, guard, response
+from shopcms.mail import get_outbox, send_queued
 from shopcms.operations.timer import get_timer
 from shopcms.web.clock import now
 from tests.conftest import make_site
-from tests.contests.response_helpers import INCLUDES, new_contest
+from tests.contests.helpers import confirm_links
+from tests.contests.response_helpers import new_contest
 from tests.liveserver import serving
 
 log = logging.getLogger(__name__)
@@ -67,55 +74,95 @@ def expected_counts():
         for tag in TAGS:
             views[tag] += ROUNDS
         for n in range(ENTRIES):
+            views[tag_of(client, n)] += 1  # the page the entry form is sent from
             started[tag_of(client, n)] += 1
             if n < ENTRIES - 1:
                 confirmed[tag_of(client, n)] += 1
     return {tag: (views[tag], started[tag], confirmed[tag]) for tag in TAGS}
 
 
-class Client:
-    """A browser of its own: its own address and connection, the marker user agent."""
+def hidden(html, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
 
-    def __init__(self, base, number):
-        self.base = f"{base}/nl/contests/{NAME}"
+
+def entry_form(page, client, n):
+    """The entry form of ``page`` as the visitor fills it in (deform's mappings marked by
+    __start__ and __end__ as the browser posts them; the honeypot left empty)."""
+    return [
+        ("csrf_token", hidden(page, "csrf_token")),
+        ("name", person(client, n)),
+        ("__start__", "address:mapping"),
+        ("street", street(client, n)),
+        ("postcode", "9000"),
+        ("city", "Gent"),
+        ("country", "BE"),
+        ("__end__", "address:mapping"),
+        ("email", email(client, n)),
+        ("__start__", "answer:rename"),
+        ("contest-entry-answer", "1"),
+        ("__end__", "answer:rename"),
+        ("estimate", str(100 + n)),
+        ("adult", "true"),
+        ("rules", "true"),
+        ("c", hidden(page, "c")),
+        ("website", ""),
+        ("enter", ""),
+    ]
+
+
+class Client:
+    """A browser of its own: its own address and connection, the marker user agent; it
+    reads its mail with ``mailbox(address)`` (the confirmation links' paths)."""
+
+    def __init__(self, base, number, mailbox):
+        self.base = base
+        self.page = f"{base}/nl/contests/{NAME}"
         self.number = number
+        self.mailbox = mailbox
         self.http = requests.Session()
         self.http.headers.update(
             {"User-Agent": AGENT, "Origin": base, "X-Forwarded-For": address(number)}
         )
         self.problems = []
 
-    def check(self, answer, what):
-        if answer.status_code != 200:
+    def check(self, answer, what, status=200):
+        if answer.status_code != status:
             self.problems.append(f"{what}: {answer.status_code} {answer.text[:200]}")
         return answer
 
     def run(self):
-        token = None
         for _round in range(ROUNDS):
             for tag in TAGS:
                 query = {"c": tag} if tag else {}
-                page = self.check(
-                    self.http.get(f"{self.base}/test-contest-page", params=query), "view"
-                )
-                token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+                self.check(self.http.get(self.page, params=query), "view")
         for n in range(ENTRIES):
-            form = {
-                "csrf_token": token,
-                "c": tag_of(self.number, n),
-                "name": person(self.number, n),
-                "street": street(self.number, n),
-                "postcode": "9000",
-                "city": "Gent",
-                "email": email(self.number, n),
-                "estimate": str(100 + n),
-            }
-            sent = self.check(self.http.post(f"{self.base}/test-contest-enter", data=form), "enter")
-            if n < ENTRIES - 1 and sent.status_code == 200:
-                confirm = {"csrf_token": token, "token": sent.text}
-                self.check(
-                    self.http.post(f"{self.base}/test-contest-confirm", data=confirm), "confirm"
-                )
+            # From the link of the tag this entry comes by: the form carries it as ``c``.
+            tag = tag_of(self.number, n)
+            page = self.http.get(self.page, params={"c": tag} if tag else {})
+            self.check(page, "view")
+            if 'id="contest-entry"' not in page.text:
+                self.problems.append(f"view: no entry form in {page.text[:200]}")
+                continue
+            form = entry_form(page.text, self.number, n)
+            sent = self.http.post(self.page, data=form, allow_redirects=False)
+            self.check(sent, "enter", 303)
+            if n == ENTRIES - 1 or sent.status_code != 303:
+                continue
+            links = self.mailbox(email(self.number, n))
+            if len(links) != 1:
+                self.problems.append(f"mail to {email(self.number, n)}: {links}")
+                continue
+            asked = self.check(self.http.get(self.base + links[0]), "confirm page")
+            if 'id="contest-confirm"' not in asked.text:
+                self.problems.append(f"confirm page: no button in {asked.text[:200]}")
+                continue
+            confirm = [("csrf_token", hidden(asked.text, "csrf_token")), ("confirm", "")]
+            done = self.check(
+                self.http.post(self.base + links[0], data=confirm, allow_redirects=False),
+                "confirm",
+            )
+            if 'id="contest-confirm"' in done.text:
+                self.problems.append(f"confirm: the button again {done.text[:200]}")
 
 
 def all_at_once(clients):
@@ -133,13 +180,41 @@ def all_at_once(clients):
     assert not any(thread.is_alive() for thread in threads), "a client did not finish"
 
 
+def mailbox(site):
+    """``read(address)``: the confirmation links (paths) queued in ``site``'s outbox for
+    ``address``, read as the client's mail program would."""
+
+    def read(address):
+        def waiting(root):
+            outbox = get_outbox(root)
+            mails = outbox.pending.values() if outbox is not None else ()
+            return [(", ".join(m.recipients), m.data) for m in mails if m.data]
+
+        messages = [
+            (to, email_parser.message_from_bytes(data, policy=email_policy.default))
+            for to, data in site.read(waiting)
+            if address in to
+        ]
+        return confirm_links(messages, address)
+
+    return read
+
+
 @pytest.fixture
-def busy_site(tmp_path):
+def busy_site(tmp_path, smtp):
     # The timer stores the views every 20 ms: its transactions meet the entries' for real.
-    site = make_site(tmp_path, **{"pyramid.includes": INCLUDES, "shopcms.timer.interval": "0.02"})
+    # The shop's public address is its own (as in production): the mailed links do not
+    # carry the test server's 127.0.0.1.
+    site = make_site(
+        tmp_path,
+        **smtp.settings(),
+        **{"shopcms.timer.interval": "0.02", "shopcms.public_url": "https://shop.example.be"},
+    )
     with site.edit() as root:
         new_contest(root, NAME, now(site.registry))
+    guard.ENTRIES.clear()  # a limit of this process: other tests' entries do not count here
     yield site, tmp_path / "Data.fs"
+    guard.ENTRIES.clear()
     get_timer(site.registry).stop()
     transaction.abort()
     site.close()
@@ -199,8 +274,9 @@ def test_sixteen_clients_at_once_leave_exact_counts_and_nothing_of_who(busy_site
     site, data_fs = busy_site
     database = site.registry._zodb_databases[""]
     start_tid = database.lastTransaction()
-    with serving(site.wsgi, threads=16) as base:
-        clients = [Client(base, number) for number in range(CLIENTS)]
+    proxy = {"trusted_proxy": "127.0.0.1", "trusted_proxy_headers": "x-forwarded-for"}
+    with serving(site.wsgi, threads=16, **proxy) as base:
+        clients = [Client(base, number, mailbox(site)) for number in range(CLIENTS)]
         started = time.monotonic()
         all_at_once(clients)
         seconds = time.monotonic() - started
@@ -214,7 +290,7 @@ def test_sixteen_clients_at_once_leave_exact_counts_and_nothing_of_who(busy_site
     log.warning(
         "%d clients, %d requests in %.1f s, %d ZODB conflicts resolved; counts per tag %s",
         CLIENTS,
-        CLIENTS * (ROUNDS * len(TAGS) + 2 * ENTRIES - 1),
+        CLIENTS * (ROUNDS * len(TAGS) + 2 * ENTRIES + 2 * (ENTRIES - 1)),
         seconds,
         conflicts(site),
         figures,
@@ -225,16 +301,13 @@ def test_sixteen_clients_at_once_leave_exact_counts_and_nothing_of_who(busy_site
         assert len(contest.entries) == CLIENTS * ENTRIES
 
     # No GET wrote: pyramid_tm notes each request's path on its transaction; the others
-    # (no note) are the timer's flushes and the test's own.
+    # (no note) are the timer's flushes and the test's own.  The page's POST is the entry
+    # (and its mail), the confirmation page's POST the confirmation.
     writers = Counter(txn.description.decode() for txn in database.storage.iterator(start_tid))
-    base_path = f"/nl/contests/{NAME}"
-    assert writers[f"{base_path}/test-contest-enter"] == CLIENTS * ENTRIES
-    assert writers[f"{base_path}/test-contest-confirm"] == CLIENTS * (ENTRIES - 1)
-    assert set(writers) == {
-        "",
-        f"{base_path}/test-contest-enter",
-        f"{base_path}/test-contest-confirm",
-    }
+    page, confirmation = f"/nl/contests/{NAME}", f"/nl/contests/{NAME}/confirm"
+    assert writers[page] == CLIENTS * ENTRIES
+    assert writers[confirmation] == CLIENTS * (ENTRIES - 1)
+    assert set(writers) == {"", page, confirmation}
 
     # Nothing of the visitor anywhere in the database's history: no user agent, no address.
     written = data_fs.read_bytes()
@@ -245,7 +318,9 @@ def test_sixteen_clients_at_once_leave_exact_counts_and_nothing_of_who(busy_site
     assert b"127.0.0.1" not in written
     statistics = data_fs.with_name("Statistics.fs")  # the page views' own database
     if statistics.exists():
-        assert b"MarkerAgent" not in statistics.read_bytes()
+        kept = statistics.read_bytes()
+        assert b"MarkerAgent" not in kept
+        assert [client for client in range(CLIENTS) if address(client).encode() in kept] == []
 
     # The records of the counts, in every version written since the test began: no email,
     # no name, no street (the entries hold those, by design, until the purge).
@@ -262,7 +337,10 @@ def test_sixteen_clients_at_once_leave_exact_counts_and_nothing_of_who(busy_site
                 assert module in ("shopcms.contests.resources", "BTrees.Length", "BTrees.OOBTree")
     assert seen >= len(oids)
 
-    # Once the entries are erased and the database packed, the counts alone remain.
+    # Once the mail is sent, the entries erased and the database packed, the counts alone
+    # remain.
+    assert send_queued(site.registry).sent == CLIENTS * ENTRIES
+    assert site.read(lambda root: len(get_outbox(root).pending)) == 0
     with site.edit() as root:
         contest = root["contests"][NAME]
         for entry in list(contest.entries.values()):
