@@ -35,6 +35,8 @@ def includeme(config):
         workflow=CONTEST_WORKFLOW,
     )
     config.add_evolve_step(11, "Contests: the contests folder", contests_folder)
+    # Visitors find the contests from every page (the list says which are open).
+    config.add_footer_link(("contests",), _("Contests"), order=85)
 
     # The desk, closing and the winners: the contests' rows on the pages' translation
     # board (views are found by the scan of the package).
