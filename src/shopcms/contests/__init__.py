@@ -8,7 +8,8 @@ The modules: ``resources`` (the contests folder, a contest, its entries and coun
 scheduled, open and ended from the clock), ``answers`` (the skill question),
 ``postal`` (one household, one entry), ``entries`` (the one place entries change),
 ``ranking`` (the winners and the reason for each place), ``tokens`` (the confirmation
-link), ``evolve``.  What other capabilities may use is in ``api``.
+link), ``privacy`` (export, erasure, retention), ``evolve``.  What other capabilities may
+use is in ``api``.
 """
 
 from shopcms.contests.evolve import contests_folder
@@ -32,3 +33,5 @@ def includeme(config):
         workflow=CONTEST_WORKFLOW,
     )
     config.add_evolve_step(11, "Contests: the contests folder", contests_folder)
+    # The privacy side: the entries in the data export and erasure (retention: api).
+    config.include(".privacy")
