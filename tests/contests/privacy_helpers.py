@@ -92,11 +92,12 @@ def marker(kind, tag):
     return f"zq{kind}{tag}"
 
 
-def enter(contest, when, *, answer=RIGHT, estimate=TRUE_VALUE, confirm=True, lang="nl"):
+def enter(contest, when, *, answer=RIGHT, estimate=TRUE_VALUE, confirm=True, lang="nl", email=None):
     """A new entry of ``contest`` sent at ``when`` (and confirmed a minute later), every
-    personal value a unique marker; returns its :class:`Entrant`."""
+    personal value a unique marker (``email``: this address instead); returns its
+    :class:`Entrant`."""
     tag = secrets.token_hex(5)
-    email = f"{marker('mail', tag)}@example.be"
+    email = email or f"{marker('mail', tag)}@example.be"
     details = {
         "name": f"{marker('first', tag)} {marker('last', tag)}",
         "street": f"{marker('street', tag)} 5",
@@ -141,20 +142,22 @@ def close_and_announce(contest, when, true_value=TRUE_VALUE):
     return [entry.key for entry in found]
 
 
-def announced_contest(site, name="cactus", *, winners=2, losers=3, wrong=1, when=None):
+def announced_contest(site, name="cactus", *, winners=2, losers=3, wrong=1, when=None, emails=()):
     """A contest announced at ``when`` (default now): ``winners`` entries closest to the
-    true value, ``losers`` further away, ``wrong`` with the wrong answer; returns
-    :class:`Planted` (the winners marked)."""
+    true value, ``losers`` further away, ``wrong`` with the wrong answer, the first ones
+    made with ``emails``; returns :class:`Planted` (the winners marked)."""
     when = when or datetime.now(UTC)
     opens, closes = when - timedelta(days=20), when - timedelta(days=2)
     planted = Planted(name)
     with site.edit() as root:
         contest = new_contest(root, name, opens=opens, closes=closes, winners=winners)
         sent = opens + timedelta(days=1)
+        given = list(emails)
         for offset in range(winners + losers):
             estimate = TRUE_VALUE + offset  # the first ``winners`` are closest
+            email = given.pop(0) if given else None
             planted.entrants.append(
-                enter(contest, sent + timedelta(hours=offset), estimate=estimate)
+                enter(contest, sent + timedelta(hours=offset), estimate=estimate, email=email)
             )
         for offset in range(wrong):
             planted.entrants.append(
