@@ -258,7 +258,7 @@ def test_the_record_of_processing_says_what_the_statement_says(site):
         "Consent",
         "Name, postal address, email address",
         "the campaign tag of the link",
-        "when its link expires (7 days) or when the contest closes",
+        "when its link expires (7 days) or when the contest is closed",
         "60 days after the winners are announced",
         "60 days after the prize was delivered",
         "first name, initial and town",

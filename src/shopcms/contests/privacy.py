@@ -52,11 +52,11 @@ LABELS = {
     "answer": None,
     "answer_text": _("Your answer"),
     "estimate": _("Your estimate"),
-    "campaign": _("Campaign link"),
+    "campaign": _("Campaign code"),
     "sent": _("Sent"),
     "confirmed": _("Confirmed"),
     "winner": _("Winner"),
-    "disqualified": _("Disqualified"),
+    "disqualified": _("Reason for disqualification"),
     "disqualified_when": _("Disqualified on"),
     "prize_delivered": _("Prize delivered"),
 }

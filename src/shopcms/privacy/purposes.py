@@ -160,10 +160,10 @@ PURPOSES = {
             ),
             _(
                 "An entry not confirmed is deleted when its link expires (7 days) or when the "
-                "contest closes; the others 60 days after the winners are announced; a "
-                "winner's name and address 60 days after the prize was delivered. Only the "
-                "counts per campaign and day and the winners' first name, initial and town "
-                "stay."
+                "contest is closed; the others 60 days after the winners are announced; a "
+                "winner's name, address and email address 60 days after the prize was "
+                "delivered. Only the counts per campaign and day and the winners' first name, "
+                "initial and town stay."
             ),
             _("The carrier, for a winner's prize: name and postal address."),
             consent_by_act=True,
