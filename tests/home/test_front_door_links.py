@@ -15,6 +15,7 @@ DASHBOARD = [
     "/{lang}/manage/products/",
     "/{lang}/manage/categories/",
     "/{lang}/manage/newsletter/",
+    "/{lang}/manage/contests/",
     "/{lang}/manage/orders/",
     "/{lang}/manage/statistics/",
     "/{lang}/manage/reviews/",

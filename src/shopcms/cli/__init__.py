@@ -16,7 +16,8 @@ the parser through ``add_commands(add)``:
 - ``vault``: new-vault-key, rotate-vault-key (the keys of the vault);
 - ``retention``: retention (the retention rules, from cron);
 - ``backup``: backup, restore (the FileStorages, with repozo);
-- ``inbound``: process-inbound (unsubscribe mails and bounces, from cron or a timer).
+- ``inbound``: process-inbound (unsubscribe mails and bounces, from cron or a timer);
+- ``contests``: close-contest (a contest after its closing time, with the tie-breaker's value).
 
 ``shopcms.cli.app`` holds what they share: loading the app, output, ``CommandError``.
 
@@ -29,10 +30,21 @@ ends a usage error with ``SystemExit(2)`` and ``--help`` with ``SystemExit(0)``.
 import argparse
 import sys
 
-from shopcms.cli import backup, inbound, mail, newsletter, orders, privacy, retention, site, vault
+from shopcms.cli import (
+    backup,
+    contests,
+    inbound,
+    mail,
+    newsletter,
+    orders,
+    privacy,
+    retention,
+    site,
+    vault,
+)
 from shopcms.cli.app import CommandError, close_databases
 
-GROUPS = (site, orders, mail, newsletter, privacy, vault, retention, backup, inbound)
+GROUPS = (site, orders, mail, newsletter, privacy, vault, retention, backup, inbound, contests)
 
 # The order of the subcommands in ``shopcms --help``, kept from before the command was
 # split into modules; a subcommand not named here comes last.

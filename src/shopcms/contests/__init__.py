@@ -12,6 +12,7 @@ link), ``privacy`` (export, erasure, retention), ``evolve``.  What other capabil
 use is in ``api``.
 """
 
+from shopcms.contests import board
 from shopcms.contests.evolve import contests_folder
 from shopcms.contests.resources import Contest, Contests
 from shopcms.contests.workflow import CONTEST_WORKFLOW
@@ -33,5 +34,10 @@ def includeme(config):
         workflow=CONTEST_WORKFLOW,
     )
     config.add_evolve_step(11, "Contests: the contests folder", contests_folder)
+
+    # The desk, closing and the winners: the contests' rows on the pages' translation
+    # board (views are found by the scan of the package).
+    config.add_board_rows("contests", _("Contests"), board.rows, order=10)
+
     # The privacy side: the entries in the data export and erasure (retention: api).
     config.include(".privacy")

@@ -67,7 +67,7 @@ CONTEST_WORKFLOW = Workflow(
 PHASE_TITLES = {
     DRAFT: _("Draft"),
     SCHEDULED: _("Scheduled"),
-    OPEN: _("Open"),
+    OPEN: _("Open for entries"),
     ENDED: _("Ended, waiting to be closed"),
     CLOSED: _("Closed"),
     CONFIRMED: _("Winners confirmed"),

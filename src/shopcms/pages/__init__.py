@@ -1,5 +1,6 @@
 """Pages: plain and policy pages in every language, their revisions, publication and the
-translation board."""
+translation board, on which other capabilities show their own rows
+(``config.add_board_rows``, ``board_rows``)."""
 
 from shopcms.pages.evolve import (
     contest_texts,
@@ -24,6 +25,7 @@ FOOTER_LINKS = (
 
 
 def includeme(config):
+    config.include(".board_rows")
     config.add_content_type("pages", Pages, title=_("Pages"), site_folder="pages")
     config.add_content_type("page", Page, title=_("Page"), container="pages", add_permission=EDIT)
     config.add_content_type(

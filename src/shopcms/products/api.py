@@ -6,15 +6,29 @@ reviews find the product they are about and give it its rating, and render their
 on the product page with its small forms (``Repeated``, ``visible_errors``); a section of
 the product page is declared with the directive ``config.add_product_section``
 (``sections``).
+The contests check and re-encode their images as the products do (``images``: by content,
+JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
+them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
 """
 
 from shopcms.products import lists
+from shopcms.products.images import ImageRejected
+from shopcms.products.images import process as process_image
+from shopcms.products.images import read_limited as read_image
 from shopcms.products.pricing import totals, vat_included
 from shopcms.products.recommendations import for_customer as recommended_for
 from shopcms.products.resources import Product
+from shopcms.products.schemas.desk import ACCEPTED_TYPES as IMAGE_TYPES
+from shopcms.products.schemas.desk import ImageUploadWidget, UploadStore
 from shopcms.products.views.small import Repeated, visible_errors
 
 __all__ = [
+    "IMAGE_TYPES",
+    "ImageRejected",
+    "ImageUploadWidget",
+    "UploadStore",
+    "process_image",
+    "read_image",
     "Product",
     "Repeated",
     "cart",

@@ -9,27 +9,22 @@ oldest reviews are forgotten first), signed with the site secret
 so that an edited cookie counts as no cookie.  A visitor who clears the cookie can vote
 again: a vote is a hint, not a ballot, and the limit per client caps what that can do.
 
-:class:`Throttle` limits the votes and reports of one client (a keyed hash of
-``request.client_addr``, the visitor's address as the trusted proxy gives it: the address
-itself is not kept) per process, in memory: a window of
-``seconds`` allows ``limit`` events; a restart forgets it.  Bounded: at most
-:data:`CLIENTS` addresses are remembered, the least recently seen dropped first.
+:data:`VOTES`, :data:`REPORTS` and :data:`REPORTED` limit the votes and reports of one
+client (``shopcms.web.limits``: a keyed hash of its address, per process, in memory).
 """
 
 import hashlib
-import hmac
-import threading
-import time
-from collections import OrderedDict, deque
 
 from itsdangerous import BadSignature, Signer
 
 from shopcms.web.cookies import set_cookie
+from shopcms.web.limits import Throttle, client
+
+__all__ = ["REPORTED", "REPORTS", "VOTES", "Throttle", "client", "remember", "voted"]
 
 COOKIE = "reviews_helpful"  # declared (HELPFUL_COOKIE) in the package's includeme
 #: How many votes a browser's cookie remembers (about 22 characters each).
 REMEMBERED = 120
-CLIENTS = 10_000
 
 
 def _signer(request):
@@ -62,44 +57,8 @@ def remember(request, key):
     request.add_response_callback(callback)
 
 
-class Throttle:
-    """At most ``limit`` events per client in ``seconds`` (see the module)."""
-
-    def __init__(self, limit, seconds):
-        self.limit, self.seconds = limit, seconds
-        self._events = OrderedDict()
-        self._lock = threading.Lock()
-
-    def allow(self, client, now=None):
-        """Count one event of ``client``; False (and not counted) once over the limit."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            events = self._events.pop(client, None) or deque()
-            while events and events[0] <= now - self.seconds:
-                events.popleft()
-            allowed = len(events) < self.limit
-            if allowed:
-                events.append(now)
-            self._events[client] = events
-            while len(self._events) > CLIENTS:
-                self._events.popitem(last=False)
-            return allowed
-
-    def clear(self):
-        with self._lock:
-            self._events.clear()
-
-
 #: Helpful votes: 30 in 10 minutes per client; reports: 5 an hour, and one a day per
 #: review (three reports send a review back to the moderators: three clients, not one).
 VOTES = Throttle(30, 600)
 REPORTS = Throttle(5, 3600)
 REPORTED = Throttle(1, 24 * 3600)
-
-
-def client(request):
-    """The client as the limits know it: a keyed hash of its address, never the address
-    (the limits must tell clients apart, not know who they are)."""
-    secret = request.registry.settings["shopcms.secret"].encode()
-    address = (request.client_addr or "unknown").encode()
-    return hmac.new(secret, b"shopcms.reviews.client|" + address, hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,58 @@
+"""Limits per client against bots and floods, in memory: no third-party CAPTCHA.
+
+:class:`Throttle` allows ``limit`` events per client in a window of ``seconds``, per
+process; a restart forgets it (a limit is a brake on abuse, not a ledger).  It is bounded:
+at most :data:`CLIENTS` clients are remembered, the least recently seen dropped first.
+
+:func:`client` is the client as the limits know it: a keyed hash of
+``request.client_addr`` (the visitor's address as the trusted proxy gives it), never the
+address itself, salted per use so that two limits cannot be joined.  The reviews limit
+helpful votes and reports with it; the contests limit entries.
+"""
+
+import hashlib
+import hmac
+import threading
+import time
+from collections import OrderedDict, deque
+
+#: The most clients one throttle remembers.
+CLIENTS = 10_000
+
+
+class Throttle:
+    """At most ``limit`` events per client in ``seconds`` (see the module)."""
+
+    def __init__(self, limit, seconds):
+        self.limit, self.seconds = limit, seconds
+        self._events = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, client, now=None):
+        """Count one event of ``client``; False (and not counted) once over the limit."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            events = self._events.pop(client, None) or deque()
+            while events and events[0] <= now - self.seconds:
+                events.popleft()
+            allowed = len(events) < self.limit
+            if allowed:
+                events.append(now)
+            self._events[client] = events
+            while len(self._events) > CLIENTS:
+                self._events.popitem(last=False)
+            return allowed
+
+    def clear(self):
+        with self._lock:
+            self._events.clear()
+
+
+def client(request, purpose="shopcms.reviews.client"):
+    """The client as the limits know it: a keyed hash of its address, never the address
+    (the limits must tell clients apart, not know who they are).  ``purpose`` salts the
+    hash (the reviews' default keeps the values they always had)."""
+    secret = request.registry.settings["shopcms.secret"].encode()
+    address = (request.client_addr or "unknown").encode()
+    message = purpose.encode() + b"|" + address
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,28 @@
+"""The limits per client (``web.limits``): a window per client, the client a keyed hash."""
+
+from types import SimpleNamespace
+
+from shopcms.web.limits import Throttle, client
+
+SETTINGS = {"shopcms.secret": "test-secret-" + "x" * 40}
+
+
+def request(address):
+    return SimpleNamespace(client_addr=address, registry=SimpleNamespace(settings=SETTINGS))
+
+
+def test_a_throttle_allows_its_limit_per_client_in_its_window():
+    throttle = Throttle(2, 60)
+    assert throttle.allow("a", now=0) and throttle.allow("a", now=1)
+    assert not throttle.allow("a", now=2)  # the third in the window
+    assert throttle.allow("b", now=2)  # another client has its own window
+    assert throttle.allow("a", now=60.5)  # the first event left the window
+
+
+def test_the_client_is_a_keyed_hash_per_purpose_never_the_address():
+    votes = client(request("203.0.113.7"))
+    entries = client(request("203.0.113.7"), "shopcms.contests.client")
+    assert "203.0.113.7" not in votes and len(votes) == 32
+    assert votes != entries  # two limits cannot be joined
+    assert votes == client(request("203.0.113.7"))
+    assert votes != client(request("203.0.113.8"))
