@@ -9,8 +9,10 @@ scheduled, open and ended from the clock), ``answers`` (the skill question),
 ``postal`` (one household, one entry), ``entries`` (the one place entries change),
 ``ranking`` (the winners and the reason for each place), ``tokens`` (the confirmation
 link), ``response`` and ``response_report`` (page views counted in memory and stored by
-the server's timer; the desk's table, chart and CSV file), ``evolve``.  What other
-capabilities may use is in ``api``.
+the server's timer; the desk's table, chart and CSV file), ``privacy`` (export, erasure,
+retention), ``evolve``; the views and their helpers (``schemas``, ``rules``, ``guard``,
+``mail``, ``editing``, ``closing``, ``winner_mail``, ``board``, ``schemas_desk``).  What
+other capabilities may use is in ``api``.
 """
 
 from shopcms.contests import board, response
@@ -44,3 +46,5 @@ def includeme(config):
     # The response per campaign: the page views counted in memory are stored by the
     # server's timer (a GET never writes).
     config.add_timer_job(response.flush, owner="contests")
+    # The privacy side: the entries in the data export and erasure (retention: api).
+    config.include(".privacy")
