@@ -26,7 +26,7 @@
 from datetime import timedelta
 
 from shopcms.contests import entries
-from shopcms.contests.answers import CHOICE
+from shopcms.contests.answers import answer_text
 from shopcms.contests.tokens import MAX_AGE
 from shopcms.contests.workflow import ANNOUNCED, CONTEST_WORKFLOW, PURGED
 from shopcms.newsletter.api import normalise_address
@@ -76,18 +76,6 @@ def _title(contest, lang):
     return text.title if text is not None else contest.__name__
 
 
-def _answer_text(contest, entry):
-    """What the entrant answered, in words: the choice's text in the entry's language for a
-    multiple-choice question (the answer is the choice's number), else the words typed."""
-    if contest.kind != CHOICE:
-        return entry.answer
-    text = contest.texts.get(entry.lang) or next(iter(contest.texts.values()), None)
-    choices = text.choices if text is not None else ()
-    if entry.answer.isdigit() and int(entry.answer) < len(choices):
-        return choices[int(entry.answer)]
-    return entry.answer
-
-
 def exported(contest, entry):
     """One entry as the export shows it (plain values)."""
     disqualified = entry.disqualified
@@ -102,7 +90,7 @@ def exported(contest, entry):
         "email": entry.email,
         "language": entry.lang,
         "answer": entry.answer,
-        "answer_text": _answer_text(contest, entry),
+        "answer_text": answer_text(contest, entry),
         "estimate": entry.estimate,
         "campaign": entry.tag,
         "sent": entry.created,
