@@ -166,27 +166,28 @@ def test_the_record_of_processing_activities_in_the_ui_language(site, clients):
 
 
 def test_contributors_add_their_data_to_export_and_erasure(site, clients):
-    """A later module (contests, say) registers its data once; export and erasure include it."""
+    """A later module (loyalty points, say) registers its data once; export and erasure
+    include it."""
     erased = []
-    contests = Contributor(
-        "contests",
-        "Contests",
+    loyalty = Contributor(
+        "loyalty",
+        "Loyalty points",
         export=lambda root, account: [{"text": "zqentrytext", "author": account.email}],
         erase=lambda root, account, now, registry, options: (
             erased.append((account.__name__, options)) or "1 entry deleted"
         ),
     )
-    add_contributor(site.registry, contests)
+    add_contributor(site.registry, loyalty)
     with pytest.raises(ValueError):
         add_contributor(site.registry, Contributor("orders", "Orders"))  # a section already
-    assert contributors(site.registry)[-1] == contests
+    assert contributors(site.registry)[-1] == loyalty
     userid = site.add_account("writer@example.be")
     app = Browser(site.wsgi)
     login(app, "writer@example.be", PASSWORD, lang="en")
     data = json.loads(app.get("/en/account/export.json").text)
-    assert data["contests"] == [{"text": "zqentrytext", "author": "writer@example.be"}]
+    assert data["loyalty"] == [{"text": "zqentrytext", "author": "writer@example.be"}]
     page = app.get("/en/account/export")
-    assert "zqentrytext" in page.html.select_one("#export-contests").text
+    assert "zqentrytext" in page.html.select_one("#export-loyalty").text
     form = app.get("/en/account/delete").forms["delete"]
     form["password"] = PASSWORD
     form.submit("delete")

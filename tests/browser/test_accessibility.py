@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from shopcms.contests import entries
+from shopcms.contests.workflow import CONTEST_WORKFLOW
 from shopcms.newsletter import subscriptions
 from shopcms.newsletter.tokens import link_token
 from shopcms.reviews import moderation
@@ -25,6 +27,7 @@ from shopcms.web.clock import now
 from tests.browser.test_smoke import login_through_the_header, url_path
 from tests.browser.test_statistics_page import plant
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, make_site
+from tests.contests.helpers import make_contest
 from tests.crawl import crawl
 from tests.factories import make_order
 from tests.liveserver import serving
@@ -45,6 +48,43 @@ def newsletter_token(site, address):
     return site.read(
         lambda root: link_token(secret, subscriptions.find(root["newsletter"], address))
     )
+
+
+def plant_contests(site):
+    """An open contest (``needles``) and one whose winners are announced (``winter``), with
+    a confirmed entry, a wrong one and a disqualified one: the desk's ranking shows every
+    kind of row."""
+    make_contest(site)
+    make_contest(site, name="winter")
+    moment = now(site.registry)
+    with site.edit() as root:
+        contest = root["contests"]["winter"]
+        day = moment.date()
+        for number, (answer, estimate) in enumerate((("2", 1200), ("1", 1240), ("2", 1250))):
+            details = {
+                "name": f"Deelnemer {number} Peeters",
+                "street": f"Kerkstraat {number + 1}",
+                "postcode": "9000",
+                "city": "Gent",
+                "country": "BE",
+                "email": f"deelnemer{number}@example.be",
+                "answer": answer,
+                "estimate": estimate,
+            }
+            entry = entries.enter(
+                contest, details, email_key=details["email"], lang="nl", tag="", now=moment,
+                day=day,
+            )  # fmt: skip
+            entries.confirm(contest, entry, now=moment, day=day)
+        contest.closes = moment
+        entries.close(contest, 1240)
+        CONTEST_WORKFLOW.transition(contest, None, "close", actor="test")
+        last = list(contest.entries.values())[-1]
+        entries.disqualify(contest, last, "Twee keer deelgenomen", "test", moment)
+        entries.confirm_winners(contest)
+        CONTEST_WORKFLOW.transition(contest, None, "confirm", actor="test")
+        entries.announce(contest, moment)
+        CONTEST_WORKFLOW.transition(contest, None, "announce", actor="test")
 
 
 def kind(address):
@@ -182,6 +222,7 @@ def plant_reviews(site):
 def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     live_site.add_account("toegankelijk@example.be", PASSWORD)
     guest_link = plant_reviews(live_site)
+    plant_contests(live_site)
 
     # A first visit: the cookie banner, before any choice.
     visitor = new_context().new_page()
@@ -258,6 +299,35 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     audit.check(visitor, "unsubscribe: the button", f"/fr/unsubscribe?token={token}")
     audit.check(visitor, "unsubscribe without a link", "/en/unsubscribe")
     audit.check(visitor, "newsletter: a forged link", "/nl/newsletter/confirm?token=x", status=400)
+    # A contest: its form with errors, "look in your mailbox", the mailed link's page; the
+    # rules and an announcement (reached by the crawl above too).
+    visitor.goto("/nl/contests/needles?c=instagram")
+    visitor.locator("form#contest-entry button[name=enter]").click()
+    visitor.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(visitor, "contest entry with errors")
+    entry = visitor.locator("form#contest-entry")
+    entry.locator("input[name=name]").fill("Lies Janssens")
+    entry.locator("input[name=street]").fill("Veldstraat 10")
+    entry.locator("input[name=postcode]").fill("9000")
+    entry.locator("input[name=city]").fill("Gent")
+    entry.locator("input[name=email]").fill("lies@example.be")
+    entry.get_by_label("Astrophytum asterias").check()
+    entry.locator("input[name=estimate]").fill("1000")
+    entry.locator("input[name=adult]").check()
+    entry.locator("input[name=rules]").check()
+    entry.locator("button[name=enter]").click()
+    visitor.wait_for_load_state()
+    audit.check(visitor, "contest: mail sent")
+    audit.check(
+        visitor,
+        "contest: confirm",
+        mail_link(live_site, "lies@example.be", "/nl/contests/needles/confirm"),
+    )
+    visitor.locator("main form button").click()
+    visitor.wait_for_load_state()
+    audit.check(visitor, "contest: confirmed")
+    audit.check(visitor, "contest rules fr", "/fr/contests/needles/rules")
+    audit.check(visitor, "contest winners announced", "/en/contests/winter")
     audit.check(visitor, "404", "/nl/no-such-page", status=404)
     audit.check(visitor, "400 (malformed address)", "/nl/%ff", status=400)
     audit.check(visitor, "403 (management)", "/nl/manage/", status=403)
@@ -316,6 +386,10 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     for address in representatives(admin, "/nl/manage/"):
         audit.check(admin, address, address)
     audit.check(admin, "dashboard en", "/en/manage/")
+    audit.check(admin, "contest ranking", "/nl/manage/contests/winter/ranking")
+    audit.check(admin, "contest response", "/nl/manage/contests/needles/response")
+    audit.check(admin, "contest editor fr", "/nl/manage/contests/needles/edit?lang=fr")
+    audit.check(admin, "translation board with contests", "/nl/manage/pages/board")
     admin.goto("/nl/account/security")
     admin.locator("#two-step button").first.click()
     admin.locator("img.qr").wait_for()

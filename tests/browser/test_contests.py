@@ -153,6 +153,8 @@ def test_an_editor_runs_a_contest_a_visitor_enters_and_wins(
     screenshot(editor, "contest-closing-nl")
     submit(editor, "contest-close", "close")
     expect(editor.locator("table.ranking")).to_contain_text("Camille Lambert")
+    # The answer in words, as the entrant chose it on the French page.
+    expect(editor.locator("table.ranking")).to_contain_text("Amérique")
     screenshot(editor, "contest-ranking-nl")
     submit(editor, "contest-confirm-winners", "confirm")
     assert send_queued(site.registry).sent == 1

@@ -11,6 +11,7 @@ import transaction
 from ZODB.POSException import ConflictError
 
 from shopcms.contests import entries, response
+from shopcms.tree import tallies
 from shopcms.web.clock import now, site_timezone
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login, make_site
 from tests.contests.response_helpers import new_contest
@@ -99,7 +100,7 @@ def test_counts_that_cannot_be_stored_stay_for_the_next_flush(site, app, monkeyp
     def conflicting(registry):
         raise ConflictError("another process stored its counts first")
 
-    monkeypatch.setattr(response, "site_transaction", conflicting)
+    monkeypatch.setattr(tallies, "site_transaction", conflicting)
     assert response.flush(site.registry) == 0
     monkeypatch.undo()
     day = today(site).isoformat()

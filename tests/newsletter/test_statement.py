@@ -56,7 +56,12 @@ CLAIMS = {
         "en": "account page",
     },
     "already waiting": {"nl": "al klaarstonden", "fr": "déjà prévu", "en": "already waiting"},
-    "contest mails": {"nl": "wedstrijdmails", "fr": "e-mail de concours", "en": "contest mails"},
+    # The mails asked for by entering a contest still go (tests/contests/test_statement.py).
+    "contest mails asked for": {
+        "nl": "wedstrijdmails die u vraagt",
+        "fr": "e-mails de concours que vous demandez",
+        "en": "contest mails you ask for",
+    },
     "orders": {"nl": "bestellingen", "fr": "commandes", "en": "orders"},
     "reason and date": {
         "nl": "de reden en de datum",

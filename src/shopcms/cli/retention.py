@@ -2,6 +2,7 @@
 
 from shopcms.accounts.throttle import get_login_throttle
 from shopcms.cli.app import load, out
+from shopcms.contests import api as contests
 from shopcms.newsletter import api as newsletter
 from shopcms.reviews import api as reviews
 from shopcms.statistics import retention
@@ -21,7 +22,10 @@ def cmd_retention(args):
     database is packed; login session ids older than the absolute session timeout are
     removed from the accounts; expired login counters are deleted; reviews withdrawn,
     rejected or marked as spam more than 30 days ago are deleted; newsletter subscriptions
-    never confirmed are deleted when their confirmation link expires (7 days); then the
+    never confirmed are deleted when their confirmation link expires (7 days); contest
+    entries never confirmed likewise, the others 60 days after the winners were announced
+    (a winner's 60 days after the prize was delivered), and a contest left without entries
+    is purged (shopcms.contests.privacy); then the
     main database is packed, keeping ``shopcms.retention.history_days`` days of history
     (default 1).
     See shopcms.statistics.retention and shopcms.accounts.throttle."""
@@ -47,6 +51,14 @@ def cmd_retention(args):
         forgotten = newsletter.forget_unconfirmed(site, now(registry))
     if forgotten:
         out(f"newsletter: {forgotten} subscription request(s) never confirmed in 7 days deleted")
+    with site_transaction(registry) as site:
+        unconfirmed, entries, purged = contests.purge_expired(site, now(registry))
+    if unconfirmed:
+        out(f"contests: {unconfirmed} entry(ies) never confirmed in 7 days deleted")
+    if entries:
+        out(f"contests: {entries} entry(ies) past their retention deleted")
+    if purged:
+        out(f"contests: {purged} contest(s) purged: only the counts and the winners' lines stay")
     # The login counters past their window (each login also removes a few).
     pruned = get_login_throttle(registry).prune(now(registry).timestamp())
     if pruned:

@@ -9,8 +9,10 @@ scheduled, open and ended from the clock), ``answers`` (the skill question),
 ``postal`` (one household, one entry), ``entries`` (the one place entries change),
 ``ranking`` (the winners and the reason for each place), ``tokens`` (the confirmation
 link), ``response`` and ``response_report`` (page views counted in memory and stored by
-the server's timer; the desk's table, chart and CSV file), ``evolve``.  What other
-capabilities may use is in ``api``.
+the server's timer; the desk's table, chart and CSV file), ``privacy`` (export, erasure,
+retention), ``evolve``; the views and their helpers (``schemas``, ``rules``, ``guard``,
+``mail``, ``editing``, ``closing``, ``winner_mail``, ``board``, ``schemas_desk``).  What
+other capabilities may use is in ``api``.
 """
 
 from shopcms.contests import board, response
@@ -35,6 +37,8 @@ def includeme(config):
         workflow=CONTEST_WORKFLOW,
     )
     config.add_evolve_step(11, "Contests: the contests folder", contests_folder)
+    # Visitors find the contests from every page (the list says which are open).
+    config.add_footer_link(("contests",), _("Contests"), order=85)
 
     # The desk, closing and the winners: the contests' rows on the pages' translation
     # board (views are found by the scan of the package).
@@ -42,3 +46,5 @@ def includeme(config):
     # The response per campaign: the page views counted in memory are stored by the
     # server's timer (a GET never writes).
     config.add_timer_job(response.flush, owner="contests")
+    # The privacy side: the entries in the data export and erasure (retention: api).
+    config.include(".privacy")

@@ -42,3 +42,16 @@ def is_correct(contest, answer):
     return any(
         given == comparable(variant) for text in contest.texts.values() for variant in text.accepted
     )
+
+
+def answer_text(contest, entry):
+    """What ``entry`` answered, in words: the choice's text in the entry's language for a
+    multiple-choice question (the answer is the choice's number, counted from 0), else the
+    words typed."""
+    if contest.kind != CHOICE:
+        return entry.answer
+    text = contest.texts.get(entry.lang) or next(iter(contest.texts.values()), None)
+    choices = text.choices if text is not None else ()
+    if entry.answer.isdigit() and int(entry.answer) < len(choices):
+        return choices[int(entry.answer)]
+    return entry.answer

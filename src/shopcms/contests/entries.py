@@ -243,9 +243,30 @@ def of_address(contest, email_key):
 
 def erase(contest, entry):
     """Delete ``entry`` on its entrant's request (an erasure): it leaves the ranking and
-    the indexes; the counts stay (they never said who)."""
+    the indexes, and a winner's line leaves the public announcement; the counts stay (they
+    never said who)."""
     _remove(contest, entry)
     if entry.confirmed is not None:
         contest.confirmed_count.change(-1)
     if entry.key in contest.winner_keys:
         contest.winner_keys = tuple(key for key in contest.winner_keys if key != entry.key)
+        # Announced already: the public line that named this winner goes too (one of two
+        # equal lines is the same line).
+        lines = list(contest.public_winners)
+        if public_line(entry) in lines:
+            lines.remove(public_line(entry))
+            contest.public_winners = tuple(lines)
+
+
+def forget_unconfirmed(contest, before):
+    """Delete the entries never confirmed that were sent before ``before`` (their link has
+    expired: ``shopcms retention``); returns how many went.  They were in no index and in
+    no count but ``started``, which stays."""
+    old = [
+        entry
+        for entry in contest.entries.values()
+        if entry.confirmed is None and entry.created < before
+    ]
+    for entry in old:
+        _remove(contest, entry)
+    return len(old)

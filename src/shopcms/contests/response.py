@@ -9,9 +9,9 @@ the view in the shop's time zone (a view just before midnight counts for its own
 when it is stored after).  Nothing else is kept: no address, no user agent, no cookie.
 
 :func:`flush` moves the tally into ``contest.response`` (``(tag, day) -> Counts``, whose
-``BTrees.Length`` merge concurrent increments) in a transaction of its own, retried on a
-write conflict; counts that cannot be written (a conflict that outlives the attempts, the
-database unreachable) stay in the tally for the next flush.  The views of a contest removed
+``BTrees.Length`` merge concurrent increments) in a transaction of its own, through
+``shopcms.tree.tallies`` (retried on a write conflict; counts that cannot be written stay in
+the tally for the next flush).  The views of a contest removed
 meanwhile are dropped.
 
 Who calls :func:`flush`: the server's timer (``shopcms.operations.timer``,
@@ -24,39 +24,22 @@ contest, the rest counted as ``entries.OTHER_TAG``, in the tally as in the datab
 inventing tags cannot grow either without end).
 """
 
-import atexit
 import datetime
-import logging
-import threading
-import weakref
-from collections import Counter
 from dataclasses import dataclass
-
-from ZODB.POSException import ConflictError
 
 from shopcms.contests import entries
 from shopcms.contests.resources import Contest
-from shopcms.tree.database import site_transaction
+from shopcms.tree import tallies
 from shopcms.web.clock import site_timezone
 
-log = logging.getLogger(__name__)
-
-#: Attempts of one flush against write conflicts.
-ATTEMPTS = 5
-#: The registry's attribute holding the application's tally.
-TALLY_KEY = "shopcms_contests_views"
+WHAT = "The contests' page views"
 
 
-class Tally:
+class Tally(tallies.Tally):
     """Page views counted in this process and not yet stored:
     ``(contest name, tag, day) -> count``, ``day`` a ``datetime.date``."""
 
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.counts = Counter()
-        self.exit_flush = False
-
-    def add(self, name, tag, day, stored=frozenset()):
+    def add_view(self, name, tag, day, stored=frozenset()):
         """One view; ``tag`` becomes ``OTHER_TAG`` when it is new and the contest has
         ``MAX_TAGS`` tags between ``stored`` (its stored tags) and those waiting here."""
         with self.lock:
@@ -66,29 +49,14 @@ class Tally:
                     tag = entries.OTHER_TAG
             self.counts[(name, tag, day)] += 1
 
-    def take(self):
-        """Everything counted so far; the tally starts again from zero."""
-        with self.lock:
-            taken, self.counts = self.counts, Counter()
-            return taken
-
-    def give_back(self, counts):
-        with self.lock:
-            self.counts.update(counts)
-
     def pending(self, name):
         """``(tag, day) -> views`` of contest ``name`` not yet stored."""
-        with self.lock:
-            return {(tag, day): n for (found, tag, day), n in self.counts.items() if found == name}
+        return {(tag, day): n for (found, tag, day), n in self.snapshot().items() if found == name}
 
 
 def tally(registry):
     """The application's tally (one per application, made with its first view)."""
-    found = getattr(registry, TALLY_KEY, None)
-    if found is None:
-        found = Tally()
-        setattr(registry, TALLY_KEY, found)
-    return found
+    return tallies.tally(registry, "shopcms_contests_views", Tally)
 
 
 def today(request):
@@ -101,10 +69,9 @@ def count_view(request, contest, tag):
     value: cleaned here), in memory only (see the module).  Writes nothing."""
     tag = entries.clean_tag(contest, tag)
     views = tally(request.registry)
-    views.add(contest.__name__, tag, today(request), _stored_tags(contest) if tag else frozenset())
-    if not views.exit_flush:
-        views.exit_flush = True
-        atexit.register(_flush_at_exit, weakref.ref(request.registry))
+    stored = _stored_tags(contest) if tag else frozenset()
+    views.add_view(contest.__name__, tag, today(request), stored)
+    tallies.flush_at_exit(views, request.registry, flush)
 
 
 def _stored_tags(contest):
@@ -125,32 +92,7 @@ def _store(site, counts):
 def flush(registry, at_exit=False):
     """Store the tally in the contests (see the module); returns the views taken off the
     tally (those of a contest removed meanwhile are dropped), 0 when they were kept."""
-    counts = tally(registry).take()
-    if not counts:
-        return 0
-    for attempt in range(ATTEMPTS):
-        try:
-            with site_transaction(registry) as site:
-                _store(site, counts)
-            return sum(counts.values())
-        except ConflictError:
-            if attempt == ATTEMPTS - 1:
-                break
-        except Exception as exc:
-            if at_exit:  # the database may be closed already: say so in one line
-                log.warning("The contests' page views were lost at exit: %r", exc)
-                return 0
-            log.exception("The contests' page views could not be stored; kept for later")
-            break
-    tally(registry).give_back(counts)
-    return 0
-
-
-def _flush_at_exit(registry_ref):
-    registry = registry_ref()
-    if registry is None:
-        return
-    flush(registry, at_exit=True)
+    return tallies.flush(registry, tally(registry), _store, WHAT, at_exit=at_exit)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ translation board, on which other capabilities show their own rows
 (``config.add_board_rows``, ``board_rows``)."""
 
 from shopcms.pages.evolve import (
+    contest_texts,
     newsletter_texts,
     pages_with_revisions_and_catalog,
     review_terms,
@@ -43,3 +44,4 @@ def includeme(config):
     config.add_evolve_step(
         10, "Pages: the privacy statement and contact page of the newsletter", newsletter_texts
     )
+    config.add_evolve_step(12, "Pages: the privacy statement of the contests", contest_texts)

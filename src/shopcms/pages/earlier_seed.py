@@ -25,6 +25,7 @@ EARLIER = {
             "8a78aeb676a0f632682ec109e148547fc5adb9bd10ea5d3c75b9be1412c6ca81",  # ac82b28
             "f65daba61044307477569ea61829209d691ec9cd283d794a53ae3087297e2f06",  # 4936a62
             "fe8b30c07ff913b2d33ab331c3a451e3e2263c2f6b6f1750112d340932aadad1",  # 3d1ebb3
+            "0b871704ff1df4cdc19acf3c98fa23c41922fe8d53c4f214be3cdc6f522ed8dd",  # c4690e5
         }
     ),
     ("privacy", "fr"): frozenset(
@@ -41,6 +42,7 @@ EARLIER = {
             "bc201964694a2fe816f886ee7321b1dc11316606c914c274633c78992637e8d6",  # ac82b28
             "d8dff0171c5cb5dbe5586e4eb56cc44e2e96a9355485c03f38a72eee6bbcf152",  # 4936a62
             "c54eeba618df6dd1a3493611a7441f34dec1932ad1265302f016e0afead966f8",  # 3d1ebb3
+            "8c5861376f9954a2f8b1fa424a17265a340e85591e1a613961617dd289aff805",  # c4690e5
         }
     ),
     ("privacy", "en"): frozenset(
@@ -57,6 +59,7 @@ EARLIER = {
             "0be6e52a4aaf5cd8f82b184c6e9b2d5e575eefc83b27155ef22c6e2cb8df311f",  # ac82b28
             "51a4ec4bd42a76b0660c962653de12042064c615bb862ae9ff17ad48e2e3f9b6",  # 4936a62
             "67953c3805afb305064a06c47a6268a47291ff4b66d5eeb2a2d93e6b7f706ae3",  # 3d1ebb3
+            "e9f039a46395c266fa0f03739d84964350ec09d31832fb67b488900bcc1aa8cf",  # c4690e5
         }
     ),
     ("contact", "nl"): frozenset(

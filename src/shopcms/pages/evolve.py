@@ -82,3 +82,21 @@ def newsletter_texts(site, registry):
         EARLIER,
         registry=registry,
     )
+
+
+def contest_texts(site, registry):
+    """Generation 12: the privacy statement that describes the contests as they work (the
+    data of an entry, the counts per campaign without names, consent by taking part, the
+    retention: unconfirmed 7 days, 60 days after the announcement, a winner's 60 days
+    after delivery; the mails of an entry sent despite a newsletter unsubscription),
+    published from the seed content folder in each language where the site still shows an
+    earlier seed text untouched, like generation 10.
+    """
+    publish_seed_updates(
+        site,
+        content_folder(registry.settings),
+        languages(registry),
+        now(registry),
+        {key: hashes for key, hashes in EARLIER.items() if key[0] == "privacy"},
+        registry=registry,
+    )

@@ -55,6 +55,7 @@ ACCOUNT_DATA = "account_data"
 PERSONALISATION = "personalisation"
 NEWSLETTER = "newsletter"
 CONTEST_MARKETING = "contest_marketing"
+CONTESTS = "contests"
 STATISTICS = "statistics"
 REVIEWS = "reviews"
 LOGIN_PROTECTION = "login_protection"
@@ -137,6 +138,35 @@ PURPOSES = {
             _("Mail about our contests and their results."),
             _("Email address, name"),
             _("Until you withdraw this consent."),
+        ),
+        # shopcms.contests: an entry and what it says of its entrant; shopcms.contests.privacy
+        # exports and erases the entries, ``shopcms retention`` purges them
+        # (``contests.api.purge_expired``).  Not CONTEST_MARKETING (mail about contests).
+        Purpose(
+            CONTESTS,
+            Basis.CONSENT,
+            _("Taking part in a contest"),
+            _(
+                "Running the contest you enter: confirming your entry, ranking the entries, "
+                "telling the winners and announcing them by first name, initial and town, and "
+                "delivering their prizes. The response to our campaigns is measured only as "
+                "counts per campaign link and day, never who. Taking part never requires a "
+                "purchase, an account or a newsletter subscription."
+            ),
+            _(
+                "Name, postal address, email address, language, the answer to the question, "
+                "the estimate, the campaign tag of the link you followed, when the entry was "
+                "sent and confirmed"
+            ),
+            _(
+                "An entry not confirmed is deleted when its link expires (7 days) or when the "
+                "contest is closed; the others 60 days after the winners are announced; a "
+                "winner's name, address and email address 60 days after the prize was "
+                "delivered. Only the counts per campaign and day and the winners' first name, "
+                "initial and town stay."
+            ),
+            _("The carrier, for a winner's prize: name and postal address."),
+            consent_by_act=True,
         ),
         # shopcms.reviews: the review and what it shows of its author.
         Purpose(

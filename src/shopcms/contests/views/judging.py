@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from shopcms.contests import closing, ranking
+from shopcms.contests.answers import answer_text
 from shopcms.contests.entries import Refused
 from shopcms.contests.resources import Contest
 from shopcms.contests.schemas_desk import CloseSchema, DisqualifySchema, EntrySchema
@@ -129,6 +130,7 @@ def ranking_page(context, request):
             {
                 "place": place,
                 "entry": place.entry,
+                "answer": answer_text(context, place.entry),
                 "reason": reason_text(place, context.true_value),
                 "winner": key in context.winner_keys,
                 "forms": forms,

@@ -28,6 +28,7 @@ from pyramid.view import view_config
 from shopcms.contests import entries, guard, mail, response, rules, tokens
 from shopcms.contests.resources import Contest, Contests
 from shopcms.contests.schemas import EntrySchema
+from shopcms.contests.views.image import image_values
 from shopcms.contests.workflow import (
     ANNOUNCED,
     OPEN,
@@ -134,6 +135,7 @@ class ContestPage(FormView):
             "winners": contest.public_winners if state in (ANNOUNCED, PURGED) else (),
             "announced": state in (ANNOUNCED, PURGED),
             "rules_url": request.link(contest, "rules"),
+            "image": image_values(request, contest),
         }
 
     def show(self):
