@@ -32,7 +32,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shopcms.contests import entries, tokens
+from shopcms.contests import entries, tokens, winner_mail
+from shopcms.contests import mail as confirmation
 from shopcms.contests.resources import Counts, Entry
 from shopcms.newsletter import subscriptions
 from shopcms.newsletter.api import FOOTER, may_mail
@@ -271,10 +272,7 @@ def test_the_record_of_processing_says_what_the_statement_says(site):
 
 def test_the_mails_of_an_entry_go_to_an_unsubscribed_address(site):
     """The confirmation link and the winner's notice answer the entrant's own request: an
-    address that unsubscribed from the newsletter still gets them (the modules of the entry
-    form and the desk; skipped on a branch without them)."""
-    confirmation = pytest.importorskip("shopcms.contests.mail")
-    winner_mail = pytest.importorskip("shopcms.contests.winner_mail")
+    address that unsubscribed from the newsletter still gets them."""
     address = "gone.from.the.newsletter@example.be"
     now = datetime.now(UTC)
     before = len(queued(site))
