@@ -196,3 +196,28 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def shop(tmp_path, smtp):
+    """A shop of its own on a live server, mailing through the test's SMTP server:
+    ``(site, base address)``."""
+    site = make_site(tmp_path, **smtp.settings())
+    with serving(site.wsgi, threads=4) as base:
+        yield site, base
+    transaction.abort()
+    site.close()
+
+
+def open_page(browser, browser_log, base, locale):
+    """A new page in a browser context of its own (``locale``), its console watched."""
+    context = browser.new_context(locale=locale, base_url=base)
+    context.set_default_timeout(TIMEOUT_MS)
+    browser_log.watch(context)
+    return context.new_page()
+
+
+def link_in(message, path):
+    """The first link to ``path`` in the plain text of a received ``message``."""
+    text = message.get_body(("plain",)).get_content()
+    return re.search(rf"https?://\S+{re.escape(path)}\S+", text).group(0)

@@ -8,18 +8,13 @@ the winners (the winner's mail arrives in French) and announces them; the public
 shows the winner by first name, initial and town only.  A screenshot of each step.
 """
 
-import re
 from datetime import timedelta
-
-import pytest
-import transaction
 
 from shopcms.mail import send_queued
 from shopcms.web.clock import now, site_timezone
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import link_in, open_page
 from tests.browser.test_smoke import expect
-from tests.conftest import PASSWORD, make_site
-from tests.liveserver import serving
+from tests.conftest import PASSWORD
 
 EDITOR = "wedstrijden@example.be"
 VISITOR = "camille.lambert@example.be"
@@ -43,31 +38,10 @@ TEXTS = {
 }
 
 
-@pytest.fixture
-def shop(tmp_path, smtp):
-    site = make_site(tmp_path, **smtp.settings())
-    with serving(site.wsgi, threads=4) as base:
-        yield site, base
-    transaction.abort()
-    site.close()
-
-
-def open_page(browser, browser_log, base, locale):
-    context = browser.new_context(locale=locale, base_url=base)
-    context.set_default_timeout(TIMEOUT_MS)
-    browser_log.watch(context)
-    return context.new_page()
-
-
 def local(site, delta):
     """A time ``delta`` from now as a person types it in the shop's time zone."""
     moment = now(site.registry) + delta
     return moment.astimezone(site_timezone(site.registry)).strftime("%Y-%m-%dT%H:%M")
-
-
-def link_in(message, path):
-    text = message.get_body(("plain",)).get_content()
-    return re.search(rf"https?://\S+{re.escape(path)}\S+", text).group(0)
 
 
 def submit(page, form, button):

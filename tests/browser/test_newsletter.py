@@ -11,16 +11,12 @@ as a mail program shows its HTML.
 import re
 from urllib.parse import unquote
 
-import pytest
-import transaction
-
 from shopcms.mail import send_queued
 from shopcms.newsletter import sending
 from shopcms.newsletter.inbound.subjects import SENTENCES
-from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS
+from tests.browser.conftest import SCREENSHOTS, link_in, open_page
 from tests.browser.test_smoke import expect
-from tests.conftest import PASSWORD, make_site
-from tests.liveserver import serving
+from tests.conftest import PASSWORD
 from tests.newsletter.campaign_setup import subscriber
 
 FRENCH = "camille@example.be"
@@ -30,27 +26,6 @@ VERSIONS = {
     "fr": ("L'hiver chez Soft Cactus", "Nos **cactus d'hiver** sont arrivés. [Voir]({base}/fr/)."),
     "en": ("Winter at Soft Cactus", "Our **winter cacti** arrived. [Have a look]({base}/en/)."),
 }
-
-
-@pytest.fixture
-def shop(tmp_path, smtp):
-    site = make_site(tmp_path, **smtp.settings())
-    with serving(site.wsgi, threads=4) as base:
-        yield site, base
-    transaction.abort()
-    site.close()
-
-
-def open_page(browser, browser_log, base, locale):
-    context = browser.new_context(locale=locale, base_url=base)
-    context.set_default_timeout(TIMEOUT_MS)
-    browser_log.watch(context)
-    return context.new_page()
-
-
-def link_in(message, path):
-    text = message.get_body(("plain",)).get_content()
-    return re.search(rf"https?://\S+{re.escape(path)}\S+", text).group(0)
 
 
 def test_subscribe_in_french_confirm_and_receive_the_french_campaign(
