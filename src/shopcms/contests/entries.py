@@ -51,13 +51,19 @@ NOT_OPEN = _("This contest is not open for entries.")
 COUNTRY = _("Residents of this country cannot take part in this contest.")
 
 
-def clean_tag(contest, tag):
+def stored_tags(contest):
+    """The campaign tags ``contest`` has counts of (a read of every (tag, day) key)."""
+    return frozenset(key[0] for key in contest.response)
+
+
+def clean_tag(contest, tag, known=None):
     """The campaign tag to count under: ``tag`` if well-formed, ``""`` otherwise, and
-    :data:`OTHER_TAG` once the contest has :data:`MAX_TAGS` tags."""
+    :data:`OTHER_TAG` once the contest has :data:`MAX_TAGS` tags (``known``: its
+    :func:`stored_tags`, when the caller has read them already)."""
     tag = str(tag or "").strip().lower()
     if not TAG.match(tag):
         return ""
-    known = {key[0] for key in contest.response}
+    known = stored_tags(contest) if known is None else known
     if tag not in known and len(known) >= MAX_TAGS:
         return OTHER_TAG
     return tag

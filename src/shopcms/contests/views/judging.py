@@ -149,11 +149,18 @@ def _done(request, contest, message, view="ranking"):
     return HTTPSeeOther(location=request.manage_link(contest, view))
 
 
-def _valid(request, form):
-    appstruct, failed = validate(request, form)
+def _act(request, contest, form, action, done, invalid=None):
+    """One judge's POST: validate ``form``, call ``action(appstruct)`` (a ``closing``
+    service), and say ``done``; a request that does not validate is refused with
+    ``invalid``, a ``Refused`` with its own message (400 both, nothing written)."""
+    appstruct, __ = validate(request, form)
     if appstruct is None:
-        return None
-    return appstruct
+        return refusal(request, invalid or _("Something in the request was not right."))
+    try:
+        action(appstruct)
+    except Refused as exc:
+        return refusal(request, exc.message)
+    return _done(request, contest, done)
 
 
 @view_config(context=Contest, name="close", request_method="POST", renderer=FORM, **JUDGE)
@@ -173,27 +180,27 @@ def close(context, request):
 @view_config(context=Contest, name="disqualify", request_method="POST", renderer=ERROR, **JUDGE)
 def disqualify(context, request):
     """Put an entry out of the ranking with a required reason; the next one moves up."""
-    appstruct = _valid(request, disqualify_form(request, context))
-    if appstruct is None:
-        return refusal(request, _("Give the reason for the disqualification."))
-    try:
-        who = request.authenticated_userid
-        closing.disqualify(context, appstruct["key"], appstruct["reason"], who, request.now)
-    except Refused as exc:
-        return refusal(request, exc.message)
-    return _done(request, context, _("The entry is disqualified."))
+    return _act(
+        request,
+        context,
+        disqualify_form(request, context),
+        lambda values: closing.disqualify(
+            context, values["key"], values["reason"], request.authenticated_userid, request.now
+        ),
+        _("The entry is disqualified."),
+        invalid=_("Give the reason for the disqualification."),
+    )
 
 
 @view_config(context=Contest, name="requalify", request_method="POST", renderer=ERROR, **JUDGE)
 def requalify(context, request):
-    appstruct = _valid(request, requalify_form(request, context))
-    if appstruct is None:
-        return refusal(request, _("Something in the request was not right."))
-    try:
-        closing.requalify(context, appstruct["key"])
-    except Refused as exc:
-        return refusal(request, exc.message)
-    return _done(request, context, _("The entry is back in the ranking."))
+    return _act(
+        request,
+        context,
+        requalify_form(request, context),
+        lambda values: closing.requalify(context, values["key"]),
+        _("The entry is back in the ranking."),
+    )
 
 
 @view_config(
@@ -201,34 +208,33 @@ def requalify(context, request):
 )
 def confirm_winners(context, request):
     """Fix the winners and queue their mails."""
-    if _valid(request, confirm_form(request, context)) is None:
-        return refusal(request, _("Something in the request was not right."))
-    try:
-        closing.confirm_winners(context, request.registry, request=request)
-    except Refused as exc:
-        return refusal(request, exc.message)
-    return _done(request, context, _("The winners are confirmed; their mails are on their way."))
+    return _act(
+        request,
+        context,
+        confirm_form(request, context),
+        lambda values: closing.confirm_winners(context, request.registry, request=request),
+        _("The winners are confirmed; their mails are on their way."),
+    )
 
 
 @view_config(context=Contest, name="announce", request_method="POST", renderer=ERROR, **JUDGE)
 def announce(context, request):
     """Show the winners (first name, initial, town) on the public page."""
-    if _valid(request, announce_form(request, context)) is None:
-        return refusal(request, _("Something in the request was not right."))
-    try:
-        closing.announce(context, request.now, request=request)
-    except Refused as exc:
-        return refusal(request, exc.message)
-    return _done(request, context, _("The winners are announced on the contest page."))
+    return _act(
+        request,
+        context,
+        announce_form(request, context),
+        lambda values: closing.announce(context, request.now, request=request),
+        _("The winners are announced on the contest page."),
+    )
 
 
 @view_config(context=Contest, name="delivered", request_method="POST", renderer=ERROR, **JUDGE)
 def delivered(context, request):
-    appstruct = _valid(request, delivered_form(request, context))
-    if appstruct is None:
-        return refusal(request, _("Something in the request was not right."))
-    try:
-        closing.delivered(context, appstruct["key"], request.now)
-    except Refused as exc:
-        return refusal(request, exc.message)
-    return _done(request, context, _("The prize is marked as delivered."))
+    return _act(
+        request,
+        context,
+        delivered_form(request, context),
+        lambda values: closing.delivered(context, values["key"], request.now),
+        _("The prize is marked as delivered."),
+    )

@@ -112,12 +112,6 @@ class ContestPage(FormView):
     def action(self):
         return self.request.link(self.context)
 
-    def tag(self):
-        return entries.clean_tag(self.context, self.request.params.get("c", ""))
-
-    def appstruct(self):
-        return {"c": self.tag()}
-
     def values(self):
         request, contest = self.request, self.context
         lang, text = text_of(request, contest)
@@ -140,9 +134,10 @@ class ContestPage(FormView):
 
     def show(self):
         # Counted in memory, stored by the server's timer: a GET never writes.
-        response.count_view(self.request, self.context, self.request.params.get("c", ""))
+        tag = response.count_view(self.request, self.context, self.request.params.get("c", ""))
         is_open = self.context.is_open(self.request.now)
-        form = self.make().render(self.appstruct()) if is_open else None
+        # The form carries the tag as it was counted.
+        form = self.make().render({"c": tag}) if is_open else None
         return self.page(form)
 
     def submit(self):
