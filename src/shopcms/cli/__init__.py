@@ -17,7 +17,8 @@ the parser through ``add_commands(add)``:
 - ``retention``: retention (the retention rules, from cron);
 - ``backup``: backup, restore (the FileStorages, with repozo);
 - ``inbound``: process-inbound (unsubscribe mails and bounces, from cron or a timer);
-- ``contests``: close-contest (a contest after its closing time, with the tie-breaker's value).
+- ``contests``: close-contest (a contest after its closing time, with the tie-breaker's value);
+- ``images``: make-image-variants (the AVIF and WebP of product images stored before them).
 
 ``shopcms.cli.app`` holds what they share: loading the app, output, ``CommandError``.
 
@@ -35,20 +36,22 @@ import argparse
 import sys
 import warnings
 
-# Pyramid 2.1 imports setuptools' deprecated pkg_resources, which warns on import: two
-# lines on stderr before every subcommand's output, meaningless to the shop owner (and noise
-# in cron's mail).  Only that warning, only from Pyramid, and before Pyramid is imported
-# below (the package ``shopcms`` imports nothing); every other warning still shows.
+# Pyramid 2.1 (and deform 2, whichever comes first) imports setuptools' deprecated
+# pkg_resources, which warns on import: two lines on stderr before every subcommand's
+# output, meaningless to the shop owner (and noise in cron's mail).  Only that warning, only
+# from those two, and before either is imported below (the package ``shopcms`` imports
+# nothing); every other warning still shows.
 warnings.filterwarnings(
     "ignore",
     message=r"pkg_resources is deprecated as an API",
     category=UserWarning,
-    module=r"pyramid\.",
+    module=r"(pyramid|deform)\.",
 )
 
 from shopcms.cli import (  # noqa: E402 (after the filter, on purpose)
     backup,
     contests,
+    images,
     inbound,
     mail,
     newsletter,
@@ -60,7 +63,19 @@ from shopcms.cli import (  # noqa: E402 (after the filter, on purpose)
 )
 from shopcms.cli.app import CommandError, close_databases, set_quiet  # noqa: E402
 
-GROUPS = (site, orders, mail, newsletter, privacy, vault, retention, backup, inbound, contests)
+GROUPS = (
+    site,
+    orders,
+    mail,
+    newsletter,
+    privacy,
+    vault,
+    retention,
+    backup,
+    inbound,
+    contests,
+    images,
+)
 
 # The order of the subcommands in ``shopcms --help``, kept from before the command was
 # split into modules; a subcommand not named here comes last.

@@ -54,8 +54,8 @@ def load_catalog(site, folder, languages, registry=None, progress=None):
                     product.set_attribute(key, lang, value)
         if entry.get("image"):
             data = (products_dir / "images" / entry["image"]).read_bytes()
-            sizes, dimensions = images.process(data)
-            product.add_image(sizes, dimensions, alt=entry["title"])
+            sizes, dimensions, variants = images.process_with_variants(data)
+            product.add_image(sizes, dimensions, alt=entry["title"], variants=variants)
         site["products"].add_product(entry["name"], product, registry=registry)
         added += 1
     if progress is not None:
