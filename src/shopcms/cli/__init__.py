@@ -24,7 +24,8 @@ the parser through ``add_commands(add)``:
 
 Every subcommand takes ``--quiet`` (for cron: nothing is printed but errors), and those that
 can run long (init, load-content, reindex, import-payments, send-mail, send-campaign,
-retention, export-customer) show their progress on stderr (``shopcms.cli.app.Progress``).
+retention, export-customer, make-image-variants) show their progress on stderr
+(``shopcms.cli.app.Progress``).
 
 ``main`` returns the exit status: 0 on success, 2 after a ``CommandError`` (one line on
 stderr, ``shopcms SUBCOMMAND: message``), or the status a subcommand returns (``send-mail``:

@@ -149,8 +149,10 @@ def add_missing_variants(product):
         stored.add_variants({fmt: encode(image, fmt) for fmt in missing})
         made += 1
     if made:
-        # The images live inside the product's record: store it again.
+        # The images live inside the product's record: store it again; and its pages
+        # change (their sources), so their validators must too.
         product._p_changed = True
+        product.changed()
     return made
 
 
