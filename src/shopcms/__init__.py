@@ -1,15 +1,26 @@
-"""shopcms: the web shop and CMS of Soft Cactus (onto object bvba) on Pyramid and ZODB."""
+"""shopcms: the web shop and CMS of Soft Cactus (onto object bvba) on Pyramid and ZODB.
 
-from pyramid.config import Configurator
-from pyramid.settings import asbool
-
-from shopcms import operations, statistics
-from shopcms.tree.database import bootstrap, ensure_storage_directory, open_databases, root_factory
-from shopcms.web import malformed, pagecache
+Importing the package imports nothing else: the ``shopcms`` command (``shopcms.cli``), which
+Python reaches through this package, must set its warning filters before Pyramid is first
+imported (Pyramid 2.1 imports the deprecated ``pkg_resources``, which warns on import).
+"""
 
 
 def main(global_config, **settings):
     """The WSGI application.  Settings come from development.ini / production.ini."""
+    # Imported here, not above: see the module docstring.
+    from pyramid.config import Configurator
+    from pyramid.settings import asbool
+
+    from shopcms import operations, statistics
+    from shopcms.tree.database import (
+        bootstrap,
+        ensure_storage_directory,
+        open_databases,
+        root_factory,
+    )
+    from shopcms.web import malformed, pagecache
+
     ensure_storage_directory(settings)
     # The statistics' own database (zodbconn.uri.statistics), before pyramid_zodbconn opens it.
     statistics.configure_storage(settings)

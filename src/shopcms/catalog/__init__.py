@@ -119,13 +119,17 @@ def walk(resource):
             yield from walk(child)
 
 
-def reindex_all(site, languages=None, registry=None):
+def reindex_all(site, languages=None, registry=None, progress=None):
     """Rebuild the catalog from the tree (``shopcms reindex``); returns the document count.
 
     Only resources of catalogued types are indexed (``shopcms.tree.content``).
+    ``progress(done, total)``, if given, is called after each document: ``total`` is the
+    count the catalog held before (the tree is not walked twice to count it), raised to
+    ``done`` when the tree holds more, and exact at the last call.
     """
     types = content_types(registry or get_current_registry())
     catalog = site.catalog
+    expected = len(catalog) or None
     catalog.clear()
     catalog.ensure_indexes(languages)
     count = 0
@@ -134,6 +138,10 @@ def reindex_all(site, languages=None, registry=None):
             continue
         catalog.index_resource(resource)
         count += 1
+        if progress is not None:
+            progress(count, expected and max(expected, count))
+    if progress is not None:
+        progress(count, count)
     return count
 
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from shopcms.cli.app import load, out
+from shopcms.cli.app import Progress, load, out
 from shopcms.mail import send_queued
 
 
@@ -19,7 +19,8 @@ def cmd_send_mail(args):
     outbox for the next run.
     """
     registry = load(args.ini)
-    run = send_queued(registry)
+    with Progress("send-mail", unit="mails") as progress:
+        run = send_queued(registry, progress=progress)
     out(f"sent {run.sent} mail(s), {run.waiting} waiting")
     if run.rejected:
         out(f"{run.rejected} mail(s) refused by the server, kept apart in the outbox")

@@ -1,6 +1,6 @@
 """The subcommand for the orders paid by bank transfer: ``import-payments``."""
 
-from shopcms.cli.app import CommandError, load, out
+from shopcms.cli.app import CommandError, Progress, load, out
 from shopcms.orders import bank_import
 
 
@@ -23,7 +23,8 @@ def cmd_import_payments(args):
             # One byte over the limit is enough for read_statement to refuse the file.
             data = statement.read(bank_import.MAX_BYTES + 1)
         lines = bank_import.read_statement(data)
-        outcomes = bank_import.import_statement(registry, lines)
+        with Progress("import-payments", unit="lines") as progress:
+            outcomes = bank_import.import_statement(registry, lines, progress=progress)
     except OSError as exc:
         raise CommandError(f"{args.file}: {exc.strerror}") from exc
     except bank_import.StatementError as exc:

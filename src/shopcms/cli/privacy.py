@@ -4,9 +4,8 @@
 
 import logging
 import os
-import sys
 
-from shopcms.cli.app import CommandError, load, out
+from shopcms.cli.app import CommandError, Progress, load, out, result
 from shopcms.mail import send_queued
 from shopcms.privacy import erasure
 from shopcms.privacy.export import export_customer, to_json
@@ -52,10 +51,12 @@ def cmd_export_customer(args):
     with site_transaction(registry) as site:
         account = _find_account(site, args.email)
         userid = account.__name__
-        text = to_json(export_customer(site, account, now(registry), registry))
+        with Progress("export-customer", unit="parts") as progress:
+            data = export_customer(site, account, now(registry), registry, progress=progress)
+        text = to_json(data)
     log.info("export: account %s exported from the command line", userid)
     if not args.output:
-        sys.stdout.write(text + "\n")
+        result(text)
         return
     try:
         # Readable by the owner only: it is one customer's personal data.
@@ -85,12 +86,13 @@ def cmd_erase_customer(args):
             raise CommandError(exc.message.interpolate()) from exc
         userid = account.__name__
     if not args.yes:
-        out(f"Erase account {userid} ({args.email}) and anonymise its {len(orders)} order(s)?")
+        # The question is asked even with --quiet: the answer is needed.
+        result(f"Erase account {userid} ({args.email}) and anonymise its {len(orders)} order(s)?")
         if args.keep_reviews:
-            out("Its published reviews stay without any name; its other reviews are deleted.")
+            result("Its published reviews stay without any name; its other reviews are deleted.")
         else:
-            out("Its reviews are deleted.")
-        out("This cannot be undone.")
+            result("Its reviews are deleted.")
+        result("This cannot be undone.")
         try:
             answer = input("Type yes to erase: ")
         except EOFError:

@@ -1,7 +1,7 @@
 """The subcommand that applies the retention rules: ``retention`` (daily, from cron)."""
 
 from shopcms.accounts.throttle import get_login_throttle
-from shopcms.cli.app import load, out
+from shopcms.cli.app import Progress, load, out
 from shopcms.contests import api as contests
 from shopcms.newsletter import api as newsletter
 from shopcms.reviews import api as reviews
@@ -9,6 +9,9 @@ from shopcms.statistics import retention
 from shopcms.statistics.store import get_statistics_database
 from shopcms.tree.database import get_database, site_transaction
 from shopcms.web.clock import now, site_timezone
+
+#: The rules ``cmd_retention`` applies, each a step of its progress.
+STEPS = 7
 
 
 def add_commands(add):
@@ -30,6 +33,12 @@ def cmd_retention(args):
     (default 1).
     See shopcms.statistics.retention and shopcms.accounts.throttle."""
     registry = load(args.ini)
+    with Progress("retention", unit="steps") as progress:
+        _apply_rules(registry, lambda done: progress(done, STEPS))
+
+
+def _apply_rules(registry, step):
+    """The rules of ``cmd_retention`` in order; ``step(done)`` after each of them."""
     statistics_db = get_statistics_database(registry)
     # None when the statistics are turned off: then there is nothing of them to roll up.
     if statistics_db is not None:
@@ -37,20 +46,24 @@ def cmd_retention(args):
         rolled = retention.maintain_statistics(statistics_db, today)
         for month, days in sorted(rolled.items()):
             out(f"statistics: {days} day(s) of {month} rolled up into the month")
+    step(1)
     # The same default as the login sessions themselves (shopcms.web.security): 12 hours.
     timeout = int(registry.settings.get("shopcms.session.absolute_timeout", 12 * 3600))
     with site_transaction(registry) as site:
         ended = retention.end_old_sessions(site, timeout)
     if ended:
         out(f"sessions: {ended} login session id(s) older than {timeout} s removed")
+    step(2)
     with site_transaction(registry) as site:
         purged = reviews.purge_closed(site, now(registry), registry)
     if purged:
         out(f"reviews: {purged} withdrawn, rejected or spam review(s) older than 30 days deleted")
+    step(3)
     with site_transaction(registry) as site:
         forgotten = newsletter.forget_unconfirmed(site, now(registry))
     if forgotten:
         out(f"newsletter: {forgotten} subscription request(s) never confirmed in 7 days deleted")
+    step(4)
     with site_transaction(registry) as site:
         unconfirmed, entries, purged = contests.purge_expired(site, now(registry))
     if unconfirmed:
@@ -59,13 +72,16 @@ def cmd_retention(args):
         out(f"contests: {entries} entry(ies) past their retention deleted")
     if purged:
         out(f"contests: {purged} contest(s) purged: only the counts and the winners' lines stay")
+    step(5)
     # The login counters past their window (each login also removes a few).
     pruned = get_login_throttle(registry).prune(now(registry).timestamp())
     if pruned:
         out(f"login counters: {pruned} expired counter(s) removed")
+    step(6)
     # ZODB keeps the earlier versions of every record until a pack: what the rules above
     # and the day's work erased (expired login counters, the address of a reset asked for
     # an unknown account, a delivered mail and its link) would stay in them.  The privacy
     # statement promises it is gone within a day or two: a pack every day (quietly: cron).
     days = float(registry.settings.get("shopcms.retention.history_days", 1))
     get_database(registry).pack(days=days)
+    step(STEPS)

@@ -10,7 +10,7 @@ import sys
 from shopcms import evolve as evolve_mod
 from shopcms.accounts.passwords import password_problem
 from shopcms.catalog import reindex_all
-from shopcms.cli.app import CommandError, load, out
+from shopcms.cli.app import CommandError, Progress, load, out, result
 from shopcms.pages.content import content_folder, load_pages
 from shopcms.privacy import erasure
 from shopcms.products.content import load_catalog
@@ -57,16 +57,24 @@ def cmd_init(args):
     if problem is not None:
         raise CommandError(f"SHOPCMS_ADMIN_PASSWORD: {problem.interpolate()}")
     with site_transaction(registry) as site:
-        added = load_pages(
-            site,
-            content_dir(registry.settings),
-            languages(registry),
-            now(registry),
-            registry=registry,
-        )
-        products = load_catalog(
-            site, content_dir(registry.settings), languages(registry), registry=registry
-        )
+        with Progress("pages", unit="pages") as progress:
+            added = load_pages(
+                site,
+                content_dir(registry.settings),
+                languages(registry),
+                now(registry),
+                registry=registry,
+                progress=progress,
+            )
+        # The long part of a first init: every image is re-encoded in each format and size.
+        with Progress("products", unit="products") as progress:
+            products = load_catalog(
+                site,
+                content_dir(registry.settings),
+                languages(registry),
+                registry=registry,
+                progress=progress,
+            )
         customers = site["customers"]
         has_admin = any(ADMIN in account.roles for account in customers.values())
         if not has_admin:
@@ -79,16 +87,18 @@ def cmd_init(args):
     if has_admin:
         out("an administrator exists already; not creating one")
         return
-    out(f"created administrator {email}")
-    if generated:
-        # Shown once: it is stored only as an argon2id hash.
-        out(f"  password: {password}   (shown only now: store it safely)")
+    if not generated:
+        out(f"created administrator {email}")
+        return
+    # Shown once, even with --quiet: it is stored only as an argon2id hash.
+    result(f"created administrator {email}")
+    result(f"  password: {password}   (shown only now: store it safely)")
 
 
 def cmd_load_content(args):
     """Add new pages of content/, and a draft where a file changed (never over an editor's)."""
     registry = load(args.ini)
-    with site_transaction(registry) as site:
+    with site_transaction(registry) as site, Progress("pages", unit="pages") as progress:
         loaded = load_pages(
             site,
             content_dir(registry.settings),
@@ -96,6 +106,7 @@ def cmd_load_content(args):
             now(registry),
             update=True,
             registry=registry,
+            progress=progress,
         )
     for item in loaded:
         out(f"page {item}")
@@ -134,8 +145,8 @@ def cmd_add_user(args):
 def cmd_reindex(args):
     """Rebuild the catalog from the resource tree."""
     registry = load(args.ini)
-    with site_transaction(registry) as site:
-        count = reindex_all(site, languages(registry))
+    with site_transaction(registry) as site, Progress("reindex", unit="resources") as progress:
+        count = reindex_all(site, languages(registry), progress=progress)
     out(f"reindexed {count} resources")
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 from cryptography.fernet import InvalidToken
 
-from shopcms.cli.app import CommandError, load, out
+from shopcms.cli.app import CommandError, load, out, result
 from shopcms.privacy import vault
 from shopcms.tree.database import site_transaction
 
@@ -20,7 +20,7 @@ def add_commands(add):
 def cmd_new_vault_key(args):
     """Print a new key for ``shopcms.vault.keys`` (or SHOPCMS_VAULT_KEYS).  Reads nothing,
     changes nothing: to rotate, put it first in the setting, restart, run rotate-vault-key."""
-    out(vault.new_key())
+    result(vault.new_key())
 
 
 def cmd_rotate_vault_key(args):

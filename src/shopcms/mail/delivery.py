@@ -72,8 +72,9 @@ def add_mail_composer(config, kind, composer):
     config.registry.shopcms_mail_composers[kind] = composer
 
 
-def deliver(registry, clock=time.time):
-    """One round over the outbox of ``registry``'s main database; returns a QueueRun."""
+def deliver(registry, clock=time.time, progress=None):
+    """One round over the outbox of ``registry``'s main database; returns a QueueRun.
+    ``progress(done, total)``, if given, is called after each mail due in this round."""
     mailer = get_mailer(registry)
     tm = transaction.TransactionManager()
     conn = registry._zodb_databases[""].open(transaction_manager=tm)
@@ -83,7 +84,11 @@ def deliver(registry, clock=time.time):
     smtp = None
     try:
         import_maildir(mailer, conn, tm)
-        for key in _due(conn, tm, clock()):
+        due = _due(conn, tm, clock())
+        for number, key in enumerate(due, 1):
+            if progress is not None:
+                # Before the mail rather than after: every path below ends in a continue.
+                progress(number - 1, len(due))
             claimed = _claim(registry, conn, tm, key, clock())
             if claimed is None:
                 continue
@@ -113,6 +118,8 @@ def deliver(registry, clock=time.time):
             log.info("mail %s sent", message_id)
             _record(conn, tm, key, lambda outbox, k=key: outbox.remove(k))
             sent += 1
+        if progress is not None and error is None:
+            progress(len(due), len(due))
         waiting = _waiting(conn, tm)
     finally:
         if smtp is not None:
@@ -123,9 +130,10 @@ def deliver(registry, clock=time.time):
     return QueueRun(sent, waiting, rejected, error, dropped)
 
 
-def send_queued(registry):
-    """One round over the outbox through the configured SMTP server; a QueueRun."""
-    return deliver(registry)
+def send_queued(registry, progress=None):
+    """One round over the outbox through the configured SMTP server; a QueueRun.
+    ``progress``: see :func:`deliver`."""
+    return deliver(registry, progress=progress)
 
 
 def _due(conn, tm, now):

@@ -285,13 +285,19 @@ def _rows(reader, columns):
 # -- matching ---------------------------------------------------------------------------
 
 
-def apply(orders, lines, actor=ACTOR):
+def apply(orders, lines, actor=ACTOR, progress=None):
     """Mark paid the orders that ``lines`` pay; the Outcome of every line, in order.
 
     ``orders`` is the site's Orders folder; call inside a transaction (the whole statement
-    is one: if it fails, nothing is marked).
+    is one: if it fails, nothing is marked).  ``progress(done, total)``, if given, is
+    called after each line.
     """
-    return [_apply_line(orders, line, actor) for line in lines]
+    outcomes = []
+    for line in lines:
+        outcomes.append(_apply_line(orders, line, actor))
+        if progress is not None:
+            progress(len(outcomes), len(lines))
+    return outcomes
 
 
 def _apply_line(orders, line, actor):
@@ -319,14 +325,15 @@ def _apply_line(orders, line, actor):
     return Outcome(line, True, order=order.number)
 
 
-def import_statement(registry, lines, attempts=3):
+def import_statement(registry, lines, attempts=3, progress=None):
     """Apply ``lines`` to the site's orders in one transaction (retried when a concurrent
     change, a payment webhook say, conflicts with it); the Outcomes, once committed.
-    Raises StatementError when the conflicts persist (nothing is marked then)."""
+    Raises StatementError when the conflicts persist (nothing is marked then).
+    ``progress(done, total)``: see :func:`apply` (a retry starts it again)."""
     for attempt in range(1, attempts + 1):
         try:
             with site_transaction(registry) as site:
-                return apply(site["orders"], lines)
+                return apply(site["orders"], lines, progress=progress)
         except TransientError as exc:
             if attempt == attempts:
                 raise StatementError(

@@ -60,18 +60,24 @@ def content_folder(settings):
     return Path(settings.get("shopcms.content") or "content").resolve()
 
 
-def load_pages(site, folder, languages, now, update=False, registry=None, names=None):
+def load_pages(
+    site, folder, languages, now, update=False, registry=None, names=None, progress=None
+):
     """Load ``folder/pages`` into the site; returns a list of :class:`Loaded`.
 
     New pages are published as their first revisions.  With ``update``, a changed file of
     an existing page becomes a draft, unless an editor has a draft open in that language.
-    ``names``: only these pages (default all).
+    ``names``: only these pages (default all).  ``progress(done, total)``, if given, is
+    called before each page folder and once at the end.
     """
     pages_dir = Path(folder) / "pages"
     done = []
     if not pages_dir.is_dir():
         return done
-    for entry in sorted(p for p in pages_dir.iterdir() if p.is_dir()):
+    entries = sorted(p for p in pages_dir.iterdir() if p.is_dir())
+    for number, entry in enumerate(entries):
+        if progress is not None:
+            progress(number, len(entries))
         if names is not None and entry.name not in names:
             continue
         files = {lang: entry / f"{lang}.md" for lang in languages}
@@ -100,6 +106,8 @@ def load_pages(site, folder, languages, now, update=False, registry=None, names=
             page.save_draft(lang, title, body, "content/ changed", LOADER, now)
             page.loaded_hashes[lang] = digest
             done.append(Loaded(entry.name, lang, "draft"))
+    if progress is not None:
+        progress(len(entries), len(entries))
     return done
 
 

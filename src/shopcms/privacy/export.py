@@ -287,17 +287,25 @@ def _other(obj, known):
     }
 
 
-def export_customer(root, account, now, registry=None):
+def export_customer(root, account, now, registry=None, progress=None):
     """All the personal data kept about ``account`` (see the module docstring), as a dict.
 
     Sections: ``about``, ``account``, ``preferences``, ``consents``, ``shop_lists``,
     ``orders``, ``disclosures`` (of the orders and of the account, oldest first), ``other``
     (attributes of the account and preferences that no section knows), then one section
     per contributor that has data.  Values are plain (dicts, lists, text, numbers, bool,
-    None, Decimal, datetime).  Reads only.
+    None, Decimal, datetime).  Reads only.  ``progress(done, total)``, if given, is called
+    after each order and each contributor's section (``shopcms export-customer``).
     """
     registry = registry or get_current_registry()
     orders = customer_orders(root, account)
+    sources = contributors(registry)
+    total = len(orders) + len(sources)
+
+    def advance(done):
+        if progress is not None:
+            progress(done, total)
+
     disclosures = [_disclosure(d, account) for d in getattr(account, "disclosures", ())]
     for order in orders:
         disclosures.extend(_disclosure(d, account, order) for d in order.disclosures)
@@ -314,18 +322,22 @@ def export_customer(root, account, now, registry=None):
         "preferences": _preferences(account.preferences),
         "consents": _consents(account.preferences),
         "shop_lists": _shop_lists(root, account),
-        "orders": [_order(order, account) for order in orders],
+        "orders": [],
         "disclosures": disclosures,
         "other": {
             "account": _other(account, ACCOUNT_FIELDS),
             "preferences": _other(account.preferences, PREFERENCE_FIELDS),
         },
     }
-    for contributor in contributors(registry):
+    for order in orders:
+        data["orders"].append(_order(order, account))
+        advance(len(data["orders"]))
+    for number, contributor in enumerate(sources, len(orders) + 1):
         if contributor.export is not None:
             section = contributor.export(root, account)
             if section is not None:
                 data[contributor.name] = plain(section)
+        advance(number)
     return data
 
 

@@ -9,10 +9,14 @@ the product page is declared with the directive ``config.add_product_section``
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
+``shopcms make-image-variants`` gives images stored before the AVIF and WebP variants
+theirs (``add_missing_image_variants``, ``IMAGE_VARIANT_FORMATS``).
 """
 
 from shopcms.products import lists
+from shopcms.products.images import VARIANT_FORMATS as IMAGE_VARIANT_FORMATS
 from shopcms.products.images import ImageRejected
+from shopcms.products.images import add_missing_variants as add_missing_image_variants
 from shopcms.products.images import process as process_image
 from shopcms.products.images import read_limited as read_image
 from shopcms.products.pricing import totals, vat_included
@@ -24,6 +28,8 @@ from shopcms.products.views.small import Repeated, visible_errors
 
 __all__ = [
     "IMAGE_TYPES",
+    "IMAGE_VARIANT_FORMATS",
+    "add_missing_image_variants",
     "ImageRejected",
     "ImageUploadWidget",
     "UploadStore",

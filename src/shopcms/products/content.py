@@ -13,12 +13,13 @@ from shopcms.products import images
 from shopcms.products.resources import Category, Product
 
 
-def load_catalog(site, folder, languages, registry=None):
+def load_catalog(site, folder, languages, registry=None, progress=None):
     """Add the categories and products of ``folder/products`` that the site lacks.
 
     ``categories.toml`` and ``products.toml`` describe them (see content/README.md); images
     go through the same checks and re-encoding as an editor's upload.  Returns the number of
-    products added.
+    products added.  ``progress(done, total)``, if given, is called before each product of
+    the file and once at the end.
     """
     products_dir = Path(folder) / "products"
     if not products_dir.is_dir():
@@ -30,7 +31,10 @@ def load_catalog(site, folder, languages, registry=None):
             site["categories"].add(entry["name"], category, registry=registry)
     catalog = tomllib.loads((products_dir / "products.toml").read_text(encoding="utf-8"))
     added = 0
-    for entry in catalog.get("product", ()):
+    entries = catalog.get("product", ())
+    for number, entry in enumerate(entries):
+        if progress is not None:
+            progress(number, len(entries))
         if entry["name"] in site["products"]:
             continue
         product = Product(
@@ -50,8 +54,10 @@ def load_catalog(site, folder, languages, registry=None):
                     product.set_attribute(key, lang, value)
         if entry.get("image"):
             data = (products_dir / "images" / entry["image"]).read_bytes()
-            sizes, dimensions = images.process(data)
-            product.add_image(sizes, dimensions, alt=entry["title"])
+            sizes, dimensions, variants = images.process_with_variants(data)
+            product.add_image(sizes, dimensions, alt=entry["title"], variants=variants)
         site["products"].add_product(entry["name"], product, registry=registry)
         added += 1
+    if progress is not None:
+        progress(len(entries), len(entries))
     return added

@@ -1,10 +1,13 @@
 """What every page shows of the products: the cart's count in the header, product images.
 
-Declared as layout values (``ui.cart_count``, ``ui.image_url(product, size)``) by the
-package's ``includeme``.
+Declared as layout values (``ui.cart_count``, ``ui.image_url(product, size)``,
+``ui.picture(product, image, size)``) by the package's ``includeme``.
 """
 
+from dataclasses import dataclass
+
 from shopcms.products import lists
+from shopcms.products.images import SIZES, VARIANT_FORMATS, scaled_size
 
 
 def cart_count(request):
@@ -21,3 +24,55 @@ def image_url(request):
         return request.link(product, "image", product.images[0].id, size)
 
     return url
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What the ``product-picture`` macro writes for one image: a ``<source>`` per modern
+    format the image has (``sources``: ``(content type, srcset)``, best first), the JPEG's
+    ``src`` and ``srcset``, the ``width`` and ``height`` of ``src`` (the page reserves the
+    space before the image arrives) and the ``alt`` text in the page's language."""
+
+    sources: tuple
+    src: str
+    srcset: str
+    width: int
+    height: int
+    alt: str
+
+
+def picture(request):
+    """``ui.picture(product, image=None, size="thumb")``: the :class:`Picture` of ``image``
+    (default the product's first) with ``size`` as its ``src``, or None without images."""
+
+    def make(product, image=None, size="thumb"):
+        if image is None:
+            if not product.images:
+                return None
+            image = product.images[0]
+        # One traversal URL, the sizes and formats appended: a listing writes many.
+        base = request.link(product, "image", image.id)
+        # Each width once, smallest first: an image smaller than the large size is stored
+        # at the same width twice, and a srcset may not repeat a width.
+        widths = {}
+        for name in sorted(SIZES, key=SIZES.get):
+            widths.setdefault(scaled_size(image, name)[0], name)
+
+        def srcset(suffix):
+            return ", ".join(f"{base}/{name}{suffix} {width}w" for width, name in widths.items())
+
+        width, height = scaled_size(image, size)
+        return Picture(
+            sources=tuple(
+                (VARIANT_FORMATS[fmt], srcset(f".{fmt}"))
+                for fmt in VARIANT_FORMATS
+                if fmt in image.variants
+            ),
+            src=f"{base}/{size}",
+            srcset=srcset(""),
+            width=width,
+            height=height,
+            alt=image.alt.get(request.locale_name, ""),
+        )
+
+    return make

@@ -8,6 +8,7 @@ a short numeric ``pid`` so the cart, wishlist and compare cookies stay small.
 
 import secrets
 from decimal import Decimal
+from types import MappingProxyType
 
 from BTrees.IOBTree import IOBTree
 from pyramid.authorization import DENY_ALL, Allow, Everyone
@@ -95,25 +96,45 @@ class StockError(ValueError):
         self.message = message
 
 
+def _blob(data):
+    blob = Blob()
+    with blob.open("w") as f:
+        f.write(data)
+    return blob
+
+
 class ProductImage:
-    """One image of a product: its two re-encoded JPEG sizes as blobs, and what a page
-    needs to show it.
+    """One image of a product: its two re-encoded JPEG sizes as blobs, the same sizes in
+    the modern formats (``variants``: ``{format: {size: blob}}``), and what a page needs
+    to show it.
 
     Not persistent on its own: it is stored inside the product's record, so a product page
     loads the product alone; the blobs (persistent) are loaded only when an image is served.
-    Treated as immutable.
+    Treated as immutable, except that the formats an image was stored without may be added
+    (``products.images.add_missing_variants``).
     """
 
-    def __init__(self, sizes, dimensions, alt=None):
+    #: Images stored before the modern formats have none (never mutated: replaced).
+    variants = MappingProxyType({})
+
+    def __init__(self, sizes, dimensions, alt=None, variants=None):
         self.id = secrets.token_hex(6)
-        self.blobs = {}
-        for size, data in sizes.items():
-            blob = Blob()
-            with blob.open("w") as f:
-                f.write(data)
-            self.blobs[size] = blob
+        self.blobs = {size: _blob(data) for size, data in sizes.items()}
         self.width, self.height = dimensions
         self.alt = dict(alt or {})
+        self.variants = {}
+        self.add_variants(variants or {})
+
+    def add_variants(self, variants):
+        """Store ``{format: {size: bytes}}`` beside what the image has (the caller marks the
+        product changed: the image lives in its record)."""
+        self.variants = {
+            **self.variants,
+            **{
+                fmt: {size: _blob(data) for size, data in sizes.items()}
+                for fmt, sizes in variants.items()
+            },
+        }
 
 
 class Products(Folder):
@@ -271,8 +292,8 @@ class Product(Content):
             del attributes[key]
         self.attributes = attributes
 
-    def add_image(self, sizes, dimensions, alt=None):
-        image = ProductImage(sizes, dimensions, alt)
+    def add_image(self, sizes, dimensions, alt=None, variants=None):
+        image = ProductImage(sizes, dimensions, alt, variants)
         self.images = (*self.images, image)
         return image
 

@@ -1,7 +1,8 @@
 """The request machinery every capability uses: security policy, sessions, CSRF, cookies,
 headers, retry, the shared-page cache, languages, templates and the layout, forms, notices,
-the clock, URLs, and the 503 page of a database outage.  Nothing here knows a capability:
-they plug into it (cookies, layout values, macros) through the directives it offers."""
+the clock, URLs, fingerprinted static files, and the 503 page of a database outage.
+Nothing here knows a capability: they plug into it (cookies, layout values, macros) through
+the directives it offers."""
 
 
 def includeme(config):
@@ -18,6 +19,7 @@ def includeme(config):
     config.include("shopcms.web.security")
     config.include("shopcms.web.forms")
     config.include("shopcms.web.headers")
+    config.include("shopcms.web.static")
     config.include("shopcms.web.routes")
     config.include("shopcms.web.errors")
     config.include("shopcms.web.outage")

@@ -34,8 +34,9 @@ def account_root(request):
 def includeme(config):
     # The language segment of every language route: one of the configured languages.
     lang = "/{lang:" + "|".join(languages(config.registry)) + "}"
-    config.add_static_view(
-        "static", "shopcms.web:static", cache_max_age=3600, permission=NO_PERMISSION_REQUIRED
+    # Fingerprinted URLs, cached for a year (shopcms.web.static).
+    config.add_fingerprinted_static_view(
+        "static", "shopcms.web:static", permission=NO_PERMISSION_REQUIRED
     )
     config.add_route("root", "/")
     config.add_route("manage_redirect", "/manage*rest")

@@ -12,7 +12,7 @@ from pyramid.view import view_config
 
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations, sections
-from shopcms.products.images import CONTENT_TYPE, SIZES
+from shopcms.products.images import CONTENT_TYPE, IMMUTABLE_AGE, SIZES, VARIANT_FORMATS
 from shopcms.products.listing import (
     GOOD_RATING,
     ListingQuery,
@@ -182,15 +182,27 @@ def product_values(product, request, recent, failed=None):
 
 @view_config(context=Product, route_name="public", name="image", permission=VIEW)
 def image(context, request):
-    """``…/products/NAME/image/ID/SIZE``: a stored JPEG, served only as an image."""
-    if len(request.subpath) != 2 or request.subpath[1] not in SIZES:
+    """``…/products/NAME/image/ID/SIZE``: a stored JPEG; ``SIZE.webp``, ``SIZE.avif``: the
+    same in that format (``images.VARIANT_FORMATS``).  Served only as an image.
+
+    The id is new at each upload and a stored image never changes, so the URL is its
+    fingerprint: cached for a year as immutable; ``public`` (shared caches too) only while
+    the product is published, as everyone may see it then."""
+    if len(request.subpath) != 2:
         raise HTTPNotFound()
+    size, dot, fmt = request.subpath[1].partition(".")
     stored = context.image(request.subpath[0])
-    if stored is None:
+    if stored is None or size not in SIZES:
         raise HTTPNotFound()
-    blob = stored.blobs[request.subpath[1]]
-    response = FileResponse(
-        blob.committed(), request=request, content_type=CONTENT_TYPE, cache_max_age=86400
+    if not dot:
+        blob, content_type = stored.blobs[size], CONTENT_TYPE
+    elif fmt in stored.variants and fmt in VARIANT_FORMATS:
+        blob, content_type = stored.variants[fmt][size], VARIANT_FORMATS[fmt]
+    else:
+        raise HTTPNotFound()
+    response = FileResponse(blob.committed(), request=request, content_type=content_type)
+    response.headers["Cache-Control"] = (
+        f"{'public' if context.published else 'private'}, max-age={IMMUTABLE_AGE}, immutable"
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Content-Disposition"] = "inline"
