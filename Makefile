@@ -51,7 +51,7 @@ start: install
 	$(BIN)/pserve $(INI)
 
 test: install-test
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check src tests bench content
