@@ -355,6 +355,7 @@ def plant_reviews(site):
 def walk_the_shop(live_site, new_page, audit):
     """Every page state a visitor, a customer and an administrator reach, checked."""
     crawled = {}
+    started = time.monotonic()
     live_site.add_account("toegankelijk@example.be", PASSWORD)
     guest_link = plant_reviews(live_site)
     plant_contests(live_site)
@@ -525,12 +526,28 @@ def walk_the_shop(live_site, new_page, audit):
     audit.check(admin, "contest response", "/nl/manage/contests/needles/response")
     audit.check(admin, "contest editor fr", "/nl/manage/contests/needles/edit?lang=fr")
     audit.check(admin, "translation board with contests", "/nl/manage/pages/board")
+    # An editor's draft: previewed in the form, saved, shown as the public will see it.
+    admin.goto("/nl/manage/pages/about/edit?lang=nl")
+    admin.locator("form#revision button[name=preview]").click()
+    admin.wait_for_load_state()
+    audit.check(admin, "page revision with its preview")
+    admin.locator("form#revision button[name=save]").click()
+    admin.wait_for_load_state()
+    audit.check(admin, "page with a draft to publish")
+    audit.check(admin, "draft preview", "/nl/manage/pages/about/preview?lang=nl")
+    admin.goto("/nl/manage/products/aloe-vera/edit")
+    product_form = admin.locator("form:has(button[name=save])")
+    product_form.locator("input[name=stock]").fill("-1")
+    product_form.locator("button[name=save]").click()
+    admin.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(admin, "product editor with an error")
     admin.goto("/nl/account/security")
     admin.locator("#two-step button").first.click()
     admin.locator("img.qr").wait_for()
     audit.check(admin, "two-step login being set up")
     for address, html in crawled.items():
         audit.documents.setdefault(f"crawled {address}", html)
+    audit.seconds["walk"] = time.monotonic() - started
 
 
 def walk_the_error_pages(tmp_path, browser, audit):
