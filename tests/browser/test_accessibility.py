@@ -25,6 +25,7 @@ media queries apply again), which keeps the walk within a few minutes.
 
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -583,6 +584,11 @@ def walk_the_error_pages(tmp_path, browser, audit):
 def walk(browser, live_site, live_server, tmp_path_factory):
     """The audit of the whole walk, done once for the tests of this module (they share an
     xdist group: ``make test`` runs them in one worker)."""
+    for tool in (AXE, VNU):
+        assert tool.is_file(), f"{tool} is missing: run `make install-test` (npm ci in tests/js)"
+    assert shutil.which("java"), (
+        "java is missing (the Nu HTML checker): apt-get install default-jre-headless"
+    )
     contexts = []
 
     def new_page():

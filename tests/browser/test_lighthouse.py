@@ -28,6 +28,7 @@ MINIMUM = {"accessibility": 1.0, "seo": 0.95}
 
 def lighthouse(url, name, chromium):
     """Lighthouse's report (the parsed JSON) on ``url``; reports saved as ``name``.*."""
+    assert LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} is missing: run `make install-test`"
     REPORTS.mkdir(parents=True, exist_ok=True)
     run = subprocess.run(
         [
