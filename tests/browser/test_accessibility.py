@@ -614,6 +614,7 @@ pytestmark = pytest.mark.xdist_group("accessibility-walk")
 
 def test_every_page_state_passes_axe_at_1280_and_320(walk):
     report = walk.write_report()
+    print(report)  # with -s; the file and the failure message hold it too
     assert len(walk.states) >= MINIMUM_STATES, report
     assert not walk.violations, report
 
