@@ -24,7 +24,15 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed translations
 
-install-test: $(VENV)/.installed-test translations
+# The test tools from the npm registry (tests/js: axe-core, the Nu HTML checker, Lighthouse),
+# exact versions from the committed lock; their install scripts are not needed (vnu-jar's
+# would download a Java: Debian's is used).
+JS := tests/js
+$(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
+	npm ci --prefix $(JS) --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+install-test: $(VENV)/.installed-test translations $(JS)/node_modules/.installed
 
 translations: $(BIN)/python
 	$(BIN)/pybabel compile --domain shopcms --directory $(LOCALES) --statistics
@@ -43,7 +51,7 @@ start: install
 	$(BIN)/pserve $(INI)
 
 test: install-test
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check src tests bench content
@@ -55,4 +63,4 @@ format:
 	$(BIN)/ruff check --fix src tests bench content
 
 clean:
-	rm -rf $(VENV) var test-artifacts build *.egg-info src/*.egg-info
+	rm -rf $(VENV) var test-artifacts build *.egg-info src/*.egg-info $(JS)/node_modules

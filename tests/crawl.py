@@ -46,8 +46,10 @@ def links(base, html):
     return found
 
 
-def crawl(fetch, starts, limit=500):
-    """``{address: status}`` of every page reachable from ``starts`` (at most ``limit``)."""
+def crawl(fetch, starts, limit=500, pages=None):
+    """``{address: status}`` of every page reachable from ``starts`` (at most ``limit``).
+    ``pages``, a dict if given, receives ``{address: html}`` of every HTML page got (what
+    the HTML checker reads)."""
     seen, queries = {}, {}
     todo = list(starts)
     while todo and len(seen) < limit:
@@ -59,6 +61,8 @@ def crawl(fetch, starts, limit=500):
             queries[path].add(query)
         status, content_type, text = fetch(address)
         seen[address] = status
+        if content_type.startswith("text/html") and pages is not None:
+            pages[address] = text
         if status == 200 and content_type.startswith("text/html"):
             todo.extend(a for a in links(f"http://x{address}", text) if a not in seen)
     return seen

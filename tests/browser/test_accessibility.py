@@ -1,21 +1,39 @@
-"""Every kind of page passes axe-core (WCAG 2.2 AA) at 320 px and 1280 px.
+"""Every page state passes axe-core (WCAG 2.2 AA) and the Nu HTML checker, at 320 and 1280 px.
 
-One page per kind (route, view, template), found by the crawler (``tests/crawl.py``) as a
-visitor, a customer and an administrator would reach it, plus the states a crawl does not
-reach by itself: a cart with something in it, each step of the checkout, the order
-confirmation, the cookie banner, the error pages.  Each page is checked at both widths in
-Chromium with the axe-core bundled in ``axe-playwright-python`` (no network), with the WCAG
-2.0, 2.1 and 2.2 A/AA rules; every violation found is listed in one failure message.  At
-320 px the page must not scroll sideways either (WCAG 1.4.10, reflow, which axe does not
-test): a wide table scrolls inside its own keyboard-reachable region.
+One walk through the shop (a module-scoped fixture, run once) reaches every kind of page
+(route, view, template) the crawler (``tests/crawl.py``) finds as a visitor, a customer and
+an administrator, plus the states a crawl does not reach by itself: a cart with something in
+it, each step of the checkout, the order confirmation, the cookie banner and its settings,
+forms with their errors, the error pages.  At each state the walk
+
+- runs axe-core (``tests/js/node_modules/axe-core``, from the npm registry through
+  ``make install-test``; no network) with the WCAG 2.0, 2.1 and 2.2 A/AA rules, at 1280 px
+  and at 320 px;
+- measures at 320 px what axe does not test: the page must not scroll sideways (WCAG 1.4.10,
+  reflow: a wide table scrolls inside its own region) and the header must take at most two
+  rows;
+- keeps the HTML the server sent, and takes a full-page screenshot at 1280 and 390 px
+  (``test-artifacts/screenshots/``, a CI artefact).
+
+The HTML of every state and every crawled page is then checked by the Nu HTML checker
+(``vnu.jar``, from the npm registry, on Debian's Java) in one run.  Each test below asserts
+one of these on the walk's results; the table of every state with its counts is written to
+``test-artifacts/accessibility/axe-report.txt`` (and is in the failure message).
 Both widths are checked on one load of the page (the viewport is resized, the stylesheet's
-media queries apply again), which keeps the run near a minute.
+media queries apply again), which keeps the walk within a few minutes.
 """
 
+import json
 import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import transaction
 
 from shopcms.contests import entries
 from shopcms.contests.workflow import CONTEST_WORKFLOW
@@ -24,6 +42,7 @@ from shopcms.newsletter.tokens import link_token
 from shopcms.reviews import moderation
 from shopcms.reviews.links import make_token
 from shopcms.web.clock import now
+from tests.browser.conftest import ROOT, TIMEOUT_MS
 from tests.browser.test_smoke import login_through_the_header, url_path
 from tests.browser.test_statistics_page import plant
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, make_site
@@ -36,7 +55,19 @@ from tests.outbox import queued
 from tests.reviews import factory as reviews
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-WIDTHS = (320, 1280)
+#: axe's widths; screenshots are taken at 1280 and at a phone's 390.
+WIDTHS = (1280, 320)
+SCREENSHOT_WIDTHS = (1280, 390)
+NODE_MODULES = ROOT / "tests" / "js" / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+ARTIFACTS = ROOT / "test-artifacts"
+REPORTS = ARTIFACTS / "accessibility"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+#: The states the walk must reach (acceptance: at least 40).
+MINIMUM_STATES = 40
+#: The header's rows at 320 px, at most (acceptance 3).
+HEADER_ROWS = 2
 #: Path segments that name one item of a collection: one item stands for all the others.
 ITEM = re.compile(r"^(\d.*|[0-9a-f]{16,})$")
 COLLECTIONS = ("products", "pages", "orders", "versions", "order", "categories", "customers")
@@ -123,70 +154,173 @@ def browser_fetch(page):
     return fetch
 
 
-def representatives(page, start):
-    """One 200 HTML address per kind of page reachable from ``start`` and under it."""
+def representatives(page, start, pages):
+    """One 200 HTML address per kind of page reachable from ``start`` and under it; the
+    HTML of every page crawled goes into ``pages`` (``{address: html}``)."""
     chosen = {}
-    for address, status in crawl(browser_fetch(page), [start]).items():
+    for address, status in crawl(browser_fetch(page), [start], pages=pages).items():
         if status == 200 and urlsplit(address).path.startswith(start):
             chosen.setdefault(kind(address), address)
     return sorted(chosen.values())
 
 
+#: The rows of the header's visible controls (links, buttons, fields): controls whose boxes
+#: overlap vertically share a row.  The header is the page's banner landmark.
+HEADER_ROWS_JS = """() => {
+  const header = document.querySelector('header, [role=banner]');
+  if (!header) return 0;
+  const boxes = [...header.querySelectorAll('a, button, input, select, summary, [role=button]')]
+    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+    .map(el => el.getBoundingClientRect())
+    .filter(box => box.width > 0 && box.height > 0)
+    .sort((a, b) => a.top - b.top);
+  let rows = 0, bottom = -Infinity;
+  for (const box of boxes) {
+    if (box.top >= bottom - 1) { rows += 1; bottom = box.bottom; }
+    else bottom = Math.max(bottom, box.bottom);
+  }
+  return rows;
+}"""
+
+
+def slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
 class Audit:
-    """Runs axe on pages at both widths and keeps every violation."""
+    """Checks page states and keeps what it found: axe's violations per width, the
+    sideways scroll and the header's rows at 320 px, the HTML the server sent."""
 
-    def __init__(self, screenshot):
-        from axe_playwright_python.sync_playwright import Axe
+    def __init__(self):
+        self.states = []  # dicts: name, url, axe {width: count}, wider, header_rows
+        self.violations = []  # (name, url, width, rule, impact, targets)
+        self.documents = {}  # {label: html}: every state's and every crawled page's HTML
+        self._responses = {}  # {page: its main frame's last document response}
+        self.seconds = {"axe": 0.0, "screenshots": 0.0}
+        for folder in (REPORTS, SCREENSHOTS):
+            folder.mkdir(parents=True, exist_ok=True)
 
-        self.axe = Axe()
-        self.screenshot = screenshot
-        self.violations = []
-        self.checked = []
+    def watch(self, page):
+        """Remember the document ``page`` last received (the HTML of a state reached by a
+        form, not by an address)."""
+
+        def seen(response):
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                self._responses[page] = response
+
+        page.on("response", seen)
+        return page
+
+    def axe(self, page):
+        """axe-core's violations on ``page`` as it is now.  The script is evaluated rather
+        than added as a ``<script>`` element: the shop's CSP (no 'unsafe-inline') would
+        refuse an inline element."""
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+        options = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
+        return page.evaluate("options => axe.run(document, options)", options)["violations"]
 
     def check(self, page, name, address=None, status=200):
-        """Axe ``page`` at each width, at ``address`` (answered ``status``) if given."""
+        """Check ``page`` at ``address`` (answered ``status``) if given, else as it is."""
         if address is not None:
             response = page.goto(address)
             assert response.status == status, f"{address}: {response.status}"
-        for width in WIDTHS:
+        response = self._responses.get(page)
+        try:
+            self.documents[f"{name} ({page.url})"] = response.text() if response else page.content()
+        except Exception:  # a body Chromium no longer holds: the DOM as parsed instead
+            self.documents[f"{name} ({page.url})"] = page.content()
+        number = len(self.states) + 1
+        state = {"name": name, "url": page.url, "axe": {}, "wider": 0, "header_rows": None}
+        for width in (1280, 390, 320):
             page.set_viewport_size({"width": width, "height": 800})
-            results = self.axe.run(
-                page,
-                options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]},
-            )
-            self.checked.append((name, width))
-            for violation in results.response["violations"]:
+            if width in SCREENSHOT_WIDTHS:
+                shot = SCREENSHOTS / f"{number:03d}-{slug(name)}-{width}.jpg"
+                started = time.monotonic()
+                page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=60)
+                self.seconds["screenshots"] += time.monotonic() - started
+            if width not in WIDTHS:
+                continue
+            started = time.monotonic()
+            violations = self.axe(page)
+            self.seconds["axe"] += time.monotonic() - started
+            state["axe"][width] = sum(len(violation["nodes"]) for violation in violations)
+            for violation in violations:
                 targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
                 self.violations.append(
                     (name, page.url, width, violation["id"], violation["impact"], targets)
                 )
-            # WCAG 1.4.10 (reflow), which axe does not test: at 320 px nothing makes the page
-            # scroll sideways (a wide table scrolls inside its own region instead).
-            wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if width == min(WIDTHS) and wider > 0:
-                self.violations.append(
-                    (name, page.url, width, "reflow (1.4.10)", "serious", [f"+{wider} px"])
-                )
-            if results.response["violations"] or (width == min(WIDTHS) and wider > 0):
-                self.screenshot(page, f"{re.sub(r'[^a-z0-9]+', '-', name)}-{width}")
+        # At 320 px (the last width): WCAG 1.4.10, reflow, which axe does not test, and the
+        # header's rows.
+        state["wider"] = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        state["header_rows"] = page.evaluate(HEADER_ROWS_JS)
+        self.states.append(state)
 
-    def report(self):
-        """One line per rule and element, with every page and width it fails on."""
+    def table(self):
+        """One line per state: its axe count at each width, the sideways scroll and the
+        header's rows at 320 px."""
+        lines = [f"{'#':>3}  {'axe@1280':>8}  {'axe@320':>7}  {'wider@320':>9}  "
+                 f"{'header rows':>11}  state (address)"]  # fmt: skip
+        for number, state in enumerate(self.states, 1):
+            path = urlsplit(state["url"]).path
+            query = urlsplit(state["url"]).query
+            address = path + (f"?{query}" if query else "")
+            lines.append(
+                f"{number:>3}  {state['axe'].get(1280, '-'):>8}  {state['axe'].get(320, '-'):>7}"
+                f"  {state['wider']:>9}  {state['header_rows']:>11}  {state['name']} ({address})"
+            )
+        return "\n".join(lines)
+
+    def violations_report(self):
+        """One line per rule and element, with every state and width it fails on."""
         grouped = {}
         for name, _url, width, rule, impact, targets in self.violations:
             key = (rule, impact, ", ".join(targets[:5]) + (" …" if len(targets) > 5 else ""))
             grouped.setdefault(key, []).append(f"{name} @{width}px")
-        lines = [
+        return "\n".join(
             f"- {rule} ({impact}) at {targets}\n    on {'; '.join(pages)}"
             for (rule, impact, targets), pages in sorted(grouped.items())
-        ]
-        checked = len(self.checked)
-        return f"axe violations on {checked} page views (page × width):\n" + "\n".join(lines)
+        )
 
+    def write_report(self):
+        text = (
+            f"axe-core on {len(self.states)} page states, tags {', '.join(TAGS)}; seconds spent:"
+            f" {', '.join(f'{what} {spent:.0f}' for what, spent in self.seconds.items())}"
+            f"\n\n{self.table()}\n\nViolations:\n{self.violations_report() or '(none)'}\n"
+        )
+        (REPORTS / "axe-report.txt").write_text(text, encoding="utf-8")
+        return text
 
-@pytest.fixture
-def audit(screenshot):
-    return Audit(screenshot)
+    def validate_html(self):
+        """The Nu HTML checker's messages on every document kept: ``(errors, warnings)``,
+        lists of ``"label: line N: message"``.  One run of the checker over all files."""
+        labels = {}
+        with tempfile.TemporaryDirectory(prefix="vnu-") as folder:
+            unique = {}
+            for label, html in self.documents.items():
+                unique.setdefault(html, []).append(label)
+            for number, (html, same) in enumerate(unique.items()):
+                path = Path(folder, f"{number:04d}.html")
+                path.write_text(html, encoding="utf-8")
+                labels[path.resolve().as_uri()] = same
+            run = subprocess.run(
+                ["java", "-jar", str(VNU), "--format", "json", "--stdout", "--exit-zero-always",
+                 "--skip-non-html", folder],
+                capture_output=True, text=True, timeout=300, check=False,
+            )  # fmt: skip
+        assert run.returncode == 0, f"vnu failed: {run.stderr}"
+        errors, warnings = [], []
+        for message in json.loads(run.stdout)["messages"]:
+            uri = message.get("url", "")
+            where = labels.get(uri) or labels.get(uri.replace("file:", "file://", 1)) or [uri]
+            line = (
+                f"{where[0]}{f' (and {len(where) - 1} more)' if len(where) > 1 else ''}: "
+                f"line {message.get('lastLine', '?')}: {message['message']}"
+                f" [{' '.join(message.get('extract', '').split())[:80]}]"
+            )
+            is_error = message["type"] == "error" or message.get("subType") == "fatal"
+            (errors if is_error else warnings).append(line)
+        return errors, warnings
 
 
 def plant_reviews(site):
@@ -219,13 +353,16 @@ def plant_reviews(site):
         return f"/nl/reviews/write/{make_token(secret, order.number, pid, now(site.registry))}"
 
 
-def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
+def walk_the_shop(live_site, new_page, audit):
+    """Every page state a visitor, a customer and an administrator reach, checked."""
+    crawled = {}
+    started = time.monotonic()
     live_site.add_account("toegankelijk@example.be", PASSWORD)
     guest_link = plant_reviews(live_site)
     plant_contests(live_site)
 
     # A first visit: the cookie banner, before any choice.
-    visitor = new_context().new_page()
+    visitor = new_page()
     for lang in ("fr", "en"):
         audit.check(visitor, f"home {lang}", f"/{lang}/")
     audit.check(visitor, "home with cookie banner", "/nl/")
@@ -235,7 +372,7 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     # Every kind of public page, as a visitor who chose (the banner closed).
     visitor.get_by_role("button", name="Alles aanvaarden", exact=True).click()
     visitor.locator("#cookie-banner").wait_for(state="hidden")
-    for address in representatives(visitor, "/nl/"):
+    for address in representatives(visitor, "/nl/", crawled):
         audit.check(visitor, address, address)
     audit.check(visitor, "products fr", "/fr/products/")
     audit.check(visitor, "product en", "/en/products/mug-cafe")
@@ -333,7 +470,7 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     audit.check(visitor, "403 (management)", "/nl/manage/", status=403)
 
     # A customer: wishlist, comparison, the cart, checkout, the confirmation, the account.
-    customer = new_context().new_page()
+    customer = new_page()
     login_through_the_header(customer, "toegankelijk@example.be", PASSWORD)
     customer.wait_for_url(url_path("/nl/"))
     customer.get_by_role("button", name="Alles aanvaarden", exact=True).click()
@@ -368,7 +505,7 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     customer.locator("form.place-order button[type=submit]").click()
     customer.wait_for_url(re.compile(r"/nl/order/\d{4}-\d{6}/"))
     audit.check(customer, "order confirmation")
-    for address in representatives(customer, "/nl/account/"):
+    for address in representatives(customer, "/nl/account/", crawled):
         audit.check(customer, address, address)
     audit.check(customer, "account fr", "/fr/account/")
     audit.check(customer, "write a review", "/nl/products/pot-creme/review")
@@ -380,25 +517,41 @@ def test_every_kind_of_page_passes_axe(live_site, new_context, audit):
     plant(live_site)
     newsletter_campaign(live_site, title="Draft", schedule=False)
     newsletter_campaign(live_site, title="Scheduled")
-    admin = new_context().new_page()
+    admin = new_page()
     login_through_the_header(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
     admin.wait_for_url(url_path("/nl/manage/"))
-    for address in representatives(admin, "/nl/manage/"):
+    for address in representatives(admin, "/nl/manage/", crawled):
         audit.check(admin, address, address)
     audit.check(admin, "dashboard en", "/en/manage/")
     audit.check(admin, "contest ranking", "/nl/manage/contests/winter/ranking")
     audit.check(admin, "contest response", "/nl/manage/contests/needles/response")
     audit.check(admin, "contest editor fr", "/nl/manage/contests/needles/edit?lang=fr")
     audit.check(admin, "translation board with contests", "/nl/manage/pages/board")
+    # An editor's draft: previewed in the form, saved, shown as the public will see it.
+    admin.goto("/nl/manage/pages/about/edit?lang=nl")
+    admin.locator("form#revision button[name=preview]").click()
+    admin.wait_for_load_state()
+    audit.check(admin, "page revision with its preview")
+    admin.locator("form#revision button[name=save]").click()
+    admin.wait_for_load_state()
+    audit.check(admin, "page with a draft to publish")
+    audit.check(admin, "draft preview", "/nl/manage/pages/about/preview?lang=nl")
+    admin.goto("/nl/manage/products/aloe-vera/edit")
+    product_form = admin.locator("form:has(button[name=save])")
+    product_form.locator("input[name=stock]").fill("-1")
+    product_form.locator("button[name=save]").click()
+    admin.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(admin, "product editor with an error")
     admin.goto("/nl/account/security")
     admin.locator("#two-step button").first.click()
     admin.locator("img.qr").wait_for()
     audit.check(admin, "two-step login being set up")
+    for address, html in crawled.items():
+        audit.documents.setdefault(f"crawled {address}", html)
+    audit.seconds["walk"] = time.monotonic() - started
 
-    assert not audit.violations, audit.report()
 
-
-def test_error_outage_and_minimal_pages_pass_axe(tmp_path, browser, audit):
+def walk_the_error_pages(tmp_path, browser, audit):
     """The pages a visitor meets when something broke: the 500 page, the outage page (the
     database unreachable: no layout) and the last-resort minimal page."""
     from pyramid.request import Request
@@ -410,7 +563,7 @@ def test_error_outage_and_minimal_pages_pass_axe(tmp_path, browser, audit):
     try:
         with serving(site.wsgi, threads=2) as base:
             context = browser.new_context(locale="nl-BE", base_url=base)
-            page = context.new_page()
+            page = audit.watch(context.new_page())
             audit.check(page, "500", "/nl/test-boom", status=500)
             audit.check(page, "503 outage", "/nl/test-storage-down?kind=zeo", status=503)
             request = Request.blank("/nl/", base_url=base)
@@ -423,5 +576,99 @@ def test_error_outage_and_minimal_pages_pass_axe(tmp_path, browser, audit):
             audit.check(page, "500 minimal page", "/nl/minimal", status=500)
             context.close()
     finally:
+        transaction.abort()
         site.close()
-    assert not audit.violations, audit.report()
+
+
+@pytest.fixture(scope="module")
+def walk(browser, live_site, live_server, tmp_path_factory):
+    """The audit of the whole walk, done once for the tests of this module (they share an
+    xdist group: ``make test`` runs them in one worker)."""
+    for tool in (AXE, VNU):
+        assert tool.is_file(), f"{tool} is missing: run `make install-test` (npm ci in tests/js)"
+    assert shutil.which("java"), (
+        "java is missing (the Nu HTML checker): apt-get install default-jre-headless"
+    )
+    contexts = []
+
+    def new_page():
+        context = browser.new_context(locale="nl-BE", base_url=live_server)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return audit.watch(context.new_page())
+
+    audit = Audit()
+    try:
+        walk_the_shop(live_site, new_page, audit)
+        walk_the_error_pages(tmp_path_factory.mktemp("error-pages"), browser, audit)
+    finally:
+        for context in contexts:
+            context.close()
+        audit.write_report()
+    return audit
+
+
+pytestmark = pytest.mark.xdist_group("accessibility-walk")
+
+
+def test_every_page_state_passes_axe_at_1280_and_320(walk):
+    report = walk.write_report()
+    print(report)  # with -s; the file and the failure message hold it too
+    assert len(walk.states) >= MINIMUM_STATES, report
+    assert not walk.violations, report
+
+
+def test_every_page_is_valid_html(walk):
+    """The Nu HTML checker finds no error; its warnings are listed, grouped by message."""
+    errors, warnings = walk.validate_html()
+    grouped = {}
+    for warning in warnings:
+        where, _sep, message = warning.partition(": line ")
+        grouped.setdefault(message.partition(": ")[2].partition(" [")[0], []).append(warning)
+    listing = "\n".join(
+        f"{len(found)}x {message}\n" + "".join(f"    {example}\n" for example in found[:5])
+        for message, found in sorted(grouped.items(), key=lambda item: -len(item[1]))
+    )
+    (REPORTS / "vnu-warnings.txt").write_text(
+        f"Nu HTML checker: {len(warnings)} warnings on {len(walk.documents)} documents\n"
+        f"{listing or '(none)'}\n",
+        encoding="utf-8",
+    )
+    (REPORTS / "vnu-errors.txt").write_text("\n".join(errors) + "\n", encoding="utf-8")
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(sorted(errors)[:60])
+
+
+def test_no_page_scrolls_sideways_at_320(walk):
+    wide = [f"{state['name']} ({state['url']}): +{state['wider']} px"
+            for state in walk.states if state["wider"] > 0]  # fmt: skip
+    assert not wide, "wider than 320 px:\n" + "\n".join(wide)
+
+
+def test_the_header_takes_at_most_two_rows_at_320(walk):
+    tall = [f"{state['name']} ({state['url']}): {state['header_rows']} rows"
+            for state in walk.states if state["header_rows"] > HEADER_ROWS]  # fmt: skip
+    assert not tall, f"headers of more than {HEADER_ROWS} rows at 320 px:\n" + "\n".join(tall)
+
+
+def test_the_first_product_is_on_the_first_screen_of_a_phone(browser, live_server):
+    """At 390x844 the listing shows its first product without scrolling (its link starts
+    on the screen with at least 100 px of it, or all of it, above the fold)."""
+    context = browser.new_context(
+        locale="nl-BE", base_url=live_server, viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto("/nl/products/")
+        box = page.evaluate(
+            """() => {
+              const link = [...document.querySelectorAll('main a[href]')].find(a =>
+                /\\/products\\/[^/?#]+$/.test(new URL(a.href).pathname));
+              const box = link.getBoundingClientRect();
+              return {top: box.top + scrollY, height: box.height, text: link.textContent.trim()};
+            }"""
+        )
+        seen = box["top"] + min(box["height"], 100)
+        assert seen <= 844, f"first product ({box['text']!r}) starts at {box['top']:.0f} px"
+    finally:
+        context.close()

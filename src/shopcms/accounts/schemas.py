@@ -91,7 +91,7 @@ class AddressSchema(CSRFSchema):
     """A delivery address to keep (postcodes checked per country as at the checkout)."""
 
     name = _text(_("Name"), widget=_input("name"))
-    street = _text(_("Street and number"), widget=_input("street-address"))
+    street = _text(_("Street and number"), widget=_input("address-line1"))
     postcode = _text(_("Postcode"), max_length=12, widget=_input("postal-code"))
     city = _text(_("City"), max_length=80, widget=_input("address-level2"))
     country = colander.SchemaNode(

@@ -104,7 +104,7 @@ class Address(colander.MappingSchema):
 
     def after_bind(self, node, kw):
         names = territories(kw["request"].locale_name)
-        tokens = {"street": "street-address", "postcode": "postal-code", "city": "address-level2"}
+        tokens = {"street": "address-line1", "postcode": "postal-code", "city": "address-level2"}
         for name, token in tokens.items():
             node[name].widget = _input(f"{self.section} {token}")
         node["country"].widget = deform.widget.SelectWidget(
