@@ -89,3 +89,20 @@ def test_an_erased_order_speaks_dutch_on_a_dutch_page(site, desk):
     english = history(desk.get(f"/en/manage/orders/{number}"))
     assert english[0][1] == "The customer"
     assert english[0][4] == "Erased at the customer's request"
+
+
+def test_the_customers_own_export_names_mollie_too(site):
+    userid = site.add_account("buyer@example.be")
+    with site.edit() as root:
+        order = make_order(root, customer=userid)
+        order.transition(None, "pay", comment="Mollie payment tr_test2", actor=MOLLIE)
+    buyer = Browser(site.wsgi)
+    login(buyer, "buyer@example.be", PASSWORD, lang="en")
+    lines = [
+        li.get_text(" ", strip=True)
+        for li in buyer.get("/en/account/export").html.select("ul.history li")
+    ]
+    assert any("(Mollie (payment provider))" in line for line in lines), lines
+    assert any("(You)" in line for line in lines), lines
+    dutch = buyer.get("/nl/account/export").html.select_one("ul.history").get_text()
+    assert "system:" not in dutch
