@@ -44,9 +44,11 @@ def test_an_order_paid_through_mollie_names_mollie_not_its_id(site, desk):
 
 
 def test_an_order_paid_by_the_bank_import_says_so(site, desk):
-    number = paid_by(site, BANK_IMPORT)
+    number = paid_by(site, BANK_IMPORT, comment="bank statement, line 4, 2026-03-02")
     page = desk.get(f"/en/manage/orders/{number}")
     assert history(page)[0][1] == "Bank statement import"
+    # The comment the import wrote, through a message (its Dutch once the catalogs have it).
+    assert history(page)[0][4] == "Bank statement, line 4, 2026-03-02"
     dutch = desk.get(f"/nl/manage/orders/{number}")
     assert "system:" not in dutch.html.select_one("table.history").get_text()
 

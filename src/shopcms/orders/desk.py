@@ -17,6 +17,7 @@ nothing else; each order in it is recorded as disclosed to the carrier.
 """
 
 import dataclasses
+import re
 from datetime import UTC, datetime, time, timedelta
 
 from hypatia.query import And, Eq, Ge, Lt
@@ -41,6 +42,16 @@ STORED_NOTES = {
     "erased": _("Erased"),
     "request handled with shopcms erase-customer": _("Request handled on the command line"),
 }
+#: The comments the system writes on a payment (``payments.mollie.settling``,
+#: ``bank_import``), stored in English: shown through a message of their own.
+SYSTEM_NOTES = (
+    (re.compile(r"Mollie payment (?P<id>\S+)"), _("Mollie payment ${id}")),
+    (
+        re.compile(r"bank statement, line (?P<line>\d+), (?P<date>\S+)"),
+        _("Bank statement, line ${line}, ${date}"),
+    ),
+    (re.compile(r"bank statement, line (?P<line>\d+)"), _("Bank statement, line ${line}")),
+)
 
 
 def personal(request, value):
@@ -131,8 +142,15 @@ def carrier_file(request, filters):
 
 
 def _note(request, comment):
+    """A history entry's comment; one the code wrote in the reader's language."""
     stored = STORED_NOTES.get(comment)
-    return request.localizer.translate(stored) if stored is not None else comment
+    if stored is not None:
+        return request.localizer.translate(stored)
+    for pattern, message in SYSTEM_NOTES:
+        found = pattern.fullmatch(comment or "")
+        if found:
+            return request.localizer.translate(message, mapping=found.groupdict())
+    return comment
 
 
 def history(request, order):
