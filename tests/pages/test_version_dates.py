@@ -83,3 +83,18 @@ def test_an_entry_alone_on_its_day_in_the_desk_history_shows_its_date(site, app)
     cells = page.select("table.history tbody td:first-child")
     alone = [c for c in cells if c.select_one("time")["datetime"] == ALONE.isoformat()]
     assert [c.get_text(strip=True) for c in alone] == ["10 jan 2026"]
+
+
+def test_a_note_the_loader_wrote_reads_in_the_pages_language(site, app):
+    """The seed loader's revisions carry a note in their own language; one stored by an
+    earlier release in English ("content/ changed") is shown as that language's."""
+    from shopcms.pages.content import LEGACY_NOTE, LOADER, SEED_NOTES
+
+    with site.edit() as root:
+        page = root["pages"]["privacy"]
+        page.save_draft("nl", "Oud", "Tekst", LEGACY_NOTE, LOADER, MORNING)
+        old = page.publish("nl", MORNING, actor=LOADER).number
+    page = app.get("/nl/privacy/versions").html
+    [item] = [li for li in page.select("ol.versions li") if li.a["href"].endswith(f"/{old}")]
+    assert item.select_one(".note").get_text() == f": {SEED_NOTES['nl']}"
+    assert "content/" not in page.select_one("ol.versions").get_text()

@@ -7,6 +7,7 @@ Every view of the desk needs the ``edit`` permission and lives under ``/{lang}/m
 import colander
 from pyramid.httpexceptions import HTTPBadRequest
 
+from shopcms.pages.content import shown_note
 from shopcms.pages.resources import STATUS_TITLES
 from shopcms.pages.schemas import CompareSchema, LanguageActionSchema, WithdrawSchema
 from shopcms.pages.urls import desk_url, page_url
@@ -31,6 +32,7 @@ def helpers(request):
     """What every desk template gets besides its own values."""
     return {
         "who": lambda actor: who(request, actor),  # shopcms.web.actors
+        "note": shown_note,
         "status_titles": STATUS_TITLES,
         "languages": languages(request.registry),
         "public_url": lambda page, *elements, **kw: page_url(request, page, *elements, **kw),

@@ -9,6 +9,7 @@ shown here.
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 
+from shopcms.pages.content import shown_note
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
 from shopcms.pages.urls import page_url
 from shopcms.tree.site import Site
@@ -91,6 +92,7 @@ def render_page(page, request, parts):
             "content_lang": shown.lang,
             "versions": page.published(shown.lang, request.now),
             "in_force": shown,
+            "note": shown_note,
             "url": _urls(request, page),
         }
     try:
