@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INI ?= development.ini
 LOCALES := src/shopcms/locale
 
-.PHONY: start test install install-test translations extract-messages lint format clean
+.PHONY: start test install install-test translations extract-messages french-typography lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ extract-messages: $(VENV)/.installed-test
 		$(BIN)/pybabel update --domain shopcms --input-file $(LOCALES)/shopcms.pot \
 			--output-dir $(LOCALES) --locale $$lang --no-fuzzy-matching --ignore-obsolete; \
 	done
+
+# French punctuation spacing (U+202F before ; : ! ? and inside « »): docs/translations.md.
+french-typography: $(BIN)/python
+	$(BIN)/python -m shopcms.web.typography $(LOCALES)/fr/LC_MESSAGES/shopcms.po
 
 start: install
 	mkdir -p var

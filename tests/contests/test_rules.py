@@ -37,7 +37,7 @@ SAYS = {
     },
     "fr": {
         "purchase": "Aucun achat n'est nécessaire pour participer, ni aucun compte",
-        "draw": "Rien n'est laissé au hasard : il n'y a pas de tirage au sort.",
+        "draw": "Rien n'est laissé au hasard\u202f: il n'y a pas de tirage au sort.",
         "tiebreak": "La question subsidiaire",
         "question": "La question",
         "organiser": "Ce concours est organisé par onto object bvba",

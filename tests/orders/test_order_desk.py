@@ -182,7 +182,7 @@ def test_the_order_desk_pays_ships_and_delivers_but_cannot_refund(site, clients)
         "orders-user@example.be",
         "orders-user@example.be",
         "orders-user@example.be",
-        "guest",
+        "Guest (no account)",  # the actor "guest", titled
     ]
     assert [row[3] for row in history] == [
         "Shipped → Delivered",

@@ -15,6 +15,7 @@ from shopcms.orders.api import shipping_title, state_title
 from shopcms.privacy.disclosures import RECIPIENTS
 from shopcms.privacy.export import SECTION_TITLES, contributors, export_customer, to_json
 from shopcms.privacy.purposes import PURPOSES
+from shopcms.web.actors import actor_title
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import LANGUAGE_NAMES, _
 from shopcms.web.layout import format_moment
@@ -137,7 +138,7 @@ def export_page_values(request, root, account, staff=False):
         "role_title": lambda name: ROLE_TITLES.get(name, name),
         "state_title": state_title,
         "action_title": lambda name, to: ACTION_TITLES.get(name) or state_title(to),
-        "by_title": lambda name: BY_TITLES.get(name, name),
+        "by_title": lambda name: BY_TITLES.get(name) or actor_title(request, name) or name,
         "list_title": lambda name: LIST_TITLES.get(name, name),
         "shipping_title": shipping_title,
         "language_name": lambda code: LANGUAGE_NAMES.get(code, code or "—"),

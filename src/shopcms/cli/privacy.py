@@ -111,7 +111,7 @@ def cmd_erase_customer(args):
                 now(registry),
                 registry,
                 site._p_jar.transaction_manager,
-                actor="system:cli",
+                actor=erasure.COMMAND_LINE,
                 note=note,
                 options={erasure.KEEP_REVIEWS} if args.keep_reviews else (),
             )

@@ -8,8 +8,9 @@ order desk's rules), ``ogm`` and ``bank_import`` (bank transfers), ``mail``, ``s
 ``widgets`` (the forms), ``views``, ``evolve``.
 """
 
+from shopcms.orders import bank_import
 from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
-from shopcms.orders.resources import ORDER_WORKFLOW, Order, Orders
+from shopcms.orders.resources import ACTOR_TITLES, ORDER_WORKFLOW, Order, Orders
 from shopcms.web.i18n import _
 
 
@@ -19,6 +20,9 @@ def includeme(config):
     config.add_content_type(
         "order", Order, title=_("Order"), container="orders", workflow=ORDER_WORKFLOW
     )
+    for actor, title in ACTOR_TITLES.items():
+        config.add_actor_title(actor, title)
+    config.add_actor_title(bank_import.ACTOR, _("Bank statement import"))
     config.add_moved_module("shopcms.resources.orders", "shopcms.orders.resources")
     config.add_moved_module("shopcms.shop.ogm", "shopcms.orders.ogm")
     # Stored on the customers' preferences, first under accounts.

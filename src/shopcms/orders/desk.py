@@ -17,6 +17,7 @@ nothing else; each order in it is recorded as disclosed to the carrier.
 """
 
 import dataclasses
+import re
 from datetime import UTC, datetime, time, timedelta
 
 from hypatia.query import And, Eq, Ge, Lt
@@ -24,8 +25,9 @@ from hypatia.query import And, Eq, Ge, Lt
 from shopcms.catalog.query import index, search
 from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.payments import catalogue, method_of
-from shopcms.orders.resources import ORDER_WORKFLOW, PAID, state_title
+from shopcms.orders.resources import ERASED, ORDER_WORKFLOW, PAID, state_title
 from shopcms.privacy.disclosures import carrier_csv
+from shopcms.web.actors import who
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _
 
@@ -33,6 +35,29 @@ PER_PAGE = 50
 TRANSITION_TITLES = {t.name: t.title for t in ORDER_WORKFLOW.transitions}
 # Not a workflow transition: the entry Order.anonymise adds to the history.
 TRANSITION_TITLES["erase"] = _("Personal data erased")
+#: The notes an erasure stores when nobody wrote one (``shopcms.privacy.erasure``): stored
+#: in English, shown in the reader's language.
+STORED_NOTES = {
+    "erased at the customer's request": _("Erased at the customer's request"),
+    "erased": _("Erased"),
+    "request handled with shopcms erase-customer": _("Request handled on the command line"),
+}
+#: The comments the system writes on a payment (``payments.mollie.settling``,
+#: ``bank_import``), stored in English: shown through a message of their own.
+SYSTEM_NOTES = (
+    (re.compile(r"Mollie payment (?P<id>\S+)"), _("Mollie payment ${id}")),
+    (
+        re.compile(r"bank statement, line (?P<line>\d+), (?P<date>\S+)"),
+        _("Bank statement, line ${line}, ${date}"),
+    ),
+    (re.compile(r"bank statement, line (?P<line>\d+)"), _("Bank statement, line ${line}")),
+)
+
+
+def personal(request, value):
+    """A personal value of an order as the desk shows it: "(erased)" in the reader's
+    language once the order was erased (``Order.anonymise`` stores :data:`ERASED`)."""
+    return request.localizer.translate(_("(erased)")) if value == ERASED else value
 
 
 def method_title(registry, name):
@@ -94,6 +119,7 @@ def list_page(request, filters, page):
     rows = [
         {
             "order": order,
+            "name": personal(request, order.contact.get("name")),
             "state": state_title(order.state),
             "method": method_title(request.registry, order.payment_method),
         }
@@ -115,25 +141,32 @@ def carrier_file(request, filters):
 # -- one order ---------------------------------------------------------------------------
 
 
-def _who(request, actor):
-    """An e-mail address for an account id; system actors as they are."""
-    account = request.root["customers"].get(actor) if actor else None
-    return account.email if account is not None else actor
+def _note(request, comment):
+    """A history entry's comment; one the code wrote in the reader's language."""
+    stored = STORED_NOTES.get(comment)
+    if stored is not None:
+        return request.localizer.translate(stored)
+    for pattern, message in SYSTEM_NOTES:
+        found = pattern.fullmatch(comment or "")
+        if found:
+            return request.localizer.translate(message, mapping=found.groupdict())
+    return comment
 
 
 def history(request, order):
-    """The order's history for its page, newest first: when, who (an e-mail address or a
-    system actor), what, the states and the comment."""
+    """The order's history for its page, newest first: when, who (a system actor's title,
+    an e-mail address: ``shopcms.web.actors.who``), what, the states and the comment (an
+    erasure's stored note in the reader's language)."""
     return [
         {
             "when": entry.when,
-            "who": _who(request, entry.actor),
+            "who": who(request, entry.actor),
             "action": TRANSITION_TITLES.get(entry.transition, entry.transition)
             if entry.transition
             else _("Order placed"),
             "from": state_title(entry.from_state) if entry.from_state else None,
             "to": state_title(entry.to_state),
-            "comment": entry.comment,
+            "comment": _note(request, entry.comment),
         }
         for entry in reversed(order.workflow_history)
     ]

@@ -75,6 +75,14 @@ def state_title(name):
 #: What an erased order holds in place of each personal value (``Order.anonymise``).
 ERASED = "erased"
 
+#: The actors an order's history records besides accounts, as its pages show them
+#: (``shopcms.web.actors``); the payment providers and the bank import declare their own.
+ACTOR_TITLES = {
+    "guest": _("Guest (no account)"),
+    "customer": _("The customer"),
+    ERASED: _("(erased)"),
+}
+
 #: Where the stock of an order's lines goes back when a transition is done.
 RESTOCK = {("cancel", PLACED), ("refund", PAID)}
 

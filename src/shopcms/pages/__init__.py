@@ -2,7 +2,9 @@
 translation board, on which other capabilities show their own rows
 (``config.add_board_rows``, ``board_rows``)."""
 
+from shopcms.pages.content import LOADER
 from shopcms.pages.evolve import (
+    UPGRADE,
     contest_texts,
     newsletter_texts,
     pages_with_revisions_and_catalog,
@@ -33,6 +35,9 @@ def includeme(config):
     )
     for order, (elements, title) in enumerate(FOOTER_LINKS):
         config.add_footer_link(elements, title, order=10 * (order + 1))
+    # The system's authors of revisions, as the desk's history shows them.
+    config.add_actor_title(LOADER, _("The shop's content files"))
+    config.add_actor_title(UPGRADE, _("Database upgrade"))
     config.add_moved_module("shopcms.resources.pages", "shopcms.pages.resources")
     config.add_moved_class("shopcms.resources.site.Pages", "shopcms.pages.resources.Pages")
     config.add_evolve_step(

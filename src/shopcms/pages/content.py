@@ -24,6 +24,20 @@ from shopcms.pages.resources import Page, PolicyPage
 from shopcms.web.richtext import text_hash
 
 LOADER = "system:content"
+#: The note of a revision the loader writes, in the revision's language: a note is the
+#: page's content, shown with it (an editor's too).  Earlier releases wrote the English
+#: :data:`LEGACY_NOTE`, which :func:`shown_note` shows as the language's note.
+SEED_NOTES = {"nl": "Tekst bijgewerkt", "fr": "Texte mis à jour", "en": "Text updated"}
+LEGACY_NOTE = "content/ changed"
+
+
+def seed_note(lang):
+    return SEED_NOTES.get(lang, SEED_NOTES["en"])
+
+
+def shown_note(revision):
+    """The note of ``revision`` as its page shows it."""
+    return seed_note(revision.lang) if revision.note == LEGACY_NOTE else revision.note
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,7 @@ def load_pages(
             if draft is not None and draft.author != LOADER:
                 done.append(Loaded(entry.name, lang, "kept-editor-draft"))
                 continue
-            page.save_draft(lang, title, body, "content/ changed", LOADER, now)
+            page.save_draft(lang, title, body, seed_note(lang), LOADER, now)
             page.loaded_hashes[lang] = digest
             done.append(Loaded(entry.name, lang, "draft"))
     if progress is not None:
@@ -136,7 +150,7 @@ def publish_seed_updates(site, folder, languages, now, earlier, registry=None):
         title, body, digest = read_page_file(path)
         if digest in hashes or not untouched(page, lang, hashes):
             continue
-        page.save_draft(lang, title, body, "content/ changed", LOADER, now)
+        page.save_draft(lang, title, body, seed_note(lang), LOADER, now)
         page.publish(lang, now, actor=LOADER)
         page.loaded_hashes[lang] = digest
         done.append(Loaded(name, lang, "published"))

@@ -8,6 +8,7 @@ rows are plain values (dicts and frozen dataclasses) that templates show as they
 import difflib
 from dataclasses import dataclass
 
+from shopcms.pages.content import LEGACY_NOTE, seed_note
 from shopcms.web.i18n import _
 
 MISSING, UP_TO_DATE, OUTDATED = "missing", "up-to-date", "outdated"
@@ -72,7 +73,7 @@ def history_entries(page):
             "lang": lang,
             "number": number,
             "action": ACTION_TITLES.get(action, action),
-            "note": note,
+            "note": seed_note(lang) if note == LEGACY_NOTE else note,
         }
         for when, who, lang, number, action, note in reversed(page.log)
     ]

@@ -12,6 +12,9 @@ from shopcms.tree.content import content_types
 from shopcms.web.clock import now
 from shopcms.web.i18n import languages
 
+#: The actor of the revisions this upgrade wrote (shown as a title: ``shopcms.pages``).
+UPGRADE = "system:evolve"
+
 
 def pages_with_revisions_and_catalog(site, registry):
     """Generation 1: pages with revisions, and the product catalog.
@@ -33,8 +36,8 @@ def pages_with_revisions_and_catalog(site, registry):
             continue
         page = PolicyPage(name) if name in POLICY_KINDS else Page()
         for lang, title in old.titles.items():
-            page.save_draft(lang, title, old.bodies.get(lang, ""), "", "system:evolve", now)
-            page.publish(lang, now, actor="system:evolve")
+            page.save_draft(lang, title, old.bodies.get(lang, ""), "", UPGRADE, now)
+            page.publish(lang, now, actor=UPGRADE)
         site["pages"].remove(name, registry=registry)
         site["pages"].add(name, page, registry=registry)
     if "categories" not in site:

@@ -3,11 +3,12 @@ processing, the visitor's cookie choice, the consent ledger, the vault, the disc
 third parties, and the export and erasure of a person's data, with the cookie banner, the
 cookie settings page and the mails of erasure."""
 
-from shopcms.privacy import banner, consent, forms, returning
+from shopcms.privacy import banner, consent, erasure, forms, returning
 from shopcms.web.i18n import _
 
 
 def includeme(config):
+    config.add_actor_title(erasure.COMMAND_LINE, _("Shop staff, on the command line"))
     consent.declare_cookies(config)
     config.add_layout_value("cookie_banner", banner.banner)
     config.add_layout_value("welcome_back", returning.welcome_back)

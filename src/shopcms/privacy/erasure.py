@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 MAIL_TEMPLATE = "shopcms.privacy:templates/mail/account_erased"
 #: The erasure option: keep the person's published reviews without any name.
 KEEP_REVIEWS = "keep-reviews"
+#: The actor of an erasure run by ``shopcms erase-customer`` (its title: ``shopcms.privacy``).
+COMMAND_LINE = "system:cli"
 MAIL_SUBJECT = _("Your Soft Cactus account has been deleted")
 
 

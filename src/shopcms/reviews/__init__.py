@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from shopcms.reviews import aggregates, links, presentation
 from shopcms.reviews.evolve import reviews_folder_and_indexes
+from shopcms.reviews.moderation import REPORTS_ACTOR
 from shopcms.reviews.resources import ProductReviews, Review, Reviews
 from shopcms.reviews.views import product
 from shopcms.reviews.workflow import REVIEW_WORKFLOW
@@ -37,6 +38,8 @@ def includeme(config):
     )
     # Reviews are written through the review forms, never added by hand.
     config.add_content_type("review", Review, title=_("Review"), workflow=REVIEW_WORKFLOW)
+    # Who hid a review its reports reached (``moderation.report``), as its history shows it.
+    config.add_actor_title(REPORTS_ACTOR, _("Visitors' reports"))
     config.add_evolve_step(
         7,
         "Reviews: the reviews folder and the catalog's generic indexes",

@@ -11,9 +11,11 @@ from datetime import timedelta
 from babel.dates import format_timedelta
 
 from shopcms.products import api as products
+from shopcms.reviews.moderation import REPORTS_ACTOR, REPORTS_COMMENT
 from shopcms.reviews.queries import queue
 from shopcms.reviews.workflow import REVIEW_WORKFLOW, state_title
-from shopcms.web.i18n import _, pick
+from shopcms.web import actors
+from shopcms.web.i18n import _, ngettext, pick
 from shopcms.web.layout import format_moment
 
 #: Characters of a review's text the queue shows.
@@ -89,14 +91,23 @@ def reviewed_products(request):
 
 
 def who(request, actor, review):
-    """The history's "who": staff by their address, the author as such, system actors as
-    they are."""
+    """The history's "who": the author as such, system actors by their declared title,
+    staff by their address (``shopcms.web.actors.who``)."""
     if actor is None:
         return _("(erased)")
     if actor == review.author_key:
         return _("the author")
-    account = request.root["customers"].get(actor)
-    return account.email if account is not None else actor
+    return actors.who(request, actor)
+
+
+def _comment(request, entry):
+    """An entry's comment; the reports' own ("3 reports", stored so) as a plural in the
+    reader's language."""
+    counted = entry.actor == REPORTS_ACTOR and REPORTS_COMMENT.fullmatch(entry.comment or "")
+    if counted:
+        count = int(counted.group(1))
+        return ngettext("${count} report", "${count} reports", count, request)
+    return entry.comment
 
 
 def history(request, review):
@@ -109,7 +120,7 @@ def history(request, review):
             if entry.transition
             else _("Written"),
             "to": state_title(entry.to_state),
-            "comment": entry.comment,
+            "comment": _comment(request, entry),
         }
         for entry in reversed(review.workflow_history)
     ]

@@ -13,6 +13,7 @@ commits.  Contract of the moderation:
   finds the review moved: :class:`AlreadyMoved` tells them by whom and to what.
 """
 
+import re
 from dataclasses import dataclass
 
 from shopcms.reviews.workflow import (
@@ -25,6 +26,11 @@ from shopcms.reviews.workflow import (
 from shopcms.tree.events import ObjectModified, notify
 from shopcms.web.i18n import _
 from shopcms.workflow import TransitionNotAllowed, WorkflowError
+
+#: The actor of the transition the visitors' reports cause (:func:`report`); its comment is
+#: ``"N reports"`` (:data:`REPORTS_COMMENT`), which the desk shows as a plural of its own.
+REPORTS_ACTOR = "system:reports"
+REPORTS_COMMENT = re.compile(r"(\d+) reports")
 
 
 class ModerationError(WorkflowError):
@@ -114,7 +120,7 @@ def report(review, reason, now, registry=None):
     notify(ObjectModified(review), registry)
     if count >= REPORTS_TO_PENDING and review.workflow_state == PUBLISHED:
         REVIEW_WORKFLOW.transition(
-            review, None, "report", actor="system:reports", comment=f"{count} reports"
+            review, None, "report", actor=REPORTS_ACTOR, comment=f"{count} reports"
         )
     return count
 

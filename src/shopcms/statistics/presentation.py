@@ -18,7 +18,7 @@ from babel.numbers import format_decimal, format_percent
 
 from shopcms.statistics.report import day_rows, duration_counts, ranked
 from shopcms.web.charts import bar_chart, line_chart
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, ngettext
 
 #: How many rows each table of the page shows (the CSV file has them all).
 TOP = 20
@@ -121,10 +121,19 @@ def format_duration(request, seconds):
     return request.localizer.translate(message)
 
 
-def visit_minutes(request):
-    """How long a visit lasts after its last page (the recorder's setting), in minutes."""
+def visit_end(request):
+    """The sentence on how long a visit lasts after its last page (the recorder's setting,
+    in whole minutes, at least one): "1 minute", "30 minutes" in the page's language."""
     seconds = float(request.registry.settings.get("shopcms.statistics.visit_timeout", 1800))
-    return number(request, round(seconds / 60))
+    minutes = max(1, round(seconds / 60))
+    return ngettext(
+        "A visit ends ${count} minute after its last page; visits that are still going on "
+        "have no duration yet.",
+        "A visit ends ${count} minutes after its last page; visits that are still going on "
+        "have no duration yet.",
+        minutes,
+        request,
+    )
 
 
 # -- the page ------------------------------------------------------------------------------
@@ -216,7 +225,7 @@ def page_values(request, start, end, report):
             for bucket, n in durations
         ],
         "median": format_duration(request, report.median_duration),
-        "visit_minutes": visit_minutes(request),
+        "visit_end": visit_end(request),
     }
 
 

@@ -15,11 +15,12 @@ Everything here is read-only and cheap; nothing writes to the database.
 """
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from babel.numbers import format_currency, format_decimal
 from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
@@ -54,6 +55,34 @@ def format_moment(request, moment, format="medium", date_only=False):
     if date_only:
         return format_date(local.date(), format=format, locale=request.locale_name)
     return format_datetime(local, format=format, locale=request.locale_name)
+
+
+def format_moments(request, moments, format="long"):
+    """Each of ``moments`` (aware) as a date in the site's time zone and the request's
+    language, with its time as well ("3 december 2026, 14:05") where another of them falls
+    on the same day: a list of versions or revisions then tells the two apart.  A moment
+    alone on its day is its date only.  A list of texts, in the order of ``moments``."""
+    zone = site_timezone(request.registry)
+    local = [moment.astimezone(zone) for moment in moments]
+    per_day = Counter(moment.date() for moment in local)
+    lang = request.locale_name
+    return [
+        _date_and_time(moment, format, lang)
+        if per_day[moment.date()] > 1
+        else format_date(moment.date(), format=format, locale=lang)
+        for moment in local
+    ]
+
+
+def _date_and_time(local, format, lang):
+    """The date in ``format`` and the short time ("14:05", "2:05 PM"), joined as the
+    language joins them (CLDR's date-time pattern, as ``babel.dates.format_datetime``)."""
+    return (
+        get_datetime_format(format, locale=lang)
+        .replace("'", "")
+        .replace("{0}", format_time(local, "short", locale=lang))
+        .replace("{1}", format_date(local.date(), format=format, locale=lang))
+    )
 
 
 @dataclass(frozen=True)
@@ -132,6 +161,10 @@ class PageContext:
 
     def format_datetime(self, moment, format="medium"):
         return format_moment(self.request, moment, format)
+
+    def format_dates(self, moments, format="long"):
+        """Dates of a list, with the time where two share a day (:func:`format_moments`)."""
+        return format_moments(self.request, moments, format)
 
     def money(self, amount):
         """An amount in euro as the visitor's language writes it ("€ 12,95", "12,95 €")."""

@@ -57,6 +57,7 @@ def _page(request, order, failed=None):
         "method": desk.method_title(request.registry, order.payment_method),
         "shipping": desk.shipping_title(order),
         "customer": customer,
+        "personal": lambda value: desk.personal(request, value),
         "history": desk.history(request, order),
         "transition_forms": forms,
     }

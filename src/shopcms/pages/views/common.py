@@ -7,9 +7,11 @@ Every view of the desk needs the ``edit`` permission and lives under ``/{lang}/m
 import colander
 from pyramid.httpexceptions import HTTPBadRequest
 
+from shopcms.pages.content import shown_note
 from shopcms.pages.resources import STATUS_TITLES
 from shopcms.pages.schemas import CompareSchema, LanguageActionSchema, WithdrawSchema
 from shopcms.pages.urls import desk_url, page_url
+from shopcms.web.actors import who
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _, languages
 from shopcms.web.security import EDIT
@@ -26,16 +28,11 @@ def lang_param(request):
     return lang
 
 
-def who(request, actor):
-    """An e-mail address for an account id; system actors as they are."""
-    account = request.root["customers"].get(actor) if actor else None
-    return account.email if account is not None else actor
-
-
 def helpers(request):
     """What every desk template gets besides its own values."""
     return {
-        "who": lambda actor: who(request, actor),
+        "who": lambda actor: who(request, actor),  # shopcms.web.actors
+        "note": shown_note,
         "status_titles": STATUS_TITLES,
         "languages": languages(request.registry),
         "public_url": lambda page, *elements, **kw: page_url(request, page, *elements, **kw),

@@ -9,11 +9,13 @@ shown here.
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 
+from shopcms.pages.content import shown_note
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
 from shopcms.pages.urls import page_url
 from shopcms.tree.site import Site
 from shopcms.web.cookies import get_cookie_registry, lifetime_text
 from shopcms.web.i18n import languages
+from shopcms.web.layout import format_moments
 from shopcms.web.security import VIEW
 
 PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
@@ -49,9 +51,14 @@ def revision_values(page, revision, request, current):
     request.shopcms_alternate_languages = [
         lang for lang in languages(request.registry) if page.in_force(lang, request.now)
     ]
+    # Its date as the versions list writes it: with the time when another shares its day.
+    published = page.published(revision.lang, request.now)
+    moments = format_moments(request, [r.effective for r in published])
+    dates = dict(zip(published, moments, strict=True))
     return {
         "page": page,
         "revision": revision,
+        "version_date": dates.get(revision) or format_moments(request, [revision.effective])[0],
         "title": revision.title,
         "content_lang": revision.lang,
         "html_before": before,
@@ -85,6 +92,7 @@ def render_page(page, request, parts):
             "content_lang": shown.lang,
             "versions": page.published(shown.lang, request.now),
             "in_force": shown,
+            "note": shown_note,
             "url": _urls(request, page),
         }
     try:

@@ -54,6 +54,7 @@ Settings (``[app:main]``):
 from shopcms.orders.payments import declare_webhook, register
 from shopcms.orders.payments.mollie.client import Mollie
 from shopcms.orders.payments.mollie.method import WEBHOOK, MollieMethod
+from shopcms.orders.payments.mollie.settling import ACTOR
 from shopcms.web.headers import allow_form_action
 from shopcms.web.i18n import _
 
@@ -66,6 +67,8 @@ def includeme(config):
     settings = config.get_settings()
     # Mollie may call the webhooks of payments made before the key was removed.
     declare_webhook(config, WEBHOOK)
+    # Orders it paid keep its name in their history, with or without a key now.
+    config.add_actor_title(ACTOR, _("Mollie (payment provider)"))
     if not (settings.get("shopcms.mollie.api_key") or "").strip():
         config.registry.shopcms_mollie = None
         return
