@@ -2,6 +2,7 @@
 translation board, on which other capabilities show their own rows
 (``config.add_board_rows``, ``board_rows``)."""
 
+from shopcms.pages import sitemap
 from shopcms.pages.evolve import (
     contest_texts,
     newsletter_texts,
@@ -33,6 +34,7 @@ def includeme(config):
     )
     for order, (elements, title) in enumerate(FOOTER_LINKS):
         config.add_footer_link(elements, title, order=10 * (order + 1))
+    config.add_sitemap_source(sitemap.published_pages)
     config.add_moved_module("shopcms.resources.pages", "shopcms.pages.resources")
     config.add_moved_class("shopcms.resources.site.Pages", "shopcms.pages.resources.Pages")
     config.add_evolve_step(

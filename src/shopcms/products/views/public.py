@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileResponse
 from pyramid.view import view_config
 
+from shopcms.findability.api import chosen_or_summary, describe, plain_text
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations, sections
 from shopcms.products.images import CONTENT_TYPE, SIZES
@@ -26,7 +27,7 @@ from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.views.forms import product_forms, refused_search, search_form
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
-from shopcms.web.i18n import ngettext, pick
+from shopcms.web.i18n import _, ngettext, pick
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import is_shared
 
@@ -72,6 +73,14 @@ def listing_values(request):
     query = ListingQuery.from_params(request.GET, request.locale_name)
     result = run(request, query)
     titles = category_titles(request)
+    # The canonical address: the category and the page are the listing's own pages; a
+    # search, a price range, a rating or a sort only shows the same products again.
+    category = query.category if query.category in titles else None
+    describe(
+        request,
+        title=titles[category] if category else request.localizer.translate(_("Products")),
+        canonical_query=[("category", category), ("page", query.page if query.page > 1 else None)],
+    )
     return {
         "query": query,
         "result": result,
@@ -158,13 +167,14 @@ def product_values(product, request, recent, failed=None):
     if failed is not None:
         forms["cart"] = failed
     html, data = sections.rendered(product, request)
+    description = pick(product.description_html, request)[1] or ""
+    describe_product(request, product, title, description, data)
     return {
         "sections": html,
-        "json_ld": sections.product_data(product, request, title, data),
         "product": product,
         "title": title,
         "content_lang": lang,
-        "description": pick(product.description_html, request)[1] or "",
+        "description": description,
         "vat": vat_included(product.price, product.vat_rate),
         "attributes": attributes,
         "categories": category_titles(request),
@@ -178,6 +188,24 @@ def product_values(product, request, recent, failed=None):
         if is_shared(request)
         else recommendations.for_customer(request, request.identity, (product,)),
     }
+
+
+def describe_product(request, product, title, description_html, extra):
+    """What the head says of the product page: its meta description (the editor's, else
+    the start of its description), first image and schema.org ``Product``."""
+    meta = chosen_or_summary(pick(product.meta_descriptions, request)[1], description_html)
+    image = product.images[0] if product.images else None
+    describe(
+        request,
+        title=title,
+        text=meta,
+        kind="product",
+        image=request.link(product, "image", image.id, "large", absolute=True) if image else None,
+        image_alt=(image.alt.get(request.locale_name) or title) if image else None,
+        structured=[
+            sections.product_data(product, request, title, plain_text(description_html), extra)
+        ],
+    )
 
 
 @view_config(context=Product, route_name="public", name="image", permission=VIEW)
