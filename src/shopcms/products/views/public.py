@@ -79,7 +79,10 @@ def listing_values(request):
     describe(
         request,
         title=titles[category] if category else request.localizer.translate(_("Products")),
-        canonical_query=[("category", category), ("page", query.page if query.page > 1 else None)],
+        canonical_query=[
+            ("category", category),
+            ("page", query.page if 1 < query.page <= result.pages else None),
+        ],
     )
     return {
         "query": query,
