@@ -51,12 +51,16 @@ def robots_txt(request):
     return _public_text(request, robots(request), "text/plain")
 
 
-@view_config(route_name="favicon", permission=VIEW, request_method=("GET", "HEAD"), shared=True)
+@view_config(route_name="favicon", permission=VIEW, request_method=("GET", "HEAD"))
 def favicon(request):
-    """The shop's icon as an ICO (16, 32 and 48 pixels), for browsers that ask for it."""
+    """The shop's icon as an ICO (16, 32 and 48 pixels), for browsers that ask for it.
+
+    A file with its own lifetime, not a shared page: the page cache would answer a
+    browser's If-Modified-Since with the whole icon again."""
     path = AssetResolver().resolve(FAVICON).abspath()
     response = FileResponse(
         path, request=request, content_type="image/x-icon", cache_max_age=FAVICON_MAX_AGE
     )
     response.cache_control.public = True
+    response.conditional_response = True  # If-Modified-Since: 304
     return response

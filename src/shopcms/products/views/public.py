@@ -170,8 +170,9 @@ def product_values(product, request, recent, failed=None):
     if failed is not None:
         forms["cart"] = failed
     html, data = sections.rendered(product, request)
-    description = pick(product.description_html, request)[1] or ""
-    describe_product(request, product, title, description, data)
+    description_lang, description = pick(product.description_html, request)
+    description = description or ""
+    describe_product(request, product, title, description_lang, description, data)
     return {
         "sections": html,
         "product": product,
@@ -193,10 +194,11 @@ def product_values(product, request, recent, failed=None):
     }
 
 
-def describe_product(request, product, title, description_html, extra):
-    """What the head says of the product page: its meta description (the editor's, else
-    the start of its description), first image and schema.org ``Product``."""
-    meta = chosen_or_summary(pick(product.meta_descriptions, request)[1], description_html)
+def describe_product(request, product, title, lang, description_html, extra):
+    """What the head says of the product page: its meta description (the editor's in the
+    language of the description shown, ``lang``, else the start of that description), its
+    first image and its schema.org ``Product``."""
+    meta = chosen_or_summary(product.meta_descriptions.get(lang), description_html)
     image = product.images[0] if product.images else None
     describe(
         request,
