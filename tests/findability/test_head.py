@@ -8,6 +8,7 @@ import pytest
 
 from shopcms.findability.api import plain_text, summary
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login
+from tests.factories import make_order
 
 BASE = "http://localhost"
 SCHEMA = "https://schema.org/"
@@ -225,3 +226,11 @@ def test_the_home_page_points_x_default_at_the_language_choice(app):
     assert canonical(page) == f"{BASE}/fr/"
     assert alternates(page)["x-default"] == f"{BASE}/"
     assert alternates(app.get("/fr/pages/about"))["x-default"] == f"{BASE}/nl/pages/about"
+
+
+def test_a_page_at_a_secret_address_repeats_it_in_no_public_tag(site, app):
+    with site.edit() as root:
+        order = make_order(root)
+        path = f"/nl/order/{order.number}/{order.access_key}"
+    page = app.get(path, status=200)
+    assert canonical(page) is None and meta(page, prop="og:url") is None

@@ -15,7 +15,8 @@ what :class:`HeadTags` computes from the request and what the view said
 - the JSON-LD blocks the view gave, whatever the status (a refused form on a product page
   is still that product).
 
-Management and account pages, error pages and redirects get none of the public tags.
+Management and account pages, error pages, redirects and pages at a secret address (a
+mailed link) get none of the public tags.
 """
 
 from functools import cached_property
@@ -52,10 +53,18 @@ class HeadTags:
 
     @cached_property
     def public(self):
-        """True on a public page (the language tree) that answers 200."""
+        """True on a public page (the language tree) that answers 200, unless its address
+        carries a secret (a view declared ``secret_address``, whose answer sends no
+        referrer): a mailed link's token is not repeated as a canonical address."""
         request = self.request
         route = getattr(request, "matched_route", None)
-        return route is not None and route.name == "public" and request.response.status_int == 200
+        response = request.response
+        return (
+            route is not None
+            and route.name == "public"
+            and response.status_int == 200
+            and response.headers.get("Referrer-Policy") != "no-referrer"
+        )
 
     @cached_property
     def description(self):
