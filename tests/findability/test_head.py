@@ -228,6 +228,7 @@ def test_the_home_page_points_x_default_at_the_language_choice(app):
     page = app.get("/fr/")
     assert canonical(page) == f"{BASE}/fr/"
     assert alternates(page)["x-default"] == f"{BASE}/"
+    assert alternates(app.get("/fr/?utm_source=x"))["x-default"] == f"{BASE}/"
     assert alternates(app.get("/fr/pages/about"))["x-default"] == f"{BASE}/nl/pages/about"
 
 

@@ -112,7 +112,7 @@ class HeadTags:
         request = self.request
         lang = self.alternates[0][0]
         home = request.route_path("public", lang=lang, traverse=())
-        if localized_path(request, lang) == home:
+        if localized_path(request, lang).partition("?")[0] == home:
             return public_url(request.registry, request) + "/"
         return self.alternates[0][1]
 
