@@ -47,6 +47,8 @@ def main(global_config, **settings):
         config.include("shopcms.catalog")
         config.include("shopcms.mail")
         config.include("shopcms.privacy")
+        # Before the capabilities: they declare their sitemap sources.
+        config.include("shopcms.findability")
         capabilities = (
             "home",
             "accounts",

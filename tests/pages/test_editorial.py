@@ -75,10 +75,16 @@ def test_a_scheduled_revision_counts_only_once_in_force():
 
 def test_starting_text_is_the_draft_else_the_text_in_force():
     page = make_page()
-    assert starting_text(page, "nl", T0) == {"title": "t", "body": "b", "note": ""}
-    page.save_draft("nl", "t2", "b2", "why", "x", T0, translates="fr")
+    assert starting_text(page, "nl", T0) == {
+        "title": "t",
+        "description": "",
+        "body": "b",
+        "note": "",
+    }
+    page.save_draft("nl", "t2", "b2", "why", "x", T0, translates="fr", description="d2")
     assert starting_text(page, "nl", T0) == {
         "title": "t2",
+        "description": "d2",
         "body": "b2",
         "note": "why",
         "translates": "fr",

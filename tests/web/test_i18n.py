@@ -63,8 +63,10 @@ def test_the_switcher_and_hreflang_keep_the_page_and_its_query(app):
     switcher = {a["hreflang"]: a["href"] for a in page.html.select("nav.languages a")}
     assert switcher["nl"] == "/nl/language?next=/nl/products/%3Fq%3Dcactus%26sort%3Dprice"
     assert switcher["fr"] == "/fr/products/?q=cactus&sort=price"  # the current language
+    # hreflang names canonical pages: the listing in each language, not the search.
     alternates = {link["hreflang"]: link["href"] for link in page.html.select("link[hreflang]")}
-    assert alternates["en"] == "http://localhost/en/products/?q=cactus&sort=price"
+    assert alternates["en"] == "http://localhost/en/products/"
+    assert page.html.select_one("link[rel=canonical]")["href"] == "http://localhost/fr/products/"
     # A page that is not a folder has no trailing slash in any language.
     about = app.get("/fr/pages/about")
     assert about.html.select_one('nav.languages a[hreflang="en"]')["href"] == (

@@ -69,15 +69,19 @@ def allowed_docids(request):
     return index.family.IF.multiunion(sets)
 
 
-def search(request, query=None, sort_index=None, reverse=False, limit=None):
+def search(request, query=None, sort_index=None, reverse=False, limit=None, principals=None):
     """Run ``query`` (a hypatia query, or None for everything) for ``request``.
 
     The result is a hypatia ResultSet resolving to resources, restricted to those the
-    requester's principals may view.  ``sort_index`` names an index to sort by.
+    requester's principals may view, or those of ``principals`` when given (``(Everyone,)``:
+    what an anonymous visitor may view, whoever asks: the sitemap).  ``sort_index`` names an
+    index to sort by.
     """
     site = request.root
     catalog = site.catalog
-    allowed = Any(catalog["allowed"], effective_principals(request))
+    if principals is None:
+        principals = effective_principals(request)
+    allowed = Any(catalog["allowed"], list(principals))
     full = allowed if query is None else And(query, allowed)
     results = full.execute(resolver=catalog.resolver(site))
     if sort_index is not None:

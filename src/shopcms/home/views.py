@@ -3,6 +3,7 @@
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
+from shopcms.findability.api import describe, organization
 from shopcms.products.api import recommended_for
 from shopcms.tree.site import Site
 from shopcms.web.i18n import preferred_language
@@ -22,5 +23,7 @@ def negotiate(request):
 )
 def home(context, request):
     """The home page; "Recommended for you" for a customer who consented to personalisation
-    (computed for this page only, never stored), else the generic page."""
+    (computed for this page only, never stored), else the generic page.  Its head holds
+    the shop's schema.org ``Organization``."""
+    describe(request, structured=[organization(request)])
     return {"recommended": recommended_for(request, request.identity)}

@@ -2,6 +2,7 @@
 translation board, on which other capabilities show their own rows
 (``config.add_board_rows``, ``board_rows``)."""
 
+from shopcms.pages import sitemap
 from shopcms.pages.content import LOADER
 from shopcms.pages.evolve import (
     UPGRADE,
@@ -38,6 +39,7 @@ def includeme(config):
     # The system's authors of revisions, as the desk's history shows them.
     config.add_actor_title(LOADER, _("The shop's content files"))
     config.add_actor_title(UPGRADE, _("Database upgrade"))
+    config.add_sitemap_source(sitemap.published_pages)
     config.add_moved_module("shopcms.resources.pages", "shopcms.pages.resources")
     config.add_moved_class("shopcms.resources.site.Pages", "shopcms.pages.resources.Pages")
     config.add_evolve_step(

@@ -91,7 +91,12 @@ def starting_text(page, lang, now, translating_from=None):
     source = page.draft(lang) or page.in_force(lang, now)
     text = {}
     if source is not None:
-        text = {"title": source.title, "body": source.body, "note": ""}
+        text = {
+            "title": source.title,
+            "description": source.description,
+            "body": source.body,
+            "note": "",
+        }
     if source is not None and source.is_draft:
         text["note"] = source.note
         text["translates"] = source.translates or ""

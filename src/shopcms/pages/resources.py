@@ -64,7 +64,12 @@ class PageError(Exception):
 class Revision(Persistent):
     """One version of a page in one language."""
 
-    def __init__(self, lang, number, title, body, note, author, now):
+    #: The meta description search engines show (plain text; empty: made from the body).
+    #: Part of the revision, as its title is, but not of its hash: it is not the text a
+    #: visitor agrees to.  A class default: revisions stored before it have none.
+    description = ""
+
+    def __init__(self, lang, number, title, body, note, author, now, description=""):
         self.lang = lang
         self.number = number
         self.author = author
@@ -76,10 +81,11 @@ class Revision(Persistent):
         # (language, number of its revision then in force).  Originals have None.
         self.translates = None
         self.translation_of = None
-        self._set_text(title, body, note, now)
+        self._set_text(title, body, note, now, description)
 
-    def _set_text(self, title, body, note, now):
+    def _set_text(self, title, body, note, now, description=""):
         self.title = title.strip()
+        self.description = " ".join(description.split())
         self.body = body
         self.html = richtext.render(body)
         self.note = note.strip()
@@ -215,24 +221,25 @@ class Page(Content):
         self.log.append((now, who, lang, number, action, note))
         self.modified = now
 
-    def save_draft(self, lang, title, body, note, author, now, translates=None):
+    def save_draft(self, lang, title, body, note, author, now, translates=None, description=""):
         """Create or update the draft of ``lang``; returns it.  Published text never changes.
 
         ``translates`` names the language this text is a translation of (None for a change
         of its own): a published translation does not make the other languages outdated.
+        ``description`` is the revision's meta description (empty: made from the body).
         """
         draft = self.draft(lang)
         if draft is None:
             revisions = self.revisions.setdefault(lang, PersistentList())
             number = max((r.number for r in revisions), default=0) + 1
-            draft = Revision(lang, number, title, body, note, author, now)
+            draft = Revision(lang, number, title, body, note, author, now, description)
             draft.__parent__ = self
             draft.__name__ = f"{lang}-{number}"
             REVISION_WORKFLOW.initialize(draft, actor=author)
             revisions.append(draft)
             self._record(now, author, lang, number, "created", draft.note)
         else:
-            draft._set_text(title, body, note, now)
+            draft._set_text(title, body, note, now, description)
             draft.author = author
             self._record(now, author, lang, draft.number, "saved", draft.note)
         draft.translates = translates if translates != lang else None

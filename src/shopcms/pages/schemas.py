@@ -52,6 +52,17 @@ def _translation_widget(node, kw):
 
 class RevisionSchema(CSRFSchema):
     title = colander.SchemaNode(Text(), title=_("Title"), validator=colander.Length(min=1, max=200))
+    description = colander.SchemaNode(
+        Text(),
+        title=_("Description for search engines"),
+        description=_(
+            "About 155 characters, shown under the title in search results. Leave "
+            "empty to use the start of the text."
+        ),
+        missing="",
+        validator=colander.Length(max=300),
+        widget=deform.widget.TextAreaWidget(rows=2, attributes={"maxlength": "300"}),
+    )
     body = colander.SchemaNode(
         Text(multiline=True),
         title=_("Text"),

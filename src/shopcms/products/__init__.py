@@ -3,7 +3,7 @@ lists (cart, wishlist, compare, recently viewed)."""
 
 from datetime import timedelta
 
-from shopcms.products import layout, lists, sections
+from shopcms.products import layout, lists, sections, sitemap
 from shopcms.products.resources import Categories, Category, Product, Products
 from shopcms.web.cookies import Category as CookieCategory
 from shopcms.web.i18n import _
@@ -33,6 +33,7 @@ def includeme(config):
     config.add_layout_value("picture", layout.picture)
     config.add_subscriber(lists.merge_at_login, LoggedIn)
     config.add_macros("shopcms.products:templates/macros.pt")
+    config.add_sitemap_source(sitemap.catalog_pages)
 
 
 def _declare_cookies(config):

@@ -113,6 +113,7 @@ def form_values(product, langs):
         values[lang] = {
             "title": product.titles.get(lang, ""),
             "description": product.descriptions.get(lang, ""),
+            "meta_description": product.meta_descriptions.get(lang, ""),
             "attributes": {
                 key: per_lang.get(lang, "") for key, per_lang in product.attributes.items()
             },
@@ -135,6 +136,7 @@ def _apply(product, appstruct, category_names, langs):
     for lang in langs:
         texts = appstruct[lang]
         product.set_texts(lang, texts["title"], texts["description"])
+        product.set_meta_description(lang, texts["meta_description"])
         for key, value in texts["attributes"].items():
             if value or key in product.attributes:
                 product.set_attribute(key, lang, value)

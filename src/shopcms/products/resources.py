@@ -189,6 +189,9 @@ class Product(Content):
     #: listing's rating facet and sort.
     rating = None
     rating_count = 0
+    #: The meta description per language, plain text, as the editor wrote it (empty:
+    #: made from the description).  A class default: products stored before it have none.
+    meta_descriptions = {}
 
     def __init__(self, sku, price, vat_rate, stock=0, categories=(), published=True):
         super().__init__()
@@ -278,6 +281,14 @@ class Product(Content):
         self.titles = {**self.titles, lang: title.strip()}
         self.descriptions = {**self.descriptions, lang: description}
         self.description_html = {**self.description_html, lang: richtext.render(description)}
+
+    def set_meta_description(self, lang, text):
+        """Set the meta description of ``lang`` (plain text on one line; empty: none)."""
+        text = " ".join((text or "").split())
+        descriptions = {k: v for k, v in self.meta_descriptions.items() if k != lang}
+        if text:
+            descriptions[lang] = text
+        self.meta_descriptions = descriptions
 
     def set_attribute(self, key, lang, value):
         if key not in ATTRIBUTES:

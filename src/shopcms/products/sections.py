@@ -21,11 +21,10 @@ state and kept (:class:`RenderedSections`, per application and process): the val
 contract (the same parts, the same section) is what the page's ETag already relies on, so
 a product page whose section shows a thousand reviews costs a look-up, not a rendering.
 The visitor's CSRF token is put into a kept rendering, as the small forms do.
-:func:`json_ld` writes the structured data so that no text inside it can end the
-``<script>`` block that holds it.
+:func:`product_data` is the page's ``Product``; ``shopcms.findability`` writes it into the
+head as JSON-LD, escaped so that no text inside it can end the ``<script>`` block.
 """
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -33,6 +32,8 @@ from dataclasses import dataclass
 
 from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
+
+from shopcms.findability.api import BRAND
 
 #: Stands for the visitor's CSRF token in a kept rendering.
 _TOKEN = "shopcms-section-token"  # noqa: S105 (a stand-in, not a secret)
@@ -147,46 +148,37 @@ def rendered(product, request):
     return html, data
 
 
-#: Characters written as JSON escapes: none of them can then close the script element or
-#: start markup (``</script>``, ``<!--``), whatever a product or a review says.
-_SCRIPT_SAFE = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-)
-
-
-def json_ld(data):
-    """``data`` as the text of a ``<script type="application/ld+json">`` element: JSON
-    whose ``<``, ``>`` and ``&`` are escapes (the same JSON to a reader, no markup to the
-    HTML parser), so it is safe to write unescaped into the page."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, escape in _SCRIPT_SAFE:  # str.replace: many times faster than str.translate
-        text = text.replace(char, escape)
-    return text
-
-
-def product_data(product, request, title, extra):
-    """The page's schema.org ``Product``: name, code, price and availability, and what the
-    sections add (``extra``)."""
+def product_data(product, request, title, description, extra):
+    """The page's schema.org ``Product``: name, description, images, code, brand, the offer
+    (price, currency, availability, address), and what the sections add (``extra``, the
+    reviews' ``aggregateRating`` and ``review``).  The head writes it as JSON-LD
+    (``shopcms.findability``), safely escaped."""
+    url = request.link(product, absolute=True)
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": title,
         "sku": product.sku,
-        "url": request.link(product, absolute=True),
+        "url": url,
+        "brand": {"@type": "Brand", "name": BRAND},
         "offers": {
             "@type": "Offer",
+            "url": url,
             "price": str(product.price),
             "priceCurrency": "EUR",
             "availability": "https://schema.org/"
             + ("InStock" if product.in_stock else "OutOfStock"),
         },
     }
+    if description:
+        data["description"] = description
+    images = [
+        request.link(product, "image", image.id, "large", absolute=True) for image in product.images
+    ]
+    if images:
+        data["image"] = images
     data.update(extra)
-    return json_ld(data)
+    return data
 
 
 def includeme(config):

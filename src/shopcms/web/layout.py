@@ -144,9 +144,13 @@ class PageContext:
         """hreflang alternates (absolute URLs), or none for pages outside the language tree.
 
         A view whose content exists in only some languages lists them in
-        ``request.shopcms_alternate_languages``: hreflang then names only those.
+        ``request.shopcms_alternate_languages``: hreflang then names only those (only the
+        languages in which the same address answers 200).  An error page has none: its
+        address is no page in any language.
         """
         if not (self.request.matchdict or {}).get("lang"):
+            return []
+        if self.request.response.status_int != 200:
             return []
         existing = getattr(self.request, "shopcms_alternate_languages", None)
         return [

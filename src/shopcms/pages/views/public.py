@@ -9,6 +9,7 @@ shown here.
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 
+from shopcms.findability.api import chosen_or_summary, describe
 from shopcms.pages.content import shown_note
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
 from shopcms.pages.urls import page_url
@@ -40,6 +41,33 @@ def _urls(request, page):
     return lambda *elements: page_url(request, page, *elements)
 
 
+def in_force_languages(page, request):
+    """The languages in which ``page`` has a text in force (hreflang names only those)."""
+    return [lang for lang in languages(request.registry) if page.in_force(lang, request.now)]
+
+
+def version_languages(page, number, request):
+    """The languages whose ``…/versions/NUMBER`` answers 200: those with a text in force
+    that have a published version ``number`` (numbers are counted per language)."""
+    return [
+        lang
+        for lang in in_force_languages(page, request)
+        if any(r.number == number for r in page.published(lang, request.now))
+    ]
+
+
+def describe_revision(request, revision):
+    """The head of a page: its title and meta description (the editor's, else the start
+    of its text); a text shown in another language is canonical in that language."""
+    describe(
+        request,
+        title=revision.title,
+        text=chosen_or_summary(revision.description, revision.html),
+        kind="article",
+        canonical_lang=revision.lang,
+    )
+
+
 def revision_values(page, revision, request, current):
     """What page.pt needs to show ``revision`` of ``page``."""
     html = revision.html
@@ -47,14 +75,11 @@ def revision_values(page, revision, request, current):
     with_table = page.kind == "cookies"
     if with_table and not marker:
         before, after = html, ""
-    # hreflang only for the languages this page really has.
-    request.shopcms_alternate_languages = [
-        lang for lang in languages(request.registry) if page.in_force(lang, request.now)
-    ]
     # Its date as the versions list writes it: with the time when another shares its day.
     published = page.published(revision.lang, request.now)
     moments = format_moments(request, [r.effective for r in published])
     dates = dict(zip(published, moments, strict=True))
+    describe_revision(request, revision)
     return {
         "page": page,
         "revision": revision,
@@ -78,14 +103,20 @@ def shown_revision(page, request):
 
 
 def render_page(page, request, parts):
-    """Dispatch ``…``, ``…/versions`` and ``…/versions/N`` of ``page``."""
+    """Dispatch ``…``, ``…/versions`` and ``…/versions/N`` of ``page``.
+
+    hreflang names only the languages in which the same address answers 200: those with a
+    text in force, and for ``…/versions/N`` those of them that have a version N."""
     if not parts:
+        request.shopcms_alternate_languages = in_force_languages(page, request)
         return revision_values(page, shown_revision(page, request), request, current=True)
     if parts[0] != "versions" or len(parts) > 2:
         raise HTTPNotFound()
     if len(parts) == 1:
         shown = shown_revision(page, request)
         request.override_renderer = VERSIONS_TEMPLATE
+        request.shopcms_alternate_languages = in_force_languages(page, request)
+        describe_revision(request, shown)
         return {
             "page": page,
             "title": shown.title,
@@ -103,6 +134,7 @@ def render_page(page, request, parts):
     revision = page.revision(shown.lang, number)
     if revision is None or revision not in page.published(shown.lang, request.now):
         raise HTTPNotFound()
+    request.shopcms_alternate_languages = version_languages(page, number, request)
     return revision_values(page, revision, request, current=revision is shown)
 
 

@@ -92,6 +92,7 @@ class EditRevision(FormView):
             request.authenticated_userid,
             request.now,
             translates=appstruct["translates"] or None,
+            description=appstruct["description"],
         )
         if "publish" not in request.POST:
             notice(request, _("Draft saved. Visitors still see the text in force."))

@@ -172,6 +172,21 @@ def _language_node(lang, required):
             widget=deform.widget.TextAreaWidget(rows=8),
         )
     )
+    group.add(
+        colander.SchemaNode(
+            Text(),
+            name="meta_description",
+            title=_("Description for search engines"),
+            description=_(
+                "About 155 characters, shown under the title in search results. Leave "
+                "empty to use the start of the description."
+            ),
+            preparer=_strip,
+            missing="",
+            validator=colander.Length(max=300),
+            widget=deform.widget.TextAreaWidget(rows=2, attributes={"maxlength": "300"}),
+        )
+    )
     attributes = colander.SchemaNode(colander.Mapping(), name="attributes", title=_("Properties"))
     for key, label in ATTRIBUTES.items():
         attributes.add(

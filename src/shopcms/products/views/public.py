@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileResponse
 from pyramid.view import view_config
 
+from shopcms.findability.api import chosen_or_summary, describe, plain_text
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations, sections
 from shopcms.products.images import CONTENT_TYPE, IMMUTABLE_AGE, SIZES, VARIANT_FORMATS
@@ -26,7 +27,7 @@ from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.views.forms import product_forms, refused_search, search_form
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
-from shopcms.web.i18n import ngettext, pick
+from shopcms.web.i18n import _, ngettext, pick
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import is_shared
 
@@ -72,6 +73,17 @@ def listing_values(request):
     query = ListingQuery.from_params(request.GET, request.locale_name)
     result = run(request, query)
     titles = category_titles(request)
+    # The canonical address: the category and the page are the listing's own pages; a
+    # search, a price range, a rating or a sort only shows the same products again.
+    category = query.category if query.category in titles else None
+    describe(
+        request,
+        title=titles[category] if category else request.localizer.translate(_("Products")),
+        canonical_query=[
+            ("category", category),
+            ("page", query.page if 1 < query.page <= result.pages else None),
+        ],
+    )
     return {
         "query": query,
         "result": result,
@@ -158,13 +170,15 @@ def product_values(product, request, recent, failed=None):
     if failed is not None:
         forms["cart"] = failed
     html, data = sections.rendered(product, request)
+    description_lang, description = pick(product.description_html, request)
+    description = description or ""
+    describe_product(request, product, title, description_lang, description, data)
     return {
         "sections": html,
-        "json_ld": sections.product_data(product, request, title, data),
         "product": product,
         "title": title,
         "content_lang": lang,
-        "description": pick(product.description_html, request)[1] or "",
+        "description": description,
         "vat": vat_included(product.price, product.vat_rate),
         "attributes": attributes,
         "categories": category_titles(request),
@@ -178,6 +192,25 @@ def product_values(product, request, recent, failed=None):
         if is_shared(request)
         else recommendations.for_customer(request, request.identity, (product,)),
     }
+
+
+def describe_product(request, product, title, lang, description_html, extra):
+    """What the head says of the product page: its meta description (the editor's in the
+    language of the description shown, ``lang``, else the start of that description), its
+    first image and its schema.org ``Product``."""
+    meta = chosen_or_summary(product.meta_descriptions.get(lang), description_html)
+    image = product.images[0] if product.images else None
+    describe(
+        request,
+        title=title,
+        text=meta,
+        kind="product",
+        image=request.link(product, "image", image.id, "large", absolute=True) if image else None,
+        image_alt=(image.alt.get(request.locale_name) or title) if image else None,
+        structured=[
+            sections.product_data(product, request, title, plain_text(description_html), extra)
+        ],
+    )
 
 
 @view_config(context=Product, route_name="public", name="image", permission=VIEW)
