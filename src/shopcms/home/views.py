@@ -3,7 +3,8 @@
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from shopcms.products.api import recommended_for
+from shopcms.orders import api as orders
+from shopcms.products import api as products
 from shopcms.tree.site import Site
 from shopcms.web.i18n import preferred_language
 from shopcms.web.security import VIEW
@@ -21,6 +22,15 @@ def negotiate(request):
     context=Site, route_name="public", permission=VIEW, renderer="shopcms.home:templates/home.pt"
 )
 def home(context, request):
-    """The home page; "Recommended for you" for a customer who consented to personalisation
-    (computed for this page only, never stored), else the generic page."""
-    return {"recommended": recommended_for(request, request.identity)}
+    """The home page: the editors' featured products and categories, the newest products
+    (leaving out the featured ones), the shop's promises, and "Recommended for you" for a
+    customer who consented to personalisation (computed for this page only, never stored).
+    Every product is one the requester may view: hidden ones never show."""
+    featured = products.featured_products(request)
+    return {
+        "featured": featured,
+        "featured_categories": products.featured_categories(request),
+        "new_arrivals": products.new_arrivals(request, exclude=[p.pid for p in featured]),
+        "free_from": orders.free_shipping_from(request.registry.settings),
+        "recommended": products.recommended_for(request, request.identity),
+    }
