@@ -59,7 +59,8 @@ def test_contrast_function_follows_wcag():
 STYLES = """el => {
   const style = getComputedStyle(el);
   let behind = el.parentElement;
-  while (behind && /rgba\\(0, 0, 0, 0\\)|transparent/.test(getComputedStyle(behind).backgroundColor)) {
+  const clear = /rgba\\(0, 0, 0, 0\\)|transparent/;
+  while (behind && clear.test(getComputedStyle(behind).backgroundColor)) {
     behind = behind.parentElement;
   }
   const shadow = style.boxShadow.match(/rgba?\\([^)]*\\)/);
@@ -115,16 +116,15 @@ def assert_fits(page, path):
 
 @pytest.fixture(scope="module")
 def featured(live_site):
-    """Two featured products (one of them hidden) and a featured category, chosen as the
-    desk keeps them: ``(shown product, hidden product)`` names."""
+    """Two featured products (one of them unpublished) and a featured category, chosen as
+    the desk keeps them: ``(shown product, hidden product)`` names."""
+    shown, hidden = "mug-cafe", "monstera-variegata"
     with live_site.edit() as site:
         folder = site["products"]
-        shown, hidden = folder["mug-cafe"], sorted(n for n in folder.keys() if n != "mug-cafe")[0]
-        products.choose_featured(site, [shown.pid, folder[hidden].pid], ["cacti"])
-        folder[hidden].set_visibility(False)
-    yield "mug-cafe", hidden
+        assert not folder[hidden].published
+        products.choose_featured(site, [folder[shown].pid, folder[hidden].pid], ["cacti"])
+    yield shown, hidden
     with live_site.edit() as site:
-        site["products"][hidden].set_visibility(True)
         products.choose_featured(site, [], [])
 
 
@@ -168,7 +168,9 @@ def test_narrow_pages_fit_and_the_header_takes_two_rows(new_context, browser_log
     for path in ("/nl/", "/nl/products/", "/nl/products/mug-cafe", "/nl/cart", "/nl/checkout"):
         if path == "/nl/cart":
             page.goto("/nl/products/mug-cafe")
-            page.locator("form.add-to-cart button[type=submit], form[action$='/cart'] button").first.click()
+            page.locator(
+                "form.add-to-cart button[type=submit], form[action$='/cart'] button"
+            ).first.click()
             page.wait_for_url(re.compile(r"/nl/"))
         page.goto(path)
         assert_fits(page, path)

@@ -15,6 +15,9 @@ from shopcms.web.i18n import _, pick
 from shopcms.web.notices import notice
 from shopcms.web.security import EDIT
 
+#: How many products or categories the home page features at most.
+MAX_FEATURED = 8
+
 
 def product_choices(request):
     """``[(id, title)]`` of the catalog's products, by title in the editor's language;
@@ -25,9 +28,9 @@ def product_choices(request):
             continue
         title = pick(product.titles, request)[1] or product.__name__
         if not product.published:
-            title = _("${title} (hidden)", mapping={"title": title})
+            title = request.localizer.translate(_("${title} (hidden)", mapping={"title": title}))
         found.append((str(product.pid), title))
-    return sorted(found, key=lambda choice: str(choice[1]).lower())
+    return sorted(found, key=lambda choice: choice[1].lower())
 
 
 def category_choices(request):
@@ -50,6 +53,10 @@ def _one_of(node, kw):
     def check(node, value):
         if not set(value) <= known:
             raise colander.Invalid(node, _("Choose from the list."))
+        if len(value) > MAX_FEATURED:
+            raise colander.Invalid(
+                node, _("Choose at most ${count}.", mapping={"count": MAX_FEATURED})
+            )
 
     return check
 
@@ -61,7 +68,7 @@ class StorefrontSchema(CSRFSchema):
         description=_("At most 8; hidden products are never shown."),
         missing=(),
         widget=_widget,
-        validator=colander.All(_one_of, colander.Length(max=8)),
+        validator=_one_of,
     )
     categories = colander.SchemaNode(
         colander.Set(),

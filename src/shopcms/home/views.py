@@ -5,6 +5,7 @@ from pyramid.view import view_config
 
 from shopcms.orders import api as orders
 from shopcms.products import api as products
+from shopcms.products.api import recommended_for
 from shopcms.tree.site import Site
 from shopcms.web.i18n import preferred_language
 from shopcms.web.security import VIEW
@@ -32,5 +33,5 @@ def home(context, request):
         "featured_categories": products.featured_categories(request),
         "new_arrivals": products.new_arrivals(request, exclude=[p.pid for p in featured]),
         "free_from": orders.free_shipping_from(request.registry.settings),
-        "recommended": products.recommended_for(request, request.identity),
+        "recommended": recommended_for(request, request.identity),
     }

@@ -1,15 +1,27 @@
-"""What every page shows of the products: the cart's count in the header, product images.
+"""What every page shows of the products: the cart's count in the header, product images,
+the header search's text.
 
-Declared as layout values (``ui.cart_count``, ``ui.image_url(product, size)``) by the
-package's ``includeme``.
+Declared as layout values (``ui.cart_count``, ``ui.image_url(product, size)``,
+``ui.search_text``) by the package's ``includeme``.
 """
 
 from shopcms.products import lists
+from shopcms.products.listing import MAX_QUERY
+from shopcms.products.resources import Products
 
 
 def cart_count(request):
     """How many items the visitor's cart holds (its cookie, or the account's cart)."""
     return sum(qty for _pid, qty in lists.read(request, lists.CART))
+
+
+def search_text(request):
+    """What the visitor searched for, on the listing (the header's search box shows it);
+    ``""`` on every other page."""
+    route = request.matched_route
+    if route is None or route.name != "public" or not isinstance(request.context, Products):
+        return ""
+    return request.GET.get("q", "").strip()[:MAX_QUERY]
 
 
 def image_url(request):
