@@ -181,6 +181,24 @@ def test_narrow_pages_fit_and_the_header_takes_two_rows(new_context, browser_log
             screenshot(page, "cart-320")
         if path == "/nl/checkout":
             screenshot(page, "checkout-320")
+    # The review: its line table stacked, the terms' label one sentence beside its box.
+    page.fill("input[name=name]", "An Janssens")
+    page.fill("input[name=email]", "an@example.be")
+    page.fill("input[name=phone]", "+32 470 12 34 56")
+    page.fill("#checkout-delivery-street", "Veldstraat 10")
+    page.fill("#checkout-delivery-postcode", "9000")
+    page.fill("#checkout-delivery-city", "Gent")
+    page.locator("form.checkout button[type=submit]").click()
+    terms = page.locator(".terms label")
+    expect(terms).to_be_visible()
+    assert_fits(page, "review")
+    box = page.locator(".terms input").bounding_box()
+    label = terms.bounding_box()
+    assert label["x"] > box["x"] + box["width"] and label["y"] < box["y"] + box["height"]
+    assert {a.evaluate("a => getComputedStyle(a).display") for a in terms.locator("a").all()} == {
+        "inline"
+    }
+    screenshot(page, "review-320")
     browser_log.assert_clean()
 
 
