@@ -1,13 +1,14 @@
 """What every page shows of the products: the cart's count in the header, product images,
-the header search's text.
+the header's search box.
 
 Declared as layout values (``ui.cart_count``, ``ui.image_url(product, size)``,
-``ui.search_text``) by the package's ``includeme``.
+``ui.search_form``) by the package's ``includeme``.
 """
 
 from shopcms.products import lists
 from shopcms.products.listing import MAX_QUERY
 from shopcms.products.resources import Products
+from shopcms.products.views.forms import header_search_form
 
 
 def cart_count(request):
@@ -22,6 +23,11 @@ def search_text(request):
     if route is None or route.name != "public" or not isinstance(request.context, Products):
         return ""
     return request.GET.get("q", "").strip()[:MAX_QUERY]
+
+
+def search_form(request):
+    """The header's search box (HTML), showing the listing's search on the listing."""
+    return header_search_form(request, search_text(request))
 
 
 def image_url(request):
