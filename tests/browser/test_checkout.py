@@ -17,7 +17,7 @@ def test_customer_checks_out_and_the_order_desk_ships(
     login_through_the_header(customer, "klant@example.be", PASSWORD)
     customer.wait_for_url(url_path("/nl/"))
     customer.goto("/nl/products/")
-    customer.fill("input[name=q]", "pot")
+    customer.fill("form.search input[name=q]", "pot")
     customer.click("form.search button[type=submit]")
     customer.locator("article.product-card a").first.click()
     customer.locator("form.add-to-cart button").click()

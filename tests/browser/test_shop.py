@@ -6,7 +6,7 @@ from tests.browser.test_smoke import expect, url_path
 def test_visitor_searches_filters_compares_and_adds_to_cart(new_context, browser_log, screenshot):
     page = new_context().new_page()
     page.goto("/nl/products/")
-    page.fill("input[name=q]", "cactus")
+    page.fill("form.search input[name=q]", "cactus")
     page.select_option("select[name=sort]", "price")
     page.click("form.search button[type=submit]")
     page.wait_for_url("**/nl/products/?q=cactus*")

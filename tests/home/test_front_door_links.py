@@ -25,8 +25,9 @@ DASHBOARD = [
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_the_home_page_links_to_the_policies_in_its_language(app, lang):
     page = app.get(f"/{lang}/")
-    links = [a["href"] for a in page.html.select("main section.cards a")]
-    assert links == [f"/{lang}/privacy", f"/{lang}/terms"]
+    # The 14 days to change one's mind (in the promises) and the privacy statement.
+    links = [a["href"] for a in page.html.select("main .promises a, main .home-privacy a")]
+    assert links == [f"/{lang}/terms", f"/{lang}/privacy"]
     for link in links:
         app.get(link, status=200)
 

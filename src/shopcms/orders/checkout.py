@@ -98,11 +98,16 @@ def _money(settings, name, default):
     return Decimal(str(settings.get(f"shopcms.shipping.{name}", default))).quantize(Decimal("0.01"))
 
 
+def free_shipping_from(settings):
+    """The goods total (VAT included) from which standard shipping is free."""
+    return _money(settings, "free_from", "50.00")
+
+
 def shipping_cost(settings, method, goods_total):
     if method not in SHIPPING_METHODS:
         raise ValueError(f"unknown shipping method {method!r}")
     if method == "standard":
-        if goods_total >= _money(settings, "free_from", "50.00"):
+        if goods_total >= free_shipping_from(settings):
             return Decimal("0.00")
         return _money(settings, "standard", "6.95")
     return _money(settings, "express", "12.95")

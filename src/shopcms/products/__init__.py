@@ -31,6 +31,7 @@ def includeme(config):
     config.add_layout_value("cart_count", layout.cart_count)
     config.add_layout_value("image_url", layout.image_url)
     config.add_layout_value("picture", layout.picture)
+    config.add_layout_value("search_form", layout.search_form)
     config.add_subscriber(lists.merge_at_login, LoggedIn)
     config.add_macros("shopcms.products:templates/macros.pt")
     config.add_sitemap_source(sitemap.catalog_pages)

@@ -6,6 +6,9 @@ reviews find the product they are about and give it its rating, and render their
 on the product page with its small forms (``Repeated``, ``visible_errors``); a section of
 the product page is declared with the directive ``config.add_product_section``
 (``sections``).
+The home page shows the editors' featured products and categories and the newest
+products (``storefront``: ``featured_products``, ``featured_categories``, ``new_arrivals``;
+the editors' choice is read by ``featured_choice`` and kept by ``choose_featured``).
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
@@ -24,6 +27,9 @@ from shopcms.products.recommendations import for_customer as recommended_for
 from shopcms.products.resources import Product
 from shopcms.products.schemas.desk import ACCEPTED_TYPES as IMAGE_TYPES
 from shopcms.products.schemas.desk import ImageUploadWidget, UploadStore
+from shopcms.products.storefront import choose as choose_featured
+from shopcms.products.storefront import chosen as featured_choice
+from shopcms.products.storefront import featured_categories, featured_products, new_arrivals
 from shopcms.products.views.small import Repeated, visible_errors
 
 __all__ = [
@@ -38,7 +44,12 @@ __all__ = [
     "Product",
     "Repeated",
     "cart",
+    "choose_featured",
     "empty_cart",
+    "featured_categories",
+    "featured_choice",
+    "featured_products",
+    "new_arrivals",
     "product_by_id",
     "recommended_for",
     "set_rating",

@@ -74,6 +74,9 @@ class Categories(Folder):
     """All categories; :meth:`ordered` is the order every page shows them in."""
 
     content_type = "categories"
+    #: The categories the front page features, in order (``products.storefront``); a
+    #: class-level default, so a stored folder from before has none.
+    featured_names = ()
 
     def ordered(self):
         """``[(name, category)]`` by position, then by name."""
@@ -141,6 +144,9 @@ class Products(Folder):
     """All products.  Hands out the short product ids (``pid``)."""
 
     content_type = "products"
+    #: The ids of the products the front page features, in order (``products.storefront``);
+    #: a class-level default, so a stored folder from before has none.
+    featured_pids = ()
 
     def __init__(self):
         super().__init__()

@@ -29,6 +29,7 @@ from shopcms.products.schemas.shop import (
     CartQuantitySchema,
     ConsentSchema,
     ListItemSchema,
+    header_search_schema,
     listing_search_schema,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "VisibilitySchema",
     "category_schema",
     "image_upload_schema",
+    "header_search_schema",
     "listing_search_schema",
     "product_schema",
     "vat_rate",

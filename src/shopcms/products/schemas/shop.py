@@ -191,3 +191,22 @@ def listing_search_schema(with_category=False):
         )
     )
     return schema
+
+
+def header_search_schema():
+    """The search box in every page's header (GET to the listing): only ``q``, its label
+    read by screen readers (the button beside it says "Search")."""
+    schema = colander.Schema()
+    schema.add(
+        colander.SchemaNode(
+            Text(max_length=ADDRESS_MAX),
+            name="q",
+            title=_("Search products"),
+            missing="",
+            widget=deform.widget.TextInputWidget(
+                attributes={"type": "search", "maxlength": str(MAX_QUERY), "autocomplete": "off"},
+                label_class="visually-hidden",
+            ),
+        )
+    )
+    return schema

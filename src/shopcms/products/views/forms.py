@@ -17,6 +17,7 @@ from shopcms.products.schemas import (
     CartQuantitySchema,
     ConsentSchema,
     ListItemSchema,
+    header_search_schema,
     listing_search_schema,
 )
 from shopcms.products.views.small import Repeated, small, unnamed_button
@@ -30,6 +31,7 @@ _QUANTITY = CartQuantitySchema()
 _ITEM = ListItemSchema()
 _CONSENT = ConsentSchema()
 _SEARCH = (listing_search_schema(), listing_search_schema(with_category=True))
+_HEADER_SEARCH = header_search_schema()
 
 #: The toggles of the product page: formid, button titles (to add, to remove).
 TOGGLES = {
@@ -209,3 +211,23 @@ def _search_html(_renderer, _lang, action, values):
         attributes={"role": "search"},
     )
     return form.render("search", dict(values), action=action)
+
+
+def header_search_form(request, text):
+    """The header's search box (GET to the listing) showing ``text``, on every page."""
+    action = request.link(None, "products", slash=True)
+    return _header_search_html(Form.default_renderer, request.locale_name, action, text)
+
+
+@functools.lru_cache(maxsize=256)
+def _header_search_html(_renderer, _lang, action, text):
+    """Rendered once for each language and text (see :func:`_search_html`)."""
+    form = Repeated(
+        get_current_request(),
+        _HEADER_SEARCH,
+        [unnamed_button("search", _("Search"), css_class="search-button")],
+        css_class="site-search",
+        method="GET",
+        attributes={"role": "search"},
+    )
+    return form.render("site-search", {"q": text}, action=action)
