@@ -2,5 +2,9 @@
 management dashboard."""
 
 
+from shopcms.web.i18n import _
+from shopcms.web.security import MANAGE
+
+
 def includeme(config):
-    pass
+    config.add_desk_section("dashboard", _("Overview"), (), MANAGE, order=0)
