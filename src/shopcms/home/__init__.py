@@ -1,7 +1,6 @@
 """The front doors: the shop's home page, the language at ``/`` and the switcher, and the
 management dashboard."""
 
-
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE
 
