@@ -16,7 +16,7 @@ editors), the orders those waiting for their payment and those ready to ship."""
 from datetime import timedelta
 
 from babel.dates import format_timedelta
-from hypatia.query import Any, Eq
+from hypatia.query import Any
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
