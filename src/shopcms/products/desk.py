@@ -134,6 +134,18 @@ def find(request, text="", page=1, sort="name", reverse=False):
     return DeskPage(products, len(ordered), page, pages)
 
 
+#: A language's state on the product's edit page: it has a title in it, or not.
+TRANSLATED, MISSING = "translated", "missing"
+
+
+def translation_states(product, langs):
+    """``[(lang, state)]``: whether ``product`` (None: a new one) has its texts in each of
+    ``langs`` (a title; products keep no per-language dates, so "older than" cannot be
+    told)."""
+    titles = product.titles if product is not None else {}
+    return [(lang, TRANSLATED if titles.get(lang) else MISSING) for lang in langs]
+
+
 def form_values(product, langs):
     """``product`` as the desk's product form shows it."""
     values = {
