@@ -100,3 +100,22 @@ def test_the_board_is_the_current_section_not_the_pages(site):
 def test_a_visitor_under_manage_sees_the_shops_layout(app, path):
     page = app.get(path, status=(200, 403))
     assert page.html.find("nav", id="desk-nav") is None
+
+
+def test_a_page_is_named_by_its_title_in_the_breadcrumbs(site):
+    page = staff(site, "editor").get("/en/manage/pages/about/edit?lang=en")
+    crumbs = page.html.find("nav", class_="breadcrumbs").find_all("a")
+    assert [a["href"] for a in crumbs] == [
+        "/en/manage/",
+        "/en/manage/pages/",
+        "/en/manage/pages/about/",
+    ]
+    title = site.read(lambda root: root["pages"]["about"].revisions["en"][-1].title)
+    assert crumbs[2].text.strip() == title != "about"
+    # A view of the page (edit): the page's crumb is a link, not the current page.
+    assert crumbs[2].get("aria-current") is None
+    assert staff_get_ok(site, crumbs[2]["href"])
+
+
+def staff_get_ok(site, path):
+    return staff(site, "admin").get(path).status_int == 200

@@ -12,8 +12,8 @@ staff member may do; each capability declares its own entries in its ``includeme
 ``ui.desk`` (a layout value) gives the template the sections the requester may see, the
 one the page belongs to (the longest section path that starts the request's path) and the
 breadcrumbs: the traversal lineage of the context from the Site (the dashboard), each with
-its title (its ``titles`` in the UI language, else the section it is the folder of, else
-its name).  Nothing here writes.
+its title (its ``desk_title(request)`` if it has one, else its ``titles`` in the UI
+language, else the section it is the folder of, else its name).  Nothing here writes.
 """
 
 from dataclasses import dataclass
@@ -105,6 +105,9 @@ class Desk:
         ]
 
     def _title(self, resource):
+        own = getattr(resource, "desk_title", None)
+        if callable(own):
+            return own(self.request)
         titles = getattr(resource, "titles", None)
         if titles:
             title = pick(titles, self.request)[1]
