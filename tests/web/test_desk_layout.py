@@ -96,6 +96,14 @@ def test_the_board_is_the_current_section_not_the_pages(site):
     assert sections["pages"][1] is None
 
 
+def test_a_refused_page_names_nothing_of_what_was_asked(site):
+    page = staff(site, "moderator").get("/nl/manage/products/mammillaria-elongata/edit", status=403)
+    assert page.html.find("nav", class_="breadcrumbs") is None
+    assert "mammillaria" not in page.html.find("main").get_text().lower()
+    title = site.read(lambda root: root["products"]["mammillaria-elongata"].titles["nl"])
+    assert title not in page.text
+
+
 @pytest.mark.parametrize("path", ["/nl/manage/", "/nl/manage/products/"])
 def test_a_visitor_under_manage_sees_the_shops_layout(app, path):
     page = app.get(path, status=(200, 403))

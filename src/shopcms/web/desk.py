@@ -125,6 +125,10 @@ class Desk:
         """The lineage of the context from the Site: the dashboard first, the context last
         (the current page unless a view name follows it)."""
         context = self.request.context
+        if getattr(self.request, "exception", None) is not None:
+            # An error page (a 403, a 404) names nothing of what was asked for: the
+            # requester may not see it.
+            return [Link(self.request.manage_link(), _("Management"))]
         if getattr(context, "__parent__", None) is None and context is not self.site:
             return [Link(self.request.manage_link(), _("Management"))]
         chain = list(reversed(list(lineage(context))))
