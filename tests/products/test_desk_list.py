@@ -148,7 +148,10 @@ def test_bulk_without_the_csrf_token_is_refused_and_changes_nothing(site, editor
 def test_bulk_with_nothing_ticked_or_no_action_says_so(site, editor):
     form = bulk_form(editor)
     page = editor.post(form.action, tick(editor, form) + [("hide", "")], status=400)
-    assert page.html.select_one(".notice.error[role=alert]") is not None
+    # The list again, the message at the head of the bulk form's error summary.
+    summary = page.html.select_one("form#bulk .error-summary[role=alert]")
+    assert summary is not None and summary.text.strip()
+    assert page.html.select("table.products tbody tr")
     editor.post(form.action, tick(editor, form, "zz-none"), status=400)
 
 

@@ -8,7 +8,11 @@ itself.  Deleting asks first: the first POST shows what would go and changes not
 the confirmation's POST deletes.  A GET writes nothing.
 """
 
+from urllib.parse import parse_qsl, urlsplit
+
+import colander
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from shopcms.products import desk
@@ -22,6 +26,7 @@ from shopcms.web.notices import notice
 from shopcms.web.urls import local_path
 
 THUMB_WIDTH = 64
+LIST_TEMPLATE = "shopcms.products:templates/manage/products.pt"
 BULK_TEMPLATE = "shopcms.products:templates/manage/products_bulk.pt"
 
 _SEARCH = DeskSearchSchema()
@@ -68,18 +73,18 @@ def bulk_form(request, folder, confirm=False):
     return button_form(request, "bulk", action, buttons, css_class="bulk-bar")
 
 
-def _page(request):
+def _page(params):
     try:
-        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+        return max(1, min(int(params.get("page", "1")), 10_000))
     except ValueError:
         return 1
 
 
-def _sort(request):
+def _sort(params):
     """``(key, descending)`` from the query (``sort=price&dir=desc``); the name by default."""
-    key = request.GET.get("sort", "name")
+    key = params.get("sort", "name")
     key = key if key in desk.SORTS else "name"
-    return key, request.GET.get("dir") == "desc"
+    return key, params.get("dir") == "desc"
 
 
 def _columns(request, folder, text, key, descending):
@@ -98,13 +103,18 @@ def _columns(request, folder, text, key, descending):
     return columns
 
 
-@view_config(context=Products, renderer="shopcms.products:templates/manage/products.pt", **MANAGE)
+@view_config(context=Products, renderer=LIST_TEMPLATE, **MANAGE)
 def products_list(context, request):
     """All products the requester may see (hidden ones included for editors), searchable,
     sortable, paged."""
-    text = request.GET.get("q", "").strip()
-    key, descending = _sort(request)
-    found = desk.find(request, text, _page(request), key, descending)
+    return _list(context, request, request.GET, request.path_qs)
+
+
+def _list(context, request, params, back, bulk_html=None):
+    """The list's values for the query ``params``; ``back``: its own address."""
+    text = params.get("q", "").strip()
+    key, descending = _sort(params)
+    found = desk.find(request, text, _page(params), key, descending)
     titles = dict(desk.category_choices(request))
     visibility = VisibilityForms(request)
     rows = [
@@ -128,8 +138,8 @@ def products_list(context, request):
         "q": text,
         "all": request.manage_link(context),
         "search_form": search_form(request, context, text),
-        "bulk_form": bulk_form(request, context).render(),
-        "back": request.path_qs,
+        "bulk_form": bulk_html or bulk_form(request, context).render(),
+        "back": back,
         "columns": _columns(request, context, text, key, descending),
         "total_text": ngettext(
             "Showing ${first}–${last} of ${count} product",
@@ -144,9 +154,16 @@ def products_list(context, request):
     }
 
 
-def _refuse(request, message):
-    request.response.status = 400
-    return {"error": message, "products": [], "form": None, "back": _back(request)}
+def _refuse(context, request, message):
+    """The list again (status 400) with ``message`` at the head of the bulk form."""
+    back = _back(request)
+    form = bulk_form(request, context)
+    form.error = colander.Invalid(form.schema, message)
+    params = dict(parse_qsl(urlsplit(back).query))
+    values = _list(context, request, params, back, form.render())
+    response = render_to_response(LIST_TEMPLATE, values, request=request)
+    response.status = 400
+    return response
 
 
 def _back(request):
@@ -159,13 +176,13 @@ def bulk_action(context, request):
     first shown for confirmation (nothing changes until it is confirmed)."""
     action = next((name for name in desk.BULK_ACTIONS if name in request.POST), None)
     if action is None:
-        return _refuse(request, _("Choose what to do with the chosen products."))
+        return _refuse(context, request, _("Choose what to do with the chosen products."))
     products = desk.chosen(request, request.POST.getall("products"))
     if not products:
-        return _refuse(request, _("Tick at least one product."))
+        return _refuse(context, request, _("Tick at least one product."))
     if action == "delete" and request.POST.get("confirmed") != "yes":
         form = bulk_form(request, context, confirm=True).render()
-        return {"error": None, "products": products, "form": form, "back": _back(request)}
+        return {"products": products, "form": form, "back": _back(request)}
     count = desk.bulk(request, products, action)
     notice(request, _done(request, action, count))
     return HTTPSeeOther(location=_back(request))
