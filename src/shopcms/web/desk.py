@@ -19,7 +19,7 @@ language, else the section it is the folder of, else its name).  Nothing here wr
 from dataclasses import dataclass
 from functools import cached_property
 
-from pyramid.traversal import find_root, lineage
+from pyramid.traversal import lineage
 
 from shopcms.web.i18n import _, pick
 from shopcms.web.security import MANAGE
@@ -59,11 +59,9 @@ class Desk:
 
     @cached_property
     def site(self):
-        context = self.request.context
-        if getattr(context, "__parent__", None) is None and getattr(context, "__name__", 1):
-            # An error view's context is the exception: the Site is the request's root.
-            return self.request.root
-        return find_root(context)
+        # The manage route's root is the Site (also for an error view, whose context is
+        # the exception).
+        return self.request.root
 
     @cached_property
     def _visible(self):
@@ -78,7 +76,8 @@ class Desk:
 
     @cached_property
     def current(self):
-        """The name of the section the page belongs to (None on the dashboard)."""
+        """The name of the section the page belongs to: the longest section address that
+        starts the path; on the dashboard the section without elements (None elsewhere)."""
         path = self.request.path
         best, length = None, 0
         for section, href in self._visible:
