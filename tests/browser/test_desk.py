@@ -5,6 +5,7 @@ own region)."""
 
 from tests.browser.test_smoke import expect, login_through_the_header, url_path
 from tests.conftest import PASSWORD
+from tests.factories import make_order
 
 DESK_PAGES = (
     "/nl/manage/",
@@ -26,6 +27,9 @@ DESK_PAGES = (
     "/nl/manage/statistics/",
     "/nl/manage/customers/",
     "/nl/manage/privacy/",
+    "/nl/manage/pages/add",
+    "/nl/manage/newsletter/add",
+    "/nl/manage/contests/add",
 )
 
 
@@ -114,7 +118,10 @@ def test_no_desk_page_scrolls_sideways_at_320_and_640_px(
             viewport={"width": width, "height": 800},
         )
         wide = []
-        for path in DESK_PAGES:
+        with live_site.edit() as root:
+            number = make_order(root).number
+        order = (f"/nl/manage/orders/{number}",)
+        for path in DESK_PAGES + order:
             admin.goto(path)
             sizes = admin.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if sizes[0] > sizes[1]:
