@@ -10,6 +10,8 @@ from shopcms.web.security import MANAGE_USERS
 
 
 def includeme(config):
+    config.add_desk_section("accounts", _("Accounts"), ("customers",), MANAGE_USERS, order=70)
+    config.add_desk_section("privacy", _("Privacy requests"), ("privacy",), MANAGE_USERS, order=71)
     config.add_content_type("customers", Customers, title=_("Accounts"), site_folder="customers")
     config.add_content_type(
         "customer",

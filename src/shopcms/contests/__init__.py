@@ -24,6 +24,7 @@ from shopcms.web.i18n import _
 
 
 def includeme(config):
+    config.add_desk_section("contests", _("Contests"), ("contests",), security.EDIT, order=55)
     config.add_content_type(
         "contests", Contests, title=_("Contests"), site_folder="contests", catalog=False
     )

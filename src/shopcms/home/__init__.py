@@ -2,7 +2,8 @@
 management dashboard."""
 
 from shopcms.findability.api import SitemapPage
-from shopcms.web.i18n import languages
+from shopcms.web.i18n import _, languages
+from shopcms.web.security import EDIT, MANAGE
 from shopcms.web.urls import public_url
 
 
@@ -20,3 +21,6 @@ def home_pages(request):
 
 def includeme(config):
     config.add_sitemap_source(home_pages)
+    config.add_desk_section("dashboard", _("Overview"), (), MANAGE, order=0)
+    # What the home page features: chosen by the editors (``home.storefront``).
+    config.add_desk_section("storefront", _("Home page"), ("storefront",), EDIT, order=5)

@@ -6,21 +6,36 @@ Administrators also see the mail outbox (``shopcms.mail.outbox_state``):
 how many mails wait, how long the oldest has waited, how many fail; a growing age means the
 SMTP server or the sender is stuck.  Moderators and administrators see how many reviews
 wait for moderation (``shopcms.reviews.api.queue_count``, from the catalog) and the way to
-the moderation desk."""
+the moderation desk.
+
+Every figure is a count in the catalog, as the requester may see it, written with
+``ngettext``: the pages are every resource of a type that lives in the pages folder (plain
+pages and policy pages alike), the products every product (hidden ones included for
+editors), the orders those waiting for their payment and those ready to ship."""
 
 from datetime import timedelta
 
 from babel.dates import format_timedelta
-from hypatia.query import Eq
+from hypatia.query import Any
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from shopcms.catalog.query import index, search
 from shopcms.mail import outbox_state
+from shopcms.orders import api as orders
 from shopcms.reviews import api as reviews
+from shopcms.tree.content import content_types
 from shopcms.tree.site import Site
 from shopcms.web.i18n import ngettext, preferred_language
-from shopcms.web.security import MANAGE, MODERATE, VIEW, VIEW_STATISTICS
+from shopcms.web.security import (
+    EDIT,
+    MANAGE,
+    MANAGE_ORDERS,
+    MANAGE_USERS,
+    MODERATE,
+    VIEW,
+    VIEW_STATISTICS,
+)
 
 
 @view_config(route_name="manage_redirect", permission=VIEW)
@@ -61,17 +76,52 @@ def dashboard(context, request):
     waiting = None
     if request.has_permission(MODERATE, context):
         waiting = reviews.queue_count(request)
-    pages = search(request, Eq(index(request, "content_type"), "page"))
+    counts = {}
+    if request.has_permission(EDIT, context):
+        counts["pages"] = _count(request, *_kinds_in(request, context["pages"]))
+        counts["products"] = _count(request, "product")
+    if request.has_permission(MANAGE_USERS, context):
+        counts["accounts"] = _count(request, "customer")
+    if request.has_permission(MANAGE_ORDERS, context):
+        counts["unpaid"], counts["to_ship"] = orders.waiting_counts(request)
     return {
         "roles": roles,
-        "page_count": len(pages),
-        "account_count": len(search(request, Eq(index(request, "content_type"), "customer"))),
-        "product_count": len(search(request, Eq(index(request, "content_type"), "product"))),
+        "counts": counts,
+        "texts": {name: _count_text(request, name, n) for name, n in counts.items()},
         "can_see_statistics": bool(request.has_permission(VIEW_STATISTICS, context)),
         "mail": mail,
         "reviews_waiting": waiting,
         "reviews_waiting_text": None if not waiting else _waiting_text(request, waiting),
     }
+
+
+def _kinds_in(request, folder):
+    """The content types that live in ``folder`` (the pages folder: pages, policy pages)."""
+    return [declared.name for declared in content_types(request.registry).addable(folder)]
+
+
+def _count(request, *kinds):
+    """How many catalogued resources of the content types ``kinds`` the requester may see."""
+    return len(search(request, Any(index(request, "content_type"), list(kinds))))
+
+
+def _count_text(request, name, count):
+    if name == "pages":
+        return ngettext("${count} page", "${count} pages", count, request)
+    if name == "products":
+        return ngettext("${count} product", "${count} products", count, request)
+    if name == "accounts":
+        return ngettext("${count} account", "${count} accounts", count, request)
+    if name == "unpaid":
+        return ngettext(
+            "${count} order awaits its payment.",
+            "${count} orders await their payment.",
+            count,
+            request,
+        )
+    return ngettext(
+        "${count} order is ready to ship.", "${count} orders are ready to ship.", count, request
+    )
 
 
 def _waiting_text(request, count):

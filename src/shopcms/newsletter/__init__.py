@@ -19,11 +19,13 @@ from shopcms.newsletter.inbound import process
 from shopcms.newsletter.resources import Campaign, Newsletter
 from shopcms.newsletter.worker import OWNER as TIMER_OWNER
 from shopcms.web.i18n import _
+from shopcms.web.security import EDIT
 
 log = logging.getLogger("shopcms.newsletter")
 
 
 def includeme(config):
+    config.add_desk_section("newsletter", _("Newsletter"), ("newsletter",), EDIT, order=50)
     config.add_content_type(
         "newsletter", Newsletter, title=_("Newsletter"), site_folder="newsletter", catalog=False
     )

@@ -12,9 +12,11 @@ from shopcms.orders import bank_import
 from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
 from shopcms.orders.resources import ACTOR_TITLES, ORDER_WORKFLOW, Order, Orders
 from shopcms.web.i18n import _
+from shopcms.web.security import MANAGE_ORDERS
 
 
 def includeme(config):
+    config.add_desk_section("orders", _("Orders"), ("orders",), MANAGE_ORDERS, order=30)
     config.add_content_type("orders", Orders, title=_("Orders"), site_folder="orders")
     # Orders are placed by the checkout, never added by hand.
     config.add_content_type(

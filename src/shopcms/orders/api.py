@@ -11,6 +11,7 @@ method that made it) or ``describe_saved_method(saved)`` (the way common to all)
 
 from shopcms.orders.checkout import EU_COUNTRIES as COUNTRIES
 from shopcms.orders.checkout import SHIPPING_METHODS, free_shipping_from
+from shopcms.orders.desk import waiting_counts
 from shopcms.orders.mail import MailPart
 from shopcms.orders.payments import describe_saved
 from shopcms.orders.payments import methods as payment_methods
@@ -40,6 +41,7 @@ __all__ = [
     "shipping_title",
     "state_title",
     "text_field",
+    "waiting_counts",
 ]
 
 

@@ -25,7 +25,7 @@ from hypatia.query import And, Eq, Ge, Lt
 from shopcms.catalog.query import index, search
 from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.payments import catalogue, method_of
-from shopcms.orders.resources import ERASED, ORDER_WORKFLOW, PAID, state_title
+from shopcms.orders.resources import ERASED, ORDER_WORKFLOW, PAID, PLACED, state_title
 from shopcms.privacy.disclosures import carrier_csv
 from shopcms.web.actors import who
 from shopcms.web.clock import site_timezone
@@ -71,6 +71,14 @@ def shipping_title(order):
 
 
 # -- the list ----------------------------------------------------------------------------
+
+
+def waiting_counts(request):
+    """``(placed, paid)``: how many orders wait for their payment and how many wait to be
+    shipped, counted in the catalog's ``state`` index (no order loaded)."""
+    orders = Eq(index(request, "content_type"), "order")
+    state = index(request, "state")
+    return tuple(len(search(request, And(orders, Eq(state, s)))) for s in (PLACED, PAID))
 
 
 def _day_start(registry, day):

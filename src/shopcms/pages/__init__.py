@@ -29,6 +29,8 @@ FOOTER_LINKS = (
 
 def includeme(config):
     config.include(".board_rows")
+    config.add_desk_section("pages", _("Pages"), ("pages",), EDIT, order=20)
+    config.add_desk_section("board", _("Translation board"), ("pages", "board"), EDIT, order=21)
     config.add_content_type("pages", Pages, title=_("Pages"), site_folder="pages")
     config.add_content_type("page", Page, title=_("Page"), container="pages", add_permission=EDIT)
     config.add_content_type(

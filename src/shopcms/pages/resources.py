@@ -25,6 +25,7 @@ from shopcms.tree.events import ObjectModified, notify
 from shopcms.tree.resources import Content, Folder, FolderKeyError
 from shopcms.web import richtext, security
 from shopcms.web.i18n import _
+from shopcms.web.i18n import languages as site_languages
 from shopcms.workflow import State, Transition, Workflow
 
 DRAFT, PUBLISHED = "draft", "published"
@@ -210,6 +211,12 @@ class Page(Content):
             if revision is not None:
                 return revision
         return None
+
+    def desk_title(self, request):
+        """The page's name on the desk (its breadcrumbs): the title visitors of the UI
+        language see, else the name in the address."""
+        revision = self.shown(request.locale_name, site_languages(request.registry), request.now)
+        return revision.title if revision is not None else self.__name__
 
     def searchable_text(self, lang):
         """The title of the last published revision in ``lang`` (pages are found by title)."""

@@ -166,3 +166,11 @@ class CompareSchema(colander.Schema):
         validator=_revision_number,
         widget=_revision_widget,
     )
+
+
+class LivePreviewSchema(CSRFSchema):
+    """The editor's live preview (POST, writes nothing): the Markdown to render."""
+
+    body = colander.SchemaNode(
+        Text(multiline=True), missing="", validator=colander.Length(max=200_000)
+    )

@@ -12,6 +12,8 @@ from shopcms.web.security import EDIT, LoggedIn
 
 def includeme(config):
     config.include(sections)
+    config.add_desk_section("products", _("Products"), ("products",), EDIT, order=10)
+    config.add_desk_section("categories", _("Categories"), ("categories",), EDIT, order=11)
     config.add_content_type("products", Products, title=_("Products"), site_folder="products")
     config.add_content_type(
         "categories", Categories, title=_("Categories"), site_folder="categories"

@@ -3,8 +3,11 @@ categories as the desk names them, and a product as the desk's form shows and sa
 
 Products are found through the catalog, never by a scan: the desk's search reads the UI
 language's text index (words only, never query syntax) and orders by the title in the UI
-language, then in the default language.  Writing goes through the product's own methods,
-so only the fields of the form reach it and the catalog is told of every change.
+language, then in the default language (or by price or last change through their
+indexes; by stock, which no index holds, from the products themselves).  Writing goes
+through the product's own methods, so only the fields of the form reach it and the catalog
+is told of every change; the list's bulk actions (publish, hide, delete) change many
+products in the one transaction of their request.
 """
 
 from dataclasses import dataclass
@@ -18,8 +21,15 @@ from shopcms.products.listing import MAX_QUERY
 from shopcms.products.resources import Product
 from shopcms.products.schemas import CENT, vat_rate, vat_value
 from shopcms.web.i18n import languages, pick
+from shopcms.web.security import EDIT
 
-PER_PAGE = 50
+PER_PAGE = 25
+#: The list's sort keys: by title, price, stock or last change.
+SORTS = ("name", "price", "stock", "changed")
+#: The catalog index of each sort key that has one.
+_SORT_INDEXES = {"price": "price", "changed": "modified"}
+#: What the list's bulk form can do to the chosen products.
+BULK_ACTIONS = ("publish", "hide", "delete")
 
 
 def category_choices(request):
@@ -65,20 +75,46 @@ def _ordered(request, docids):
     return ordered
 
 
+def _sorted(request, docids, sort, reverse):
+    """``docids`` in the order of ``sort`` (one of :data:`SORTS`), descending if
+    ``reverse``; ties and products without a value keep the title order."""
+    by_title = _ordered(request, docids)
+    if sort == "name":
+        return by_title[::-1] if reverse else by_title
+    if sort == "stock":
+        resolve = request.root.catalog.resolver(request.root)
+        stock = {docid: getattr(resolve(docid), "stock", 0) for docid in by_title}
+        return sorted(by_title, key=stock.__getitem__, reverse=reverse)
+    ordered = list(
+        index(request, _SORT_INDEXES[sort]).sort(by_title, reverse=reverse, raise_unsortable=False)
+    )
+    seen = set(ordered)
+    return ordered + [docid for docid in by_title if docid not in seen]
+
+
 @dataclass
 class DeskPage:
-    """One page of the desk's list: its products, how many matched, the page and pages."""
+    """One page of the desk's list: its products, how many matched, the page and pages,
+    and the first and last position shown (1-based; 0 and 0 for none)."""
 
     products: list
     total: int
     page: int
     pages: int
 
+    @property
+    def first(self):
+        return (self.page - 1) * PER_PAGE + 1 if self.products else 0
 
-def find(request, text="", page=1):
+    @property
+    def last(self):
+        return (self.page - 1) * PER_PAGE + len(self.products)
+
+
+def find(request, text="", page=1, sort="name", reverse=False):
     """The products the requester may see (editors see hidden ones) whose text in the UI
-    language has every word of ``text`` (or whose code is one of them), page ``page`` of
-    ``PER_PAGE``."""
+    language has every word of ``text`` (or whose code is one of them), in the order of
+    ``sort`` (:data:`SORTS`, descending if ``reverse``), page ``page`` of ``PER_PAGE``."""
     text = text.strip()[:MAX_QUERY]
     query = Eq(index(request, "content_type"), "product")
     words = _text_query(request, text) if text else None
@@ -89,13 +125,25 @@ def find(request, text="", page=1):
             docids = search(request, And(query, words) if words is not None else query).ids
         except (ParseError, QueryError):
             docids = []
-    ordered = _ordered(request, docids)
+    ordered = _sorted(request, docids, sort if sort in SORTS else "name", reverse)
     pages = max(1, -(-len(ordered) // PER_PAGE))
     page = max(1, min(page, pages))
     resolve = request.root.catalog.resolver(request.root)
     start = (page - 1) * PER_PAGE
     products = [resolve(docid) for docid in ordered[start : start + PER_PAGE]]
     return DeskPage(products, len(ordered), page, pages)
+
+
+#: A language's state on the product's edit page: it has a title in it, or not.
+TRANSLATED, MISSING = "translated", "missing"
+
+
+def translation_states(product, langs):
+    """``[(lang, state)]``: whether ``product`` (None: a new one) has its texts in each of
+    ``langs`` (a title; products keep no per-language dates, so "older than" cannot be
+    told)."""
+    titles = product.titles if product is not None else {}
+    return [(lang, TRANSLATED if titles.get(lang) else MISSING) for lang in langs]
 
 
 def form_values(product, langs):
@@ -162,3 +210,30 @@ def save(product, appstruct, category_names, langs):
     _apply(product, appstruct, category_names, langs)
     product.set_visibility(appstruct["published"])
     product.changed()
+
+
+def chosen(request, names):
+    """The products named in ``names`` that the requester may see (the bulk form's ticked
+    boxes; unknown names are left out), in the order given, each once."""
+    products = request.root["products"]
+    found = []
+    for name in dict.fromkeys(names):
+        product = products.get(name) if isinstance(name, str) else None
+        if isinstance(product, Product) and request.has_permission(EDIT, product):
+            found.append(product)
+    return found
+
+
+def bulk(request, products, action):
+    """Publish, hide or delete (``action``, one of :data:`BULK_ACTIONS`) ``products``;
+    returns how many changed (publishing a visible product changes nothing)."""
+    changed = 0
+    folder = request.root["products"]
+    for product in products:
+        if action == "delete":
+            folder.remove_product(product.__name__, registry=request.registry)
+            changed += 1
+        elif product.published != (action == "publish"):
+            product.publish(action == "publish")
+            changed += 1
+    return changed

@@ -165,6 +165,15 @@ class Products(Folder):
         self.touch()
         return product
 
+    def remove_product(self, name, registry=None):
+        """Take the product ``name`` out of the shop for good (the desk's delete): its
+        short id no longer finds it, so carts and lists that hold it leave it out, as they
+        do a hidden product; orders keep their own copy of each line."""
+        product = self.remove(name, registry=registry)
+        self.by_pid.pop(getattr(product, "pid", None), None)
+        self.touch()
+        return product
+
     def by_id(self, pid):
         """The product with short id ``pid``, or None."""
         name = self.by_pid.get(pid)

@@ -23,6 +23,7 @@ from shopcms.reviews.workflow import REVIEW_WORKFLOW
 from shopcms.tree.events import ObjectModified
 from shopcms.web.cookies import Category as CookieCategory
 from shopcms.web.i18n import _
+from shopcms.web.security import MODERATE
 from shopcms.workflow import AfterTransition
 
 #: The cookie that remembers which reviews this browser found helpful (one vote each).
@@ -30,6 +31,7 @@ HELPFUL_COOKIE = "reviews_helpful"
 
 
 def includeme(config):
+    config.add_desk_section("reviews", _("Reviews"), ("reviews",), MODERATE, order=40)
     config.add_content_type(
         "reviews", Reviews, title=_("Reviews"), site_folder="reviews", catalog=False
     )

@@ -63,6 +63,8 @@ from shopcms.statistics.evolve import unused_analytics_folder
 from shopcms.statistics.recorder import Recorder, StatisticsMiddleware, remember_page_kind
 from shopcms.statistics.store import DATABASE, ensure_statistics
 from shopcms.tree.database import failed_databases
+from shopcms.web.i18n import _
+from shopcms.web.security import VIEW_STATISTICS
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,9 @@ def get_recorder(registry):
 
 def includeme(config):
     """After pyramid_zodbconn: the recorder, the page kinds, the statistics root."""
+    config.add_desk_section(
+        "statistics", _("Statistics"), ("statistics",), VIEW_STATISTICS, order=60
+    )
     # Before the statistics root is read below.
     config.add_moved_module("shopcms.analytics.store", "shopcms.statistics.store")
     config.add_evolve_step(

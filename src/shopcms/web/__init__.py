@@ -12,6 +12,7 @@ def includeme(config):
     config.include("shopcms.web.etags")
     config.include("shopcms.web.layout")
     config.include("shopcms.web.actors")
+    config.include("shopcms.web.desk")
     config.include("shopcms.web.i18n")
     config.include("shopcms.web.templates")
     config.include("shopcms.web.cookies")

@@ -156,13 +156,14 @@ def includeme(config):
     config.action(None, _cache_template_translations, args=(config.registry,), order=1001)
 
 
-def ngettext(singular, plural, count, request):
-    """``singular`` or ``plural`` (``${count}`` in them is ``count``) as the request's
-    language says for ``count``: the message catalog's plural forms.
+def ngettext(singular, plural, count, request, **mapping):
+    """``singular`` or ``plural`` (``${count}`` in them is ``count``, ``${NAME}`` the
+    keyword ``NAME``) as the request's language says for ``count``: the message catalog's
+    plural forms.
 
     Named and shaped so that ``make extract-messages`` (lingua's ``ngettext`` keyword:
     the first two arguments) puts both forms in the catalog.
     """
     return request.localizer.pluralize(
-        singular, plural, count, domain="shopcms", mapping={"count": count}
+        singular, plural, count, domain="shopcms", mapping={**mapping, "count": count}
     )

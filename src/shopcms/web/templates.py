@@ -8,7 +8,8 @@ wins).  A theme file ``THEME/PACKAGE/NAME.pt`` replaces ``shopcms.PACKAGE:templa
 whatever the theme does not hold comes from the package (the project's top-level
 ``templates/`` folder is Soft Cactus's theme, see its README).
 
-Every template gets ``layout`` (the site's page macro), ``macros`` (the shared macros of
+Every template gets ``layout`` (the site's page macro; the desk's, ``desk.pt``, on the
+staff's pages of the management area), ``macros`` (the shared macros of
 every package, declared with :func:`add_macros` and looked up by name), ``ui`` (the page
 context of ``shopcms.web.layout``) and ``t`` (translate into the request's language).
 """
@@ -23,10 +24,13 @@ from pyramid.events import BeforeRender
 from pyramid.path import AssetResolver
 from pyramid.renderers import get_renderer
 
+from shopcms.web.desk import is_desk_page
 from shopcms.web.layout import PageContext
 from shopcms.web.theme import template_dirs
 
 LAYOUT = "shopcms.web:templates/layout.pt"
+#: The page macro of the management area (``shopcms.web.desk``), for its staff.
+DESK_LAYOUT = "shopcms.web:templates/desk.pt"
 
 
 def packages_with_templates():
@@ -85,7 +89,9 @@ def add_renderer_globals(event):
     request = event.get("request")
     if request is None:
         return
-    event["layout"] = get_renderer(LAYOUT).implementation()
+    # The desk's pages keep ``layout.macros['layout']``: the desk's own frame comes here.
+    page = DESK_LAYOUT if is_desk_page(request) else LAYOUT
+    event["layout"] = get_renderer(page).implementation()
     event["macros"] = request.registry.shopcms_macros
     event["ui"] = PageContext(request)
     event["t"] = request.localizer.translate

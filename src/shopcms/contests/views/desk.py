@@ -87,12 +87,12 @@ class AddContest(FormView):
 
 
 def publish_form(request, contest):
-    buttons = (Button("publish", _("Publish"), css_class="btn-primary"),)
+    buttons = (Button("publish", _("Publish"), css_class="primary"),)
     return button_form(request, "contest-publish", request.manage_link(contest, "publish"), buttons)
 
 
 def unpublish_form(request, contest):
-    buttons = (Button("unpublish", _("Back to draft"), css_class="toggle"),)
+    buttons = (Button("unpublish", _("Back to draft"), css_class="secondary"),)
     action = request.manage_link(contest, "unpublish")
     return button_form(request, "contest-unpublish", action, buttons)
 

@@ -50,7 +50,7 @@ def close_form(request, contest):
     return make_form(
         request,
         CloseSchema,
-        (Button("close", _("Close the contest"), css_class="btn-primary"),),
+        (Button("close", _("Close the contest"), css_class="primary"),),
         "contest-close",
         request.manage_link(contest, "close"),
     )
@@ -81,13 +81,13 @@ def delivered_form(request, contest, key=""):
 
 
 def confirm_form(request, contest):
-    buttons = (Button("confirm", _("Confirm the winners"), css_class="btn-primary"),)
+    buttons = (Button("confirm", _("Confirm the winners"), css_class="primary"),)
     action = request.manage_link(contest, "confirm-winners")
     return button_form(request, "contest-confirm-winners", action, buttons)
 
 
 def announce_form(request, contest):
-    buttons = (Button("announce", _("Announce the winners"), css_class="btn-primary"),)
+    buttons = (Button("announce", _("Announce the winners"), css_class="primary"),)
     action = request.manage_link(contest, "announce")
     return button_form(request, "contest-announce", action, buttons)
 

@@ -26,7 +26,7 @@ def test_form(request, campaign):
     return make_form(
         request,
         TestSendSchema,
-        (Button("test", _("Send a test to me")),),
+        (Button("test", _("Send a test to me"), css_class="secondary"),),
         "campaign-test",
         action=request.manage_link(campaign, "test"),
         languages=languages(request.registry),
@@ -37,7 +37,7 @@ def send_now_form(request, campaign):
     return make_form(
         request,
         SendNowSchema,
-        (Button("send", _("Send now")),),
+        (Button("send", _("Send now"), css_class="primary"),),
         "campaign-send-now",
         action=request.manage_link(campaign, "send-now"),
     )
@@ -47,7 +47,7 @@ def send_at_form(request, campaign):
     return make_form(
         request,
         SendAtSchema,
-        (Button("schedule", _("Schedule")),),
+        (Button("schedule", _("Schedule"), css_class="secondary"),),
         "campaign-send-at",
         action=request.manage_link(campaign, "send-at"),
         timezone=site_timezone(request.registry),
@@ -56,7 +56,7 @@ def send_at_form(request, campaign):
 
 
 def unschedule_form(request, campaign):
-    buttons = (Button("unschedule", _("Stop and take back to draft")),)
+    buttons = (Button("unschedule", _("Stop and take back to draft"), css_class="danger"),)
     action = request.manage_link(campaign, "unschedule")
     return button_form(request, "campaign-unschedule", action, buttons)
 

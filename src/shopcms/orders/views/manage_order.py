@@ -25,6 +25,8 @@ from shopcms.workflow import WorkflowError, WorkflowForbidden
 
 PAGE = "shopcms.orders:templates/manage/order.pt"
 _manage = {"route_name": "manage", "permission": MANAGE_ORDERS}
+#: What a transition's button looks like: what undoes a sale looks dangerous.
+BUTTON_CLASSES = {"cancel": "danger", "refund": "danger"}
 
 
 def transition_form(request, order, transition):
@@ -32,7 +34,11 @@ def transition_form(request, order, transition):
     return make_form(
         request,
         TransitionSchema,
-        (Button("run", transition.title),),
+        (
+            Button(
+                "run", transition.title, css_class=BUTTON_CLASSES.get(transition.name, "primary")
+            ),
+        ),
         f"transition-{transition.name}",
         action=request.manage_link(order, "transition"),
         css_class="transition",

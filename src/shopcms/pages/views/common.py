@@ -58,7 +58,7 @@ def publish_form(request, page, lang=""):
     return make_form(
         request,
         LanguageActionSchema,
-        (Button("publish", _("Publish now"), css_class="btn-primary"),),
+        (Button("publish", _("Publish now"), css_class="primary"),),
         f"publish-{lang}",
         request.manage_link(page, "publish"),
         css_class="inline",
@@ -71,7 +71,7 @@ def discard_form(request, page, lang=""):
     return make_form(
         request,
         LanguageActionSchema,
-        (Button("discard", _("Discard draft"), css_class="toggle"),),
+        (Button("discard", _("Discard draft"), css_class="danger"),),
         f"discard-{lang}",
         request.manage_link(page, "discard"),
         css_class="inline",
@@ -84,7 +84,7 @@ def withdraw_form(request, page, lang="", number=""):
     return make_form(
         request,
         WithdrawSchema,
-        (Button("withdraw", _("Withdraw"), css_class="toggle"),),
+        (Button("withdraw", _("Withdraw"), css_class="danger"),),
         f"withdraw-{lang}-{number}",
         request.manage_link(page, "withdraw"),
         css_class="inline",
@@ -98,7 +98,7 @@ def compare_form(request, page, lang):
     return make_form(
         request,
         CompareSchema,
-        (Button("show", _("Show differences")),),
+        (Button("show", _("Show differences"), css_class="secondary"),),
         f"compare-{lang}",
         request.manage_link(page, "diff"),
         method="GET",

@@ -6,12 +6,14 @@ changes, only a scheduled revision can be withdrawn); these views read the forms
 say what happened and go back to the page.
 """
 
+import colander
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from shopcms.pages.editorial import revision_diff, starting_text
 from shopcms.pages.resources import Page, PageError
-from shopcms.pages.schemas import RevisionSchema
+from shopcms.pages.schemas import LivePreviewSchema, RevisionSchema
 from shopcms.pages.urls import desk_url
 from shopcms.pages.views.common import (
     MANAGE,
@@ -34,6 +36,20 @@ from shopcms.web.notices import notice
 from shopcms.workflow import WorkflowError, WorkflowForbidden
 
 
+@view_config(context=Page, name="live-preview", request_method="POST", **MANAGE)
+def live_preview(context, request):
+    """The editor's preview as one types (``web/static/markdown-editor.js``): the Markdown
+    of the POST's ``body`` as the site renders it, sanitised by ``web.richtext``, as an HTML
+    fragment.  Writes nothing; the CSRF token is checked like every POST's."""
+    schema = LivePreviewSchema().bind(request=request)
+    try:
+        body = schema.deserialize(dict(request.POST.items()))["body"]
+    except colander.Invalid:
+        message = request.localizer.translate(_("This text cannot be previewed."))
+        return Response(message, status=400, content_type="text/plain", charset="utf-8")
+    return Response(richtext.render(body), content_type="text/html", charset="utf-8")
+
+
 @form_view(
     context=Page, name="edit", renderer="shopcms.pages:templates/manage/page_edit.pt", **MANAGE
 )
@@ -47,9 +63,9 @@ class EditRevision(FormView):
     schema = RevisionSchema
     formid = "revision"
     buttons = (
-        Button("save", _("Save draft")),
-        Button("preview", _("Preview")),
-        Button("publish", _("Publish")),
+        Button("save", _("Save draft"), css_class="secondary"),
+        Button("preview", _("Preview"), css_class="secondary"),
+        Button("publish", _("Publish"), css_class="primary"),
     )
 
     def __init__(self, context, request):
@@ -75,6 +91,7 @@ class EditRevision(FormView):
             "lang": self.lang,
             "preview": None,
             "compare": other,
+            "live_preview": self.request.manage_link(self.context, "live-preview"),
             **helpers(self.request),
         }
 

@@ -148,6 +148,9 @@ def _language_node(lang, required):
         name=lang,
         title=f"{LANGUAGE_NAMES.get(lang, lang)} ({lang.upper()})",
         validator=_needs_title,
+        # The desk shows each language as a tab (product_edit.pt, web/static/tabs.js):
+        # every field added to this group shows in its language's tab.
+        widget=deform.widget.MappingWidget(css_class="lang-panel"),
     )
     group.add(
         colander.SchemaNode(

@@ -22,7 +22,7 @@ def remove_form(request, product, formid="remove-image"):
         make_form(
             request,
             _REMOVE,
-            (Button("remove", _("Remove"), css_class="toggle"),),
+            (Button("remove", _("Remove"), css_class="danger"),),
             formid=formid,
             action=request.manage_link(product, "images"),
             css_class="remove-image",
@@ -50,7 +50,7 @@ class ProductImages(FormView):
 
     def values(self):
         product = self.context
-        button = Button("remove", _("Remove"), css_class="toggle")
+        button = Button("remove", _("Remove"), css_class="danger")
         remove = Repeated(self.request, _REMOVE, [button], "remove-image")
         action = self.request.manage_link(product, "images")
         return {

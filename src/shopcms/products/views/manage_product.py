@@ -17,7 +17,7 @@ from shopcms.products.views.manage_common import MANAGE, refuse_field, visibilit
 from shopcms.tree.resources import FolderKeyError
 from shopcms.web.errors import refusal
 from shopcms.web.forms import Button, FormView, form_view, make_form, validate
-from shopcms.web.i18n import _, languages
+from shopcms.web.i18n import LANGUAGE_NAMES, _, languages
 from shopcms.web.notices import notice
 
 EDIT_TEMPLATE = "shopcms.products:templates/manage/product_edit.pt"
@@ -59,8 +59,17 @@ def tools(request, product, stock_html=None):
 
 def edit_page(request, product, form_html, error=None, stock_html=None):
     """The edit page's values (``product`` None: a new product)."""
+    langs = languages(request.registry)
     return {
         "product": product,
+        "languages": [
+            {
+                "code": lang,
+                "name": LANGUAGE_NAMES.get(lang, lang),
+                "translated": state == desk.TRANSLATED,
+            }
+            for lang, state in desk.translation_states(product, langs)
+        ],
         "form": form_html,
         "error": error,
         "tools": tools(request, product, stock_html) if product is not None else None,

@@ -41,12 +41,21 @@ DONE = {
 }
 
 
+#: What a moderation action's button looks like: publishing is the step forward,
+#: refusing looks dangerous, the rest are choices.
+BUTTON_CLASSES = {"approve": "primary", "show": "primary", "reject": "danger", "spam": "danger"}
+
+
 def action_form(request, review, transition):
     """The form of one moderation action (id ``moderate-NAME``)."""
     return make_form(
         request,
         ActionSchema,
-        (Button("run", transition.title),),
+        (
+            Button(
+                "run", transition.title, css_class=BUTTON_CLASSES.get(transition.name, "secondary")
+            ),
+        ),
         f"moderate-{transition.name}",
         action=request.manage_link(review, "moderate"),
         css_class="transition",
