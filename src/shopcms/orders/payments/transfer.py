@@ -12,7 +12,8 @@ account would send their money astray).
 
 from stdnum import bic, iban
 
-from shopcms.orders.payments import PaymentMethod, register
+from shopcms.orders.payments import PaymentMethod, epc, register
+from shopcms.orders.resources import PLACED
 from shopcms.web.i18n import _
 
 
@@ -36,6 +37,29 @@ def bank_account(settings):
         "bic": settings.get("shopcms.bank.bic", ""),
         "holder": settings.get("shopcms.bank.holder", "onto object bvba"),
     }
+
+
+def awaits_transfer(order):
+    """Whether ``order`` is to be paid by a transfer not received yet (its instructions and
+    QR code are shown)."""
+    return (
+        order.payment_method == BankTransfer.name
+        and order.workflow_state == PLACED
+        and order.payment_reference is not None
+    )
+
+
+def epc_payload(settings, order):
+    """The EPC QR code's payload (``payments.epc``) of the transfer that pays ``order``:
+    its total to the shop's account, with its structured communication's digits."""
+    account = bank_account(settings)
+    return epc.payload(
+        bic=account["bic"],
+        name=account["holder"],
+        iban=account["iban"],
+        amount=order.total,
+        reference=order.payment_reference.digits,
+    )
 
 
 def check_bank_account(settings):
