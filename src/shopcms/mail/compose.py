@@ -133,11 +133,12 @@ def compose(
     message["To"] = recipient(to)
     message["Date"] = format_datetime(now(registry))
     message["Message-ID"] = message_id or new_message_id(mailer.domain)
-    message["Content-Language"] = lang
     # Quoted-printable keeps the queued file and the SMTP data plain ASCII.
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")
     message.set_boundary(f"=_{unique_id()}")
+    # After the content: setting it drops the Content-* headers.
+    message["Content-Language"] = lang
     if content_ids:
         html_part = message.get_body(("html",))
         for name, cid in content_ids.items():
