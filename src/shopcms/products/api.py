@@ -1,11 +1,12 @@
 """What other capabilities may use of products (the rest of the package is its own).
 
 The checkout reads the visitor's cart and empties it once the order is placed; order lines
-are priced with the one VAT rule of ``pricing``; the home page shows recommendations; the
-reviews find the product they are about and give it its rating, and render their forms
-on the product page with its small forms (``Repeated``, ``visible_errors``); a section of
-the product page is declared with the directive ``config.add_product_section``
-(``sections``).
+are priced with the one VAT rule of ``pricing`` and shipped by its shipping rule
+(``summary``: goods, shipping, VAT and total, as the cart page shows them); the home page
+shows recommendations; the reviews find the product they are about and give it its rating,
+and render their forms on the product page with its small forms (``Repeated``,
+``visible_errors``); a section of the product page is declared with the directive
+``config.add_product_section`` (``sections``).
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
@@ -15,7 +16,14 @@ from shopcms.products import lists
 from shopcms.products.images import ImageRejected
 from shopcms.products.images import process as process_image
 from shopcms.products.images import read_limited as read_image
-from shopcms.products.pricing import totals, vat_included
+from shopcms.products.pricing import (
+    SHIPPING_METHODS,
+    free_delivery_from,
+    shipping_cost,
+    summary,
+    totals,
+    vat_included,
+)
 from shopcms.products.recommendations import for_customer as recommended_for
 from shopcms.products.resources import Product
 from shopcms.products.schemas.desk import ACCEPTED_TYPES as IMAGE_TYPES
@@ -24,6 +32,7 @@ from shopcms.products.views.small import Repeated, visible_errors
 
 __all__ = [
     "IMAGE_TYPES",
+    "SHIPPING_METHODS",
     "ImageRejected",
     "ImageUploadWidget",
     "UploadStore",
@@ -33,9 +42,12 @@ __all__ = [
     "Repeated",
     "cart",
     "empty_cart",
+    "free_delivery_from",
     "product_by_id",
     "recommended_for",
     "set_rating",
+    "shipping_cost",
+    "summary",
     "totals",
     "vat_included",
     "visible_errors",

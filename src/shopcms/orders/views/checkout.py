@@ -83,7 +83,12 @@ def _page(request, basket, form_html, problem=None):
     except checkout.CheckoutProblem as exc:
         priced, problem = None, problem or exc.message
     request.override_renderer = TEMPLATE
-    return {"form": form_html, "problem": problem, "quote": priced}
+    return {
+        "form": form_html,
+        "problem": problem,
+        "quote": priced,
+        "shipping_title": checkout.SHIPPING_METHODS["standard"],
+    }
 
 
 def _review(request, basket, offered, details, place_html=None):
