@@ -110,3 +110,10 @@ def test_a_payload_the_guidelines_do_not_allow_is_refused(change, message):
     assert epc.payload(**values).split("\n")[7] == "EUR12.30"
     with pytest.raises(ValueError, match=message):
         epc.payload(**{**values, **change})
+
+
+def test_the_shop_does_not_start_with_a_holder_the_qr_code_cannot_carry(tmp_path):
+    from tests.conftest import make_site
+
+    with pytest.raises(ValueError, match="shopcms.bank.holder"):
+        make_site(tmp_path, **{"shopcms.bank.holder": "x" * 71})

@@ -7,7 +7,8 @@ resume online, and a refund is paid back by hand.
 
 Settings: ``shopcms.bank.iban``, ``shopcms.bank.bic``, ``shopcms.bank.holder`` (checked at
 start when ``transfer`` is enabled: customers copy them into their banking app, and a wrong
-account would send their money astray).
+account would send their money astray).  While a transfer is awaited, the confirmation page
+and mail show its EPC QR code (``epc``), which a banking app reads to fill in the transfer.
 """
 
 from stdnum import bic, iban
@@ -68,6 +69,9 @@ def check_bank_account(settings):
         raise ValueError("shopcms.bank.iban: set the shop's IBAN to offer bank transfers")
     if not bic.is_valid(settings.get("shopcms.bank.bic", "")):
         raise ValueError("shopcms.bank.bic: set the BIC of the shop's bank")
+    # The EPC QR code carries the name: its guidelines allow 70 characters.
+    if not 0 < len(bank_account(settings)["holder"].strip()) <= 70:
+        raise ValueError("shopcms.bank.holder: the account holder's name, 1 to 70 characters")
 
 
 def includeme(config):
