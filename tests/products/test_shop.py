@@ -186,7 +186,11 @@ def test_cart_takes_prices_from_products_and_sums_vat_per_rate(app, site):
     cart = app.get("/nl/cart")
     mug, plant = product(site, "mug-cafe"), product(site, "echeveria-elegans")
     expected = mug.price * 2 + plant.price * 3
-    assert f"{expected:.2f}".replace(".", ",") in cart.html.select_one(".cart-total").text
+    assert f"{expected:.2f}".replace(".", ",") in cart.html.select_one(".cart-subtotal").text
+    # Under the free-delivery threshold: the total is the goods and standard delivery.
+    assert expected < 50
+    total = f"{expected + Decimal('6.95'):.2f}".replace(".", ",")
+    assert total in cart.html.select_one(".cart-total").text
     vat_rows = [tr.get_text(" ", strip=True) for tr in cart.html.select("tfoot tr.vat")]
     assert len(vat_rows) == 2 and "21" in vat_rows[0] and "6" in vat_rows[1]
 

@@ -4,7 +4,6 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from shopcms.findability.api import describe, organization
-from shopcms.orders import api as orders
 from shopcms.products import api as products
 from shopcms.products.api import recommended_for
 from shopcms.tree.site import Site
@@ -35,6 +34,6 @@ def home(context, request):
         "featured": featured,
         "featured_categories": products.featured_categories(request),
         "new_arrivals": products.new_arrivals(request, exclude=[p.pid for p in featured]),
-        "free_from": orders.free_shipping_from(request.registry.settings),
+        "free_from": products.free_delivery_from(request.registry.settings),
         "recommended": recommended_for(request, request.identity),
     }

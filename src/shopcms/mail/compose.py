@@ -2,8 +2,11 @@
 
 Contract: the language is the one given, never the current request's (staff working in
 Dutch ship the order of a French customer: the mail is French); the result is a complete
-``EmailMessage`` (From, To, Date, Message-ID, a plain text and an HTML part) that
-:func:`shopcms.mail.send` can queue.  Nothing is queued or sent here.
+``EmailMessage`` (From, To, Date, Message-ID, ``Content-Language``, a plain text and an HTML
+part, both in the shop's layout: ``shopcms.mail.layout``) that :func:`shopcms.mail.send`
+can queue.  Nothing is queued or sent here.  Images the HTML shows (the payment's QR code)
+travel in the mail as related parts (``cid:``): a mail program shows them without fetching
+anything.
 
 Headers are built from parts, never from strings a visitor typed: the recipient is an
 ``email.headerregistry.Address`` (a display name with quotes, commas or ``@`` is quoted and
@@ -22,6 +25,7 @@ from pyramid.renderers import render
 from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import manager as threadlocal_manager
 
+from shopcms.mail import layout
 from shopcms.mail.sending import get_mailer
 from shopcms.web.clock import now
 from shopcms.web.i18n import _, languages
@@ -78,6 +82,7 @@ def compose(
     subject,
     application_url=None,
     message_id=None,
+    images=None,
 ):
     """The mail ``template`` to ``to`` in the language ``lang``, ready for :func:`send`.
 
@@ -96,7 +101,8 @@ def compose(
     (ValueError otherwise), whatever the current request's language.  ``application_url``
     is the base of URLs made in the templates: pass ``request.application_url`` in a view.
     ``message_id`` is the ``Message-ID`` to give (one fixed when an intent was queued);
-    default a new one.
+    default a new one.  ``images`` (``{name: PNG bytes}``) go with the HTML part as inline
+    images; the templates get ``cid[name]``, the ``cid:`` address to show each one at.
     """
     if lang not in languages(registry):
         raise ValueError(f"{lang!r} is not one of the configured languages")
@@ -108,12 +114,17 @@ def compose(
     # The locale negotiator reads the language from the route's match, as for /fr/... pages.
     request.matchdict = {"lang": lang}
     values = {"_": _, **(values(request) if callable(values) else values)}
+    content_ids = {name: f"{name}.{unique_id()}@{mailer.domain}" for name in images or {}}
+    values["cid"] = {name: f"cid:{cid}" for name, cid in content_ids.items()}
+    company = layout.Company.from_settings(registry.settings)
     # Chameleon translates through the *current* request: make this one current meanwhile.
     threadlocal_manager.push({"registry": registry, "request": request})
     try:
         # Chameleon returns a text template's output encoded (UTF-8): decode it.
         text = render(f"{template}.txt", values, request=request).decode("utf-8")
         html = render(f"{template}.pt", values, request=request)
+        text = layout.text(text, request, company)
+        html = layout.html(html, request, company)
     finally:
         threadlocal_manager.pop()
     message = EmailMessage()
@@ -126,4 +137,18 @@ def compose(
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")
     message.set_boundary(f"=_{unique_id()}")
+    # After the content: setting it drops the Content-* headers.
+    message["Content-Language"] = lang
+    if content_ids:
+        html_part = message.get_body(("html",))
+        for name, cid in content_ids.items():
+            html_part.add_related(
+                images[name],
+                "image",
+                "png",
+                cid=f"<{cid}>",
+                disposition="inline",
+                filename=f"{name}.png",
+            )
+        html_part.set_boundary(f"=_{unique_id()}")
     return message

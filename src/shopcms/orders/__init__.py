@@ -8,6 +8,8 @@ order desk's rules), ``ogm`` and ``bank_import`` (bank transfers), ``mail``, ``s
 ``widgets`` (the forms), ``views``, ``evolve``.
 """
 
+from pyramid.security import NO_PERMISSION_REQUIRED
+
 from shopcms.orders import bank_import
 from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
 from shopcms.orders.resources import ACTOR_TITLES, ORDER_WORKFLOW, Order, Orders
@@ -42,3 +44,11 @@ def includeme(config):
     config.include("shopcms.orders.views.payments")
     config.include("shopcms.orders.mail")
     config.add_macros("shopcms.orders:templates/macros.pt")
+    # The checkout's script (the billing address shown when asked for).  Its own prefix:
+    # the shop's "static/" would take "static/orders/..." first.
+    config.add_static_view(
+        "static-orders",
+        "shopcms.orders:static",
+        cache_max_age=3600,
+        permission=NO_PERMISSION_REQUIRED,
+    )

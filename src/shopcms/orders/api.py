@@ -10,7 +10,7 @@ method that made it) or ``describe_saved_method(saved)`` (the way common to all)
 """
 
 from shopcms.orders.checkout import EU_COUNTRIES as COUNTRIES
-from shopcms.orders.checkout import SHIPPING_METHODS, free_shipping_from
+from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.desk import waiting_counts
 from shopcms.orders.mail import MailPart
 from shopcms.orders.payments import describe_saved
@@ -34,7 +34,6 @@ __all__ = [
     "contact_name",
     "delivered_products",
     "find_order",
-    "free_shipping_from",
     "describe_saved",
     "describe_saved_method",
     "payment_methods",

@@ -6,11 +6,9 @@ or a shipping cost.  Stock is checked and decremented in the same transaction; a
 a plain persistent object, so two checkouts that change the same stock conflict and one of
 them is replayed by pyramid_retry with fresh data: stock never goes below zero.
 
-Shipping: ``standard`` costs ``shopcms.shipping.standard`` (default 6.95) and is free from
-``shopcms.shipping.free_from`` (default 50.00, on the goods total); ``express`` costs
-``shopcms.shipping.express`` (default 12.95).  Shipping follows the goods for VAT: it is
-charged at the highest VAT rate among the order's lines (Belgian practice for mixed
-supplies, the simple and safe side).
+Shipping and the totals follow the products' one pricing rule (``products.api.summary``:
+the shipping methods, their costs, free delivery, shipping charged at the highest VAT rate
+of the lines), which the cart page shows too.
 
 What the form offers (:func:`options`, :func:`starting_values`): a logged-in customer who
 keeps their details (``shopcms.privacy.account_data``) finds the form filled with the
@@ -38,17 +36,12 @@ from shopcms.privacy.account_data import (
     keep_checkout_details,
     keeps_account_data,
 )
-from shopcms.products.api import empty_cart, totals
+from shopcms.products.api import SHIPPING_METHODS, empty_cart, shipping_cost, summary
 from shopcms.tree.events import notify
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _, pick
 from shopcms.web.layout import format_money
 from shopcms.web.security import VIEW
-
-SHIPPING_METHODS = {
-    "standard": _("Standard delivery (2 to 4 working days)"),
-    "express": _("Express delivery (next working day)"),
-}
 
 #: The EU member states a parcel can be sent to (ISO 3166-1 alpha-2), Belgium first.
 EU_COUNTRIES = (
@@ -87,30 +80,13 @@ class CheckoutProblem(Exception):
 
 @dataclass(frozen=True)
 class Quote:
-    """What an order of these lines costs: the lines, shipping and totals (VAT included)."""
+    """What an order of these lines costs: the lines, shipping and totals (VAT included),
+    and their ``summary`` (``products.api.summary``: goods, shipping, totals)."""
 
     lines: tuple
     shipping: dict
     totals: object
-
-
-def _money(settings, name, default):
-    return Decimal(str(settings.get(f"shopcms.shipping.{name}", default))).quantize(Decimal("0.01"))
-
-
-def free_shipping_from(settings):
-    """The goods total (VAT included) from which standard shipping is free."""
-    return _money(settings, "free_from", "50.00")
-
-
-def shipping_cost(settings, method, goods_total):
-    if method not in SHIPPING_METHODS:
-        raise ValueError(f"unknown shipping method {method!r}")
-    if method == "standard":
-        if goods_total >= free_shipping_from(settings):
-            return Decimal("0.00")
-        return _money(settings, "standard", "6.95")
-    return _money(settings, "express", "12.95")
+    summary: object
 
 
 def quote(request, cart, method):
@@ -149,12 +125,13 @@ def quote(request, cart, method):
                 mapping={"products": ", ".join(f"{title} ({n})" for title, n in short)},
             )
         )
-    goods = sum((line["total"] for line in lines), Decimal("0.00"))
-    rate = max(line["vat_rate"] for line in lines)
-    cost = shipping_cost(request.registry.settings, method, goods)
-    shipping = {"method": method, "cost": cost, "vat_rate": rate}
-    summed = totals([(line["total"], line["vat_rate"]) for line in lines] + [(cost, rate)])
-    return Quote(tuple(lines), shipping, summed)
+    summed = summary(
+        request.registry.settings,
+        [(line["total"], line["vat_rate"]) for line in lines],
+        method,
+    )
+    shipping = {"method": method, "cost": summed.shipping, "vat_rate": summed.shipping_rate}
+    return Quote(tuple(lines), shipping, summed.totals, summed)
 
 
 # -- the form ----------------------------------------------------------------------------

@@ -27,9 +27,9 @@ from pyramid.threadlocal import get_current_registry
 
 from shopcms.mail import compose, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
-from shopcms.orders.payments import methods
-from shopcms.orders.payments.transfer import bank_account
-from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, PAID, PLACED, SHIPPED
+from shopcms.orders.payments import epc, methods
+from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
+from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, PAID, SHIPPED
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent
 from shopcms.web.urls import linking_request, public_url
@@ -86,7 +86,7 @@ def text_parts(registry, order):
         for rate, amount in order.vat_by_rate
     ]
     payment = []
-    if order.payment_method == "transfer" and order.workflow_state == PLACED:
+    if awaits_transfer(order):
         bank = bank_account(registry.settings)
         payment = [
             _("How to pay"),
@@ -101,9 +101,23 @@ def text_parts(registry, order):
     return {"lines_text": lines, "vat_lines": vat, "payment_lines": payment}
 
 
+def payment_qr(registry, order):
+    """The inline images of a mail about ``order``: while its transfer is awaited, the EPC
+    QR code of that transfer (``payment_qr``); otherwise none."""
+    if not awaits_transfer(order):
+        return {}
+    return {"payment_qr": epc.png(epc_payload(registry.settings, order))}
+
+
+def qr_size(registry, order):
+    """The width of :func:`payment_qr`'s image in pixels (None without one)."""
+    return epc.pixels(epc_payload(registry.settings, order)) if awaits_transfer(order) else None
+
+
 def mail_order(registry, order, template, request=None):
     """Queue mail ``template`` about ``order`` to its customer, in the order's language, in
-    the transaction that changes the order."""
+    the transaction that changes the order.  The confirmation of an order paid by transfer
+    shows the transfer's QR code (an inline image of its HTML part)."""
     base = public_url(registry, request)
     links = linking_request(registry, request)
     lang = order.lang
@@ -122,12 +136,14 @@ def mail_order(registry, order, template, request=None):
             "shipping_title": SHIPPING_METHODS.get(order.shipping["method"], ""),
             "state": ORDER_WORKFLOW.get_state(order.workflow_state),
             "parts": mail_parts(registry, template, links, order),
+            "qr_size": qr_size(registry, order),
             **text_parts(registry, order),
         },
         lang=order.lang,
         to=(order.contact["name"], order.contact["email"]),
         subject=_(subject, mapping={"number": order.number}),
         application_url=base,
+        images=payment_qr(registry, order) if template == "order_placed" else None,
     )
     # The order may be new in this transaction, without a connection yet: its folder has one.
     return send(order.__parent__, message)

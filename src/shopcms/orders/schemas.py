@@ -126,15 +126,31 @@ class Address(colander.MappingSchema):
 
 
 class BillingAddress(Address):
-    """The address on the invoice: read only with its box ``separate_billing`` ticked."""
+    """The address on the invoice: read only with its box ``separate_billing`` ticked.
+
+    Its fields are marked as required (they are, with the box ticked: the box's help says
+    so) but carry no ``required`` attribute: without the box they are not.  The orders'
+    ``static/checkout.js`` hides them until the box is ticked, and then makes them
+    required; without JavaScript they stay visible.
+    """
 
     separate_billing = colander.SchemaNode(
         colander.Boolean(),
         title=_("Send the invoice to another address"),
+        description=_(
+            "Without this box the invoice goes to the delivery address; the fields below "
+            "are needed only with it."
+        ),
         missing=False,
         insert_before="street",
     )
     section = "billing"
+
+    def after_bind(self, node, kw):
+        super().after_bind(node, kw)
+        node.widget = deform.widget.MappingWidget(css_class="billing-address")
+        for name in ADDRESS_FIELDS:
+            node[name].widget.attributes = {**node[name].widget.attributes, "required": None}
 
 
 @colander.deferred

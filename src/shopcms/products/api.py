@@ -1,14 +1,16 @@
 """What other capabilities may use of products (the rest of the package is its own).
 
 The checkout reads the visitor's cart and empties it once the order is placed; order lines
-are priced with the one VAT rule of ``pricing``; the home page shows recommendations; the
-reviews find the product they are about and give it its rating, and render their forms
-on the product page with its small forms (``Repeated``, ``visible_errors``); a section of
-the product page is declared with the directive ``config.add_product_section``
-(``sections``).
+are priced with the one VAT rule of ``pricing`` and shipped by its shipping rule
+(``summary``: goods, shipping, VAT and total, as the cart page shows them); the home page
+shows recommendations; the reviews find the product they are about and give it its rating,
+and render their forms on the product page with its small forms (``Repeated``,
+``visible_errors``); a section of the product page is declared with the directive
+``config.add_product_section`` (``sections``).
 The home page shows the editors' featured products and categories and the newest
 products (``storefront``: ``featured_products``, ``featured_categories``, ``new_arrivals``;
-the editors' choice is read by ``featured_choice`` and kept by ``choose_featured``).
+the editors' choice is read by ``featured_choice`` and kept by ``choose_featured``) and
+the free delivery threshold (``free_delivery_from``).
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
@@ -22,7 +24,14 @@ from shopcms.products.images import ImageRejected
 from shopcms.products.images import add_missing_variants as add_missing_image_variants
 from shopcms.products.images import process as process_image
 from shopcms.products.images import read_limited as read_image
-from shopcms.products.pricing import totals, vat_included
+from shopcms.products.pricing import (
+    SHIPPING_METHODS,
+    free_delivery_from,
+    shipping_cost,
+    summary,
+    totals,
+    vat_included,
+)
 from shopcms.products.recommendations import for_customer as recommended_for
 from shopcms.products.resources import Product
 from shopcms.products.schemas.desk import ACCEPTED_TYPES as IMAGE_TYPES
@@ -36,6 +45,7 @@ __all__ = [
     "IMAGE_TYPES",
     "IMAGE_VARIANT_FORMATS",
     "add_missing_image_variants",
+    "SHIPPING_METHODS",
     "ImageRejected",
     "ImageUploadWidget",
     "UploadStore",
@@ -50,9 +60,12 @@ __all__ = [
     "featured_choice",
     "featured_products",
     "new_arrivals",
+    "free_delivery_from",
     "product_by_id",
     "recommended_for",
     "set_rating",
+    "shipping_cost",
+    "summary",
     "totals",
     "vat_included",
     "visible_errors",

@@ -7,12 +7,14 @@ resume online, and a refund is paid back by hand.
 
 Settings: ``shopcms.bank.iban``, ``shopcms.bank.bic``, ``shopcms.bank.holder`` (checked at
 start when ``transfer`` is enabled: customers copy them into their banking app, and a wrong
-account would send their money astray).
+account would send their money astray).  While a transfer is awaited, the confirmation page
+and mail show its EPC QR code (``epc``), which a banking app reads to fill in the transfer.
 """
 
 from stdnum import bic, iban
 
-from shopcms.orders.payments import PaymentMethod, register
+from shopcms.orders.payments import PaymentMethod, epc, register
+from shopcms.orders.resources import PLACED
 from shopcms.web.i18n import _
 
 
@@ -38,12 +40,38 @@ def bank_account(settings):
     }
 
 
+def awaits_transfer(order):
+    """Whether ``order`` is to be paid by a transfer not received yet (its instructions and
+    QR code are shown)."""
+    return (
+        order.payment_method == BankTransfer.name
+        and order.workflow_state == PLACED
+        and order.payment_reference is not None
+    )
+
+
+def epc_payload(settings, order):
+    """The EPC QR code's payload (``payments.epc``) of the transfer that pays ``order``:
+    its total to the shop's account, with its structured communication's digits."""
+    account = bank_account(settings)
+    return epc.payload(
+        bic=account["bic"],
+        name=account["holder"],
+        iban=account["iban"],
+        amount=order.total,
+        reference=order.payment_reference.digits,
+    )
+
+
 def check_bank_account(settings):
     """ValueError unless the shop's IBAN and BIC are valid."""
     if not iban.is_valid(settings.get("shopcms.bank.iban", "")):
         raise ValueError("shopcms.bank.iban: set the shop's IBAN to offer bank transfers")
     if not bic.is_valid(settings.get("shopcms.bank.bic", "")):
         raise ValueError("shopcms.bank.bic: set the BIC of the shop's bank")
+    # The EPC QR code carries the name: its guidelines allow 70 characters.
+    if not 0 < len(bank_account(settings)["holder"].strip()) <= 70:
+        raise ValueError("shopcms.bank.holder: the account holder's name, 1 to 70 characters")
 
 
 def includeme(config):

@@ -12,22 +12,26 @@ says how to pay.  Invalid input answers 400 with the form again; an order that c
 placed (stock) 409.
 
 The confirmation page ``/{lang}/order/NUMBER/KEY`` is opened with the order's random access
-key (a guest has no account); it is private and sends no referrer.
+key (a guest has no account); it is private and sends no referrer.  While a transfer is
+awaited, ``.../NUMBER/KEY/payment-qr.png`` is the EPC QR code of that transfer
+(``shopcms.orders.payments.epc``), under the same rules; otherwise it answers 404.
 """
 
 import peppercorn
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from shopcms.orders import checkout
-from shopcms.orders.payments import methods
-from shopcms.orders.payments.transfer import bank_account
+from shopcms.orders.payments import epc, methods
+from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
 from shopcms.orders.resources import ORDER_WORKFLOW, PLACED
 from shopcms.orders.schemas import CheckoutSchema, PaySchema, PlaceSchema, ReviewSchema
 from shopcms.products.api import cart
 from shopcms.tree.site import Site
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _
+from shopcms.web.layout import format_money
 from shopcms.web.security import VIEW
 
 TEMPLATE = "shopcms.orders:templates/checkout.pt"
@@ -79,7 +83,12 @@ def _page(request, basket, form_html, problem=None):
     except checkout.CheckoutProblem as exc:
         priced, problem = None, problem or exc.message
     request.override_renderer = TEMPLATE
-    return {"form": form_html, "problem": problem, "quote": priced}
+    return {
+        "form": form_html,
+        "problem": problem,
+        "quote": priced,
+        "shipping_title": checkout.SHIPPING_METHODS["standard"],
+    }
 
 
 def _review(request, basket, offered, details, place_html=None):
@@ -182,6 +191,7 @@ def order_confirmation(context, request):
     payment = methods(request.registry).get(order.payment_method)
     awaiting = order.workflow_state == PLACED
     online = awaiting and payment is not None and payment.online
+    transfer = awaits_transfer(order)
     return {
         "order": order,
         "state": ORDER_WORKFLOW.get_state(order.workflow_state),
@@ -190,4 +200,48 @@ def order_confirmation(context, request):
         "bank": bank_account(request.registry.settings),
         "shipping_title": checkout.SHIPPING_METHODS.get(order.shipping["method"], ""),
         "pay_form": pay_form(request, order).render() if online else None,
+        "transfer": transfer,
+        "qr": _qr(request, order) if transfer else None,
     }
+
+
+def _qr(request, order):
+    """The confirmation page's QR code of the transfer: its address, size and text."""
+    bank = bank_account(request.registry.settings)
+    return {
+        "src": request.link(None, "order", order.number, order.access_key, QR_NAME),
+        "size": epc.pixels(epc_payload(request.registry.settings, order)),
+        "alt": _(
+            "QR code for your banking app: ${amount} to ${iban} with the communication ${ogm}",
+            mapping={
+                "amount": format_money(order.total, request.locale_name),
+                "iban": bank["iban"],
+                "ogm": str(order.payment_reference),
+            },
+        ),
+    }
+
+
+#: The last segment of the QR code's address.
+QR_NAME = "payment-qr.png"
+
+
+@view_config(
+    context=Site,
+    route_name="public",
+    name="order",
+    request_method="GET",
+    permission=VIEW,
+    # An image leads nowhere: no referrer to hide, no form to carry a token.
+    path_info=r".*/payment-qr\.png$",
+)
+def payment_qr(context, request):
+    """The EPC QR code of the transfer that pays the order (PNG), while it is awaited."""
+    if len(request.subpath) != 3 or request.subpath[2] != QR_NAME:
+        raise HTTPNotFound()
+    order = order_for_key(request, request.subpath[:2])
+    if not awaits_transfer(order):
+        raise HTTPNotFound()
+    return Response(
+        body=epc.png(epc_payload(request.registry.settings, order)), content_type="image/png"
+    )

@@ -14,7 +14,7 @@ from pyramid.view import view_config
 
 from shopcms.products import lists
 from shopcms.products.listing import visible_products
-from shopcms.products.pricing import totals
+from shopcms.products.pricing import SHIPPING_METHODS, summary
 from shopcms.products.schemas import CART_OPS, LIST_OPS, MAX_PID
 from shopcms.products.views.forms import (
     add_form,
@@ -84,12 +84,15 @@ def cart_page(context, request):
 
 
 def cart_values(request, failed=None):
-    """The cart page; ``failed``: ``(pid, html)`` of a line's refused quantity form."""
+    """The cart page; ``failed``: ``(pid, html)`` of a line's refused quantity form.  Its
+    summary is the checkout's with standard delivery (``pricing.summary``)."""
     lines, gone = lists.Cart(request).lines()
+    priced = [(line["total"], line["product"].vat_rate) for line in lines]
     return {
         "lines": lines,
         "gone": gone,
-        "totals": totals((line["total"], line["product"].vat_rate) for line in lines),
+        "summary": summary(request.registry.settings, priced) if lines else None,
+        "shipping_title": SHIPPING_METHODS["standard"],
         "forms": cart_forms(request, lines, failed),
         "cookies_missing": _cookies_missing(request, lists.CART),
     }
