@@ -170,7 +170,8 @@ HEADER_ROWS_JS = """() => {
   const header = document.querySelector('header, [role=banner]');
   if (!header) return 0;
   const boxes = [...header.querySelectorAll('a, button, input, select, summary, [role=button]')]
-    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+    // checkVisibility: not inside a closed disclosure (whose content still has boxes).
+    .filter(el => el.checkVisibility({visibilityProperty: true}))
     .map(el => el.getBoundingClientRect())
     .filter(box => box.width > 0 && box.height > 0)
     .sort((a, b) => a.top - b.top);

@@ -85,7 +85,7 @@ def test_search_in_one_language_does_not_use_another(app):
 )
 def test_the_listing_counts_in_singular_and_plural(app, lang, word, total):
     response = app.get(f"/{lang}/products/", {"q": word} if word else {})
-    said = response.html.select_one("p.total").get_text(strip=True)
+    said = response.html.select_one(".results .total").get_text(strip=True)
     if total[0].isdigit():
         assert said == total
     else:  # everything: more than one, in the plural
@@ -104,7 +104,7 @@ def test_filter_by_category_and_price_sort_and_count(app, site):
     ]
     assert shown and values == sorted(values)
     assert all(Decimal(5) <= v <= Decimal(20) for v in values)
-    assert response.html.select_one("p.total").get_text(strip=True).startswith(str(len(shown)))
+    assert response.html.select_one(".results .total").get_text(strip=True).startswith(str(len(shown)))
     facets = {
         a.get_text(strip=True): li.select_one(".count").get_text(strip=True)
         for li in response.html.select("nav.facets li")
