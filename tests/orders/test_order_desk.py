@@ -368,7 +368,7 @@ def test_the_packing_slip_shows_the_address_and_the_lines_without_prices(site, c
     assert "€" not in slip.text and "jan@example.be" not in slip.text
     assert slip.html.select("script") == []
     styles = [link["href"] for link in slip.html.select('link[rel="stylesheet"]')]
-    assert styles == ["/static/packing-slip.css"]
+    assert [style.partition("?")[0] for style in styles] == ["/static/packing-slip.css"]
     css = clients["orders"].get(styles[0]).text
     assert "@media print" in css
     assert slip.headers["Cache-Control"] == "no-store"

@@ -21,7 +21,7 @@ def _views(site):
     """The application's views, without the exception views that render error pages."""
     for intr in site.registry.introspector.get_category("views"):
         view = intr["introspectable"]
-        if not _is_exception_view(view) and view["route_name"] != "__static/":
+        if not _is_exception_view(view) and not view["route_name"].startswith("__static"):
             yield intr, view
 
 

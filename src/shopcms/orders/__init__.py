@@ -46,9 +46,6 @@ def includeme(config):
     config.add_macros("shopcms.orders:templates/macros.pt")
     # The checkout's script (the billing address shown when asked for).  Its own prefix:
     # the shop's "static/" would take "static/orders/..." first.
-    config.add_static_view(
-        "static-orders",
-        "shopcms.orders:static",
-        cache_max_age=3600,
-        permission=NO_PERMISSION_REQUIRED,
+    config.add_fingerprinted_static_view(
+        "static-orders", "shopcms.orders:static", permission=NO_PERMISSION_REQUIRED
     )

@@ -19,7 +19,9 @@ language, else the section it is the folder of, else its name).  Nothing here wr
 from dataclasses import dataclass
 from functools import cached_property
 
+from pyramid.interfaces import IMultiView, IRouteRequest, ISecuredView, IView, IViewClassifier
 from pyramid.traversal import lineage
+from zope.interface import providedBy
 
 from shopcms.web.i18n import _, pick
 from shopcms.web.security import MANAGE
@@ -38,9 +40,10 @@ class DeskSection:
 
 @dataclass(frozen=True)
 class Link:
-    """A link of the sidebar or the breadcrumbs; ``current``: the page it is on."""
+    """A link of the sidebar or the breadcrumbs; ``current``: the page it is on; ``href``
+    None: a crumb with no page of its own (a category's only page is its editor)."""
 
-    href: str
+    href: str | None
     title: object
     current: bool = False
     name: str | None = None
@@ -138,9 +141,25 @@ class Desk:
             if resource.__parent__ is None:
                 crumbs.append(Link(self.request.manage_link(), _("Management"), last and here))
             else:
-                href = self.request.manage_link(resource)
-                crumbs.append(Link(href, self._title(resource), last and here))
+                href = self._page_of(resource)
+                current = (last and here) or href == self.request.path
+                crumbs.append(Link(href, self._title(resource), current))
         return crumbs
+
+    def _page_of(self, resource):
+        """The desk's page of ``resource``: its default view, else its editor (a product's
+        or a category's only page), else None (a crumb without a link: none leads to a
+        404)."""
+        registry = self.request.registry
+        route = registry.queryUtility(IRouteRequest, name="manage")
+        required = (IViewClassifier, route, providedBy(resource))
+        for name in ("", "edit"):
+            if any(
+                registry.adapters.lookup(required, kind, name=name) is not None
+                for kind in (ISecuredView, IView, IMultiView)
+            ):
+                return self.request.manage_link(resource, *([name] if name else []))
+        return None
 
 
 def desk_context(request):
