@@ -54,8 +54,10 @@ start: install
 	$(BIN)/shopcms init $(INI)
 	$(BIN)/pserve $(INI)
 
+# Two workers, a test module on one worker: the accessibility walk (about three minutes,
+# shared by its module's tests) runs once.  (--dist loadgroup let both workers walk.)
 test: install-test
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadscope $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check src tests bench content

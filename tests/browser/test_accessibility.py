@@ -581,10 +581,18 @@ def walk_the_error_pages(tmp_path, browser, audit):
         site.close()
 
 
+#: The finished walk, kept for the module's later tests should pytest tear the module's
+#: fixtures down between them (a worker handed the module's tests in parts).  What the
+#: tests read of it is data.
+FINISHED = {}
+
+
 @pytest.fixture(scope="module")
 def walk(browser, live_site, live_server, tmp_path_factory):
-    """The audit of the whole walk, done once for the tests of this module (they share an
-    xdist group: ``make test`` runs them in one worker)."""
+    """The audit of the whole walk, done once for the tests of this module (``make test``
+    runs a module's tests in one worker: ``--dist loadscope``)."""
+    if "audit" in FINISHED:
+        return FINISHED["audit"]
     for tool in (AXE, VNU):
         assert tool.is_file(), f"{tool} is missing: run `make install-test` (npm ci in tests/js)"
     assert shutil.which("java"), (
@@ -607,10 +615,8 @@ def walk(browser, live_site, live_server, tmp_path_factory):
         for context in contexts:
             context.close()
         audit.write_report()
+    FINISHED["audit"] = audit
     return audit
-
-
-pytestmark = pytest.mark.xdist_group("accessibility-walk")
 
 
 def test_every_page_state_passes_axe_at_1280_and_320(walk):

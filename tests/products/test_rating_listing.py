@@ -36,7 +36,8 @@ def test_best_rated_first_and_unrated_last(site, app):
     page = app.get("/nl/products/", {"sort": "rating"})
     names = card_links(page)
     assert names[:3] == ["mug-cafe", "pot-creme", "lithops-mix"]
-    total = int(page.html.select_one(".results .total").get_text(strip=True).split()[0])  # "N producten"
+    # "N producten"
+    total = int(page.html.select_one(".results .total").get_text(strip=True).split()[0])
     assert len(names) == min(total, 24)
     second = app.get("/nl/products/", {"sort": "rating", "page": "2"})
     assert not set(card_links(second)) & set(names)

@@ -104,7 +104,8 @@ def test_filter_by_category_and_price_sort_and_count(app, site):
     ]
     assert shown and values == sorted(values)
     assert all(Decimal(5) <= v <= Decimal(20) for v in values)
-    assert response.html.select_one(".results .total").get_text(strip=True).startswith(str(len(shown)))
+    said = response.html.select_one(".results .total").get_text(strip=True)
+    assert said.startswith(str(len(shown)))
     facets = {
         a.get_text(strip=True): li.select_one(".count").get_text(strip=True)
         for li in response.html.select("nav.facets li")
