@@ -52,7 +52,8 @@ french-typography: $(BIN)/python
 start: install
 	mkdir -p var
 	$(BIN)/shopcms init $(INI)
-	$(BIN)/pserve $(INI)
+	@# pserve imports Pyramid before shopcms can filter its pkg_resources warning.
+	PYTHONWARNINGS='ignore:pkg_resources is deprecated as an API:UserWarning' $(BIN)/pserve $(INI)
 
 # Two workers, a test module on one worker: the accessibility walk (about three minutes,
 # shared by its module's tests) runs once.  (--dist loadgroup let both workers walk.)
