@@ -621,7 +621,6 @@ def walk(browser, live_site, live_server, tmp_path_factory):
 
 def test_every_page_state_passes_axe_at_1280_and_320(walk):
     report = walk.write_report()
-    print(report)  # with -s; the file and the failure message hold it too
     assert len(walk.states) >= MINIMUM_STATES, report
     assert not walk.violations, report
 

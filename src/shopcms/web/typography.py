@@ -15,8 +15,11 @@ the Imprimerie nationale would allow a full no-break space: one rule, easy to ch
 Text only: nothing here runs while serving pages.
 """
 
+import logging
 import re
 import sys
+
+log = logging.getLogger(__name__)
 
 NNBSP = "\u202f"
 _SPACES = " \u00a0\u202f"
@@ -144,8 +147,9 @@ def main(paths):
             text, changed = mend_catalog(po.read())
         with open(path, "w", encoding="utf-8") as po:
             po.write(text)
-        print(f"{path}: {changed} message(s) mended")
+        log.info("%s: %d message(s) mended", path, changed)
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     main(sys.argv[1:])
