@@ -103,6 +103,10 @@ def backup_files(folder):
     return sorted(p.name for p in Path(folder).iterdir() if p.suffix in (".fs", ".deltafs"))
 
 
+def backup_moment(name):
+    return datetime.strptime(name[:19], "%Y-%m-%d-%H-%M-%S").replace(tzinfo=UTC)
+
+
 def test_restore_to_the_backups_time_gives_the_orders_as_they_were(ini, tmp_path, capsys):
     backups = tmp_path / "backups"
     site = Running(ini)
@@ -112,9 +116,11 @@ def test_restore_to_the_backups_time_gives_the_orders_as_they_were(ini, tmp_path
         # The site keeps serving during the backup: repozo reads its files read-only.
         out = run(capsys, "backup", ini, backups)
         assert "main: full backup" in out and "statistics: full backup" in out
-        # The backup's time (UTC, to the second) is its file's name.
-        (full,) = backup_files(backups / "main")
-        backup_time = datetime.strptime(full[:19], "%Y-%m-%d-%H-%M-%S").replace(tzinfo=UTC)
+        # The backup's time (UTC, to the second) is its files' names: the run ends with the
+        # last database's (the statistics' may be a second after the main one's).
+        (main,) = backup_files(backups / "main")
+        (statistics,) = backup_files(backups / "statistics")
+        backup_time = max(backup_moment(main), backup_moment(statistics))
         assert Browser(site.app).get("/nl/products/mug-cafe").status_int == 200
 
         site.place(3, items=(("mug-cafe", 2),))
@@ -151,6 +157,21 @@ def test_restore_to_the_backups_time_gives_the_orders_as_they_were(ini, tmp_path
         site.close()
     # What a restore replaced is kept beside it.
     assert list((tmp_path / "var").glob("Data.fs.before-restore-*"))
+
+
+def test_a_moment_before_a_databases_first_backup_is_refused_untouched(ini, tmp_path, capsys):
+    backups = tmp_path / "backups"
+    run(capsys, "backup", ini, backups)
+    (first,) = backup_files(backups / "main")
+    before = backup_moment(first) - timedelta(seconds=1)
+    var = tmp_path / "var"
+    files = {p.name: p.stat().st_mtime_ns for p in var.iterdir() if p.suffix == ".fs"}
+    status = cli.main(["restore", ini, str(backups), "--date", before.isoformat()])
+    assert status == 2
+    assert "no backup at or before" in capsys.readouterr().err
+    # Nothing was set aside or replaced: the site starts as it was.
+    assert {p.name: p.stat().st_mtime_ns for p in var.iterdir() if p.suffix == ".fs"} == files
+    assert not list(var.glob("*.before-restore-*"))
 
 
 def test_restore_refuses_while_the_site_runs(ini, tmp_path, capsys):

@@ -234,6 +234,21 @@ def _set_aside(path, stamp):
         os.rename(path, f"{path}.before-restore-{stamp}")
 
 
+def _refuse_if_not_backed_up_by(databases, folder, date):
+    """Every database needs a backup at or before ``date``, checked before any file is
+    touched: one backup run names each database's files by the second it reached it, so
+    a moment inside a run can precede the later databases' backups, and a restore that
+    stopped half-way would leave the site with some databases replaced and one missing."""
+    moment = date.astimezone(UTC).strftime(DATE_FORMAT)
+    for database in databases:
+        names = sorted(_repository_files(os.path.join(folder, database.name)))
+        if names[0][:19] > moment:
+            raise BackupError(
+                f"{database.name}: no backup at or before {date.isoformat()}; "
+                f"its first is of {_when(names[0]).isoformat()}"
+            )
+
+
 def restore(settings, folder, date=None):
     """Restore every FileStorage database of ``settings`` from ``folder`` as it was at
     ``date`` (an aware datetime; None: the last backup).  Returns
@@ -245,6 +260,8 @@ def restore(settings, folder, date=None):
         raise BackupError(f"no backup in {folder}")
     for database in databases:
         _refuse_if_in_use(database.path)
+    if date is not None:
+        _refuse_if_not_backed_up_by(databases, folder, date)
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     done = []
     for database in databases:
