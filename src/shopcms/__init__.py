@@ -55,6 +55,7 @@ def main(global_config, **settings):
             "pages",
             "products",
             "orders",
+            "invoicing",
             "reviews",
             "newsletter",
             "contests",
