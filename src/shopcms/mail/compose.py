@@ -28,6 +28,7 @@ from pyramid.threadlocal import manager as threadlocal_manager
 from shopcms.mail import layout
 from shopcms.mail.sending import get_mailer
 from shopcms.web.clock import now
+from shopcms.web.company import company as company_of
 from shopcms.web.i18n import _, languages
 
 
@@ -116,7 +117,7 @@ def compose(
     values = {"_": _, **(values(request) if callable(values) else values)}
     content_ids = {name: f"{name}.{unique_id()}@{mailer.domain}" for name in images or {}}
     values["cid"] = {name: f"cid:{cid}" for name, cid in content_ids.items()}
-    company = layout.Company.from_settings(registry.settings)
+    company = company_of(registry)
     # Chameleon translates through the *current* request: make this one current meanwhile.
     threadlocal_manager.push({"registry": registry, "request": request})
     try:

@@ -8,28 +8,14 @@ company's details.  Styles are inline attributes, as mail programs read them (th
 Content-Security-Policy concerns web pages, not mails).  Text: the body, then a signature
 (``-- `` on a line of its own, which mail programs recognise) with the same details.
 
-The company's details are settings, so a theme or a move needs no code change:
-
-``shopcms.company.brand``
-    The shop's name, the wordmark (default ``Soft Cactus``).
-``shopcms.company.name``
-    The company's legal name (default ``onto object bvba``).
-``shopcms.company.address``
-    Its registered address, on one line (default empty: not shown).
-``shopcms.company.vat``
-    Its VAT number (default empty: not shown).
-``shopcms.company.email``
-    The address customers write to (default ``info@softcactus.be``).
-``shopcms.company.website``
-    The shop's address as customers type it (default ``softcactus.be``).
+The company's details are the settings ``shopcms.company.*`` (:mod:`shopcms.web.company`).
 """
 
 import re
-from dataclasses import dataclass
 
 from pyramid.renderers import render
 
-from shopcms.web.i18n import _
+from shopcms.web.company import Company  # noqa: F401  (it was first defined here)
 
 LAYOUT = "shopcms.mail:templates/layout.pt"
 
@@ -40,42 +26,6 @@ COLOURS = {"green": "#2f6b4f", "sand": "#f6f3ec", "ink": "#1d2521", "muted": "#5
 _HTML = re.compile(r"<html\b[^>]*\blang=\"([^\"]*)\"", re.I)
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.I | re.S)
 _BODY = re.compile(r"<body\b[^>]*>(.*)</body>", re.I | re.S)
-
-
-@dataclass(frozen=True)
-class Company:
-    """Who sends the mails (see the module for the settings)."""
-
-    brand: str
-    name: str
-    address: str
-    vat: str
-    email: str
-    website: str
-
-    @classmethod
-    def from_settings(cls, settings):
-        def read(name, default=""):
-            return " ".join(str(settings.get(f"shopcms.company.{name}", default)).split())
-
-        return cls(
-            brand=read("brand", "Soft Cactus"),
-            name=read("name", "onto object bvba"),
-            address=read("address"),
-            vat=read("vat"),
-            email=read("email", "info@softcactus.be"),
-            website=read("website", "softcactus.be"),
-        )
-
-    def lines(self, translate):
-        """The footer's lines (text), translated with ``translate``; empty details left out."""
-        lines = [f"{self.brand} · {self.name}"]
-        if self.address:
-            lines.append(self.address)
-        if self.vat:
-            lines.append(translate(_("VAT ${number}", mapping={"number": self.vat})))
-        lines.append(" · ".join(x for x in (self.email, self.website) if x))
-        return lines
 
 
 def html(document, request, company):
