@@ -158,6 +158,12 @@ def test_the_order_desk_sees_the_last_finished_quarter_as_a_table_and_a_file(app
     assert response.content_type == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="oss-2026-Q4.csv"'
     assert response.text.splitlines()[3] == "2026-Q4,FR,20,33.24,6.66"
+    # Another quarter, chosen in the form.
+    form = page.forms["oss-quarter"]
+    form["quarter"] = "2026-Q3"
+    other = form.submit()
+    assert other.html.select_one("#oss-title").get_text(strip=True) == "OSS sales of 2026-Q3"
+    assert desk[-1] == (date(2026, 7, 1), date(2026, 10, 1))
 
 
 def test_an_empty_quarter_a_quarter_not_offered_and_a_stranger(site, app, desk):

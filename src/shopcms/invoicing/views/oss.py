@@ -8,14 +8,16 @@ Both are GETs and write nothing.  The quarter is chosen in a GET form among the 
 twelve (none before the OSS began); without one the page shows the last finished quarter,
 the one a return is due for; any other value answers 400 with the form's message.
 
-Where the invoices come from is declared, not imported: ``config.set_oss_documents(f)``
-(a directive this module adds) names a function ``f(site, start, end)`` yielding every
-invoice and credit note (``Document``) issued on or after the date ``start`` and before
-the date ``end``.  The invoicing's storage calls it in the package's ``includeme``.
+Where the invoices come from: a function ``f(site, start, end)`` yielding every invoice
+and credit note (``Document``) issued on or after the date ``start`` and before the date
+``end``; by default :data:`DEFAULT_SOURCE` (the invoicing's storage), looked up when the
+report is first asked for, or whatever ``config.set_oss_documents(f)`` (a directive this
+module adds) names.
 """
 
 import colander
 import deform
+from pyramid.path import DottedNameResolver
 from pyramid.response import Response
 
 from shopcms.invoicing.oss import Quarter, csv_filename, oss_csv, recent_quarters, report, totals
@@ -29,6 +31,10 @@ from shopcms.web.security import MANAGE_ORDERS
 
 TEMPLATE = "shopcms.invoicing:templates/manage/oss.pt"
 _manage = {"context": Site, "route_name": "manage", "permission": MANAGE_ORDERS}
+
+
+#: Where the report reads the documents unless ``set_oss_documents`` says otherwise.
+DEFAULT_SOURCE = "shopcms.invoicing.resources.documents_between"
 
 
 def set_oss_documents(config, documents_between):
@@ -92,8 +98,13 @@ def quarter_form(request):
     ), default
 
 
+def documents_source(registry):
+    """The function the report reads the documents with (see the module)."""
+    return registry.shopcms_oss_documents or DottedNameResolver().resolve(DEFAULT_SOURCE)
+
+
 def _rows(request, quarter):
-    return report(request.registry.shopcms_oss_documents, request.root, quarter)
+    return report(documents_source(request.registry), request.root, quarter)
 
 
 def oss_page(context, request):
@@ -129,6 +140,7 @@ def oss_file(context, request):
 
 def includeme(config):
     """The report's two views, its desk entry and the ``set_oss_documents`` directive."""
+    config.registry.shopcms_oss_documents = None  # DEFAULT_SOURCE
     config.add_directive("set_oss_documents", set_oss_documents)
     config.add_view(oss_page, name="oss", request_method="GET", renderer=TEMPLATE, **_manage)
     config.add_view(
