@@ -56,6 +56,7 @@ from shopcms.invoicing.document import (
     EXEMPTION_CODES,
     INVOICE,
     REVERSE_CHARGE_NOTE,
+    ZERO,
 )
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -79,6 +80,12 @@ UNIT = "C62"
 #: UNCL4461 payment means by ``Document.payment_means``; any other kind: "1", not defined.
 PAYMENT_MEANS = {"transfer": "58", "card": "48"}
 SEPA_CREDIT_TRANSFER = "58"
+
+#: The exemption reason's text (BT-120) beside its VATEX code, for a reader of the file.
+_EXEMPTION_REASONS = {
+    "AE": "Reverse charge",
+    "G": "Export outside the EU",
+}
 
 #: Belgian enterprise number (KBO/BCE), ICD and EAS 0208.
 BELGIAN_ENTERPRISE = "0208"
@@ -159,8 +166,7 @@ def _amount(value):
 
 def _number(value):
     """A rate or quantity without needless zeros: 21, 5.5, 0."""
-    text = format(Decimal(value).normalize(), "f")
-    return text
+    return format(Decimal(value).normalize(), "f")
 
 
 class _Builder:
@@ -276,12 +282,6 @@ def _tax_category(b, parent, name, category, rate, exemption):
     return element
 
 
-_EXEMPTION_REASONS = {
-    "AE": "Reverse charge",
-    "G": "Export outside the EU",
-}
-
-
 def _price(line):
     """``(price, base quantity or None)``: the net unit price when it gives the net amount
     back for the quantity, else the net amount for the whole quantity."""
@@ -361,7 +361,7 @@ def to_xml(document):
         _tax_category(b, subtotal, "TaxCategory", group.category, group.rate, exemption=True)
 
     totals = b.cac(root, "LegalMonetaryTotal")
-    b.money(totals, "LineExtensionAmount", sum((line.net for line in document.lines), CENT * 0))
+    b.money(totals, "LineExtensionAmount", sum((line.net for line in document.lines), ZERO))
     b.money(totals, "TaxExclusiveAmount", document.net_total)
     b.money(totals, "TaxInclusiveAmount", document.total)
     if document.paid:
