@@ -108,7 +108,10 @@ def overrides(settings):
         code = key[len(SETTING) :].upper()
         if code not in countries:
             raise ValueError(f"{key}: {code} is not an EU member state")
-        found[code] = parse_override(str(value))
+        try:
+            found[code] = parse_override(str(value))
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc}") from None
     return found
 
 
