@@ -15,7 +15,7 @@ import transaction
 
 from shopcms.mail import send_queued
 from shopcms.orders import checkout
-from tests.conftest import Browser, make_site
+from tests.conftest import PASSWORD, Browser, login, make_site
 from tests.orders.test_checkout import add_to_cart, checkout_form, field, fill, forms, orders
 
 D = Decimal
@@ -172,6 +172,12 @@ def test_a_dutch_business_with_a_valid_vat_number_pays_the_net_under_reverse_cha
     plain, html = mail_of(shop, smtp)
     assert "37,22 €" in plain and "VAT reverse charged: intra-Community supply" in plain
     assert "article 196" in html
+    # The order desk shows it to the staff too.
+    shop.add_account("desk@example.be", roles=("orders",))
+    desk = Browser(shop.wsgi)
+    login(desk, "desk@example.be", PASSWORD, lang="en")
+    page = desk.get(f"/en/manage/orders/{order.number}")
+    assert "VAT reverse charged" in text(page.html.select_one(".vat-scheme.reverse-charge"))
 
 
 @settings({"shopcms.vat.oss": "on"})
@@ -215,3 +221,8 @@ def test_a_rate_corrected_in_the_ini_is_the_one_charged(shop, smtp):
     # 7.95 / 1.06 x 1.055 = 7.91 the cactus at the ini's 5.5 %.
     assert vat_rows(review) == ["dont TVA 20 % 5,61 €", "dont TVA 5,5 % 0,41 €"]
     assert money(review, ".order-total") == "41,58 €"
+
+
+def test_a_malformed_rate_in_the_ini_stops_the_server_at_start(tmp_path):
+    with pytest.raises(ValueError, match=r"shopcms\.vat\.rates\.FR"):
+        make_site(tmp_path, **{"shopcms.vat.rates.FR": "reduced ten"})
