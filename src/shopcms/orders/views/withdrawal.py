@@ -27,6 +27,7 @@ from shopcms.orders.resources import Order, Orders
 from shopcms.orders.schemas import TOKEN
 from shopcms.tree.site import Site
 from shopcms.web import tokens
+from shopcms.web.actors import who
 from shopcms.web.company import company
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, CSRFSchema, FormView, form_view, make_form, validate
@@ -322,7 +323,7 @@ def desk_panel(request, order):
             if statement.received is None
             else None
         )
-        item["received_by"] = statement.received_by
+        item["received_by"] = who(request, statement.received_by)
     return panel
 
 
