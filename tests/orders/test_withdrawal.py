@@ -218,8 +218,12 @@ def test_a_guest_withdraws_through_the_link_in_the_shipped_mail(site, smtp, desk
     # Shipped, not yet delivered: the period has not started, the form is open.
     assert "has not been delivered yet" in page.text
     form = page.forms["withdrawal"]
-    form["line-0"] = "1"  # one of the two mugs
+    form["line-0"] = "0"
     form["line-1"] = "0"
+    nothing = form.submit("withdraw", status=400)
+    assert "Choose at least one item to withdraw from." in nothing.text
+    assert nothing.html.select_one("#withdrawal-lines-line-0")["aria-invalid"] == "true"
+    form["line-0"] = "1"  # one of the two mugs
     form["reason"] = "Too big for my shelf."
     form.submit("withdraw", status=303).follow()
 

@@ -24,21 +24,10 @@ second click, a retry, the back button) finds its statement and records nothing 
 a statement is recorded once per set of lines the customer sent.
 
 **Where from.**  A customer states it from their account (``/{lang}/account/withdrawal/
-NUMBER``, linked from the account's order page and from the shipped and delivered mails);
-a guest through the signed link of those mails (``/{lang}/withdrawal/TOKEN``): signed with
-the site secret for this purpose (``web.tokens.sign``), naming the order and a digest of
-its access key (an erased order's new key kills the links of its old mails), valid
-:data:`LINK_MAX_AGE` (60 days) after the mail.  The delivered mail carries a fresh link, so
-a link lasts well past the 14 days after delivery.  It is not single-use: the customer may
-open it several times before sending the form, and again to withdraw what is left; the
-statement is what is recorded once (see above).
-
-**The desk.**  :func:`waiting` lists the orders with a statement whose goods have not come
-back yet (kept in ``site["orders"].withdrawals_waiting``: number -> time of the statement);
-:func:`goods_received` records them back (by whom, when; a history entry ``goods-received``)
-and :func:`refund_url` leads staff to the refund form with the withdrawn lines:
-``/{lang}/manage/orders/NUMBER?line-0=1&line-2=2#refund`` (``line-N``: the index of the
-order's line, from 0; the refund itself is the refunds' part).
+NUMBER``, linked from the account's order page and the shipped and delivered mails); a
+guest through the signed link of those mails (``/{lang}/withdrawal/TOKEN``:
+``withdrawal_links``).  The desk's side (the list, "goods received", the refund form) is
+``withdrawal_desk``.
 
 Personal data kept: the statement (when, which lines, the optional reason, by the
 customer or a guest) on the order, for as long as the order is kept (proof of the
@@ -47,16 +36,13 @@ the customer's data replaces the reason (``Order.anonymise``).
 """
 
 import dataclasses
-import hashlib
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
 from BTrees.OOBTree import OOBTree
 
-from shopcms.orders.mail import MailPart, mail_order
+from shopcms.orders.mail import mail_order
 from shopcms.orders.resources import DELIVERED, PAID, PLACED, SHIPPED
-from shopcms.orders.tracking import carrier_title
-from shopcms.web import tokens
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_ORDERS
@@ -65,10 +51,6 @@ from shopcms.workflow import HistoryEntry
 PERIOD_DAYS = 14
 #: The states in which a withdrawal can be stated.
 STATES = (PAID, SHIPPED, DELIVERED)
-PURPOSE = "withdrawal-link"
-#: Seconds a mailed link stays valid: 60 days after its mail (the delivered mail's is
-#: made on the day of delivery: it outlives the 14 days and a weekend's extension).
-LINK_MAX_AGE = 60 * 24 * 3600
 #: Who stated a withdrawal.
 CUSTOMER, GUEST = "customer", "guest"
 #: What the order history records (``Order.workflow_history``'s ``transition``).
@@ -276,13 +258,13 @@ def state_withdrawal(request, order, chosen, reason, key, by):
     )
     order.withdrawals = (*order.withdrawals, statement)
     actor = order.customer if by == CUSTOMER else GUEST
-    _history(order, WITHDRAW, actor, request.now)
+    history_entry(order, WITHDRAW, actor, request.now)
     waiting_index(order, create=True).setdefault(order.number, request.now)
     mail_order(request.registry, order, "withdrawal_received", request)
     return statement, True
 
 
-def _history(order, name, actor, when, comment=""):
+def history_entry(order, name, actor, when, comment=""):
     state = order.workflow_state
     order.workflow_history.append(
         HistoryEntry(
@@ -297,9 +279,6 @@ def _history(order, name, actor, when, comment=""):
     order.touch()
 
 
-# -- the desk ----------------------------------------------------------------------------
-
-
 def waiting_index(order_or_folder, create=False):
     """``site["orders"].withdrawals_waiting`` (number -> time of the first statement whose
     goods have not come back), made when ``create`` (a write) and missing."""
@@ -312,139 +291,10 @@ def waiting_index(order_or_folder, create=False):
     return found
 
 
-def waiting(site):
-    """The orders with a statement whose goods have not come back, oldest statement first:
-    ``[(order, [open statements])]``."""
-    index = waiting_index(site["orders"]) or {}
-    found = []
-    for number in index:
-        order = site["orders"].get(number)
-        if order is None:
-            continue
-        open_ = [s for s in order.withdrawals if s.received is None]
-        if open_:
-            found.append((order, open_))
-    return sorted(found, key=lambda pair: pair[1][0].when)
-
-
-def find(order, withdrawal_id):
-    return next((s for s in order.withdrawals if s.id == withdrawal_id), None)
-
-
-def goods_received(request, order, withdrawal_id):
-    """Record that the goods of statement ``withdrawal_id`` came back (by the requester,
-    now).  Returns ``(statement, new)`` (``new`` False: recorded before, nothing written),
-    or None for no such statement."""
-    statement = find(order, withdrawal_id)
-    if statement is None:
-        return None
-    if statement.received is not None:
-        return statement, False
-    actor = request.authenticated_userid
-    done = dataclasses.replace(statement, received=request.now, received_by=actor)
-    order.withdrawals = tuple(done if s.id == statement.id else s for s in order.withdrawals)
-    _history(order, GOODS_RECEIVED, actor, request.now)
-    if all(s.received is not None for s in order.withdrawals):
-        index = waiting_index(order)
-        if index is not None and order.number in index:
-            del index[order.number]
-    return done, True
-
-
-def refund_url(request, order, statement):
-    """The refund form on the order's desk page with ``statement``'s lines chosen."""
-    query = [(f"line-{index}", str(qty)) for index, qty in statement.lines]
-    return request.manage_link(order, query=query) + "#refund"
-
-
-def line_rows(order, statement):
-    """``[(title, sku, quantity)]`` of ``statement``'s lines."""
-    rows = []
-    for index, qty in statement.lines:
-        line = order.lines[index] if 0 <= index < len(order.lines) else {}
-        rows.append((line.get("title", ""), line.get("sku", ""), qty))
-    return rows
-
-
-def desk_panel(request, order):
-    """What the order's desk page shows of its tracking and withdrawals (the macro
-    ``after-sale`` of ``manage/after_sale.pt``), or None when there is neither."""
-    if not order.withdrawals and not order.tracking:
-        return None
-    statements = [
-        {
-            "statement": statement,
-            "rows": line_rows(order, statement),
-            "refund_url": refund_url(request, order, statement),
-            "refund_due": statement.when + REFUND_DAYS,
-        }
-        for statement in order.withdrawals
-    ]
-    return {
-        "tracking": order.tracking,
-        "carrier": carrier_title(order.tracking) if order.tracking else None,
-        "statements": statements,
-        "everything": not any(qty > 0 for qty in remaining(order).values()),
-    }
-
-
-# -- the mailed link ---------------------------------------------------------------------
-
-
-def _key_digest(order):
-    return hashlib.sha256(order.access_key.encode()).hexdigest()[:16]
-
-
-def link_token(secret, order, now):
-    """The token of the guest's withdrawal link of ``order``."""
-    return tokens.sign(secret, PURPOSE, {"o": order.number, "k": _key_digest(order)}, now)
-
-
-def order_for_token(secret, site, token, now):
-    """``(order, None)`` for a genuine, unexpired link, else ``(None, tokens.FORGED or
-    tokens.EXPIRED)``; an order gone or erased (its key changed) is FORGED."""
-    payload, why = tokens.unsign(secret, PURPOSE, token, now, LINK_MAX_AGE)
-    if payload is None:
-        return None, why
-    number, digest = payload.get("o"), payload.get("k")
-    order = site["orders"].get(number) if isinstance(number, str) else None
-    if (
-        order is None
-        or not isinstance(digest, str)
-        or not secrets.compare_digest(_key_digest(order), digest)
-    ):
-        return None, tokens.FORGED
-    return order, None
-
-
-def withdrawal_url(request, order):
-    """Where the customer of ``order`` states a withdrawal (absolute, in its language):
-    their account's page, or for a guest the signed link."""
-    lang = order.lang
-    if order.customer is not None:
-        return request.account_link("withdrawal", order.number, lang=lang, absolute=True)
-    token = link_token(request.registry.settings["shopcms.secret"], order, request.now)
-    return request.link(None, "withdrawal", token, lang=lang, absolute=True)
-
-
-def mail_part(request, order):
-    """The withdrawal link of the shipped and delivered mails (``add_order_mail_part``)."""
-    if order.erased is not None or order.state not in STATES:
-        return None
-    return MailPart(
-        heading=_("Changed your mind?"),
-        text=_(
-            "You may withdraw from your purchase within 14 days of the day after delivery, "
-            "without giving a reason. State it online with the model withdrawal form:"
-        ),
-        links=((_("Withdraw from your purchase"), withdrawal_url(request, order)),),
-    )
-
-
 def includeme(config):
     config.add_desk_section(
         "withdrawals", _("Withdrawals"), ("orders", "withdrawals"), MANAGE_ORDERS, order=31
     )
     config.add_macros("shopcms.orders:templates/manage/after_sale.pt")
-    config.add_order_mail_part("order_shipped", mail_part)
-    config.add_order_mail_part("order_delivered", mail_part)
+    # The link of the shipped and delivered mails.
+    config.include("shopcms.orders.withdrawal_links")

@@ -16,7 +16,7 @@ from shopcms.orders import desk, tracking
 from shopcms.orders.payments import PaymentUnavailable
 from shopcms.orders.resources import ORDER_WORKFLOW, Order, state_title
 from shopcms.orders.schemas import TRANSITION_NAMES, TransitionSchema
-from shopcms.orders.views.withdrawal import desk_panel
+from shopcms.orders.views.withdrawal_desk import desk_panel
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _

@@ -1,13 +1,12 @@
-"""The withdrawal form (the model withdrawal form's content, online) and the desk's side.
+"""The withdrawal form: the model withdrawal form's content, online.
 
 - ``/{lang}/account/withdrawal/NUMBER``: a logged-in customer's own order (any other
   number, a guest's or another customer's, answers 404: it reveals nothing);
 - ``/{lang}/withdrawal/TOKEN``: a guest's signed link from the shipped or delivered mail
-  (``orders.withdrawal``): not ours or altered 404, too old 410 (with the shop's address
+  (``orders.withdrawal_links``): not ours or altered 404, too old 410 (with the shop's address
   to write to instead); the address carries a secret, so no referrer leaves the page;
-- ``/{lang}/manage/orders/withdrawals``: the statements whose goods have not come back;
-- ``POST /{lang}/manage/orders/NUMBER/goods-received``: the goods of one statement came
-  back; leads to the refund form with its lines (``withdrawal.refund_url``).
+
+The desk's side is ``withdrawal_desk``.
 
 The form's GET writes nothing (the submission key is made, not stored); its POST records
 the statement once per key (``withdrawal.state_withdrawal``) and comes back to the page,
@@ -16,102 +15,29 @@ allow answers the page with the reason and its 4xx status (410 after the period)
 written.
 """
 
-import colander
-import deform
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.traversal import find_root
-from pyramid.view import view_config
 
-from shopcms.orders import withdrawal
-from shopcms.orders.resources import Order, Orders
-from shopcms.orders.schemas import TOKEN
+from shopcms.orders import withdrawal, withdrawal_desk, withdrawal_links
+from shopcms.orders.withdrawal_schemas import withdrawal_schema
 from shopcms.tree.site import Site
 from shopcms.web import tokens
-from shopcms.web.actors import who
 from shopcms.web.company import company
-from shopcms.web.errors import ERROR_TEMPLATE, refusal
-from shopcms.web.forms import Button, CSRFSchema, FormView, form_view, make_form, validate
-from shopcms.web.forms.types import Text, strip
+from shopcms.web.forms import Button, FormView, form_view, make_form
 from shopcms.web.i18n import _
 from shopcms.web.notices import notice
-from shopcms.web.security import ACCOUNT, MANAGE_ORDERS, VIEW
+from shopcms.web.security import ACCOUNT, VIEW
 
 TEMPLATE = "shopcms.orders:templates/withdrawal.pt"
 LINK_TEMPLATE = "shopcms.orders:templates/withdrawal_link.pt"
 FORMID = "withdrawal"
 
 
-def _line_title(line, qty):
-    return _(
-        "${product} (${sku}): how many of ${count}",
-        mapping={"product": line.get("title", ""), "sku": line.get("sku", ""), "count": qty},
-    )
-
-
-def withdrawal_schema(order):
-    """The form for what is left to withdraw of ``order``: one quantity per line (at most
-    what is left), the optional reason, the hidden submission key."""
-    left = withdrawal.remaining(order)
-    schema = CSRFSchema()
-    schema.add(
-        colander.SchemaNode(
-            Text(),
-            name="key",
-            widget=deform.widget.HiddenWidget(),
-            validator=colander.Regex(TOKEN),
-        )
-    )
-    lines = colander.SchemaNode(
-        colander.Mapping(),
-        name="lines",
-        title=_("The goods you withdraw from"),
-        description=_("Everything is chosen; lower a number to keep some."),
-    )
-    for index, line in enumerate(order.lines):
-        qty = left.get(index, 0)
-        if qty <= 0:
-            continue
-        lines.add(
-            colander.SchemaNode(
-                colander.Int(),
-                name=f"line-{index}",
-                title=_line_title(line, qty),
-                missing=0,
-                validator=colander.Range(min=0, max=qty),
-                widget=deform.widget.SelectWidget(
-                    values=[(str(n), str(n)) for n in range(qty, -1, -1)]
-                ),
-            )
-        )
-    schema.add(lines)
-    schema.add(
-        colander.SchemaNode(
-            Text(multiline=True, max_length=withdrawal.MAX_REASON),
-            name="reason",
-            title=_("Reason (optional)"),
-            description=_("You need not give a reason. If you tell us one, we learn from it."),
-            preparer=strip,
-            missing="",
-            validator=colander.Length(max=withdrawal.MAX_REASON),
-            widget=deform.widget.TextAreaWidget(
-                rows=3, attributes={"maxlength": str(withdrawal.MAX_REASON)}
-            ),
-        )
-    )
-
-    def at_least_one(node, value):
-        if not any(qty > 0 for qty in value["lines"].values()):
-            error = colander.Invalid(node)
-            error["lines"] = _("Choose at least one item to withdraw from.")
-            raise error
-
-    schema.validator = at_least_one
-    return schema
-
-
 def statement_rows(request, order):
     """The statements of ``order`` as its page shows them."""
-    return [{"statement": s, "rows": withdrawal.line_rows(order, s)} for s in order.withdrawals]
+    return [
+        {"statement": s, "rows": withdrawal_desk.line_rows(order, s)} for s in order.withdrawals
+    ]
 
 
 class WithdrawalForm(FormView):
@@ -265,7 +191,9 @@ class GuestWithdrawal(WithdrawalForm):
             raise HTTPNotFound()
         self.token = request.subpath[0]
         secret = request.registry.settings["shopcms.secret"]
-        self.order, self.why = withdrawal.order_for_token(secret, context, self.token, request.now)
+        self.order, self.why = withdrawal_links.order_for_token(
+            secret, context, self.token, request.now
+        )
 
     def action(self):
         return self.request.link(None, "withdrawal", self.token)
@@ -283,98 +211,3 @@ class GuestWithdrawal(WithdrawalForm):
 
     def submit(self):
         return self.unusable() if self.order is None else super().submit()
-
-
-# -- the desk ----------------------------------------------------------------------------
-
-_manage = {"route_name": "manage", "permission": MANAGE_ORDERS}
-
-
-class ReceivedSchema(CSRFSchema):
-    """ "Goods received" of one statement (its id, hidden)."""
-
-    withdrawal = colander.SchemaNode(
-        colander.Int(),
-        widget=deform.widget.HiddenWidget(),
-        validator=colander.Range(min=1, max=10_000),
-    )
-
-
-def received_form(request, order, statement):
-    return make_form(
-        request,
-        ReceivedSchema,
-        (Button("received", _("Goods received: go to the refund")),),
-        f"goods-received-{statement.id}",
-        action=request.manage_link(order, "goods-received"),
-        css_class="actions",
-    )
-
-
-def desk_panel(request, order):
-    """The order page's panel (macro ``after-sale``): tracking, statements, the forms."""
-    panel = withdrawal.desk_panel(request, order)
-    if panel is None:
-        return None
-    for item in panel["statements"]:
-        statement = item["statement"]
-        item["form"] = (
-            received_form(request, order, statement).render({"withdrawal": statement.id})
-            if statement.received is None
-            else None
-        )
-        item["received_by"] = who(request, statement.received_by)
-    return panel
-
-
-@view_config(
-    context=Orders,
-    name="withdrawals",
-    request_method="GET",
-    renderer="shopcms.orders:templates/manage/withdrawals.pt",
-    **_manage,
-)
-def withdrawals_list(context, request):
-    """The withdrawals stated whose goods have not come back, oldest first."""
-    rows = []
-    for order, statements in withdrawal.waiting(find_root(context)):
-        for statement in statements:
-            rows.append(
-                {
-                    "order": order,
-                    "statement": statement,
-                    "rows": withdrawal.line_rows(order, statement),
-                    "refund_due": statement.when + withdrawal.REFUND_DAYS,
-                }
-            )
-    return {"rows": rows}
-
-
-@view_config(
-    context=Order,
-    name="goods-received",
-    request_method="POST",
-    renderer=ERROR_TEMPLATE,
-    **_manage,
-)
-def goods_received(context, request):
-    """The goods of one statement came back: record it, go to the refund form."""
-    statement = withdrawal.find(context, _posted_id(request))
-    if statement is None:
-        return refusal(request, _("Something in the request was not right."))
-    appstruct, _failed = validate(request, received_form(request, context, statement))
-    if appstruct is None:
-        return refusal(request, _("Something in the request was not right."))
-    done, new = withdrawal.goods_received(request, context, statement.id)
-    if new:
-        notice(request, _("The returned goods are recorded. Refund the withdrawn items now."))
-    else:
-        notice(request, _("These goods were recorded as received already."))
-    return HTTPSeeOther(location=withdrawal.refund_url(request, context, done))
-
-
-def _posted_id(request):
-    try:
-        return int(request.POST.get("withdrawal", ""))
-    except ValueError:
-        return None
