@@ -357,3 +357,24 @@ def test_the_desk_receives_the_goods_and_goes_to_the_refund_form(site, customer,
     assert "No withdrawal is waiting." in waiting.text
     # A customer may not do it.
     browser.post(f"/en/manage/orders/{number}/goods-received", {"withdrawal": "1"}, status=403)
+
+
+def test_an_erasure_keeps_the_statement_without_the_customers_words(site, customer):
+    number = place(site, "delivered", customer=customer)
+    browser = logged_in(site)
+    form = browser.get(f"/en/account/withdrawal/{number}").forms["withdrawal"]
+    form["reason"] = "My neighbour Mia gave me the same mug"
+    form.submit("withdraw", status=303)
+    with site.edit() as root:
+        order = root["orders"][number]
+        order.tracking = {"carrier": "bpost", "number": "32329999", "url": "https://x/32329999"}
+        order.anonymise(datetime.now(UTC), "system:test")
+    [statement] = statements(site, number)
+    assert (statement.lines, statement.reason) == (((0, 2), (1, 1)), "erased")
+    assert order_of(site, number, lambda o: o.tracking) == {
+        "carrier": "bpost",
+        "number": "erased",
+        "url": None,
+    }
+    # The order is no longer the account's: its page is not found.
+    browser.get(f"/en/account/withdrawal/{number}", status=404)
