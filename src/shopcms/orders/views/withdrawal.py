@@ -70,7 +70,6 @@ class WithdrawalForm(FormView):
             "last_day": withdrawal.last_day_moment(registry, order),
             "statements": statement_rows(request, order),
             "problem": None,
-            "problem_date": None,
             "today": request.now,
             "back": None,
         }
