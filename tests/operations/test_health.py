@@ -51,6 +51,8 @@ def test_readyz_names_every_check(site):
     body = response.json
     outbox = body["checks"].pop("outbox")  # the mail package's own (tests/mail)
     assert outbox["ok"] is True and outbox["critical"] is False
+    company = body["checks"].pop("company")  # web.company's (tests/pages/test_company.py)
+    assert company["critical"] is False
     assert body == {
         "ready": True,
         "failing": [],
