@@ -141,6 +141,8 @@ def test_a_failing_check_is_logged_when_it_begins_and_ends_not_at_every_probe(si
     for _ in range(3):
         app.get("/readyz")
     messages = [r.getMessage() for r in caplog.records if r.name == "shopcms.operations.health"]
+    # The test sites set no company details: that check fails once, at the first probe.
+    messages = [m for m in messages if not m.startswith("readiness check company ")]
     assert messages == [
         "readiness check test-outbox fails: 3 mails wait for more than an hour",
         "readiness check test-outbox passes again",

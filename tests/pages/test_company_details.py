@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from shopcms import main
+from shopcms.orders.mail import mail_order
 from shopcms.pages.placeholders import substitute, unknown
 from shopcms.web.clock import now
 from shopcms.web.company import Company
 from tests.conftest import PASSWORD, Browser, Site, app_settings, login, make_site
+from tests.factories import make_order
+from tests.outbox import queued
 
 COMPANY = {
     "shopcms.company.name": "onto object",
@@ -188,3 +191,18 @@ def test_development_ini_has_every_detail_an_invoice_needs():
     ini = configparser.ConfigParser(interpolation=None)
     ini.read(Path(__file__).parents[2] / "development.ini", encoding="utf-8")
     assert Company.from_settings(dict(ini["app:main"])).missing() == []
+
+
+def test_the_order_mail_s_model_withdrawal_form_names_the_trader(tmp_path):
+    site = make_site(tmp_path, **COMPANY)
+    try:
+        with site.edit() as root:
+            mail_order(site.registry, make_order(root, lang="fr"), "order_placed")
+        [(_to, message)] = queued(site)
+        trader = "onto object bv (Soft Cactus), Kerkstraat 1, 9000 Gent, hello@example.be"
+        text = message.get_body(("plain",)).get_content()
+        assert f"- À l'attention de {trader}\u202f:" in text
+        html = message.get_body(("html",)).get_content()
+        assert f"À l'attention de {trader}\u202f:" in html.replace("&#39;", "'")
+    finally:
+        site.close()
