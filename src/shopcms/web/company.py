@@ -92,7 +92,7 @@ class Company:
 
     def lines(self, translate):
         """The footer's lines (text), translated with ``translate``; empty details left out."""
-        lines = [f"{self.brand} · {self.name}"]
+        lines = [f"{self.brand} · {self.legal_name}"]
         if self.address:
             lines.append(self.address)
         ids = []
