@@ -155,12 +155,13 @@ PURPOSES = {
                 "obligations to a consumer."
             ),
             _(
-                "The order, the lines and quantities you withdraw from, when you stated it "
-                "and how (your account or the link in the mail), when the goods came back"
+                "The order, the lines and quantities you withdraw from, the reason if you give "
+                "one, when you stated it and how (your account or the link in the mail), when "
+                "the goods came back"
             ),
             _(
-                "With the order: 10 years from 1 January of the year after its invoice, "
-                "also after an erasure request."
+                "With the order: 10 years from 1 January of the year after its invoice; after "
+                "an erasure request without the reason you gave."
             ),
         ),
         # shopcms.orders.statements (bank statements: CSV, CODA, CAMT.053) and the refunds
