@@ -66,9 +66,10 @@ def test_import_payments_marks_paid_and_reports_what_it_could_not_match(shop, tm
     status, out, err = run(capsys, "import-payments", ini, str(bank))
     # Without a terminal, the progress is a line at the first line and one at the end.
     assert status == 0 and err == "import-payments: 1/5 (20%)\nimport-payments: 5/5 (100%)\n"
-    lines = out.splitlines()
+    header, *lines = out.splitlines()
+    assert header == f"{bank}: CSV, 5 line(s)"
     assert lines[0] == f"line 2 (02/03/2026): {paid} marked paid, 20.45 EUR"
-    assert "not matched, wrong amount: expected 20.45, got 19.45" in lines[1]
+    assert "not matched, underpaid: expected 20.45, got 19.45" in lines[1]
     assert short in lines[1]
     assert "not matched, unknown communication: +++090/9337/55493+++" in lines[2]
     assert "not matched, invalid communication: 'bestelling van Jan'" in lines[3]
@@ -80,7 +81,8 @@ def test_import_payments_marks_paid_and_reports_what_it_could_not_match(shop, tm
     # The same file again: nothing is marked twice.
     status, out, _err = run(capsys, "import-payments", ini, str(bank))
     assert status == 0
-    assert f"not matched, already paid: state paid [order {paid}]" in out.splitlines()[0]
+    assert "not matched, duplicate: imported 20" in out.splitlines()[1]
+    assert f"[order {paid}]" in out.splitlines()[1]
     assert out.splitlines()[-1] == "0 order(s) marked paid, 5 line(s) not matched"
     assert states(ini) == {paid: "paid", short: "placed", cancelled: "cancelled"}
 
