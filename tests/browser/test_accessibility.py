@@ -547,6 +547,23 @@ def walk_the_shop(live_site, new_page, audit):
     admin.locator("#two-step button").first.click()
     admin.locator("img.qr").wait_for()
     audit.check(admin, "two-step login being set up")
+
+    # --- Issue 17, part "bank": the bank statements page, and a statement's preview.
+    audit.check(admin, "bank statements", "/nl/manage/orders/statements")
+    admin.locator("form#statement-upload input[type=file]").set_input_files(
+        files=[
+            {
+                "name": "statement.csv",
+                "mimeType": "text/csv",
+                "buffer": b"date;amount;communication\n"
+                b"02/03/2026;20,45;+++090/9337/55493+++\n02/03/2026;-3,00;kosten\n",
+            }
+        ]
+    )
+    admin.locator("form#statement-upload button[name=preview]").click()
+    admin.locator("table.statement").wait_for()
+    audit.check(admin, "bank statement preview")
+
     for address, html in crawled.items():
         audit.documents.setdefault(f"crawled {address}", html)
     audit.seconds["walk"] = time.monotonic() - started
