@@ -10,6 +10,8 @@ from webtest import TestApp
 
 from shopcms.orders import statements
 from shopcms.orders.ogm import ogm_for
+from shopcms.privacy.export import _order as export_order
+from shopcms.web.clock import now
 from tests.conftest import PASSWORD, make_site
 from tests.factories import make_order
 from tests.liveserver import serving
@@ -214,3 +216,25 @@ def test_the_statements_page_is_for_the_order_desk(app, site):
     form["email"], form["password"] = "editor@example.be", PASSWORD
     form.submit("login", status=303)
     app.get("/en/manage/orders/statements", status=403)
+
+
+def test_the_payer_is_kept_for_a_refund_exported_and_erased_with_the_order(site):
+    with site.edit() as root:
+        order = make_order(root)
+        number = order.number
+        data = coda([Movement(order.total, ogm=order.payment_reference.digits)])
+    [outcome] = statements.import_statement(site.registry, statements.read_statement(data)[1])
+    assert outcome.matched
+
+    def payer(root):
+        order = root["orders"][number]
+        return order.payer_name, order.payer_iban, export_order(order, None)["payer"]
+
+    assert site.read(payer) == (
+        "Jan Peeters",
+        PAYER_IBAN,
+        {"name": "Jan Peeters", "iban": PAYER_IBAN},
+    )
+    with site.edit() as root:
+        root["orders"][number].anonymise(now(site.registry), "system:test")
+    assert site.read(payer) == (None, None, {"name": None, "iban": None})

@@ -1,6 +1,6 @@
 """The forms of orders: the checkout (contact, addresses, shipping and payment choices), its
 review (the terms), "Pay now", and the order desk (the list's filter, a workflow
-transition, the carrier's file, a bank statement's upload and confirmation).
+transition, the carrier's file).
 
 Only these fields are read from a POST (anything else a client adds, a price, a total, a
 status, is never looked at).  Postcodes are checked per country: Belgian ones are four
@@ -27,7 +27,6 @@ import deform
 from shopcms.orders.checkout import EU_COUNTRIES
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.orders.widgets import BoxWidget, ChoicesWidget, TermsWidget, hide
-from shopcms.products.api import ImageUploadWidget, UploadStore
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.forms.types import Text, day_node, strip
 from shopcms.web.i18n import _
@@ -374,38 +373,3 @@ class TransitionSchema(CSRFSchema):
 
 class PaySchema(CSRFSchema):
     """The confirmation page's "Pay now": nothing but the CSRF token."""
-
-
-# -- bank statements (the desk's upload, preview and confirmation) -----------------------
-
-#: A statement uploaded in the desk is carried in the preview's form, signed: at most this
-#: big (a month of a small shop's CODA is some tens of kB; the command takes more).
-STATEMENT_MAX_BYTES = 5 * 2**20
-#: What the browser's file chooser offers (the content decides, never the name).
-STATEMENT_TYPES = ".cod,.coda,.txt,.xml,.csv,text/plain,text/csv,application/xml,text/xml"
-
-
-@colander.deferred
-def _statement_widget(node, kw):
-    return ImageUploadWidget(kw.get("tmpstore", UploadStore()), accept=STATEMENT_TYPES)
-
-
-class StatementUploadSchema(CSRFSchema):
-    """The bank statement to preview: one file (CODA, CAMT.053 or CSV)."""
-
-    statement = colander.SchemaNode(
-        deform.FileData(),
-        title=_("Bank statement (CODA, CAMT.053 or CSV)"),
-        missing_msg=_("Choose the bank statement file to upload."),
-        widget=_statement_widget,
-    )
-
-
-class StatementConfirmSchema(CSRFSchema):
-    """The preview's "Confirm": the previewed statement, signed (``views.statements``)."""
-
-    token = colander.SchemaNode(
-        Text(max_length=2 * STATEMENT_MAX_BYTES),
-        widget=deform.widget.HiddenWidget(),
-        validator=colander.Regex(r"^[A-Za-z0-9_.:=-]+$"),
-    )

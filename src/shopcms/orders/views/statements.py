@@ -8,7 +8,7 @@ Every view needs ``manage-orders``.  The flow:
    apart by its content) and matched against the orders as they are now
    (``shopcms.orders.statements.plan``): every line with its outcome.  Nothing is
    written; the file is carried in the preview's "Confirm" form, compressed and signed
-   (HMAC with the site secret, valid :data:`MAX_AGE` seconds): no temporary file, no
+   (``statements.sealing``: valid an hour): no temporary file, no
    upload area to clean, and it works the same with several server processes.
 3. POST ``confirm``: the signed statement is read and imported in this request's
    transaction (``shopcms.orders.statements.apply``) by the requester, and the page shows
@@ -19,21 +19,17 @@ This runs inside the server, so it works while the shop is open, on FileStorage 
 (``shopcms import-payments`` needs the database to itself there).
 """
 
-import base64
-import hashlib
-import zlib
-
 import colander
-from itsdangerous import BadSignature, TimestampSigner
 from pyramid.view import view_config
 
 from shopcms.orders import statements
 from shopcms.orders.resources import Orders
-from shopcms.orders.schemas import (
+from shopcms.orders.statements.schemas import (
     STATEMENT_MAX_BYTES,
     StatementConfirmSchema,
     StatementUploadSchema,
 )
+from shopcms.orders.statements.sealing import seal, unseal
 from shopcms.products.api import UploadStore
 from shopcms.web.errors import refusal
 from shopcms.web.forms import Button, make_form, validate
@@ -43,8 +39,6 @@ from shopcms.web.security import MANAGE_ORDERS
 
 PAGE = "shopcms.orders:templates/manage/statements.pt"
 _manage = {"route_name": "manage", "permission": MANAGE_ORDERS}
-#: Seconds a preview may be confirmed after it was made.
-MAX_AGE = 3600
 
 #: How the desk names each outcome (``statements.lines``).
 REASON_TITLES = {
@@ -62,27 +56,6 @@ REASON_TITLES = {
 }
 #: The order in which the summary counts the outcomes.
 SUMMARY_ORDER = tuple(REASON_TITLES)
-
-
-def _signer(request):
-    secret = request.registry.settings["shopcms.secret"]
-    return TimestampSigner(secret, salt="shopcms.bank-statement", digest_method=hashlib.sha256)
-
-
-def seal(request, data):
-    """``data`` compressed and signed, for the preview's form."""
-    packed = base64.urlsafe_b64encode(zlib.compress(data, 6)).rstrip(b"=")
-    return _signer(request).sign(packed).decode("ascii")
-
-
-def unseal(request, token):
-    """The statement sealed in ``token``, or None (changed, or older than MAX_AGE)."""
-    try:
-        packed = _signer(request).unsign(token.encode("ascii"), max_age=MAX_AGE)
-        data = zlib.decompress(base64.urlsafe_b64decode(packed + b"=" * (-len(packed) % 4)))
-    except (BadSignature, ValueError, zlib.error):
-        return None
-    return data
 
 
 def upload_form(request, orders):
@@ -214,7 +187,9 @@ def _preview(orders, request):
         return _refuse_file(request, orders, form, message)
     outcomes = statements.plan(orders, lines)
     paying = sum(outcome.matched for outcome in outcomes)
-    confirm = confirm_form(request, orders, paying).render({"token": seal(request, data)})
+    confirm = confirm_form(request, orders, paying).render(
+        {"token": seal(request.registry.settings, data)}
+    )
     return _page(
         request,
         orders,
@@ -230,7 +205,7 @@ def _preview(orders, request):
 def _confirm(orders, request):
     form = confirm_form(request, orders, 0)
     appstruct, _failed = validate(request, form)
-    data = unseal(request, appstruct["token"]) if appstruct is not None else None
+    data = unseal(request.registry.settings, appstruct["token"]) if appstruct is not None else None
     if data is None:
         return refusal(
             request,
