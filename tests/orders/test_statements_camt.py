@@ -110,7 +110,7 @@ def test_camt_import_from_the_desk_with_the_server_running(tmp_path):
     assert "Preview: CAMT.053 statement" in preview.text
     assert [outcome for _line, outcome in outcomes(preview)] == expected
     assert [outcome for _line, outcome in outcomes(first)] == expected
-    assert "2 order(s) marked paid." in first.text
+    assert "2 orders marked paid." in first.text
     assert [outcome for _line, outcome in outcomes(second)] == [
         statements.DUPLICATE,
         statements.DUPLICATE,
@@ -119,7 +119,7 @@ def test_camt_import_from_the_desk_with_the_server_running(tmp_path):
         statements.NOT_INCOMING,
         statements.DUPLICATE,
     ]
-    assert all("0 order(s) marked paid." in page.text for page in (second, *concurrent))
+    assert all("0 orders marked paid." in page.text for page in (second, *concurrent))
     paid, over, under = orders
     assert paid[:4] == ("paid", [None, "pay"], PAYER_IBAN, "Jan Peeters")
     assert over[:2] == ("paid", [None, "pay"])

@@ -166,7 +166,7 @@ def test_coda_import_from_the_desk_with_the_server_running(tmp_path):
     assert "too much" in row.select_one(".outcome").get_text()
     assert row.select_one(".order a").get_text() == numbers[1]
     assert outcomes(first) == EXPECTED_PREVIEW
-    assert "2 order(s) marked paid." in first.text
+    assert "2 orders marked paid." in first.text
     # Confirmed again: every credit is now a duplicate, nothing is marked.
     assert [outcome for _line, outcome in outcomes(second)] == [
         statements.DUPLICATE,
@@ -176,9 +176,9 @@ def test_coda_import_from_the_desk_with_the_server_running(tmp_path):
         statements.NOT_INCOMING,
         statements.DUPLICATE,
     ]
-    assert "0 order(s) marked paid." in second.text
+    assert "0 orders marked paid." in second.text
     assert [page.status_int for page in concurrent] == [200, 200]
-    assert all("0 order(s) marked paid." in page.text for page in concurrent)
+    assert all("0 orders marked paid." in page.text for page in concurrent)
     paid, over, under = orders
     assert paid[:4] == ("paid", [None, "pay"], PAYER_IBAN, "Jan Peeters")
     assert paid[4] == "bank statement, line 3, 2026-03-02"

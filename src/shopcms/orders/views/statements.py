@@ -33,7 +33,7 @@ from shopcms.orders.statements.sealing import seal, unseal
 from shopcms.products.api import UploadStore
 from shopcms.web.errors import refusal
 from shopcms.web.forms import Button, make_form, validate
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, ngettext
 from shopcms.web.layout import format_money
 from shopcms.web.security import MANAGE_ORDERS
 
@@ -70,7 +70,9 @@ def upload_form(request, orders):
 
 
 def confirm_form(request, orders, paying):
-    title = _("Confirm: mark ${count} order(s) paid", mapping={"count": paying})
+    title = ngettext(
+        "Confirm: mark ${count} order paid", "Confirm: mark ${count} orders paid", paying, request
+    )
     return make_form(
         request,
         StatementConfirmSchema,
@@ -141,6 +143,12 @@ def _page(request, orders, form_html, **more):
         "done": False,
         "paid": 0,
         **more,
+        "paid_text": ngettext(
+            "${count} order marked paid.",
+            "${count} orders marked paid.",
+            more.get("paid", 0),
+            request,
+        ),
     }
 
 
