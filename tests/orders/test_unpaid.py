@@ -134,3 +134,26 @@ def test_ages_that_make_no_sense_are_refused(settings):
     with pytest.raises(ValueError, match="shopcms.transfer"):
         ages(settings)
     assert ages({}) == (7, 14)
+
+
+def test_a_run_that_conflicts_is_replayed_and_mails_once(site, monkeypatch):
+    from ZODB.POSException import ConflictError
+
+    from shopcms.orders import unpaid
+
+    with site.edit() as root:
+        created = now(site.registry) - timedelta(days=8)
+        number = make_order(root, created=created, contact={"email": "slow@example.be"}).number
+    original, calls = unpaid.remind_and_cancel, []
+
+    def conflicting_once(*args):
+        result = original(*args)  # the mail is queued, then the commit fails
+        calls.append(result)
+        if len(calls) == 1:
+            raise ConflictError()
+        return result
+
+    monkeypatch.setattr(unpaid, "remind_and_cancel", conflicting_once)
+    assert unpaid.run(site.registry) == ([number], [])
+    assert len(calls) == 2
+    assert len(mails_to(site, "slow@example.be")) == 1

@@ -78,8 +78,7 @@ def _apply_rules(registry, step):
         out(f"contests: {purged} contest(s) purged: only the counts and the winners' lines stay")
     step(5)
     # Unpaid bank transfers: a reminder, then cancellation (shopcms.orders.unpaid).
-    with site_transaction(registry) as site:
-        reminded, cancelled = orders.remind_unpaid_transfers(site, now(registry), registry)
+    reminded, cancelled = orders.remind_unpaid_transfers(registry)
     if reminded:
         out(f"unpaid transfers: {len(reminded)} reminder(s) sent: {', '.join(reminded)}")
     if cancelled:

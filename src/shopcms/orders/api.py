@@ -25,7 +25,7 @@ from shopcms.orders.schemas import _text as text_field
 # Bank statements and unpaid transfers (part "bank" of issue 17): the reminders and
 # cancellations that ``shopcms retention`` runs; ``order.payer_iban`` / ``payer_name`` (on
 # ``Order``, from an imported statement) are what a refund by transfer pays back to.
-from shopcms.orders.unpaid import remind_and_cancel as remind_unpaid_transfers
+from shopcms.orders.unpaid import run as remind_unpaid_transfers
 
 __all__ = [
     "AddressSchema",

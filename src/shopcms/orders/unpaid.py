@@ -21,10 +21,14 @@ so no other order is loaded.
 
 from datetime import timedelta
 
+from transaction.interfaces import TransientError
+
 from shopcms.catalog.query import docids
 from shopcms.orders.mail import mail_order
 from shopcms.orders.payments.transfer import BankTransfer
 from shopcms.orders.resources import PLACED
+from shopcms.tree.database import site_transaction
+from shopcms.web.clock import now
 
 ACTOR = "system:unpaid-transfers"
 REMIND_AFTER = "shopcms.transfer.remind_after_days"
@@ -78,3 +82,16 @@ def remind_and_cancel(site, now, registry):
             mail_order(registry, order, "payment_reminder")
             reminded.append(order.number)
     return reminded, cancelled
+
+
+def run(registry, attempts=3):
+    """:func:`remind_and_cancel` now, in a transaction of its own, replayed up to
+    ``attempts`` times on a conflict (the last conflict is raised: nothing was done)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with site_transaction(registry) as site:
+                return remind_and_cancel(site, now(registry), registry)
+        except TransientError:
+            if attempt == attempts:
+                raise
+    return [], []
