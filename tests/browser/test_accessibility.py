@@ -585,6 +585,21 @@ def walk_the_shop(live_site, new_page, audit):
     audit.check(visitor, "guest withdrawal link", guest_withdrawal)
     audit.check(admin, "withdrawals waiting", "/nl/manage/orders/withdrawals")
     audit.check(admin, "order with a withdrawal", f"/nl/manage/orders/{withdrawn}")
+    # --- Issue 17, part "bank": the bank statements page, and a statement's preview.
+    audit.check(admin, "bank statements", "/nl/manage/orders/statements")
+    admin.locator("form#statement-upload input[type=file]").set_input_files(
+        files=[
+            {
+                "name": "statement.csv",
+                "mimeType": "text/csv",
+                "buffer": b"date;amount;communication\n"
+                b"02/03/2026;20,45;+++090/9337/55493+++\n02/03/2026;-3,00;kosten\n",
+            }
+        ]
+    )
+    admin.locator("form#statement-upload button[name=preview]").click()
+    admin.locator("table.statement").wait_for()
+    audit.check(admin, "bank statement preview")
 
     for address, html in crawled.items():
         audit.documents.setdefault(f"crawled {address}", html)

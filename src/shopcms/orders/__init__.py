@@ -4,13 +4,13 @@ desk and the order mails.
 What other capabilities may use is in ``api``; the rest is this package's own.  The modules:
 ``resources`` (orders, their numbers and workflow), ``checkout`` (placing and paying an
 order), ``payments`` (the ``PaymentMethod`` interface, bank transfer, Mollie), ``desk`` (the
-order desk's rules), ``ogm`` and ``bank_import`` (bank transfers), ``mail``, ``schemas`` and
-``widgets`` (the forms), ``views``, ``evolve``.
+order desk's rules), ``ogm``, ``statements`` (bank statements) and ``unpaid`` (transfers
+never paid), ``mail``, ``schemas`` and ``widgets`` (the forms), ``views``, ``evolve``.
 """
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from shopcms.orders import bank_import
+from shopcms.orders import statements, unpaid
 from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
 from shopcms.orders.resources import ACTOR_TITLES, ORDER_WORKFLOW, Order, Orders
 from shopcms.web.i18n import _
@@ -18,7 +18,12 @@ from shopcms.web.security import MANAGE_ORDERS
 
 
 def includeme(config):
+    # Refuse to start with reminder and cancellation ages that make no sense.
+    unpaid.ages(config.get_settings())
     config.add_desk_section("orders", _("Orders"), ("orders",), MANAGE_ORDERS, order=30)
+    config.add_desk_section(
+        "statements", _("Bank statements"), ("orders", "statements"), MANAGE_ORDERS, order=31
+    )
     config.add_content_type("orders", Orders, title=_("Orders"), site_folder="orders")
     # Orders are placed by the checkout, never added by hand.
     config.add_content_type(
@@ -26,7 +31,8 @@ def includeme(config):
     )
     for actor, title in ACTOR_TITLES.items():
         config.add_actor_title(actor, title)
-    config.add_actor_title(bank_import.ACTOR, _("Bank statement import"))
+    config.add_actor_title(statements.ACTOR, _("Bank statement import"))
+    config.add_actor_title(unpaid.ACTOR, _("Unpaid transfers"))
     config.add_moved_module("shopcms.resources.orders", "shopcms.orders.resources")
     config.add_moved_module("shopcms.shop.ogm", "shopcms.orders.ogm")
     # Stored on the customers' preferences, first under accounts.

@@ -22,6 +22,11 @@ from shopcms.orders.schemas import Address as AddressSchema
 from shopcms.orders.schemas import _phone as check_phone
 from shopcms.orders.schemas import _text as text_field
 
+# Bank statements and unpaid transfers (part "bank" of issue 17): the reminders and
+# cancellations that ``shopcms retention`` runs; ``order.payer_iban`` / ``payer_name`` (on
+# ``Order``, from an imported statement) are what a refund by transfer pays back to.
+from shopcms.orders.unpaid import run as remind_unpaid_transfers
+
 __all__ = [
     "AddressSchema",
     "COUNTRIES",
@@ -37,6 +42,7 @@ __all__ = [
     "describe_saved",
     "describe_saved_method",
     "payment_methods",
+    "remind_unpaid_transfers",
     "shipping_title",
     "state_title",
     "text_field",

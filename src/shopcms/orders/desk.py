@@ -46,9 +46,22 @@ STORED_NOTES = {
     "request handled with shopcms erase-customer": _("Request handled on the command line"),
 }
 #: The comments the system writes on a payment (``payments.mollie.settling``,
-#: ``bank_import``), stored in English: shown through a message of their own.
+#: ``statements``, ``unpaid``), stored in English: shown through a message of their own.
 SYSTEM_NOTES = (
     (re.compile(r"Mollie payment (?P<id>\S+)"), _("Mollie payment ${id}")),
+    (
+        re.compile(
+            r"bank statement, line (?P<line>\d+), (?P<date>\S+), overpaid by (?P<amount>\S+)"
+        ),
+        _(
+            "Bank statement, line ${line}, ${date}: overpaid by ${amount} EUR, "
+            "pay the difference back"
+        ),
+    ),
+    (
+        re.compile(r"not paid within (?P<days>\d+) days"),
+        _("Not paid within ${days} days: cancelled, the customer was told"),
+    ),
     (
         re.compile(r"bank statement, line (?P<line>\d+), (?P<date>\S+)"),
         _("Bank statement, line ${line}, ${date}"),

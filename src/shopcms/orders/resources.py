@@ -129,6 +129,16 @@ class Order(Content):
     #: The customer's statements of withdrawal (``orders.withdrawal.Withdrawal``), oldest
     #: first: a tuple replaced by each change, never changed in place.
     withdrawals = ()
+    #: Who paid a bank-transfer order, as the imported bank statement names them
+    #: (``shopcms.orders.statements``): the account a refund by transfer goes back to
+    #: (compact IBAN) and the account holder's name; None when not known.  Personal data:
+    #: :meth:`anonymise` removes them.
+    payer_iban = None
+    payer_name = None
+    #: An unpaid transfer's reminder (``shopcms.orders.unpaid``): when it was queued, and
+    #: the day the order is cancelled if still unpaid (both UTC; None: no reminder sent).
+    payment_reminded = None
+    payment_deadline = None
 
     def __init__(
         self,
@@ -194,7 +204,8 @@ class Order(Content):
         The order stays for the accounts (the legal retention period): its lines, totals,
         VAT, shipping, payment method and references, state and dates are unchanged, and so
         is the delivery country (VAT is due by the country of destination).  The contact's
-        name, email and phone and every other address field become ``ERASED``; the link to
+        name, email and phone and every other address field become ``ERASED``; the payer's
+        name and IBAN from a bank statement become None; the link to
         the account (``customer``) becomes None; the access key of the confirmation page is
         replaced, so the links in old mails no longer open it; history entries made by the
         customer name ``ERASED`` as their actor; and an entry ``erase`` by ``actor`` with
@@ -213,6 +224,7 @@ class Order(Content):
         self.contact = dict.fromkeys((*self.contact, "name", "email", "phone"), ERASED)
         self.delivery = _erase_address(self.delivery)
         self.billing = _erase_address(self.billing) if self.billing else None
+        self.payer_iban = self.payer_name = None
         self.customer = None
         self.access_key = secrets.token_urlsafe(16)
         self.erased = now

@@ -260,6 +260,8 @@ def _order(order, account):
         "vat": [{"rate": rate, "amount": amount} for rate, amount in order.vat_by_rate],
         "payment_method": order.payment_method,
         "payment_reference": str(order.payment_reference) if order.payment_reference else None,
+        # Who paid a transfer, as the shop's bank statement names them (orders.statements).
+        "payer": {"name": order.payer_name, "iban": order.payer_iban},
         "history": [
             {
                 "when": entry.when,
