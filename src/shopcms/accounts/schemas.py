@@ -17,7 +17,13 @@ import deform
 
 from shopcms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from shopcms.orders.api import COUNTRIES as EU_COUNTRIES
-from shopcms.orders.api import OTHER_POSTCODE, POSTCODES
+from shopcms.orders.api import (
+    OTHER_POSTCODE,
+    POSTCODES,
+    company_node,
+    company_with_vat,
+    vat_number_node,
+)
 from shopcms.orders.api import check_phone as _phone
 from shopcms.orders.api import text_field as _text
 from shopcms.privacy.purposes import CONSENT_PURPOSES
@@ -131,10 +137,12 @@ def _language_widget(node, kw):
 
 
 class PreferencesSchema(CSRFSchema):
-    """The preferred language (for mails) and, while account data is kept, the phone.
+    """The preferred language (for mails) and, while account data is kept, the phone and a
+    business customer's company name and VAT number (checked as the checkout checks them;
+    a VAT number needs a company name; the checkout prefills them).
 
-    Bound with ``keeps``: without the "keep my account data" consent the form has no phone
-    field, so a posted phone is never read.
+    Bound with ``keeps``: without the "keep my account data" consent the form has no phone,
+    company or VAT number field, so none of them posted is ever read.
     """
 
     language = colander.SchemaNode(
@@ -151,10 +159,14 @@ class PreferencesSchema(CSRFSchema):
         missing="",
         widget=_input("tel", "tel"),
     )
+    company = company_node()
+    vat_number = vat_number_node()
+    validator = staticmethod(company_with_vat)
 
     def after_bind(self, node, kw):
         if not kw.get("keeps"):
-            del node["phone"]
+            for name in ("phone", "company", "vat_number"):
+                del node[name]
 
 
 class KeepDetailsSchema(CSRFSchema):

@@ -28,6 +28,7 @@ from decimal import Decimal
 from pyramid.i18n import TranslationString
 
 from shopcms.newsletter import api as newsletter
+from shopcms.orders import business
 from shopcms.orders.payments import describe_saved, methods
 from shopcms.orders.resources import Order
 from shopcms.orders.widgets import Choice
@@ -176,8 +177,9 @@ def options(request, cart):
 def starting_values(request):
     """The form's values when it is first shown: a new one-time token, standard delivery,
     the first payment method, Belgium; for a logged-in customer their email, and while
-    they keep their details the default saved address (with its name) and the phone."""
-    contact, delivery = {}, {"country": "BE"}
+    they keep their details the default saved address (with its name), the phone, and the
+    company name and VAT number (the business part ticked with them)."""
+    contact, delivery, buyer = {}, {"country": "BE"}, {}
     account = request.identity
     if account is not None:
         contact["email"] = account.email
@@ -189,12 +191,15 @@ def starting_values(request):
             contact["name"] = default["name"]
         if keeps_account_data(preferences) and preferences.phone:
             contact["phone"] = preferences.phone
+        if keeps_account_data(preferences) and preferences.company:
+            buyer = {"company": preferences.company, "vat_number": preferences.vat_number or None}
     return {
         "token": secrets.token_urlsafe(24),
         "contact": contact,
         "delivery": delivery,
         "shipping": "standard",
         "payment": next(iter(methods(request.registry))),
+        **buyer,
     }
 
 
@@ -279,6 +284,11 @@ def place_order(request, cart, details, token):
         payment_method=details["payment"],
         checkout_token=token,
     )
+    # A business buyer (``shopcms.orders.business``): the VAT number checked for its
+    # format only, not with VIES, until staff confirm it.
+    order.buyer_company = details.get("company") or None
+    order.buyer_vat = details.get("vat_number") or None
+    order.buyer_vat_status = business.FORMAT if order.buyer_vat else None
     order.created = order.modified = request.now
     # The year of the number is Brussels time: an order at 00:30 on 1 January is next year's.
     year = request.now.astimezone(site_timezone(request.registry)).year

@@ -35,6 +35,7 @@ PER_PAGE = 50
 TRANSITION_TITLES = {t.name: t.title for t in ORDER_WORKFLOW.transitions}
 # Not a workflow transition: the entry Order.anonymise adds to the history.
 TRANSITION_TITLES["erase"] = _("Personal data erased")
+TRANSITION_TITLES["confirm-vat"] = _("VAT number confirmed")  # business.confirm
 #: The notes an erasure stores when nobody wrote one (``shopcms.privacy.erasure``): stored
 #: in English, shown in the reader's language.
 STORED_NOTES = {
