@@ -15,7 +15,14 @@ import pytest
 from shopcms.orders import business
 from shopcms.orders.resources import ERASED
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login
-from tests.orders.test_checkout import add_to_cart, checkout_form, fill, orders, place_form
+from tests.orders.test_checkout import (
+    add_to_cart,
+    checkout_form,
+    fill,
+    forms,
+    orders,
+    place_form,
+)
 from tests.outbox import queued
 
 NL_COMPANY = "Cactus Trading BV"
@@ -296,14 +303,19 @@ def test_the_account_refuses_a_wrong_vat_number_next_to_the_field(site):
 
 def test_withdrawing_the_consent_forgets_them(site):
     app, _saved = customer_with_business(site)
-    with site.edit() as root:
-        from shopcms.privacy.account_data import withdraw_account_data
-        from shopcms.web.clock import now
-
-        preferences = root["customers"].find("anna@example.nl").preferences
-        withdraw_account_data(preferences, root, "en", now(site.registry), "account-privacy")
+    page = app.get("/en/account/privacy")
+    [withdraw] = [
+        form
+        for form in forms(page)
+        if form.action.endswith("/account/consent")
+        and form["purpose"].value == "account_data"
+        and form["op"].value == "withdraw"
+    ]
+    withdraw.submit(status=303)
     preferences = site.read(lambda root: root["customers"].find("anna@example.nl").preferences)
     assert (preferences.company, preferences.vat_number) == ("", "")
+    add_to_cart(app, "mug-cafe", 1, "en")
+    assert checkout_form(app, "en")["company"].value == ""
 
 
 # -- privacy ---------------------------------------------------------------------------------

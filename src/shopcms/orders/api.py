@@ -9,13 +9,13 @@ A saved payment method is shown by ``describe_saved(registry, saved)`` (the way 
 method that made it) or ``describe_saved_method(saved)`` (the way common to all).
 
 Business customers: the accounts keep a company name and VAT number checked as the
-checkout checks them (``company_node``, ``vat_number_node``, ``company_with_vat``;
+checkout checks them (``add_business_fields`` adds the fields to a form;
 ``check_vat_number`` raises ``VatNumberProblem``); ``vat_status_title`` names what is known
 of an order's VAT number.
 """
 
 from shopcms.orders import business as _business
-from shopcms.orders import schemas as _schemas
+from shopcms.orders import business_schemas as _schemas
 from shopcms.orders.checkout import EU_COUNTRIES as COUNTRIES
 from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.desk import waiting_counts
@@ -51,9 +51,7 @@ __all__ = [
     # business buyers
     "VatNumberProblem",
     "check_vat_number",
-    "company_node",
-    "company_with_vat",
-    "vat_number_node",
+    "add_business_fields",
     "vat_status_title",
 ]
 
@@ -62,9 +60,7 @@ __all__ = [
 VatNumberProblem = _business.VatNumberProblem
 check_vat_number = _business.check
 vat_status_title = _business.status_title
-company_node = _schemas.company_node
-vat_number_node = _schemas.vat_number_node
-company_with_vat = _schemas.company_with_vat
+add_business_fields = _schemas.add_business_fields
 
 
 def shipping_title(name):

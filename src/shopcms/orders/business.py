@@ -64,7 +64,8 @@ PREFIXES = {
 COUNTRIES = {prefix: code for code, prefix in PREFIXES.items()}
 
 #: The form of each member state's VAT number, as the messages show it: ``9`` is a digit,
-#: ``A`` a letter, ``X`` a letter or a digit (``stdnum``'s modules say which).
+#: ``A`` a letter, ``X`` a letter or a digit (the messages say so; ``stdnum``'s modules
+#: say which forms each country has).
 FORMATS = {
     "AT": "ATU99999999",
     "BE": "BE0999999999 / BE1999999999",
@@ -94,8 +95,6 @@ FORMATS = {
     "SI": "SI99999999",
     "SK": "SK9999999999",
 }
-#: What the letters of :data:`FORMATS` stand for.
-LEGEND = _("9 stands for a digit, A for a letter, X for a letter or a digit")
 
 
 class VatNumberProblem(ValueError):
@@ -156,7 +155,6 @@ def check(number, lang="en"):
         "number": cleaned,
         "country": country_name(prefix, lang),
         "format": FORMATS[prefix],
-        "legend": LEGEND,
     }
     try:
         valid = eu_vat.validate(cleaned)
@@ -164,15 +162,16 @@ def check(number, lang="en"):
         raise VatNumberProblem(
             _(
                 "The check digits of ${number} are not right: please check the number. A VAT "
-                "number of ${country} has the form ${format} (${legend}).",
+                "number of ${country} has the form ${format} (9 stands for a digit, A for a "
+                "letter, X for a letter or a digit).",
                 mapping=mapping,
             )
         ) from None
     except stdnum_errors.ValidationError:
         raise VatNumberProblem(
             _(
-                "${number} is not a VAT number of ${country}: it has the form ${format} "
-                "(${legend}).",
+                "${number} is not a VAT number of ${country}: it has the form ${format} (9 "
+                "stands for a digit, A for a letter, X for a letter or a digit).",
                 mapping=mapping,
             )
         ) from None

@@ -16,10 +16,8 @@ saved addresses: it then stands for the typed delivery address) and pay with ``s
 time" box, offered only to a logged-in customer.  ``newsletter`` is the newsletter box,
 never ticked in advance (not even for a customer who has ticked it before) and never a
 condition of ordering.  The billing address is read only with its ``separate_billing``
-box.  ``business`` (a business buyer's company name and VAT number, read only with its
-``for_business`` box: :class:`BusinessBuyer`) comes out of the form as two values,
-``company`` and ``vat_number`` (None when not given), which the checkout stores on the
-order and the VAT rules read.
+box; a business buyer's part (``business_schemas``) only with its ``for_business`` box,
+and it comes out as ``company`` and ``vat_number`` (None when not given).
 """
 
 import re
@@ -27,7 +25,7 @@ import re
 import colander
 import deform
 
-from shopcms.orders import business
+from shopcms.orders import business_schemas as buyers
 from shopcms.orders.checkout import EU_COUNTRIES
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.orders.widgets import BoxWidget, ChoicesWidget, TermsWidget, hide
@@ -75,70 +73,6 @@ def _hidden(**kw):
 def _phone(node, value):
     if not PHONE.match(value):
         raise colander.Invalid(node, _("Give a phone number, for example +32 470 12 34 56."))
-
-
-def _lang(node):
-    """The language of the request ``node`` was bound with (messages name countries)."""
-    request = (getattr(node, "bindings", None) or {}).get("request")
-    return getattr(request, "locale_name", None) or "en"
-
-
-class VatNumber(Text):
-    """A VAT number: the text checked (``shopcms.orders.business.check``, the message in the
-    form's language) and given back compact with its country prefix; blank is null."""
-
-    def __init__(self, **kw):
-        super().__init__(max_length=business.VAT_NUMBER_MAX, **kw)
-
-    def deserialize(self, node, cstruct):
-        value = super().deserialize(node, cstruct)
-        if value is colander.null or not value.strip():
-            return colander.null
-        try:
-            return business.check(value, _lang(node))
-        except business.VatNumberProblem as problem:
-            raise colander.Invalid(node, problem.message) from None
-
-
-def company_node(**kw):
-    """An optional company name ("" when not given)."""
-    return colander.SchemaNode(
-        Text(),
-        title=_("Company name"),
-        preparer=strip,
-        validator=colander.Length(max=business.COMPANY_MAX),
-        missing="",
-        widget=_input("organization"),
-        **kw,
-    )
-
-
-def vat_number_node(description=None, **kw):
-    """An optional VAT number ("" when not given), checked and compact with its country
-    prefix (:class:`VatNumber`: ``be 0428.759.497`` is ``BE0428759497``)."""
-    return colander.SchemaNode(
-        VatNumber(),
-        title=_("VAT number"),
-        description=description
-        or _("Optional, with the code of its country in front, for example BE0428759497."),
-        missing="",
-        widget=deform.widget.TextInputWidget(
-            attributes={
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "autocapitalize": "characters",
-            }
-        ),
-        **kw,
-    )
-
-
-def company_with_vat(node, value):
-    """A VAT number goes with the name of its company."""
-    if value.get("vat_number") and not value.get("company"):
-        error = colander.Invalid(node)
-        error["company"] = _("Give the company's name: a VAT number goes with it.")
-        raise error
 
 
 # -- the checkout ------------------------------------------------------------------------
@@ -221,37 +155,6 @@ class BillingAddress(Address):
             node[name].widget.attributes = {**node[name].widget.attributes, "required": None}
 
 
-class BusinessBuyer(colander.MappingSchema):
-    """A business buyer's company name and VAT number: read only with its box
-    ``for_business`` ticked, both optional, a VAT number only with a company name and of
-    the country of the invoice's address (checked by :class:`CheckoutSchema`, which also
-    gives a number typed without its country code that country's).  The orders'
-    ``static/checkout.js`` hides the fields until the box is ticked; without JavaScript they
-    stay visible."""
-
-    for_business = colander.SchemaNode(
-        colander.Boolean(),
-        title=_("I am buying for a business"),
-        description=_(
-            "Optional. With this box your company's name and VAT number go on the order "
-            "and its invoice; the fields below are read only with it."
-        ),
-        missing=False,
-    )
-    company = company_node()
-    vat_number = vat_number_node(
-        description=_(
-            "Optional, with the code of its country in front, for example BE0428759497. It "
-            "must be a VAT number of the country of the billing address (or of the delivery "
-            "address, without a billing address)."
-        )
-    )
-    validator = staticmethod(company_with_vat)
-
-    def after_bind(self, node, kw):
-        node.widget = deform.widget.MappingWidget(css_class="business-buyer")
-
-
 @colander.deferred
 def _shipping_widget(node, kw):
     return ChoicesWidget(choices=kw["options"].shipping)
@@ -306,7 +209,7 @@ class CheckoutSchema(CSRFSchema):
     )
     delivery = Address(title=_("Delivery address"), section="shipping")
     billing = BillingAddress(title=_("Billing address"), missing=None)
-    business = BusinessBuyer(title=_("Buying for a business"), missing=None)
+    business = buyers.BusinessBuyer(title=_("Buying for a business"), missing=None)
     shipping = colander.SchemaNode(
         Text(), title=_("Delivery"), validator=_shipping_values, widget=_shipping_widget
     )
@@ -347,9 +250,7 @@ class CheckoutSchema(CSRFSchema):
         """The billing address only with its ``separate_billing``; a chosen saved address
         stands for the typed delivery address (and its name for the contact's), and is
         then spent (``saved_address`` is "" in the result: the fields hold it).  The
-        business part only with its ``for_business``, a VAT number typed without its
-        country code given that of the invoice's address; it comes out as ``company`` and
-        ``vat_number`` (None when not given) instead of ``business``."""
+        business part as ``business_schemas.prepare`` and ``flatten`` say."""
         if isinstance(cstruct, dict):
             cstruct = dict(cstruct)
             billing = cstruct.get("billing")
@@ -360,36 +261,16 @@ class CheckoutSchema(CSRFSchema):
                 cstruct["delivery"] = {key: chosen[key] for key in ADDRESS_FIELDS}
                 if isinstance(cstruct.get("contact"), dict) and chosen["name"]:
                     cstruct["contact"] = {**cstruct["contact"], "name": chosen["name"]}
-            buyer = cstruct.get("business")
-            if not isinstance(buyer, dict) or buyer.get("for_business") != "true":
-                cstruct["business"] = colander.null
-            elif isinstance(buyer.get("vat_number"), str):
-                country = business.invoice_country(cstruct)
-                number = business.with_prefix(buyer["vat_number"], country)
-                cstruct["business"] = {**buyer, "vat_number": number}
+            cstruct = buyers.prepare(cstruct)
         appstruct = super().deserialize(cstruct)
         if appstruct is not colander.null and appstruct.get("saved_address"):
             appstruct["saved_address"] = ""
-        if appstruct is not colander.null:
-            buyer = appstruct.pop("business", None) or {}
-            appstruct["company"] = buyer.get("company") or None
-            appstruct["vat_number"] = buyer.get("vat_number") or None
-        return appstruct
+        return buyers.flatten(appstruct) if appstruct is not colander.null else appstruct
 
     def serialize(self, appstruct=colander.null):
-        """The form's values of checkout details (:meth:`deserialize`'s result): ``company``
-        and ``vat_number`` go back into the business part, its box ticked with them."""
-        if isinstance(appstruct, dict) and "business" not in appstruct:
-            company, number = appstruct.get("company"), appstruct.get("vat_number")
-            appstruct = {
-                **appstruct,
-                "business": {
-                    "for_business": bool(company or number),
-                    "company": company or "",
-                    "vat_number": number or "",
-                },
-            }
-        return super().serialize(appstruct)
+        """The form's values of checkout details: ``company`` and ``vat_number`` back in
+        the business part (``business_schemas.nest``)."""
+        return super().serialize(buyers.nest(appstruct))
 
     def _saved_address(self, address_id):
         """The requester's saved address ``address_id`` (None for any other value)."""
@@ -403,19 +284,7 @@ class CheckoutSchema(CSRFSchema):
             raise colander.Invalid(
                 node, _("This checkout has expired. Start again from your cart.")
             )
-        buyer = value.get("business") or {}
-        if buyer.get("vat_number"):
-            country = value["billing"]["country"] if value.get("billing") else None
-            problem = business.country_problem(
-                buyer["vat_number"], country or value["delivery"]["country"], _lang(node)
-            )
-            if problem is not None:
-                part = node["business"]
-                error = colander.Invalid(part)
-                error["vat_number"] = problem
-                whole = colander.Invalid(node)
-                whole.add(error, node.children.index(part))
-                raise whole
+        buyers.check_country(node, value)
 
 
 def _accepted(node, value):
@@ -515,18 +384,3 @@ class TransitionSchema(CSRFSchema):
 
 class PaySchema(CSRFSchema):
     """The confirmation page's "Pay now": nothing but the CSRF token."""
-
-
-class ConfirmVatSchema(CSRFSchema):
-    """The order desk's "Confirm VAT number" (``shopcms.orders.business.confirm``), with an
-    optional note for the history (the VIES consultation number, say)."""
-
-    comment = colander.SchemaNode(
-        Text(),
-        title=_("Note (optional)"),
-        description=_("For example the consultation number VIES gave you."),
-        preparer=strip,
-        missing="",
-        validator=colander.Length(max=200),
-        widget=deform.widget.TextInputWidget(attributes={"maxlength": "200"}),
-    )

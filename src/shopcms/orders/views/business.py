@@ -18,9 +18,9 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from shopcms.orders import business
+from shopcms.orders.business_schemas import ConfirmVatSchema
 from shopcms.orders.desk import personal
 from shopcms.orders.resources import ERASED, Order
-from shopcms.orders.schemas import ConfirmVatSchema
 from shopcms.orders.views.manage_order import _page as order_page
 from shopcms.tree.events import ObjectModified, notify
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
