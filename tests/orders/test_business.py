@@ -241,6 +241,12 @@ def test_staff_confirm_the_vat_number_and_the_history_says_who(site, app):
     # A second click (a retry) changes nothing: 409, one entry.
     form.submit("confirm", status=409)
     assert [e.transition for e in orders(site)[0].workflow_history].count("confirm-vat") == 1
+    # The "payment received" mail names the company too.
+    pay = done.forms["transition-pay"]
+    pay.submit("run", status=303)
+    paid = queued(site)[-1][1]
+    assert paid["Subject"].startswith("Payment received")
+    assert f"Company: {NL_COMPANY}, VAT number {NL_VAT}" in paid.get_body(("plain",)).get_content()
 
 
 def test_only_staff_confirm_and_only_with_the_forms_token(site, app):
@@ -333,6 +339,8 @@ def test_the_export_holds_them_and_the_erasure_removes_them_from_order_and_accou
     [exported] = export["orders"]
     assert (exported["buyer_company"], exported["buyer_vat"]) == (NL_COMPANY, NL_VAT)
     assert exported["buyer_vat_status"] == "format"
+    own = app.get(f"/en/account/orders/{order.number}").html.select_one("#business-buyer")
+    assert own.select_one(".buyer-vat").text == f"VAT number: {NL_VAT}"
     readable = app.get("/en/account/export")
     assert readable.html.select_one("#export-preferences .vat-number").text == NL_VAT
     assert readable.html.select_one("#export-orders .buyer-vat").text == NL_VAT
