@@ -123,6 +123,13 @@ class Order(Content):
     buyer_company = None
     buyer_vat = None
     buyer_vat_status = None
+    #: The VAT charged (``products.pricing``, issue 17): ``"domestic"`` (Belgian rates),
+    #: ``"oss"`` (a consumer in another member state while OSS is on: that country's rates)
+    #: or ``"reverse_charge"`` (a business with a valid VAT number of another member state:
+    #: 0 %), and ``vat_country``, the country whose rates applied (the delivery country
+    #: under OSS and reverse charge).  Class defaults: older orders were all domestic.
+    vat_scheme = "domestic"
+    vat_country = "BE"
 
     def __init__(
         self,
