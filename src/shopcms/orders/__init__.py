@@ -47,6 +47,7 @@ def includeme(config):
     # After the payment methods: a webhook view for each provider that calls back.
     config.include("shopcms.orders.views.payments")
     config.include("shopcms.orders.mail")
+    config.include("shopcms.orders.withdrawal")
     config.add_macros("shopcms.orders:templates/macros.pt")
     # A business buyer: its part of the order pages, and the desk's panel's values.
     config.add_macros("shopcms.orders:templates/business.pt")

@@ -40,6 +40,8 @@ SUBJECTS = {
     "order_paid": _("Payment received for order ${number}"),
     "order_shipped": _("Your order ${number} is on its way"),
     "order_delivered": _("Your order ${number} has been delivered"),
+    # withdrawal: the acknowledgement of a statement of withdrawal (orders.withdrawal)
+    "withdrawal_received": _("We received your withdrawal from order ${number}"),
 }
 #: The mail sent when an order enters a state.
 ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped", DELIVERED: "order_delivered"}
