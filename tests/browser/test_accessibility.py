@@ -601,6 +601,36 @@ def walk_the_shop(live_site, new_page, audit):
     admin.locator("table.statement").wait_for()
     audit.check(admin, "bank statement preview")
 
+    # -- Issue 17, business buyers: the checkout's business part with a wrong VAT number,
+    # the review and the confirmation with the company, the order desk's business panel
+    # with "Confirm VAT number".
+    customer.goto("/nl/products/mug-cafe")
+    customer.locator("form.add-to-cart button").click()
+    customer.wait_for_load_state()
+    customer.goto("/nl/checkout")
+    customer.fill("input[name=name]", "An Janssens")
+    customer.fill("input[name=phone]", "+32 470 12 34 56")
+    customer.fill("#checkout-delivery-street", "Veldstraat 10")
+    customer.fill("#checkout-delivery-postcode", "9000")
+    customer.fill("#checkout-delivery-city", "Gent")
+    customer.check("input[name=payment][value=transfer]")
+    customer.check("input[name=for_business]")
+    customer.fill("input[name=company]", "Toegankelijk BV")
+    customer.fill("input[name=vat_number]", "BE0428759498")  # a wrong check digit
+    customer.locator("form.checkout button[type=submit]").click()
+    customer.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(customer, "checkout with a wrong VAT number")
+    customer.fill("input[name=vat_number]", "BE0428759497")
+    customer.locator("form.checkout button[type=submit]").click()
+    customer.wait_for_selector("form.place-order")
+    audit.check(customer, "checkout review of a business")
+    customer.check("input[name=accept_terms]")
+    customer.locator("form.place-order button[type=submit]").click()
+    customer.wait_for_url(re.compile(r"/nl/order/\d{4}-\d{6}/"))
+    audit.check(customer, "order confirmation of a business")
+    number = customer.url.split("/order/")[1].split("/")[0]
+    audit.check(admin, "order desk with a business buyer", f"/nl/manage/orders/{number}")
+
     for address, html in crawled.items():
         audit.documents.setdefault(f"crawled {address}", html)
     audit.seconds["walk"] = time.monotonic() - started

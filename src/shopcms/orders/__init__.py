@@ -6,6 +6,9 @@ What other capabilities may use is in ``api``; the rest is this package's own.  
 order), ``payments`` (the ``PaymentMethod`` interface, bank transfer, Mollie), ``desk`` (the
 order desk's rules), ``ogm``, ``statements`` (bank statements) and ``unpaid`` (transfers
 never paid), ``mail``, ``schemas`` and ``widgets`` (the forms), ``views``, ``evolve``.
+
+``business``: a business buyer's company name and VAT number (checkout, order pages, the
+desk's "Confirm VAT number").
 """
 
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -13,6 +16,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from shopcms.orders import statements, unpaid
 from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
 from shopcms.orders.resources import ACTOR_TITLES, ORDER_WORKFLOW, Order, Orders
+from shopcms.orders.views.business import desk_panel
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_ORDERS
 
@@ -51,6 +55,9 @@ def includeme(config):
     config.include("shopcms.orders.mail")
     config.include("shopcms.orders.withdrawal")
     config.add_macros("shopcms.orders:templates/macros.pt")
+    # A business buyer: its part of the order pages, and the desk's panel's values.
+    config.add_macros("shopcms.orders:templates/business.pt")
+    config.add_layout_value("business_buyer", desk_panel)
     # The checkout's script (the billing address shown when asked for).  Its own prefix:
     # the shop's "static/" would take "static/orders/..." first.
     config.add_fingerprinted_static_view(

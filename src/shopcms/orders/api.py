@@ -7,8 +7,15 @@ the name a customer gave in their last order, and add the links to write a revie
 "delivered" mail (a :class:`MailPart`, through ``config.add_order_mail_part``).
 A saved payment method is shown by ``describe_saved(registry, saved)`` (the way of the
 method that made it) or ``describe_saved_method(saved)`` (the way common to all).
+
+Business customers: the accounts keep a company name and VAT number checked as the
+checkout checks them (``add_business_fields`` adds the fields to a form;
+``check_vat_number`` raises ``VatNumberProblem``); ``vat_status_title`` names what is known
+of an order's VAT number.
 """
 
+from shopcms.orders import business as _business
+from shopcms.orders import business_schemas as _schemas
 from shopcms.orders.checkout import EU_COUNTRIES as COUNTRIES
 from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.desk import waiting_counts
@@ -47,7 +54,19 @@ __all__ = [
     "state_title",
     "text_field",
     "waiting_counts",
+    # business buyers
+    "VatNumberProblem",
+    "check_vat_number",
+    "add_business_fields",
+    "vat_status_title",
 ]
+
+# -- business buyers (issue 17, part "business"): the accounts' saved details take the
+# company name and VAT number with the checkout's fields and checks.
+VatNumberProblem = _business.VatNumberProblem
+check_vat_number = _business.check
+vat_status_title = _business.status_title
+add_business_fields = _schemas.add_business_fields
 
 
 def shipping_title(name):

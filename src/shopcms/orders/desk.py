@@ -38,6 +38,7 @@ TRANSITION_TITLES["erase"] = _("Personal data erased")
 # Nor these: the entries of orders.withdrawal.
 TRANSITION_TITLES["withdraw"] = _("Withdrawal stated")
 TRANSITION_TITLES["goods-received"] = _("Returned goods received")
+TRANSITION_TITLES["confirm-vat"] = _("VAT number confirmed")  # business.confirm
 #: The notes an erasure stores when nobody wrote one (``shopcms.privacy.erasure``): stored
 #: in English, shown in the reader's language.
 STORED_NOTES = {

@@ -115,6 +115,14 @@ class Order(Content):
     disclosures = ()
     #: When the customer's personal data was erased from this order (None: never).
     erased = None
+    #: A business buyer's legal name, VAT number (compact, with its country prefix:
+    #: ``NL004495445B01``) and what is known of that number: ``"format"`` (format and
+    #: check digits right, not checked with VIES) or ``"confirmed"`` (by staff; the history
+    #: says who); see ``shopcms.orders.business``.  None for a consumer.  Class defaults:
+    #: the orders stored before them are consumers' orders.
+    buyer_company = None
+    buyer_vat = None
+    buyer_vat_status = None
     #: The VAT charged (``products.pricing``, issue 17): ``"domestic"`` (Belgian rates),
     #: ``"oss"`` (a consumer in another member state while OSS is on: that country's rates)
     #: or ``"reverse_charge"`` (a business with a valid VAT number of another member state:
@@ -204,8 +212,10 @@ class Order(Content):
         The order stays for the accounts (the legal retention period): its lines, totals,
         VAT, shipping, payment method and references, state and dates are unchanged, and so
         is the delivery country (VAT is due by the country of destination).  The contact's
-        name, email and phone and every other address field become ``ERASED``; the payer's
-        name and IBAN from a bank statement become None; the link to
+        name, email and phone, every other address field and a business buyer's company
+        name and VAT number (a sole trader's name and number are personal data; the invoice
+        keeps its own copy, which the law requires) become ``ERASED``; the payer's name and
+        IBAN from a bank statement become None; the link to
         the account (``customer``) becomes None; the access key of the confirmation page is
         replaced, so the links in old mails no longer open it; history entries made by the
         customer name ``ERASED`` as their actor; and an entry ``erase`` by ``actor`` with
@@ -225,6 +235,10 @@ class Order(Content):
         self.delivery = _erase_address(self.delivery)
         self.billing = _erase_address(self.billing) if self.billing else None
         self.payer_iban = self.payer_name = None
+        if self.buyer_company is not None:
+            self.buyer_company = ERASED
+        if self.buyer_vat is not None:
+            self.buyer_vat = ERASED
         self.customer = None
         self.access_key = secrets.token_urlsafe(16)
         self.erased = now
