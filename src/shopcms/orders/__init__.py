@@ -44,6 +44,7 @@ def includeme(config):
     config.include("shopcms.orders.views.payments")
     config.include("shopcms.orders.mail")
     config.add_macros("shopcms.orders:templates/macros.pt")
+    config.add_macros("shopcms.orders:templates/manage/refund_panel.pt")
     # The checkout's script (the billing address shown when asked for).  Its own prefix:
     # the shop's "static/" would take "static/orders/..." first.
     config.add_fingerprinted_static_view(

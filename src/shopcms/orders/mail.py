@@ -40,6 +40,8 @@ SUBJECTS = {
     "order_paid": _("Payment received for order ${number}"),
     "order_shipped": _("Your order ${number} is on its way"),
     "order_delivered": _("Your order ${number} has been delivered"),
+    # refunds (shopcms.orders.refunds): queued after OrderRefunded, for the credit note.
+    "order_refunded": _("Refund for your order ${number}"),
 }
 #: The mail sent when an order enters a state.
 ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped", DELIVERED: "order_delivered"}

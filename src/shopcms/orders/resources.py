@@ -13,9 +13,10 @@ pyramid_retry replays one of them; a number is therefore used exactly once, and 
 transaction that commits.
 
 Workflow: placed -> paid -> shipped -> delivered; placed -> cancelled (stock given back);
-paid, shipped or delivered -> refunded (administrators; stock given back only when the goods
-never left, i.e. from paid).  Each transition is recorded in the order's history with who did
-it (staff, or ``system:...`` for the payment webhook and the bank statement import).
+paid, shipped or delivered -> refunded (administrators, once everything paid is refunded:
+``shopcms.orders.refunds``, which gives stock back where the goods come back).  Each
+transition is recorded in the order's history with who did it (staff, or ``system:...`` for
+the payment webhook and the bank statement import).
 """
 
 import dataclasses
@@ -84,7 +85,9 @@ ACTOR_TITLES = {
 }
 
 #: Where the stock of an order's lines goes back when a transition is done.
-RESTOCK = {("cancel", PLACED), ("refund", PAID)}
+#: A refund gives stock back itself, for the quantities it refunds
+#: (``shopcms.orders.refunds``).
+RESTOCK = {("cancel", PLACED)}
 
 _STAFF = (
     (Allow, security.role_principal(security.ORDER_DESK), (security.VIEW, security.MANAGE_ORDERS)),
@@ -115,6 +118,9 @@ class Order(Content):
     disclosures = ()
     #: When the customer's personal data was erased from this order (None: never).
     erased = None
+    #: The refunds of this order, oldest first (``shopcms.orders.refunds.Refund``): a tuple
+    #: replaced by each new one, never changed in place.
+    refunds = ()
 
     def __init__(
         self,

@@ -14,8 +14,10 @@ from pyramid.view import view_config
 
 from shopcms.orders import desk
 from shopcms.orders.payments import PaymentUnavailable
+from shopcms.orders.refunds import RefundRefused
 from shopcms.orders.resources import ORDER_WORKFLOW, Order, state_title
 from shopcms.orders.schemas import TRANSITION_NAMES, TransitionSchema
+from shopcms.orders.views import manage_refunds
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _
@@ -45,11 +47,15 @@ def transition_form(request, order, transition):
     )
 
 
-def _page(request, order, failed=None):
+def _page(request, order, failed=None, refund_failed=None):
     """The order page's values; ``failed`` is ``(transition name, form html)`` of a
-    transition form that was refused."""
+    transition form that was refused, ``refund_failed`` the refund form's HTML when it was
+    refused.  The refund has a panel of its own (``manage_refunds``), not a transition
+    form."""
     forms = []
     for transition in ORDER_WORKFLOW.available(order, request):
+        if transition.name == "refund":
+            continue
         if failed is not None and failed[0] == transition.name:
             forms.append(failed[1])
         else:
@@ -66,6 +72,7 @@ def _page(request, order, failed=None):
         "personal": lambda value: desk.personal(request, value),
         "history": desk.history(request, order),
         "transition_forms": forms,
+        **manage_refunds.panel(request, order, refund_failed),
     }
 
 
@@ -103,6 +110,8 @@ def run_transition(context, request):
         return refusal(request, exc.message, status=409)
     except PaymentUnavailable as exc:
         return refusal(request, exc.message, status=503)
+    except RefundRefused as exc:
+        return refusal(request, exc.message, status=exc.status)
     notice(request, message)
     return HTTPSeeOther(location=request.manage_link(context))
 
