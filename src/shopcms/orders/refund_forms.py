@@ -6,7 +6,8 @@ order that is only paid: its goods never left), the reason (required), and for a
 by bank transfer the holder and IBAN of the account to pay to (checked with
 python-stdnum).  Hidden: the CSRF token, the refund's id (a random token made when the
 form is shown: the refund's identity, so that the same form sent twice refunds once) and
-the step (``review``: show what will be refunded; ``confirm``: do it).  Only these fields
+the step (``review``: show what will be refunded; ``confirm``: do it).  :func:`panel` gives
+the order page's refund panel its values.  Only these fields
 are read; amounts are never taken from the form, they come from the order.
 """
 
@@ -19,18 +20,26 @@ from shopcms.orders import refunds
 from shopcms.orders.payments.sepa import check_iban
 from shopcms.orders.resources import PAID
 from shopcms.orders.widgets import hide
+from shopcms.web.actors import who
 from shopcms.web.forms import Button, CSRFSchema, make_form
 from shopcms.web.forms.types import Text, strip
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money
+from shopcms.web.security import REFUND_ORDERS
 
 FORMID = "refund"
 STEPS = ("review", "confirm")
+MEANS = {refunds.PROVIDER: _("By the payment provider"), refunds.TRANSFER: _("Bank transfer")}
 MAX_REASON = 500
 
 
 def line_field(index):
     return f"line_{index}"
+
+
+def _compact(value):
+    """An IBAN as typed, without its spaces and in capitals (what is checked and kept)."""
+    return "".join(value.split()).upper() if isinstance(value, str) else value
 
 
 def _iban(node, value):
@@ -138,7 +147,7 @@ def schema(request, order):
                 Text(),
                 name="iban",
                 title=_("IBAN of the account to pay to"),
-                preparer=strip,
+                preparer=_compact,
                 validator=_iban,
                 missing_msg=_("Give the IBAN of the account to pay the refund to."),
                 widget=deform.widget.TextInputWidget(attributes={"autocomplete": "off"}),
@@ -194,3 +203,31 @@ def account(appstruct):
     if not appstruct.get("iban"):
         return None
     return appstruct["holder"], check_iban(appstruct["iban"])
+
+
+def panel(request, order, failed=None):
+    """The refund panel's values for the order page: ``refunds`` (rows of those made),
+    ``refund_form`` (HTML, or None when the requester may not refund or nothing is
+    left); ``failed`` is the refused form's HTML."""
+    found = refunds.transfers(order.__parent__)
+    rows = []
+    for refund in reversed(order.refunds):
+        transfer = found.get(refund.id) if refund.means == refunds.TRANSFER else None
+        rows.append(
+            {
+                "refund": refund,
+                "who": who(request, refund.actor),
+                "means": MEANS.get(refund.means, refund.means),
+                "what": [
+                    f"{qty} × {order.lines[index]['title']}" for index, qty, _a in refund.lines
+                ],
+                "file": request.manage_link(order, "refund-transfer", query={"id": refund.id})
+                if transfer is not None and request.has_permission(REFUND_ORDERS, order)
+                else None,
+                "sent": transfer.sent if transfer is not None else None,
+            }
+        )
+    form = None
+    if request.has_permission(REFUND_ORDERS, order) and refunds.refundable(order):
+        form = failed or fresh(request, order)
+    return {"refunds": rows, "refund_form": form}

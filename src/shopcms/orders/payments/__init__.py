@@ -30,11 +30,13 @@ NOTHING_TO_PAY = _("This order has nothing left to pay online.")
 
 class PaymentUnavailable(Exception):
     """The provider could not do what was asked (unreachable, or it refused); nothing was
-    changed.  ``message`` (translatable) says so to the person who asked."""
+    changed.  ``message`` (translatable) says so to the person who asked; ``status`` is the
+    HTTP status to answer (503: try again later; 409: the provider refuses it)."""
 
-    def __init__(self, message: TranslationString):
+    def __init__(self, message: TranslationString, status=503):
         super().__init__(str(message))
         self.message = message
+        self.status = status
 
 
 @dataclass(frozen=True)

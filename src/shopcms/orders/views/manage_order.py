@@ -12,12 +12,11 @@ answers 503 and changes nothing (``shopcms.orders.desk.run_transition``).
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from shopcms.orders import desk
+from shopcms.orders import desk, refund_forms
 from shopcms.orders.payments import PaymentUnavailable
 from shopcms.orders.refunds import RefundRefused
 from shopcms.orders.resources import ORDER_WORKFLOW, Order, state_title
 from shopcms.orders.schemas import TRANSITION_NAMES, TransitionSchema
-from shopcms.orders.views import manage_refunds
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _
@@ -72,7 +71,7 @@ def _page(request, order, failed=None, refund_failed=None):
         "personal": lambda value: desk.personal(request, value),
         "history": desk.history(request, order),
         "transition_forms": forms,
-        **manage_refunds.panel(request, order, refund_failed),
+        **refund_forms.panel(request, order, refund_failed),
     }
 
 
@@ -109,7 +108,7 @@ def run_transition(context, request):
     except WorkflowError as exc:
         return refusal(request, exc.message, status=409)
     except PaymentUnavailable as exc:
-        return refusal(request, exc.message, status=503)
+        return refusal(request, exc.message, status=exc.status)
     except RefundRefused as exc:
         return refusal(request, exc.message, status=exc.status)
     notice(request, message)

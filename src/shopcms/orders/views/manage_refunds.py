@@ -19,7 +19,7 @@ from shopcms.orders.desk import method_title
 from shopcms.orders.payments import PaymentUnavailable
 from shopcms.orders.payments.sepa import batch_id, pain001
 from shopcms.orders.resources import Order, Orders
-from shopcms.web.actors import who
+from shopcms.orders.views.manage_order import _page
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.forms.core import CSRFSchema
@@ -31,40 +31,10 @@ from shopcms.web.security import REFUND_ORDERS
 _refund = {"route_name": "manage", "permission": REFUND_ORDERS}
 CONFIRM = "shopcms.orders:templates/manage/refund_confirm.pt"
 TRANSFERS = "shopcms.orders:templates/manage/refund_transfers.pt"
-MEANS = {refunds.PROVIDER: _("By the payment provider"), refunds.TRANSFER: _("Bank transfer")}
-
-
-def panel(request, order, failed=None):
-    """The refund panel's values for the order page: ``refunds`` (rows of those made),
-    ``refund_form`` (HTML, or None when the requester may not refund or nothing is
-    left); ``failed`` is the refused form's HTML."""
-    found = refunds.transfers(order.__parent__)
-    rows = []
-    for refund in reversed(order.refunds):
-        transfer = found.get(refund.id) if refund.means == refunds.TRANSFER else None
-        rows.append(
-            {
-                "refund": refund,
-                "who": who(request, refund.actor),
-                "means": MEANS.get(refund.means, refund.means),
-                "what": [
-                    f"{qty} × {order.lines[index]['title']}" for index, qty, _a in refund.lines
-                ],
-                "file": request.manage_link(order, "refund-transfer", query={"id": refund.id})
-                if transfer is not None and request.has_permission(REFUND_ORDERS, order)
-                else None,
-                "sent": transfer.sent if transfer is not None else None,
-            }
-        )
-    form = None
-    if request.has_permission(REFUND_ORDERS, order) and refunds.refundable(order):
-        form = failed or refund_forms.fresh(request, order)
-    return {"refunds": rows, "refund_form": form}
+MEANS = refund_forms.MEANS
 
 
 def _order_page(request, order, failed):
-    from shopcms.orders.views.manage_order import _page
-
     return _page(request, order, refund_failed=failed)
 
 
@@ -120,7 +90,7 @@ def refund(context, request):
     except refunds.RefundRefused as exc:
         return refusal(request, exc.message, status=exc.status)
     except PaymentUnavailable as exc:
-        return refusal(request, exc.message, status=503)
+        return refusal(request, exc.message, status=exc.status)
     mapping = {"amount": format_money(made.total, request.locale_name), "number": context.number}
     if made.means == refunds.PROVIDER:
         message = _(

@@ -259,8 +259,8 @@ class MollieMethod(PaymentMethod):
             refund = self.mollie.refund_payment(payment_id, data, key)
         except ProviderUnavailable as exc:
             log.warning("Mollie: order %s could not be refunded: %s", order.number, exc)
-            if exc.status == 422:
-                raise PaymentUnavailable(REFUSED) from None
+            if exc.status in (400, 422):  # more than remains; a key used for another amount
+                raise PaymentUnavailable(REFUSED, status=409) from None
             raise PaymentUnavailable(
                 _(
                     "Mollie could not refund the payment right now, so the order was not "
@@ -270,7 +270,7 @@ class MollieMethod(PaymentMethod):
         if euros(refund.amount) != amount_due:
             # The key was used for another amount (a form changed and sent again).
             log.warning("Mollie: refund %s of order %s has another amount", refund.id, order.number)
-            raise PaymentUnavailable(REFUSED)
+            raise PaymentUnavailable(REFUSED, status=409)
         reference = refund.id if REFUND_ID.fullmatch(refund.id or "") else ""
         log.info("Mollie: refund %s of order %s", reference or "(no id)", order.number)
         return Repayment(reference, note=f"Mollie refund {reference}".strip())
