@@ -112,7 +112,13 @@ def _xml(data, name):
     return response
 
 
-@view_config(context=Order, name="refund-transfer", request_method="GET", **_refund)
+@view_config(
+    context=Order,
+    name="refund-transfer",
+    request_method="GET",
+    renderer=ERROR_TEMPLATE,
+    **_refund,
+)
 def refund_transfer(context, request):
     """The pain.001 file of one refund of the order (``?id=``)."""
     transfer = refunds.transfers(context.__parent__).get(request.GET.get("id", ""))
@@ -162,7 +168,13 @@ def transfers_page(context, request):
     }
 
 
-@view_config(context=Orders, name="refund-transfers.xml", request_method="GET", **_refund)
+@view_config(
+    context=Orders,
+    name="refund-transfers.xml",
+    request_method="GET",
+    renderer=ERROR_TEMPLATE,
+    **_refund,
+)
 def transfers_file(context, request):
     """One pain.001 file of every pending transfer."""
     waiting = pending(context)
