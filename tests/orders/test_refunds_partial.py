@@ -20,7 +20,9 @@ from shopcms.mail import send_queued
 from shopcms.orders.api import OrderRefunded
 from shopcms.orders.payments import sepa
 from shopcms.orders.payments.mollie.client import amount
+from shopcms.web.clock import now
 from shopcms.web.layout import format_money
+from tests.architecture.test_forms import check_refusal
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login, make_site
 from tests.factories import make_order
 from tests.mailserver import MailServer
@@ -206,6 +208,7 @@ def test_never_more_than_paid_minus_refunded(site, mollie, admin):
     total = order_value(site, number, lambda order: order.total)
     too_many = review(admin, number, {0: 3}, status=400)
     assert "At most 2 can still be refunded." in too_many.text
+    check_refusal(too_many, "refund form")  # the summary leads to the field, described
     nothing = review(admin, number, {}, status=400)
     assert "Choose at least one product or the shipping cost to refund." in nothing.text
 
@@ -276,6 +279,12 @@ def test_a_transfer_refund_gives_a_valid_pain001_and_stock_back_when_returned(
     assert "0 refunds waiting" in admin.get("/en/manage/orders/refund-transfers").text
     admin.get("/en/manage/orders/refund-transfers.xml", status=404)
 
+    # Erasing the customer's data erases the accounts paid to (the transfers are sent).
+    with site.edit() as root:
+        root["orders"][number].anonymise(now(site.registry), "system:test")
+    kept = site.read(lambda root: [t.iban for t in root["orders"].refund_transfers.values()])
+    assert "NL91ABNA0417164300" not in kept
+
     # Two mails, each about its refund, saying how the money comes back.
     mails = mails_about(smtp, site, number)
     assert len(mails) == 2
@@ -299,3 +308,9 @@ def test_order_desk_staff_without_refund_orders_get_403(site, admin):
     post = {"csrf_token": token, "refund_id": "z" * 22, "step": "confirm", "reason": "r"}
     desk.post(f"/en/manage/orders/{number}/refund", {**post, "line_0": "0"}, status=403)
     assert len(order_value(site, number, lambda order: order.refunds)) == 1
+    # The workflow's "refund" asked for directly refunds what is left through a provider
+    # only: a transfer needs the form's IBAN.
+    token = admin.get(f"/en/manage/orders/{number}").html.select_one('input[name="csrf_token"]')
+    transition = {"csrf_token": token["value"], "transition": "refund"}
+    refused = admin.post(f"/en/manage/orders/{number}/transition", transition, status=409)
+    assert "needs the customer's IBAN: use the refund form" in refused.text

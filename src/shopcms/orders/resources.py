@@ -186,7 +186,8 @@ class Order(Content):
         The order stays for the accounts (the legal retention period): its lines, totals,
         VAT, shipping, payment method and references, state and dates are unchanged, and so
         is the delivery country (VAT is due by the country of destination).  The contact's
-        name, email and phone and every other address field become ``ERASED``; the link to
+        name, email and phone and every other address field become ``ERASED`` (and the
+        accounts refunds were transferred to, once given to the bank); the link to
         the account (``customer``) becomes None; the access key of the confirmation page is
         replaced, so the links in old mails no longer open it; history entries made by the
         customer name ``ERASED`` as their actor; and an entry ``erase`` by ``actor`` with
@@ -208,6 +209,7 @@ class Order(Content):
         self.customer = None
         self.access_key = secrets.token_urlsafe(16)
         self.erased = now
+        self._erase_refund_accounts()
         history = self.workflow_history
         for index, entry in enumerate(history):
             if customer is not None and entry.actor == customer:
@@ -224,6 +226,16 @@ class Order(Content):
             )
         )
         self.touch()
+
+    def _erase_refund_accounts(self):
+        """The accounts that refunds of this order were transferred to
+        (``shopcms.orders.refunds.Transfer``): erased once given to the bank; a transfer
+        still pending keeps its account until it is paid."""
+        transfers = getattr(self.__parent__, "refund_transfers", None)
+        for refund in self.refunds if transfers is not None else ():
+            transfer = transfers.get(refund.id)
+            if transfer is not None and transfer.sent is not None:
+                transfers[refund.id] = dataclasses.replace(transfer, holder=ERASED, iban=ERASED)
 
     def add_payment_id(self, payment_id):
         self.payment_ids = (*self.payment_ids, payment_id)
