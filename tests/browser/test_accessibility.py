@@ -548,6 +548,11 @@ def walk_the_shop(live_site, new_page, audit):
     admin.locator("img.qr").wait_for()
     audit.check(admin, "two-step login being set up")
 
+    # Issue 17, the OSS report (helper ubl; the invoicing's includeme includes
+    # shopcms.invoicing.views.oss): the last finished quarter, and a quarter refused.
+    audit.check(admin, "OSS report", "/nl/manage/oss")
+    audit.check(admin, "OSS report with an error", "/fr/manage/oss?quarter=1999-Q1", status=400)
+
     # -- Refunds (issue 17, helper "refunds"): the order page's refund panel, the refund
     # form with its errors, the review to confirm, the refund listed on the order, and the
     # refunds waiting to be paid by transfer.

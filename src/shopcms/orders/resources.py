@@ -118,6 +118,13 @@ class Order(Content):
     disclosures = ()
     #: When the customer's personal data was erased from this order (None: never).
     erased = None
+    #: The VAT charged (``products.pricing``, issue 17): ``"domestic"`` (Belgian rates),
+    #: ``"oss"`` (a consumer in another member state while OSS is on: that country's rates)
+    #: or ``"reverse_charge"`` (a business with a valid VAT number of another member state:
+    #: 0 %), and ``vat_country``, the country whose rates applied (the delivery country
+    #: under OSS and reverse charge).  Class defaults: older orders were all domestic.
+    vat_scheme = "domestic"
+    vat_country = "BE"
     #: The refunds of this order, oldest first (``shopcms.orders.refunds.Refund``): a tuple
     #: replaced by each new one, never changed in place.
     refunds = ()
