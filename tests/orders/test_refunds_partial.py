@@ -20,6 +20,7 @@ from shopcms.mail import send_queued
 from shopcms.orders.api import OrderRefunded
 from shopcms.orders.payments import sepa
 from shopcms.orders.payments.mollie.client import amount
+from shopcms.privacy.export import export_guest, to_json
 from shopcms.web.clock import now
 from shopcms.web.layout import format_money
 from tests.architecture.test_forms import check_refusal
@@ -314,3 +315,14 @@ def test_order_desk_staff_without_refund_orders_get_403(site, admin):
     transition = {"csrf_token": token["value"], "transition": "refund"}
     refused = admin.post(f"/en/manage/orders/{number}/transition", transition, status=409)
     assert "needs the customer's IBAN: use the refund form" in refused.text
+
+    # The customer's data export shows the refund (staff named as "staff" only).
+    def export(root):
+        return export_guest(root, "jan@example.be", now(site.registry), site.registry)
+
+    data = site.read(export)
+    [exported] = [order for order in data["orders"] if order["number"] == number]
+    assert [(r["total"], r["means"], r["actor"]) for r in exported["refunds"]] == [
+        (refund.total, "transfer", "staff")
+    ]
+    assert refund.id in to_json(data)
