@@ -631,6 +631,28 @@ def walk_the_shop(live_site, new_page, audit):
     number = customer.url.split("/order/")[1].split("/")[0]
     audit.check(admin, "order desk with a business buyer", f"/nl/manage/orders/{number}")
 
+    # -- Refunds (issue 17, helper "refunds"): the order page's refund panel, the refund
+    # form with its errors, the review to confirm, the refund listed on the order, and the
+    # refunds waiting to be paid by transfer.
+    with live_site.edit() as root:
+        refundable = make_order(root, items=[("mug-cafe", 2)], state="shipped").number
+    admin.goto(f"/nl/manage/orders/{refundable}")
+    audit.check(admin, "order with its refund form")
+    admin.locator("form#refund button[name=review]").click()
+    admin.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(admin, "refund form with errors")
+    admin.fill("#refund-line-0", "1")
+    admin.fill("#refund-reason", "Kapot aangekomen")
+    admin.fill("#refund-holder", "An Peeters")
+    admin.fill("#refund-iban", "NL91 ABNA 0417 1643 00")
+    admin.locator("form#refund button[name=review]").click()
+    admin.locator("form#refund-confirm").wait_for()
+    audit.check(admin, "refund to confirm")
+    admin.locator("form#refund-confirm button[name=refund]").click()
+    admin.locator("table.refund-list").wait_for()
+    audit.check(admin, "order partly refunded")
+    audit.check(admin, "refunds to pay by transfer", "/nl/manage/orders/refund-transfers")
+
     for address, html in crawled.items():
         audit.documents.setdefault(f"crawled {address}", html)
     audit.seconds["walk"] = time.monotonic() - started

@@ -58,6 +58,7 @@ def includeme(config):
     # A business buyer: its part of the order pages, and the desk's panel's values.
     config.add_macros("shopcms.orders:templates/business.pt")
     config.add_layout_value("business_buyer", desk_panel)
+    config.add_macros("shopcms.orders:templates/manage/refund_panel.pt")
     # The checkout's script (the billing address shown when asked for).  Its own prefix:
     # the shop's "static/" would take "static/orders/..." first.
     config.add_fingerprinted_static_view(

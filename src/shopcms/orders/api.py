@@ -23,6 +23,9 @@ from shopcms.orders.mail import MailPart
 from shopcms.orders.payments import describe_saved
 from shopcms.orders.payments import methods as payment_methods
 from shopcms.orders.payments.saved import describe as describe_saved_method
+
+# refunds (issue 17): the refund record and its event, for invoicing's credit notes.
+from shopcms.orders.refunds import OrderRefunded, Refund
 from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, state_title
 from shopcms.orders.schemas import OTHER_POSTCODE, POSTCODES
 from shopcms.orders.schemas import Address as AddressSchema
@@ -40,7 +43,9 @@ __all__ = [
     "MailPart",
     "ORDER_WORKFLOW",
     "OTHER_POSTCODE",
+    "OrderRefunded",
     "POSTCODES",
+    "Refund",
     "SHIPPING_METHODS",
     "check_phone",
     "contact_name",

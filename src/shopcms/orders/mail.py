@@ -45,6 +45,8 @@ SUBJECTS = {
     # Unpaid bank transfers (shopcms.orders.unpaid).
     "payment_reminder": _("Reminder: we are still waiting for the payment of order ${number}"),
     "order_cancelled_unpaid": _("Your order ${number} was cancelled: no payment received"),
+    # refunds (shopcms.orders.refunds): queued after OrderRefunded, for the credit note.
+    "order_refunded": _("Refund for your order ${number}"),
 }
 #: The mails that show the transfer's EPC QR code while it is awaited.
 QR_MAILS = ("order_placed", "payment_reminder")

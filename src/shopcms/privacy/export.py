@@ -291,6 +291,11 @@ def _order(order, account):
             for entry in order.workflow_history
         ],
         "disclosures": [_disclosure(d, account, order) for d in order.disclosures],
+        # Refunds (orders.refunds.Refund records): what was paid back, when, why, how.
+        "refunds": [
+            {**plain(refund), "actor": _actor(refund.actor, account)}
+            for refund in getattr(order, "refunds", ())
+        ],
     }
 
 
