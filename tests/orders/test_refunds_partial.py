@@ -326,3 +326,18 @@ def test_order_desk_staff_without_refund_orders_get_403(site, admin):
         (refund.total, "transfer", "staff")
     ]
     assert refund.id in to_json(data)
+
+
+def test_the_form_starts_from_the_withdrawn_lines_and_the_account_that_paid(site, admin):
+    """ "Goods received" on a withdrawal leads here with ``?line-N=QTY``; a transfer order
+    paid from a bank statement line names the account to pay back."""
+    with site.edit() as root:
+        order = make_order(
+            root, lang="en", items=(("mug-cafe", 2), ("aloe-vera", 1)), state="shipped"
+        )
+        order.payer_iban, order.payer_name = "NL91ABNA0417164300", "An Peeters"
+        number = order.number
+    form = refund_form(admin.get(f"/en/manage/orders/{number}?line-0=2&line-1=9"))
+    assert form["line_0"].value == "2"
+    assert form["line_1"].value == "0"  # more than was bought: not taken
+    assert (form["holder"].value, form["iban"].value) == ("An Peeters", "NL91ABNA0417164300")

@@ -178,8 +178,18 @@ def form(request, order, confirm=False):
 
 def fresh(request, order):
     """The form to fill in, with a new refund id (nothing is stored: a GET writes
-    nothing)."""
-    return form(request, order).render({"refund_id": secrets.token_urlsafe(16)})
+    nothing).  It starts from what staff came for: the lines of a withdrawal whose goods
+    came back (``?line-N=QTY``, from the withdrawal panel's "goods received"), and for a
+    transfer the account that paid the order, as the bank statement named it."""
+    values = {"refund_id": secrets.token_urlsafe(16)}
+    for index in range(len(order.lines)):
+        wanted = request.GET.get(f"line-{index}", "")
+        if wanted.isdigit() and 0 < int(wanted) <= order.lines[index]["qty"]:
+            values[line_field(index)] = int(wanted)
+    if order.payer_iban:
+        values["iban"] = order.payer_iban
+        values["holder"] = order.payer_name or ""
+    return form(request, order).render(values)
 
 
 def chosen(request, order, appstruct):
