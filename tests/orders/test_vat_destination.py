@@ -112,7 +112,7 @@ def test_a_french_consumer_with_oss_on_pays_french_vat_everywhere(shop, smtp):
     # The cart is Belgium's until a delivery country is chosen, and says so.
     cart = app.get("/fr/cart")
     assert money(cart, ".cart-total") == "41,90 €"
-    assert "VAT" in text(cart.html.select_one(".vat-note"))
+    assert "TVA belge" in text(cart.html.select_one(".vat-note"))
 
     review = review_for(app, "fr", PARIS)
     # 13.50 / 1.21 x 1.20 = 13.39 a mug; 7.95 / 1.06 x 1.10 = 8.25 the cactus (French rate
