@@ -19,13 +19,26 @@ one way): ``config.add_order_mail_part(TEMPLATE, provider)`` declares a provider
 links, in the order's language); it returns a :class:`MailPart` or None.  The parts follow
 the mail's own text, in the order they were declared (the reviews put a link to write a
 review of each product in the "delivered" mail).
+
+Attached files: ``config.add_order_mail_attachment(TEMPLATE, provider)`` declares a
+provider called as ``provider(registry, order)`` when mail ``TEMPLATE`` is composed; it
+returns ``[(filename, mimetype, bytes)]`` (the invoicing attaches the invoice's PDF to
+"payment received").  Such files can be costly to make (a PDF) and the transaction that
+causes the mail may be one of many conflicting ones (a burst of payment webhooks): so a
+mail that has attachment providers is not composed in that transaction but queued as an
+*intent* (kind :data:`ORDER_MAIL`: the order's number, the template, the shop's address),
+which the mail sender composes after the commit, in its claim transaction
+(``shopcms.mail.delivery``), with the order as it is then.  An order erased or deleted
+meanwhile composes nothing.  Mails without attachment providers are composed at once, as
+before.
 """
 
 from dataclasses import dataclass
 
+from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import get_current_registry
 
-from shopcms.mail import compose, send
+from shopcms.mail import compose, get_mailer, queue_intent, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
@@ -114,12 +127,64 @@ def qr_size(registry, order):
     return epc.pixels(epc_payload(registry.settings, order)) if awaits_transfer(order) else None
 
 
+#: The kind of the mail intents of order mails with attachments (see the module).
+ORDER_MAIL = "order_mail"
+
+
+def add_order_mail_attachment(config, template, provider):
+    """Config directive: ``provider(registry, order)`` attaches files
+    (``[(filename, mimetype, bytes)]``) to order mail ``template`` (see the module)."""
+    if template not in SUBJECTS:
+        raise ValueError(f"no order mail {template!r}")
+    config.registry.shopcms_order_mail_attachments.setdefault(template, []).append(provider)
+
+
+def attachment_providers(registry, template):
+    return getattr(registry, "shopcms_order_mail_attachments", {}).get(template, ())
+
+
 def mail_order(registry, order, template, request=None):
     """Queue mail ``template`` about ``order`` to its customer, in the order's language, in
     the transaction that changes the order.  The confirmation of an order paid by transfer
-    shows the transfer's QR code (an inline image of its HTML part)."""
-    base = public_url(registry, request)
-    links = linking_request(registry, request)
+    shows the transfer's QR code (an inline image of its HTML part).  A mail with attached
+    files is queued as an intent, composed by the sender (see the module)."""
+    if attachment_providers(registry, template):
+        return queue_intent(
+            order.__parent__,
+            ORDER_MAIL,
+            address=order.contact["email"],
+            lang=order.lang,
+            domain=get_mailer(registry).domain,
+            number=order.number,
+            template=template,
+            base=public_url(registry, request),
+        )
+    message = order_message(registry, order, template, linking_request(registry, request))
+    # The order may be new in this transaction, without a connection yet: its folder has one.
+    return send(order.__parent__, message)
+
+
+def compose_order_mail(registry, site, intent):
+    """The composer of :data:`ORDER_MAIL` intents: the mail with its attachments, or None
+    when the order is gone or its customer's data was erased meanwhile."""
+    order = site["orders"].get(intent["number"])
+    if order is None or order.erased is not None:
+        return None
+    links = Request.blank("/", base_url=intent["base"])
+    links.registry = registry
+    apply_request_extensions(links)
+    template = intent["template"]
+    attachments = [
+        attached
+        for provider in attachment_providers(registry, template)
+        for attached in provider(registry, order) or ()
+    ]
+    return order_message(registry, order, template, links, attachments=attachments)
+
+
+def order_message(registry, order, template, links, attachments=None):
+    """The composed mail ``template`` about ``order`` (links made by ``links``)."""
+    base = public_url(registry, links)
     lang = order.lang
     subject = SUBJECTS[template]
     message = compose(
@@ -144,9 +209,9 @@ def mail_order(registry, order, template, request=None):
         subject=_(subject, mapping={"number": order.number}),
         application_url=base,
         images=payment_qr(registry, order) if template == "order_placed" else None,
+        attachments=attachments,
     )
-    # The order may be new in this transaction, without a connection yet: its folder has one.
-    return send(order.__parent__, message)
+    return message
 
 
 def order_placed(event):
@@ -166,5 +231,8 @@ def order_moved(event):
 def includeme(config):
     config.registry.shopcms_order_mail_parts = {}
     config.add_directive("add_order_mail_part", add_order_mail_part)
+    config.registry.shopcms_order_mail_attachments = {}
+    config.add_directive("add_order_mail_attachment", add_order_mail_attachment)
+    config.add_mail_composer(ORDER_MAIL, compose_order_mail)
     config.add_subscriber(order_placed, OrderPlaced)
     config.add_subscriber(order_moved, AfterTransition)

@@ -1,0 +1,1 @@
+"""The invoicing's pages: the downloads and the desk's list."""
