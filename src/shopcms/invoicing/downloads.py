@@ -18,6 +18,7 @@ The PDF is rendered from the stored Document when it is asked for (a GET writes 
 import hmac
 
 from babel.dates import format_date
+from pyramid.traversal import find_root
 
 from shopcms.invoicing.document import INVOICE
 from shopcms.invoicing.folder import invoices_folder
@@ -42,7 +43,8 @@ def download_links(request, order):
     ``title`` (a TranslationString), ``issued`` (a date) and ``issued_text``, ``pdf`` and
     ``xml`` (None unless the buyer has a VAT number: a business's e-invoice) addresses.
     On the desk's pages the links stay in the desk; for a guest they carry the order's key."""
-    folder = invoices_folder(request.root, request.registry)
+    # The site the order is in: the account area's root is the account, not the site.
+    folder = invoices_folder(find_root(order), request.registry)
     if folder is None:
         return []
     desk = request.matched_route is not None and request.matched_route.name == "manage"
