@@ -4,13 +4,16 @@ An invoice and a credit note are accounting records the shop must keep ten years
 1 January of the year after their issue (Belgian VAT Code art. 60; GDPR art. 17 (3) (b):
 a legal obligation).  So an erasure of a customer (their account, or a guest's orders)
 neither deletes nor changes them: the buyer's name, address and VAT number stay on each
-document as it was issued, which is what the law requires it to say.  What goes is the
-link to the erased account (``Issued.account``), so nothing leads from a new account with
-a reused id to them; they remain reachable by staff (the order desk) only, until
-``shopcms retention`` deletes them (``shopcms.invoicing.retention``).
+document as it was issued, which is what the law requires it to say.  What goes is what
+no invoice needs: the link to the erased account (``Issued.account``), so they remain
+reachable by staff (the order desk) only, and the buyer's email address (the address the
+document was sent to, printed nowhere), until ``shopcms retention`` deletes them
+(``shopcms.invoicing.retention``).
 
 In the data export they are listed (number, kind, date, order, total) in their own section.
 """
+
+import dataclasses
 
 from shopcms.invoicing.folder import invoices_folder
 from shopcms.privacy.contributors import Contributor, add_contributor
@@ -48,18 +51,31 @@ def export_account(root, account):
     return [_row(doc) for doc in docs] or None
 
 
-def erase_account(root, account, now, registry, options):
-    """Keep the documents (see the module); unlink them from the account."""
-    docs = _documents(root, [order.number for order in customer_orders(root, account)])
+def keep(docs):
+    """Keep ``docs`` for the law, without the account's link and the buyer's email."""
     for doc in docs:
-        if doc.account == account.__name__:
-            doc.account = None
+        doc.account = None
+        buyer = doc.document.buyer
+        if buyer.email is not None:
+            doc.document = dataclasses.replace(
+                doc.document, buyer=dataclasses.replace(buyer, email=None)
+            )
     if not docs:
         return None
     return (
-        f"invoices: {len(docs)} invoice(s) and credit note(s) kept unchanged "
-        "(legal obligation, 10 years), unlinked from the account"
+        f"invoices: {len(docs)} invoice(s) and credit note(s) kept as issued "
+        "(legal obligation, 10 years), without the account link and email address"
     )
+
+
+def erase_account(root, account, now, registry, options):
+    """Keep the documents of the account's orders (see the module)."""
+    return keep(_documents(root, [order.number for order in customer_orders(root, account)]))
+
+
+def erase_guest(root, email, now, registry, options):
+    """Keep the documents of the orders placed with ``email`` without an account."""
+    return keep(_documents(root, [order.number for order in root["orders"].guest_orders(email)]))
 
 
 def includeme(config):
@@ -70,6 +86,7 @@ def includeme(config):
             _("Invoices and credit notes"),
             export=export_account,
             erase=erase_account,
+            erase_guest=erase_guest,
             labels=LABELS,
         ),
     )
