@@ -90,7 +90,9 @@ def test_numbers_have_no_gaps_under_concurrent_webhooks_and_refunds(shop, mollie
     with serving(shop.wsgi, threads=8) as base:
 
         def webhook(payment_id):
-            return lambda: requests.post(f"{base}/nl/mollie-webhook", data={"id": payment_id})
+            return lambda: requests.post(
+                f"{base}/nl/mollie-webhook", data={"id": payment_id}, timeout=60
+            )
 
         paid = all_at_once([webhook(payment_id) for _number, payment_id in made])
         assert [answer.status_code for answer in paid] == [200] * COUNT
@@ -101,7 +103,7 @@ def test_numbers_have_no_gaps_under_concurrent_webhooks_and_refunds(shop, mollie
 
         def refund(number):
             data = {"csrf_token": token, "number": number, "refund": f"r-{number}"}
-            return lambda: http.post(f"{base}/nl/test-refund", data=data)
+            return lambda: http.post(f"{base}/nl/test-refund", data=data, timeout=60)
 
         refunded = all_at_once([refund(number) for number, _payment in made])
         assert [answer.status_code for answer in refunded] == [204] * COUNT
