@@ -25,6 +25,8 @@ def _file(request, issued, extension):
     response = request.response
     response.body = body
     response.content_type = mimetype
+    # A PDF is bytes, not text; the UBL file is UTF-8 XML.
+    response.charset = "utf-8" if extension == "xml" else None
     # The address may carry the order's key: a file leads nowhere, but say it anyway.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.content_disposition = f'attachment; filename="{issued.number}.{extension}"'
