@@ -137,3 +137,21 @@ def test_a_refund_gets_a_credit_note_referring_to_the_invoice(site):
         ]
         assert document.total == amount + order.shipping["cost"]
         assert document.buyer == invoice.document.buyer
+
+
+def test_an_older_database_gets_the_folder_by_evolve_or_at_the_first_invoice(site):
+    from shopcms.invoicing.folder import add_invoices_folder
+    from shopcms.invoicing.resources import Invoices
+
+    with site.edit() as root:
+        root.remove("invoices", registry=site.registry)  # as before generation 13
+        add_invoices_folder(root, site.registry)
+        assert isinstance(root["invoices"], Invoices)
+        add_invoices_folder(root, site.registry)  # twice: nothing more
+        root.remove("invoices", registry=site.registry)
+    # An order paid before the evolve step ran creates the folder with its invoice.
+    with site.edit() as root:
+        assert invoices_folder(root, None) is None
+        assert api.invoice_of(root, "2026-000001") is None
+        order = make_order(root, state="paid")
+        assert api.invoice_of(root, order.number).number == f"F{year()}-000001"
