@@ -2,6 +2,10 @@
 order's key (from the confirmation page), staff from the order desk and its list of
 invoices; anyone else gets 404, as for another customer's order."""
 
+import importlib.util
+
+import pytest
+
 from shopcms.invoicing import api
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login
 from tests.factories import make_order
@@ -71,3 +75,24 @@ def test_the_order_desk_lists_and_downloads_invoices(site, app):
     assert app.get(link["href"]).content_type == PDF
     # The desk's sidebar leads there.
     assert listing.html.select_one("a[href='/nl/manage/invoices/']") is not None
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("shopcms.invoicing.ubl") is None, reason="the UBL writer"
+)
+def test_a_business_customer_also_downloads_the_ubl_invoice(site, app):
+    account = site.add_account("inkoop@example.nl")
+    with site.edit() as root:
+        order = make_order(root, customer=account, delivery={"country": "NL"})
+        order.buyer_company = "Klein Handel B.V."
+        order.buyer_vat = "NL123456789B01"
+        order.vat_scheme = "reverse_charge"
+        order.transition(None, "pay", actor="system:test")
+        number, invoice = order.number, api.invoice_of(root, order.number).number
+    login(app, "inkoop@example.nl", PASSWORD)
+    page = app.get(f"/en/account/orders/{number}")
+    link = page.html.select_one(".invoice-downloads a[href$='invoice.xml']")
+    answer = app.get(link["href"])
+    assert answer.content_type == "application/xml"
+    assert b"NL123456789B01" in answer.body
+    assert f'filename="{invoice}.xml"' in answer.headers["Content-Disposition"]

@@ -68,3 +68,25 @@ def test_an_order_erased_before_the_mail_left_sends_nothing(site, smtp):
         order.anonymise(order.modified, "system:test")
     run = send_queued(site.registry)
     assert run.dropped == 1 and run.sent == 0
+
+
+def test_the_refund_mail_carries_the_newest_credit_note(site):
+    """What ``order_refunded`` attaches (the refunds' mail declares that template): the
+    credit note of the refund just made, as PDF."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from shopcms.invoicing import attachments, issuing
+    from tests.invoicing.test_issuing import OrderRefunded, Refund
+
+    with site.edit() as root:
+        order = make_order(root, state="paid", items=(("mug-cafe", 2),))
+        assert attachments.credit_note_files(site.registry, order) == []
+        amount = order.lines[0]["unit_price"]
+        for refund_id in ("r1", "r2"):
+            refund = Refund(refund_id, datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
+            issuing.order_refunded(OrderRefunded(order, refund))
+        [(name, mimetype, pdf)] = attachments.credit_note_files(site.registry, order)
+        newest = api.credit_notes_of(root, order.number)[-1].number
+    assert (name, mimetype) == (f"{newest}.pdf", "application/pdf")
+    assert newest in pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
