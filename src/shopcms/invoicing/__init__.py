@@ -36,7 +36,7 @@ def order_refunded_event():
 
 
 def includeme(config):
-    config.add_desk_section("invoices", _("Invoices"), ("invoices",), MANAGE_ORDERS, order=32)
+    config.add_desk_section("invoices", _("Invoices"), ("invoices",), MANAGE_ORDERS, order=31)
     config.add_content_type(
         "invoices", Invoices, title=_("Invoices"), site_folder="invoices", catalog=False
     )

@@ -22,7 +22,7 @@ last of them may go (``shopcms.invoicing.retention``); :attr:`Invoices.expiring`
 them without reading every document.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
@@ -61,6 +61,8 @@ class Issued(Content):
     """An issued invoice or credit note (see the module).  ``document`` is never changed."""
 
     kind = None
+    #: Its key in ``Invoices.chronological`` (the moment of issue and its number).
+    listed = None
 
     def __init__(self, document, account=None):
         super().__init__()
@@ -194,5 +196,22 @@ class Invoices(Folder):
     def newest(self, start, size):
         """The documents from position ``start`` (0: the newest), at most ``size``."""
         numbers = self.chronological.values()
-        count = len(numbers)
+        count = len(self)  # one entry per document (the folder's count is kept, not counted)
         return [self[numbers[count - 1 - i]] for i in range(start, min(start + size, count))]
+
+
+def documents_between(site, start, end):
+    """The :class:`~shopcms.invoicing.document.Document` of every invoice and credit note
+    issued on or after the date ``start`` and before the date ``end``, in the order of
+    issue (the OSS report's source: ``shopcms.invoicing.views.oss``)."""
+    folder = site.get("invoices")
+    if folder is None:
+        return
+    # The index is by the moment of issue (UTC); a day's margin each side covers the time
+    # zone, and the date of issue decides.
+    low = ((start - timedelta(days=1)).isoformat(),)
+    high = ((end + timedelta(days=1)).isoformat(),)
+    for number in folder.chronological.values(min=low, max=high):
+        issued = folder[number]
+        if start <= issued.issued < end:
+            yield issued.document
