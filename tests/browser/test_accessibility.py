@@ -39,6 +39,7 @@ from shopcms.contests import entries
 from shopcms.contests.workflow import CONTEST_WORKFLOW
 from shopcms.newsletter import subscriptions
 from shopcms.newsletter.tokens import link_token
+from shopcms.orders import tracking, withdrawal_links
 from shopcms.reviews import moderation
 from shopcms.reviews.links import make_token
 from shopcms.web.clock import now
@@ -354,6 +355,21 @@ def plant_reviews(site):
         return f"/nl/reviews/write/{make_token(secret, order.number, pid, now(site.registry))}"
 
 
+def plant_withdrawal_orders(site):
+    """A delivered order of the walk's customer, with its tracking number (its withdrawal
+    form), and a guest's shipped order: the address of its mailed withdrawal link."""
+    with site.edit() as root:
+        account = root["customers"].find("toegankelijk@example.be").__name__
+        items = [("care-booklet", 2), ("pot-creme", 1)]
+        order = make_order(root, items=items, state="delivered", customer=account)
+        tracking.record({}, order, "bpost", "323299999912345678")
+        contact = {"name": "Gast Toegankelijk", "email": "gast@example.be"}
+        guest = make_order(root, items=[("care-booklet", 1)], state="shipped", contact=contact)
+        secret = site.registry.settings["shopcms.secret"]
+        token = withdrawal_links.link_token(secret, guest, now(site.registry))
+        return order.number, f"/nl/withdrawal/{token}"
+
+
 def walk_the_shop(live_site, new_page, audit):
     """Every page state a visitor, a customer and an administrator reach, checked."""
     crawled = {}
@@ -548,11 +564,34 @@ def walk_the_shop(live_site, new_page, audit):
     admin.locator("img.qr").wait_for()
     audit.check(admin, "two-step login being set up")
 
+    # Issue 17, the OSS report (helper ubl; the invoicing's includeme includes
+    # shopcms.invoicing.views.oss): the last finished quarter, and a quarter refused.
+    audit.check(admin, "OSS report", "/nl/manage/oss")
+    audit.check(admin, "OSS report with an error", "/fr/manage/oss?quarter=1999-Q1", status=400)
+    # -- Issue 17, withdrawal (helper "withdrawal"): the withdrawal form from the account
+    # (empty, with its error, stated), the guest's mailed link, the desk's list of
+    # withdrawals and the order page's panel (tracking, the statement, "goods received").
+    withdrawn, guest_withdrawal = plant_withdrawal_orders(live_site)
+    audit.check(customer, "withdrawal form", f"/nl/account/withdrawal/{withdrawn}")
+    for select in customer.locator("form#withdrawal select").all():
+        select.select_option("0")
+    customer.locator("form#withdrawal button[name=withdraw]").click()
+    customer.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(customer, "withdrawal form with an error")
+    customer.locator("form#withdrawal select").first.select_option("1")
+    customer.locator("form#withdrawal button[name=withdraw]").click()
+    customer.locator("#withdrawals-stated").wait_for()
+    audit.check(customer, "withdrawal stated")
+    audit.check(visitor, "guest withdrawal link", guest_withdrawal)
+    audit.check(admin, "withdrawals waiting", "/nl/manage/orders/withdrawals")
+    audit.check(admin, "order with a withdrawal", f"/nl/manage/orders/{withdrawn}")
+
     # -- invoicing (issue 17): the customer's order once paid, with its invoice to download
     # (the account's order page, the confirmation page), and the desk's list of invoices.
     def pay_the_customers_order(root):
         account = root["customers"].find("toegankelijk@example.be")
-        order = root["orders"].of_customer(account.__name__)[0]
+        # The order placed through the checkout above (others of the walk are further on).
+        order = next(o for o in root["orders"].of_customer(account.__name__) if o.state == "placed")
         order.transition(None, "pay", actor="system:test")
         return order.number, order.access_key
 

@@ -59,4 +59,6 @@ def includeme(config):
     config.add_layout_value("invoices", downloads.layout_value)
     config.add_macros("shopcms.invoicing:templates/macros.pt")
     config.include(".views.downloads")
+    # The OSS report (helper ubl): its desk page, CSV and the set_oss_documents directive.
+    config.include(".views.oss")
     config.include(".privacy")

@@ -43,6 +43,7 @@ def includeme(config):
     # After the payment methods: a webhook view for each provider that calls back.
     config.include("shopcms.orders.views.payments")
     config.include("shopcms.orders.mail")
+    config.include("shopcms.orders.withdrawal")
     config.add_macros("shopcms.orders:templates/macros.pt")
     # The checkout's script (the billing address shown when asked for).  Its own prefix:
     # the shop's "static/" would take "static/orders/..." first.

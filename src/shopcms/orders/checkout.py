@@ -6,9 +6,14 @@ or a shipping cost.  Stock is checked and decremented in the same transaction; a
 a plain persistent object, so two checkouts that change the same stock conflict and one of
 them is replayed by pyramid_retry with fresh data: stock never goes below zero.
 
-Shipping and the totals follow the products' one pricing rule (``products.api.summary``:
-the shipping methods, their costs, free delivery, shipping charged at the highest VAT rate
-of the lines), which the cart page shows too.
+Shipping and the totals follow the products' one pricing rule (``products.api.charge``:
+the shipping methods, their costs per delivery country, free delivery, shipping charged at
+the highest VAT rate of the lines), which the cart page shows too.  The VAT is the
+destination's (``products.api.taxation``, see ``products.pricing``): :func:`destination`
+reads it from the details (delivery country, the business's VAT number), :func:`quote`
+converts every unit price and the shipping with it, and :func:`place_order` records it on
+the order (``vat_scheme``, ``vat_country``).  Before the details are known (the checkout
+form's summary) it is Belgium's.
 
 What the form offers (:func:`options`, :func:`starting_values`): a logged-in customer who
 keeps their details (``shopcms.privacy.account_data``) finds the form filled with the
@@ -36,7 +41,14 @@ from shopcms.privacy.account_data import (
     keep_checkout_details,
     keeps_account_data,
 )
-from shopcms.products.api import SHIPPING_METHODS, empty_cart, shipping_cost, summary
+from shopcms.products.api import (
+    BELGIAN,
+    SHIPPING_METHODS,
+    charge,
+    empty_cart,
+    shipping_cost,
+    taxation,
+)
 from shopcms.tree.events import notify
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _, pick
@@ -80,23 +92,49 @@ class CheckoutProblem(Exception):
 
 @dataclass(frozen=True)
 class Quote:
-    """What an order of these lines costs: the lines, shipping and totals (VAT included),
-    and their ``summary`` (``products.api.summary``: goods, shipping, totals)."""
+    """What an order of these lines costs: the lines, shipping and totals (VAT included,
+    at the rates charged), their ``summary`` (``products.api.charge``: goods, shipping,
+    totals) and the ``taxation`` they were charged under (scheme, country)."""
 
     lines: tuple
     shipping: dict
     totals: object
     summary: object
+    taxation: object = BELGIAN
 
 
-def quote(request, cart, method):
-    """The Quote of ``cart`` (``[(pid, qty)]``) shipped by ``method``.
+@dataclass(frozen=True)
+class Destination:
+    """Where an order goes and who buys it, as far as VAT and shipping care: the delivery
+    ``country`` and the ``taxation`` charged there."""
+
+    country: str = "BE"
+    taxation: object = BELGIAN
+
+
+def destination(request, details=None):
+    """The :class:`Destination` of checkout ``details`` (the validated form): its delivery
+    country, and the business's VAT number when one was given (``details["vat_number"]``);
+    without details, Belgium."""
+    if not details:
+        return Destination()
+    country = details["delivery"]["country"]
+    return Destination(
+        country, taxation(request.registry.settings, country, details.get("vat_number"))
+    )
+
+
+def quote(request, cart, method, where=None):
+    """The Quote of ``cart`` (``[(pid, qty)]``) shipped by ``method`` to ``where`` (a
+    :class:`Destination`; None: Belgium, with Belgian VAT).
 
     Products the requester may not see (hidden, removed) are left out; raises CheckoutProblem
-    when nothing is left, or when a line asks for more than the stock.
+    when nothing is left, or when a line asks for more than the stock.  Each line's
+    ``unit_price``, ``vat_rate`` and ``total`` are those charged (``products.api.charged``).
     """
+    where = where or Destination()
     products = request.root["products"]
-    lines, short = [], []
+    found, short = [], []
     for pid, qty in cart:
         product = products.by_id(pid)
         if product is None or not request.has_permission(VIEW, product):
@@ -104,19 +142,8 @@ def quote(request, cart, method):
         title = pick(product.titles, request)[1] or product.__name__
         if qty > product.stock:
             short.append((title, product.stock))
-        lines.append(
-            {
-                "pid": product.pid,
-                "name": product.__name__,
-                "sku": product.sku,
-                "title": title,
-                "qty": qty,
-                "unit_price": product.price,
-                "vat_rate": product.vat_rate,
-                "total": product.price * qty,
-            }
-        )
-    if not lines:
+        found.append((product, title, qty))
+    if not found:
         raise CheckoutProblem(_("Your cart is empty."))
     if short:
         raise CheckoutProblem(
@@ -125,13 +152,28 @@ def quote(request, cart, method):
                 mapping={"products": ", ".join(f"{title} ({n})" for title, n in short)},
             )
         )
-    summed = summary(
+    summed = charge(
         request.registry.settings,
-        [(line["total"], line["vat_rate"]) for line in lines],
+        [(product.price, qty, product.vat_rate) for product, _title, qty in found],
         method,
+        where.country,
+        where.taxation,
+    )
+    lines = tuple(
+        {
+            "pid": product.pid,
+            "name": product.__name__,
+            "sku": product.sku,
+            "title": title,
+            "qty": qty,
+            "unit_price": line.unit_price,
+            "vat_rate": line.vat_rate,
+            "total": line.total,
+        }
+        for (product, title, qty), line in zip(found, summed.lines, strict=True)
     )
     shipping = {"method": method, "cost": summed.shipping, "vat_rate": summed.shipping_rate}
-    return Quote(tuple(lines), shipping, summed.totals, summed)
+    return Quote(lines, shipping, summed.totals, summed, where.taxation)
 
 
 # -- the form ----------------------------------------------------------------------------
@@ -224,7 +266,7 @@ def review(request, cart, details):
     saved = saved_payment(request, details["payment"])
     method = saved.method if saved is not None else details["payment"]
     return Review(
-        quote(request, cart, details["shipping"]),
+        quote(request, cart, details["shipping"], destination(request, details)),
         SHIPPING_METHODS[details["shipping"]],
         methods(request.registry)[method],
         describe_saved(request.registry, saved) if saved is not None else None,
@@ -263,7 +305,7 @@ def place_order(request, cart, details, token):
     existing = orders.for_token(token)
     if existing is not None:
         return existing, False
-    priced = quote(request, cart, details["shipping"])
+    priced = quote(request, cart, details["shipping"], destination(request, details))
     products = request.root["products"]
     for line in priced.lines:
         products.by_id(line["pid"]).adjust_stock(-line["qty"])
@@ -279,6 +321,9 @@ def place_order(request, cart, details, token):
         payment_method=details["payment"],
         checkout_token=token,
     )
+    # The VAT charged (products.pricing): its scheme and the country whose rates apply.
+    order.vat_scheme = priced.taxation.scheme
+    order.vat_country = priced.taxation.country
     order.created = order.modified = request.now
     # The year of the number is Brussels time: an order at 00:30 on 1 January is next year's.
     year = request.now.astimezone(site_timezone(request.registry)).year

@@ -35,6 +35,9 @@ PER_PAGE = 50
 TRANSITION_TITLES = {t.name: t.title for t in ORDER_WORKFLOW.transitions}
 # Not a workflow transition: the entry Order.anonymise adds to the history.
 TRANSITION_TITLES["erase"] = _("Personal data erased")
+# Nor these: the entries of orders.withdrawal.
+TRANSITION_TITLES["withdraw"] = _("Withdrawal stated")
+TRANSITION_TITLES["goods-received"] = _("Returned goods received")
 #: The notes an erasure stores when nobody wrote one (``shopcms.privacy.erasure``): stored
 #: in English, shown in the reader's language.
 STORED_NOTES = {

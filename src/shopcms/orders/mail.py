@@ -44,7 +44,7 @@ from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
 from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, PAID, SHIPPED
 from shopcms.web.i18n import _
-from shopcms.web.layout import format_money, format_percent
+from shopcms.web.layout import format_money, format_percent, territories
 from shopcms.web.urls import linking_request, public_url
 from shopcms.workflow import AfterTransition
 
@@ -53,6 +53,8 @@ SUBJECTS = {
     "order_paid": _("Payment received for order ${number}"),
     "order_shipped": _("Your order ${number} is on its way"),
     "order_delivered": _("Your order ${number} has been delivered"),
+    # withdrawal: the acknowledgement of a statement of withdrawal (orders.withdrawal)
+    "withdrawal_received": _("We received your withdrawal from order ${number}"),
 }
 #: The mail sent when an order enters a state.
 ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped", DELIVERED: "order_delivered"}
@@ -84,6 +86,29 @@ def mail_parts(registry, template, request, order):
     return [part for part in (provider(request, order) for provider in providers) if part]
 
 
+def vat_notes(order):
+    """What the order mails say of the VAT scheme (``order.vat_scheme``, VAT by
+    destination): under OSS the country whose VAT the prices include; under reverse charge
+    the mention; nothing for Belgian VAT.  Translatable strings, one per line."""
+    if order.vat_scheme == "oss":
+        country = territories(order.lang).get(order.vat_country, order.vat_country)
+        return [
+            _(
+                "Prices include the VAT of ${country}, the country of delivery.",
+                mapping={"country": country},
+            )
+        ]
+    if order.vat_scheme == "reverse_charge":
+        return [
+            _("VAT reverse charged"),
+            _(
+                "intra-Community supply exempt from VAT (article 138 of Directive "
+                "2006/112/EC); the buyer accounts for the VAT (article 196)."
+            ),
+        ]
+    return []
+
+
 def text_parts(registry, order):
     """The parts of the plain-text mails that repeat (text templates have no loops)."""
     lang = order.lang
@@ -111,7 +136,12 @@ def text_parts(registry, order):
             str(order.payment_reference),
             _("We ship your order as soon as the payment has arrived."),
         ]
-    return {"lines_text": lines, "vat_lines": vat, "payment_lines": payment}
+    return {
+        "lines_text": lines,
+        "vat_lines": vat,
+        "payment_lines": payment,
+        "vat_notes": vat_notes(order),
+    }
 
 
 def payment_qr(registry, order):

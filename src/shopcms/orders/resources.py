@@ -115,6 +115,20 @@ class Order(Content):
     disclosures = ()
     #: When the customer's personal data was erased from this order (None: never).
     erased = None
+    #: The VAT charged (``products.pricing``, issue 17): ``"domestic"`` (Belgian rates),
+    #: ``"oss"`` (a consumer in another member state while OSS is on: that country's rates)
+    #: or ``"reverse_charge"`` (a business with a valid VAT number of another member state:
+    #: 0 %), and ``vat_country``, the country whose rates applied (the delivery country
+    #: under OSS and reverse charge).  Class defaults: older orders were all domestic.
+    vat_scheme = "domestic"
+    vat_country = "BE"
+    # -- withdrawal (orders.tracking, orders.withdrawal): class defaults serve old orders.
+    #: The parcel's carrier, tracking number and tracking page, given with "Mark shipped":
+    #: ``{"carrier", "number", "url"}``, or None.
+    tracking = None
+    #: The customer's statements of withdrawal (``orders.withdrawal.Withdrawal``), oldest
+    #: first: a tuple replaced by each change, never changed in place.
+    withdrawals = ()
 
     def __init__(
         self,
@@ -202,6 +216,13 @@ class Order(Content):
         self.customer = None
         self.access_key = secrets.token_urlsafe(16)
         self.erased = now
+        # A withdrawal's reason is the customer's own words: erased; the statement stays
+        # (what was withdrawn and when: the shop's refund obligation and its proof).
+        self.withdrawals = tuple(
+            dataclasses.replace(w, reason=ERASED) if w.reason else w for w in self.withdrawals
+        )
+        if self.tracking:  # its page at the carrier shows the delivery address
+            self.tracking = {"carrier": self.tracking["carrier"], "number": ERASED, "url": None}
         history = self.workflow_history
         for index, entry in enumerate(history):
             if customer is not None and entry.actor == customer:

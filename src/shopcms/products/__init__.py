@@ -3,7 +3,7 @@ lists (cart, wishlist, compare, recently viewed)."""
 
 from datetime import timedelta
 
-from shopcms.products import layout, lists, sections, sitemap
+from shopcms.products import layout, lists, pricing, sections, sitemap
 from shopcms.products.resources import Categories, Category, Product, Products
 from shopcms.web.cookies import Category as CookieCategory
 from shopcms.web.i18n import _
@@ -11,6 +11,9 @@ from shopcms.web.security import EDIT, LoggedIn
 
 
 def includeme(config):
+    # The VAT rates and shipping costs of the settings: a malformed one stops the start
+    # (a wrong price or rate must never be charged silently).
+    pricing.check_settings(config.registry.settings)
     config.include(sections)
     config.add_desk_section("products", _("Products"), ("products",), EDIT, order=10)
     config.add_desk_section("categories", _("Categories"), ("categories",), EDIT, order=11)

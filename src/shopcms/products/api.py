@@ -11,6 +11,8 @@ The home page shows the editors' featured products and categories and the newest
 products (``storefront``: ``featured_products``, ``featured_categories``, ``new_arrivals``;
 the editors' choice is read by ``featured_choice`` and kept by ``choose_featured``) and
 the free delivery threshold (``free_delivery_from``).
+The checkout charges the VAT of an order's destination (``taxation``: domestic, OSS or
+reverse charge; ``charge``: goods and shipping converted by the one rule ``charged``).
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
@@ -25,10 +27,19 @@ from shopcms.products.images import add_missing_variants as add_missing_image_va
 from shopcms.products.images import process as process_image
 from shopcms.products.images import read_limited as read_image
 from shopcms.products.pricing import (
+    BELGIAN,
+    DOMESTIC,
+    OSS,
+    REVERSE_CHARGE,
     SHIPPING_METHODS,
+    Taxation,
+    charge,
+    charged,
     free_delivery_from,
+    oss_enabled,
     shipping_cost,
     summary,
+    taxation,
     totals,
     vat_included,
 )
@@ -69,6 +80,16 @@ __all__ = [
     "totals",
     "vat_included",
     "visible_errors",
+    # VAT by destination (issue 17, part "vat"): pricing's schemes and its one conversion.
+    "BELGIAN",
+    "DOMESTIC",
+    "OSS",
+    "REVERSE_CHARGE",
+    "Taxation",
+    "charge",
+    "charged",
+    "oss_enabled",
+    "taxation",
 ]
 
 

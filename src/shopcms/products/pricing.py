@@ -5,28 +5,69 @@ rounding needed).  The VAT contained in an amount at rate r % is amount * r / (1
 rounded half up to the cent; the VAT of a cart or an order is computed per rate on the sum
 of the line totals at that rate, so rounding happens once per rate, never per unit.
 
-Shipping (:func:`shipping_cost`): ``standard`` costs ``shopcms.shipping.standard`` (default
-6.95) and is free from ``shopcms.shipping.free_from`` (default 50.00, on the goods total);
-``express`` costs ``shopcms.shipping.express`` (default 12.95).  Shipping follows the goods
-for VAT: it is charged at the highest VAT rate among the lines (Belgian practice for mixed
-supplies, the simple and safe side).  :func:`summary` puts goods and shipping together: the
-cart page, the checkout and the order show what it gives, so every summary of the shop
-adds up the same way.
+**Which VAT** (:func:`taxation`, a :class:`Taxation`): the scheme of an order follows its
+delivery country and its buyer.
+
+- ``reverse_charge``: a business buyer with a valid VAT number (python-stdnum: format and
+  check digits) of another member state than Belgium, whose goods leave Belgium (delivered
+  to another member state): an intra-Community supply, 0 % on every line and on shipping;
+  the buyer accounts for the VAT (art. 138 and 196 of Directive 2006/112/EC).
+- ``oss``: with ``shopcms.vat.oss`` on, a consumer (no such VAT number) delivered in another
+  member state pays that country's rate for each product's VAT class
+  (``products.vat_rates``: the seeded table and its ini overrides), declared through the
+  One-Stop Shop.  ``vat_country`` is that country.
+- ``domestic``: everything else (Belgian buyers, Belgian VAT numbers, any buyer while OSS is
+  off): the products' Belgian rates.
+
+**How a destination's rate changes a price** (:func:`charged`, the one function the cart,
+the checkout, the order and so its page and mails use): every amount the shop is given (a
+product's price, a shipping cost, for any country) is a Belgian consumer price, VAT included
+at the Belgian rate.  Its net amount stays; the VAT added to it is the rate charged.  So a
+French consumer pays net x 1.20 for a mug (13.50 / 1.21 x 1.20 = 13.39) and net x 1.10 for a
+cactus (7.95 / 1.06 x 1.10 = 8.25), a Dutch business under reverse charge pays the net
+(7.95 / 1.06 = 7.50), rounded half up to the cent per unit, so a line is still unit price
+times quantity.  Why not the same gross price everywhere: the shop's revenue (the net) would
+then depend on the buyer's country, and a business that deducts no VAT would be charged a
+Belgian consumer's VAT as if it were price; the net is what the shop sells for, and the
+law fixes the rest.  The free delivery threshold is compared with the goods at those Belgian
+consumer prices, so a basket is shipped free or not whoever buys it.
+
+Shipping (:func:`shipping_cost`): per delivery country, ``shopcms.shipping.XX.standard``,
+``shopcms.shipping.XX.express`` and ``shopcms.shipping.XX.free_from`` (``XX`` an ISO code,
+e.g. ``shopcms.shipping.NL.standard = 8.95``), each falling back to the shop-wide
+``shopcms.shipping.standard`` (default 6.95), ``shopcms.shipping.express`` (12.95) and
+``shopcms.shipping.free_from`` (50.00, on the goods total): Belgium's, and every country's
+that has none of its own.  Shipping follows the goods for VAT: it is charged at the highest
+VAT rate among the lines (Belgian practice for mixed supplies, the simple and safe side),
+converted like a product of that rate.  :func:`charge` puts goods and shipping together
+(and :func:`summary`, the same for lines already at Belgian prices): the cart page (with
+Belgium's shipping and VAT until a delivery country is chosen), the checkout and the order
+show what it gives, so every summary of the shop adds up the same way.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from pyramid.settings import asbool
+from stdnum.eu import vat as eu_vat
+
+from shopcms.products import vat_rates
 from shopcms.web.i18n import _
 
 CENT = Decimal("0.01")
+ZERO_RATE = Decimal("0")
 
 #: The shipping methods the shop offers, by name, with their titles.
 SHIPPING_METHODS = {
     "standard": _("Standard delivery (2 to 4 working days)"),
     "express": _("Express delivery (next working day)"),
 }
+
+#: The VAT schemes of an order (``Order.vat_scheme``).
+DOMESTIC, OSS, REVERSE_CHARGE = "domestic", "oss", "reverse_charge"
+#: The country whose rates the products carry, where the shop is established.
+HOME = "BE"
 
 
 def vat_included(amount, rate):
@@ -56,32 +97,150 @@ def totals(lines):
     return Totals(total, vat)
 
 
-def _setting(settings, name, default):
-    return Decimal(str(settings.get(f"shopcms.shipping.{name}", default))).quantize(CENT)
+# -- which VAT ---------------------------------------------------------------------------
 
 
-def free_delivery_from(settings):
-    """The goods total from which standard delivery is free."""
-    return _setting(settings, "free_from", "50.00")
+@dataclass(frozen=True)
+class Taxation:
+    """The VAT an order is charged (see the module docstring): its ``scheme``, the
+    ``country`` whose rates apply (``BE`` when domestic; the delivery country under OSS and
+    under reverse charge, where the buyer accounts for it) and, under OSS, that country's
+    ``rates`` (``((class, rate), ...)``)."""
+
+    scheme: str = DOMESTIC
+    country: str = HOME
+    rates: tuple = ()
+
+    def rate(self, belgian_rate):
+        """The rate charged on goods whose Belgian rate is ``belgian_rate``."""
+        if self.scheme == REVERSE_CHARGE:
+            return ZERO_RATE
+        if self.scheme == OSS:
+            klass = vat_rates.vat_class(belgian_rate)
+            return ZERO_RATE if klass == vat_rates.ZERO else dict(self.rates)[klass]
+        return Decimal(belgian_rate)
 
 
-def shipping_cost(settings, method, goods_total):
-    """What shipping ``method`` costs for goods of ``goods_total``; ValueError for a method
-    the shop does not offer."""
+#: Belgian VAT: what the cart shows until a delivery country is chosen.
+BELGIAN = Taxation()
+
+
+def oss_enabled(settings):
+    """Whether ``shopcms.vat.oss`` is on (default off): consumers in other member states
+    pay their own country's VAT."""
+    return asbool(settings.get("shopcms.vat.oss", False))
+
+
+def foreign_vat_country(vat_number):
+    """The member state other than Belgium of ``vat_number`` when it is valid (format and
+    check digits, python-stdnum), else None (missing, invalid, Belgian, not of the EU)."""
+    if not vat_number:
+        return None
+    try:
+        number = eu_vat.compact(vat_number)
+    except Exception:  # noqa: BLE001 - stdnum raises its own errors for any odd input
+        return None
+    country = vat_rates.country_of_vat_prefix(number[:2])
+    if country is None or country == HOME or not eu_vat.is_valid(number):
+        return None
+    return country
+
+
+def taxation(settings, country, vat_number=None):
+    """The :class:`Taxation` of an order delivered in ``country`` (ISO code) to a buyer
+    with ``vat_number`` (a business's, or None): see the module docstring."""
+    eu = country in vat_rates.seeded()["countries"]
+    if eu and country != HOME and foreign_vat_country(vat_number) is not None:
+        return Taxation(REVERSE_CHARGE, country)
+    if eu and country != HOME and not vat_number and oss_enabled(settings):
+        rates = vat_rates.country_rates(settings, country)
+        return Taxation(OSS, country, tuple(sorted(rates.items())))
+    return BELGIAN
+
+
+def charged(amount, belgian_rate, taxation=BELGIAN):
+    """``(amount, rate)`` charged for ``amount``, a Belgian consumer price (VAT included at
+    ``belgian_rate``), under ``taxation``: the net stays, the VAT is the rate charged,
+    rounded half up to the cent.  The one conversion of the shop (module docstring)."""
+    belgian_rate = Decimal(belgian_rate)
+    rate = taxation.rate(belgian_rate)
+    if rate == belgian_rate:
+        return amount, rate
+    converted = amount * (100 + rate) / (100 + belgian_rate)
+    return converted.quantize(CENT, rounding=ROUND_HALF_UP), rate
+
+
+# -- shipping ----------------------------------------------------------------------------
+
+
+#: The shop-wide shipping settings (``shopcms.shipping.NAME``) and their defaults.
+SHIPPING_DEFAULTS = {"standard": "6.95", "express": "12.95", "free_from": "50.00"}
+
+
+def _setting(settings, name, country=HOME):
+    """Shipping setting ``name`` for ``country``: ``shopcms.shipping.XX.NAME`` (the code in
+    either case), else the shop-wide ``shopcms.shipping.NAME``, else its default."""
+    value = None
+    for code in (country.upper(), country.lower()):
+        value = settings.get(f"shopcms.shipping.{code}.{name}")
+        if value is not None and str(value).strip():
+            break
+    else:
+        value = settings.get(f"shopcms.shipping.{name}", SHIPPING_DEFAULTS[name])
+    return Decimal(str(value).strip()).quantize(CENT)
+
+
+def free_delivery_from(settings, country=HOME):
+    """The goods total (Belgian consumer prices) from which standard delivery to
+    ``country`` is free."""
+    return _setting(settings, "free_from", country)
+
+
+def shipping_cost(settings, method, goods_total, country=HOME):
+    """What shipping ``method`` to ``country`` costs for goods of ``goods_total`` (both as
+    Belgian consumer prices: :func:`charged` converts the cost like the goods); ValueError
+    for a method the shop does not offer."""
     if method not in SHIPPING_METHODS:
         raise ValueError(f"unknown shipping method {method!r}")
     if method == "standard":
-        if goods_total >= free_delivery_from(settings):
+        if goods_total >= free_delivery_from(settings, country):
             return Decimal("0.00")
-        return _setting(settings, "standard", "6.95")
-    return _setting(settings, "express", "12.95")
+        return _setting(settings, "standard", country)
+    return _setting(settings, "express", country)
+
+
+def check_settings(settings):
+    """Raise ValueError for a shipping or VAT setting the shop cannot use (called when the
+    application starts: a wrong price must not be charged silently)."""
+    vat_rates.check_settings(settings)
+    for key, value in settings.items():
+        if key.startswith("shopcms.shipping.") and key.rsplit(".", 1)[1] in SHIPPING_DEFAULTS:
+            try:
+                Decimal(str(value).strip()).quantize(CENT)
+            except ArithmeticError:
+                raise ValueError(f"{key}: {value!r} is not an amount in euro") from None
+
+
+# -- goods and shipping together -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Charged:
+    """One line as charged: ``unit_price`` and ``total`` (``unit_price * qty``) VAT included
+    at ``vat_rate``, the rate charged."""
+
+    unit_price: Decimal
+    qty: int
+    vat_rate: Decimal
+    total: Decimal
 
 
 @dataclass(frozen=True)
 class Summary:
-    """What lines of goods cost shipped by ``method``: ``goods`` (their total),
-    ``shipping`` (its cost) at ``shipping_rate``, ``totals`` (all of it, VAT per rate) and
-    ``left_for_free`` (how much more goods make standard delivery free; 0 once they do)."""
+    """What lines of goods cost shipped by ``method`` to ``country`` under ``taxation``:
+    ``lines`` (each :class:`Charged`), ``goods`` (their total), ``shipping`` (its cost) at
+    ``shipping_rate``, ``totals`` (all of it, VAT per rate) and ``left_for_free`` (how much
+    more goods, at Belgian consumer prices, make standard delivery free; 0 once they do)."""
 
     method: str
     goods: Decimal
@@ -89,20 +248,38 @@ class Summary:
     shipping_rate: Decimal
     totals: Totals
     left_for_free: Decimal
+    lines: tuple = ()
+    country: str = HOME
+    taxation: Taxation = field(default=BELGIAN)
+
+
+def charge(settings, items, method="standard", country=HOME, taxation=BELGIAN):
+    """The :class:`Summary` of ``items`` (triples ``(unit_price, qty, vat_rate)`` at Belgian
+    consumer prices, at least one) shipped by ``method`` to ``country`` under ``taxation``
+    (:func:`taxation`): each unit and the shipping cost converted by :func:`charged`."""
+    lines, catalog_goods, belgian_rates = [], Decimal("0.00"), []
+    for unit_price, qty, rate in items:
+        unit, charged_rate = charged(unit_price, rate, taxation)
+        lines.append(Charged(unit, qty, charged_rate, unit * qty))
+        catalog_goods += unit_price * qty
+        belgian_rates.append(Decimal(rate))
+    cost = shipping_cost(settings, method, catalog_goods, country)
+    shipping, shipping_rate = charged(cost, max(belgian_rates), taxation)
+    by_rate = [(line.total, line.vat_rate) for line in lines]
+    return Summary(
+        method=method,
+        goods=sum((line.total for line in lines), Decimal("0.00")),
+        shipping=shipping,
+        shipping_rate=shipping_rate,
+        totals=totals([*by_rate, (shipping, shipping_rate)]),
+        left_for_free=max(free_delivery_from(settings, country) - catalog_goods, Decimal("0.00")),
+        lines=tuple(lines),
+        country=country,
+        taxation=taxation,
+    )
 
 
 def summary(settings, lines, method="standard"):
-    """The :class:`Summary` of ``lines`` (pairs ``(line_total, vat_rate)``, at least one)
-    shipped by ``method``."""
-    lines = list(lines)
-    goods = sum((amount for amount, _rate in lines), Decimal("0.00"))
-    rate = max(rate for _amount, rate in lines)
-    cost = shipping_cost(settings, method, goods)
-    return Summary(
-        method=method,
-        goods=goods,
-        shipping=cost,
-        shipping_rate=rate,
-        totals=totals([*lines, (cost, rate)]),
-        left_for_free=max(free_delivery_from(settings) - goods, Decimal("0.00")),
-    )
+    """The :class:`Summary` of ``lines`` (pairs ``(line_total, vat_rate)`` at Belgian
+    consumer prices, at least one) shipped by ``method`` to Belgium, with Belgian VAT."""
+    return charge(settings, [(total, 1, rate) for total, rate in lines], method)

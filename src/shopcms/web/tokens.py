@@ -7,6 +7,10 @@ until ``max_age`` seconds after issue, measured with the site clock (``request.n
 only while the account's nonce is unchanged: using a token (``consume``) replaces the nonce,
 so every token of that purpose issued before is dead, the used one included.
 
+Links that name no account (a guest's order) use :func:`sign` and :func:`unsign`: the same
+signature and expiry, with a payload of the caller's; whether such a link was used is the
+caller's own data (no nonce).
+
 Tokens travel in links; the pages they open show a form that POSTs them (a GET never uses
 one up) and send no Referer, and no code logs them.
 """
@@ -74,3 +78,32 @@ def consume(secret, customers, token, purpose, now):
     if found is not None:
         found[0].token_nonces[purpose] = secrets.token_urlsafe(16)
     return found
+
+
+#: Why :func:`unsign` refuses a token.
+FORGED, EXPIRED = "forged", "expired"
+
+
+def sign(secret, purpose, payload, now):
+    """A signed token of ``payload`` (a JSON object; its key ``t`` is set to ``now``) for
+    ``purpose``: a link that names no account."""
+    payload = {**payload, "t": int(now.timestamp())}
+    raw = urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).rstrip(b"=")
+    return _signer(secret, purpose).sign(raw).decode("ascii")
+
+
+def unsign(secret, purpose, token, now, max_age):
+    """``(payload, None)`` for a genuine token of ``purpose`` made at most ``max_age``
+    seconds before ``now``; else ``(None, FORGED)`` (not ours, altered, cut, another
+    purpose's) or ``(None, EXPIRED)`` (genuine, too old)."""
+    try:
+        raw = _signer(secret, purpose).unsign(token.encode("ascii"))
+        payload = json.loads(urlsafe_b64decode(raw + b"=" * (-len(raw) % 4)))
+        issued = int(payload["t"])
+    except (BadSignature, ValueError, KeyError, TypeError, UnicodeError, AttributeError):
+        return None, FORGED
+    if not isinstance(payload, dict):
+        return None, FORGED
+    if not 0 <= now.timestamp() - issued <= max_age:
+        return None, EXPIRED
+    return payload, None

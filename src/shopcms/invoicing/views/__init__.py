@@ -1,1 +1,1 @@
-"""The invoicing's pages: the downloads and the desk's list."""
+"""The views of invoicing: the downloads, the desk's list of invoices, the OSS report."""

@@ -12,10 +12,11 @@ answers 503 and changes nothing (``shopcms.orders.desk.run_transition``).
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from shopcms.orders import desk
+from shopcms.orders import desk, tracking
 from shopcms.orders.payments import PaymentUnavailable
 from shopcms.orders.resources import ORDER_WORKFLOW, Order, state_title
 from shopcms.orders.schemas import TRANSITION_NAMES, TransitionSchema
+from shopcms.orders.views.withdrawal_desk import desk_panel
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _
@@ -30,10 +31,11 @@ BUTTON_CLASSES = {"cancel": "danger", "refund": "danger"}
 
 
 def transition_form(request, order, transition):
-    """The form of one transition (id ``transition-NAME``) with its comment box."""
+    """The form of one transition (id ``transition-NAME``) with its comment box ("Mark
+    shipped" also asks for the carrier and tracking number: ``tracking.ShipSchema``)."""
     return make_form(
         request,
-        TransitionSchema,
+        tracking.ShipSchema if transition.name == "ship" else TransitionSchema,
         (
             Button(
                 "run", transition.title, css_class=BUTTON_CLASSES.get(transition.name, "primary")
@@ -66,6 +68,7 @@ def _page(request, order, failed=None):
         "personal": lambda value: desk.personal(request, value),
         "history": desk.history(request, order),
         "transition_forms": forms,
+        "after_sale": desk_panel(request, order),
     }
 
 
@@ -91,6 +94,15 @@ def run_transition(context, request):
         if appstruct is None:
             return _page(request, context, failed=(name, failed))
         comment = appstruct["comment"]
+        if name == "ship":
+            # Before the transition: its "shipped" mail (queued by the transition's
+            # event) shows the tracking link.  A refused transition commits nothing.
+            tracking.record(
+                request.registry.settings,
+                context,
+                appstruct["carrier"],
+                appstruct["tracking_number"],
+            )
     elif name in TRANSITION_NAMES:
         comment = ""  # not offered: the workflow says why below
     else:

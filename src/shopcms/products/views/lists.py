@@ -14,7 +14,7 @@ from pyramid.view import view_config
 
 from shopcms.products import lists
 from shopcms.products.listing import visible_products
-from shopcms.products.pricing import SHIPPING_METHODS, summary
+from shopcms.products.pricing import SHIPPING_METHODS, charge, oss_enabled
 from shopcms.products.schemas import CART_OPS, LIST_OPS, MAX_PID
 from shopcms.products.views.forms import (
     add_form,
@@ -85,13 +85,17 @@ def cart_page(context, request):
 
 def cart_values(request, failed=None):
     """The cart page; ``failed``: ``(pid, html)`` of a line's refused quantity form.  Its
-    summary is the checkout's with standard delivery (``pricing.summary``)."""
+    summary is the checkout's with standard delivery to Belgium, with Belgian VAT
+    (``pricing.charge``): the delivery country is chosen at the checkout, whose review
+    shows its shipping and VAT (``oss``: whether the VAT may then change)."""
     lines, gone = lists.Cart(request).lines()
-    priced = [(line["total"], line["product"].vat_rate) for line in lines]
+    settings = request.registry.settings
+    priced = [(line["product"].price, line["qty"], line["product"].vat_rate) for line in lines]
     return {
         "lines": lines,
         "gone": gone,
-        "summary": summary(request.registry.settings, priced) if lines else None,
+        "summary": charge(settings, priced) if lines else None,
+        "oss": oss_enabled(settings),
         "shipping_title": SHIPPING_METHODS["standard"],
         "forms": cart_forms(request, lines, failed),
         "cookies_missing": _cookies_missing(request, lists.CART),
