@@ -155,3 +155,42 @@ def test_an_older_database_gets_the_folder_by_evolve_or_at_the_first_invoice(sit
         assert api.invoice_of(root, "2026-000001") is None
         order = make_order(root, state="paid")
         assert api.invoice_of(root, order.number).number == f"F{year()}-000001"
+
+
+def test_the_ubl_files_of_issued_documents_are_valid_peppol(site):
+    """The Document built from a real order (a Dutch business, reverse charge) and its
+    credit note give UBL files that pass the XSD and have no fatal Peppol finding."""
+    from peppol import check_rules, validate_xsd
+
+    from shopcms.invoicing import ubl
+
+    with site.edit() as root:
+        order = make_order(root, delivery={"country": "NL", "postcode": "1012 AB"})
+        order.buyer_company = "Klein Handel B.V."
+        order.buyer_vat = "NL123456789B01"
+        order.vat_scheme = "reverse_charge"
+        order.transition(None, "pay", actor="system:test")
+        amount = order.lines[0]["unit_price"]
+        refund = Refund("r1", datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
+        issuing.order_refunded(OrderRefunded(order, refund))
+        invoice = api.invoice_of(root, order.number).document
+        note = api.credit_notes_of(root, order.number)[0].document
+    for data in (ubl.invoice_xml(invoice), ubl.credit_note_xml(note)):
+        valid, errors = validate_xsd(data)
+        assert valid, errors
+        assert [str(f) for f in check_rules(data) if f.severity == "fatal"] == []
+
+
+def test_the_oss_report_reads_the_documents_issued_between_two_dates(site):
+    from datetime import timedelta
+
+    from shopcms.invoicing.resources import documents_between
+
+    with site.edit() as root:
+        first = make_order(root, state="paid")
+        second = make_order(root, state="paid")
+        today = api.invoice_of(root, first.number).issued
+        found = list(documents_between(root, today, today + timedelta(days=1)))
+        assert [d.order_number for d in found] == [first.number, second.number]
+        assert list(documents_between(root, today + timedelta(days=1), today + timedelta(2))) == []
+        assert list(documents_between(root, today - timedelta(days=1), today)) == []
