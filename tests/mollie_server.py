@@ -42,11 +42,18 @@ Saved payment methods, as Mollie's Customers and Mandates APIs document them:
 Refunds, as Mollie's Refunds API documents them:
 
 - A paid payment has ``amountRefunded`` and ``amountRemaining`` (what can still be
-  refunded).  ``POST /v2/payments/ID/refunds`` (``amount``, ``description``) refunds part
-  or all of what remains: 201 with the refund (``re_...``, status ``pending``); 422 for a
-  payment that is not paid or an amount above what remains (field ``amount``).
+  refunded).  ``POST /v2/payments/ID/refunds`` (``amount``, ``description`` of at most 140
+  characters, ``metadata``) refunds part or all of what remains: 201 with the refund
+  (``re_...``, status ``pending``, ``paymentId``); 422 for a payment that is not paid or an
+  amount above what remains (field ``amount``; Mollie allows up to 25 euro more for some
+  methods: the fake, as the shop, never more than remains).
+- ``GET /v2/payments/ID/refunds`` lists the payment's refunds (``count``,
+  ``_embedded.refunds``), ``GET /v2/payments/ID/refunds/RID`` gives one.
 - A request with an ``Idempotency-Key`` that was used before is not done again: the first
-  answer is given again (Mollie keeps the keys for an hour; the fake, for its lifetime).
+  answer is given again with the header ``Idempotent-Replayed: true``; the same key with
+  other parameters or at another endpoint answers 400 (Mollie keeps the keys for an hour;
+  the fake, for its lifetime).  ``refund_keys`` records the key of every refund request
+  (None without one).
 
 Test helpers: ``set_status(id, status)`` changes a payment without calling the webhook (a
 forged webhook can then be tried), ``call_webhook(id)`` calls it, ``webhook_calls`` records
@@ -144,7 +151,8 @@ class FakeMollie:
         self.account = {"name": "J. Peeters", "iban": "BE68539007547034", "bic": "BBRUBEBB"}
         self.recurring_status = None  # None: paid for a card mandate, pending for a debit
         self.refunds = {}  # payment id -> [refund]
-        self._answered = {}  # Idempotency-Key -> the refund first created with it
+        self._answered = {}  # Idempotency-Key -> (endpoint, body, the refund it created)
+        self.refund_keys = []  # the Idempotency-Key of each refund request, in order
         self.requests = []  # (method, path, JSON body or None)
         self.webhook_calls = []  # (URL, form body, our HTTP status or the error)
         self._lock = threading.Lock()
@@ -381,10 +389,21 @@ class FakeMollie:
 
     def refund(self, payment_id, data, idempotency_key=None):
         """A refund of a validated request body for the payment; the first answer again
-        for a key used before."""
+        for a key used before with the same request (see the module)."""
+        return self.refund_replayed(payment_id, data, idempotency_key)[0]
+
+    def refund_replayed(self, payment_id, data, idempotency_key=None):
+        """``(refund, replayed)``: :meth:`refund`, and whether it is the cached answer."""
         with self._lock:
             if idempotency_key and idempotency_key in self._answered:
-                return json.loads(json.dumps(self._answered[idempotency_key]))
+                endpoint, body, refund = self._answered[idempotency_key]
+                if (endpoint, body) != (payment_id, json.dumps(data, sort_keys=True)):
+                    raise MollieError(
+                        400,
+                        "Bad Request",
+                        "The idempotency key was used for another request",
+                    )
+                return json.loads(json.dumps(refund)), True
             payment = self.payments.get(payment_id)
             if payment is None:
                 raise MollieError(404, "Not Found", f"No payment exists with token {payment_id}.")
@@ -418,8 +437,33 @@ class FakeMollie:
             payment["amountRemaining"] = {"currency": currency, "value": f"{remaining - value:.2f}"}
             self.refunds.setdefault(payment_id, []).append(refund)
             if idempotency_key:
-                self._answered[idempotency_key] = refund
-            return json.loads(json.dumps(refund))
+                body = json.dumps(data, sort_keys=True)
+                self._answered[idempotency_key] = (payment_id, body, refund)
+            return json.loads(json.dumps(refund)), False
+
+    def payment_refunds(self, payment_id):
+        """Mollie's list of the payment's refunds (404 for an unknown payment)."""
+        with self._lock:
+            if payment_id not in self.payments:
+                raise MollieError(404, "Not Found", f"No payment exists with token {payment_id}.")
+            found = json.loads(json.dumps(self.refunds.get(payment_id, [])))
+        href = f"{self.base_url}/v2/payments/{payment_id}/refunds"
+        return {
+            "count": len(found),
+            "_embedded": {"refunds": found},
+            "_links": {
+                "self": {"href": href, "type": "application/hal+json"},
+                "previous": None,
+                "next": None,
+            },
+        }
+
+    def payment_refund(self, payment_id, refund_id):
+        """One refund of the payment (404 when it has no such refund)."""
+        for refund in self.payment_refunds(payment_id)["_embedded"]["refunds"]:
+            if refund["id"] == refund_id:
+                return refund
+        raise MollieError(404, "Not Found", f"No refund exists with token {refund_id}.")
 
     def set_amount(self, payment_id, value, currency="EUR"):
         """What Mollie reports as the amount (to test a mismatch with the order)."""
@@ -475,8 +519,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _json(self, status, data):
-        self._send(status, json.dumps(data).encode(), "application/hal+json; charset=utf-8")
+    def _json(self, status, data, headers=()):
+        body = json.dumps(data).encode()
+        self._send(status, body, "application/hal+json; charset=utf-8", headers)
 
     def _error(self, error):
         self._json(error.status, error.body())
@@ -522,7 +567,10 @@ class _Handler(BaseHTTPRequestHandler):
                 payment_id = path.removeprefix("/v2/payments/").removesuffix("/refunds")
                 data = _validated_refund(self._data(path, body))
                 key = self.headers.get("Idempotency-Key")
-                return self._json(201, self.mollie.refund(payment_id, data, key))
+                self.mollie.refund_keys.append(key)
+                refund, replayed = self.mollie.refund_replayed(payment_id, data, key)
+                headers = [("Idempotent-Replayed", "true")] if replayed else []
+                return self._json(201, refund, headers)
             if path.startswith("/checkout/"):
                 return self._pay(path.removeprefix("/checkout/"), body)
             raise MollieError(404, "Not Found", "The resource does not exist")
@@ -535,7 +583,14 @@ class _Handler(BaseHTTPRequestHandler):
             if path.startswith("/v2/payments/"):
                 self._authorize()
                 self.mollie.requests.append(("GET", path, None))
-                return self._json(200, self._payment(path.removeprefix("/v2/payments/")))
+                parts = path.removeprefix("/v2/payments/").split("/")
+                if len(parts) == 2 and parts[1] == "refunds":
+                    return self._json(200, self.mollie.payment_refunds(parts[0]))
+                if len(parts) == 3 and parts[1] == "refunds":
+                    return self._json(200, self.mollie.payment_refund(parts[0], parts[2]))
+                if len(parts) != 1:
+                    raise MollieError(404, "Not Found", "The resource does not exist")
+                return self._json(200, self._payment(parts[0]))
             if path.startswith("/v2/customers/"):
                 self._authorize()
                 self.mollie.requests.append(("GET", path, None))
@@ -629,8 +684,10 @@ def _validated_refund(data):
     if not isinstance(value, str) or not AMOUNT_VALUE.fullmatch(value) or Decimal(value) <= 0:
         raise _invalid("The amount contains an invalid value", "amount.value")
     description = data.get("description")
-    if description is not None and (not isinstance(description, str) or len(description) > 255):
+    if description is not None and (not isinstance(description, str) or len(description) > 140):
         raise _invalid("The description is invalid", "description")
+    if len(json.dumps(data.get("metadata"))) > 1024:
+        raise _invalid("The metadata is too large", "metadata")
     return data
 
 

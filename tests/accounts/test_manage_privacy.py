@@ -158,7 +158,7 @@ def test_the_record_of_processing_activities_in_the_ui_language(site, clients):
     cells = [cell.get_text(" ", strip=True) for cell in order.select("th, td")]
     assert cells[0] == "Delivering your order"
     assert cells[1].startswith("Performance of the contract")
-    assert "7 years" in cells[3] and "Mollie" in cells[4]
+    assert "10 years" in cells[3] and "Mollie" in cells[4]
     assert {li["data-recipient"] for li in page.html.select("#recipients li")} == {
         "carrier",
         "mollie",

@@ -224,7 +224,7 @@ def test_deleting_the_account_erases_everything_but_the_anonymous_orders(site, s
     assert mail.rcpt_tos == (planted.email,)
     assert mail.message["Subject"] == "Votre compte Soft Cactus a été supprimé"
     text = mail.message.get_body(("plain",)).get_content()
-    assert planted.email in text and "vos 2 commandes pendant sept ans" in text
+    assert planted.email in text and "vos 2 commandes pendant 10 ans" in text
 
     # After a pack no earlier revision remains: no marker anywhere in the database file.
     purge_history(get_database(site.registry))

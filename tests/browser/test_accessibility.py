@@ -585,6 +585,73 @@ def walk_the_shop(live_site, new_page, audit):
     audit.check(visitor, "guest withdrawal link", guest_withdrawal)
     audit.check(admin, "withdrawals waiting", "/nl/manage/orders/withdrawals")
     audit.check(admin, "order with a withdrawal", f"/nl/manage/orders/{withdrawn}")
+    # --- Issue 17, part "bank": the bank statements page, and a statement's preview.
+    audit.check(admin, "bank statements", "/nl/manage/orders/statements")
+    admin.locator("form#statement-upload input[type=file]").set_input_files(
+        files=[
+            {
+                "name": "statement.csv",
+                "mimeType": "text/csv",
+                "buffer": b"date;amount;communication\n"
+                b"02/03/2026;20,45;+++090/9337/55493+++\n02/03/2026;-3,00;kosten\n",
+            }
+        ]
+    )
+    admin.locator("form#statement-upload button[name=preview]").click()
+    admin.locator("table.statement").wait_for()
+    audit.check(admin, "bank statement preview")
+
+    # -- Issue 17, business buyers: the checkout's business part with a wrong VAT number,
+    # the review and the confirmation with the company, the order desk's business panel
+    # with "Confirm VAT number".
+    customer.goto("/nl/products/mug-cafe")
+    customer.locator("form.add-to-cart button").click()
+    customer.wait_for_load_state()
+    customer.goto("/nl/checkout")
+    customer.fill("input[name=name]", "An Janssens")
+    customer.fill("input[name=phone]", "+32 470 12 34 56")
+    customer.fill("#checkout-delivery-street", "Veldstraat 10")
+    customer.fill("#checkout-delivery-postcode", "9000")
+    customer.fill("#checkout-delivery-city", "Gent")
+    customer.check("input[name=payment][value=transfer]")
+    customer.check("input[name=for_business]")
+    customer.fill("input[name=company]", "Toegankelijk BV")
+    customer.fill("input[name=vat_number]", "BE0428759498")  # a wrong check digit
+    customer.locator("form.checkout button[type=submit]").click()
+    customer.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(customer, "checkout with a wrong VAT number")
+    customer.fill("input[name=vat_number]", "BE0428759497")
+    customer.locator("form.checkout button[type=submit]").click()
+    customer.wait_for_selector("form.place-order")
+    audit.check(customer, "checkout review of a business")
+    customer.check("input[name=accept_terms]")
+    customer.locator("form.place-order button[type=submit]").click()
+    customer.wait_for_url(re.compile(r"/nl/order/\d{4}-\d{6}/"))
+    audit.check(customer, "order confirmation of a business")
+    number = customer.url.split("/order/")[1].split("/")[0]
+    audit.check(admin, "order desk with a business buyer", f"/nl/manage/orders/{number}")
+
+    # -- Refunds (issue 17, helper "refunds"): the order page's refund panel, the refund
+    # form with its errors, the review to confirm, the refund listed on the order, and the
+    # refunds waiting to be paid by transfer.
+    with live_site.edit() as root:
+        refundable = make_order(root, items=[("mug-cafe", 2)], state="shipped").number
+    admin.goto(f"/nl/manage/orders/{refundable}")
+    audit.check(admin, "order with its refund form")
+    admin.locator("form#refund button[name=review]").click()
+    admin.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(admin, "refund form with errors")
+    admin.fill("#refund-line-0", "1")
+    admin.fill("#refund-reason", "Kapot aangekomen")
+    admin.fill("#refund-holder", "An Peeters")
+    admin.fill("#refund-iban", "NL91 ABNA 0417 1643 00")
+    admin.locator("form#refund button[name=review]").click()
+    admin.locator("form#refund-confirm").wait_for()
+    audit.check(admin, "refund to confirm")
+    admin.locator("form#refund-confirm button[name=refund]").click()
+    admin.locator("table.refund-list").wait_for()
+    audit.check(admin, "order partly refunded")
+    audit.check(admin, "refunds to pay by transfer", "/nl/manage/orders/refund-transfers")
 
     # -- invoicing (issue 17): the customer's order once paid, with its invoice to download
     # (the account's order page, the confirmation page), and the desk's list of invoices.

@@ -66,9 +66,10 @@ def test_import_payments_marks_paid_and_reports_what_it_could_not_match(shop, tm
     status, out, err = run(capsys, "import-payments", ini, str(bank))
     # Without a terminal, the progress is a line at the first line and one at the end.
     assert status == 0 and err == "import-payments: 1/5 (20%)\nimport-payments: 5/5 (100%)\n"
-    lines = out.splitlines()
+    header, *lines = out.splitlines()
+    assert header == f"{bank}: CSV, 5 line(s)"
     assert lines[0] == f"line 2 (02/03/2026): {paid} marked paid, 20.45 EUR"
-    assert "not matched, wrong amount: expected 20.45, got 19.45" in lines[1]
+    assert "not matched, underpaid: expected 20.45, got 19.45" in lines[1]
     assert short in lines[1]
     assert "not matched, unknown communication: +++090/9337/55493+++" in lines[2]
     assert "not matched, invalid communication: 'bestelling van Jan'" in lines[3]
@@ -80,7 +81,8 @@ def test_import_payments_marks_paid_and_reports_what_it_could_not_match(shop, tm
     # The same file again: nothing is marked twice.
     status, out, _err = run(capsys, "import-payments", ini, str(bank))
     assert status == 0
-    assert f"not matched, already paid: state paid [order {paid}]" in out.splitlines()[0]
+    assert "not matched, duplicate: imported 20" in out.splitlines()[1]
+    assert f"[order {paid}]" in out.splitlines()[1]
     assert out.splitlines()[-1] == "0 order(s) marked paid, 5 line(s) not matched"
     assert states(ini) == {paid: "paid", short: "placed", cancelled: "cancelled"}
 
@@ -102,3 +104,30 @@ def test_import_payments_has_help():
     )
     assert result.returncode == 0
     assert "ini" in result.stdout and "file" in result.stdout
+
+
+def test_import_payments_reads_a_coda_file_with_the_desks_code(shop, tmp_path, capsys):
+    """The same statements code as the desk: a CODA file, its payer kept, its lines
+    remembered (a CAMT.053 file goes the same way: tests/orders/test_statements_camt.py)."""
+    from decimal import Decimal
+
+    from tests.orders.statement_files import Movement, coda
+
+    ini, [(paid, paid_ref), (short, short_ref), _cancelled] = shop
+    bank = tmp_path / "statement.cod"
+    digits = [ref.strip("+").replace("/", "") for ref in (paid_ref, short_ref)]
+    bank.write_bytes(
+        coda([Movement(Decimal("20.45"), ogm=digits[0]), Movement(Decimal("25.45"), ogm=digits[1])])
+    )
+    status, out, _err = run(capsys, "import-payments", ini, str(bank))
+    assert status == 0
+    header, first, second, total = out.splitlines()
+    assert header == f"{bank}: CODA, 2 line(s)"
+    assert first == f"line 3 (2026-03-02): {paid} marked paid, 20.45 EUR"
+    assert second == (
+        f"line 6 (2026-03-02): {short} marked paid, 25.45 EUR (overpaid: expected 20.45, got 25.45)"
+    )
+    assert total == "2 order(s) marked paid, 0 line(s) not matched"
+    status, out, _err = run(capsys, "import-payments", ini, str(bank))
+    assert out.splitlines()[-1] == "0 order(s) marked paid, 2 line(s) not matched"
+    assert states(ini)[paid] == "paid" and states(ini)[short] == "paid"

@@ -8,7 +8,7 @@ its webhook ``POST /{lang}/fake-webhook`` with ``ref=fk_...`` marks that payment
 
 import re
 
-from shopcms.orders.payments import PaymentMethod, Refund, Resumption, register
+from shopcms.orders.payments import PaymentMethod, Repayment, Resumption, register
 
 PAGE = "https://pay.example.test/"
 REF = re.compile(r"fk_[0-9]{1,6}")
@@ -34,9 +34,12 @@ class FakePay(PaymentMethod):
         self.calls.append(("resume", order.number))
         return Resumption(target=PAGE + order.payment_ids[-1])
 
-    def refund(self, request, order):
-        self.calls.append(("refund", order.number))
-        return Refund("FakePay pays it back.", by_provider=True, note="fake refund 1")
+    def pays_back(self, order):
+        return True
+
+    def refund(self, request, order, amount, key):
+        self.calls.append(("refund", order.number, amount, key))
+        return Repayment("fk_refund_1", note="fake refund 1")
 
     def notified(self, request):
         reference = request.POST.get("ref", "")

@@ -4,8 +4,8 @@ personal values and the erasure's own note in that language too."""
 
 import pytest
 
-from shopcms.orders.bank_import import ACTOR as BANK_IMPORT
 from shopcms.orders.payments.mollie.settling import ACTOR as MOLLIE
+from shopcms.orders.statements import ACTOR as BANK_IMPORT
 from tests.conftest import PASSWORD, Browser, login
 from tests.factories import make_order
 

@@ -4,10 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from shopcms.orders import bank_import
-from shopcms.orders.bank_import import StatementError, parse_amount, read_statement
+from shopcms.orders import statements as bank_import
 from shopcms.orders.ogm import ogm_for
+from shopcms.orders.statements import StatementError
+from shopcms.orders.statements.csvfile import parse_amount
 from tests.factories import make_order
+
+
+def read_statement(data):
+    return bank_import.read_statement(data)[1]
+
 
 # -- reading ----------------------------------------------------------------------------
 
@@ -136,8 +142,8 @@ def test_lines_are_matched_by_communication_and_exact_amount(site):
         outcomes = bank_import.apply(root["orders"], lines)
     summary = [(o.line.number, o.matched, o.reason, o.order) for o in outcomes]
     assert summary == [
-        (2, True, "", numbers[0]),
-        (3, False, bank_import.WRONG_AMOUNT, numbers[1]),
+        (2, True, bank_import.PAID, numbers[0]),
+        (3, False, bank_import.UNDERPAID, numbers[1]),
         (4, False, bank_import.UNKNOWN, None),
         (5, False, bank_import.INVALID, None),
         (6, False, bank_import.INVALID, None),
@@ -148,7 +154,7 @@ def test_lines_are_matched_by_communication_and_exact_amount(site):
         (11, False, bank_import.ALREADY_PAID, numbers[0]),
     ]
     assert outcomes[1].detail == "expected 20.45, got 20.00"
-    assert "wrong amount: expected 20.45, got 20.00" in str(outcomes[1])
+    assert "underpaid: expected 20.45, got 20.00" in str(outcomes[1])
     assert str(outcomes[0]) == f"line 2 (02/03/2026): {numbers[0]} marked paid, 20.45 EUR"
 
     def states(root):
@@ -168,6 +174,7 @@ def test_importing_the_same_statement_twice_marks_nothing_twice(site):
     first = bank_import.import_statement(site.registry, lines)
     second = bank_import.import_statement(site.registry, lines)
     assert [o.matched for o in first] == [True]
-    assert [(o.matched, o.reason) for o in second] == [(False, bank_import.ALREADY_PAID)]
+    # The second import recognises the line itself: it is a duplicate.
+    assert [(o.matched, o.reason) for o in second] == [(False, bank_import.DUPLICATE)]
     history = site.read(lambda root: list(root["orders"][number].workflow_history))
     assert [entry.transition for entry in history] == [None, "pay"]

@@ -9,8 +9,8 @@ import transaction
 from shopcms.orders.payments import catalogue, webhooks
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login, make_site
 from tests.orders.fake_provider import PAGE
+from tests.orders.refunding import refund_in_full
 from tests.orders.test_checkout import add_to_cart, checkout_form, fill, forms, place_form
-from tests.orders.test_order_desk import transition_forms
 
 
 @pytest.fixture
@@ -72,11 +72,11 @@ def test_a_provider_of_the_tests_works_through_the_interface(site, app):
     # A refund at the order desk goes through the method.
     admin = Browser(site.wsgi)
     login(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
-    form = transition_forms(admin.get(f"/en/manage/orders/{number}"))["refund"]
-    done = form.submit(status=303).follow()
-    assert "FakePay pays it back." in done.text
-    assert the_order(site)[4][-1] == ("refund", admin_id(site), "fake refund 1")
-    assert fake.calls[-1] == ("refund", number)
+    done = refund_in_full(admin, number, "Returned").follow()
+    assert "the provider pays it back" in done.text
+    assert the_order(site)[4][-1] == ("refund", admin_id(site), "Returned fake refund 1")
+    assert fake.calls[-1][:2] == ("refund", number)
+    assert fake.calls[-1][3].startswith("shopcms-refund-")
 
 
 def pay_forms(app, number, key):

@@ -23,6 +23,7 @@ PARIS = {"delivery.street": "Rue de la Roquette 12", "delivery.postcode": "75011
          "delivery.city": "Paris", "delivery.country": "FR"}  # fmt: skip
 AMSTERDAM = {"delivery.street": "Keizersgracht 1", "delivery.postcode": "1015 CJ",
              "delivery.city": "Amsterdam", "delivery.country": "NL"}  # fmt: skip
+BRUSSELS = {"street": "Rue Neuve 1", "postcode": "1000", "city": "Brussel", "country": "BE"}
 NL_VAT = "NL004495445B01"
 BE_VAT = "BE0403170701"
 
@@ -59,15 +60,22 @@ def fill_cart(app, lang):
     add_to_cart(app, "mammillaria-elongata", 1, lang)
 
 
-def review_for(app, lang, address, business=None, monkeypatch=None):
-    """The review page of the details with ``address``; ``business``: ``(company, VAT
-    number)``, typed in the checkout's business fields (part "business" of issue 17); while
-    the form has none, the details reach the checkout's service with them, as those fields
-    give them (``details["vat_number"]``)."""
+def review_for(app, lang, address, business=None, monkeypatch=None, billing=None):
+    """The review page of the details with ``address`` (and the invoice's ``billing``
+    address, ``{"street": ...}``, if given); ``business``: ``(company, VAT number)``, typed
+    in the checkout's business fields (part "business" of issue 17: read with their box
+    ticked, a VAT number of the invoice address's country); while the form has none, the
+    details reach the checkout's service with them, as those fields give them
+    (``details["vat_number"]``)."""
     form = fill(checkout_form(app, lang), **address)
+    if billing is not None:
+        form["separate_billing"] = True
+        for key, value in billing.items():
+            field(form, f"billing.{key}").value = value
     if business is not None:
         company, number = business
         if "vat_number" in form.fields:
+            form["for_business"] = True
             field(form, "vat_number").value = number
             if "company" in form.fields:
                 field(form, "company").value = company
@@ -185,8 +193,9 @@ def test_a_belgian_business_pays_belgian_vat(shop, smtp, monkeypatch):
     app = Browser(shop.wsgi)
     fill_cart(app, "en")
     # Delivered in Belgium, or in France: a Belgian VAT number is no intra-Community
-    # supply, and OSS is for consumers only.
-    review = review_for(app, "en", PARIS, ("Cactus NV", BE_VAT), monkeypatch)
+    # supply, and OSS is for consumers only.  (Invoiced in Belgium: the checkout takes a
+    # VAT number of the invoice address's country.)
+    review = review_for(app, "en", PARIS, ("Cactus NV", BE_VAT), monkeypatch, BRUSSELS)
     assert money(review, ".order-total") == "41,90 €"
     assert vat_rows(review) == ["of which VAT 21 % 5,89 €", "of which VAT 6 % 0,45 €"]
     place_from(review)

@@ -23,7 +23,11 @@ from shopcms.web.security import ROLE_TITLES
 
 LIST_TITLES = {"cart": _("Cart"), "wishlist": _("Wishlist"), "compare": _("Compare")}
 #: What a history entry did; a transition shows the state it led to ("Paid").
-ACTION_TITLES = {"placed": _("Order placed"), "erase": _("Personal data erased")}
+ACTION_TITLES = {
+    "placed": _("Order placed"),
+    "erase": _("Personal data erased"),
+    "confirm-vat": _("VAT number confirmed"),
+}
 BY_TITLES = {"customer": _("You"), "staff": _("Our staff")}
 
 

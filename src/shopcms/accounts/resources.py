@@ -28,9 +28,15 @@ class Preferences(Persistent):
 
     - ``language``: the preferred language (contract: mails about orders);
     - ``consents``: the consent ledger, append-only (``shopcms.privacy.ledger``);
-    - ``addresses`` (several, ``default_address`` names one), ``phone`` and
+    - ``addresses`` (several, ``default_address`` names one), ``phone``, ``company`` and
+      ``vat_number`` (a business buyer's, ``shopcms.orders.business``) and
       ``payment_methods``: kept only while the "keep my account data" consent is given.
     """
+
+    #: A business customer's company name and VAT number (compact, with its country
+    #: prefix), "" when none: class defaults, so older preferences need no evolve step.
+    company = ""
+    vat_number = ""
 
     def __init__(self, language=None):
         self.language = language
@@ -88,6 +94,8 @@ class Preferences(Persistent):
         self.addresses[:] = []
         self.default_address = None
         self.phone = ""
+        self.company = ""
+        self.vat_number = ""
         self.payment_methods[:] = []
 
 

@@ -1,11 +1,11 @@
-"""What a customer keeps on their account for next orders: addresses, phone, payment
-methods, and the language of our mails.
+"""What a customer keeps on their account for next orders: addresses, phone, a business's
+company name and VAT number, payment methods, and the language of our mails.
 
-Addresses, phone and payment methods are kept only while the "keep my account data"
-consent stands (``shopcms.privacy.account_data``): without it, keeping new ones raises
-:class:`NeedsConsent` (removing is always allowed).  An id names an address or a payment
-method among the customer's own only: :func:`own_address` and :func:`own_payment_method`
-answer None for anything else, which the pages answer with 404.
+Addresses, phone, company name, VAT number and payment methods are kept only while the
+"keep my account data" consent stands (``shopcms.privacy.account_data``): without it,
+keeping new ones raises :class:`NeedsConsent` (removing is always allowed).  An id names an
+address or a payment method among the customer's own only: :func:`own_address` and
+:func:`own_payment_method` answer None for anything else, which the pages answer with 404.
 """
 
 from pyramid.traversal import find_root
@@ -110,13 +110,21 @@ def remove_payment_method(registry, account, method):
 def preference_values(account, default_language):
     """The preferences form's starting values."""
     preferences = account.preferences
-    return {"language": preferences.language or default_language, "phone": preferences.phone}
+    return {
+        "language": preferences.language or default_language,
+        "phone": preferences.phone,
+        "company": preferences.company,
+        "vat_number": preferences.vat_number,
+    }
 
 
 def save_preferences(account, values):
-    """Keep the language of our mails and, while account data is kept, the phone (without
-    that consent the form has no phone field)."""
+    """Keep the language of our mails and, while account data is kept, the phone and a
+    business's company name and VAT number (without that consent the form has none of
+    these fields)."""
     preferences = account.preferences
     preferences.language = values["language"]
-    if "phone" in values and keeps(account):
-        preferences.phone = values["phone"]
+    if keeps(account):
+        for name in ("phone", "company", "vat_number"):
+            if name in values:
+                setattr(preferences, name, values[name])

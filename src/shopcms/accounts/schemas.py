@@ -17,12 +17,12 @@ import deform
 
 from shopcms.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from shopcms.orders.api import COUNTRIES as EU_COUNTRIES
-from shopcms.orders.api import OTHER_POSTCODE, POSTCODES
+from shopcms.orders.api import OTHER_POSTCODE, POSTCODES, add_business_fields
 from shopcms.orders.api import check_phone as _phone
 from shopcms.orders.api import text_field as _text
 from shopcms.privacy.purposes import CONSENT_PURPOSES
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import LocalPath, Text
+from shopcms.web.forms.types import LocalPath, Text, strip
 from shopcms.web.i18n import LANGUAGE_NAMES, _, languages
 from shopcms.web.layout import territories
 from shopcms.web.security import ROLES
@@ -42,10 +42,6 @@ CURRENT_PASSWORD_TITLE = _("Your current password")
 #: A signed token (``shopcms.web.tokens``) is about 150 characters; this only stops junk.
 TOKEN_MAX = 1000
 MAX_NOTE = 200
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _digits_only(value):
@@ -131,10 +127,11 @@ def _language_widget(node, kw):
 
 
 class PreferencesSchema(CSRFSchema):
-    """The preferred language (for mails) and, while account data is kept, the phone.
+    """The preferred language (for mails) and, while account data is kept, the phone and a
+    business's company name and VAT number (as the checkout takes them, which they fill).
 
-    Bound with ``keeps``: without the "keep my account data" consent the form has no phone
-    field, so a posted phone is never read.
+    Bound with ``keeps``: without the "keep my account data" consent the form has none of
+    those fields, so none of them posted is ever read.
     """
 
     language = colander.SchemaNode(
@@ -146,7 +143,7 @@ class PreferencesSchema(CSRFSchema):
     phone = colander.SchemaNode(
         Text(),
         title=_("Phone"),
-        preparer=_strip,
+        preparer=strip,
         validator=_phone,
         missing="",
         widget=_input("tel", "tel"),
@@ -155,6 +152,8 @@ class PreferencesSchema(CSRFSchema):
     def after_bind(self, node, kw):
         if not kw.get("keeps"):
             del node["phone"]
+        else:
+            add_business_fields(node)
 
 
 class KeepDetailsSchema(CSRFSchema):
@@ -192,7 +191,7 @@ def email_node(title=EMAIL_TITLE, autocomplete="email"):
     return colander.SchemaNode(
         Text(),
         title=title,
-        preparer=_strip,
+        preparer=strip,
         validator=colander.All(
             colander.Email(msg=_("Enter a valid email address.")), colander.Length(max=254)
         ),
@@ -356,7 +355,7 @@ def note_node():
             'Which request this is, e.g. "request by mail of 2026-11-20". Not the customer\'s '
             "name or address: this note stays with the orders."
         ),
-        preparer=_strip,
+        preparer=strip,
         validator=colander.Length(min=3, max=MAX_NOTE),
         widget=deform.widget.TextInputWidget(attributes={"maxlength": str(MAX_NOTE)}),
     )

@@ -122,6 +122,8 @@ def compose(
     content_ids = {name: f"{name}.{unique_id()}@{mailer.domain}" for name in images or {}}
     values["cid"] = {name: f"cid:{cid}" for name, cid in content_ids.items()}
     company = company_of(registry)
+    # Every template may name the company (the model withdrawal form names the trader).
+    values.setdefault("company", company)
     # Chameleon translates through the *current* request: make this one current meanwhile.
     threadlocal_manager.push({"registry": registry, "request": request})
     try:

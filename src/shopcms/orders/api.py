@@ -7,8 +7,15 @@ the name a customer gave in their last order, and add the links to write a revie
 "delivered" mail (a :class:`MailPart`, through ``config.add_order_mail_part``).
 A saved payment method is shown by ``describe_saved(registry, saved)`` (the way of the
 method that made it) or ``describe_saved_method(saved)`` (the way common to all).
+
+Business customers: the accounts keep a company name and VAT number checked as the
+checkout checks them (``add_business_fields`` adds the fields to a form;
+``check_vat_number`` raises ``VatNumberProblem``); ``vat_status_title`` names what is known
+of an order's VAT number.
 """
 
+from shopcms.orders import business as _business
+from shopcms.orders import business_schemas as _schemas
 from shopcms.orders.checkout import EU_COUNTRIES as COUNTRIES
 from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.desk import waiting_counts
@@ -16,11 +23,19 @@ from shopcms.orders.mail import MailPart
 from shopcms.orders.payments import describe_saved
 from shopcms.orders.payments import methods as payment_methods
 from shopcms.orders.payments.saved import describe as describe_saved_method
+
+# refunds (issue 17): the refund record and its event, for invoicing's credit notes.
+from shopcms.orders.refunds import OrderRefunded, Refund
 from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, state_title
 from shopcms.orders.schemas import OTHER_POSTCODE, POSTCODES
 from shopcms.orders.schemas import Address as AddressSchema
 from shopcms.orders.schemas import _phone as check_phone
 from shopcms.orders.schemas import _text as text_field
+
+# Bank statements and unpaid transfers (part "bank" of issue 17): the reminders and
+# cancellations that ``shopcms retention`` runs; ``order.payer_iban`` / ``payer_name`` (on
+# ``Order``, from an imported statement) are what a refund by transfer pays back to.
+from shopcms.orders.unpaid import run as remind_unpaid_transfers
 
 __all__ = [
     "AddressSchema",
@@ -28,7 +43,9 @@ __all__ = [
     "MailPart",
     "ORDER_WORKFLOW",
     "OTHER_POSTCODE",
+    "OrderRefunded",
     "POSTCODES",
+    "Refund",
     "SHIPPING_METHODS",
     "check_phone",
     "contact_name",
@@ -38,11 +55,24 @@ __all__ = [
     "describe_saved",
     "describe_saved_method",
     "payment_methods",
+    "remind_unpaid_transfers",
     "shipping_title",
     "state_title",
     "text_field",
     "waiting_counts",
+    # business buyers
+    "VatNumberProblem",
+    "check_vat_number",
+    "add_business_fields",
+    "vat_status_title",
 ]
+
+# -- business buyers (issue 17, part "business"): the accounts' saved details take the
+# company name and VAT number with the checkout's fields and checks.
+VatNumberProblem = _business.VatNumberProblem
+check_vat_number = _business.check
+vat_status_title = _business.status_title
+add_business_fields = _schemas.add_business_fields
 
 
 def shipping_title(name):

@@ -33,6 +33,7 @@ from decimal import Decimal
 from pyramid.i18n import TranslationString
 
 from shopcms.newsletter import api as newsletter
+from shopcms.orders import business
 from shopcms.orders.payments import describe_saved, methods
 from shopcms.orders.resources import Order
 from shopcms.orders.widgets import Choice
@@ -218,8 +219,8 @@ def options(request, cart):
 def starting_values(request):
     """The form's values when it is first shown: a new one-time token, standard delivery,
     the first payment method, Belgium; for a logged-in customer their email, and while
-    they keep their details the default saved address (with its name) and the phone."""
-    contact, delivery = {}, {"country": "BE"}
+    they keep their details the default saved address (with its name), phone and company."""
+    contact, delivery, buyer = {}, {"country": "BE"}, {}
     account = request.identity
     if account is not None:
         contact["email"] = account.email
@@ -231,12 +232,15 @@ def starting_values(request):
             contact["name"] = default["name"]
         if keeps_account_data(preferences) and preferences.phone:
             contact["phone"] = preferences.phone
+        if keeps_account_data(preferences) and preferences.company:
+            buyer = {"company": preferences.company, "vat_number": preferences.vat_number or None}
     return {
         "token": secrets.token_urlsafe(24),
         "contact": contact,
         "delivery": delivery,
         "shipping": "standard",
         "payment": next(iter(methods(request.registry))),
+        **buyer,
     }
 
 
@@ -321,6 +325,10 @@ def place_order(request, cart, details, token):
         payment_method=details["payment"],
         checkout_token=token,
     )
+    # A business buyer (orders.business): its VAT number's format checked, not with VIES.
+    order.buyer_company = details.get("company") or None
+    order.buyer_vat = details.get("vat_number") or None
+    order.buyer_vat_status = business.FORMAT if order.buyer_vat else None
     # The VAT charged (products.pricing): its scheme and the country whose rates apply.
     order.vat_scheme = priced.taxation.scheme
     order.vat_country = priced.taxation.country

@@ -6,9 +6,9 @@ included), :data:`PER_PAGE` to a page.
 
 A transition is run through ``Order.transition``, which checks the transition's own
 permission (a refund needs ``refund-orders``: administrators) and gives stock back where
-the workflow says so.  A refund first pays the money back through the order's payment
-method (``PaymentMethod.refund``: a provider refunds its payment; for a bank transfer staff
-do it by hand), only when the requester may refund and the order's state allows it.
+the workflow says so.  The ``refund`` transition asked for directly refunds everything
+left through the order's payment provider (``shopcms.orders.refunds``); the refund form
+(``views.manage_refunds``) does full and partial refunds, by transfer too.
 
 The carrier's file lists the orders ready to ship, state ``paid``, within the dates when
 some are given, oldest first, with exactly the columns ``CARRIER_COLUMNS`` of
@@ -23,13 +23,15 @@ from datetime import UTC, datetime, time, timedelta
 from hypatia.query import And, Eq, Ge, Lt
 
 from shopcms.catalog.query import index, search
+from shopcms.orders import refunds
 from shopcms.orders.checkout import SHIPPING_METHODS
-from shopcms.orders.payments import catalogue, method_of
+from shopcms.orders.payments import catalogue
 from shopcms.orders.resources import ERASED, ORDER_WORKFLOW, PAID, PLACED, state_title
 from shopcms.privacy.disclosures import carrier_csv
 from shopcms.web.actors import who
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _
+from shopcms.web.layout import format_money
 
 PER_PAGE = 50
 TRANSITION_TITLES = {t.name: t.title for t in ORDER_WORKFLOW.transitions}
@@ -38,6 +40,8 @@ TRANSITION_TITLES["erase"] = _("Personal data erased")
 # Nor these: the entries of orders.withdrawal.
 TRANSITION_TITLES["withdraw"] = _("Withdrawal stated")
 TRANSITION_TITLES["goods-received"] = _("Returned goods received")
+TRANSITION_TITLES["confirm-vat"] = _("VAT number confirmed")  # business.confirm
+TRANSITION_TITLES[refunds.PARTIAL] = _("Partial refund")
 #: The notes an erasure stores when nobody wrote one (``shopcms.privacy.erasure``): stored
 #: in English, shown in the reader's language.
 STORED_NOTES = {
@@ -46,9 +50,22 @@ STORED_NOTES = {
     "request handled with shopcms erase-customer": _("Request handled on the command line"),
 }
 #: The comments the system writes on a payment (``payments.mollie.settling``,
-#: ``bank_import``), stored in English: shown through a message of their own.
+#: ``statements``, ``unpaid``), stored in English: shown through a message of their own.
 SYSTEM_NOTES = (
     (re.compile(r"Mollie payment (?P<id>\S+)"), _("Mollie payment ${id}")),
+    (
+        re.compile(
+            r"bank statement, line (?P<line>\d+), (?P<date>\S+), overpaid by (?P<amount>\S+)"
+        ),
+        _(
+            "Bank statement, line ${line}, ${date}: overpaid by ${amount} EUR, "
+            "pay the difference back"
+        ),
+    ),
+    (
+        re.compile(r"not paid within (?P<days>\d+) days"),
+        _("Not paid within ${days} days: cancelled, the customer was told"),
+    ),
     (
         re.compile(r"bank statement, line (?P<line>\d+), (?P<date>\S+)"),
         _("Bank statement, line ${line}, ${date}"),
@@ -186,20 +203,20 @@ def history(request, order):
 def run_transition(request, order, name, comment=""):
     """Run transition ``name`` of ``order`` for the requester; the notice for staff.
 
-    Raises the workflow's errors (nothing done).  A refund the requester may do is paid
-    back through the order's payment method first (its reference added to the comment);
-    when the provider cannot do it, PaymentUnavailable (nothing done: the caller's
-    transaction must not commit the order's change either).
+    Raises the workflow's errors (nothing done).  A refund the requester may do refunds
+    everything left (``refunds.refund_everything``: RefundRefused, PaymentUnavailable,
+    nothing done; the caller's transaction must not commit the order's change either).
     """
-    refund = None
     allowed = {transition.name for transition in ORDER_WORKFLOW.available(order, request)}
     if name == "refund" and name in allowed:
-        method = method_of(request.registry, order)
-        if method is not None:
-            refund = method.refund(request, order)
-            comment = " ".join(part for part in (comment, refund.note) if part)
+        made = refunds.refund_everything(request, order, comment)
+        return _(
+            "Order ${number} is now refunded: the payment provider pays ${amount} back.",
+            mapping={
+                "number": order.number,
+                "amount": format_money(made.total, request.locale_name),
+            },
+        )
     order.transition(request, name, comment=comment)
-    if refund is not None:
-        return refund.message
     state = request.localizer.translate(state_title(order.state))
     return _("Order ${number} is now: ${state}.", mapping={"number": order.number, "state": state})

@@ -1,5 +1,5 @@
 """The order mails: confirmation (with payment instructions), payment received, shipped,
-delivered.
+delivered; for an unpaid transfer the reminder and the cancellation (``unpaid``).
 
 They keep the customer informed of the order's progress, as the privacy statement
 promises; they are part of the contract, so they always go out (no consent involved).  Each
@@ -55,7 +55,14 @@ SUBJECTS = {
     "order_delivered": _("Your order ${number} has been delivered"),
     # withdrawal: the acknowledgement of a statement of withdrawal (orders.withdrawal)
     "withdrawal_received": _("We received your withdrawal from order ${number}"),
+    # Unpaid bank transfers (shopcms.orders.unpaid).
+    "payment_reminder": _("Reminder: we are still waiting for the payment of order ${number}"),
+    "order_cancelled_unpaid": _("Your order ${number} was cancelled: no payment received"),
+    # refunds (shopcms.orders.refunds): queued after OrderRefunded, for the credit note.
+    "order_refunded": _("Refund for your order ${number}"),
 }
+#: The mails that show the transfer's EPC QR code while it is awaited.
+QR_MAILS = ("order_placed", "payment_reminder")
 #: The mail sent when an order enters a state.
 ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped", DELIVERED: "order_delivered"}
 
@@ -238,7 +245,7 @@ def order_message(registry, order, template, links, attachments=None):
         to=(order.contact["name"], order.contact["email"]),
         subject=_(subject, mapping={"number": order.number}),
         application_url=base,
-        images=payment_qr(registry, order) if template == "order_placed" else None,
+        images=payment_qr(registry, order) if template in QR_MAILS else None,
         attachments=attachments,
     )
     return message

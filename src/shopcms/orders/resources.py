@@ -13,9 +13,10 @@ pyramid_retry replays one of them; a number is therefore used exactly once, and 
 transaction that commits.
 
 Workflow: placed -> paid -> shipped -> delivered; placed -> cancelled (stock given back);
-paid, shipped or delivered -> refunded (administrators; stock given back only when the goods
-never left, i.e. from paid).  Each transition is recorded in the order's history with who did
-it (staff, or ``system:...`` for the payment webhook and the bank statement import).
+paid, shipped or delivered -> refunded (administrators, once everything paid is refunded:
+``shopcms.orders.refunds``, which gives stock back where the goods come back).  Each
+transition is recorded in the order's history with who did it (staff, or ``system:...`` for
+the payment webhook and the bank statement import).
 """
 
 import dataclasses
@@ -84,7 +85,9 @@ ACTOR_TITLES = {
 }
 
 #: Where the stock of an order's lines goes back when a transition is done.
-RESTOCK = {("cancel", PLACED), ("refund", PAID)}
+#: A refund gives stock back itself, for the quantities it refunds
+#: (``shopcms.orders.refunds``).
+RESTOCK = {("cancel", PLACED)}
 
 _STAFF = (
     (Allow, security.role_principal(security.ORDER_DESK), (security.VIEW, security.MANAGE_ORDERS)),
@@ -115,6 +118,14 @@ class Order(Content):
     disclosures = ()
     #: When the customer's personal data was erased from this order (None: never).
     erased = None
+    #: A business buyer's legal name, VAT number (compact, with its country prefix:
+    #: ``NL004495445B01``) and what is known of that number: ``"format"`` (format and
+    #: check digits right, not checked with VIES) or ``"confirmed"`` (by staff; the history
+    #: says who); see ``shopcms.orders.business``.  None for a consumer.  Class defaults:
+    #: the orders stored before them are consumers' orders.
+    buyer_company = None
+    buyer_vat = None
+    buyer_vat_status = None
     #: The VAT charged (``products.pricing``, issue 17): ``"domestic"`` (Belgian rates),
     #: ``"oss"`` (a consumer in another member state while OSS is on: that country's rates)
     #: or ``"reverse_charge"`` (a business with a valid VAT number of another member state:
@@ -129,6 +140,19 @@ class Order(Content):
     #: The customer's statements of withdrawal (``orders.withdrawal.Withdrawal``), oldest
     #: first: a tuple replaced by each change, never changed in place.
     withdrawals = ()
+    #: Who paid a bank-transfer order, as the imported bank statement names them
+    #: (``shopcms.orders.statements``): the account a refund by transfer goes back to
+    #: (compact IBAN) and the account holder's name; None when not known.  Personal data:
+    #: :meth:`anonymise` removes them.
+    payer_iban = None
+    payer_name = None
+    #: An unpaid transfer's reminder (``shopcms.orders.unpaid``): when it was queued, and
+    #: the day the order is cancelled if still unpaid (both UTC; None: no reminder sent).
+    payment_reminded = None
+    payment_deadline = None
+    #: The refunds of this order, oldest first (``shopcms.orders.refunds.Refund``): a tuple
+    #: replaced by each new one, never changed in place.
+    refunds = ()
 
     def __init__(
         self,
@@ -194,7 +218,11 @@ class Order(Content):
         The order stays for the accounts (the legal retention period): its lines, totals,
         VAT, shipping, payment method and references, state and dates are unchanged, and so
         is the delivery country (VAT is due by the country of destination).  The contact's
-        name, email and phone and every other address field become ``ERASED``; the link to
+        name, email and phone, every other address field and a business buyer's company
+        name and VAT number (a sole trader's name and number are personal data; the invoice
+        keeps its own copy, which the law requires) become ``ERASED`` (and the accounts
+        refunds were transferred to, once given to the bank); the payer's name and IBAN
+        from a bank statement become None; the link to
         the account (``customer``) becomes None; the access key of the confirmation page is
         replaced, so the links in old mails no longer open it; history entries made by the
         customer name ``ERASED`` as their actor; and an entry ``erase`` by ``actor`` with
@@ -213,6 +241,11 @@ class Order(Content):
         self.contact = dict.fromkeys((*self.contact, "name", "email", "phone"), ERASED)
         self.delivery = _erase_address(self.delivery)
         self.billing = _erase_address(self.billing) if self.billing else None
+        self.payer_iban = self.payer_name = None
+        if self.buyer_company is not None:
+            self.buyer_company = ERASED
+        if self.buyer_vat is not None:
+            self.buyer_vat = ERASED
         self.customer = None
         self.access_key = secrets.token_urlsafe(16)
         self.erased = now
@@ -223,6 +256,7 @@ class Order(Content):
         )
         if self.tracking:  # its page at the carrier shows the delivery address
             self.tracking = {"carrier": self.tracking["carrier"], "number": ERASED, "url": None}
+        self._erase_refund_accounts()
         history = self.workflow_history
         for index, entry in enumerate(history):
             if customer is not None and entry.actor == customer:
@@ -239,6 +273,16 @@ class Order(Content):
             )
         )
         self.touch()
+
+    def _erase_refund_accounts(self):
+        """The accounts that refunds of this order were transferred to
+        (``shopcms.orders.refunds.Transfer``): erased once given to the bank; a transfer
+        still pending keeps its account until it is paid."""
+        transfers = getattr(self.__parent__, "refund_transfers", None)
+        for refund in self.refunds if transfers is not None else ():
+            transfer = transfers.get(refund.id)
+            if transfer is not None and transfer.sent is not None:
+                transfers[refund.id] = dataclasses.replace(transfer, holder=ERASED, iban=ERASED)
 
     def add_payment_id(self, payment_id):
         self.payment_ids = (*self.payment_ids, payment_id)

@@ -16,7 +16,8 @@ saved addresses: it then stands for the typed delivery address) and pay with ``s
 time" box, offered only to a logged-in customer.  ``newsletter`` is the newsletter box,
 never ticked in advance (not even for a customer who has ticked it before) and never a
 condition of ordering.  The billing address is read only with its ``separate_billing``
-box.
+box; a business buyer's part (``business_schemas``) only with its ``for_business`` box,
+and it comes out as ``company`` and ``vat_number`` (None when not given).
 """
 
 import re
@@ -24,6 +25,7 @@ import re
 import colander
 import deform
 
+from shopcms.orders import business_schemas as buyers
 from shopcms.orders.checkout import EU_COUNTRIES
 from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.orders.widgets import BoxWidget, ChoicesWidget, TermsWidget, hide
@@ -207,6 +209,7 @@ class CheckoutSchema(CSRFSchema):
     )
     delivery = Address(title=_("Delivery address"), section="shipping")
     billing = BillingAddress(title=_("Billing address"), missing=None)
+    business = buyers.BusinessBuyer(title=_("Buying for a business"), missing=None)
     shipping = colander.SchemaNode(
         Text(), title=_("Delivery"), validator=_shipping_values, widget=_shipping_widget
     )
@@ -218,10 +221,10 @@ class CheckoutSchema(CSRFSchema):
         title=_("Save my details for next time"),
         widget=BoxWidget(legend=_("For next time"), css_class="keep-details"),
         description=_(
-            "Optional, and not needed to order. We then keep your address, phone and, when "
-            "you pay by card or Bancontact, the payment method (the token of our payment "
-            "provider Mollie, never your card number) on your account, until you withdraw "
-            "this consent on your account page."
+            "Optional, and not needed to order. We then keep your address, phone, company "
+            "name and VAT number and, when you pay by card or Bancontact, the payment method "
+            "(the token of our payment provider Mollie, never your card number) on your "
+            "account, until you withdraw this consent on your account page."
         ),
         missing=False,
     )
@@ -246,7 +249,8 @@ class CheckoutSchema(CSRFSchema):
     def deserialize(self, cstruct=colander.null):
         """The billing address only with its ``separate_billing``; a chosen saved address
         stands for the typed delivery address (and its name for the contact's), and is
-        then spent (``saved_address`` is "" in the result: the fields hold it)."""
+        then spent (``saved_address`` is "" in the result: the fields hold it).  The
+        business part as ``business_schemas.prepare`` and ``flatten`` say."""
         if isinstance(cstruct, dict):
             cstruct = dict(cstruct)
             billing = cstruct.get("billing")
@@ -257,10 +261,16 @@ class CheckoutSchema(CSRFSchema):
                 cstruct["delivery"] = {key: chosen[key] for key in ADDRESS_FIELDS}
                 if isinstance(cstruct.get("contact"), dict) and chosen["name"]:
                     cstruct["contact"] = {**cstruct["contact"], "name": chosen["name"]}
+            cstruct = buyers.prepare(cstruct)
         appstruct = super().deserialize(cstruct)
         if appstruct is not colander.null and appstruct.get("saved_address"):
             appstruct["saved_address"] = ""
-        return appstruct
+        return buyers.flatten(appstruct) if appstruct is not colander.null else appstruct
+
+    def serialize(self, appstruct=colander.null):
+        """The form's values of checkout details: ``company`` and ``vat_number`` back in
+        the business part (``business_schemas.nest``)."""
+        return super().serialize(buyers.nest(appstruct))
 
     def _saved_address(self, address_id):
         """The requester's saved address ``address_id`` (None for any other value)."""
@@ -274,6 +284,7 @@ class CheckoutSchema(CSRFSchema):
             raise colander.Invalid(
                 node, _("This checkout has expired. Start again from your cart.")
             )
+        buyers.check_country(node, value)
 
 
 def _accepted(node, value):

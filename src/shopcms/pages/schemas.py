@@ -10,12 +10,30 @@ CompareSchema.
 import colander
 import deform
 
+from shopcms.pages.placeholders import PLACEHOLDERS, unknown
 from shopcms.pages.resources import POLICY_KINDS
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.forms.types import LocalDateTime, Text
 from shopcms.web.i18n import _
 
 PAGE_TYPES = ("page", *POLICY_KINDS)
+
+
+def _known_placeholders(node, value):
+    """Refuse a ``{company.NAME}`` the pages do not know (``pages.placeholders``): a typo
+    would show on the page as written."""
+    wrong = unknown(value)
+    if wrong:
+        raise colander.Invalid(
+            node,
+            _(
+                "Unknown company detail ${names}. Use one of: ${known}.",
+                mapping={
+                    "names": ", ".join(wrong),
+                    "known": ", ".join(f"{{company.{name}}}" for name in PLACEHOLDERS),
+                },
+            ),
+        )
 
 
 @colander.deferred
@@ -68,9 +86,11 @@ class RevisionSchema(CSRFSchema):
         title=_("Text"),
         description=_(
             "Markdown: ## heading, **bold**, *italic*, - list, [link](https://…). "
-            "HTML is not allowed."
+            "HTML is not allowed. The company's details from the settings: "
+            "{company.name}, {company.address}, {company.enterprise}, {company.vat}, "
+            "{company.register}, {company.email}, {company.phone}."
         ),
-        validator=colander.Length(min=1, max=200_000),
+        validator=colander.All(colander.Length(min=1, max=200_000), _known_placeholders),
         widget=deform.widget.TextAreaWidget(rows=24),
     )
     note = colander.SchemaNode(

@@ -1,7 +1,7 @@
 """The "keep my account data" consent and what it allows keeping.
 
-Addresses, phone and saved payment methods live on the customer's
-:class:`~shopcms.accounts.resources.Preferences` only while the consent
+Addresses, phone, a business's company name and VAT number, and saved payment methods
+live on the customer's :class:`~shopcms.accounts.resources.Preferences` only while the consent
 :data:`~shopcms.privacy.purposes.ACCOUNT_DATA` stands (its basis is consent: see
 ``shopcms.privacy.purposes``).  Everything that gives it, uses it or withdraws it goes
 through this module:
@@ -45,7 +45,8 @@ def give_account_data(preferences, root, lang, now, form):
 
 def withdraw_account_data(preferences, root, lang, now, form, registry=None):
     """Record the withdrawal of ACCOUNT_DATA through ``form`` and forget, in the same
-    transaction, every address, the phone and every saved payment method.
+    transaction, every address, the phone, the company name and VAT number and every saved
+    payment method.
 
     With ``registry``, the payment provider is also told to forget what the saved methods
     allowed (Mollie: the customer and its mandates), so nothing can be charged with them any
@@ -80,9 +81,10 @@ def forget_at_provider(registry, saved_methods, remaining=()):
 
 
 def keep_checkout_details(preferences, details):
-    """Keep the delivery address (as the default), the billing address and the phone of a
-    validated checkout form (``details``).  Raises ConsentMissing unless the consent
-    stands: the caller records it first.
+    """Keep the delivery address (as the default), the billing address, the phone and,
+    when given, a business buyer's company name and VAT number (``company``,
+    ``vat_number``) of a validated checkout form (``details``).  Raises ConsentMissing
+    unless the consent stands: the caller records it first.
     """
     if not keeps_account_data(preferences):
         raise ConsentMissing("the ACCOUNT_DATA consent is not given")
@@ -99,3 +101,7 @@ def keep_checkout_details(preferences, details):
                 make_default=default,
             )
     preferences.phone = details["phone"]
+    # A purchase without them (a private one) leaves the saved business details alone.
+    if details.get("company"):
+        preferences.company = details["company"]
+        preferences.vat_number = details.get("vat_number") or ""

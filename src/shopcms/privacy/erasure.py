@@ -11,7 +11,8 @@
    (:data:`KEEP_REVIEWS`); newsletter and contest entries go.
 3. The saved payment methods are cancelled at the payment provider (best effort, logged).
 4. Every order of the account is kept, because the accounts must be kept for the legal
-   period, with its personal fields replaced by an anonymous marker
+   period (10 years from 1 January of the year after the invoice: Belgian VAT Code, art.
+   60), with its personal fields replaced by an anonymous marker
    (:meth:`~shopcms.orders.resources.Order.anonymise`): lines, totals, VAT, stock and state
    do not change.
 5. The account is removed with everything on it: email, password hash, sessions (so the
@@ -226,10 +227,12 @@ def erase_guest(root, email, now, registry, tm, actor, note="", base_url=None, o
 def _account_mail_values(email, order_count, lang, request):
     """The account mail's values; its sentence on the kept orders in the mail's language."""
     kept = ngettext(
-        "The law obliges us to keep the accounts of your ${count} order for seven years: we "
-        "keep it without your name, email address, phone number or address.",
-        "The law obliges us to keep the accounts of your ${count} orders for seven years: we "
-        "keep them without your name, email address, phone number or address.",
+        "The law obliges us to keep the accounts of your ${count} order for 10 years: we keep "
+        "the order without your name, email address, phone number or address; its invoice "
+        "keeps your name and address, as the law requires.",
+        "The law obliges us to keep the accounts of your ${count} orders for 10 years: we "
+        "keep the orders without your name, email address, phone number or address; their "
+        "invoices keep your name and address, as the law requires.",
         order_count,
         request,
     )
@@ -241,10 +244,12 @@ def _guest_mail_values(order_count, lang, request):
     erased = ngettext(
         "As asked, we have erased your name, email address, phone number and addresses from "
         "your ${count} order at Soft Cactus. The law obliges us to keep the accounts of this "
-        "order for seven years: we keep it without any of that data.",
+        "order for 10 years: we keep it without any of that data, but its invoice keeps "
+        "your name and address, as the law requires.",
         "As asked, we have erased your name, email address, phone number and addresses from "
         "your ${count} orders at Soft Cactus. The law obliges us to keep the accounts of these "
-        "orders for seven years: we keep them without any of that data.",
+        "orders for 10 years: we keep them without any of that data, but their invoices keep "
+        "your name and address, as the law requires.",
         order_count,
         request,
     )

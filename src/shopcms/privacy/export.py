@@ -1,11 +1,12 @@
 """The customer's data export (GDPR art. 15 access and art. 20 portability).
 
 :func:`export_customer` gathers every piece of personal data the shop keeps about one
-account into one dict: the account, its preferences (addresses, phone, saved payment
-methods as shown, never the sealed token), the consent ledger, the shop lists, the orders
-(their snapshots and history) and their disclosures to third parties, and whatever the
-modules registered as *contributors* add.  The same dict is rendered as a readable page and
-as JSON (:func:`to_json`: Decimal as strings, datetimes in ISO 8601).
+account into one dict: the account, its preferences (addresses, phone, company name and
+VAT number, saved payment methods as shown, never the sealed token), the consent ledger,
+the shop lists, the orders (their snapshots and history, a business buyer's company and
+VAT number) and their disclosures to third parties, and whatever the modules registered
+as *contributors* add.  The same dict is rendered as a readable page and as JSON
+(:func:`to_json`: Decimal as strings, datetimes in ISO 8601).
 
 Keeping it complete as the shop grows:
 
@@ -60,7 +61,16 @@ ACCOUNT_FIELDS = frozenset(
 )
 #: The preferences' attributes this module exports in its own sections.
 PREFERENCE_FIELDS = frozenset(
-    {"language", "consents", "addresses", "default_address", "phone", "payment_methods"}
+    {
+        "language",
+        "consents",
+        "addresses",
+        "default_address",
+        "phone",
+        "company",
+        "vat_number",
+        "payment_methods",
+    }
 )
 #: What is never exported, and why.
 WITHHELD = {
@@ -189,6 +199,9 @@ def _preferences(preferences):
     return {
         "language": preferences.language,
         "phone": getattr(preferences, "phone", ""),
+        # A business customer's (a sole trader's are personal data); "" when none.
+        "company": getattr(preferences, "company", ""),
+        "vat_number": getattr(preferences, "vat_number", ""),
         "addresses": [
             {**plain(address), "default": address.get("id") == default}
             for address in getattr(preferences, "addresses", ())
@@ -254,12 +267,18 @@ def _order(order, account):
         "contact": plain(order.contact),
         "delivery": plain(order.delivery),
         "billing": plain(order.billing),
+        # A business buyer's company and VAT number (None for a consumer's order).
+        "buyer_company": getattr(order, "buyer_company", None),
+        "buyer_vat": getattr(order, "buyer_vat", None),
+        "buyer_vat_status": getattr(order, "buyer_vat_status", None),
         "lines": [plain(line) for line in order.lines],
         "shipping": plain(order.shipping),
         "total": order.total,
         "vat": [{"rate": rate, "amount": amount} for rate, amount in order.vat_by_rate],
         "payment_method": order.payment_method,
         "payment_reference": str(order.payment_reference) if order.payment_reference else None,
+        # Who paid a transfer, as the shop's bank statement names them (orders.statements).
+        "payer": {"name": order.payer_name, "iban": order.payer_iban},
         "history": [
             {
                 "when": entry.when,
@@ -272,6 +291,11 @@ def _order(order, account):
             for entry in order.workflow_history
         ],
         "disclosures": [_disclosure(d, account, order) for d in order.disclosures],
+        # Refunds (orders.refunds.Refund records): what was paid back, when, why, how.
+        "refunds": [
+            {**plain(refund), "actor": _actor(refund.actor, account)}
+            for refund in getattr(order, "refunds", ())
+        ],
     }
 
 

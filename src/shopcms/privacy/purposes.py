@@ -6,6 +6,11 @@ is kept and, per language, what it means for the customer.  Personal data is sto
 a purpose declared here; a purpose whose basis is consent is used only while the customer's
 consent ledger (``shopcms.privacy.ledger``) says it is given.  The admin page
 ``/manage/privacy/purposes`` renders it.
+
+The legal period for the accounts, invoices first (``INVOICES``): 10 years from 1 January
+of the year after the invoice's date (Belgian VAT Code, art. 60, as amended by the law of
+20 November 2022; it was seven before 1 January 2023).  Orders, business details, withdrawals and
+bank statement lines belong to the order and are kept as long.
 """
 
 from dataclasses import dataclass
@@ -51,6 +56,10 @@ class Purpose:
 
 
 ORDER = "order_fulfilment"
+INVOICES = "invoices"
+BUSINESS = "business_details"
+WITHDRAWALS = "withdrawals"
+BANK_TRANSFERS = "bank_transfers"
 ACCOUNT_DATA = "account_data"
 PERSONALISATION = "personalisation"
 NEWSLETTER = "newsletter"
@@ -71,18 +80,112 @@ PURPOSES = {
             Basis.CONTRACT,
             _("Delivering your order"),
             _(
-                "We use your details to deliver and invoice what you ordered and to keep you "
-                "informed of your order by email."
-            ),
-            _("Name, email, phone, delivery and billing address, the order and its payment"),
-            _(
-                "Orders are kept 7 years for the accounts (Belgian law); after an erasure "
-                "request without your name, email, phone or address."
+                "We use your details to deliver and invoice what you ordered, to keep you "
+                "informed of your order by email and to handle a withdrawal or refund."
             ),
             _(
-                "The payment provider (Mollie) for online payments: amount and order number; "
-                "the carrier: name, delivery address and phone."
+                "Name, email, phone, delivery and billing address, the order, its payment and "
+                "refunds, the carrier's tracking number"
             ),
+            _(
+                "Orders are kept for the accounts 10 years from 1 January of the year after "
+                "their invoice (Belgian VAT Code, art. 60), then deleted; after an erasure "
+                "request without your name, email, phone or address (the invoice keeps your "
+                "name and address)."
+            ),
+            _(
+                "The payment provider (Mollie) for online payments and their refunds: amount "
+                "and order number; the carrier: name, delivery address and phone."
+            ),
+        ),
+        # shopcms.invoicing: an invoice for every paid order, a credit note for every
+        # refund, in series of their own; ``shopcms retention`` deletes them (and the
+        # anonymised orders they belong to) after the legal period.  Erasure keeps them.
+        Purpose(
+            INVOICES,
+            Basis.LEGAL,
+            _("Invoices and credit notes"),
+            _(
+                "An invoice for every paid order and a credit note for every refund, with "
+                "the mentions Belgian VAT law requires, kept for the accounts. We send them "
+                "only to you, attached to the order's emails (a PDF; for a business customer "
+                "also the e-invoice in the Peppol UBL format). We must show our accounts, "
+                "invoices included, to the tax authorities when they ask."
+            ),
+            _(
+                "Your name and billing address, for a business its name and VAT number, the "
+                "lines, VAT rates and amounts, the invoice's number and date"
+            ),
+            _(
+                "10 years from 1 January of the year after the invoice's date (Belgian VAT "
+                "Code, art. 60, as amended by the law of 20 November 2022), also after an "
+                "erasure request: your name and address stay on the invoice."
+            ),
+            _("Nobody but you; the tax authorities if they inspect our accounts."),
+        ),
+        # shopcms.orders.business: the company name and VAT number a business gives at
+        # checkout (or in its account's saved details, under ACCOUNT_DATA).
+        Purpose(
+            BUSINESS,
+            Basis.LEGAL,
+            _("Invoicing a business"),
+            _(
+                "If you buy for a company, its name and VAT number go on the invoice, as the "
+                "law requires, and decide the VAT: a valid VAT number of another EU country "
+                "means reverse charge. We check the number's format and check digits, not "
+                "with the EU's VIES service; our staff may confirm it, and the order records "
+                "who did. Giving them is your choice, made with your order (the contract)."
+            ),
+            _("The company's name and VAT number, whether and by whom it was confirmed"),
+            _(
+                "With the order and its invoice: 10 years from 1 January of the year after "
+                "the invoice, also after an erasure request. In your account's saved details "
+                "until you remove them or delete your account."
+            ),
+        ),
+        # shopcms.orders.withdrawal: the statement of withdrawal and the goods' return.
+        Purpose(
+            WITHDRAWALS,
+            Basis.LEGAL,
+            _("Withdrawals and returns"),
+            _(
+                "When you withdraw from a purchase within the 14 days the law grants, we "
+                "record your statement, acknowledge it by email at once, note when the goods "
+                "come back and refund you. This is part of the contract and of our legal "
+                "obligations to a consumer."
+            ),
+            _(
+                "The order, the lines and quantities you withdraw from, the reason if you give "
+                "one, when you stated it and how (your account or the link in the mail), when "
+                "the goods came back"
+            ),
+            _(
+                "With the order: 10 years from 1 January of the year after its invoice; after "
+                "an erasure request without the reason you gave."
+            ),
+        ),
+        # shopcms.orders.statements (bank statements: CSV, CODA, CAMT.053) and the refunds
+        # by credit transfer (pain.001, shopcms.orders.payments.sepa).
+        Purpose(
+            BANK_TRANSFERS,
+            Basis.CONTRACT,
+            _("Payments and refunds by bank transfer"),
+            _(
+                "When you pay by transfer, we read our bank statement to match your payment "
+                "to your order by its structured communication and amount, and keep the "
+                "statement line with the order: to find the payment again, for the accounts, "
+                "and to refund to the account you paid from."
+            ),
+            _(
+                "From the bank statement: the payer's name and account number (IBAN), the "
+                "amount, date and communication; for a refund by transfer, the IBAN you give "
+                "us"
+            ),
+            _(
+                "With the order: 10 years from 1 January of the year after its invoice "
+                "(accounting records), also after an erasure request."
+            ),
+            _("Our bank, for a refund by transfer: your name, IBAN and the amount."),
         ),
         Purpose(
             ACCOUNT_DATA,

@@ -20,8 +20,13 @@ Older configurations had the address on one line (``shopcms.company.address``): 
 still read, as the address's only line, when ``street`` is not set.  An empty value is
 left out where the details are shown; :meth:`Company.missing` names what an invoice needs
 and is not set (the readiness check and the invoicing refuse to issue without it).
+
+``includeme`` declares the readiness check ``company`` (``/readyz``, reported, not
+critical: :func:`company_check`; the operations layer logs when it begins and stops
+failing) and makes the details part of every page's validator (the footer shows them).
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from shopcms.web.i18n import _
@@ -75,13 +80,19 @@ class Company:
         place = " ".join(x for x in (self.postcode, self.city) if x)
         return ", ".join(x for x in (self.street, place) if x)
 
+    @property
+    def legal_name(self):
+        """The name as the law knows it: ``onto object bv`` (the legal form when it is set
+        apart from the name)."""
+        return " ".join(x for x in (self.name, self.legal_form) if x)
+
     def missing(self):
         """The settings (names after ``shopcms.company.``) an invoice needs that are empty."""
         return [name for name in REQUIRED_FOR_INVOICES if not getattr(self, name)]
 
     def lines(self, translate):
         """The footer's lines (text), translated with ``translate``; empty details left out."""
-        lines = [f"{self.brand} · {self.name}"]
+        lines = [f"{self.brand} · {self.legal_name}"]
         if self.address:
             lines.append(self.address)
         ids = []
@@ -97,6 +108,28 @@ class Company:
             lines.append(" · ".join(ids))
         lines.append(" · ".join(x for x in (self.email, self.phone, self.website) if x))
         return lines
+
+
+def company_check(registry):
+    """The readiness check ``company`` (``/readyz``, not critical): raises naming the
+    settings an invoice needs that are empty; else says the details are complete.  Not
+    critical: the shop serves and takes orders, but issues no invoice until they are set."""
+    missing = company(registry).missing()
+    if missing:
+        names = ", ".join(f"shopcms.company.{name}" for name in missing)
+        raise RuntimeError(f"the company's details an invoice needs are not set: {names}")
+    return "complete"
+
+
+def validator(request):
+    """Every page shows the company's details in its footer: they are part of its ETag
+    (a restart with new settings must not answer 304 with the old footer)."""
+    return dataclasses.astuple(company(request.registry))
+
+
+def includeme(config):
+    config.add_readiness_check("company", company_check, critical=False)
+    config.add_validator_part(validator)
 
 
 def company(registry):

@@ -26,6 +26,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
 
 from shopcms.web.clock import site_timezone
+from shopcms.web.company import company
 from shopcms.web.forms import Button, button_form
 from shopcms.web.i18n import LANGUAGE_NAMES, _, languages, localized_path, pick, switch_path
 from shopcms.web.security import MANAGE
@@ -117,6 +118,28 @@ class PageContext:
         """The names of the footer's macros (``add_footer_part``), in their declared order."""
         declared = sorted(self.request.registry.shopcms_footer_parts, key=lambda p: p[1])
         return [macro for macro, _order in declared]
+
+    @cached_property
+    def company(self):
+        """The company behind the shop (``web.company``)."""
+        return company(self.request.registry)
+
+    @cached_property
+    def company_lines(self):
+        """The footer's company details: lines of ``(text, href)`` items (``href`` None for
+        text), the empty settings left out: the name with its legal form; the address; the
+        enterprise number, VAT number and register; the email address and phone number."""
+        c, translate = self.company, self.request.localizer.translate
+        lines = [[(f"{c.brand} · {c.legal_name}", None)], [(c.address, None)]]
+        ids = []
+        if c.enterprise:
+            ids.append(translate(_("Enterprise no. ${number}", mapping={"number": c.enterprise})))
+        if c.vat:
+            ids.append(translate(_("VAT ${number}", mapping={"number": c.vat})))
+        lines.append([(text, None) for text in (*ids, c.register)])
+        phone = "".join(x for x in c.phone if x.isdigit() or x == "+")
+        lines.append([(c.email, f"mailto:{c.email}"), (c.phone, f"tel:{phone}")])
+        return [[item for item in line if item[0]] for line in lines if any(i[0] for i in line)]
 
     @cached_property
     def lang(self):

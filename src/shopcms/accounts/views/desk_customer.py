@@ -85,9 +85,11 @@ class EraseAccount(FormView):
             "account": self.context,
             "orders_kept": ngettext(
                 "Its ${count} order stays for the accounts without name, email address, phone "
-                "or address; its total, VAT and the stock do not change.",
+                "or address; its total, VAT and the stock do not change. Its invoice stays as "
+                "issued, with the name and address, for 10 years, as the law requires.",
                 "Its ${count} orders stay for the accounts without name, email address, phone "
-                "or address; their totals, VAT and the stock do not change.",
+                "or address; their totals, VAT and the stock do not change. Their invoices stay "
+                "as issued, with the name and address, for 10 years, as the law requires.",
                 len(orders),
                 self.request,
             ),

@@ -119,9 +119,11 @@ class DeleteAccount(AccountFormView):
         request.override_renderer = TEMPLATES + "deleted.pt"
         kept = ngettext(
             "We keep your ${count} order for the accounts, without your name, email address, "
-            "phone number or address.",
+            "phone number or address; its invoice keeps your name and address for 10 years, "
+            "as the law requires.",
             "We keep your ${count} orders for the accounts, without your name, email address, "
-            "phone number or address.",
+            "phone number or address; their invoices keep your name and address for 10 "
+            "years, as the law requires.",
             len(done.orders),
             request,
         )

@@ -1,6 +1,6 @@
 """Payment methods behind one interface: :class:`PaymentMethod`.
 
-The checkout, the confirmation page's "Pay now", the order desk's refund, the provider's
+The checkout, the confirmation page's "Pay now", the order desk's refunds, the provider's
 webhook and the forgetting of saved methods all go through this interface and
 :func:`methods`; none of them knows a provider.  A method is registered by the module that
 implements it (:func:`register` in its ``includeme``): ``transfer`` by
@@ -30,11 +30,13 @@ NOTHING_TO_PAY = _("This order has nothing left to pay online.")
 
 class PaymentUnavailable(Exception):
     """The provider could not do what was asked (unreachable, or it refused); nothing was
-    changed.  ``message`` (translatable) says so to the person who asked."""
+    changed.  ``message`` (translatable) says so to the person who asked; ``status`` is the
+    HTTP status to answer (503: try again later; 409: the provider refuses it)."""
 
-    def __init__(self, message: TranslationString):
+    def __init__(self, message: TranslationString, status=503):
         super().__init__(str(message))
         self.message = message
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -49,16 +51,11 @@ class Resumption:
 
 
 @dataclass(frozen=True)
-class Refund:
-    """How the money of an order that is being refunded goes back.
+class Repayment:
+    """What a provider did to pay (part of) an order back: ``reference`` is its refund's
+    id, ``note`` what the order's history adds (``"Mollie refund re_..."``)."""
 
-    ``message`` (translatable) tells staff; ``by_provider`` is True
-    when the provider pays it back (or already has); ``note`` is added to the refund's
-    entry in the order's history (the provider's reference), "" for none.
-    """
-
-    message: TranslationString
-    by_provider: bool = False
+    reference: str
     note: str = ""
 
 
@@ -106,17 +103,20 @@ class PaymentMethod(ABC):
         provider is asked first."""
         return Resumption(message=NOTHING_TO_PAY)
 
-    def refund(self, request, order):
-        """Pay ``order``'s money back, before the workflow's ``refund`` is done: a
-        :class:`Refund`.  Raises PaymentUnavailable when the provider cannot do it now
-        (then nothing was paid back and the order must not change)."""
-        return Refund(
-            _(
-                "Order ${number} is now refunded. Pay the amount back to the customer "
-                "yourself: no payment provider does it for this order.",
-                mapping={"number": order.number},
-            )
-        )
+    def pays_back(self, order):
+        """Whether this method's provider pays refunds of ``order`` back (it took the
+        payment).  Otherwise the shop pays back by bank transfer
+        (``shopcms.orders.refunds``)."""
+        return False
+
+    def refund(self, request, order, amount, key):
+        """Have the provider pay ``amount`` (a Decimal in euro) of ``order`` back: a
+        :class:`Repayment`.  ``key`` is the refund's idempotency key: asked again with it
+        (a replayed request), the provider answers with the same refund and pays nothing
+        twice.  Raises PaymentUnavailable when the provider cannot do it now (then nothing
+        was paid back and the order must not change).  Called only when
+        :meth:`pays_back` says so."""
+        raise NotImplementedError(f"{self.name} pays nothing back")
 
     def forget(self, registry, removed, remaining=()):
         """Have the provider forget the saved methods ``removed`` (best effort): nothing

@@ -12,8 +12,9 @@ answers 503 and changes nothing (``shopcms.orders.desk.run_transition``).
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from shopcms.orders import desk, tracking
+from shopcms.orders import desk, refund_forms, tracking
 from shopcms.orders.payments import PaymentUnavailable
+from shopcms.orders.refunds import RefundRefused
 from shopcms.orders.resources import ORDER_WORKFLOW, Order, state_title
 from shopcms.orders.schemas import TRANSITION_NAMES, TransitionSchema
 from shopcms.orders.views.withdrawal_desk import desk_panel
@@ -47,11 +48,15 @@ def transition_form(request, order, transition):
     )
 
 
-def _page(request, order, failed=None):
+def _page(request, order, failed=None, refund_failed=None):
     """The order page's values; ``failed`` is ``(transition name, form html)`` of a
-    transition form that was refused."""
+    transition form that was refused, ``refund_failed`` the refund form's HTML when it was
+    refused.  The refund has a panel of its own (``manage_refunds``), not a transition
+    form."""
     forms = []
     for transition in ORDER_WORKFLOW.available(order, request):
+        if transition.name == "refund":
+            continue
         if failed is not None and failed[0] == transition.name:
             forms.append(failed[1])
         else:
@@ -69,6 +74,7 @@ def _page(request, order, failed=None):
         "history": desk.history(request, order),
         "transition_forms": forms,
         "after_sale": desk_panel(request, order),
+        **refund_forms.panel(request, order, refund_failed),
     }
 
 
@@ -114,7 +120,9 @@ def run_transition(context, request):
     except WorkflowError as exc:
         return refusal(request, exc.message, status=409)
     except PaymentUnavailable as exc:
-        return refusal(request, exc.message, status=503)
+        return refusal(request, exc.message, status=exc.status)
+    except RefundRefused as exc:
+        return refusal(request, exc.message, status=exc.status)
     notice(request, message)
     return HTTPSeeOther(location=request.manage_link(context))
 

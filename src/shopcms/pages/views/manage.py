@@ -9,6 +9,7 @@ visitors see is decided by the Page alone.
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from shopcms.pages import placeholders
 from shopcms.pages.editorial import desk_rows, history_entries, language_sections
 from shopcms.pages.resources import Page, PageError, Pages
 from shopcms.pages.schemas import AddPageSchema
@@ -93,7 +94,8 @@ def preview_draft(context, request):
     draft = context.draft(lang_param(request))
     if draft is None:
         raise HTTPNotFound()
-    return {"page": context, "revision": draft, **helpers(request)}
+    html = placeholders.shown(request, draft.html)
+    return {"page": context, "revision": draft, "html": html, **helpers(request)}
 
 
 @view_config(

@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 
 from shopcms.findability.api import chosen_or_summary, describe
+from shopcms.pages import placeholders
 from shopcms.pages.content import shown_note
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
 from shopcms.pages.urls import page_url
@@ -62,7 +63,7 @@ def describe_revision(request, revision):
     describe(
         request,
         title=revision.title,
-        text=chosen_or_summary(revision.description, revision.html),
+        text=chosen_or_summary(revision.description, placeholders.shown(request, revision.html)),
         kind="article",
         canonical_lang=revision.lang,
     )
@@ -70,7 +71,7 @@ def describe_revision(request, revision):
 
 def revision_values(page, revision, request, current):
     """What page.pt needs to show ``revision`` of ``page``."""
-    html = revision.html
+    html = placeholders.shown(request, revision.html)
     before, marker, after = html.partition(COOKIE_TABLE_MARKER)
     with_table = page.kind == "cookies"
     if with_table and not marker:

@@ -11,6 +11,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from shopcms.pages import placeholders
 from shopcms.pages.editorial import revision_diff, starting_text
 from shopcms.pages.resources import Page, PageError
 from shopcms.pages.schemas import LivePreviewSchema, RevisionSchema
@@ -47,7 +48,8 @@ def live_preview(context, request):
     except colander.Invalid:
         message = request.localizer.translate(_("This text cannot be previewed."))
         return Response(message, status=400, content_type="text/plain", charset="utf-8")
-    return Response(richtext.render(body), content_type="text/html", charset="utf-8")
+    html = placeholders.shown(request, richtext.render(body))
+    return Response(html, content_type="text/html", charset="utf-8")
 
 
 @form_view(
@@ -99,7 +101,7 @@ class EditRevision(FormView):
         request, page = self.request, self.context
         if "preview" in request.POST:
             # Shown, not stored: a GET-like answer to a POST that writes nothing.
-            preview = richtext.render(appstruct["body"])
+            preview = placeholders.shown(request, richtext.render(appstruct["body"]))
             return self.page(self.form.render(appstruct), preview=preview)
         page.save_draft(
             self.lang,

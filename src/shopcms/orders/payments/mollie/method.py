@@ -9,7 +9,7 @@ Every operation of the interface, with Mollie's rules:
   before creating another, so that a customer who paid is never charged twice;
 - :meth:`~MollieMethod.notified` is the webhook: the payment id is all it reads, the rest
   comes from Mollie;
-- :meth:`~MollieMethod.refund` pays the money of the payment that paid the order back;
+- :meth:`~MollieMethod.refund` pays (part of) the payment that paid the order back;
 - :meth:`~MollieMethod.forget` revokes what removed saved methods allowed.
 
 When Mollie cannot be asked nothing is changed: the order stays as it was, the customer
@@ -21,7 +21,7 @@ import logging
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ILocalizer, ITranslationDirectories
 
-from shopcms.orders.payments import PaymentMethod, PaymentUnavailable, Refund, Resumption
+from shopcms.orders.payments import PaymentMethod, PaymentUnavailable, Repayment, Resumption
 from shopcms.orders.payments.mollie.client import (
     LOCALES,
     PAYMENT_ID,
@@ -41,12 +41,15 @@ from shopcms.privacy import disclosures
 from shopcms.privacy.account_data import keeps_account_data
 from shopcms.privacy.vault import VaultError, get_vault
 from shopcms.web.i18n import _
-from shopcms.web.layout import format_money
 
 log = logging.getLogger(__name__)
 
 #: The view name (below each language) of the webhook every payment names.
 WEBHOOK = "mollie-webhook"
+REFUSED = _(
+    "Mollie refused this refund: it is more than what remains of the payment at Mollie "
+    "(was part of it refunded from Mollie's dashboard?). The order was not changed."
+)
 UNREACHABLE = _("Online payment is not available right now. Please try again in a few minutes.")
 
 
@@ -234,48 +237,43 @@ class MollieMethod(PaymentMethod):
 
     # -- afterwards -----------------------------------------------------------------------
 
-    def refund(self, request, order):
-        """Refund what remains of the Mollie payment that paid ``order``.
+    def pays_back(self, order):
+        """Mollie pays back what one of its payments paid (an order marked paid by staff
+        is paid back by bank transfer)."""
+        return paid_with(order) is not None
 
-        An order marked paid by staff (no Mollie payment paid it) is paid back by hand.
-        The refund request carries an idempotency key made from the payment id: a replayed
-        request refunds nothing twice.  When Mollie cannot be asked or refuses,
-        PaymentUnavailable.
-        """
-        mapping = {"number": order.number}
+    def refund(self, request, order, amount_due, key):
+        """Refund ``amount_due`` of the Mollie payment that paid ``order``
+        (``POST /v2/payments/ID/refunds``) with the ``Idempotency-Key`` ``key``: a replayed
+        request gets the first refund back from Mollie, nothing is paid twice.  When Mollie
+        cannot be asked or refuses (422: more than remains of its payment, refunded from
+        its dashboard say), PaymentUnavailable."""
         payment_id = paid_with(order)
-        if payment_id is None:
-            return super().refund(request, order)
+        mapping = {"number": order.number}
+        description = _localizer(request, order.lang).translate(
+            _("Refund of Soft Cactus order ${number}", mapping=mapping)
+        )
+        data = {"amount": amount(amount_due), "description": description}
+        disclosures.mollie_payment(order, data, request.now, request.authenticated_userid)
         try:
-            remaining = euros(self.mollie.get_payment(payment_id).amount_remaining)
-            if not remaining:
-                message = _(
-                    "Order ${number} is now refunded. Mollie had already paid the whole "
-                    "amount back.",
-                    mapping=mapping,
-                )
-                return Refund(message, by_provider=True)
-            description = _localizer(request, order.lang).translate(
-                _("Refund of Soft Cactus order ${number}", mapping=mapping)
-            )
-            data = {"amount": amount(remaining), "description": description}
-            disclosures.mollie_payment(order, data, request.now, request.authenticated_userid)
-            refund = self.mollie.refund_payment(payment_id, data, f"refund-{payment_id}")
+            refund = self.mollie.refund_payment(payment_id, data, key)
         except ProviderUnavailable as exc:
             log.warning("Mollie: order %s could not be refunded: %s", order.number, exc)
+            if exc.status in (400, 422):  # more than remains; a key used for another amount
+                raise PaymentUnavailable(REFUSED, status=409) from None
             raise PaymentUnavailable(
                 _(
                     "Mollie could not refund the payment right now, so the order was not "
                     "changed. Please try again in a few minutes."
                 )
             ) from None
+        if euros(refund.amount) != amount_due:
+            # The key was used for another amount (a form changed and sent again).
+            log.warning("Mollie: refund %s of order %s has another amount", refund.id, order.number)
+            raise PaymentUnavailable(REFUSED, status=409)
         reference = refund.id if REFUND_ID.fullmatch(refund.id or "") else ""
         log.info("Mollie: refund %s of order %s", reference or "(no id)", order.number)
-        message = _(
-            "Order ${number} is now refunded. Mollie pays ${amount} back to the customer.",
-            mapping={**mapping, "amount": format_money(remaining, request.locale_name)},
-        )
-        return Refund(message, by_provider=True, note=f"Mollie refund {reference}".strip())
+        return Repayment(reference, note=f"Mollie refund {reference}".strip())
 
     def forget(self, registry, removed, remaining=()):
         forget_saved_methods(self.mollie, registry, removed, remaining)

@@ -1,8 +1,4 @@
-"""Bank statements: incoming transfers matched to open orders by their communication.
-
-``shopcms import-payments INI FILE`` reads a CSV export of the shop's bank account and
-marks paid every order whose structured communication (OGM, ``shopcms.orders.ogm``) and
-total match a line exactly.
+"""Bank statements as CSV: the exports of Belgian banks' online banking.
 
 The format, which the CSV exports of Belgian banks (KBC, BNP Paribas Fortis, Belfius, ING,
 Argenta...) fit as they are or after renaming a column:
@@ -31,31 +27,20 @@ Argenta...) fit as they are or after renaming a column:
 - a communication written in any usual notation (``+++090/9337/55493+++``,
   ``***...***``, twelve digits), alone in its field or within a longer text.
 
-The counterparty's name and account number are never read, so they are neither stored
-nor printed.  A line matches when its communication is the valid OGM of an order in state
-``placed`` and its amount equals the order's total exactly; the order is then marked paid
-(actor ``system:bank-import``, with the line number and date in the history's comment).
-Every other line is reported with the reason.  A second import of the same file marks
-nothing again: its lines are reported as already paid.
+The counterparty's name and account number are never read (their columns differ from
+bank to bank): a CSV line keeps neither.  Its key (``lines``) is made of its date, amount,
+communication and rank, a CSV having no reference of the bank.
 """
 
 import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from transaction.interfaces import TransientError
-
 from shopcms.orders import ogm
-from shopcms.orders.resources import CANCELLED, PLACED
-from shopcms.tree.database import site_transaction
+from shopcms.orders.statements.lines import Line, StatementError, with_keys
 
-ACTOR = "system:bank-import"
-
-#: A statement larger than this is refused (a year of a busy account is far smaller).
-MAX_BYTES = 20 * 2**20
 #: The header row must be among the first this many rows.
 HEADER_SEARCH = 20
 DELIMITERS = (";", ",", "\t")
@@ -94,16 +79,6 @@ COLUMNS = {
     "currency": ("currency", "munt", "munteenheid", "devies", "devise"),
 }
 
-# Reasons a line is not matched (``Outcome.reason``).
-UNREADABLE = "unreadable line"
-NOT_EURO = "not in euro"
-NOT_INCOMING = "not an incoming payment"
-INVALID = "invalid communication"
-UNKNOWN = "unknown communication"
-WRONG_AMOUNT = "wrong amount"
-ALREADY_PAID = "already paid"
-CANCELLED_ORDER = "order cancelled"
-
 #: An OGM inside a longer text: between +++ or ***, or written ddd/dddd/ddddd.
 EMBEDDED_OGM = re.compile(
     r"(?:\+{3}|\*{3})\s*[0-9][0-9 /.]{10,16}[0-9]\s*(?:\+{3}|\*{3})"
@@ -111,49 +86,6 @@ EMBEDDED_OGM = re.compile(
 )
 AMOUNT = re.compile(r"([+-]?)([0-9][0-9.,]*)")
 CENT = Decimal("0.01")
-
-
-class StatementError(Exception):
-    """The file cannot be read as a bank statement (one line, for the person running it)."""
-
-
-@dataclass(frozen=True)
-class Line:
-    """One transaction of the statement: ``number`` is its line in the file."""
-
-    number: int
-    date: str = ""
-    amount: Decimal | None = None
-    currency: str = ""
-    communication: str = ""  # the text of the first non-empty communication column
-    reference: ogm.Communication | None = None
-    problem: str = ""  # why the line could not be read
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one line: ``order`` is the number of the order it concerns, if any."""
-
-    line: Line
-    matched: bool
-    reason: str = ""
-    detail: str = ""
-    order: str | None = None
-
-    def __str__(self):
-        line = self.line
-        where = f"line {line.number}"
-        if line.date:
-            where += f" ({line.date})"
-        if self.matched:
-            return f"{where}: {self.order} marked paid, {line.amount} EUR"
-        what = self.reason + (f": {self.detail}" if self.detail else "")
-        if self.order:
-            what += f" [order {self.order}]"
-        seen = [f"{line.amount} EUR" if line.amount is not None else ""]
-        seen.append(str(line.reference) if line.reference else line.communication[:60])
-        seen = ", ".join(item for item in seen if item)
-        return f"{where}: not matched, {what}" + (f" ({seen})" if seen else "")
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -248,9 +180,8 @@ def _line(number, row, columns):
 
 
 def read_statement(data):
-    """The lines of the statement in ``data`` (bytes); raises StatementError."""
-    if len(data) > MAX_BYTES:
-        raise StatementError(f"the file is larger than {MAX_BYTES // 2**20} MB")
+    """The lines of the CSV statement in ``data`` (bytes), with their keys; raises
+    StatementError."""
     text = _decode(data)
     if "\x00" in text:
         raise StatementError("this is not a text (CSV) file")
@@ -260,7 +191,7 @@ def read_statement(data):
             for _index, row in zip(range(HEADER_SEARCH), reader, strict=False):
                 columns = _columns(row)
                 if columns is not None:
-                    return _rows(reader, columns)
+                    return with_keys(_rows(reader, columns), _identity)
         except csv.Error as exc:
             raise StatementError(f"line {reader.line_num}: {exc}") from exc
     raise StatementError(
@@ -282,61 +213,7 @@ def _rows(reader, columns):
     return lines
 
 
-# -- matching ---------------------------------------------------------------------------
-
-
-def apply(orders, lines, actor=ACTOR, progress=None):
-    """Mark paid the orders that ``lines`` pay; the Outcome of every line, in order.
-
-    ``orders`` is the site's Orders folder; call inside a transaction (the whole statement
-    is one: if it fails, nothing is marked).  ``progress(done, total)``, if given, is
-    called after each line.
-    """
-    outcomes = []
-    for line in lines:
-        outcomes.append(_apply_line(orders, line, actor))
-        if progress is not None:
-            progress(len(outcomes), len(lines))
-    return outcomes
-
-
-def _apply_line(orders, line, actor):
-    if line.problem:
-        return Outcome(line, False, UNREADABLE, line.problem)
-    if line.currency and line.currency != "EUR":
-        return Outcome(line, False, NOT_EURO, line.currency)
-    if line.amount <= 0:
-        return Outcome(line, False, NOT_INCOMING)
-    if line.reference is None:
-        detail = repr(line.communication[:60]) if line.communication else "none"
-        return Outcome(line, False, INVALID, detail)
-    order = orders.for_reference(line.reference.digits)
-    if order is None or order.payment_reference != line.reference:
-        return Outcome(line, False, UNKNOWN, str(line.reference))
-    if order.state == CANCELLED:
-        return Outcome(line, False, CANCELLED_ORDER, "refund the payment", order.number)
-    if order.state != PLACED:
-        return Outcome(line, False, ALREADY_PAID, f"state {order.state}", order.number)
-    if line.amount != order.total:
-        detail = f"expected {order.total}, got {line.amount}"
-        return Outcome(line, False, WRONG_AMOUNT, detail, order.number)
-    comment = f"bank statement, line {line.number}" + (f", {line.date}" if line.date else "")
-    order.transition(None, "pay", comment=comment, actor=actor)
-    return Outcome(line, True, order=order.number)
-
-
-def import_statement(registry, lines, attempts=3, progress=None):
-    """Apply ``lines`` to the site's orders in one transaction (retried when a concurrent
-    change, a payment webhook say, conflicts with it); the Outcomes, once committed.
-    Raises StatementError when the conflicts persist (nothing is marked then).
-    ``progress(done, total)``: see :func:`apply` (a retry starts it again)."""
-    for attempt in range(1, attempts + 1):
-        try:
-            with site_transaction(registry) as site:
-                return apply(site["orders"], lines, progress=progress)
-        except TransientError as exc:
-            if attempt == attempts:
-                raise StatementError(
-                    "the orders kept changing during the import; nothing was marked, run it again"
-                ) from exc
-    return []  # attempts < 1
+def _identity(line):
+    """No reference of the bank: the rank among equal lines makes the key (``lines``)."""
+    reference = line.reference.digits if line.reference else line.communication
+    return ("", "csv", line.date, line.amount, line.currency, reference)
