@@ -3,10 +3,10 @@
 "Payment received" (``order_paid``) carries the order's invoice as PDF and, for a buyer
 with a VAT number (a business, which must receive a structured e-invoice), its Peppol BIS
 Billing 3.0 UBL file; "refunded" (``order_refunded``) the order's newest credit note
-likewise.  They are called when the mail is composed, by the mail sender after the paying
-or refunding transaction committed (see ``shopcms.invoicing.pdf``), and render from the
-stored Document.  An order without its document (an order paid before the shop issued
-invoices, or while the company's details were missing) gets its mail without a file.
+likewise.  They are called by the mail sender, after the paying or refunding transaction
+committed (see ``shopcms.invoicing.pdf``), and render from the stored Document.  An order
+without its document (an order paid before the shop issued invoices, or while the
+company's details were missing) gets its mail without a file.
 """
 
 import logging

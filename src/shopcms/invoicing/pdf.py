@@ -10,11 +10,11 @@ counter is held.  What is stored is the :class:`~shopcms.invoicing.document.Docu
 few hundred bytes; the PDF is a pure function of it (:func:`render`), made
 
 - when it is downloaded (``views/downloads.py``: a GET, which writes nothing), and
-- when the mail that carries it is delivered: the order mails with attachments
-  (``config.add_order_mail_attachment``) are queued as intents and composed by the mail
-  sender, in its own claim transaction after the paying one committed
-  (``shopcms.orders.mail``); the composed mail is then stored with the claim, so every
-  delivery attempt sends the same bytes.
+- when the mail that carries it is delivered: an order mail with attachments
+  (``config.add_order_mail_attachment``) is composed in the paying transaction as any
+  mail (its text, a few kilobytes) but queued as an intent; the mail sender adds the files
+  in its own claim transaction, after the paying one committed (``shopcms.orders.mail``),
+  and stores the result with the claim, so every delivery attempt sends the same bytes.
 
 Rendering again later gives the same document: the Document is frozen and carries the
 seller's details of the day of issue, so a later move of the company changes no invoice.

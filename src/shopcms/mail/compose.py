@@ -158,6 +158,13 @@ def compose(
                 filename=f"{name}.png",
             )
         html_part.set_boundary(f"=_{unique_id()}")
+    return attach(message, attachments)
+
+
+def attach(message, attachments):
+    """``message`` (an EmailMessage, composed or parsed back from its bytes with
+    ``email.policy.default``) with ``attachments`` (``[(filename, mimetype, bytes)]``)
+    attached after its text and HTML; the message itself, for convenience."""
     for filename, mimetype, data in attachments or ():
         maintype, _slash, subtype = mimetype.partition("/")
         message.add_attachment(

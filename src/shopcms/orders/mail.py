@@ -21,24 +21,26 @@ the mail's own text, in the order they were declared (the reviews put a link to 
 review of each product in the "delivered" mail).
 
 Attached files: ``config.add_order_mail_attachment(TEMPLATE, provider)`` declares a
-provider called as ``provider(registry, order)`` when mail ``TEMPLATE`` is composed; it
+provider called as ``provider(registry, order)`` when mail ``TEMPLATE`` is sent; it
 returns ``[(filename, mimetype, bytes)]`` (the invoicing attaches the invoice's PDF to
 "payment received").  Such files can be costly to make (a PDF) and the transaction that
-causes the mail may be one of many conflicting ones (a burst of payment webhooks): so a
-mail that has attachment providers is not composed in that transaction but queued as an
-*intent* (kind :data:`ORDER_MAIL`: the order's number, the template, the shop's address),
-which the mail sender composes after the commit, in its claim transaction
-(``shopcms.mail.delivery``), with the order as it is then.  An order erased or deleted
-meanwhile composes nothing.  Mails without attachment providers are composed at once, as
-before.
+causes the mail may be one of many conflicting ones (a burst of payment webhooks): so such
+a mail is composed in that transaction as any other (its text says what the order was
+then), but queued as an *intent* (kind :data:`ORDER_MAIL`) holding that message, the order's
+number and the template; the mail sender adds the files after the commit, in its claim
+transaction (``shopcms.mail.delivery``), and stores the result, so every attempt sends the
+same bytes.  An order erased meanwhile still gets its mail, as a composed mail would; an
+order gone gets it without the files.  Mails without attachment providers are queued
+composed, as before.
 """
 
+import email
+import email.policy
 from dataclasses import dataclass
 
-from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import get_current_registry
 
-from shopcms.mail import compose, get_mailer, queue_intent, send
+from shopcms.mail import as_smtp_bytes, attach, compose, get_mailer, queue_intent, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
@@ -184,42 +186,40 @@ def mail_order(registry, order, template, request=None):
     """Queue mail ``template`` about ``order`` to its customer, in the order's language, in
     the transaction that changes the order.  The confirmation of an order paid by transfer
     shows the transfer's QR code (an inline image of its HTML part).  A mail with attached
-    files is queued as an intent, composed by the sender (see the module)."""
-    if attachment_providers(registry, template):
-        return queue_intent(
-            order.__parent__,
-            ORDER_MAIL,
-            address=order.contact["email"],
-            lang=order.lang,
-            domain=get_mailer(registry).domain,
-            number=order.number,
-            template=template,
-            base=public_url(registry, request),
-        )
+    files is queued as an intent: the sender adds the files (see the module)."""
     message = order_message(registry, order, template, linking_request(registry, request))
     # The order may be new in this transaction, without a connection yet: its folder has one.
-    return send(order.__parent__, message)
+    if not attachment_providers(registry, template):
+        return send(order.__parent__, message)
+    return queue_intent(
+        order.__parent__,
+        ORDER_MAIL,
+        address=order.contact["email"],
+        lang=order.lang,
+        domain=get_mailer(registry).domain,
+        number=order.number,
+        template=template,
+        message=as_smtp_bytes(message),
+    )
 
 
 def compose_order_mail(registry, site, intent):
-    """The composer of :data:`ORDER_MAIL` intents: the mail with its attachments, or None
-    when the order is gone or its customer's data was erased meanwhile."""
+    """The composer of :data:`ORDER_MAIL` intents: the message composed when the mail was
+    queued, with the files of the template's attachment providers (none once the order is
+    gone)."""
+    message = email.message_from_bytes(intent["message"], policy=email.policy.default)
     order = site["orders"].get(intent["number"])
-    if order is None or order.erased is not None:
-        return None
-    links = Request.blank("/", base_url=intent["base"])
-    links.registry = registry
-    apply_request_extensions(links)
-    template = intent["template"]
-    attachments = [
+    if order is None:
+        return message
+    files = [
         attached
-        for provider in attachment_providers(registry, template)
+        for provider in attachment_providers(registry, intent["template"])
         for attached in provider(registry, order) or ()
     ]
-    return order_message(registry, order, template, links, attachments=attachments)
+    return attach(message, files)
 
 
-def order_message(registry, order, template, links, attachments=None):
+def order_message(registry, order, template, links):
     """The composed mail ``template`` about ``order`` (links made by ``links``)."""
     base = public_url(registry, links)
     lang = order.lang
@@ -246,7 +246,6 @@ def order_message(registry, order, template, links, attachments=None):
         subject=_(subject, mapping={"number": order.number}),
         application_url=base,
         images=payment_qr(registry, order) if template in QR_MAILS else None,
-        attachments=attachments,
     )
     return message
 
