@@ -70,6 +70,14 @@ def app_settings(tmp_path, **overrides):
         "shopcms.bank.bic": "GKCCBEBB",
         "shopcms.mail.host": "127.0.0.1",
         "shopcms.mail.port": NO_SMTP_PORT,
+        # The company's details an invoice must name (shopcms.web.company; issue 17).
+        "shopcms.company.legal_form": "bv",
+        "shopcms.company.street": "Voorbeeldstraat 1",
+        "shopcms.company.postcode": "9000",
+        "shopcms.company.city": "Gent",
+        "shopcms.company.enterprise": "0123.456.749",
+        "shopcms.company.vat": "BE0123456749",
+        "shopcms.company.register": "RPR Gent",
     }
     settings.update(overrides)
     return settings

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 QUERIES_PER_PATH = 2
 #: Paths that are not pages to render: assets, the switcher, files to download.
-SKIP = re.compile(r"^/(static/|.*/image/|.*/language$|.*\.(json|csv|svg|png|jpg)$)")
+SKIP = re.compile(r"^/(static/|.*/image/|.*/language$|.*\.(json|csv|svg|png|jpg|pdf|xml)$)")
 
 
 class _Links(HTMLParser):

@@ -283,7 +283,9 @@ def test_erase_customer_asks_then_erases_and_packs(prepared, capsys, tmp_path, s
 
     site = make_site_in_place(tmp_path, smtp)
     try:
-        assert found_in_database(site, [*planted.strings, planted.token]) == []
+        assert found_in_database(site, [*planted.erasable, planted.token]) == []
+        # The invoice keeps its buyer's name and address (legal obligation, 10 years).
+        assert found_in_database(site, planted.on_invoices) == planted.on_invoices
         comment = site.read(
             lambda root: root["orders"][planted.orders[0]].workflow_history[-1].comment
         )

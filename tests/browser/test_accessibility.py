@@ -653,6 +653,22 @@ def walk_the_shop(live_site, new_page, audit):
     audit.check(admin, "order partly refunded")
     audit.check(admin, "refunds to pay by transfer", "/nl/manage/orders/refund-transfers")
 
+    # -- invoicing (issue 17): the customer's order once paid, with its invoice to download
+    # (the account's order page, the confirmation page), and the desk's list of invoices.
+    def pay_the_customers_order(root):
+        account = root["customers"].find("toegankelijk@example.be")
+        # The order placed through the checkout above (others of the walk are further on).
+        order = next(o for o in root["orders"].of_customer(account.__name__) if o.state == "placed")
+        order.transition(None, "pay", actor="system:test")
+        return order.number, order.access_key
+
+    with live_site.edit() as root:
+        paid, key = pay_the_customers_order(root)
+    audit.check(customer, "order with its invoice", f"/nl/account/orders/{paid}")
+    audit.check(customer, "confirmation with its invoice", f"/fr/order/{paid}/{key}")
+    audit.check(admin, "invoices (desk)", "/nl/manage/invoices/")
+    audit.check(admin, "order with its invoice (desk)", f"/nl/manage/orders/{paid}")
+
     for address, html in crawled.items():
         audit.documents.setdefault(f"crawled {address}", html)
     audit.seconds["walk"] = time.monotonic() - started

@@ -24,6 +24,11 @@ from tests.factories import make_order
 LIST_PRODUCTS = ("mug-cafe", "ceramic-pot-sage", "aloe-vera")
 
 
+#: The markers the invoice of the delivered order names (its buyer's name and billing
+#: address): kept by an erasure for the 10 years of the law.
+KEPT_ON_INVOICES = ("order name", "billing street", "billing city")
+
+
 @dataclass
 class Planted:
     userid: str
@@ -38,6 +43,17 @@ class Planted:
     @property
     def strings(self):
         return sorted(self.markers.values())
+
+    @property
+    def on_invoices(self):
+        """What the delivered order's invoice says of its buyer, which an erasure keeps
+        (a legal obligation: shopcms.invoicing.privacy)."""
+        return sorted(self.markers[kind] for kind in KEPT_ON_INVOICES)
+
+    @property
+    def erasable(self):
+        """Every marker but those the invoice keeps."""
+        return sorted(set(self.strings) - set(self.on_invoices))
 
 
 def _digits(count):

@@ -3,6 +3,7 @@
 from shopcms.accounts.throttle import get_login_throttle
 from shopcms.cli.app import Progress, load, out
 from shopcms.contests import api as contests
+from shopcms.invoicing import api as invoicing
 from shopcms.newsletter import api as newsletter
 from shopcms.orders import api as orders
 from shopcms.reviews import api as reviews
@@ -12,7 +13,7 @@ from shopcms.tree.database import get_database, site_transaction
 from shopcms.web.clock import now, site_timezone
 
 #: The rules ``cmd_retention`` applies, each a step of its progress.
-STEPS = 8
+STEPS = 9
 
 
 def add_commands(add):
@@ -32,7 +33,8 @@ def cmd_retention(args):
     is purged (shopcms.contests.privacy); orders paid by bank transfer and still unpaid get a
     reminder after shopcms.transfer.remind_after_days (7) and are cancelled after
     shopcms.transfer.cancel_after_days (14), stock given back, each with its mail once
-    (shopcms.orders.unpaid); then the
+    (shopcms.orders.unpaid); invoices and credit notes 10 years after 1 January of the
+    year after their issue are deleted with their orders (shopcms.invoicing); then the
     main database is packed, keeping ``shopcms.retention.history_days`` days of history
     (default 1).
     See shopcms.statistics.retention and shopcms.accounts.throttle."""
@@ -77,18 +79,28 @@ def _apply_rules(registry, step):
     if purged:
         out(f"contests: {purged} contest(s) purged: only the counts and the winners' lines stay")
     step(5)
+    # Invoicing: invoices and credit notes past their 10 years (from 1 January of the year
+    # after issue), with their orders, anonymised first (shopcms.invoicing.retention).
+    with site_transaction(registry) as site:
+        orders_gone, documents_gone = invoicing.purge_expired(site, now(registry), registry)
+    if documents_gone:
+        out(
+            f"invoices: {documents_gone} invoice(s) and credit note(s) past 10 years deleted, "
+            f"with {orders_gone} order(s)"
+        )
+    step(6)
     # Unpaid bank transfers: a reminder, then cancellation (shopcms.orders.unpaid).
     reminded, cancelled = orders.remind_unpaid_transfers(registry)
     if reminded:
         out(f"unpaid transfers: {len(reminded)} reminder(s) sent: {', '.join(reminded)}")
     if cancelled:
         out(f"unpaid transfers: {len(cancelled)} order(s) cancelled: {', '.join(cancelled)}")
-    step(6)
+    step(7)
     # The login counters past their window (each login also removes a few).
     pruned = get_login_throttle(registry).prune(now(registry).timestamp())
     if pruned:
         out(f"login counters: {pruned} expired counter(s) removed")
-    step(7)
+    step(8)
     # ZODB keeps the earlier versions of every record until a pack: what the rules above
     # and the day's work erased (expired login counters, the address of a reset asked for
     # an unknown account, a delivered mail and its link) would stay in them.  The privacy

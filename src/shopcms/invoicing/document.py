@@ -52,7 +52,8 @@ class Party:
     buyer (None for a consumer); ``vat_number``: with its country prefix, compact
     (``NL123456789B01``), or None; ``enterprise_number``: the seller's KBO/BCE number
     (``0123456749``), None for a buyer; the address as one street line, postcode, city and
-    ISO 3166-1 alpha-2 ``country``; ``email``: who the document is sent to, or None.
+    ISO 3166-1 alpha-2 ``country``; ``email``: who the document is sent to, or None;
+    ``iban``, ``bic``: the seller's bank account (payment instructions).
     """
 
     name: str
@@ -67,6 +68,10 @@ class Party:
     phone: str | None = None
     iban: str | None = None
     bic: str | None = None
+    #: The seller's legal form as written after its name (``bv``) and its register of
+    #: legal entities (``RPR Gent``), which a Belgian invoice names; None for a buyer.
+    legal_form: str | None = None
+    register: str | None = None
 
     @property
     def legal_name(self):

@@ -60,14 +60,16 @@ import functools
 
 from pyramid.events import NewRequest
 
-from shopcms.mail.compose import compose, header_text, recipient
+from shopcms.mail.compose import attach, compose, header_text, recipient
 from shopcms.mail.delivery import QueueRun, add_mail_composer, compose_waiting, deliver, send_queued
-from shopcms.mail.outbox import get_outbox, outbox_state, queue_intent, send
+from shopcms.mail.outbox import as_smtp_bytes, get_outbox, outbox_state, queue_intent, send
 from shopcms.mail.sending import Mailer, get_mailer
 
 __all__ = [
     "Mailer",
     "QueueRun",
+    "as_smtp_bytes",
+    "attach",
     "compose",
     "compose_waiting",
     "get_mailer",

@@ -84,6 +84,7 @@ def compose(
     application_url=None,
     message_id=None,
     images=None,
+    attachments=None,
 ):
     """The mail ``template`` to ``to`` in the language ``lang``, ready for :func:`send`.
 
@@ -104,6 +105,9 @@ def compose(
     ``message_id`` is the ``Message-ID`` to give (one fixed when an intent was queued);
     default a new one.  ``images`` (``{name: PNG bytes}``) go with the HTML part as inline
     images; the templates get ``cid[name]``, the ``cid:`` address to show each one at.
+    ``attachments`` (``[(filename, mimetype, bytes)]``, e.g. an invoice's PDF) follow the
+    text and HTML as attached files (the message becomes multipart/mixed); a filename is
+    cleaned as a header value is.
     """
     if lang not in languages(registry):
         raise ValueError(f"{lang!r} is not one of the configured languages")
@@ -154,4 +158,18 @@ def compose(
                 filename=f"{name}.png",
             )
         html_part.set_boundary(f"=_{unique_id()}")
+    return attach(message, attachments)
+
+
+def attach(message, attachments):
+    """``message`` (an EmailMessage, composed or parsed back from its bytes with
+    ``email.policy.default``) with ``attachments`` (``[(filename, mimetype, bytes)]``)
+    attached after its text and HTML; the message itself, for convenience."""
+    for filename, mimetype, data in attachments or ():
+        maintype, _slash, subtype = mimetype.partition("/")
+        message.add_attachment(
+            data, maintype, subtype or "octet-stream", filename=header_text(filename)
+        )
+    if attachments:
+        message.set_boundary(f"=_{unique_id()}")
     return message

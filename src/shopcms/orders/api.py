@@ -49,6 +49,7 @@ __all__ = [
     "SHIPPING_METHODS",
     "check_phone",
     "contact_name",
+    "delete_order",
     "delivered_products",
     "find_order",
     "describe_saved",
@@ -104,3 +105,36 @@ def contact_name(site, customer):
         if order.erased is None and order.contact.get("name"):
             return order.contact["name"]
     return None
+
+
+# -- invoicing (issue 17): an order deleted once its invoices' retention ran out ---------
+
+
+def delete_order(site, number, now, actor, note="", registry=None):
+    """Delete order ``number`` for good (its accounting retention ran out: the invoicing's
+    ``shopcms retention`` step): anonymised first unless it was (``Order.anonymise``), taken
+    out of the folder's lookup tables, then removed (the catalog forgets it).  Returns 1
+    if there was such an order, else 0."""
+    orders = site["orders"]
+    order = orders.get(number)
+    if order is None:
+        return 0
+    customer = order.customer
+    if order.erased is None:
+        order.anonymise(now, actor, note)
+    if orders.by_token.get(order.checkout_token) == number:
+        del orders.by_token[order.checkout_token]
+    references = list(order.payment_ids)
+    if order.payment_reference is not None:
+        references.append(order.payment_reference.digits)
+    for reference in references:
+        if orders.by_reference.get(reference) == number:
+            del orders.by_reference[reference]
+    if customer is not None and customer in orders.by_customer:
+        remaining = tuple(n for n in orders.by_customer[customer] if n != number)
+        if remaining:
+            orders.by_customer[customer] = remaining
+        else:
+            del orders.by_customer[customer]
+    orders.remove(number, registry=registry)
+    return 1
