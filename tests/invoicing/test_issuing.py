@@ -2,38 +2,34 @@
 series, built from the order as it was sold; credit notes for refunds referring to it."""
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from shopcms.invoicing import api, issuing
 from shopcms.invoicing.document import REVERSE_CHARGE, SHIPPING_SKU, STANDARD
 from shopcms.invoicing.folder import invoices_folder
+from shopcms.orders import api as orders_api
 from tests.factories import make_order
 
 
-@dataclass(frozen=True)
-class Refund:
-    """A refund as ``orders.api.Refund`` records it (the refunds' contract)."""
+def Refund(  # noqa: N802  (builds the orders' record with the tests' defaults)
+    id,  # noqa: A002
+    when,
+    lines,
+    shipping,
+    total,
+    reason="",
+    means="provider",
+    reference="re_test",
+    actor="system:test",
+):
+    """An ``orders.api.Refund`` as the refund form records it."""
+    return orders_api.Refund(id, when, lines, shipping, total, reason, means, reference, actor)
 
-    id: str
-    when: datetime
-    lines: tuple
-    shipping: Decimal
-    total: Decimal
-    reason: str = ""
-    means: str = "provider"
-    reference: str = "re_test"
-    actor: str = "system:test"
 
-
-@dataclass(frozen=True)
-class OrderRefunded:
-    """An event of the shape of ``orders.api.OrderRefunded``."""
-
-    order: object
-    refund: object
-    request: object = None
+def OrderRefunded(order, refund, request=None):  # noqa: N802
+    """The ``orders.api.OrderRefunded`` event, outside a request."""
+    return orders_api.OrderRefunded(order, refund, request)
 
 
 def year():
