@@ -13,26 +13,13 @@ their orders ten years after 1 January of the year after issue), ``folder`` (and
 step 13), ``oss`` (the OSS report).  What other capabilities may use is in ``api``.
 """
 
-import logging
-
 from shopcms.invoicing import attachments, downloads, issuing
 from shopcms.invoicing.folder import add_invoices_folder
 from shopcms.invoicing.resources import CreditNote, Invoice, Invoices
+from shopcms.orders.api import OrderRefunded
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_ORDERS
 from shopcms.workflow import AfterTransition
-
-log = logging.getLogger(__name__)
-
-
-def order_refunded_event():
-    """The event class refunds are announced with (``orders.api.OrderRefunded``), or None
-    while the orders do not announce them."""
-    try:
-        from shopcms.orders.api import OrderRefunded
-    except ImportError:
-        return None
-    return OrderRefunded
 
 
 def includeme(config):
@@ -48,14 +35,9 @@ def includeme(config):
         config.add_content_type(name, factory, title=title, container="invoices", catalog=False)
     config.add_evolve_step(13, "Invoicing: the invoices folder", add_invoices_folder)
     config.add_subscriber(issuing.order_paid, AfterTransition)
-    refunded = order_refunded_event()
-    if refunded is not None:
-        config.add_subscriber(issuing.order_refunded, refunded)
+    config.add_subscriber(issuing.order_refunded, OrderRefunded)
     config.add_order_mail_attachment("order_paid", attachments.invoice_files)
-    try:
-        config.add_order_mail_attachment("order_refunded", attachments.credit_note_files)
-    except ValueError:  # until the orders send a refund mail
-        log.debug("no order_refunded mail: credit notes are not attached")
+    config.add_order_mail_attachment("order_refunded", attachments.credit_note_files)
     config.add_layout_value("invoices", downloads.layout_value)
     config.add_macros("shopcms.invoicing:templates/macros.pt")
     config.include(".views.downloads")
