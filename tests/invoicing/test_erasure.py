@@ -11,7 +11,7 @@ import pypdfium2
 from shopcms.invoicing import api, issuing
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login
 from tests.factories import make_order
-from tests.invoicing.test_issuing import OrderRefunded, Refund
+from tests.invoicing.test_issuing import refund_record, refunded_event
 from tests.privacy.test_guest_privacy import find
 
 BUYER = {"name": "Griet Claes", "email": "griet@example.be", "phone": "+32 470 00 00 01"}
@@ -24,8 +24,8 @@ def delivered_order(site, customer=None):
             root, customer=customer, state="delivered", contact=BUYER, billing=BILLING
         )
         amount = order.lines[0]["unit_price"]
-        refund = Refund("r1", datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
-        issuing.order_refunded(OrderRefunded(order, refund))
+        refund = refund_record("r1", datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
+        issuing.order_refunded(refunded_event(order, refund))
         docs = [doc.number for doc in api.documents_of(root, order.number)]
         return order.number, docs
 

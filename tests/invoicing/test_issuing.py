@@ -8,28 +8,30 @@ from decimal import Decimal
 from shopcms.invoicing import api, issuing
 from shopcms.invoicing.document import REVERSE_CHARGE, SHIPPING_SKU, STANDARD
 from shopcms.invoicing.folder import invoices_folder
-from shopcms.orders import api as orders_api
+from shopcms.orders import api as orders
 from tests.factories import make_order
 
 
-def Refund(  # noqa: N802  (builds the orders' record with the tests' defaults)
-    id,  # noqa: A002
-    when,
-    lines,
-    shipping,
-    total,
-    reason="",
-    means="provider",
-    reference="re_test",
-    actor="system:test",
+def refund_record(
+    id, when, lines, shipping, total, reason="", means="provider", reference="re_test"
 ):
-    """An ``orders.api.Refund`` as the refund form records it."""
-    return orders_api.Refund(id, when, lines, shipping, total, reason, means, reference, actor)
+    """A refund record as the refund form makes one (``orders.api.Refund``)."""
+    return orders.Refund(
+        id=id,
+        when=when,
+        lines=lines,
+        shipping=shipping,
+        total=total,
+        reason=reason,
+        means=means,
+        reference=reference,
+        actor="system:test",
+    )
 
 
-def OrderRefunded(order, refund, request=None):  # noqa: N802
-    """The ``orders.api.OrderRefunded`` event, outside a request."""
-    return orders_api.OrderRefunded(order, refund, request)
+def refunded_event(order, refund, request=None):
+    """The event the refund form notifies (``orders.api.OrderRefunded``)."""
+    return orders.OrderRefunded(order, refund, request)
 
 
 def year():
@@ -118,9 +120,11 @@ def test_a_refund_gets_a_credit_note_referring_to_the_invoice(site):
         order = make_order(root, state="paid", items=(("mug-cafe", 3),))
         line = order.lines[0]
         amount = line["unit_price"]
-        refund = Refund("r1", datetime.now(UTC), ((0, 1, amount),), order.shipping["cost"], amount)
-        issuing.order_refunded(OrderRefunded(order, refund))
-        issuing.order_refunded(OrderRefunded(order, refund))  # replayed: nothing more
+        refund = refund_record(
+            "r1", datetime.now(UTC), ((0, 1, amount),), order.shipping["cost"], amount
+        )
+        issuing.order_refunded(refunded_event(order, refund))
+        issuing.order_refunded(refunded_event(order, refund))  # replayed: nothing more
         invoice = api.invoice_of(root, order.number)
         notes = api.credit_notes_of(root, order.number)
         assert [n.number for n in notes] == [f"C{year()}-000001"]
@@ -167,8 +171,8 @@ def test_the_ubl_files_of_issued_documents_are_valid_peppol(site):
         order.vat_scheme = "reverse_charge"
         order.transition(None, "pay", actor="system:test")
         amount = order.lines[0]["unit_price"]
-        refund = Refund("r1", datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
-        issuing.order_refunded(OrderRefunded(order, refund))
+        refund = refund_record("r1", datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
+        issuing.order_refunded(refunded_event(order, refund))
         invoice = api.invoice_of(root, order.number).document
         note = api.credit_notes_of(root, order.number)[0].document
     for data in (ubl.invoice_xml(invoice), ubl.credit_note_xml(note)):

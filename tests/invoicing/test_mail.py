@@ -82,15 +82,17 @@ def test_the_refund_mail_carries_the_newest_credit_note(site):
     from decimal import Decimal
 
     from shopcms.invoicing import attachments, issuing
-    from tests.invoicing.test_issuing import OrderRefunded, Refund
+    from tests.invoicing.test_issuing import refund_record, refunded_event
 
     with site.edit() as root:
         order = make_order(root, state="paid", items=(("mug-cafe", 2),))
         assert attachments.credit_note_files(site.registry, order) == []
         amount = order.lines[0]["unit_price"]
         for refund_id in ("r1", "r2"):
-            refund = Refund(refund_id, datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
-            issuing.order_refunded(OrderRefunded(order, refund))
+            refund = refund_record(
+                refund_id, datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount
+            )
+            issuing.order_refunded(refunded_event(order, refund))
         [(name, mimetype, pdf)] = attachments.credit_note_files(site.registry, order)
         newest = api.credit_notes_of(root, order.number)[-1].number
     assert (name, mimetype) == (f"{newest}.pdf", "application/pdf")

@@ -14,7 +14,7 @@ from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent
 from tests.conftest import ARTIFACTS
 from tests.factories import make_order
-from tests.invoicing.test_issuing import OrderRefunded, Refund
+from tests.invoicing.test_issuing import refund_record, refunded_event
 
 SHOTS = ARTIFACTS / "invoices"
 
@@ -105,8 +105,10 @@ def test_the_credit_note_names_the_invoice_it_corrects(site, lang):
     with site.edit() as root:
         order = make_order(root, lang=lang, state="paid", items=(("mug-cafe", 2),))
         amount = order.lines[0]["unit_price"]
-        refund = Refund("r1", datetime.now(UTC), ((0, 1, amount),), 0, amount, reason="Broken")
-        issuing.order_refunded(OrderRefunded(order, refund))
+        refund = refund_record(
+            "r1", datetime.now(UTC), ((0, 1, amount),), 0, amount, reason="Broken"
+        )
+        issuing.order_refunded(refunded_event(order, refund))
         invoice = api.invoice_of(root, order.number)
         note = api.credit_notes_of(root, order.number)[0]
         pdf = render(site.registry, note.document)

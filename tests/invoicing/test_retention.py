@@ -11,7 +11,7 @@ from shopcms.cli.retention import STEPS, _apply_rules
 from shopcms.invoicing import api, issuing
 from shopcms.invoicing.resources import keep_until
 from tests.factories import make_order
-from tests.invoicing.test_issuing import OrderRefunded, Refund
+from tests.invoicing.test_issuing import refund_record, refunded_event
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -51,8 +51,8 @@ def test_retention_deletes_invoices_and_their_orders_after_ten_years(site, capsy
     with site.edit() as root:
         order = root["orders"][kept.number]
         amount = order.lines[0]["unit_price"]
-        refund = Refund("r1", datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
-        issuing.order_refunded(OrderRefunded(order, refund))
+        refund = refund_record("r1", datetime.now(UTC), ((0, 1, amount),), Decimal(0), amount)
+        issuing.order_refunded(refunded_event(order, refund))
 
     # 9 years and 11 months later: everything is still there.
     move_clock_to(site, at(2036, 2, 15, 12))

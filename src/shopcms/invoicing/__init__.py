@@ -13,8 +13,6 @@ their orders ten years after 1 January of the year after issue), ``folder`` (and
 step 13), ``oss`` (the OSS report).  What other capabilities may use is in ``api``.
 """
 
-import logging
-
 from shopcms.invoicing import attachments, downloads, issuing
 from shopcms.invoicing.folder import add_invoices_folder
 from shopcms.invoicing.resources import CreditNote, Invoice, Invoices
@@ -22,8 +20,6 @@ from shopcms.orders.api import OrderRefunded
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_ORDERS
 from shopcms.workflow import AfterTransition
-
-log = logging.getLogger(__name__)
 
 
 def includeme(config):
