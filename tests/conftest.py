@@ -73,10 +73,12 @@ def app_settings(tmp_path, **overrides):
         # The company's details an invoice must name (shopcms.web.company; issue 17).
         "shopcms.company.legal_form": "bv",
         "shopcms.company.street": "Voorbeeldstraat 1",
-        "shopcms.company.postcode": "9000",
-        "shopcms.company.city": "Gent",
-        "shopcms.company.enterprise": "0123.456.749",
-        "shopcms.company.vat": "BE0123456749",
+        # (Not Gent's 9000 nor digits such as 1234: the tests' customers live there and
+        # check that their own details appear nowhere public.)
+        "shopcms.company.postcode": "8500",
+        "shopcms.company.city": "Kortrijk",
+        "shopcms.company.enterprise": "0403.170.701",
+        "shopcms.company.vat": "BE0403170701",
         "shopcms.company.register": "RPR Gent",
     }
     settings.update(overrides)

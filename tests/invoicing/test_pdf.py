@@ -64,9 +64,9 @@ def test_the_invoice_names_everything_the_law_asks(site, lang):
     assert ORDER[lang] in text
     # The seller: name, legal form, address, enterprise and VAT numbers.
     assert "onto object bvba bv" in text
-    assert "Voorbeeldstraat 1" in text and "9000 Gent" in text
-    assert tr("Enterprise no. ${number}", number="0123.456.749") in text
-    assert tr("VAT ${number}", number="BE0123456749") in text
+    assert "Voorbeeldstraat 1" in text and "8500 Kortrijk" in text
+    assert tr("Enterprise no. ${number}", number="0403.170.701") in text
+    assert tr("VAT ${number}", number="BE0403170701") in text
     assert "RPR Gent" in text
     # The buyer, the order, the lines with their rate, VAT per rate, totals, paid.
     assert "Jan Peeters" in text and "Kerkstraat 1" in text

@@ -4,8 +4,11 @@ from pyramid.httpexceptions import default_exceptionresponse_view
 from pyramid.interfaces import IDefaultCSRFOptions
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-# Views that are meant to be reachable by anyone at all (logging in must be possible).
-OPEN_BY_DESIGN = {"login_form", "login", "logout"}
+# Views that are meant to be reachable by anyone at all (logging in must be possible), and
+# an invoice's file, which checks in the view who asks: the customer or staff by the
+# document's ACL, or a guest with the order's key (invoicing.downloads.may_download;
+# tests/invoicing/test_downloads.py proves a stranger gets 404).
+OPEN_BY_DESIGN = {"login_form", "login", "logout", "public_file"}
 
 
 def _is_exception_view(view):
