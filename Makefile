@@ -55,10 +55,12 @@ start: install
 	@# pserve imports Pyramid before shopcms can filter its pkg_resources warning.
 	PYTHONWARNINGS='ignore:pkg_resources is deprecated as an API:UserWarning' $(BIN)/pserve $(INI)
 
-# Two workers, a test module on one worker: the accessibility walk (about three minutes,
-# shared by its module's tests) runs once.  (--dist loadgroup let both workers walk.)
+# Three workers on the two cores (many tests wait on servers, subprocesses and the browser,
+# so a third keeps the cores busy), a test module on one worker: the accessibility walk
+# (about three minutes, shared by its module's tests) runs once.  (--dist loadgroup let
+# every worker walk.)
 test: install-test
-	$(BIN)/python -m pytest -n 2 --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 3 --dist loadscope $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check src tests bench content
