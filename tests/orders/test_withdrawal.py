@@ -7,6 +7,7 @@ received" and the way to the refund form.  The site's clock is the test clock
 """
 
 import dataclasses
+import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -151,6 +152,12 @@ def test_a_customer_withdraws_on_day_14_and_is_acknowledged_by_mail_at_once(site
     assert "you withdrew from these goods of order" in text
     assert "2 x " in text and "1 x " in text
     assert "within 14 days" in text
+
+    # The customer's own data export shows the statement with the order.
+    exported = json.loads(browser.get("/en/account/export.json").text)
+    [order] = [o for o in exported["orders"] if o["number"] == number]
+    [stated] = order["withdrawals"]
+    assert (stated["lines"], stated["by"]) == ([[0, 2], [1, 1]], "customer")
 
 
 def test_on_day_15_the_withdrawal_is_refused_with_a_clear_message(site, customer):

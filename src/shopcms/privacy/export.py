@@ -291,6 +291,13 @@ def _order(order, account):
             for entry in order.workflow_history
         ],
         "disclosures": [_disclosure(d, account, order) for d in order.disclosures],
+        # Statements of withdrawal (orders.withdrawal): what was sent back, when, why; and
+        # the parcel's carrier and tracking number (orders.tracking).
+        "withdrawals": [
+            {**plain(w), "received_by": _actor(w.received_by, account) if w.received_by else None}
+            for w in getattr(order, "withdrawals", ())
+        ],
+        "tracking": plain(getattr(order, "tracking", None)),
         # Refunds (orders.refunds.Refund records): what was paid back, when, why, how.
         "refunds": [
             {**plain(refund), "actor": _actor(refund.actor, account)}
