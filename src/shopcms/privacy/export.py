@@ -267,7 +267,6 @@ def _order(order, account):
         "contact": plain(order.contact),
         "delivery": plain(order.delivery),
         "billing": plain(order.billing),
-        # A business buyer's company and VAT number (None for a consumer's order).
         "buyer_company": getattr(order, "buyer_company", None),
         "buyer_vat": getattr(order, "buyer_vat", None),
         "buyer_vat_status": getattr(order, "buyer_vat_status", None),
@@ -277,8 +276,7 @@ def _order(order, account):
         "vat": [{"rate": rate, "amount": amount} for rate, amount in order.vat_by_rate],
         "payment_method": order.payment_method,
         "payment_reference": str(order.payment_reference) if order.payment_reference else None,
-        # Who paid a transfer, as the shop's bank statement names them (orders.statements).
-        "payer": {"name": order.payer_name, "iban": order.payer_iban},
+        "payer": {"name": order.payer_name, "iban": order.payer_iban},  # from a bank statement
         "history": [
             {
                 "when": entry.when,
@@ -291,14 +289,12 @@ def _order(order, account):
             for entry in order.workflow_history
         ],
         "disclosures": [_disclosure(d, account, order) for d in order.disclosures],
-        # Statements of withdrawal (orders.withdrawal): what was sent back, when, why; and
-        # the parcel's carrier and tracking number (orders.tracking).
+        # Withdrawals, the parcel's tracking, refunds (orders.withdrawal, .tracking, .refunds).
         "withdrawals": [
-            {**plain(w), "received_by": _actor(w.received_by, account) if w.received_by else None}
-            for w in getattr(order, "withdrawals", ())
+            {**plain(w), "received_by": w.received_by and _actor(w.received_by, account)}
+            for w in order.withdrawals
         ],
-        "tracking": plain(getattr(order, "tracking", None)),
-        # Refunds (orders.refunds.Refund records): what was paid back, when, why, how.
+        "tracking": plain(order.tracking),
         "refunds": [
             {**plain(refund), "actor": _actor(refund.actor, account)}
             for refund in getattr(order, "refunds", ())
