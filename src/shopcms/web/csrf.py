@@ -23,6 +23,7 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.interfaces import ICSRFStoragePolicy
 from zope.interface import implementer
 
+from shopcms.web import personal
 from shopcms.web.sessions import session_secret
 
 PREFIX = "s."
@@ -73,7 +74,10 @@ class CSRFPolicy:
 
     def get_csrf_token(self, request):
         """The session's token when the visitor has a session (or this request started
-        one, e.g. at login), else the stateless one."""
+        one, e.g. at login), else the stateless one.  In a skeleton rendering (the page
+        cache's, ``shopcms.web.personal``) the mark each visitor's token replaces."""
+        if request.environ.get(personal.SKELETON):
+            return personal.CSRF_MARK
         if self.session_cookie in request.cookies or self._session_started(request):
             return self.sessions.get_csrf_token(request)
         return self.stateless_token()

@@ -25,6 +25,7 @@ from babel.numbers import format_currency, format_decimal
 from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
 
+from shopcms.web import personal
 from shopcms.web.clock import site_timezone
 from shopcms.web.company import company
 from shopcms.web.forms import Button, button_form
@@ -229,6 +230,11 @@ class PageContext:
         buttons = (Button("logout", _("Log out"), css_class="link"),)
         action = self.request.link(None, "logout")
         return button_form(self.request, "logout", action, buttons, css_class="inline").render()
+
+    def personal(self, name, **args):
+        """The personal part ``name`` (``shopcms.web.personal``): this visitor's, or a hole
+        the page cache fills for each visitor."""
+        return personal.part(self.request, name, **args)
 
     @cached_property
     def csrf_token(self):
