@@ -34,6 +34,7 @@ def includeme(config):
         )
     _declare_cookies(config)
     config.add_layout_value("cart_count", layout.cart_count)
+    config.add_personal_part("cart-count", layout.cart_count_part)
     config.add_layout_value("image_url", layout.image_url)
     config.add_layout_value("picture", layout.picture)
     config.add_layout_value("search_form", layout.search_form)

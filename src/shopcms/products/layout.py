@@ -1,8 +1,10 @@
 """What every page shows of the products: the cart's count in the header, product images,
 the header's search box.
 
-Declared as layout values (``ui.cart_count``, ``ui.image_url(product, size)``,
-``ui.picture(product, image, size)``, ``ui.search_form``) by the package's ``includeme``.
+The header's count is the personal part ``cart-count`` (``shopcms.web.personal``); the rest
+are layout values (``ui.cart_count``, ``ui.image_url(product, size)``,
+``ui.picture(product, image, size)``, ``ui.search_form``), declared by the package's
+``includeme``.
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,13 @@ from shopcms.products.views.forms import header_search_form
 def cart_count(request):
     """How many items the visitor's cart holds (its cookie, or the account's cart)."""
     return sum(qty for _pid, qty in lists.read(request, lists.CART))
+
+
+def cart_count_part(request):
+    """The personal part ``cart-count`` (``shopcms.web.personal``): the header's count of
+    the cart's items, or nothing while the cart is empty."""
+    count = cart_count(request)
+    return f'<span class="count">({count})</span>' if count else ""
 
 
 def search_text(request):
