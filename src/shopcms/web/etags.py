@@ -3,7 +3,8 @@
 A view names everything its page depends on (the content's modification time, the
 language, the query, the visitor's list cookies...); the ETag is a digest of that.  When the
 browser already holds that version, the view answers 304 before rendering anything.
-Pages of logged-in users are private (``Cache-Control: no-store``) and get no validator.
+Only a visitor without cookies gets a validator: the page of a visitor with cookies holds
+their personal parts and is never stored (``shopcms.web.sharing``).
 
 What the layout shows of the visitor on every page (the cookie banner, a greeting) is part
 of every validator: the capability that shows it declares a function ``request -> tuple``
@@ -13,6 +14,8 @@ with ``config.add_validator_part(func)``.
 import hashlib
 
 from pyramid.response import Response
+
+from shopcms.web.sharing import carries_no_state
 
 
 def etag_for(*parts):
@@ -27,7 +30,8 @@ def not_modified(request, *parts):
     shows of the visitor (the declared validator parts: the cookie banner asks again after 6
     months or a new cookie policy, with the same cookies).
     """
-    if request.authenticated_userid is not None:
+    if not carries_no_state(request):
+        request.response.vary = ("Cookie",)
         return None
     layout = (part for func in request.registry.shopcms_validator_parts for part in func(request))
     etag = etag_for(*parts, *layout)

@@ -1,85 +1,162 @@
-"""Shared pages: answered from memory for visitors who carry no state.
+"""Shared pages: their skeletons kept in memory, filled in for each visitor before Pyramid.
 
-A visitor without any cookie sees exactly what every other such visitor sees for the same
-URL: no cart count, no recently viewed products, no notices, no session.  A view whose page
-has that property declares it (``shared=True``, ``shopcms.web.sharing``); its answer is then
-kept by :class:`SharedPageCache`,
-a WSGI layer around the whole application, and served to the next visitor without cookies
-before Pyramid, the transaction manager or the database are involved at all.
+A page declared shared (``shared=True``, ``shopcms.web.sharing``) is the same for every
+visitor except for its personal parts (``shopcms.web.personal``: the cart count, the account
+links, the cookie banner, the CSRF tokens...).  :class:`SharedPageCache`, a WSGI layer around
+the whole application, renders such a page once as a *skeleton* (its parts as holes, its
+tokens as marks), keeps it, and answers every later visitor it can serve by filling the holes
+with that visitor's parts (``shopcms.web.personal.visitor_request``): no router, no view, no
+transaction manager; the database only when a part needs the visitor's account.
+
+Who is served from a skeleton (anyone else goes to the application unchanged, and the
+reason is counted in :attr:`SharedPageCache.declined`):
+
+- a ``GET`` or ``HEAD`` without ``Authorization``;
+- whose session cookie, if any, is valid, not expired, not due to be reissued (the full
+  rendering would send it anew) and holds no flash message;
+- who is not staff (staff pages show more than parts: they are always rendered in full).
 
 What keeps it correct:
 
-- only ``GET`` requests without ``Cookie`` or ``Authorization`` headers are looked up or
-  stored, and only ``200`` answers of views declared shared that set no cookie;
-- an entry is valid only while the database's last transaction id is the one it was rendered
-  under: any commit (in this process, or in another one when ZEO delivers invalidations or
-  a RelStorage poll finds it) makes every entry stale at once, so a change is visible on the
-  next request;
-- an entry also expires after ``max_age`` seconds (the hourly CSRF token, see
-  ``shopcms.web.csrf``);
+- only ``200`` answers of views declared shared that set no cookie are kept; a skeleton is
+  rendered as for a visitor without cookies (whatever the visitor who missed carries);
+- an entry is dropped as soon as a record it was rendered from changes
+  (``shopcms.web.dependencies``: the oids a rendering read, and ``watch(db).poll()`` on each
+  look-up); an entry whose records are not known lives only until the next change, and
+  "everything may have changed" empties the cache;
+- an entry also expires after ``max_age`` seconds;
 - the cache is bounded in bytes (least recently used first out) and per process;
-- the key holds the scheme and host the visitor used (behind the proxy: its
-  ``X-Forwarded-Proto`` and ``X-Forwarded-Host``), since pages carry absolute links;
-- while the database cannot be reached the cache is bypassed, so the application's 503 page
-  (``shopcms.web.outage``) answers, never an error of this layer.
+- the key holds the scheme and host the visitor used, since pages carry absolute links;
+- while the database cannot be reached the cache is bypassed (``shopcms.web.outage``).
+
+Answers: a visitor without cookies gets the entry's validators (ETag, and 304 when the
+browser holds the page); a visitor with cookies gets ``Cache-Control: no-store`` and none
+(as from the full rendering, ``shopcms.web.sharing``), plus the cookies the page's effects
+set (the recently viewed products).
 
 Settings: ``shopcms.page_cache.megabytes`` (default 128; 0 turns the cache off) and
 ``shopcms.page_cache.max_age`` (seconds, default 300).
 """
 
-import contextlib
 import logging
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from html import escape
 
+from pyramid.csrf import get_csrf_token
+from pyramid.request import Request
+from pyramid.response import Response
 from webob.etag import ETagMatcher
-from ZODB.interfaces import IMVCCStorage
 
+from shopcms.web import dependencies, personal
+from shopcms.web.security import STAFF_ROLES
 from shopcms.web.sharing import ENVIRON_KEY
+
+log = logging.getLogger(__name__)
 
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
-log = logging.getLogger(__name__)
-
 PAGE_KIND = "shopcms.page_kind"
 #: Set in the environ of a request the cache answered (the metrics in front name it so).
 CACHE_HIT = "shopcms.page_cache.hit"
 DROPPED_ON_304 = {"content-length", "content-type"}
+#: Headers of a skeleton's answer not kept (made anew for each answer).
+NOT_KEPT = {"content-length", "set-cookie"}
+#: Headers a visitor with cookies is not given (``shopcms.web.sharing``).
+VALIDATORS = {"etag", "last-modified", "cache-control"}
+#: Request headers a skeleton is rendered without: it is rendered for nobody in particular.
+PERSONAL_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH")
+#: A piece of a skeleton that is a CSRF mark (the others: literal bytes, hole numbers).
+CSRF = -1
+#: What the environ of a skeleton rendering gets that the visitor's must not.
+_SKELETON_KEYS = (
+    personal.SKELETON,
+    personal.HOLES,
+    personal.EFFECTS,
+    personal.LANG,
+    dependencies.DEPENDENCIES,
+)
+
+
+def parse(body):
+    """The pieces of a skeleton: literal bytes at even places, a hole's number or
+    :data:`CSRF` at odd ones.  None when the body holds a NUL that is no mark."""
+    chunks = body.split(b"\x00")
+    if len(chunks) % 2 == 0:
+        return None
+    pieces = [chunks[0]]
+    for i in range(1, len(chunks), 2):
+        mark = chunks[i]
+        if mark == b"csrf":
+            pieces.append(CSRF)
+        elif mark.startswith(b"part:") and mark[5:].isdigit():
+            pieces.append(int(mark[5:]))
+        else:
+            return None
+        pieces.append(chunks[i + 1])
+    return pieces
 
 
 class Entry:
-    __slots__ = ("version", "expires", "status", "headers", "body", "etag", "kind")
+    __slots__ = (
+        "expires",
+        "status",
+        "headers",
+        "pieces",
+        "holes",
+        "effects",
+        "lang",
+        "etag",
+        "kind",
+        "size",
+        "anonymous",
+    )
 
-    def __init__(self, version, expires, status, headers, body, kind=None):
-        self.version, self.expires = version, expires
-        self.status, self.headers, self.body = status, headers, body
+    def __init__(self, expires, status, headers, pieces, holes, effects, lang, kind=None):
+        self.expires, self.status, self.headers = expires, status, headers
+        self.pieces, self.holes, self.effects, self.lang = pieces, holes, effects, lang
         self.kind = kind
         self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        self.size = sum(len(p) for p in pieces[::2]) + 64 * len(pieces)
+        # The parts of a visitor without cookies, once rendered (they are everyone's).
+        self.anonymous = None
+
+
+class Declined(Exception):
+    """This visitor is not served from the skeleton; ``args[0]`` says why."""
 
 
 class SharedPageCache:
-    """WSGI middleware serving shared pages from memory (see the module's docstring)."""
+    """WSGI middleware serving shared pages from skeletons (see the module's docstring)."""
 
-    def __init__(self, app, version, max_bytes, max_age):
+    def __init__(self, app, watcher, max_bytes, max_age, registry=None):
         self.app = app
-        self.registry = getattr(app, "registry", None)
-        self.version = version  # () -> the database's last transaction id
+        self.registry = registry if registry is not None else getattr(app, "registry", None)
+        self.watcher = watcher
         self.max_bytes = max_bytes
         self.max_age = max_age
         self.size = 0
         # Look-ups that found a valid page, and those that did not (shopcms.operations).
         self.hits = self.misses = 0
+        #: Why visitors went to the application instead: reason -> count.
+        self.declined = Counter()
         self._pages = OrderedDict()
+        self._private = OrderedDict()  # keys whose page is not shared -> expiry
+        self._index = dependencies.DependencyIndex()
+        self._unknown = set()  # keys whose dependencies are not known
+        self._changes = 0  # polls that found changes
+        self._recent = []  # (changes, oids or EVERYTHING) of the last polls with changes
         self._lock = threading.Lock()
 
+    # -- the WSGI layer ---------------------------------------------------------------
+
     def __call__(self, environ, start_response):
-        if (
-            self.max_bytes <= 0
-            or environ.get("REQUEST_METHOD") != "GET"
-            or environ.get("HTTP_COOKIE")
-            or environ.get("HTTP_AUTHORIZATION")
-        ):
+        method = environ.get("REQUEST_METHOD")
+        if self.max_bytes <= 0 or method not in ("GET", "HEAD"):
+            return self.app(environ, start_response)
+        if environ.get("HTTP_AUTHORIZATION"):
+            self.declined["credentials"] += 1
             return self.app(environ, start_response)
         key = (
             environ.get("wsgi.url_scheme"),
@@ -89,24 +166,43 @@ class SharedPageCache:
             environ.get("QUERY_STRING", ""),
         )
         try:
-            version = self.version()
+            changes = self.invalidate()
         except Exception:
             # The database is unreachable (shopcms.web.outage): no page can be known to be
             # current.  The application answers (its 503 page) and nothing is kept.
-            log.warning("page cache bypassed: the database's last transaction is unknown")
+            log.warning("page cache bypassed: the database's changes are unknown")
             return self.app(environ, start_response)
-        entry = self.get(key, version)
+        entry = self.get(key)
         if entry is not None:
-            return self._serve(entry, environ, start_response)
-        return self._render(key, version, environ, start_response)
+            return self._answer(entry, environ, start_response, method)
+        if method == "HEAD" or self._is_private(key):
+            return self.app(environ, start_response)
+        return self._render(key, changes, environ, start_response)
 
-    def get(self, key, version):
+    # -- the entries ------------------------------------------------------------------
+
+    def invalidate(self):
+        """Drop the entries whose records changed since the last look-up; the number of
+        polls that found changes (a rendering compares it when it stores its page)."""
+        changed = self.watcher.poll()
+        with self._lock:
+            if changed is dependencies.EVERYTHING or changed:
+                self._changes += 1
+                self._recent = [*self._recent[-63:], (self._changes, changed)]
+                if changed is dependencies.EVERYTHING:
+                    self._clear()
+                else:
+                    for key in self._index.affected(changed) | self._unknown:
+                        self._drop(key)
+            return self._changes
+
+    def get(self, key):
         with self._lock:
             entry = self._pages.get(key)
             if entry is None:
                 self.misses += 1
                 return None
-            if entry.version != version or entry.expires < time.monotonic():
+            if entry.expires < time.monotonic():
                 self._drop(key)
                 self.misses += 1
                 return None
@@ -114,110 +210,239 @@ class SharedPageCache:
             self.hits += 1
             return entry
 
-    def put(self, key, entry):
-        if len(entry.body) > self.max_bytes:
+    def put(self, key, entry, oids=None, since=None):
+        """Keep ``entry`` rendered from the records ``oids`` (None: not known), unless one
+        of them changed after the poll number ``since``."""
+        if entry.size > self.max_bytes:
             return
         with self._lock:
+            for number, changed in self._recent:
+                if since is not None and number > since:
+                    if changed is dependencies.EVERYTHING or oids is None or oids & changed:
+                        return
             if key in self._pages:
                 self._drop(key)
             self._pages[key] = entry
-            self.size += len(entry.body)
+            self.size += entry.size
+            if oids is None:
+                self._unknown.add(key)
+            else:
+                self._index.add(key, oids)
             while self.size > self.max_bytes:
                 self._drop(next(iter(self._pages)))
 
     def clear(self):
         with self._lock:
-            self._pages.clear()
-            self.size = 0
+            self._clear()
+
+    def _clear(self):
+        self._pages.clear()
+        self._private.clear()
+        self._index.clear()
+        self._unknown.clear()
+        self.size = 0
 
     def __len__(self):
         return len(self._pages)
 
     def _drop(self, key):
-        self.size -= len(self._pages.pop(key).body)
+        entry = self._pages.pop(key, None)
+        if entry is not None:
+            self.size -= entry.size
+        self._index.discard(key)
+        self._unknown.discard(key)
 
-    def _serve(self, entry, environ, start_response):
+    def _is_private(self, key):
+        with self._lock:
+            expires = self._private.get(key)
+            if expires is not None and expires < time.monotonic():
+                del self._private[key]
+                return False
+            return expires is not None
+
+    def _remember_private(self, key):
+        with self._lock:
+            self._private[key] = time.monotonic() + self.max_age
+            while len(self._private) > 10000:
+                self._private.popitem(last=False)
+
+    # -- answers ----------------------------------------------------------------------
+
+    def _answer(self, entry, environ, start_response, method, app_result=None):
+        """Fill ``entry`` for this visitor and answer, or let the application answer."""
+        try:
+            body, cookies = self.fill(entry, environ)
+        except Declined as refusal:
+            self.declined[refusal.args[0]] += 1
+            return self.app(environ, start_response)
         environ[PAGE_KIND] = entry.kind
         environ[CACHE_HIT] = True
-        condition = environ.get("HTTP_IF_NONE_MATCH")
-        if (
-            condition
-            and entry.etag
-            and entry.etag.strip('"') in ETagMatcher.parse(condition, strong=False)
-        ):
-            headers = [(k, v) for k, v in entry.headers if k.lower() not in DROPPED_ON_304]
-            start_response("304 Not Modified", headers)
-            return []
-        start_response(entry.status, entry.headers)
-        return [entry.body]
+        stateless = not environ.get("HTTP_COOKIE")
+        if stateless and entry.etag:
+            condition = environ.get("HTTP_IF_NONE_MATCH")
+            if condition and entry.etag.strip('"') in ETagMatcher.parse(condition, strong=False):
+                headers = [(k, v) for k, v in entry.headers if k.lower() not in DROPPED_ON_304]
+                start_response("304 Not Modified", headers)
+                return []
+        if stateless:
+            headers = list(entry.headers)
+        else:
+            headers = [(k, v) for k, v in entry.headers if k.lower() not in VALIDATORS]
+            headers.append(("Cache-Control", "no-store"))
+        headers.append(("Content-Length", str(len(body))))
+        headers.extend(("Set-Cookie", value) for value in cookies)
+        start_response(entry.status, headers)
+        return [] if method == "HEAD" else [body]
 
-    def _render(self, key, version, environ, start_response):
+    def fill(self, entry, environ):
+        """The page of ``entry`` for the visitor of ``environ`` and the cookies its effects
+        set; raises :class:`Declined` for a visitor the skeleton cannot serve."""
+        pieces = entry.pieces
+        if not environ.get("HTTP_COOKIE") and entry.anonymous is not None:
+            if len(pieces) == 1:
+                return pieces[0], ()
+            request = Request(environ)
+            request.registry = self.registry
+            parts = entry.anonymous
+        else:
+            return self._fill_for(entry, environ)
+        return _join(pieces, parts, request), ()
+
+    def _fill_for(self, entry, environ):
+        request = personal.visitor_request(self.registry, environ, entry.lang)
+        try:
+            refusal = _refusal(request)
+            if refusal:
+                raise Declined(refusal)
+            parts = [
+                personal.render_part(request, name, args).encode() for name, args in entry.holes
+            ]
+            body = _join(entry.pieces, parts, request)
+            response = Response()
+            for name, args in entry.effects:
+                personal.apply_effect(request, response, name, args)
+            if request.response_callbacks:
+                request._process_response_callbacks(response)
+            cookies = response.headers.getall("Set-Cookie")
+            if not request.cookies and not cookies and not entry.effects:
+                entry.anonymous = parts
+            return body, cookies
+        finally:
+            request.close()
+
+    def _render(self, key, changes, environ, start_response):
+        """A miss: render the skeleton, keep it if the page is shared, answer the visitor."""
+        skeleton = {k: v for k, v in environ.items() if k not in PERSONAL_HEADERS}
+        skeleton[personal.SKELETON] = True
         seen = {}
 
         def remember(status, headers, exc_info=None):
             seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info)
+            return lambda data: None  # (a legacy write(): nothing writes through it)
 
-        body = self.app(environ, remember)
-        if not (
-            environ.get(ENVIRON_KEY)
-            and seen.get("status", "").startswith("200")
-            and not any(k.lower() == "set-cookie" for k, _v in seen["headers"])
-        ):
-            return body
-        try:
-            data = b"".join(body)
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-        entry = Entry(
-            version,
-            time.monotonic() + self.max_age,
-            seen["status"],
-            list(seen["headers"]),
-            data,
-            environ.get(PAGE_KIND),
+        stateless = not environ.get("HTTP_COOKIE")
+        result = self.app(skeleton, remember)
+        status, headers = seen.get("status", ""), seen.get("headers", [])
+        kept = (
+            skeleton.get(ENVIRON_KEY)
+            and status.startswith("200")
+            and not any(k.lower() == "set-cookie" for k, _v in headers)
         )
-        self.put(key, entry)
-        return [data]
+        if not kept and not stateless:
+            # Rendered for nobody: the visitor gets the page rendered for them.
+            _close(result)
+            self._remember_private(key)
+            return self.app(environ, start_response)
+        for name, value in skeleton.items():
+            if name not in environ and name not in _SKELETON_KEYS:
+                environ[name] = value
+        buffered = (
+            kept
+            or any(k.lower() == "content-type" and "html" in v for k, v in headers)
+            and not status.startswith("304")
+        )
+        if not buffered:
+            # A visitor without cookies: the skeleton rendering was their own (an image,
+            # a redirect); it never holds a part.
+            start_response(status, headers)
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            _close(result)
+        pieces = parse(body)
+        if pieces is None:
+            log.error("a page holds a NUL that is no mark of a part: not kept")
+            pieces, kept = [body], False
+        entry = Entry(
+            time.monotonic() + self.max_age,
+            status,
+            [(k, v) for k, v in headers if k.lower() not in NOT_KEPT],
+            pieces,
+            tuple(skeleton.get(personal.HOLES, ())),
+            tuple(skeleton.get(personal.EFFECTS, ())),
+            skeleton.get(personal.LANG),
+            skeleton.get(PAGE_KIND),
+        )
+        if kept:
+            self.put(key, entry, skeleton.get(dependencies.DEPENDENCIES), since=changes)
+            return self._answer(entry, environ, start_response, "GET")
+        # A page of a visitor without cookies that is not kept: theirs, with its parts.
+        entry.headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        if len(pieces) == 1:
+            entry.headers.append(("Content-Length", str(len(body))))
+            start_response(status, entry.headers)
+            return [body]
+        return self._answer(entry, environ, start_response, "GET")
 
 
-def polled_last_transaction(storage):
-    """The last transaction id of an ``IMVCCStorage`` (RelStorage), polled on every call.
+def _join(pieces, parts, request):
+    out = []
+    for i, piece in enumerate(pieces):
+        if not i % 2:
+            out.append(piece)
+        elif piece == CSRF:
+            # Each mark its own token: masked anew by every call (shopcms.web.csrf).
+            out.append(escape(get_csrf_token(request), quote=True).encode())
+        else:
+            out.append(parts[piece])
+    return b"".join(out)
 
-    Such a storage learns of other processes' commits only when an instance of it polls,
-    and its ``lastTransaction`` stays where the last poll left it: one instance of its own
-    (made on first use, closed with the storage) polls for the cache.
-    """
-    lock = threading.Lock()
-    instance = None
 
-    def last_transaction():
-        nonlocal instance
-        with lock:
-            if instance is None:
-                instance = storage.new_instance()
-            try:
-                instance.sync()
-                instance.poll_invalidations()
-                return instance.lastTransaction()
-            except Exception:
-                # The database went away: a new instance (new connections) next time.
-                broken, instance = instance, None
-                with contextlib.suppress(Exception):
-                    broken.release()
-                raise
+def _close(result):
+    if hasattr(result, "close"):
+        result.close()
 
-    return last_transaction
+
+def _refusal(request):
+    """Why the skeleton cannot serve this visitor, or None (see the module)."""
+    if not request.cookies:
+        return None
+    name = request.registry.settings["shopcms.session.cookie_name"]
+    if name not in request.cookies:
+        return None
+    session = request.session
+    if session.new:
+        return "session-invalid"
+    age = time.time() - session.renewed
+    if session._timeout is not None and age > session._timeout:
+        return "session-expired"
+    if session._reissue_time is not None and age > session._reissue_time:
+        return "session-reissue"
+    if any(k.startswith("_f_") and v for k, v in dict.items(session)):
+        return "flash"
+    account = request.identity
+    if account is not None and set(account.roles) & set(STAFF_ROLES):
+        return "staff"
+    return None
 
 
 def wrap(app, settings):
     """``app`` behind the shared-page cache configured in ``settings``."""
     db = app.registry._zodb_databases[""]
-    polled = IMVCCStorage.providedBy(db.storage)
     cache = app.registry.shopcms_page_cache = SharedPageCache(
         app,
-        version=polled_last_transaction(db.storage) if polled else db.lastTransaction,
+        watcher=dependencies.watch(db),
         max_bytes=int(float(settings.get("shopcms.page_cache.megabytes", 128)) * 2**20),
         max_age=float(settings.get("shopcms.page_cache.max_age", 300)),
     )

@@ -34,9 +34,18 @@ Two ways of rendering a page use the same declarations:
   (:func:`hole`) in the page and :func:`effect` records the effect; the CSRF token is written
   as :data:`CSRF_MARK`.  The page cache (``shopcms.web.pagecache``) keeps the skeleton and,
   for each visitor, fills the holes by calling the same parts with a request made for that
-  visitor, without going through the application.  So a visitor is shown exactly what the
-  full rendering would show them.
+  visitor (:func:`visitor_request`), without going through the application.  So a visitor
+  is shown exactly what the full rendering would show them.
+
+A skeleton also remembers the page's language (:data:`LANG`, the language of its first
+part or effect): the visitor's request is given it, as the full rendering negotiates it
+from the URL.
 """
+
+import transaction
+from pyramid.decorator import reify
+from pyramid.request import Request, apply_request_extensions
+from pyramid.threadlocal import manager
 
 #: In the environ: render personal parts as holes (the page cache's rendering).
 SKELETON = "shopcms.skeleton"
@@ -48,6 +57,8 @@ EFFECTS = "shopcms.personal.effects"
 CSRF_MARK = "\x00csrf\x00"
 #: A hole is ``HOLE_START + index + HOLE_END``: NUL never occurs in a page's text.
 HOLE_START, HOLE_END = "\x00part:", "\x00"
+#: In the environ of a skeleton rendering: the language its parts were rendered in.
+LANG = "shopcms.personal.lang"
 
 
 def in_skeleton(request):
@@ -68,6 +79,7 @@ def part(request, name, **args):
     Markup: a template writes it with ``structure``."""
     render = request.registry.shopcms_personal_parts[name]
     if in_skeleton(request):
+        request.environ.setdefault(LANG, request.locale_name)
         holes = request.environ.setdefault(HOLES, [])
         holes.append((name, _frozen(args)))
         return hole(len(holes) - 1)
@@ -78,9 +90,71 @@ def effect(request, name, **args):
     """Apply the personal effect ``name`` to this request's response (or record it)."""
     apply = request.registry.shopcms_personal_effects[name]
     if in_skeleton(request):
+        request.environ.setdefault(LANG, request.locale_name)
         request.environ.setdefault(EFFECTS, []).append((name, _frozen(args)))
         return
     apply(request, request.response, **args)
+
+
+def render_part(request, name, args):
+    """The part ``name`` with ``args`` as a hole recorded them (``((key, value), ...)``)."""
+    return request.registry.shopcms_personal_parts[name](request, **dict(args))
+
+
+def apply_effect(request, response, name, args):
+    """The effect ``name`` with ``args`` as a skeleton recorded them, applied to ``response``."""
+    request.registry.shopcms_personal_effects[name](request, response, **dict(args))
+
+
+class VisitorRequest(Request):
+    """The request a skeleton's holes are filled with: the visitor's environ, the
+    application's request methods, no router, no view, no transaction manager of
+    pyramid_tm.  The database is opened only when a part reaches for the Site (the
+    identity of a logged-in visitor), read-only, and closed by :meth:`close`."""
+
+    matched_route = None
+    matchdict = None
+    context = None
+    view_name = ""
+
+    @reify
+    def root(self):
+        # Imported here: shopcms.tree imports shopcms.web.
+        from shopcms.tree.database import SITE_KEY
+
+        manager_ = transaction.TransactionManager(explicit=True)
+        manager_.begin()
+        conn = self.registry._zodb_databases[""].open(transaction_manager=manager_)
+        # pyramid_zodbconn's get_connection(request) finds this connection.
+        self._primary_zodb_conn = conn
+
+        def close(request):
+            manager_.abort()
+            conn.close()
+
+        self.add_finished_callback(close)
+        return conn.root()[SITE_KEY]
+
+    def close(self):
+        """Run the finished callbacks (the database connection) and forget the threadlocals."""
+        try:
+            if self.finished_callbacks:
+                self._process_finished_callbacks()
+        finally:
+            manager.pop()
+
+
+def visitor_request(registry, environ, lang):
+    """A :class:`VisitorRequest` for ``environ`` in ``lang``, pushed as the current request
+    (templates and forms find it there); the caller must :meth:`~VisitorRequest.close` it."""
+    request = VisitorRequest(environ)
+    request.registry = registry
+    apply_request_extensions(request)
+    if lang is not None:
+        # Reified by Pyramid: the page's language, as the URL gave it to the full rendering.
+        request.__dict__["locale_name"] = lang
+    manager.push({"registry": registry, "request": request})
+    return request
 
 
 def add_personal_part(config, name, render):

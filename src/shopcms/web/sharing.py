@@ -7,8 +7,10 @@ What follows from that declaration is decided here and nowhere else:
 - **page cache**: a shared page's ``200`` answer to a visitor without cookies may be kept
   and served to the next such visitor (``shopcms.web.pagecache`` reads :data:`ENVIRON_KEY`);
 - **browser caches**: a private page is never stored (``Cache-Control: no-store``, no
-  validators); a shared page keeps the validators its view sets (``shopcms.web.etags``),
-  except for a logged-in visitor, whose pages are always private;
+  validators); a shared page keeps the validators its view sets (``shopcms.web.etags``)
+  for a visitor without cookies only: a visitor with cookies is given the page with their
+  personal parts (``shopcms.web.personal``), never to be stored either, and the same
+  whether the page cache filled a skeleton or the application rendered it in full;
 - **the consent banner** on a shared page is shown whatever the visitor's headers
   (:func:`is_shared`): the cached copy serves everybody.
 
@@ -72,7 +74,7 @@ def cache_headers(event):
     request, response = event.request, event.response
     if keeps_own_freshness(response):
         return
-    if declared_shared(request) and request.authenticated_userid is None:
+    if declared_shared(request) and carries_no_state(request):
         return
     response.headers["Cache-Control"] = "no-store"
     response.headers.pop("ETag", None)
