@@ -45,15 +45,16 @@ from collections import Counter, OrderedDict
 from html import escape
 
 from pyramid.csrf import get_csrf_token
-from pyramid.request import Request
 from pyramid.response import Response
 from webob.etag import ETagMatcher
 
-from shopcms.web import dependencies, personal
+from shopcms.web import csrf, dependencies, personal
 from shopcms.web.security import STAFF_ROLES
 from shopcms.web.sharing import ENVIRON_KEY
 
 log = logging.getLogger(__name__)
+# The masking of CSRF tokens against BREACH (``shopcms.web.csrf``), where it exists.
+_mask, _unmask = getattr(csrf, "mask", None), getattr(csrf, "unmask", None)
 
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
@@ -147,6 +148,7 @@ class SharedPageCache:
         self._unknown = set()  # keys whose dependencies are not known
         self._changes = 0  # polls that found changes
         self._recent = []  # (changes, oids or EVERYTHING) of the last polls with changes
+        self._stateless = None  # (hour, the stateless CSRF token of that hour)
         self._lock = threading.Lock()
 
     # -- the WSGI layer ---------------------------------------------------------------
@@ -298,15 +300,22 @@ class SharedPageCache:
         """The page of ``entry`` for the visitor of ``environ`` and the cookies its effects
         set; raises :class:`Declined` for a visitor the skeleton cannot serve."""
         pieces = entry.pieces
-        if not environ.get("HTTP_COOKIE") and entry.anonymous is not None:
-            if len(pieces) == 1:
+        if len(pieces) == 1:
+            if not entry.effects:
                 return pieces[0], ()
-            request = Request(environ)
-            request.registry = self.registry
-            parts = entry.anonymous
-        else:
-            return self._fill_for(entry, environ)
-        return _join(pieces, parts, request), ()
+        elif entry.anonymous is not None and not environ.get("HTTP_COOKIE"):
+            # A visitor without cookies: everyone's parts and the stateless token (what
+            # get_csrf_token gives a request without cookies, shopcms.web.csrf).
+            token = self._stateless_token()
+            return _join(pieces, entry.anonymous, token), ()
+        return self._fill_for(entry, environ)
+
+    def _stateless_token(self):
+        hour = int(time.time() // 3600)
+        memo = self._stateless
+        if memo is None or memo[0] != hour:
+            memo = self._stateless = (hour, self.registry.shopcms_csrf.stateless_token())
+        return memo[1]
 
     def _fill_for(self, entry, environ):
         request = personal.visitor_request(self.registry, environ, entry.lang)
@@ -317,7 +326,8 @@ class SharedPageCache:
             parts = [
                 personal.render_part(request, name, args).encode() for name, args in entry.holes
             ]
-            body = _join(entry.pieces, parts, request)
+            token = get_csrf_token(request) if CSRF in entry.pieces else None
+            body = _join(entry.pieces, parts, token)
             response = Response()
             for name, args in entry.effects:
                 personal.apply_effect(request, response, name, args)
@@ -396,14 +406,17 @@ class SharedPageCache:
         return self._answer(entry, environ, start_response, "GET")
 
 
-def _join(pieces, parts, request):
+def _join(pieces, parts, token):
+    """The page: ``pieces`` with their holes' ``parts`` (bytes), and at each CSRF mark
+    ``token``, masked anew for each mark (``shopcms.web.csrf``: a secret never repeats)."""
+    raw = token if _unmask is None or token is None else (_unmask(token) or token)
     out = []
     for i, piece in enumerate(pieces):
         if not i % 2:
             out.append(piece)
         elif piece == CSRF:
-            # Each mark its own token: masked anew by every call (shopcms.web.csrf).
-            out.append(escape(get_csrf_token(request), quote=True).encode())
+            masked = raw if _mask is None else _mask(raw)
+            out.append(escape(masked, quote=True).encode())
         else:
             out.append(parts[piece])
     return b"".join(out)
