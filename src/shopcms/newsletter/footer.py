@@ -82,6 +82,7 @@ def footer(request):
 
 
 def validator(request):
-    """What of the footer differs between visitors (the CSRF token), for the validators
-    of cached pages (``shopcms.web.etags``)."""
-    return (get_csrf_token(request),)
+    """What of the footer changes for a visitor without cookies (the only one given
+    validators): the hour's stateless CSRF token, unmasked (``shopcms.web.csrf``: a masked
+    token differs on every call), for the validators of cached pages (``shopcms.web.etags``)."""
+    return (request.registry.shopcms_csrf.stateless_token(),)

@@ -11,6 +11,9 @@ def includeme(config):
     config.add_actor_title(erasure.COMMAND_LINE, _("Shop staff, on the command line"))
     consent.declare_cookies(config)
     config.add_layout_value("cookie_banner", banner.banner)
+    config.add_layout_value("cookie_banner_args", banner.part_args)
+    config.add_personal_part("cookie-banner", banner.banner_part)
+    config.add_personal_part("consent-script", banner.script_part)
     config.add_layout_value("welcome_back", returning.welcome_back)
     config.add_validator_part(banner.page_state)
     config.add_footer_link(

@@ -11,6 +11,10 @@ them:
 - ``config.add_footer_part(macro, order=0)``: a part of the footer (the newsletter's form),
   the shared macro ``macro`` (``config.add_macros``) rendered in ``order``.
 
+The header's account links are the personal part ``account-nav`` (:func:`account_nav`,
+``shopcms.web.personal``): the management link, "welcome back", log in and register, or
+my account and the logout form.
+
 Everything here is read-only and cheap; nothing writes to the database.
 """
 
@@ -18,11 +22,14 @@ import functools
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape
 
+import deform
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from babel.numbers import format_currency, format_decimal
 from pyramid.csrf import get_csrf_token
+from pyramid.threadlocal import get_current_request
 from pyramid.traversal import find_root
 
 from shopcms.web import personal
@@ -85,6 +92,22 @@ def _date_and_time(local, format, lang):
         .replace("{0}", format_time(local, "short", locale=lang))
         .replace("{1}", format_date(local.date(), format=format, locale=lang))
     )
+
+
+#: The stand-in for the visitor's CSRF token in the remembered logout form.
+_STAND_IN = "shopcms-logout-token"
+
+
+@functools.lru_cache(maxsize=64)
+def _logout_form(lang, renderer, action):
+    """The logout form in ``lang`` posting to ``action``, with a stand-in for the token:
+    it is on every page of a logged-in customer, and rendering it anew each time cost more
+    than the rest of the header.  The widget templates in use (``renderer``) are part of
+    the key."""
+    request = get_current_request()
+    buttons = (Button("logout", _("Log out"), css_class="link"),)
+    form = button_form(request, "logout", action, buttons, css_class="inline")
+    return form.render({"csrf_token": _STAND_IN})
 
 
 @dataclass(frozen=True)
@@ -227,9 +250,9 @@ class PageContext:
     @cached_property
     def logout_form(self):
         """The header's "Log out" button (a form: logging out changes the session)."""
-        buttons = (Button("logout", _("Log out"), css_class="link"),)
         action = self.request.link(None, "logout")
-        return button_form(self.request, "logout", action, buttons, css_class="inline").render()
+        form = _logout_form(self.request.locale_name, deform.Form.default_renderer, action)
+        return form.replace(_STAND_IN, escape(get_csrf_token(self.request), quote=True))
 
     def personal(self, name, **args):
         """The personal part ``name`` (``shopcms.web.personal``): this visitor's, or a hole
@@ -240,6 +263,32 @@ class PageContext:
     def csrf_token(self):
         """The session's token, or a stateless one for a visitor without cookies."""
         return get_csrf_token(self.request)
+
+
+def account_nav(request):
+    """The personal part ``account-nav``: the header's links of the visitor's account (the
+    layout value ``welcome_back``, when a capability declares it, greets a returning
+    customer who is not logged in)."""
+    ui, translate = PageContext(request), request.localizer.translate
+
+    def link(href, text, css_class=None):
+        attribute = f' class="{css_class}"' if css_class else ""
+        return f'<a{attribute} href="{escape(href)}">{escape(translate(text))}</a>'
+
+    items = []
+    if ui.can_manage:
+        items.append(link(request.manage_link(), _("Management")))
+    if ui.account is None:
+        welcome_back = request.registry.shopcms_layout_values.get("welcome_back")
+        if welcome_back is not None and welcome_back(request):
+            text = escape(translate(_("Welcome back!")))
+            items.append(f'<span class="welcome-back">{text}</span>')
+        items.append(link(request.link(None, "login"), _("Log in"), "login"))
+        items.append(link(request.link(None, "register"), _("Register"), "register"))
+    else:
+        items.append(link(request.account_link(), _("My account"), "my-account"))
+        items.append(ui.logout_form)
+    return "\n".join(items)
 
 
 def add_layout_value(config, name, factory):
@@ -269,3 +318,9 @@ def includeme(config):
     config.add_directive("add_layout_value", add_layout_value)
     config.add_directive("add_footer_link", add_footer_link)
     config.add_directive("add_footer_part", add_footer_part)
+
+    def declare_parts():
+        # An action: the directive of personal parts is included after this module.
+        config.registry.shopcms_personal_parts["account-nav"] = account_nav
+
+    config.action("shopcms.layout.account-nav", declare_parts)

@@ -219,9 +219,10 @@ class SharedPageCache:
             return
         with self._lock:
             for number, changed in self._recent:
-                if since is not None and number > since:
-                    if changed is dependencies.EVERYTHING or oids is None or oids & changed:
-                        return
+                if since is None or number <= since:
+                    continue
+                if changed is dependencies.EVERYTHING or oids is None or oids & changed:
+                    return
             if key in self._pages:
                 self._drop(key)
             self._pages[key] = entry
