@@ -1,11 +1,15 @@
-"""Shared pages: catalog pages for visitors without any cookie come from memory, start no
-session, carry a stateless CSRF token that works only from this site, and any change of
-the content shows at once."""
+"""Shared pages: their skeletons come from memory, filled for each visitor; visitors without
+any cookie start no session and carry a stateless CSRF token that works only from this
+site; any change of the content shows at once."""
 
 from webtest import TestApp
 
+from shopcms.web import dependencies
 from shopcms.web.csrf import HOUR
+from shopcms.web.pagecache import Entry, SharedPageCache
+from shopcms.web.personal import parse
 from tests.conftest import start_session
+from tests.privacy.test_cookie_banner import click_banner
 
 
 def fresh(site, **environ):
@@ -123,7 +127,8 @@ def test_only_shared_pages_are_kept(site):
 
 def test_the_cache_is_bounded_in_bytes(site):
     pages = cache(site)
-    size = len(fresh(site).get("/nl/products/", {"q": "a"}).body)
+    fresh(site).get("/nl/products/", {"q": "a"})
+    size = pages.size  # a skeleton: without its parts
     pages.clear()
     pages.max_bytes = int(size * 3.5)
     for query in ("a", "b", "c", "d", "e"):
@@ -137,3 +142,98 @@ def test_entries_expire(site):
     fresh(site).get("/nl/products/mug-cafe")
     fresh(site).get("/nl/products/mug-cafe")
     assert len(cache(site)) <= 1
+
+
+def test_a_visitor_with_cookies_is_served_from_the_skeleton(site):
+    visitor = fresh(site)
+    click_banner(visitor, visitor.get("/nl/products/"), "accept")
+    pages = cache(site)
+    fresh(site).get("/nl/products/mug-cafe")  # the skeleton, kept
+    hits = pages.hits
+    page = visitor.get("/nl/products/mug-cafe")
+    assert pages.hits == hits + 1 and not pages.declined
+    assert page.html.select_one("#cookie-banner") is None  # their choice is made
+    assert "ETag" not in page.headers and page.headers["Cache-Control"] == "no-store"
+    assert int(page.headers["Content-Length"]) == len(page.body)
+    # Without cookies: the banner, and the validators.
+    anonymous = fresh(site).get("/nl/products/mug-cafe")
+    assert anonymous.html.select_one("#cookie-banner") is not None
+    assert anonymous.headers["ETag"]
+    assert len(pages) == 1
+
+
+def test_a_visitor_who_missed_gets_a_skeleton_kept_for_everyone(site):
+    visitor = fresh(site)
+    start_session(visitor)
+    visitor.get("/nl/cart")  # shows the notice
+    page = visitor.get("/nl/products/?category=gifts")
+    assert page.html.select_one(".cart-link .count").text == "(1)"
+    assert len(cache(site)) == 1
+    assert fresh(site).get("/nl/products/?category=gifts").html.select_one(".count") is None
+
+
+def test_visitors_it_cannot_serve_go_to_the_application(site):
+    pages = cache(site)
+    fresh(site).get("/nl/products/mug-cafe")
+    visitor = fresh(site)
+    start_session(visitor)  # a notice waits in the session
+    page = visitor.get("/nl/products/mug-cafe")
+    assert pages.declined["flash"] == 1
+    assert page.html.select_one(".notice")
+    fresh(site, HTTP_COOKIE="session=forged").get("/nl/products/mug-cafe")
+    assert pages.declined["session-invalid"] == 1
+
+
+def test_a_head_request_is_answered_without_body(site):
+    fresh(site).get("/nl/products/mug-cafe")
+    answer = fresh(site).head("/nl/products/mug-cafe")
+    assert answer.body == b"" and answer.status_int == 200
+
+
+def test_a_skeleton_holds_its_parts_and_tokens():
+    pieces = parse(b"a\x00part:0\x00b\x00csrf\x00c")
+    assert pieces == [b"a", 0, b"b", -1, b"c"]
+    assert parse(b"a\x00nothing\x00b") is None
+    assert parse(b"a\x00b") is None
+
+
+class Watcher:
+    def __init__(self):
+        self.changed = frozenset()
+
+    def poll(self):
+        changed, self.changed = self.changed, frozenset()
+        return changed
+
+
+def entry():
+    return Entry(float("inf"), "200 OK", [], [b"page"], (), (), "nl")
+
+
+def test_entries_are_dropped_when_a_record_they_read_changes():
+    watcher = Watcher()
+    pages = SharedPageCache(None, watcher, max_bytes=2**20, max_age=300, registry=object())
+    since = pages.invalidate()
+    pages.put("a", entry(), frozenset({b"1", b"2"}), since)
+    pages.put("b", entry(), frozenset({b"3"}), since)
+    pages.put("unknown", entry(), None, since)
+    watcher.changed = frozenset({b"9"})  # an order, say: another record
+    pages.invalidate()
+    assert pages.get("a") and pages.get("b") and not pages.get("unknown")
+    watcher.changed = frozenset({b"2"})
+    pages.invalidate()
+    assert not pages.get("a") and pages.get("b")
+    watcher.changed = dependencies.EVERYTHING
+    pages.invalidate()
+    assert len(pages) == 0 and pages.size == 0
+
+
+def test_a_page_rendered_while_its_records_changed_is_not_kept():
+    watcher = Watcher()
+    pages = SharedPageCache(None, watcher, max_bytes=2**20, max_age=300, registry=object())
+    since = pages.invalidate()  # the look-up that missed
+    watcher.changed = frozenset({b"1"})
+    pages.invalidate()  # another thread's look-up, while the page renders
+    pages.put("a", entry(), frozenset({b"1"}), since)
+    pages.put("b", entry(), frozenset({b"2"}), since)
+    assert not pages.get("a") and pages.get("b")

@@ -42,19 +42,15 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict
-from html import escape
 
 from pyramid.csrf import get_csrf_token
 from pyramid.response import Response
 from webob.etag import ETagMatcher
 
-from shopcms.web import csrf, dependencies, personal
-from shopcms.web.security import STAFF_ROLES
+from shopcms.web import dependencies, personal
 from shopcms.web.sharing import ENVIRON_KEY
 
 log = logging.getLogger(__name__)
-# The masking of CSRF tokens against BREACH (``shopcms.web.csrf``), where it exists.
-_mask, _unmask = getattr(csrf, "mask", None), getattr(csrf, "unmask", None)
 
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
@@ -68,8 +64,6 @@ NOT_KEPT = {"content-length", "set-cookie"}
 VALIDATORS = {"etag", "last-modified", "cache-control"}
 #: Request headers a skeleton is rendered without: it is rendered for nobody in particular.
 PERSONAL_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH")
-#: A piece of a skeleton that is a CSRF mark (the others: literal bytes, hole numbers).
-CSRF = -1
 #: What the environ of a skeleton rendering gets that the visitor's must not.
 _SKELETON_KEYS = (
     personal.SKELETON,
@@ -78,25 +72,6 @@ _SKELETON_KEYS = (
     personal.LANG,
     dependencies.DEPENDENCIES,
 )
-
-
-def parse(body):
-    """The pieces of a skeleton: literal bytes at even places, a hole's number or
-    :data:`CSRF` at odd ones.  None when the body holds a NUL that is no mark."""
-    chunks = body.split(b"\x00")
-    if len(chunks) % 2 == 0:
-        return None
-    pieces = [chunks[0]]
-    for i in range(1, len(chunks), 2):
-        mark = chunks[i]
-        if mark == b"csrf":
-            pieces.append(CSRF)
-        elif mark.startswith(b"part:") and mark[5:].isdigit():
-            pieces.append(int(mark[5:]))
-        else:
-            return None
-        pieces.append(chunks[i + 1])
-    return pieces
 
 
 class Entry:
@@ -119,7 +94,7 @@ class Entry:
         self.pieces, self.holes, self.effects, self.lang = pieces, holes, effects, lang
         self.kind = kind
         self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        self.size = sum(len(p) for p in pieces[::2]) + 64 * len(pieces)
+        self.size = sum(len(p) for p in pieces[::2])
         # The parts of a visitor without cookies, once rendered (they are everyone's).
         self.anonymous = None
 
@@ -308,7 +283,7 @@ class SharedPageCache:
             # A visitor without cookies: everyone's parts and the stateless token (what
             # get_csrf_token gives a request without cookies, shopcms.web.csrf).
             token = self._stateless_token()
-            return _join(pieces, entry.anonymous, token), ()
+            return personal.join(pieces, entry.anonymous, token), ()
         return self._fill_for(entry, environ)
 
     def _stateless_token(self):
@@ -321,20 +296,21 @@ class SharedPageCache:
     def _fill_for(self, entry, environ):
         request = personal.visitor_request(self.registry, environ, entry.lang)
         try:
-            refusal = _refusal(request)
+            refusal = personal.refusal(request)
             if refusal:
                 raise Declined(refusal)
             parts = [
                 personal.render_part(request, name, args).encode() for name, args in entry.holes
             ]
-            token = get_csrf_token(request) if CSRF in entry.pieces else None
-            body = _join(entry.pieces, parts, token)
-            response = Response()
-            for name, args in entry.effects:
-                personal.apply_effect(request, response, name, args)
-            if request.response_callbacks:
+            token = get_csrf_token(request) if personal.CSRF in entry.pieces else None
+            body = personal.join(entry.pieces, parts, token)
+            cookies = ()
+            if entry.effects or request.response_callbacks:
+                response = Response()
+                for name, args in entry.effects:
+                    personal.apply_effect(request, response, name, args)
                 request._process_response_callbacks(response)
-            cookies = response.headers.getall("Set-Cookie")
+                cookies = response.headers.getall("Set-Cookie")
             if not request.cookies and not cookies and not entry.effects:
                 entry.anonymous = parts
             return body, cookies
@@ -351,7 +327,6 @@ class SharedPageCache:
             seen["status"], seen["headers"] = status, headers
             return lambda data: None  # (a legacy write(): nothing writes through it)
 
-        stateless = not environ.get("HTTP_COOKIE")
         result = self.app(skeleton, remember)
         status, headers = seen.get("status", ""), seen.get("headers", [])
         kept = (
@@ -359,32 +334,24 @@ class SharedPageCache:
             and status.startswith("200")
             and not any(k.lower() == "set-cookie" for k, _v in headers)
         )
-        if not kept and not stateless:
-            # Rendered for nobody: the visitor gets the page rendered for them.
+        if not kept:
+            # Not a shared page: the visitor gets the page rendered for them (the next
+            # visitors of this address too, for max_age: no skeleton is tried first).
             _close(result)
+            self._remember_private(key)
+            return self.app(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            _close(result)
+        pieces = personal.parse(body)
+        if pieces is None:
+            log.error("a page holds a NUL that is no mark of a part: not kept")
             self._remember_private(key)
             return self.app(environ, start_response)
         for name, value in skeleton.items():
             if name not in environ and name not in _SKELETON_KEYS:
                 environ[name] = value
-        buffered = (
-            kept
-            or any(k.lower() == "content-type" and "html" in v for k, v in headers)
-            and not status.startswith("304")
-        )
-        if not buffered:
-            # A visitor without cookies: the skeleton rendering was their own (an image,
-            # a redirect); it never holds a part.
-            start_response(status, headers)
-            return result
-        try:
-            body = b"".join(result)
-        finally:
-            _close(result)
-        pieces = parse(body)
-        if pieces is None:
-            log.error("a page holds a NUL that is no mark of a part: not kept")
-            pieces, kept = [body], False
         entry = Entry(
             time.monotonic() + self.max_age,
             status,
@@ -395,60 +362,13 @@ class SharedPageCache:
             skeleton.get(personal.LANG),
             skeleton.get(PAGE_KIND),
         )
-        if kept:
-            self.put(key, entry, skeleton.get(dependencies.DEPENDENCIES), since=changes)
-            return self._answer(entry, environ, start_response, "GET")
-        # A page of a visitor without cookies that is not kept: theirs, with its parts.
-        entry.headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-        if len(pieces) == 1:
-            entry.headers.append(("Content-Length", str(len(body))))
-            start_response(status, entry.headers)
-            return [body]
+        self.put(key, entry, skeleton.get(dependencies.DEPENDENCIES), since=changes)
         return self._answer(entry, environ, start_response, "GET")
-
-
-def _join(pieces, parts, token):
-    """The page: ``pieces`` with their holes' ``parts`` (bytes), and at each CSRF mark
-    ``token``, masked anew for each mark (``shopcms.web.csrf``: a secret never repeats)."""
-    raw = token if _unmask is None or token is None else (_unmask(token) or token)
-    out = []
-    for i, piece in enumerate(pieces):
-        if not i % 2:
-            out.append(piece)
-        elif piece == CSRF:
-            masked = raw if _mask is None else _mask(raw)
-            out.append(escape(masked, quote=True).encode())
-        else:
-            out.append(parts[piece])
-    return b"".join(out)
 
 
 def _close(result):
     if hasattr(result, "close"):
         result.close()
-
-
-def _refusal(request):
-    """Why the skeleton cannot serve this visitor, or None (see the module)."""
-    if not request.cookies:
-        return None
-    name = request.registry.settings["shopcms.session.cookie_name"]
-    if name not in request.cookies:
-        return None
-    session = request.session
-    if session.new:
-        return "session-invalid"
-    age = time.time() - session.renewed
-    if session._timeout is not None and age > session._timeout:
-        return "session-expired"
-    if session._reissue_time is not None and age > session._reissue_time:
-        return "session-reissue"
-    if any(k.startswith("_f_") and v for k, v in dict.items(session)):
-        return "flash"
-    account = request.identity
-    if account is not None and set(account.roles) & set(STAFF_ROLES):
-        return "staff"
-    return None
 
 
 def wrap(app, settings):

@@ -42,10 +42,18 @@ part or effect): the visitor's request is given it, as the full rendering negoti
 from the URL.
 """
 
+import contextlib
+import threading
+import time
+from html import escape
+
 import transaction
 from pyramid.decorator import reify
 from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import manager
+
+from shopcms.web import csrf
+from shopcms.web.security import STAFF_ROLES
 
 #: In the environ: render personal parts as holes (the page cache's rendering).
 SKELETON = "shopcms.skeleton"
@@ -57,6 +65,9 @@ EFFECTS = "shopcms.personal.effects"
 CSRF_MARK = "\x00csrf\x00"
 #: A hole is ``HOLE_START + index + HOLE_END``: NUL never occurs in a page's text.
 HOLE_START, HOLE_END = "\x00part:", "\x00"
+#: A piece of a skeleton that is a CSRF mark (:func:`parse`; the others: literal bytes,
+#: hole numbers).
+CSRF = -1
 #: In the environ of a skeleton rendering: the language its parts were rendered in.
 LANG = "shopcms.personal.lang"
 
@@ -96,6 +107,69 @@ def effect(request, name, **args):
     apply(request, request.response, **args)
 
 
+def parse(body):
+    """The pieces of a skeleton: literal bytes at even places, a hole's number or
+    :data:`CSRF` at odd ones.  None when the body holds a NUL that is no mark."""
+    chunks = body.split(b"\x00")
+    if len(chunks) % 2 == 0:
+        return None
+    pieces = [chunks[0]]
+    for i in range(1, len(chunks), 2):
+        mark = chunks[i]
+        if mark == b"csrf":
+            pieces.append(CSRF)
+        elif mark.startswith(b"part:") and mark[5:].isdigit():
+            pieces.append(int(mark[5:]))
+        else:
+            return None
+        pieces.append(chunks[i + 1])
+    return pieces
+
+
+def join(pieces, parts, token):
+    """The page: ``pieces`` with their holes' ``parts`` (bytes), and at each CSRF mark
+    ``token``, masked anew for each mark (``shopcms.web.csrf``: a secret never repeats)."""
+    # The masking of CSRF tokens against BREACH (shopcms.web.csrf), where it exists; read
+    # here, not on import: csrf imports this module.
+    _mask, _unmask = getattr(csrf, "mask", None), getattr(csrf, "unmask", None)
+    raw = token if _unmask is None or token is None else (_unmask(token) or token)
+    out = []
+    for i, piece in enumerate(pieces):
+        if not i % 2:
+            out.append(piece)
+        elif piece == CSRF:
+            masked = raw if _mask is None else _mask(raw)
+            out.append(escape(masked, quote=True).encode())
+        else:
+            out.append(parts[piece])
+    return b"".join(out)
+
+
+def refusal(request):
+    """Why a skeleton cannot serve this visitor, or None: an invalid session cookie, one
+    expired or due to be reissued (the full rendering would send it anew), flash messages
+    waiting, a staff member (their pages show more than parts)."""
+    if not request.cookies:
+        return None
+    name = request.registry.settings["shopcms.session.cookie_name"]
+    if name not in request.cookies:
+        return None
+    session = request.session
+    if session.new:
+        return "session-invalid"
+    age = time.time() - session.renewed
+    if session._timeout is not None and age > session._timeout:
+        return "session-expired"
+    if session._reissue_time is not None and age > session._reissue_time:
+        return "session-reissue"
+    if any(k.startswith("_f_") and v for k, v in dict.items(session)):
+        return "flash"
+    account = request.identity
+    if account is not None and set(account.roles) & set(STAFF_ROLES):
+        return "staff"
+    return None
+
+
 def render_part(request, name, args):
     """The part ``name`` with ``args`` as a hole recorded them (``((key, value), ...)``)."""
     return request.registry.shopcms_personal_parts[name](request, **dict(args))
@@ -104,6 +178,29 @@ def render_part(request, name, args):
 def apply_effect(request, response, name, args):
     """The effect ``name`` with ``args`` as a skeleton recorded them, applied to ``response``."""
     request.registry.shopcms_personal_effects[name](request, response, **dict(args))
+
+
+_readers = threading.local()
+
+
+def _reader(db):
+    """This thread's connection to ``db`` for filling holes, in a new transaction (so it
+    sees every commit so far); the caller aborts it when done.  Kept from one visitor to
+    the next: opening a connection from the pool and closing it cost more than the parts
+    that read through it."""
+    kept = getattr(_readers, "kept", None)
+    if kept is None or kept[0] is not db:
+        if kept is not None:
+            with contextlib.suppress(Exception):
+                kept[1].close()
+        # Not explicit: closing the database aborts its connections' transactions, and
+        # this one is between two visitors most of the time.
+        manager_ = transaction.TransactionManager()
+        conn = db.open(transaction_manager=manager_)
+        _readers.kept = (db, conn)
+    conn = _readers.kept[1]
+    conn.transaction_manager.begin()  # (a new view of the database: every commit so far)
+    return conn
 
 
 class VisitorRequest(Request):
@@ -122,17 +219,10 @@ class VisitorRequest(Request):
         # Imported here: shopcms.tree imports shopcms.web.
         from shopcms.tree.database import SITE_KEY
 
-        manager_ = transaction.TransactionManager(explicit=True)
-        manager_.begin()
-        conn = self.registry._zodb_databases[""].open(transaction_manager=manager_)
+        conn = _reader(self.registry._zodb_databases[""])
         # pyramid_zodbconn's get_connection(request) finds this connection.
         self._primary_zodb_conn = conn
-
-        def close(request):
-            manager_.abort()
-            conn.close()
-
-        self.add_finished_callback(close)
+        self.add_finished_callback(lambda request: conn.transaction_manager.abort())
         return conn.root()[SITE_KEY]
 
     def close(self):
