@@ -49,7 +49,8 @@ from html import escape
 
 import transaction
 from pyramid.decorator import reify
-from pyramid.request import Request, apply_request_extensions
+from pyramid.interfaces import IRequestExtensions
+from pyramid.request import Request
 from pyramid.threadlocal import manager
 
 from shopcms.web import csrf
@@ -234,12 +235,31 @@ class VisitorRequest(Request):
             manager.pop()
 
 
+def _with_extensions(registry):
+    """:class:`VisitorRequest` with the application's request methods and properties
+    (``config.add_request_method``) in its class: what ``apply_request_extensions`` gives
+    each request, without making a class per request."""
+    extensions = registry.queryUtility(IRequestExtensions)
+    if extensions is None:
+        return VisitorRequest
+    return type(
+        "ApplicationVisitorRequest",
+        (VisitorRequest,),
+        {
+            **extensions.methods,
+            **extensions.descriptors,
+        },
+    )
+
+
 def visitor_request(registry, environ, lang):
     """A :class:`VisitorRequest` for ``environ`` in ``lang``, pushed as the current request
     (templates and forms find it there); the caller must :meth:`~VisitorRequest.close` it."""
-    request = VisitorRequest(environ)
+    cls = getattr(registry, "_shopcms_visitor_request", None)
+    if cls is None:
+        cls = registry._shopcms_visitor_request = _with_extensions(registry)
+    request = cls(environ)
     request.registry = registry
-    apply_request_extensions(request)
     if lang is not None:
         # Reified by Pyramid: the page's language, as the URL gave it to the full rendering.
         request.__dict__["locale_name"] = lang
