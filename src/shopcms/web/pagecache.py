@@ -253,6 +253,12 @@ class SharedPageCache:
         except Declined as refusal:
             self.declined[refusal.args[0]] += 1
             return self.app(environ, start_response)
+        except Exception:
+            # The database went away while a part read it, or a part failed: the
+            # application answers (its 503 page, or the error in its own words).
+            log.exception("page cache: a skeleton could not be filled")
+            self.declined["error"] += 1
+            return self.app(environ, start_response)
         environ[PAGE_KIND] = entry.kind
         environ[CACHE_HIT] = True
         stateless = not environ.get("HTTP_COOKIE")
