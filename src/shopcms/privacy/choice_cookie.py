@@ -19,6 +19,7 @@ Contract:
 """
 
 import calendar
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,8 +79,13 @@ def encode(choice, secret):
     return _signer(secret).sign(payload).decode("ascii")
 
 
+@functools.lru_cache(maxsize=4096)
 def decode(raw, secret):
-    """The :class:`Choice` in a cookie value, or None (absent, forged or malformed)."""
+    """The :class:`Choice` in a cookie value, or None (absent, forged or malformed).
+
+    Remembered: a pure function of its arguments (a frozen Choice), asked on every page
+    of a visitor who chose, by the statistics and the banner alike; checking the signature
+    and parsing the time cost more than filling the rest of the page's personal parts."""
     if not raw:
         return None
     try:
