@@ -83,9 +83,14 @@ def read_cookie(request, name):
     return decode(name, payload)
 
 
+def signed(request, name, items):
+    """The cookie value of list ``name`` holding ``items`` (signed), or None when empty."""
+    return _signer(request, name).sign(encode(name, items)).decode("ascii") if items else None
+
+
 def write_cookie(request, name, items):
     """Send the list in its cookie with this request's response (or expire it when empty)."""
-    value = _signer(request, name).sign(encode(name, items)).decode("ascii") if items else None
+    value = signed(request, name, items)
 
     def callback(request, response):
         if value is None:
@@ -323,18 +328,6 @@ def recently_viewed(request):
     if not allows(request, Category.PERSONALISATION):
         return []
     return visible_products(request, read(request, RECENT))
-
-
-def remember(request, product):
-    """Put ``product`` first in the recently viewed cookie (only with consent); returns the
-    list as it will be after this request."""
-    if not allows(request, Category.PERSONALISATION):
-        return []
-    recent = read(request, RECENT)
-    updated, _accepted = add_unique(recent, product.pid, LIMITS[RECENT], to_front=True)
-    if updated != recent:
-        write(request, RECENT, updated)
-    return updated
 
 
 def merge_at_login(event):
