@@ -29,6 +29,7 @@ of each product in the connection's cache, its permission check and a join.
 import threading
 from collections import OrderedDict
 
+from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
 from pyramid.traversal import find_root
 
@@ -36,6 +37,7 @@ from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations
 from shopcms.products.schemas import ConsentSchema, ListItemSchema
 from shopcms.products.views.small import Repeated
+from shopcms.web import csrf
 from shopcms.web.cookies import Category, set_cookie
 from shopcms.web.forms import Button
 from shopcms.web.i18n import _
@@ -64,6 +66,14 @@ def site(request):
 
         return root_factory(request)
     return find_root(root)
+
+
+def unmasked_token(request):
+    """The visitor's CSRF token for a validator: the same for every response to the same
+    session, once ``web.csrf`` masks each token it gives (BREACH) and offers ``unmask``."""
+    token = get_csrf_token(request)
+    unmask = getattr(csrf, "unmask", None)
+    return unmask(token) if unmask is not None else token
 
 
 def visible(request, pids):

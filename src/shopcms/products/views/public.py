@@ -8,7 +8,6 @@ each visitor.  A full rendering answers 304 when the browser holds it (its valid
 the visitor's cookies it shows); a skeleton never does, the page cache keeps the validators.
 """
 
-from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileResponse
 from pyramid.view import view_config
@@ -27,6 +26,7 @@ from shopcms.products.listing import (
 from shopcms.products.pricing import vat_included
 from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.views.forms import product_forms, refused_search, search_form
+from shopcms.products.views.parts import unmasked_token
 from shopcms.web import personal
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
@@ -35,6 +35,7 @@ from shopcms.web.personal import in_skeleton
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import is_shared
 
+PERSONAL = Category.PERSONALISATION
 LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
 
 LISTING_TEMPLATE = "shopcms.products:templates/products.pt"
@@ -144,7 +145,7 @@ def product_page(context, request):
     personal.effect(request, "recently-viewed", pid=context.pid)
     if not in_skeleton(request):
         shared = is_shared(request)
-        recent = lists.read(request, lists.RECENT) if allows_recent(request) else []
+        recent = lists.read(request, lists.RECENT) if allows(request, PERSONAL) else []
         # The validator covers the state after this visit (the updated recent list
         # included), and the token the page's forms carry.
         cached = not_modified(
@@ -155,17 +156,16 @@ def product_page(context, request):
             request.locale_name,
             visitor_state(request, LIST_COOKIES),
             (context.pid, *recent),
-            get_csrf_token(request),
+            unmasked_token(request),
             "" if shared else request.session.peek_flash("info"),
             sections.validator_parts(context, request),
         )
         if cached is not None:
+            # The effect's cookie went to the page's response: a 304 carries it instead.
+            cookies = request.response.headers.getall("Set-Cookie")
+            cached.headerlist.extend(("Set-Cookie", value) for value in cookies)
             return cached
     return product_values(context, request)
-
-
-def allows_recent(request):
-    return allows(request, Category.PERSONALISATION)
 
 
 def product_values(product, request, failed=None):

@@ -10,11 +10,10 @@ helpful-votes cookie, so an approval, a reply or a vote is never answered with a
 
 import colander
 import venusian
-from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
 from pyramid.view import view_config
 
-from shopcms.products.api import Product, Repeated
+from shopcms.products.api import Product, Repeated, unmasked_token
 from shopcms.reviews import helpful, presentation
 from shopcms.reviews.schemas import ReportSchema, filter_schema
 from shopcms.web import personal
@@ -154,7 +153,7 @@ def reviews_page(context, request):
         return refusal(request, BAD_FILTER)
     if in_skeleton(request):  # the page cache keeps the validators of its skeletons
         return page_values(context, request, values(context, request, filters))
-    token = get_csrf_token(request)  # the page's forms need it
+    token = unmasked_token(request)  # the page's forms carry it
     cached = not_modified(
         request,
         "product-reviews",
