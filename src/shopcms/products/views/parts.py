@@ -22,8 +22,9 @@ form itself is not a part: it differs between visitors only by its CSRF token.
 
 The cards of the recently viewed and recommended products are cheap (:func:`card`): a card's
 markup is remembered by everything it shows (the product's record serial, its stock and
-rating, the language and the site's address), so a visitor's recently viewed costs a look-up
-of each product in the connection's cache, its permission check and a join.
+rating, the language and the site's address), and so is the section around them
+(:func:`framed`), so a visitor's recently viewed costs a look-up of each product in the
+connection's cache, its permission check and a join.
 """
 
 import threading
@@ -113,6 +114,24 @@ class Cards:
 
 
 CARDS = Cards()
+#: The sections around the cards, rendered once per language and links (:func:`framed`).
+FRAMES = Cards(size=256)
+_CARDS, _CONSENT_FORM = "\x01cards\x01", "\x01consent\x01"
+
+
+def framed(request, template, cards, consent=None, **links):
+    """``template`` (a section of cards) for this visitor: its frame is rendered once per
+    language, links and shape (cards or not, consent form or not) with stand-ins, which are
+    then replaced by the visitor's cards and consent form."""
+    key = (template, request.application_url, request.locale_name, bool(cards), bool(consent))
+    key += tuple(sorted(links.items()))
+    frame = FRAMES.get(key)
+    if frame is None:
+        values = {"cards": [_CARDS] if cards else [], "consent": consent and _CONSENT_FORM}
+        frame = render(template, {**values, **links}, request)
+        FRAMES.put(key, frame)
+    html = frame.replace(_CARDS, "".join(cards))
+    return html.replace(_CONSENT_FORM, consent) if consent else html
 
 
 def card(request, product):
@@ -181,8 +200,8 @@ def recently_viewed(request, pid, offer, came_from, consent_action, policy):
         )
     if not recent and consent is None:
         return ""
-    values = {"cards": [card(request, p) for p in recent], "consent": consent, "policy": policy}
-    return render(RECENT_TEMPLATE, values, request)
+    cards = [card(request, p) for p in recent]
+    return framed(request, RECENT_TEMPLATE, cards, consent, policy=policy)
 
 
 def recommended(request, pid, privacy):
@@ -195,8 +214,8 @@ def recommended(request, pid, privacy):
     found = recommendations.for_customer(request, account, exclude)
     if not found:
         return ""
-    values = {"cards": [card(request, p) for p in found], "privacy": privacy}
-    return render(RECOMMENDED_TEMPLATE, values, request)
+    cards = [card(request, p) for p in found]
+    return framed(request, RECOMMENDED_TEMPLATE, cards, privacy=privacy)
 
 
 def remember(request, response, pid):
