@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from shopcms.products import layout, lists, pricing, sections, sitemap
 from shopcms.products.resources import Categories, Category, Product, Products
+from shopcms.products.views import parts
 from shopcms.web.cookies import Category as CookieCategory
 from shopcms.web.i18n import _
 from shopcms.web.security import EDIT, LoggedIn
@@ -15,6 +16,7 @@ def includeme(config):
     # (a wrong price or rate must never be charged silently).
     pricing.check_settings(config.registry.settings)
     config.include(sections)
+    config.include(parts)
     config.add_desk_section("products", _("Products"), ("products",), EDIT, order=10)
     config.add_desk_section("categories", _("Categories"), ("categories",), EDIT, order=11)
     config.add_content_type("products", Products, title=_("Products"), site_folder="products")

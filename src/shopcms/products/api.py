@@ -50,6 +50,7 @@ from shopcms.products.schemas.desk import ImageUploadWidget, UploadStore
 from shopcms.products.storefront import choose as choose_featured
 from shopcms.products.storefront import chosen as featured_choice
 from shopcms.products.storefront import featured_categories, featured_products, new_arrivals
+from shopcms.products.views.parts import site, unmasked_token
 from shopcms.products.views.small import Repeated, visible_errors
 
 __all__ = [
@@ -76,6 +77,8 @@ __all__ = [
     "recommended_for",
     "set_rating",
     "shipping_cost",
+    "site",
+    "unmasked_token",
     "summary",
     "totals",
     "vat_included",

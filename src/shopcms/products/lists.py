@@ -6,7 +6,9 @@ ignored, never an error.  They hold only short product ids (and quantities), and
 so a cookie stays far under 4 KB whatever the visitor does.  For a logged-in customer the
 cart, wishlist and compare list live on the account, and the visitor's cookies are merged in
 at login.  Recently viewed stays in its cookie (it changes on GET requests, which never write
-to the database) and is kept only with consent for personalisation.
+to the database) and is kept only with consent for personalisation: the product page
+updates it through the personal effect ``recently-viewed`` and shows it through the personal
+part of the same name (``views.parts``).
 
 A list never holds a price: prices are always read from the products.
 
@@ -22,10 +24,9 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, Signer
 from persistent.list import PersistentList
 
-from shopcms.privacy.consent import allows
 from shopcms.products.listing import visible_products
 from shopcms.products.resources import ATTRIBUTES
-from shopcms.web.cookies import Category, delete_cookie, set_cookie
+from shopcms.web.cookies import delete_cookie, set_cookie
 from shopcms.web.i18n import _, pick
 
 CART, WISHLIST, COMPARE, RECENT = "cart", "wishlist", "compare", "recent"
@@ -73,19 +74,30 @@ def decode(name, value):
 
 
 def read_cookie(request, name):
+    """The list ``name`` of the request's cookie (``[]`` when missing, forged or malformed).
+    Its signature is checked once per request: a page's personal parts read the same lists
+    again and again."""
     raw = request.cookies.get(name)
     if not raw:
         return []
-    try:
-        payload = _signer(request, name).unsign(raw).decode("ascii")
-    except (BadSignature, UnicodeDecodeError):
-        return []
-    return decode(name, payload)
+    known = request.__dict__.setdefault("shopcms_list_cookies", {})
+    if (name, raw) not in known:
+        try:
+            payload = _signer(request, name).unsign(raw).decode("ascii")
+        except (BadSignature, UnicodeDecodeError):
+            payload = ""
+        known[name, raw] = decode(name, payload)
+    return list(known[name, raw])
+
+
+def signed(request, name, items):
+    """The cookie value of list ``name`` holding ``items`` (signed), or None when empty."""
+    return _signer(request, name).sign(encode(name, items)).decode("ascii") if items else None
 
 
 def write_cookie(request, name, items):
     """Send the list in its cookie with this request's response (or expire it when empty)."""
-    value = _signer(request, name).sign(encode(name, items)).decode("ascii") if items else None
+    value = signed(request, name, items)
 
     def callback(request, response):
         if value is None:
@@ -315,26 +327,6 @@ def compare_rows(request, products):
         if any(values):
             rows.append((label, values))
     return rows
-
-
-def recently_viewed(request):
-    """The recently viewed products, read only while the visitor allows personalisation (a
-    choice that lapsed, or Global Privacy Control, stops its use at once)."""
-    if not allows(request, Category.PERSONALISATION):
-        return []
-    return visible_products(request, read(request, RECENT))
-
-
-def remember(request, product):
-    """Put ``product`` first in the recently viewed cookie (only with consent); returns the
-    list as it will be after this request."""
-    if not allows(request, Category.PERSONALISATION):
-        return []
-    recent = read(request, RECENT)
-    updated, _accepted = add_unique(recent, product.pid, LIMITS[RECENT], to_front=True)
-    if updated != recent:
-        write(request, RECENT, updated)
-    return updated
 
 
 def merge_at_login(event):

@@ -20,20 +20,25 @@ Sections render in the order declared.  A section with a validator is rendered o
 state and kept (:class:`RenderedSections`, per application and process): the validator's
 contract (the same parts, the same section) is what the page's ETag already relies on, so
 a product page whose section shows a thousand reviews costs a look-up, not a rendering.
-The visitor's CSRF token is put into a kept rendering, as the small forms do.
+The visitor's CSRF token is put into a kept rendering, as the small forms do; a skeleton
+(``shopcms.web.personal``) is never kept nor taken from what is kept: its holes are numbered
+in its page.
 :func:`product_data` is the page's ``Product``; ``shopcms.findability`` writes it into the
 head as JSON-LD, escaped so that no text inside it can end the ``<script>`` block.
 """
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 
 from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
 
 from shopcms.findability.api import BRAND
+from shopcms.web.personal import in_skeleton
 
 #: Stands for the visitor's CSRF token in a kept rendering.
 _TOKEN = "shopcms-section-token"  # noqa: S105 (a stand-in, not a secret)
@@ -110,9 +115,16 @@ def _render(section, product, request):
     return html, data
 
 
+#: The CSRF token's value in a rendered form (masked anew at each call of
+#: ``get_csrf_token``, so the rendering's own tokens are found by their place).
+_TOKEN_VALUE = re.compile(r'(name="csrf_token" value=")[^"]*(")')
+
+
 def _kept(section, product, request):
-    """:func:`_render`, kept for the section's state (see the module)."""
-    if section.validator is None:
+    """:func:`_render`, kept for the section's state (see the module).  A skeleton (the
+    page cache's rendering, ``shopcms.web.personal``) is rendered anew: its personal parts
+    are holes numbered in the page's own order."""
+    if section.validator is None or in_skeleton(request):
         return _render(section, product, request)
     key = (
         section.name,
@@ -124,16 +136,15 @@ def _kept(section, product, request):
         _validator(section, product, request),
     )
     kept = request.registry.shopcms_rendered_sections
-    token = get_csrf_token(request)
     found = kept.get(key)
     if found is None:
         found = _render(section, product, request)
         if found is not None:
-            found = (found[0].replace(token, _TOKEN), found[1])
+            found = (_TOKEN_VALUE.sub(rf"\g<1>{_TOKEN}\g<2>", found[0]), found[1])
         kept.put(key, found or ())
     if not found:
         return None
-    return found[0].replace(_TOKEN, token), found[1]
+    return found[0].replace(_TOKEN, escape(get_csrf_token(request))), found[1]
 
 
 def rendered(product, request):

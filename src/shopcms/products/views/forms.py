@@ -15,7 +15,6 @@ from pyramid.threadlocal import get_current_request
 from shopcms.products.schemas import (
     CartAddSchema,
     CartQuantitySchema,
-    ConsentSchema,
     ListItemSchema,
     header_search_schema,
     listing_search_schema,
@@ -29,16 +28,8 @@ from shopcms.web.i18n import _
 _ADD = CartAddSchema()
 _QUANTITY = CartQuantitySchema()
 _ITEM = ListItemSchema()
-_CONSENT = ConsentSchema()
 _SEARCH = (listing_search_schema(), listing_search_schema(with_category=True))
 _HEADER_SEARCH = header_search_schema()
-
-#: The toggles of the product page: formid, button titles (to add, to remove).
-TOGGLES = {
-    "wishlist": ("wishlist-toggle", _("Add to wishlist"), _("Remove from wishlist")),
-    "compare": ("compare-toggle", _("Compare"), _("Remove from comparison")),
-}
-
 
 # -- the forms that validate what is posted ---------------------------------------------
 
@@ -77,40 +68,20 @@ def item_form(request, name, pid):
 # -- the forms of the pages ---------------------------------------------------------------
 
 
-def product_forms(request, product, in_wishlist, in_compare, consent):
-    """The product page's forms, rendered: ``cart`` (while in stock), ``wishlist``,
-    ``compare`` and, with ``consent``, the consent in context for the recently viewed.
-    Each brings the visitor back to the product page (also when it is shown again after a
-    refused quantity, at the cart's address)."""
-    came_from = request.link(product)
-    pid = product.pid
+def product_forms(request, product):
+    """The product page's forms that are the same for every visitor (but for the CSRF
+    token): ``cart`` (while in stock), bringing the visitor back to the product page (also
+    when it is shown again after a refused quantity, at the cart's address).  The wishlist
+    and compare buttons and the consent in context are personal parts (``views.parts``)."""
     forms = {}
     if product.in_stock:
         forms["cart"] = Repeated(
             request, _ADD, [Button("add", _("Add to cart"))], "add-to-cart"
         ).render(
             "add-to-cart",
-            {"op": "add", "pid": pid, "came_from": came_from, "qty": 1},
+            {"op": "add", "pid": product.pid, "came_from": request.link(product), "qty": 1},
             action=request.link(None, "cart"),
             hidden=("pid", "came_from"),
-        )
-    toggle = Repeated(request, _ITEM, (), "inline")
-    for name, listed in (("wishlist", in_wishlist), ("compare", in_compare)):
-        formid, add, remove = TOGGLES[name]
-        forms[name] = toggle.render(
-            formid,
-            {"op": "remove" if listed else "add", "pid": pid, "came_from": came_from},
-            action=request.link(None, name),
-            buttons=[Button("toggle", remove if listed else add, css_class="toggle")],
-            hidden=("pid", "came_from"),
-        )
-    if consent:
-        button = Button("allow", _("Allow personalisation cookies"), css_class="toggle")
-        forms["consent"] = Repeated(request, _CONSENT, [button], "inline").render(
-            "allow-personalisation",
-            {"came_from": came_from},
-            action=request.link(None, "cookie-consent"),
-            hidden=("came_from",),
         )
     return forms
 

@@ -119,8 +119,7 @@ def _cart_form_again(request, op, pid, html):
     if not found:
         return refusal(request, CART_INVALID)
     request.override_renderer = PRODUCT_TEMPLATE
-    recent = [product.pid for product in lists.recently_viewed(request)]
-    return product_values(found[0], request, recent, failed=html)
+    return product_values(found[0], request, failed=html)
 
 
 @view_config(

@@ -1,18 +1,20 @@
 """The catalog for visitors: the listing with search and facets, product pages, images.
 
-Both pages are shared (the same for every visitor without cookies, kept by the page cache)
-and rendered for every visitor with cookies: their validators cover what of the visitor's
-cookies they show, and their forms are the cheap ones of ``views.forms``.
+Both pages are shared: everything on them that differs from one visitor to the next is a
+personal part (``views.parts``: the list buttons, "N in your cart", the recently viewed,
+the recommendations) or the CSRF token, and the visit's update of the recently viewed cookie
+is a personal effect, so the page cache renders a page once (a skeleton) and fills it for
+each visitor.  A full rendering answers 304 when the browser holds it (its validator covers
+the visitor's cookies it shows); a skeleton never does, the page cache keeps the validators.
 """
 
-from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from shopcms.findability.api import chosen_or_summary, describe, plain_text
 from shopcms.privacy.consent import allows
-from shopcms.products import lists, recommendations, sections
+from shopcms.products import lists, sections
 from shopcms.products.images import CONTENT_TYPE, IMMUTABLE_AGE, SIZES, VARIANT_FORMATS
 from shopcms.products.listing import (
     GOOD_RATING,
@@ -20,17 +22,20 @@ from shopcms.products.listing import (
     facet_counts,
     rating_count,
     run,
-    visible_products,
 )
 from shopcms.products.pricing import vat_included
 from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.views.forms import product_forms, refused_search, search_form
+from shopcms.products.views.parts import unmasked_token
+from shopcms.web import personal
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
 from shopcms.web.i18n import _, ngettext, pick
+from shopcms.web.personal import in_skeleton
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import is_shared
 
+PERSONAL = Category.PERSONALISATION
 LIST_COOKIES = (lists.CART, lists.WISHLIST, lists.COMPARE, "cookie_consent")
 
 LISTING_TEMPLATE = "shopcms.products:templates/products.pt"
@@ -56,6 +61,8 @@ def listing(context, request):
     refused = refused_search(request)
     if refused is not None:
         return {**listing_values(request), "search_form": refused}
+    if in_skeleton(request):
+        return listing_values(request)
     cached = not_modified(
         request,
         "listing",
@@ -91,7 +98,6 @@ def listing_values(request):
         "categories": titles,
         "links": listing_links(request, query, result, facet_counts(request, query), titles),
         "search_form": search_form(request, query),
-        "recent": lists.recently_viewed(request),
     }
 
 
@@ -134,39 +140,46 @@ def listing_links(request, query, result, facets, titles):
     context=Product, route_name="public", permission=VIEW, renderer=PRODUCT_TEMPLATE, shared=True
 )
 def product_page(context, request):
-    shared = is_shared(request)
-    token = get_csrf_token(request)  # the page's forms need it
-    recent = lists.remember(request, context)
-    # The validator covers the state after this visit (the updated recent list included).
-    cached = not_modified(
-        request,
-        "product",
-        context.pid,
-        context.modified.isoformat(),
-        request.locale_name,
-        visitor_state(request, LIST_COOKIES),
-        recent,
-        token,
-        "" if shared else request.session.peek_flash("info"),
-        sections.validator_parts(context, request),
-    )
-    if cached is not None:
-        return cached
-    return product_values(context, request, recent)
+    # The visit puts the product first in the recently viewed cookie (with consent): a
+    # personal effect, applied to this response or recorded in the page cache's skeleton.
+    personal.effect(request, "recently-viewed", pid=context.pid)
+    if not in_skeleton(request):
+        shared = is_shared(request)
+        recent = lists.read(request, lists.RECENT) if allows(request, PERSONAL) else []
+        # The validator covers the state after this visit (the updated recent list
+        # included), and the token the page's forms carry.
+        cached = not_modified(
+            request,
+            "product",
+            context.pid,
+            context.modified.isoformat(),
+            request.locale_name,
+            visitor_state(request, LIST_COOKIES),
+            (context.pid, *recent),
+            unmasked_token(request),
+            "" if shared else request.session.peek_flash("info"),
+            sections.validator_parts(context, request),
+        )
+        if cached is not None:
+            # The effect's cookie went to the page's response: a 304 carries it instead.
+            cookies = request.response.headers.getall("Set-Cookie")
+            cached.headerlist.extend(("Set-Cookie", value) for value in cookies)
+            return cached
+    return product_values(context, request)
 
 
-def product_values(product, request, recent, failed=None):
-    """The product page's values; ``failed``: the add-to-cart form as it was refused."""
+def product_values(product, request, failed=None):
+    """The product page's values; ``failed``: the add-to-cart form as it was refused.
+
+    Everything that differs from one visitor to the next is a personal part
+    (``views.parts``) the template asks for: the page's values are the same for all."""
     lang, title = pick(product.titles, request)
     attributes = [
         (label, value)
         for key, label in ATTRIBUTES.items()
         if key in product.attributes and (value := pick(product.attributes[key], request)[1])
     ]
-    in_wishlist = product.pid in lists.read(request, lists.WISHLIST)
-    in_compare = product.pid in lists.read(request, lists.COMPARE)
-    may_personalise = allows(request, Category.PERSONALISATION)
-    forms = product_forms(request, product, in_wishlist, in_compare, not may_personalise)
+    forms = product_forms(request, product)
     if failed is not None:
         forms["cart"] = failed
     html, data = sections.rendered(product, request)
@@ -182,15 +195,8 @@ def product_values(product, request, recent, failed=None):
         "vat": vat_included(product.price, product.vat_rate),
         "attributes": attributes,
         "categories": category_titles(request),
-        "in_cart": lists.Cart(request).quantity(product.pid),
         "forms": forms,
-        "recent": visible_products(request, [pid for pid in recent if pid != product.pid]),
-        "may_personalise": may_personalise,
-        # Only a logged-in customer (who always has cookies, so never a shared page) who
-        # gave the personalisation consent gets recommendations; a shared page has none.
-        "recommended": []
-        if is_shared(request)
-        else recommendations.for_customer(request, request.identity, (product,)),
+        "came_from": request.link(product),
     }
 
 

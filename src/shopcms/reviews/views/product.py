@@ -9,45 +9,44 @@ helpful-votes cookie, so an approval, a reply or a vote is never answered with a
 """
 
 import colander
-from pyramid.csrf import get_csrf_token
+import venusian
 from pyramid.renderers import render
 from pyramid.view import view_config
 
-from shopcms.products.api import Product, Repeated
+from shopcms.products.api import Product, Repeated, unmasked_token
 from shopcms.reviews import helpful, presentation
-from shopcms.reviews.schemas import HelpfulSchema, ReportSchema, filter_schema
+from shopcms.reviews.schemas import ReportSchema, filter_schema
+from shopcms.web import personal
 from shopcms.web.errors import refusal
 from shopcms.web.etags import not_modified
 from shopcms.web.forms import Button
 from shopcms.web.i18n import _, languages, pick
+from shopcms.web.personal import in_skeleton
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import is_shared
 
 PAGE_TEMPLATE = "shopcms.reviews:templates/product_reviews.pt"
 
-_HELPFUL = HelpfulSchema()
 _REPORT = ReportSchema()
 
 
 def forms_for(request, came_from, failed=None):
-    """``items -> {key: {"helpful": html or None, "report": html}}``: each review's helpful
-    button (None once this browser voted) and report form; ``failed``: ``(key, html)``
-    of a report form refused, shown as it was sent."""
+    """``items -> {key: {"helpful": html, "report": html}}``: each review's helpful button
+    (the personal part ``review-helpful``: this browser's votes are its own) and report
+    form; ``failed``: ``(key, html)`` of a report form refused, shown as it was sent."""
 
     def forms(items):
-        vote = Repeated(request, _HELPFUL, [Button("helpful", _("Helpful"))], "inline")
         report = Repeated(request, _REPORT, [Button("report", _("Send the report"))], "report")
         found = {}
         for item in items:
             key, review = item["key"], item["review"]
             found[key] = {
-                "helpful": None
-                if item["helpful_done"]
-                else vote.render(
-                    f"helpful-{key}",
-                    {"came_from": came_from},
+                "helpful": personal.part(
+                    request,
+                    "review-helpful",
+                    key=key,
                     action=request.link(review, "helpful"),
-                    hidden=("came_from",),
+                    came_from=came_from,
                 ),
                 "report": report.render(
                     f"report-{key}",
@@ -67,12 +66,7 @@ def values(product, request, filters=None, failed=None, only=None):
     """The section's values (see ``presentation.section_values``)."""
     came_from = request.path_qs
     return presentation.section_values(
-        product,
-        request,
-        filters,
-        forms=forms_for(request, came_from, failed),
-        helpful_done=helpful.voted(request),
-        only=only,
+        product, request, filters, forms=forms_for(request, came_from, failed), only=only
     )
 
 
@@ -84,9 +78,33 @@ def validator(product, request):
     return (
         presentation.changes(folder),
         request.cookies.get(helpful.COOKIE, ""),
-        links["write"],
+        presentation.visitors_write_link(request, links["write"], links["login"]),
         links["terms"],
     )
+
+
+def personal_part(name):
+    """Declare the decorated function the personal part ``name`` when the package is
+    scanned (``shopcms.web.personal``)."""
+
+    def decorate(render):
+        def callback(context, _name, ob):
+            context.config.add_personal_part(name, ob)
+
+        venusian.attach(render, callback, category="pyramid")
+        return render
+
+    return decorate
+
+
+@personal_part("review-links")
+def review_links(request, **args):
+    return presentation.links_part(request, **args)
+
+
+@personal_part("review-helpful")
+def review_helpful(request, **args):
+    return presentation.helpful_part(request, **args)
 
 
 def structured_data(product, request, section):
@@ -133,7 +151,9 @@ def reviews_page(context, request):
     filters = parse_filters(request)
     if filters is None:
         return refusal(request, BAD_FILTER)
-    token = get_csrf_token(request)  # the page's forms need it
+    if in_skeleton(request):  # the page cache keeps the validators of its skeletons
+        return page_values(context, request, values(context, request, filters))
+    token = unmasked_token(request)  # the page's forms carry it
     cached = not_modified(
         request,
         "product-reviews",
