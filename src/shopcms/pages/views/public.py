@@ -4,6 +4,12 @@ URLs: policy pages at ``/{lang}/KIND`` (``/nl/privacy``), plain pages at
 ``/{lang}/pages/NAME``; each with ``…/versions`` (the published versions) and
 ``…/versions/N`` (one version, at a stable URL).  Drafts and scheduled revisions are never
 shown here.
+
+Every one of these pages is shared (``shared=True``, ``shopcms.web.sharing``): it is the same
+for every visitor (a page's ACL lets everybody view it; only published text in force shows),
+so the page cache keeps it; what differs per visitor is in the layout's personal parts.  A
+visitor without cookies gets a validator (ETag: the page's state, the text shown, the
+language) and a 304 when the browser holds that version; a GET writes nothing.
 """
 
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
@@ -16,9 +22,11 @@ from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, Pol
 from shopcms.pages.urls import page_url
 from shopcms.tree.site import Site
 from shopcms.web.cookies import get_cookie_registry, lifetime_text
+from shopcms.web.etags import not_modified
 from shopcms.web.i18n import languages
 from shopcms.web.layout import format_moments
 from shopcms.web.security import VIEW
+from shopcms.web.sharing import carries_no_state
 
 PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
 VERSIONS_TEMPLATE = "shopcms.pages:templates/page_versions.pt"
@@ -103,43 +111,66 @@ def shown_revision(page, request):
     return revision
 
 
+def _not_modified(request, page, parts, shown, alternates):
+    """A 304 for a visitor without cookies whose browser holds this version of the page,
+    else None (and the ETag set).  What the page shows follows from these: the page's
+    record (any publication changes its ``modified``), the text in force shown (a scheduled
+    one taking effect changes it), the languages with a text in force, the address."""
+    if not carries_no_state(request):
+        return None
+    return not_modified(
+        request,
+        "page",
+        page.__name__,
+        page.modified.isoformat(),
+        request.locale_name,
+        *parts,
+        shown.id,
+        shown.effective.isoformat(),
+        tuple(alternates),
+    )
+
+
 def render_page(page, request, parts):
     """Dispatch ``…``, ``…/versions`` and ``…/versions/N`` of ``page``.
 
     hreflang names only the languages in which the same address answers 200: those with a
     text in force, and for ``…/versions/N`` those of them that have a version N."""
-    if not parts:
-        request.shopcms_alternate_languages = in_force_languages(page, request)
-        return revision_values(page, shown_revision(page, request), request, current=True)
-    if parts[0] != "versions" or len(parts) > 2:
+    if parts and (parts[0] != "versions" or len(parts) > 2):
         raise HTTPNotFound()
-    if len(parts) == 1:
-        shown = shown_revision(page, request)
-        request.override_renderer = VERSIONS_TEMPLATE
-        request.shopcms_alternate_languages = in_force_languages(page, request)
-        describe_revision(request, shown)
-        return {
-            "page": page,
-            "title": shown.title,
-            "content_lang": shown.lang,
-            "versions": page.published(shown.lang, request.now),
-            "in_force": shown,
-            "note": shown_note,
-            "url": _urls(request, page),
-        }
-    try:
-        number = int(parts[1])
-    except ValueError:
-        raise HTTPNotFound() from None
     shown = shown_revision(page, request)
-    revision = page.revision(shown.lang, number)
-    if revision is None or revision not in page.published(shown.lang, request.now):
-        raise HTTPNotFound()
-    request.shopcms_alternate_languages = version_languages(page, number, request)
-    return revision_values(page, revision, request, current=revision is shown)
+    if len(parts) == 2:
+        try:
+            number = int(parts[1])
+        except ValueError:
+            raise HTTPNotFound() from None
+        revision = page.revision(shown.lang, number)
+        if revision is None or revision not in page.published(shown.lang, request.now):
+            raise HTTPNotFound()
+        alternates = version_languages(page, number, request)
+    else:
+        revision = shown
+        alternates = in_force_languages(page, request)
+    cached = _not_modified(request, page, parts, shown, alternates)
+    if cached is not None:
+        return cached
+    request.shopcms_alternate_languages = alternates
+    if len(parts) != 1:
+        return revision_values(page, revision, request, current=revision is shown)
+    request.override_renderer = VERSIONS_TEMPLATE
+    describe_revision(request, shown)
+    return {
+        "page": page,
+        "title": shown.title,
+        "content_lang": shown.lang,
+        "versions": page.published(shown.lang, request.now),
+        "in_force": shown,
+        "note": shown_note,
+        "url": _urls(request, page),
+    }
 
 
-_public = {"route_name": "public", "permission": VIEW, "renderer": PAGE_TEMPLATE}
+_public = {"route_name": "public", "permission": VIEW, "renderer": PAGE_TEMPLATE, "shared": True}
 
 
 def _policy_view(context, request):
