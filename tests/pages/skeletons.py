@@ -5,7 +5,8 @@ browser's cookies: once normally (the full render) and once as the page cache's 
 (``environ[SKELETON]``: personal parts as holes, CSRF tokens as the mark).  It then fills the
 skeleton's holes by calling each declared part with a lightweight request made from the
 visitor's environ (a Pyramid request with the registry, the request extensions, the page's
-language, the Site on its own ZODB connection: no router, no view, no transaction manager),
+language, the Site on its own ZODB connection, pushed as Pyramid's current request: no
+router, no view, no transaction manager),
 and each CSRF mark with that request's token.  Both bodies come back with CSRF tokens
 unmasked (``web.csrf.unmask`` where it exists), so a test compares them directly.
 
@@ -19,6 +20,7 @@ from typing import NamedTuple
 import transaction
 from pyramid.csrf import get_csrf_token
 from pyramid.request import Request, apply_request_extensions
+from pyramid.threadlocal import manager
 
 from shopcms.tree.database import root_factory
 from shopcms.web import csrf, personal
@@ -55,6 +57,9 @@ def fill(site, environ, skeleton, lang):
     """``skeleton`` (text) with its holes and CSRF marks filled for the visitor of ``environ``."""
     holes = environ.get(personal.HOLES, [])
     request = part_request(site, environ, lang)
+    # As the router does: templates find their renderers (and the banner its request)
+    # through Pyramid's thread locals.
+    manager.push({"registry": site.registry, "request": request})
     try:
         parts = site.registry.shopcms_personal_parts
         texts = [parts[name](request, **dict(args)) for name, args in holes]
@@ -65,6 +70,7 @@ def fill(site, environ, skeleton, lang):
         while personal.CSRF_MARK in skeleton:
             skeleton = skeleton.replace(personal.CSRF_MARK, get_csrf_token(request), 1)
     finally:
+        manager.pop()
         request._process_finished_callbacks()
         transaction.abort()
     assert "\x00" not in skeleton

@@ -96,4 +96,4 @@ def recommended_part(request):
     chosen = recommended_for(request, request.identity)
     if not chosen:
         return ""
-    return render(RECOMMENDED_TEMPLATE, {"recommended": chosen}, request=request)
+    return render(RECOMMENDED_TEMPLATE, {"recommended": chosen}, request=request).strip()
