@@ -65,13 +65,48 @@ def version_languages(page, number, request):
     ]
 
 
-def describe_revision(request, revision):
+#: Where the registry keeps :func:`shown_text`'s results, and how many at most.
+SHOWN_MEMO, SHOWN_LIMIT = "shopcms_pages_shown", 256
+
+
+def shown_text(request, revision):
+    """``(html, description)`` of ``revision`` as visitors see it: its HTML with the
+    company's details put in (``placeholders``) and its meta description (the editor's, else
+    the start of that text).
+
+    Remembered per process: both follow from the revision's stored state (published text
+    never changes; the key holds the transaction that last wrote it) and the company's
+    settings, fixed while the process runs.  Making them costs more than the rest of the
+    page (a parse of the whole text for the description, a substitution per tag)."""
+    key = None
+    if revision._p_oid is not None:
+        revision._p_activate()  # a ghost's serial is not known yet
+        key = (revision._p_oid, revision._p_serial)
+        memo = getattr(request.registry, SHOWN_MEMO, None)
+        if memo is None:
+            memo = {}
+            setattr(request.registry, SHOWN_MEMO, memo)
+        found = memo.get(key)
+        if found is not None:
+            return found
+    html = placeholders.shown(request, revision.html)
+    found = html, chosen_or_summary(revision.description, html)
+    if key is not None:
+        if len(memo) >= SHOWN_LIMIT:
+            memo.clear()  # rare: only published revisions of pages visitors read
+        memo[key] = found
+    return found
+
+
+def describe_revision(request, revision, description=None):
     """The head of a page: its title and meta description (the editor's, else the start
     of its text); a text shown in another language is canonical in that language."""
+    if description is None:
+        description = shown_text(request, revision)[1]
     describe(
         request,
         title=revision.title,
-        text=chosen_or_summary(revision.description, placeholders.shown(request, revision.html)),
+        text=description,
         kind="article",
         canonical_lang=revision.lang,
     )
@@ -79,7 +114,7 @@ def describe_revision(request, revision):
 
 def revision_values(page, revision, request, current):
     """What page.pt needs to show ``revision`` of ``page``."""
-    html = placeholders.shown(request, revision.html)
+    html, description = shown_text(request, revision)
     before, marker, after = html.partition(COOKIE_TABLE_MARKER)
     with_table = page.kind == "cookies"
     if with_table and not marker:
@@ -88,7 +123,7 @@ def revision_values(page, revision, request, current):
     published = page.published(revision.lang, request.now)
     moments = format_moments(request, [r.effective for r in published])
     dates = dict(zip(published, moments, strict=True))
-    describe_revision(request, revision)
+    describe_revision(request, revision, description)
     return {
         "page": page,
         "revision": revision,
