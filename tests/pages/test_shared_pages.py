@@ -45,7 +45,7 @@ def publish(site, kind, lang, title, effective=None):
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_the_filled_skeleton_is_the_full_page_for_every_visitor(site, visitors, lang):
-    for template in (*PATHS, "/{lang}/terms/versions/1"):
+    for template in (*PATHS, "/{lang}/terms/versions/1", "/{lang}/pages/about"):
         path = template.format(lang=lang)
         contents = set()
         for name, browser in visitors.items():
@@ -57,16 +57,16 @@ def test_the_filled_skeleton_is_the_full_page_for_every_visitor(site, visitors, 
         assert len(contents) == 1, path
 
 
-def test_every_policy_page_is_declared_shared(site):
+def test_every_policy_page_and_plain_page_is_declared_shared(site):
     kinds = site.read(
         lambda root: [name for name, page in root["pages"].items() if isinstance(page, PolicyPage)]
     )
     assert {"privacy", "cookies", "terms"} <= set(kinds)
     app = Browser(site.wsgi)
-    for kind in kinds:
-        for path in (f"/en/{kind}", f"/en/{kind}/versions"):
-            page = app.get(path)
-            assert page.headers["Cache-Control"] == "no-cache" and page.headers["ETag"], path
+    paths = [f"/en/{kind}{tail}" for kind in kinds for tail in ("", "/versions")]
+    for path in (*paths, "/en/pages/about", "/en/pages/about/versions"):
+        page = app.get(path)
+        assert page.headers["Cache-Control"] == "no-cache" and page.headers["ETag"], path
 
 
 def test_a_visitor_without_cookies_revalidates_and_nobody_else_does(site, visitors):
