@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from shopcms.pages.resources import PolicyPage
+from shopcms.pages.views.public import CHANGES_AT
 from shopcms.web.clock import now
 from tests.conftest import Browser
 from tests.pages.skeletons import filled_and_full, make_uncached_site
@@ -107,6 +108,9 @@ def test_the_validator_follows_the_text_in_force(site):
     # Scheduled: still the same text, but a new validator (the page's record changed).
     scheduled = app.get("/en/terms", headers={"If-None-Match": etag}, status=200)
     assert "Terms of 2027" not in scheduled.text
+    # The page cache is told when its copy stops being current; other pages name nothing.
+    assert scheduled.request.environ[CHANGES_AT] == later
+    assert CHANGES_AT not in app.get("/en/privacy").request.environ
     etag = scheduled.headers["ETag"]
     assert app.get("/en/terms", headers={"If-None-Match": etag}, status=304)
 

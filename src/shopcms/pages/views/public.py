@@ -9,7 +9,9 @@ Every one of these pages is shared (``shared=True``, ``shopcms.web.sharing``): i
 for every visitor (a page's ACL lets everybody view it; only published text in force shows),
 so the page cache keeps it; what differs per visitor is in the layout's personal parts.  A
 visitor without cookies gets a validator (ETag: the page's state, the text shown, the
-language) and a 304 when the browser holds that version; a GET writes nothing.
+language) and a 304 when the browser holds that version; a GET writes nothing.  A page
+with a version scheduled to take effect names that moment (:data:`CHANGES_AT`) for the
+page cache: the database does not change then.
 """
 
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
@@ -27,6 +29,11 @@ from shopcms.web.i18n import languages
 from shopcms.web.layout import format_moments
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import carries_no_state
+
+#: In the environ of a page with a version scheduled to take effect: that moment (aware,
+#: UTC), when a copy kept of the page (``shopcms.web.pagecache``) stops being current
+#: although nothing in the database changes then.
+CHANGES_AT = "shopcms.page_changes_at"
 
 PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
 VERSIONS_TEMPLATE = "shopcms.pages:templates/page_versions.pt"
@@ -146,6 +153,17 @@ def shown_revision(page, request):
     return revision
 
 
+def next_change(page, request):
+    """The moment the next scheduled version of ``page`` (any language) takes effect, or
+    None: what the page shows changes then (its text, its versions, its languages)."""
+    moments = [
+        revisions[0].effective
+        for revisions in (page.scheduled(lang, request.now) for lang in page.languages())
+        if revisions
+    ]
+    return min(moments, default=None)
+
+
 def _not_modified(request, page, parts, shown, alternates):
     """A 304 for a visitor without cookies whose browser holds this version of the page,
     else None (and the ETag set).  What the page shows follows from these: the page's
@@ -189,6 +207,9 @@ def render_page(page, request, parts):
     cached = _not_modified(request, page, parts, shown, alternates)
     if cached is not None:
         return cached
+    changes_at = next_change(page, request)
+    if changes_at is not None:
+        request.environ[CHANGES_AT] = changes_at
     request.shopcms_alternate_languages = alternates
     if len(parts) != 1:
         return revision_values(page, revision, request, current=revision is shown)
