@@ -11,17 +11,17 @@ so the page cache keeps it; what differs per visitor is in the layout's personal
 visitor without cookies gets a validator (ETag: the page's state, the text shown, the
 language) and a 304 when the browser holds that version; a GET writes nothing.  A page
 with a version scheduled to take effect names that moment (:data:`CHANGES_AT`) for the
-page cache: the database does not change then.
+page cache: the database does not change then (``views.shown``).
 """
 
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 
-from shopcms.findability.api import chosen_or_summary, describe
-from shopcms.pages import placeholders
+from shopcms.findability.api import describe
 from shopcms.pages.content import shown_note
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
 from shopcms.pages.urls import page_url
+from shopcms.pages.views.shown import CHANGES_AT, next_change, shown_text
 from shopcms.tree.site import Site
 from shopcms.web.cookies import get_cookie_registry, lifetime_text
 from shopcms.web.etags import not_modified
@@ -29,11 +29,6 @@ from shopcms.web.i18n import languages
 from shopcms.web.layout import format_moments
 from shopcms.web.security import VIEW
 from shopcms.web.sharing import carries_no_state
-
-#: In the environ of a page with a version scheduled to take effect: that moment (aware,
-#: UTC), when a copy kept of the page (``shopcms.web.pagecache``) stops being current
-#: although nothing in the database changes then.
-CHANGES_AT = "shopcms.page_changes_at"
 
 PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
 VERSIONS_TEMPLATE = "shopcms.pages:templates/page_versions.pt"
@@ -70,39 +65,6 @@ def version_languages(page, number, request):
         for lang in in_force_languages(page, request)
         if any(r.number == number for r in page.published(lang, request.now))
     ]
-
-
-#: Where the registry keeps :func:`shown_text`'s results, and how many at most.
-SHOWN_MEMO, SHOWN_LIMIT = "shopcms_pages_shown", 256
-
-
-def shown_text(request, revision):
-    """``(html, description)`` of ``revision`` as visitors see it: its HTML with the
-    company's details put in (``placeholders``) and its meta description (the editor's, else
-    the start of that text).
-
-    Remembered per process: both follow from the revision's stored state (published text
-    never changes; the key holds the transaction that last wrote it) and the company's
-    settings, fixed while the process runs.  Making them costs more than the rest of the
-    page (a parse of the whole text for the description, a substitution per tag)."""
-    key = None
-    if revision._p_oid is not None:
-        revision._p_activate()  # a ghost's serial is not known yet
-        key = (revision._p_oid, revision._p_serial)
-        memo = getattr(request.registry, SHOWN_MEMO, None)
-        if memo is None:
-            memo = {}
-            setattr(request.registry, SHOWN_MEMO, memo)
-        found = memo.get(key)
-        if found is not None:
-            return found
-    html = placeholders.shown(request, revision.html)
-    found = html, chosen_or_summary(revision.description, html)
-    if key is not None:
-        if len(memo) >= SHOWN_LIMIT:
-            memo.clear()  # rare: only published revisions of pages visitors read
-        memo[key] = found
-    return found
 
 
 def describe_revision(request, revision, description=None):
@@ -151,17 +113,6 @@ def shown_revision(page, request):
     if revision is None:
         raise HTTPNotFound()
     return revision
-
-
-def next_change(page, request):
-    """The moment the next scheduled version of ``page`` (any language) takes effect, or
-    None: what the page shows changes then (its text, its versions, its languages)."""
-    moments = [
-        revisions[0].effective
-        for revisions in (page.scheduled(lang, request.now) for lang in page.languages())
-        if revisions
-    ]
-    return min(moments, default=None)
 
 
 def _not_modified(request, page, parts, shown, alternates):
