@@ -2,6 +2,7 @@
 management dashboard."""
 
 from shopcms.findability.api import SitemapPage
+from shopcms.home.views import recommended_part
 from shopcms.web.i18n import _, languages
 from shopcms.web.security import EDIT, MANAGE
 from shopcms.web.urls import public_url
@@ -21,6 +22,8 @@ def home_pages(request):
 
 def includeme(config):
     config.add_sitemap_source(home_pages)
+    # The home page is shared; "Recommended for you" is its one personal part.
+    config.add_personal_part("home-recommended", recommended_part)
     config.add_desk_section("dashboard", _("Overview"), (), MANAGE, order=0)
     # What the home page features: chosen by the editors (``home.storefront``).
     config.add_desk_section("storefront", _("Home page"), ("storefront",), EDIT, order=5)

@@ -4,21 +4,31 @@ URLs: policy pages at ``/{lang}/KIND`` (``/nl/privacy``), plain pages at
 ``/{lang}/pages/NAME``; each with ``…/versions`` (the published versions) and
 ``…/versions/N`` (one version, at a stable URL).  Drafts and scheduled revisions are never
 shown here.
+
+Every one of these pages is shared (``shared=True``, ``shopcms.web.sharing``): it is the same
+for every visitor (a page's ACL lets everybody view it; only published text in force shows),
+so the page cache keeps it; what differs per visitor is in the layout's personal parts.  A
+visitor without cookies gets a validator (ETag: the page's state, the text shown, the
+language) and a 304 when the browser holds that version; a GET writes nothing.  A page
+with a version scheduled to take effect names that moment (:data:`CHANGES_AT`) for the
+page cache: the database does not change then (``views.shown``).
 """
 
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 
-from shopcms.findability.api import chosen_or_summary, describe
-from shopcms.pages import placeholders
+from shopcms.findability.api import describe
 from shopcms.pages.content import shown_note
 from shopcms.pages.resources import COOKIE_TABLE_MARKER, POLICY_KINDS, Page, PolicyPage
 from shopcms.pages.urls import page_url
+from shopcms.pages.views.shown import CHANGES_AT, next_change, shown_text
 from shopcms.tree.site import Site
 from shopcms.web.cookies import get_cookie_registry, lifetime_text
+from shopcms.web.etags import not_modified
 from shopcms.web.i18n import languages
 from shopcms.web.layout import format_moments
 from shopcms.web.security import VIEW
+from shopcms.web.sharing import carries_no_state
 
 PAGE_TEMPLATE = "shopcms.pages:templates/page.pt"
 VERSIONS_TEMPLATE = "shopcms.pages:templates/page_versions.pt"
@@ -57,13 +67,15 @@ def version_languages(page, number, request):
     ]
 
 
-def describe_revision(request, revision):
+def describe_revision(request, revision, description=None):
     """The head of a page: its title and meta description (the editor's, else the start
     of its text); a text shown in another language is canonical in that language."""
+    if description is None:
+        description = shown_text(request, revision)[1]
     describe(
         request,
         title=revision.title,
-        text=chosen_or_summary(revision.description, placeholders.shown(request, revision.html)),
+        text=description,
         kind="article",
         canonical_lang=revision.lang,
     )
@@ -71,7 +83,7 @@ def describe_revision(request, revision):
 
 def revision_values(page, revision, request, current):
     """What page.pt needs to show ``revision`` of ``page``."""
-    html = placeholders.shown(request, revision.html)
+    html, description = shown_text(request, revision)
     before, marker, after = html.partition(COOKIE_TABLE_MARKER)
     with_table = page.kind == "cookies"
     if with_table and not marker:
@@ -80,7 +92,7 @@ def revision_values(page, revision, request, current):
     published = page.published(revision.lang, request.now)
     moments = format_moments(request, [r.effective for r in published])
     dates = dict(zip(published, moments, strict=True))
-    describe_revision(request, revision)
+    describe_revision(request, revision, description)
     return {
         "page": page,
         "revision": revision,
@@ -103,43 +115,69 @@ def shown_revision(page, request):
     return revision
 
 
+def _not_modified(request, page, parts, shown, alternates):
+    """A 304 for a visitor without cookies whose browser holds this version of the page,
+    else None (and the ETag set).  What the page shows follows from these: the page's
+    record (any publication changes its ``modified``), the text in force shown (a scheduled
+    one taking effect changes it), the languages with a text in force, the address."""
+    if not carries_no_state(request):
+        return None
+    return not_modified(
+        request,
+        "page",
+        page.__name__,
+        page.modified.isoformat(),
+        request.locale_name,
+        *parts,
+        shown.id,
+        shown.effective.isoformat(),
+        tuple(alternates),
+    )
+
+
 def render_page(page, request, parts):
     """Dispatch ``…``, ``…/versions`` and ``…/versions/N`` of ``page``.
 
     hreflang names only the languages in which the same address answers 200: those with a
     text in force, and for ``…/versions/N`` those of them that have a version N."""
-    if not parts:
-        request.shopcms_alternate_languages = in_force_languages(page, request)
-        return revision_values(page, shown_revision(page, request), request, current=True)
-    if parts[0] != "versions" or len(parts) > 2:
+    if parts and (parts[0] != "versions" or len(parts) > 2):
         raise HTTPNotFound()
-    if len(parts) == 1:
-        shown = shown_revision(page, request)
-        request.override_renderer = VERSIONS_TEMPLATE
-        request.shopcms_alternate_languages = in_force_languages(page, request)
-        describe_revision(request, shown)
-        return {
-            "page": page,
-            "title": shown.title,
-            "content_lang": shown.lang,
-            "versions": page.published(shown.lang, request.now),
-            "in_force": shown,
-            "note": shown_note,
-            "url": _urls(request, page),
-        }
-    try:
-        number = int(parts[1])
-    except ValueError:
-        raise HTTPNotFound() from None
     shown = shown_revision(page, request)
-    revision = page.revision(shown.lang, number)
-    if revision is None or revision not in page.published(shown.lang, request.now):
-        raise HTTPNotFound()
-    request.shopcms_alternate_languages = version_languages(page, number, request)
-    return revision_values(page, revision, request, current=revision is shown)
+    if len(parts) == 2:
+        try:
+            number = int(parts[1])
+        except ValueError:
+            raise HTTPNotFound() from None
+        revision = page.revision(shown.lang, number)
+        if revision is None or revision not in page.published(shown.lang, request.now):
+            raise HTTPNotFound()
+        alternates = version_languages(page, number, request)
+    else:
+        revision = shown
+        alternates = in_force_languages(page, request)
+    cached = _not_modified(request, page, parts, shown, alternates)
+    if cached is not None:
+        return cached
+    changes_at = next_change(page, request)
+    if changes_at is not None:
+        request.environ[CHANGES_AT] = changes_at
+    request.shopcms_alternate_languages = alternates
+    if len(parts) != 1:
+        return revision_values(page, revision, request, current=revision is shown)
+    request.override_renderer = VERSIONS_TEMPLATE
+    describe_revision(request, shown)
+    return {
+        "page": page,
+        "title": shown.title,
+        "content_lang": shown.lang,
+        "versions": page.published(shown.lang, request.now),
+        "in_force": shown,
+        "note": shown_note,
+        "url": _urls(request, page),
+    }
 
 
-_public = {"route_name": "public", "permission": VIEW, "renderer": PAGE_TEMPLATE}
+_public = {"route_name": "public", "permission": VIEW, "renderer": PAGE_TEMPLATE, "shared": True}
 
 
 def _policy_view(context, request):
