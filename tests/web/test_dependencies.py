@@ -1,0 +1,167 @@
+"""Dependencies of cached pages: the records a skeleton rendering read (warm cache or not),
+and the records each transaction changed, here and in other processes."""
+
+import time
+
+import pytest
+import transaction
+import ZODB
+from BTrees.OOBTree import OOBTree
+from persistent.mapping import PersistentMapping
+from ZODB.FileStorage import FileStorage
+
+from shopcms.web import dependencies
+from shopcms.web._ring import Recording
+from shopcms.web.personal import SKELETON
+
+
+def filled(db, count):
+    conn = db.open()
+    root = conn.root()
+    root["tree"] = OOBTree()
+    for i in range(count):
+        root[i] = PersistentMapping(v=i)
+        root["tree"][i] = PersistentMapping(v=i)
+    transaction.commit()
+    return conn
+
+
+def test_a_recording_sees_objects_read_from_a_warm_cache_and_only_those():
+    db = ZODB.DB(None)
+    conn = filled(db, 200)
+    root = conn.root()
+    for i in range(200):
+        root[i]["v"]  # every object is in the cache, none will be loaded
+    recording = Recording(conn)
+    root[5]["v"]
+    root["tree"][7]["v"]
+    oids = recording.stop()
+    assert oids is not None
+    assert {root._p_oid, root[5]._p_oid, root["tree"]._p_oid, root["tree"][7]._p_oid} <= oids
+    assert root[6]._p_oid not in oids and root["tree"][8]._p_oid not in oids
+    assert len(conn._cache) == len([o for o in conn._cache.lru_items()])  # marker gone
+    assert all(not oid.startswith(b"\xff") for oid, _o in conn._cache.lru_items())
+    db.close()
+
+
+def test_a_recording_sees_loads_of_ghosts_too():
+    db = ZODB.DB(None)
+    filled(db, 50).close()
+    conn = db.open()
+    conn.cacheMinimize()
+    recording = Recording(conn)
+    loaded = conn.root()[3]
+    loaded["v"]
+    assert {conn.root()._p_oid, loaded._p_oid} <= recording.stop()
+    db.close()
+
+
+def test_nested_recordings_notes_and_ignored_records():
+    db = ZODB.DB(None)
+    conn = filled(db, 20)
+    root = conn.root()
+
+    class Request:
+        environ = {SKELETON: True}
+
+    request = Request()
+    dependencies.start(request, conn)
+    root[1]["v"]
+    dependencies.ignore(request, root[2])
+    root[2]["v"]
+    with dependencies.recorded(request) as inner:
+        root[3]["v"]
+        dependencies.note(request, {b"remembered"})
+    dependencies.finish(request)
+    oids = request.environ[dependencies.DEPENDENCIES]
+    assert inner[0] == {root._p_oid, root[3]._p_oid, b"remembered"}
+    assert {root[1]._p_oid, root[3]._p_oid, b"remembered"} <= oids
+    assert root[2]._p_oid not in oids
+    db.close()
+
+
+def test_a_trimmed_cache_makes_the_oids_unknown_never_wrong():
+    db = ZODB.DB(None)
+    conn = filled(db, 20)
+    recording = Recording(conn)
+    conn.root()[1]["v"]
+    conn.cacheMinimize()  # ghostifies everything, the marker too
+    assert recording.stop() is None
+    db.close()
+
+
+def test_the_cost_grows_with_what_is_read_not_with_the_cache():
+    db = ZODB.DB(None, cache_size=30_000)
+    conn = filled(db, 10_000)
+    root = conn.root()
+    for i in range(10_000):
+        root[i]["v"]
+    best = float("inf")
+    for _ in range(20):
+        started = time.perf_counter()
+        recording = Recording(conn)
+        for i in range(100):
+            root[i]["v"]
+        oids = recording.stop()
+        best = min(best, time.perf_counter() - started)
+    assert len(oids) == 101
+    whole = time.perf_counter()
+    conn._cache.lru_items()
+    whole = time.perf_counter() - whole
+    assert best < whole  # reading 100 objects' worth, not 20,000
+    db.close()
+
+
+# -- watching -----------------------------------------------------------------------------
+
+
+def wait_for(poll, wanted, timeout=5.0):
+    found = set()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        changed = poll()
+        assert changed is not dependencies.EVERYTHING
+        found |= changed
+        if wanted <= found:
+            return found
+        time.sleep(0.02)
+    return found
+
+
+def test_the_watcher_reports_this_processes_commits(tmp_path):
+    db = ZODB.DB(FileStorage(str(tmp_path / "Data.fs")))
+    conn = filled(db, 10)
+    watcher = dependencies.watch(db)
+    assert watcher.poll() is dependencies.EVERYTHING
+    assert watcher.poll() == frozenset()
+    conn.root()[3]["v"] = 33
+    transaction.commit()
+    assert watcher.poll() == {conn.root()[3]._p_oid}
+    assert watcher.poll() == frozenset()
+    watcher.close()
+    db.close()
+
+
+def test_the_watcher_reports_other_processes_commits_through_zeo(tmp_path):
+    import ZEO
+
+    address, stop = ZEO.server(path=str(tmp_path / "Data.fs"))
+    try:
+        writer_db = ZEO.DB(address)
+        reader_db = ZEO.DB(address)
+        tm = transaction.TransactionManager()
+        conn = writer_db.open(transaction_manager=tm)
+        conn.root()["a"] = PersistentMapping(v=1)
+        conn.root()["b"] = PersistentMapping(v=1)
+        tm.commit()
+        watcher = dependencies.watch(reader_db)
+        assert watcher.poll() is dependencies.EVERYTHING
+        conn.root()["b"]["v"] = 2
+        tm.commit()
+        oid = conn.root()["b"]._p_oid
+        assert oid in wait_for(watcher.poll, {oid})
+        watcher.close()
+        writer_db.close()
+        reader_db.close()
+    finally:
+        stop()
