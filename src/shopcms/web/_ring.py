@@ -50,23 +50,43 @@ class Recording:
         self.cache = conn._cache
         self.extra = set()
         self.ignored = set()
+        self.found = set()
+        self.known = True
         self.marker = None
         self.ok = False
-        oid = MARKER_PREFIX + bytes([depth % 256])
+        self.oid = MARKER_PREFIX + bytes([depth % 256])
+        self.resume()
+
+    def resume(self):
+        """Record from now on (again): a marker at the ring's newest end."""
         try:
-            if self.cache.get(oid) is not None:
-                del self.cache[oid]
+            if self.cache.get(self.oid) is not None:
+                del self.cache[self.oid]
             marker = _Marker()
-            marker._p_oid, marker._p_jar = oid, conn
-            self.cache[oid] = marker
+            marker._p_oid, marker._p_jar = self.oid, self.conn
+            self.cache[self.oid] = marker
             self.marker = marker
             marker.touch  # noqa: B018 (the read moves it to the ring's newest end)
             self.ok = self._layout_holds()
         except Exception:
             log.debug("could not place a recording marker", exc_info=True)
-        if not self.ok and not _warned:
-            _warned.append(True)
-            log.warning("the pickle cache's ring cannot be read: dependencies unknown")
+            self.ok = False
+        if not self.ok:
+            self.known = False
+            if not _warned:
+                _warned.append(True)
+                log.warning("the pickle cache's ring cannot be read: dependencies unknown")
+
+    def pause(self):
+        """Keep what was read since :meth:`resume` and stop recording until the next one."""
+        try:
+            oids = self.read()
+        finally:
+            self._remove_marker()
+        if oids is None:
+            self.known = False
+        else:
+            self.found.update(oids)
 
     def _layout_holds(self):
         marker, address = self.marker, id(self.marker)
@@ -108,13 +128,11 @@ class Recording:
     def stop(self):
         """The frozenset of oids read (read here, noted, less ignored), or None if unknown;
         takes the marker out of the cache."""
-        try:
-            oids = self.read()
-        finally:
-            self._remove_marker()
-        if oids is None or self.extra is None:
+        if self.marker is not None:
+            self.pause()
+        if not self.known or self.extra is None:
             return None
-        return frozenset(oids).union(self.extra).difference(self.ignored)
+        return frozenset(self.found).union(self.extra).difference(self.ignored)
 
     def _remove_marker(self):
         marker, self.marker = self.marker, None

@@ -119,6 +119,22 @@ def recorded(request):
         found[0] = nested.stop()
 
 
+@contextlib.contextmanager
+def unrecorded(request):
+    """Leave out of the current recordings what the block reads, unless it is read outside
+    the block too (before or after it).  For records read only to find others, such as the
+    catalog's docid-to-path mapping when a listing resolves the products it shows: the
+    products themselves count (:func:`note` them), the buckets that led there do not."""
+    stack = _stack(request) or []
+    for active in reversed(stack):  # the newest marker first: each walks its own segment
+        active.pause()
+    try:
+        yield
+    finally:
+        for active in stack:  # the oldest first, so the nesting order stays
+            active.resume()
+
+
 def dependencies_tween_factory(handler, registry):
     """Stop a skeleton rendering's recording after its view, before the transaction ends.
 
