@@ -165,3 +165,95 @@ def test_the_watcher_reports_other_processes_commits_through_zeo(tmp_path):
         reader_db.close()
     finally:
         stop()
+
+
+# -- the application ----------------------------------------------------------------------
+
+
+class Renderer:
+    """Skeleton renderings through the application (under the page cache), and what they
+    read; and the watcher's view of the commits since."""
+
+    def __init__(self, site):
+        from webtest import TestApp
+
+        self.site = site
+        self.environ = {}
+        inner = site.page_cache.app
+
+        def capture(environ, start_response):
+            self.environ = environ
+            return inner(environ, start_response)
+
+        self.app = TestApp(capture, extra_environ={SKELETON: True})
+        self.watcher = dependencies.watch(site.registry._zodb_databases[""])
+        self.watcher.poll()
+
+    def __call__(self, url):
+        self.app.get(url)
+        return self.environ[dependencies.DEPENDENCIES]
+
+    def changed(self):
+        return self.watcher.poll()
+
+
+def oid_of(site, name):
+    return site.read(lambda root: root["products"][name]._p_oid)
+
+
+def test_a_skeleton_rendering_leaves_what_it_read_and_a_full_one_nothing(site):
+    render = Renderer(site)
+    render("/nl/products/mug-cafe")  # warms the connection's cache
+    oids = render("/nl/products/mug-cafe")
+    assert oid_of(site, "mug-cafe") in oids
+    assert oid_of(site, "aloe-vera") not in oids
+    from webtest import TestApp
+
+    environ = {}
+    inner = site.page_cache.app
+    TestApp(lambda e, s: environ.update(e) or inner(e, s)).get("/nl/products/mug-cafe")
+    assert dependencies.DEPENDENCIES not in environ
+
+
+def test_registrations_and_sales_of_other_products_leave_pages_and_listings_cached(site):
+    render = Renderer(site)
+    category = site.read(lambda root: sorted(root["products"]["mug-cafe"].categories)[0])
+    pages = {
+        url: render(url)
+        for url in (
+            "/nl/products/mug-cafe",
+            f"/nl/products/?category={category}",
+            f"/nl/products/?category={category}",  # the second from the set memo
+            "/nl/products/?q=mok",
+            "/nl/products/?min=1&max=30&sort=price",
+        )
+    }
+    assert all(oids for oids in pages.values())
+    render.changed()
+    site.add_account("new.customer@example.com")
+
+    def sell(root):
+        other = next(
+            p
+            for p in root["products"].values()
+            if category not in p.categories and p.price > 30 and p.stock > 2
+        )
+        other.adjust_stock(-1)  # what a checkout does
+        return other._p_oid
+
+    sold = site.read(sell)
+    changed = render.changed()
+    assert sold in changed
+    for url, oids in pages.items():
+        assert not oids & changed, url
+
+
+def test_a_sale_of_a_shown_product_reaches_its_page_and_the_listings_showing_it(site):
+    render = Renderer(site)
+    category = site.read(lambda root: sorted(root["products"]["mug-cafe"].categories)[0])
+    page = render("/nl/products/mug-cafe")
+    listing = render(f"/nl/products/?category={category}")
+    render.changed()
+    site.read(lambda root: root["products"]["mug-cafe"].adjust_stock(-1))
+    changed = render.changed()
+    assert page & changed and listing & changed
