@@ -112,7 +112,7 @@ class Recording:
         home = id(self.cache) + _HOME
         stop = id(self.marker) + _RING
         node = _pointer(home)  # r_prev of the home: the newest object
-        left = self.cache.ringlen() + 1
+        left = len(self.cache) + 1  # a bound (ringlen() would walk the whole ring)
         oids = []
         while node != stop:
             if node == home or left <= 0 or not node:
