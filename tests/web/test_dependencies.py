@@ -257,3 +257,47 @@ def test_a_sale_of_a_shown_product_reaches_its_page_and_the_listings_showing_it(
     site.read(lambda root: root["products"]["mug-cafe"].adjust_stock(-1))
     changed = render.changed()
     assert page & changed and listing & changed
+
+
+def test_the_watcher_polls_relstorage_for_other_processes_commits(tmp_path):
+    import contextlib
+
+    from relstorage.adapters.postgresql import PostgreSQLAdapter
+    from relstorage.options import Options
+    from relstorage.storage import RelStorage
+
+    from tests.storage.cluster import PostgresDatabase
+
+    database = PostgresDatabase(tmp_path)
+    with contextlib.closing(database.admin()) as admin, admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{database.dbname}"')
+    database.created = True
+    server = {**database.server, "dbname": database.dbname}
+    dsn = " ".join(f"{k}='{v}'" for k, v in server.items())
+
+    def open_db():
+        options = Options(keep_history=False)
+        return ZODB.DB(RelStorage(PostgreSQLAdapter(dsn=dsn, options=options), options=options))
+
+    try:
+        writer_db = open_db()
+        reader_db = open_db()
+        tm = transaction.TransactionManager()
+        conn = writer_db.open(transaction_manager=tm)
+        conn.root()["a"] = PersistentMapping(v=1)
+        conn.root()["b"] = PersistentMapping(v=1)
+        tm.commit()
+        watcher = dependencies.watch(reader_db)
+        assert watcher.poll() is dependencies.EVERYTHING
+        watcher.poll()
+        assert watcher.poll() == frozenset()
+        conn.root()["b"]["v"] = 2
+        tm.commit()
+        assert conn.root()["b"]._p_oid in watcher.poll()
+        assert watcher.poll() == frozenset()
+        watcher.close()
+        conn.close()
+        writer_db.close()
+        reader_db.close()
+    finally:
+        database.stop()
