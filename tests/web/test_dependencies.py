@@ -318,3 +318,16 @@ def test_a_listing_reads_the_products_it_shows_and_no_other(site):
     assert read <= shown  # (a hidden product of the category is neither shown nor read)
     assert len(read) >= len(shown) - 1
     assert "mug-cafe" in render.app.get(f"/nl/products/?category={category}").text
+
+
+def test_a_listing_from_remembered_sets_depends_on_what_computing_them_read(site):
+    render = Renderer(site)
+    url = "/nl/products/?q=mok&min=1&max=90"
+    render(url)  # warms the connection
+    site.registry.shopcms_set_memo._entries.clear()
+    computed = render(url)
+    reused = render(url)
+    assert site.registry.shopcms_set_memo._entries
+    assert computed == reused
+    generation = site.read(lambda root: root.catalog.generation._p_oid)
+    assert generation not in reused

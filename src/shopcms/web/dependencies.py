@@ -19,8 +19,9 @@ a persistent object, loaded or not, moves it to the most recently used end of it
 connection's pickle cache ring (that is how the cache knows what to ghostify first).  So a
 recording puts a marker object at that end when the connection opens for a skeleton
 rendering, and at the end reads the ring backwards from the newest object to the marker:
-those are exactly the objects read since, whatever the size of the cache (about 2 µs per
-object read; nothing per object merely cached).  The ring is a C structure the persistent
+those are exactly the objects read since, whatever the size of the cache (measured: 0.1 to
+0.15 ms per rendering of 25 to 50 records, the same with 50,000 objects in the cache, where
+copying the ring with ``lru_items()`` takes 17 ms).  The ring is a C structure the persistent
 package does not expose to Python: :mod:`._ring` reads it, after checking the layout on the
 marker itself; where the check fails the oids are not known (``None``), never wrong.
 
