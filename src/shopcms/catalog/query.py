@@ -6,17 +6,32 @@ from collections import OrderedDict
 from BTrees import LFBTree
 from hypatia.query import And, Any
 
+from shopcms.web import dependencies
 from shopcms.web.security import effective_principals
 
 
-def docids(index, value):
+def docids(index, value, request=None):
     """The docids an index holds for ``value``: hypatia's own set, not a copy.
 
     ``applyEq`` would copy the set (a multiunion), which at 100,000 documents costs more
     than the whole rest of a query.  The set is read only: never change it.
+
+    With ``request``, a page recording its dependencies depends on the set, not on the
+    index's nodes that lead to it (other values' additions change those; the set for
+    ``value`` is never replaced while it exists, and it changes before it is removed).
+    Where there is no set, the way to where it would be counts.
     """
-    found = index._fwd_index.get(value)
-    return found if found is not None else EMPTY
+    tree = index._fwd_index
+    if request is None:
+        found = tree.get(value)
+        return found if found is not None else EMPTY
+    with dependencies.unrecorded(request):
+        found = tree.get(value)
+    if found is None:
+        tree.get(value)  # recorded: adding this value changes what the lookup reads
+        return EMPTY
+    dependencies.note(request, {found._p_oid} if found._p_oid is not None else ())
+    return found
 
 
 EMPTY = LFBTree.TreeSet()
@@ -28,6 +43,10 @@ class SetMemo:
     A key always includes the catalog's ``generation``, which changes with every indexing,
     so an entry can never be served for another state of the catalog.  Bounded: the least
     recently used entries go first.  The sets are shared: never change them.
+
+    An entry keeps, beside its value, the oids of the records its computation read (None:
+    not known, computed outside a recording; ``shopcms.web.dependencies``): a cached page
+    that reuses the value depends on those records, not on the generation.
     """
 
     def __init__(self, max_entries=512):
@@ -35,34 +54,60 @@ class SetMemo:
         self._entries = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, compute):
+    def entry(self, key):
+        """``(value, oids)`` or None."""
         with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
+            found = self._entries.get(key)
+            if found is not None:
                 self._entries.move_to_end(key)
-                return value
-        value = compute()
+            return found
+
+    def put(self, key, value, oids=None):
         with self._lock:
-            self._entries[key] = value
+            self._entries[key] = (value, oids)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def get(self, key, compute):
+        found = self.entry(key)
+        if found is not None:
+            return found[0]
+        value = compute()
+        self.put(key, value)
         return value
 
 
 def remembered(request, key, compute):
-    """``compute()``, remembered for this state of the catalog (see :class:`SetMemo`)."""
+    """``compute()``, remembered for this state of the catalog (see :class:`SetMemo`).
+
+    While a page records its dependencies, the generation read to key the memo is left
+    out (any indexing anywhere changes it) and the records the computation read count
+    instead, whether it runs now or ran for an earlier request.
+    """
     catalog = request.root.catalog
-    generation = catalog.generation() if "generation" in catalog.__dict__ else None
+    generation = getattr(catalog, "generation", None)
     if generation is None:
         return compute()
-    return request.registry.shopcms_set_memo.get((generation, *key), compute)
+    dependencies.ignore(request, generation)
+    memo = request.registry.shopcms_set_memo
+    full_key = (generation(), *key)
+    if not dependencies.recording(request):
+        return memo.get(full_key, compute)
+    found = memo.entry(full_key)
+    if found is not None and found[1] is not None:
+        dependencies.note(request, found[1])
+        return found[0]
+    with dependencies.recorded(request) as oids:
+        value = compute()
+    memo.put(full_key, value, oids[0])
+    return value
 
 
 def allowed_docids(request):
     """The docids the requester may view: the union of the ``allowed`` sets of their
     principals.  Every query starts from (or is intersected with) this set."""
     index = request.root.catalog["allowed"]
-    sets = [docids(index, principal) for principal in effective_principals(request)]
+    sets = [docids(index, principal, request) for principal in effective_principals(request)]
     sets = [found for found in sets if found]
     if len(sets) == 1:
         return sets[0]

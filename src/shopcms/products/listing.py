@@ -12,6 +12,7 @@ from hypatia.text.parsetree import ParseError, QueryError
 
 from shopcms.catalog.indexes import search_terms
 from shopcms.catalog.query import allowed_docids, docids, remembered
+from shopcms.web import dependencies
 from shopcms.web.security import VIEW, effective_principals
 
 SORTS = ("price", "-price", "name", "newest", "rating")
@@ -72,15 +73,19 @@ def _cents(amount):
     return int(amount * 100)
 
 
-def _text_docids(catalog, lang, text):
+def _text_docids(request, lang, text):
     """Docids whose text in ``lang`` has every word of ``text`` (case and accents ignored).
 
-    Only the words are used: the visitor's input is never parsed as query syntax.
+    Only the words are used: the visitor's input is never parsed as query syntax.  The
+    index's total document length, which every reindexing rewrites, weighs the scores
+    only: the docids do not depend on it, nor does a cached page showing them.
     """
+    catalog = request.root.catalog
     index = catalog.get(f"text_{lang}")
     terms = search_terms(text)
     if index is None or terms is None:
         return catalog.family.IF.TreeSet()
+    dependencies.ignore(request, getattr(index.index, "_totaldoclen", None))
     try:
         result = index.apply(terms)
     except (ParseError, QueryError):
@@ -119,7 +124,7 @@ def _visible(request, index_name, value):
     principals = tuple(effective_principals(request))
 
     def compute():
-        start = docids(catalog[index_name], value)
+        start = docids(catalog[index_name], value, request)
         return catalog.family.IF.intersection(start, allowed_docids(request))
 
     return remembered(request, ("visible", index_name, value, principals), compute)
@@ -132,7 +137,7 @@ def _filtered(request, query, result):
     if query.stars is not None:
         result = intersection(result, catalog["rating"].applyGe(query.stars))
     if query.text:
-        result = intersection(result, _text_docids(catalog, query.lang, query.text))
+        result = intersection(result, _text_docids(request, query.lang, query.text))
     if query.price_min is not None or query.price_max is not None:
         low = _cents(query.price_min) if query.price_min is not None else 0
         high = _cents(query.price_max) if query.price_max is not None else 2**62
@@ -169,10 +174,23 @@ def run(request, query):
         ordered = index.sort(
             result, reverse=reverse, limit=offset + PER_PAGE, raise_unsortable=False
         )
-        resolve = catalog.resolver(request.root)
-        products = [resolve(docid) for docid in list(ordered)[offset:]]
+        products = resolved(request, list(ordered)[offset:])
     query.page = page
     return Listing(products, total, pages=pages)
+
+
+def resolved(request, found):
+    """The resources of the docids ``found``, in that order.
+
+    A cached page showing them depends on them, not on the catalog's docid-to-path buckets
+    and the folders' BTree nodes that led to them (other documents' additions change those):
+    the way there is not recorded (``shopcms.web.dependencies``), the resources are.
+    """
+    resolve = request.root.catalog.resolver(request.root)
+    with dependencies.unrecorded(request):
+        resources = [resolve(docid) for docid in found]
+    dependencies.note(request, {r._p_oid for r in resources if r._p_oid is not None})
+    return resources
 
 
 def _by_rating(request, result, offset, lang):
@@ -189,8 +207,7 @@ def _by_rating(request, result, offset, lang):
             unrated, limit=wanted - len(ordered), raise_unsortable=False
         )
         ordered.extend(by_name)
-    resolve = catalog.resolver(request.root)
-    return [resolve(docid) for docid in ordered[offset:wanted]]
+    return resolved(request, ordered[offset:wanted])
 
 
 def rating_count(request, query):

@@ -12,6 +12,7 @@ def includeme(config):
     config.include("shopcms.web.etags")
     config.include("shopcms.web.layout")
     config.include("shopcms.web.personal")
+    config.include("shopcms.web.dependencies")
     config.include("shopcms.web.company")
     config.include("shopcms.web.actors")
     config.include("shopcms.web.desk")
