@@ -50,12 +50,18 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(code, threads, *extra):
+def start(code, threads, *extra, python=None):
+    """Start ``code`` (argv: port, threads, *extra) under ``python`` (default: this one).
+
+    ``bench/`` is on the server's path (the peers' modules, ``bench.stack_view``'s
+    siblings); returns (process, port) once it accepts connections.
+    """
     port = free_port()
+    path = [str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")]
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(port), str(threads), *extra],
+        [python or sys.executable, "-c", code, str(port), str(threads), *extra],
         cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": os.pathsep.join(path)},
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
