@@ -55,7 +55,7 @@ REQUIREMENTS = (
     "setuptools<70",  # pkg_resources, which Substance D imports
 )
 
-CRYPTACULAR = '''"""Stand-in for cryptacular.bcrypt (its C build fails on Python 3.11): the bcrypt package."""
+CRYPTACULAR = '''"""Stand-in for cryptacular.bcrypt (no build on Python 3.11): bcrypt."""
 import bcrypt as _bcrypt
 
 
