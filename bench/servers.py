@@ -74,3 +74,65 @@ def start(code, threads, *extra, python=None):
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("server did not start")
+
+
+#: shopcms under waitress: argv[3] is the settings as JSON.  With ``--count-renders`` a
+#: WSGI layer outside the whole stack counts, per path and query, the GETs that were not
+#: answered by the page cache but reached Pyramid (a render): ``GET /bench-renders``
+#: answers them as JSON and starts counting anew.  Used by ``mixed.py`` to tell which
+#: pages rendered again after a change; the layer costs a dict update per request.
+SHOP = textwrap.dedent(
+    """
+    import collections
+    import json
+    import logging
+    import sys
+    import threading
+    from waitress import serve
+    from shopcms import main
+    from shopcms.operations.metrics import ROUTE_LABEL
+    from shopcms.web.pagecache import CACHE_HIT
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    app = main({}, **json.loads(sys.argv[3]))
+
+    def counting(app):
+        renders, lock = collections.Counter(), threading.Lock()
+
+        def layer(environ, start_response):
+            if environ.get("PATH_INFO") == "/bench-renders":
+                with lock:
+                    body = json.dumps(dict(renders)).encode()
+                    renders.clear()
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [body]
+            try:
+                return app(environ, start_response)
+            finally:
+                if (
+                    environ.get("REQUEST_METHOD") == "GET"
+                    and not environ.get(CACHE_HIT)
+                    and environ.get(ROUTE_LABEL)
+                ):
+                    key = environ.get("PATH_INFO", "")
+                    if environ.get("QUERY_STRING"):
+                        key += "?" + environ["QUERY_STRING"]
+                    with lock:
+                        renders[key] += 1
+
+        return layer
+
+    if "--count-renders" in sys.argv[4:]:
+        app = counting(app)
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
+    """
+)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of process ``pid`` (all its threads), in seconds."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    # fields[0] is field 3 (state): utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

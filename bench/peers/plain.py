@@ -79,7 +79,7 @@ SERVER = textwrap.dedent(
                 "categories": CATEGORIES}
 
     settings = {
-        "zodbconn.uri": f"file://{folder}/Data.fs?connection_cache_size=50000",
+        "zodbconn.uri": f"file://{folder}/Data.fs?connection_cache_size=50000&connection_pool_size=8",
         "pyramid.reload_templates": "false",
     }
     with Configurator(settings=settings, root_factory=root_factory) as config:

@@ -75,7 +75,7 @@ class BCRYPTPasswordManager:
 def settings(folder):
     """The scaffold's development.ini settings (no debug toolbar), on ``folder``."""
     return {
-        "zodbconn.uri": f"file://{folder}/Data.fs?connection_cache_size=50000",
+        "zodbconn.uri": f"file://{folder}/Data.fs?connection_cache_size=50000&connection_pool_size=8",
         "substanced.secret": "bench-secret",
         "substanced.initial_login": "admin",
         "substanced.initial_password": "bench-admin-password",
