@@ -77,9 +77,10 @@ def start(code, threads, *extra, python=None):
 
 
 #: shopcms under waitress: argv[3] is the settings as JSON.  With ``--count-renders`` a
-#: WSGI layer outside the whole stack counts, per path and query, the GETs that were not
-#: answered by the page cache but reached Pyramid (a render): ``GET /bench-renders``
-#: answers them as JSON and starts counting anew.  Used by ``mixed.py`` to tell which
+#: WSGI layer outside the whole stack counts, per path and query, the GETs (``requests``)
+#: and those that were not answered by the page cache but reached Pyramid (``renders``):
+#: ``GET /bench-renders`` answers both as JSON and starts counting anew.  Used by
+#: ``mixed.py`` to tell which
 #: pages rendered again after a change; the layer costs a dict update per request.
 SHOP = textwrap.dedent(
     """
@@ -98,28 +99,29 @@ SHOP = textwrap.dedent(
     app = main({}, **json.loads(sys.argv[3]))
 
     def counting(app):
-        renders, lock = collections.Counter(), threading.Lock()
+        renders, requests = collections.Counter(), collections.Counter()
+        lock = threading.Lock()
 
         def layer(environ, start_response):
             if environ.get("PATH_INFO") == "/bench-renders":
                 with lock:
-                    body = json.dumps(dict(renders)).encode()
+                    body = json.dumps({"renders": renders, "requests": requests}).encode()
                     renders.clear()
+                    requests.clear()
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [body]
             try:
                 return app(environ, start_response)
             finally:
-                if (
-                    environ.get("REQUEST_METHOD") == "GET"
-                    and not environ.get(CACHE_HIT)
-                    and environ.get(ROUTE_LABEL)
-                ):
+                if environ.get("REQUEST_METHOD") == "GET":
                     key = environ.get("PATH_INFO", "")
                     if environ.get("QUERY_STRING"):
                         key += "?" + environ["QUERY_STRING"]
+                    rendered = not environ.get(CACHE_HIT) and environ.get(ROUTE_LABEL)
                     with lock:
-                        renders[key] += 1
+                        requests[key] += 1
+                        if rendered:
+                            renders[key] += 1
 
         return layer
 
