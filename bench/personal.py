@@ -29,6 +29,7 @@ that misses its target and prints the top functions by own and by total samples.
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -252,19 +253,23 @@ def profile(target, servers, seconds, top=15):
     own, total, samples = {}, {}, 0
     for line in raw.read_text().splitlines():
         stack, _sp, count = line.rpartition(" ")
-        frames = [
-            f.split(" (")[0] + " " + f.rsplit("/", 1)[-1].rstrip(")") for f in stack.split(";")
-        ]
+        frames = []
+        for frame in stack.split(";"):
+            match = re.fullmatch(r"(.*) \((.*):\d+\)", frame)
+            name, file = (match[1], match[2]) if match else (frame, "")
+            where = file.split("/src/", 1)[-1] if "shopcms/" in file else file.rsplit("/", 1)[-1]
+            frames.append(f"{name} ({where})")
         n = int(count)
         samples += n
         own[frames[-1]] = own.get(frames[-1], 0) + n
         for frame in set(frames):
-            total[frame] = total.get(frame, 0) + n
+            if "(shopcms/" in frame:  # total: shopcms's own functions (what it could cut)
+                total[frame] = total.get(frame, 0) + n
     out(f"\nprofile: {target.label} (py-spy --gil, {samples} samples)")
-    for title, table in (("own", own), ("total", total)):
+    for title, table in (("own time", own), ("total time, shopcms's functions", total)):
         out(f"  top {top} by {title}:")
         for frame, n in sorted(table.items(), key=lambda item: -item[1])[:top]:
-            out(f"    {n / samples:6.1%}  {frame}")
+            out(f"    {n / max(samples, 1):6.1%}  {frame}")
 
 
 def main():
