@@ -28,6 +28,8 @@ import http.client
 import json
 import random
 import re
+import signal
+import sys
 import subprocess
 import tempfile
 import threading
@@ -305,6 +307,7 @@ def main():
     parser.add_argument("--browsed", type=int, default=0, help="browse the first N only")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the server stops too (finally)
     out(f"machine: {catalog.machine()}")
     out(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
     folder, names = catalog.storage(args.products, False, 20_000)
@@ -321,6 +324,7 @@ def main():
             "shopcms.session.reissue_time": str(24 * 3600),
             "shopcms.statistics.flush_interval": "60",
             "shopcms.timer.interval": "60",
+            **personal.LONG_RUN,
         }
     )
     proc, port = start(SHOP, args.threads, json.dumps(settings), "--count-renders")
