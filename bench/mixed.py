@@ -29,8 +29,8 @@ import json
 import random
 import re
 import signal
-import sys
 import subprocess
+import sys
 import tempfile
 import threading
 import time
