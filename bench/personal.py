@@ -214,6 +214,8 @@ def servers_for(args, folder, wanted):
     # answer would then set it anew) within the run; a real browser takes the new cookie.
     settings["shopcms.session.reissue_time"] = str(24 * 3600)
     settings.update(LONG_RUN)
+    if args.cache_megabytes:
+        settings["shopcms.page_cache.megabytes"] = str(args.cache_megabytes)
     started = {"hello": start(HELLO, args.threads)}
     peers = {}
     if "shop" in wanted:
@@ -230,6 +232,24 @@ def servers_for(args, folder, wanted):
             python=str(substanced.PYTHON),
         )
     return started, peers
+
+
+def cache_state(servers):
+    """The page cache's gauges and counters as ``/metrics`` has them (one line)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", servers["shop"][1], timeout=60)
+    conn.request("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    text = conn.getresponse().read().decode()
+    conn.close()
+    found = [
+        line
+        for line in text.splitlines()
+        if line.startswith("shopcms_page_cache")
+        and not line.startswith("#")
+        and "_created" not in line
+    ]
+    return "; ".join(found)
 
 
 def profile(target, servers, seconds, top=15):
@@ -292,6 +312,12 @@ def main():
         "--sample", type=int, default=0, help="random pages among the first N only (trials)"
     )
     parser.add_argument("--profile", action="store_true", help="py-spy the missed rows")
+    parser.add_argument(
+        "--cache-megabytes",
+        type=int,
+        default=0,
+        help="shopcms.page_cache.megabytes (default: the application's, as production.ini)",
+    )
     parser.add_argument(
         "--zodb-options",
         default="&connection_cache_size=50000&connection_pool_size=8",
@@ -359,6 +385,8 @@ def main():
                         )
                     )
             missed = report(args, targets)
+            if "shop" in servers:
+                out("shopcms's page cache after the run (/metrics): " + cache_state(servers))
             if args.profile:
                 for target in targets:
                     if target.label in missed:
