@@ -127,21 +127,30 @@ def add_customer(folder):
 
 
 def make_states(flows, port, names):
-    """Cookie headers of the visitor states, each made through the site's own forms."""
+    """Cookie headers of the visitor states, each made through the site's own forms.
+
+    Each shopper then views one more product page, as a browser goes on after adding to
+    its cart: the first page after the cart's POST sets the session once more (its CSRF
+    token is kept in it), so its cookie of before would have every answer set it again.
+    """
     base = f"http://127.0.0.1:{port}"
     product = f"/nl/products/{names[1]}"
     states = {}
+    other = f"/nl/products/{names[2]}"
     consent = flows.Shopper(base)
     consent.accept_cookies(product)
+    consent.get(other)  # as a browser goes on: the cookies settle (see below)
     states["consent"] = consent.cookie_header()
     cart = flows.Shopper(base)
     cart.accept_cookies(product)
     cart.add_to_cart(product)
+    cart.get(other)
     states["cart"] = cart.cookie_header()
     customer = flows.Shopper(base)
     customer.accept_cookies(product)
     customer.login(*CUSTOMER)
     customer.add_to_cart(product)
+    customer.get(other)
     states["customer"] = customer.cookie_header()
     for shopper in (consent, cart, customer):
         shopper.close()
