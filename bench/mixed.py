@@ -99,16 +99,17 @@ def renders(port, with_requests=False):
 
 
 def cache_counters(port):
-    """The page cache's hits and misses from ``/metrics`` (as the server exposes them)."""
+    """The page cache's samples in ``/metrics`` (whatever the server exposes: hits, misses,
+    declines by reason...), ``{name{labels}: value}``."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", "/metrics", headers={"Authorization": f"Bearer {personal.METRICS_TOKEN}"})
     text = conn.getresponse().read().decode()
     conn.close()
     found = {}
     for line in text.splitlines():
-        if line.startswith("shopcms_page_cache_requests_total{"):
-            label = line.split('result="', 1)[1].split('"', 1)[0]
-            found[label] = float(line.rsplit(" ", 1)[1])
+        if line.startswith("shopcms_page_cache") and "_created" not in line:
+            name, _sp, value = line.rpartition(" ")
+            found[name] = float(value)
     return found
 
 
@@ -235,8 +236,8 @@ def mixed_load(args, flows, port, browsed, order_names, states, scratch):
         f"cache hit rate {hit_rate:.1%} (target >= 95 %: {'met' if hit_rate >= 0.95 else 'MISSED'})"
     )
     out(
-        "  page cache counters (/metrics, all requests): "
-        + ", ".join(f"{k} +{after.get(k, 0) - before.get(k, 0):.0f}" for k in sorted(after))
+        "  page cache in /metrics (all requests; change over the run): "
+        + ", ".join(f"{k} {after[k] - before.get(k, 0):+.0f}" for k in sorted(after))
     )
     out(
         f"  server: retries +{counters['retries'] - counters_before['retries']:.0f}, "
