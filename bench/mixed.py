@@ -280,12 +280,18 @@ def editor_check(args, port, names, states):
         showing = [p for p in listings if f"/products/{changed}" in pages[p]]
         rendered_listings = [p for p in listings if counted.get(p)]
         wrong = [p for p in rendered_listings if p not in showing]
-        ok = len(own) == 3 and not others and not wrong
+        visible = "[edit " in pages[products[0]]
+        if not visible:
+            verdict = "STALE: its page does not show the edit"
+        elif others or wrong:
+            verdict = "MORE than what changed rendered again"
+        else:
+            verdict = "only what changed rendered again"
         out(
-            f"  {label}: its pages rendered {len(own)} of 3; other product pages rendered "
-            f"{len(others)} of {len(products) - 3}; listings rendered {len(rendered_listings)} "
-            f"of {len(listings)} ({len(showing)} show it; rendered without showing it: "
-            f"{len(wrong)}): {'only what changed' if ok else 'MORE than what changed'}"
+            f"  {label}: its pages rendered {len(own)} of 3 (the edit shown: {visible}); "
+            f"other product pages rendered {len(others)} of {len(products) - 3}; listings "
+            f"rendered {len(rendered_listings)} of {len(listings)} ({len(showing)} show it; "
+            f"rendered without showing it: {len(wrong)}): {verdict}"
         )
 
 

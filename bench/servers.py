@@ -76,12 +76,11 @@ def start(code, threads, *extra, python=None):
     raise RuntimeError("server did not start")
 
 
-#: shopcms under waitress: argv[3] is the settings as JSON.  With ``--count-renders`` a
-#: WSGI layer outside the whole stack counts, per path and query, the GETs (``requests``)
-#: and those that were not answered by the page cache but reached Pyramid (``renders``):
-#: ``GET /bench-renders`` answers both as JSON and starts counting anew.  Used by
-#: ``mixed.py`` to tell which
-#: pages rendered again after a change; the layer costs a dict update per request.
+#: shopcms under waitress: argv[3] is the settings as JSON.  With ``--count-renders`` (and
+#: ``pyramid.includes = bench.stack_view``) a WSGI layer outside the whole stack counts the
+#: GETs per path and query (``requests``), and ``bench.stack_view`` those that reached
+#: Pyramid's router (``renders``): ``GET /bench-renders`` answers both as JSON and starts
+#: counting anew.  ``mixed.py`` tells by them which pages rendered again after a change.
 SHOP = textwrap.dedent(
     """
     import collections
@@ -91,37 +90,31 @@ SHOP = textwrap.dedent(
     import threading
     from waitress import serve
     from shopcms import main
-    from shopcms.operations.metrics import ROUTE_LABEL
-    from shopcms.web.pagecache import CACHE_HIT
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     app = main({}, **json.loads(sys.argv[3]))
 
     def counting(app):
-        renders, requests = collections.Counter(), collections.Counter()
-        lock = threading.Lock()
+        from bench.stack_view import LOCK, RENDERS
+
+        requests, lock = collections.Counter(), threading.Lock()
 
         def layer(environ, start_response):
             if environ.get("PATH_INFO") == "/bench-renders":
-                with lock:
-                    body = json.dumps({"renders": renders, "requests": requests}).encode()
-                    renders.clear()
+                with lock, LOCK:
+                    body = json.dumps({"renders": RENDERS, "requests": requests}).encode()
+                    RENDERS.clear()
                     requests.clear()
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [body]
-            try:
-                return app(environ, start_response)
-            finally:
-                if environ.get("REQUEST_METHOD") == "GET":
-                    key = environ.get("PATH_INFO", "")
-                    if environ.get("QUERY_STRING"):
-                        key += "?" + environ["QUERY_STRING"]
-                    rendered = not environ.get(CACHE_HIT) and environ.get(ROUTE_LABEL)
-                    with lock:
-                        requests[key] += 1
-                        if rendered:
-                            renders[key] += 1
+            if environ.get("REQUEST_METHOD") == "GET":
+                key = environ.get("PATH_INFO", "")
+                if environ.get("QUERY_STRING"):
+                    key += "?" + environ["QUERY_STRING"]
+                with lock:
+                    requests[key] += 1
+            return app(environ, start_response)
 
         return layer
 

@@ -14,6 +14,20 @@ from shopcms.tree.site import Site
 from shopcms.web.security import VIEW
 
 
+RENDERS = collections.Counter()
+LOCK = threading.Lock()
+
+
+def count_render(event):
+    environ = event.request.environ
+    if environ.get("REQUEST_METHOD") == "GET":
+        key = environ.get("PATH_INFO", "")
+        if environ.get("QUERY_STRING"):
+            key += "?" + environ["QUERY_STRING"]
+        with LOCK:
+            RENDERS[key] += 1
+
+
 def nothing(context, request):
     return Response("<html><body>Hello</body></html>", content_type="text/html")
 
@@ -29,6 +43,7 @@ def edit(context, request):
 
 
 def includeme(config):
+    config.add_subscriber(count_render, NewRequest)
     config.add_view(
         nothing, context=Site, route_name="public", name="bench-nothing", permission=VIEW
     )
