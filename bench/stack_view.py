@@ -6,8 +6,16 @@
 - ``POST /{lang}/bench-edit?name=PRODUCT``: what an editor's save of a product does to the
   database (``mixed.py``): its Dutch description changed through the domain methods and
   ``changed()`` (the catalog reindexes, the listing's validator moves), one transaction.
+- :data:`RENDERS`: the GETs Pyramid's router handled (``NewRequest``), per path and query:
+  a page the page cache answered (from a skeleton or whole) never reaches the router, so
+  these are the renders, whatever the cache's own flags say (``servers.SHOP
+  --count-renders`` hands them over).
 """
 
+import collections
+import threading
+
+from pyramid.events import NewRequest
 from pyramid.response import Response
 
 from shopcms.tree.site import Site
