@@ -21,7 +21,6 @@ from pyramid.response import Response
 from shopcms.tree.site import Site
 from shopcms.web.security import VIEW
 
-
 RENDERS = collections.Counter()
 LOCK = threading.Lock()
 
