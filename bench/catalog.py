@@ -339,7 +339,7 @@ def visit_all(port, paths, connections=8):
     from concurrent.futures import ThreadPoolExecutor
 
     def visit(chunk):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         for path in chunk:
             conn.request("GET", path)
             response = conn.getresponse()
