@@ -167,6 +167,8 @@ def states(shop):
     made = make_states(shop)
     assert len(made) >= 30
     shop.shared = set()
+    # Making the states kept pages (a commit no longer drops those it did not change).
+    shop.page_cache.clear()
     for page, pattern in PAGES.items():
         before = len(shop.page_cache)
         for lang in LANGS:
