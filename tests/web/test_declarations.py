@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "shopcms"
 
 
 def test_a_page_not_declared_shared_is_never_stored(app):
-    for path in ("/nl/privacy", "/nl/cart", "/nl/login", "/nl/does-not-exist"):
+    for path in ("/nl/cookie-settings", "/nl/cart", "/nl/login", "/nl/does-not-exist"):
         response = app.get(path, status="*")
         assert response.headers["Cache-Control"] == "no-store", path
         assert "ETag" not in response.headers

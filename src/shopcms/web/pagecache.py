@@ -38,6 +38,7 @@ Settings: ``shopcms.page_cache.megabytes`` (default 128; 0 turns the cache off) 
 ``shopcms.page_cache.max_age`` (seconds, default 300).
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -94,9 +95,23 @@ class Entry:
         self.pieces, self.holes, self.effects, self.lang = pieces, holes, effects, lang
         self.kind = kind
         self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        if self.etag is None:
+            # A view that sets no validator in a skeleton (its page differs per visitor
+            # only by parts): the skeleton's own fingerprint, for visitors without cookies.
+            self.etag = content_etag(pieces, holes)
         self.size = sum(len(p) for p in pieces[::2])
         # The parts of a visitor without cookies, once rendered (they are everyone's).
         self.anonymous = None
+
+
+def content_etag(pieces, holes):
+    """A weak validator of a skeleton: its text and its holes' arguments.  The hour of the
+    stateless CSRF token is added when answering (:meth:`SharedPageCache._answer`), so a
+    browser never keeps a page whose token ran out."""
+    digest = hashlib.blake2b(repr(holes).encode(), digest_size=12)
+    for piece in pieces:
+        digest.update(piece if isinstance(piece, bytes) else b"\x00%d" % piece)
+    return f'W/"{digest.hexdigest()}'
 
 
 class Declined(Exception):
@@ -262,14 +277,19 @@ class SharedPageCache:
         environ[PAGE_KIND] = entry.kind
         environ[CACHE_HIT] = True
         stateless = not environ.get("HTTP_COOKIE")
-        if stateless and entry.etag:
-            condition = environ.get("HTTP_IF_NONE_MATCH")
-            if condition and entry.etag.strip('"') in ETagMatcher.parse(condition, strong=False):
-                headers = [(k, v) for k, v in entry.headers if k.lower() not in DROPPED_ON_304]
-                start_response("304 Not Modified", headers)
-                return []
         if stateless:
             headers = list(entry.headers)
+            if entry.etag.endswith('"'):
+                etag = entry.etag
+            else:
+                # The computed validator (content_etag) and the stateless token's hour.
+                etag = f'{entry.etag}.{int(time.time() // 3600)}"'
+                headers += [("ETag", etag), ("Cache-Control", "no-cache")]
+            condition = environ.get("HTTP_IF_NONE_MATCH")
+            if condition and etag.strip('"') in ETagMatcher.parse(condition, strong=False):
+                headers = [(k, v) for k, v in headers if k.lower() not in DROPPED_ON_304]
+                start_response("304 Not Modified", headers)
+                return []
         else:
             headers = [(k, v) for k, v in entry.headers if k.lower() not in VALIDATORS]
             headers.append(("Cache-Control", "no-store"))
