@@ -15,7 +15,10 @@ form keeps working as long as its field names stay.
   verified accounts there (``customers.create(email, password)``) and only ``login``;
 - ``place_order(product_path, qty=1) -> order number``: the cart, the checkout form, and
   the ``place`` POST (``review=True`` also posts the review step first, as a browser
-  does; it writes nothing).  Raises :class:`OutOfStock` (409: the stock, or an empty cart),
+  does; it writes nothing).  The product page is fetched for its add-to-cart form the
+  first time only (``browse=True``: every time); the form's CSRF token stays valid for the
+  session.  The contact email is the shopper's own (``email``, default a unique one), as
+  each real customer has theirs.  Raises :class:`OutOfStock` (409: the stock, or an empty cart),
   :class:`Busy` (503: the shop gave up after its retries), :class:`FlowError` otherwise;
 - ``cookie_header()``: the ``Cookie`` header this shopper sends (for wrk and the like).
 
@@ -26,6 +29,7 @@ conflicts; a bench takes the difference before and after its run.
 
 import http.client
 import re
+import secrets
 import time
 import urllib.parse
 from html.parser import HTMLParser
@@ -34,7 +38,6 @@ from html.parser import HTMLParser
 #: mappings are in the page's form, so only the leaves are named).
 DETAILS = {
     "name": "Jan Peeters",
-    "email": "jan@example.be",
     "phone": "+32 470 12 34 56",
     "street": "Kerkstraat 1",
     "postcode": "9000",
@@ -170,12 +173,14 @@ class Answer:
 class Shopper:
     """One browser on ``base_url`` (``http://127.0.0.1:PORT``), in language ``lang``."""
 
-    def __init__(self, base_url, lang="nl", timeout=60):
+    def __init__(self, base_url, lang="nl", timeout=60, email=None):
         parts = urllib.parse.urlsplit(base_url)
         self.base, self.host, self.port = base_url.rstrip("/"), parts.hostname, parts.port
         self.lang, self.timeout = lang, timeout
         self.cookies = {}
         self.connection = None
+        self.email = email or f"shopper-{secrets.token_hex(6)}@example.be"
+        self.cart_forms = {}  # product path -> its add-to-cart Form
         #: Requests sent and seconds spent waiting for answers (client-side).
         self.requests = 0
 
@@ -257,10 +262,16 @@ class Shopper:
         form = find_form(page.text, action_end="/cookie-settings")
         self.post(form.action, form, choice="accept")
 
-    def add_to_cart(self, product_path, qty=1):
-        """Put ``qty`` of the product at ``product_path`` in the cart (its page's form)."""
-        page = self.get(product_path)
-        form = find_form(page.text, action_end="/cart", having="pid")
+    def add_to_cart(self, product_path, qty=1, browse=True):
+        """Put ``qty`` of the product at ``product_path`` in the cart (its page's form;
+        ``browse=False``: the form seen before, when there is one)."""
+        form = self.cart_forms.get(product_path) if not browse else None
+        if form is None:
+            in_session = "session" in self.cookies
+            page = self.get(product_path)
+            form = find_form(page.text, action_end="/cart", having="pid")
+            if in_session:  # (a token of before the session would not outlive its start)
+                self.cart_forms[product_path] = form
         form.set("qty", str(qty))
         if "op" not in {f[0] for f in form.fields}:
             form.set("op", "add")
@@ -288,13 +299,13 @@ class Shopper:
                 self.post(form.action, form, expect=(200, 303), **_button(form))
         self.login(email, password)
 
-    def place_order(self, product_path, qty=1, details=None, review=False):
+    def place_order(self, product_path, qty=1, details=None, review=False, browse=False):
         """Order ``qty`` of the product at ``product_path`` as a guest or the logged-in
         customer; the order's number.  OutOfStock, Busy or FlowError when refused."""
-        self.add_to_cart(product_path, qty)
+        self.add_to_cart(product_path, qty, browse=browse)
         page = self.get(self.link("checkout"))
         form = find_form(page.text, form_id="checkout")
-        for name, value in (details or DETAILS).items():
+        for name, value in {**DETAILS, "email": self.email, **(details or {})}.items():
             form.set(name, value)
         if review:
             form.set("step", "review")
