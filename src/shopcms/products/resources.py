@@ -4,6 +4,21 @@ Money is ``Decimal`` euro, VAT included (consumer prices); the VAT contained in 
 computed by :func:`shopcms.pricing.vat_included`.  A product is visible to visitors only
 while published: its ACL says so, so every catalog query and URL agrees.  Each product gets
 a short numeric ``pid`` so the cart, wishlist and compare cookies stay small.
+
+Stock (issue 18: checkouts of different products never conflict, buyers of one product
+rarely): the number in stock is a small record of its own, :class:`Stock`, beside the
+product, whose concurrent changes ZODB merges (``_p_resolveConflict``) while they stay
+well above zero.  The product's own record keeps what its pages show of the stock,
+``stock_shown``: the number while it is :data:`FEW_LEFT` or less, ``FEW_LEFT + 1`` for
+"plenty".  A sale that leaves "plenty" writes the stock record only, so the product's
+pages (and whatever depends on the product's record) stay as they were; a change at or
+below ``FEW_LEFT`` writes the product too.  The merge refuses whenever one side is at or
+below ``FEW_LEFT``, so ``stock_shown`` is always ``min(stock, FEW_LEFT + 1)`` and the last
+units are sold one transaction after another (pyramid_retry replays the loser with fresh
+data: stock never goes below zero).  The conflict resolution runs where the storage
+resolves conflicts: FileStorage and RelStorage in the application, a ZEO server in its own
+process, which then needs shopcms importable (otherwise the conflict is raised and the
+request replayed, as before).
 """
 
 import secrets
@@ -11,8 +26,10 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from BTrees.IOBTree import IOBTree
+from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow, Everyone
 from ZODB.blob import Blob
+from ZODB.POSException import ConflictError
 
 from shopcms.tree.events import ACLModified, ObjectModified, notify
 from shopcms.tree.resources import Content, Folder, FolderKeyError, Translations
@@ -89,6 +106,30 @@ class Categories(Folder):
         self.add(name, category, registry=registry)
         category.changed()
         return category
+
+
+#: At or below this many units the product page shows the number ("Only 3 left"); above
+#: it, "In stock".  The product's own record changes only when what it shows changes.
+FEW_LEFT = 5
+
+
+class Stock(Persistent):
+    """The number of units of one product in stock (``value``), a record of its own.
+
+    Concurrent changes merge (see the module): each transaction's difference is applied
+    to the committed value, as long as the old, the committed, this transaction's and
+    the merged values are all above :data:`FEW_LEFT`; otherwise the conflict stands.
+    """
+
+    def __init__(self, value=0):
+        self.value = int(value)
+
+    def _p_resolveConflict(self, old, committed, new):
+        values = (old["value"], committed["value"], new["value"])
+        merged = committed["value"] + new["value"] - old["value"]
+        if min(*values, merged) <= FEW_LEFT:
+            raise ConflictError("the stock is low: no merge")
+        return {**committed, "value": merged}
 
 
 class StockError(ValueError):
@@ -218,7 +259,8 @@ class Product(Content):
         self.attributes = {}  # key -> {lang: value}
         self.images = ()
         self.set_price(price, vat_rate)
-        self.stock = int(stock)
+        self.stock_record = Stock()
+        self.set_stock(stock)
         self.categories = tuple(categories)
         self.published = published
 
@@ -232,8 +274,28 @@ class Product(Content):
 
     # -- reading ---------------------------------------------------------------
     @property
+    def stock(self):
+        """The number in stock (the :class:`Stock` record's: read it only where the exact
+        number matters, e.g. a checkout or the desk; pages show :attr:`stock_shown`)."""
+        record = self.__dict__.get("stock_record")
+        if record is None:  # stored before issue 18: the number in the product's record
+            return self.__dict__.get("stock", 0)
+        return record.value
+
+    @stock.setter
+    def stock(self, value):
+        self.set_stock(value)
+
+    @property
+    def stock_shown(self):
+        """What the product's pages show of the stock, from its own record: the number
+        while it is at most :data:`FEW_LEFT`, else ``FEW_LEFT + 1`` ("in stock")."""
+        shown = self.__dict__.get("shown")
+        return min(self.stock, FEW_LEFT + 1) if shown is None else shown
+
+    @property
     def in_stock(self):
-        return self.stock > 0
+        return self.stock_shown > 0
 
     def image(self, image_id):
         for image in self.images:
@@ -256,23 +318,36 @@ class Product(Content):
         self.price, self.vat_rate = price, vat_rate
 
     def set_stock(self, stock):
-        """Set the number in stock; ValueError below zero (stock is never negative)."""
+        """Set the number in stock; ValueError below zero (stock is never negative).
+        Returns whether what the pages show changed (``stock_shown``: then the product's
+        record was written too)."""
         stock = int(stock)
         if stock < 0:
             raise ValueError("stock cannot be negative")
-        self.stock = stock
+        self._p_activate()
+        if self.__dict__.get("stock_record") is None:  # a product stored before issue 18
+            self.__dict__.pop("stock", None)
+            self.stock_record = Stock(stock)
+        elif self.stock_record.value != stock:
+            self.stock_record.value = stock
+        shown = min(stock, FEW_LEFT + 1)
+        if self.__dict__.get("shown") == shown:
+            return False
+        self.shown = shown
+        return True
 
     def adjust_stock(self, delta):
         """Add ``delta`` to the stock (negative when sold); ValueError below zero.
 
-        Records the change for the product page's validator, and the listing's when the
-        product goes in or out of stock.  No catalog index reads the stock, so nothing is
-        reindexed: a checkout writes only the products it sells (and their conflicts are
-        what keeps two checkouts from selling the same unit).
+        Writes the :class:`Stock` record; the product's own record only when what its
+        pages show changes (then the change is recorded for the product page's
+        validator, and the listing's when the product goes in or out of stock).  No
+        catalog index reads the stock, so nothing is reindexed: a checkout of "plenty"
+        writes no product at all, only stock records, which merge (see the module).
         """
         was_in_stock = self.in_stock
-        self.set_stock(self.stock + delta)
-        self.touch()
+        if self.set_stock(self.stock + delta):
+            self.touch()
         if self.in_stock != was_in_stock and self.__parent__ is not None:
             self.__parent__.touch()
 
