@@ -13,6 +13,7 @@ there is plenty and conflicts near zero, so it never goes below zero.
 import secrets
 import threading
 import types
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -55,6 +56,7 @@ def place(site, root, product):
         payment_method="transfer",
         checkout_token=secrets.token_urlsafe(24),
     )
+    order.created = order.modified = datetime.now(UTC).replace(microsecond=0)  # as checkout
     root["orders"].place(order, YEAR, registry=site.registry)
     request = types.SimpleNamespace(registry=site.registry, application_url="http://shop")
     notify(OrderPlaced(order, request), site.registry)
