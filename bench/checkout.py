@@ -27,6 +27,17 @@ references unique and valid, the stock decremented by as many units as ordered.
 pyramid_retry's ``BeforeRetry``); the counts are printed per scenario.
 
     .venv/bin/python bench/checkout.py --seconds 20
+
+Figures (2026-12-07, 2 cores shared with six other helpers' tests: load average 9-15, so
+orders/s are low and noisy; the server's CPU per order is the steadier figure):
+
+- before (main): spread 2.4 orders/s, 216 ms server CPU/order, 3.6 retries/order, all
+  on ``OrderNumberCounter``; few 2.7/s, 3.8 retries/order;
+- after (branch checkout): few 16.2 orders/s, 0 x 503, 55.6 ms CPU/order, 1.22
+  retries/order, all in BTree buckets (the catalog's indexes and the orders folder, small
+  and new in this fresh storage); last50: exactly 50 orders, 0 x 503, the other 16
+  shoppers told "out of stock", 1.16 retries/order (Stock near zero, by design);
+  order numbers and OGMs unique and valid in every run.
 """
 
 import argparse

@@ -31,7 +31,6 @@ import http.client
 import re
 import secrets
 import socket
-import time
 import urllib.parse
 from html.parser import HTMLParser
 
@@ -313,7 +312,10 @@ class Shopper:
         customer; the order's number.  OutOfStock, Busy or FlowError when refused."""
         self.add_to_cart(product_path, qty, browse=browse)
         page = self.get(self.link("checkout"))
-        form = find_form(page.text, form_id="checkout")
+        try:
+            form = find_form(page.text, form_id="checkout")
+        except FlowError:  # the cart was emptied of what is no longer in stock
+            raise OutOfStock(_summary(page)) from None
         for name, value in {**DETAILS, "email": self.email, **(details or {})}.items():
             form.set(name, value)
         if review:
@@ -388,13 +390,3 @@ def server_counters(base_url, token, path="/metrics"):
         if match and match.group(1) in wanted:
             counts[wanted[match.group(1)]] += float(match.group(3))
     return counts
-
-
-def timed(call, *args, **kwargs):
-    """``(result or exception, seconds)`` of one call."""
-    start = time.perf_counter()
-    try:
-        result = call(*args, **kwargs)
-    except FlowError as exc:
-        result = exc
-    return result, time.perf_counter() - start
