@@ -24,6 +24,8 @@ import random
 import threading
 import time
 
+from persistent import Persistent
+
 from shopcms.tree.database import in_own_transaction
 
 SMALLEST, LARGEST = 4, 256
@@ -76,14 +78,22 @@ class NumberBlocks:
 def reserve(orders, year, size):
     """Take ``size`` numbers of ``year`` from the counter of ``orders`` (in the current
     transaction); returns the first."""
-    from shopcms.orders.resources import OrderNumberCounter
-
     counter = orders.counters.get(year)
     if counter is None:
         counter = orders.counters[year] = OrderNumberCounter()
     first = counter.last + 1
     counter.last += size
     return first
+
+
+class OrderNumberCounter(Persistent):
+    """The last order number of one year reserved (by blocks, each in a transaction of its
+    own; a plain attribute, so two reservations conflict, which keeps the blocks apart).
+    Stored ones name it ``shopcms.orders.resources.OrderNumberCounter``: still imported
+    there."""
+
+    def __init__(self):
+        self.last = 0
 
 
 _shuffle = random.SystemRandom().shuffle

@@ -27,9 +27,9 @@ import secrets
 from decimal import Decimal
 
 from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow
 
+from shopcms.orders.numbers import OrderNumberCounter, next_number  # noqa: F401 (stored ones)
 from shopcms.tree.resources import Content, Folder
 from shopcms.web import security
 from shopcms.web.i18n import _
@@ -99,15 +99,6 @@ _STAFF = (
         (security.VIEW, security.MANAGE_ORDERS, security.REFUND_ORDERS),
     ),
 )
-
-
-class OrderNumberCounter(Persistent):
-    """The last order number of one year reserved (``shopcms.orders.numbers``: by blocks,
-    each in a transaction of its own; a plain attribute, so two reservations conflict,
-    which is what keeps the blocks apart)."""
-
-    def __init__(self):
-        self.last = 0
 
 
 class Order(Content):
@@ -335,8 +326,6 @@ class Orders(Folder):
 
     def next_number(self, year, registry=None):
         """A new order number of ``year`` (``shopcms.orders.numbers``)."""
-        from shopcms.orders.numbers import next_number
-
         return f"{year}-{next_number(registry, self, year):06d}"
 
     def for_token(self, token):
