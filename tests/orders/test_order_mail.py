@@ -8,9 +8,10 @@ from pyramid.interfaces import ITranslationDirectories
 
 from shopcms.mail import send_queued
 from shopcms.orders.api import MailPart
-from shopcms.orders.mail import add_order_mail_part
+from shopcms.orders.mail import ORDER_PLACED, add_order_mail_part
 from shopcms.web.i18n import _
 from tests.orders.test_checkout import add_to_cart, place, place_form, review
+from tests.outbox import intents, queued
 
 
 def plain(received):
@@ -113,3 +114,28 @@ def test_the_delivered_mail_carries_what_other_capabilities_add(site, app, smtp)
 def test_an_unknown_order_mail_takes_no_part(site):
     with pytest.raises(ValueError):
         add_order_mail_part(type("Config", (), {"registry": site.registry})(), "nope", print)
+
+
+def test_the_confirmation_is_composed_by_the_sender_as_the_order_was_placed(site, app):
+    add_to_cart(app, "mug-cafe")
+    place(app)
+    # The checkout queued an intent (composing it was most of a checkout's time).
+    [intent] = intents(site)
+    order = the_order(site)
+    assert intent["kind"] == ORDER_PLACED and intent["number"] == order.number
+    move(site, order.number, "pay")  # paid before the sender ran: still the confirmation
+    (to, message), (_to, paid) = queued(site)  # the confirmation, then "payment received"
+    assert to == order.contact["email"]
+    assert paid["Subject"] != message["Subject"]
+    assert order.number in message["Subject"]
+    assert str(order.payment_reference) in message.get_body(("plain",)).get_content()
+
+
+def test_no_confirmation_for_an_order_erased_before_the_sender_ran(site, app):
+    add_to_cart(app, "mug-cafe")
+    place(app)
+    with site.edit() as root:
+        [order] = root["orders"].values()
+        order.contact = {**order.contact, "email": "erased"}
+    assert queued(site) == []
+    assert intents(site) == []

@@ -325,15 +325,16 @@ def place_order(request, cart, details, token):
         payment_method=details["payment"],
         checkout_token=token,
     )
-    # A business buyer (orders.business): its VAT number's format checked, not with VIES.
+    # A business buyer (orders.business): its VAT number's format, not checked with VIES.
     order.buyer_company = details.get("company") or None
     order.buyer_vat = details.get("vat_number") or None
     order.buyer_vat_status = business.FORMAT if order.buyer_vat else None
     # The VAT charged (products.pricing): its scheme and the country whose rates apply.
-    order.vat_scheme = priced.taxation.scheme
-    order.vat_country = priced.taxation.country
-    order.created = order.modified = request.now
-    # The year of the number is Brussels time: an order at 00:30 on 1 January is next year's.
+    order.vat_scheme, order.vat_country = priced.taxation.scheme, priced.taxation.country
+    # To the second: orders of one second share a key of the catalog's "created" and
+    # "modified" indexes, whose last bucket's splits made checkouts conflict (issue 18).
+    order.created = order.modified = request.now.replace(microsecond=0)
+    # The number's year is Brussels time: an order at 00:30 on 1 January is next year's.
     year = request.now.astimezone(site_timezone(request.registry)).year
     orders.place(order, year, registry=request.registry)
     notify(OrderPlaced(order, request), request.registry)

@@ -32,19 +32,28 @@ transaction (``shopcms.mail.delivery``), and stores the result, so every attempt
 same bytes.  An order erased meanwhile still gets its mail, as a composed mail would; an
 order gone gets it without the files.  Mails without attachment providers are queued
 composed, as before.
+
+The confirmation of a new order ("order_placed") is not composed by the checkout at all
+(issue 18: composing it, with the transfer's QR code twice, was most of a checkout's
+time): it is queued as an intent of kind :data:`ORDER_PLACED` with the order's number,
+its address, and the shop's address the customer used (for the links); the sender
+composes it from the stored order, as it was placed (state "placed", whatever happened
+since: an order is an immutable snapshot but for its state).  An order gone by then, or
+whose contact was erased meanwhile, gets no confirmation.
 """
 
 import email
 import email.policy
 from dataclasses import dataclass
 
+from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import get_current_registry
 
 from shopcms.mail import as_smtp_bytes, attach, compose, get_mailer, queue_intent, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
-from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, PAID, SHIPPED
+from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, PAID, PLACED, SHIPPED
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent, territories
 from shopcms.web.urls import linking_request, public_url
@@ -250,9 +259,47 @@ def order_message(registry, order, template, links):
     return message
 
 
+#: The kind of the intents of order confirmations (see the module).
+ORDER_PLACED = "order_placed"
+
+
+class AsPlaced:
+    """An order as it was placed, for its confirmation composed later: its state is
+    "placed"; everything else is the order's (immutable since)."""
+
+    workflow_state = PLACED
+
+    def __init__(self, order):
+        self._order = order
+
+    def __getattr__(self, name):
+        return getattr(self._order, name)
+
+
 def order_placed(event):
-    request = event.request
-    mail_order(request.registry, event.order, "order_placed", request)
+    """Queue the confirmation of the new order (an intent: see the module)."""
+    order, registry = event.order, event.request.registry
+    queue_intent(
+        order.__parent__,
+        ORDER_PLACED,
+        address=order.contact["email"],
+        lang=order.lang,
+        domain=get_mailer(registry).domain,
+        number=order.number,
+        base=public_url(registry, event.request),
+    )
+
+
+def compose_order_placed(registry, site, intent):
+    """The composer of :data:`ORDER_PLACED` intents: the confirmation, or None (the
+    order is gone, or its contact erased)."""
+    order = site["orders"].get(intent["number"])
+    if order is None or order.contact.get("email") != intent["address"]:
+        return None
+    links = Request.blank("/", base_url=intent["base"])
+    links.registry = registry
+    apply_request_extensions(links)
+    return order_message(registry, AsPlaced(order), "order_placed", links)
 
 
 def order_moved(event):
@@ -270,5 +317,6 @@ def includeme(config):
     config.registry.shopcms_order_mail_attachments = {}
     config.add_directive("add_order_mail_attachment", add_order_mail_attachment)
     config.add_mail_composer(ORDER_MAIL, compose_order_mail)
+    config.add_mail_composer(ORDER_PLACED, compose_order_placed)
     config.add_subscriber(order_placed, OrderPlaced)
     config.add_subscriber(order_moved, AfterTransition)

@@ -7,10 +7,12 @@ method and its reference.  Nothing of that changes afterwards; only the workflow
 history and the payment references do.  Prices come from the products at that moment, never
 from the client.
 
-Numbers are ``YYYY-NNNNNN``, without gaps per year: the counter of the year is one
-persistent object that every checkout writes, so two concurrent checkouts conflict and
-pyramid_retry replays one of them; a number is therefore used exactly once, and only by a
-transaction that commits.
+Numbers are ``YYYY-NNNNNN``, unique, with gaps (``shopcms.orders.numbers``: each process
+hands out numbers from a block it reserved in the year's counter in a transaction of its
+own, so no checkout writes a record that every checkout writes); the OGM reference is
+made from the number (``orders.ogm``).  The lookup tables a checkout writes are keyed so
+that concurrent checkouts merge (tokens and references are random or spread, see
+:meth:`Orders.place`).
 
 Workflow: placed -> paid -> shipped -> delivered; placed -> cancelled (stock given back);
 paid, shipped or delivered -> refunded (administrators, once everything paid is refunded:
@@ -25,9 +27,9 @@ import secrets
 from decimal import Decimal
 
 from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow
 
+from shopcms.orders.numbers import OrderNumberCounter, next_number  # noqa: F401 (stored ones)
 from shopcms.tree.resources import Content, Folder
 from shopcms.web import security
 from shopcms.web.i18n import _
@@ -97,14 +99,6 @@ _STAFF = (
         (security.VIEW, security.MANAGE_ORDERS, security.REFUND_ORDERS),
     ),
 )
-
-
-class OrderNumberCounter(Persistent):
-    """The last order number handed out in one year (a plain attribute: every writer
-    conflicts with every other, which is what makes the numbers gapless and unique)."""
-
-    def __init__(self):
-        self.last = 0
 
 
 class Order(Content):
@@ -330,12 +324,9 @@ class Orders(Folder):
         # so that a guest's request for their data or its erasure finds them all.
         self.by_guest_email = OOBTree()
 
-    def next_number(self, year):
-        counter = self.counters.get(year)
-        if counter is None:
-            counter = self.counters[year] = OrderNumberCounter()
-        counter.last += 1
-        return f"{year}-{counter.last:06d}"
+    def next_number(self, year, registry=None):
+        """A new order number of ``year`` (``shopcms.orders.numbers``)."""
+        return f"{year}-{next_number(registry, self, year):06d}"
 
     def for_token(self, token):
         """The order placed with checkout ``token``, or None."""
@@ -365,7 +356,7 @@ class Orders(Folder):
         and start its workflow."""
         from shopcms.orders.ogm import ogm_for
 
-        order.number = self.next_number(year)
+        order.number = self.next_number(year, registry)
         order.payment_reference = ogm_for(order.number)
         ORDER_WORKFLOW.initialize(order, actor=order.customer or "guest")
         self.add(order.number, order, registry=registry)

@@ -4,6 +4,8 @@ Money is ``Decimal`` euro, VAT included (consumer prices); the VAT contained in 
 computed by :func:`shopcms.pricing.vat_included`.  A product is visible to visitors only
 while published: its ACL says so, so every catalog query and URL agrees.  Each product gets
 a short numeric ``pid`` so the cart, wishlist and compare cookies stay small.
+
+Stock: :mod:`shopcms.products.stock` (a record of its own, merging; ``stock_shown``).
 """
 
 import secrets
@@ -14,6 +16,7 @@ from BTrees.IOBTree import IOBTree
 from pyramid.authorization import DENY_ALL, Allow, Everyone
 from ZODB.blob import Blob
 
+from shopcms.products.stock import FEW_LEFT, Stock
 from shopcms.tree.events import ACLModified, ObjectModified, notify
 from shopcms.tree.resources import Content, Folder, FolderKeyError, Translations
 from shopcms.web import richtext, security
@@ -218,7 +221,8 @@ class Product(Content):
         self.attributes = {}  # key -> {lang: value}
         self.images = ()
         self.set_price(price, vat_rate)
-        self.stock = int(stock)
+        self.stock_record = Stock()
+        self.set_stock(stock)
         self.categories = tuple(categories)
         self.published = published
 
@@ -232,8 +236,28 @@ class Product(Content):
 
     # -- reading ---------------------------------------------------------------
     @property
+    def stock(self):
+        """The number in stock (the :class:`Stock` record's: read it only where the exact
+        number matters, e.g. a checkout or the desk; pages show :attr:`stock_shown`)."""
+        record = self.__dict__.get("stock_record")
+        if record is None:  # stored before issue 18: the number in the product's record
+            return self.__dict__.get("stock", 0)
+        return record.value
+
+    @stock.setter
+    def stock(self, value):
+        self.set_stock(value)
+
+    @property
+    def stock_shown(self):
+        """What the product's pages show of the stock, from its own record: the number
+        while it is at most :data:`FEW_LEFT`, else ``FEW_LEFT + 1`` ("in stock")."""
+        shown = self.__dict__.get("shown")
+        return min(self.stock, FEW_LEFT + 1) if shown is None else shown
+
+    @property
     def in_stock(self):
-        return self.stock > 0
+        return self.stock_shown > 0
 
     def image(self, image_id):
         for image in self.images:
@@ -256,23 +280,36 @@ class Product(Content):
         self.price, self.vat_rate = price, vat_rate
 
     def set_stock(self, stock):
-        """Set the number in stock; ValueError below zero (stock is never negative)."""
+        """Set the number in stock; ValueError below zero (stock is never negative).
+        Returns whether what the pages show changed (``stock_shown``: then the product's
+        record was written too)."""
         stock = int(stock)
         if stock < 0:
             raise ValueError("stock cannot be negative")
-        self.stock = stock
+        self._p_activate()
+        if self.__dict__.get("stock_record") is None:  # a product stored before issue 18
+            self.__dict__.pop("stock", None)
+            self.stock_record = Stock(stock)
+        elif self.stock_record.value != stock:
+            self.stock_record.value = stock
+        shown = min(stock, FEW_LEFT + 1)
+        if self.__dict__.get("shown") == shown:
+            return False
+        self.shown = shown
+        return True
 
     def adjust_stock(self, delta):
         """Add ``delta`` to the stock (negative when sold); ValueError below zero.
 
-        Records the change for the product page's validator, and the listing's when the
-        product goes in or out of stock.  No catalog index reads the stock, so nothing is
-        reindexed: a checkout writes only the products it sells (and their conflicts are
-        what keeps two checkouts from selling the same unit).
+        Writes the :class:`Stock` record; the product's own record only when what its
+        pages show changes (then the change is recorded for the product page's
+        validator, and the listing's when the product goes in or out of stock).  No
+        catalog index reads the stock, so nothing is reindexed: a checkout of "plenty"
+        writes no product at all, only stock records, which merge (see the module).
         """
         was_in_stock = self.in_stock
-        self.set_stock(self.stock + delta)
-        self.touch()
+        if self.set_stock(self.stock + delta):
+            self.touch()
         if self.in_stock != was_in_stock and self.__parent__ is not None:
             self.__parent__.touch()
 
