@@ -286,7 +286,8 @@ class SharedPageCache:
                 etag = f'{entry.etag}.{int(time.time() // 3600)}"'
                 headers += [("ETag", etag), ("Cache-Control", "no-cache")]
             condition = environ.get("HTTP_IF_NONE_MATCH")
-            if condition and etag.strip('"') in ETagMatcher.parse(condition, strong=False):
+            opaque = etag.removeprefix("W/").strip('"')
+            if condition and opaque in ETagMatcher.parse(condition, strong=False):
                 headers = [(k, v) for k, v in headers if k.lower() not in DROPPED_ON_304]
                 start_response("304 Not Modified", headers)
                 return []

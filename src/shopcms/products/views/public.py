@@ -25,6 +25,7 @@ from shopcms.products.listing import (
 )
 from shopcms.products.pricing import vat_included
 from shopcms.products.resources import ATTRIBUTES, Product, Products
+from shopcms.products.stock import FEW_LEFT
 from shopcms.products.views.forms import product_forms, refused_search, search_form
 from shopcms.products.views.parts import unmasked_token
 from shopcms.web import personal
@@ -197,6 +198,9 @@ def product_values(product, request, failed=None):
         "categories": category_titles(request),
         "forms": forms,
         "came_from": request.link(product),
+        # What the page says of the stock ("only 3 left" up to this number): the product's
+        # stock_shown, so a sale from plenty changes no cached page (products.stock).
+        "few_left": FEW_LEFT,
     }
 
 
