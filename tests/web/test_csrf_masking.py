@@ -5,7 +5,7 @@ import re
 
 from shopcms.web import csrf
 from shopcms.web.csrf import MASKED, PREFIX, mask, unmask
-from tests.conftest import Browser, start_session
+from tests.conftest import PASSWORD, Browser, login, start_session
 
 
 def tokens_of(page):
@@ -105,3 +105,27 @@ def _request_of(site, app):
     request.registry = site.registry
     apply_request_extensions(request)
     return request
+
+
+def test_no_secret_is_shown_beside_what_a_visitor_sends(site, app):
+    """The BREACH audit's check: with text of the visitor's choosing reflected in the page
+    (a search, filters, a page to come back to), a logged-in customer's pages never show
+    the raw session token nor the session cookie; the CSRF tokens are all masked."""
+    site.add_account("breach@example.be")
+    login(app, "breach@example.be", PASSWORD)
+    secrets = {c.value for c in app.cookiejar if c.name == "session"}
+    secrets.add(unmask(tokens_of(app.get("/nl/account/"))[0]))
+    assert all(secrets)
+    for path in (
+        "/nl/products/?q=mug+s.&sort=price",
+        "/nl/products/?category=zzz&min=1&max=99",
+        "/nl/products/mug-cafe?came_from=/nl/zz",
+        "/nl/cart",
+        "/nl/account/",
+        "/nl/login?came_from=/nl/products/",
+        "/nl/?x=csrf_token",
+    ):
+        page = app.get(path, status="*")
+        for secret in secrets:
+            assert secret not in page.text, path
+        assert all(unmask(token) for token in tokens_of(page)), path
