@@ -188,3 +188,12 @@ def test_an_existing_vary_is_kept_and_named_once():
     assert answer.headers.getall("Vary") == ["Cookie, accept-encoding"]
     star = squeezed(answering(headers=[("Vary", "*")]))
     assert star.headers.getall("Vary") == ["*"]
+
+
+def test_a_304_says_what_the_200_would_have_said():
+    app = answering("304 Not Modified", [("ETag", '"v1"')], ())
+    assert squeezed(app).headers["ETag"] == 'W/"v1"'
+    plain = Request.blank("/").get_response(CompressionLayer(app))
+    assert plain.headers["ETag"] == '"v1"'
+    for answer in (squeezed(app), plain):
+        assert answer.status_int == 304 and answer.headers["Vary"] == "Accept-Encoding"

@@ -180,8 +180,9 @@ class CompressionLayer:
                 return False, headers
         code = status[:3]
         if code == "304":
-            if encoding is not None and (content_type is None or compressible(content_type)):
-                return False, _vary(_weakened(headers))
+            # What the 200 would have said: Vary, and the weak ETag of the compressed copy.
+            if content_type is None or compressible(content_type):
+                return False, _vary(_weakened(headers) if encoding is not None else headers)
             return False, headers
         if content_type is None or not compressible(content_type):
             return False, headers
