@@ -16,12 +16,15 @@ by the session token exactly as before.
 Every token shown is masked (BREACH): compressed answers must not let an attacker who
 reflects text into the page guess a secret that repeats in every answer, byte by byte from
 the compressed sizes.  :func:`mask` XORs the token with a fresh random pad and sends pad and
-result, so the same token never appears twice; :func:`unmask` gives the token back.
-``get_csrf_token(request)`` returns a freshly masked token on every call (also within one
-page) and ``check_csrf_token`` accepts a masked token and, for scripts and older pages, a
-raw one.  A masked token keeps the kind in plain sight, which is no secret: ``s.`` for a
-stateless token (followed by base64url, no dot), ``m.`` for a session's.  What must stay the
-same across answers (a validator, ``shopcms.web.etags``) uses :func:`raw_token`, never shown.
+result, so the same token never appears in two answers; :func:`unmask` gives it back.
+``get_csrf_token(request)`` masks once per request (and token): every call within one
+request returns the same text, since code that keeps a rendering takes the token out of it
+by replacing it (``products.sections``), which a mask per call would defeat (the first
+visitor's token kept for the next).  BREACH needs the secret to repeat across answers, not
+within one.  ``check_csrf_token`` accepts a masked token and, for scripts and older pages,
+a raw one.  A masked token shows its kind, which is no secret: ``s.`` for a stateless token
+(then base64url, no dot), ``m.`` for a session's.  What must stay the same across answers
+(a validator, ``shopcms.web.etags``) uses :func:`raw_token`, never shown.
 """
 
 import base64
@@ -43,6 +46,8 @@ PREFIX = "s."
 #: The start of a masked session token (a masked stateless token starts with PREFIX).
 MASKED = "m."
 HOUR = 3600
+#: Where a request keeps ``(token, masked)``: one mask per answer (see the module).
+_MASKED_ATTRIBUTE = "_shopcms_masked_csrf"
 
 
 def mask(token):
@@ -122,12 +127,18 @@ class CSRFPolicy:
         return mask(self.sessions.new_csrf_token(request))
 
     def get_csrf_token(self, request):
-        """The visitor's token (:meth:`raw_token`), masked anew on every call.  In a skeleton
-        rendering (the page cache's, ``shopcms.web.personal``) the mark each visitor's
-        token replaces."""
+        """The visitor's token (:meth:`raw_token`), masked anew for each request (the same
+        within one, see the module).  In a skeleton rendering (the page cache's,
+        ``shopcms.web.personal``) the mark each visitor's token replaces."""
         if request.environ.get(personal.SKELETON):
             return personal.CSRF_MARK
-        return mask(self.raw_token(request))
+        raw = self.raw_token(request)
+        known = request.__dict__.get(_MASKED_ATTRIBUTE)
+        if known is not None and known[0] == raw:
+            return known[1]
+        masked = mask(raw)
+        setattr(request, _MASKED_ATTRIBUTE, (raw, masked))
+        return masked
 
     def raw_token(self, request):
         """The session's token when the visitor has a session (or this request started
