@@ -19,7 +19,7 @@ def main(global_config, **settings):
         open_databases,
         root_factory,
     )
-    from shopcms.web import malformed, pagecache
+    from shopcms.web import compression, malformed, pagecache
 
     ensure_storage_directory(settings)
     # The statistics' own database (zodbconn.uri.statistics), before pyramid_zodbconn opens it.
@@ -75,8 +75,9 @@ def main(global_config, **settings):
     # the statistics layer is in front of it, so it counts the pages the cache answers too.
     # In front of those: malformed requests, answered by the router itself (web.malformed).
     # The operations layer, outermost, answers the health probes (never counted nor
-    # cached) and times everything else, the malformed requests' 400s included.
+    # cached) and times everything else, the malformed requests' 400s included.  Inside
+    # it, around all the rest, compression (web.compression): cached pages, error pages and
+    # the 400s are compressed too, and the time spent compressing is counted.
     router = config.make_wsgi_app()
-    return operations.wrap(
-        malformed.wrap(statistics.wrap(pagecache.wrap(router, settings)), router)
-    )
+    stack = malformed.wrap(statistics.wrap(pagecache.wrap(router, settings)), router)
+    return operations.wrap(compression.wrap(stack, settings))

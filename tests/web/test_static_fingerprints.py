@@ -77,3 +77,60 @@ def test_a_changed_file_changes_its_url(tmp_path):
 def test_a_file_that_does_not_exist_gets_no_fingerprint(tmp_path):
     buster = ContentHashCacheBuster()
     assert buster.token(f"{tmp_path}/nothing.css") is None
+
+
+def test_a_stylesheet_names_the_files_it_uses_by_fingerprint(tmp_path):
+    """Static URLs change when their content does (acceptance 5), also through a stylesheet:
+    an image it names gets a new URL, and so does the stylesheet, served immutable."""
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG first")
+    (tmp_path / "site.css").write_text(
+        "a { background: url(logo.png); }\n"
+        "b { background: url( 'img/dot.svg#x' ); }\n"
+        'c { background: url("data:image/gif;base64,R0lGOD"); }\n'
+        "d { background: url(https://elsewhere.example/x.png) url(/abs.png) url(gone.png); }\n"
+    )
+    wsgi = fingerprinted_app(tmp_path)
+    browser = webtest.TestApp(wsgi)
+    request = Request.blank("/", base_url="http://shop.test")
+    request.registry = wsgi.registry
+
+    def sheet():
+        url = request.static_path(f"{tmp_path}/site.css")
+        served = browser.get(url)
+        assert directives(served) == YEAR
+        return url, served.text
+
+    def fingerprint(path):
+        return hashlib.sha256((tmp_path / path).read_bytes()).hexdigest()[:12]
+
+    url, text = sheet()
+    assert f"url(logo.png?v={fingerprint('logo.png')})" in text
+    assert f"url('img/dot.svg?v={fingerprint('img/dot.svg')}#x')" in text
+    # Others' files, data, absolute paths and missing files are left as written.
+    assert 'url("data:image/gif;base64,R0lGOD")' in text
+    assert "url(https://elsewhere.example/x.png) url(/abs.png) url(gone.png)" in text
+    # The stylesheet's token is the hash of what is served.
+    assert url.endswith(hashlib.sha256(text.encode()).hexdigest()[:12])
+    for found in re.findall(r"url\(\s*'?([\w/.]+\?v=\w+)", text):
+        assert directives(browser.get(f"/static/{found}")) == YEAR
+
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG second, longer")
+    changed_url, changed = sheet()
+    assert changed_url != url and f"url(logo.png?v={fingerprint('logo.png')})" in changed
+    assert browser.get(url).headers["Cache-Control"] == "max-age=3600"  # the old version
+
+
+def test_shipped_scripts_and_stylesheets_name_static_files_only_through_fingerprints():
+    """A shipped stylesheet's references all exist (so they are fingerprinted); no script
+    or stylesheet writes a static path by hand (a page gives scripts their URLs)."""
+    roots = sorted(Path(shopcms.web.__file__).parent.parent.glob("*/static"))
+    assert STATIC in roots
+    for root in roots:
+        for path in [*root.rglob("*.js"), *root.rglob("*.css")]:
+            text = path.read_text()
+            assert not re.search(r"""['"(]/static[\w-]*/""", text), path
+            for reference in re.findall(r"""url\(\s*['"]?([^'")\s]+)""", text):
+                if not re.match(r"^(?:[a-z][a-z0-9+.-]*:|#)", reference, re.IGNORECASE):
+                    assert (path.parent / reference.split("?")[0].split("#")[0]).is_file()

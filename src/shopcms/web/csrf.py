@@ -12,10 +12,26 @@ a POST), or failing that a ``Referer``, naming this site's own origin.  A cross-
 therefore fails even with a valid token.  A request whose browser carries a session must use
 the session's token: a stateless token is refused there, so a logged-in account is protected
 by the session token exactly as before.
+
+Every token shown is masked (BREACH): compressed answers must not let an attacker who
+reflects text into the page guess a secret that repeats in every answer, byte by byte from
+the compressed sizes.  :func:`mask` XORs the token with a fresh random pad and sends pad and
+result, so the same token never appears in two answers; :func:`unmask` gives it back.
+``get_csrf_token(request)`` masks once per request (and token): every call within one
+request returns the same text, since code that keeps a rendering takes the token out of it
+by replacing it (``products.sections``), which a mask per call would defeat (the first
+visitor's token kept for the next).  BREACH needs the secret to repeat across answers, not
+within one.  ``check_csrf_token`` accepts a masked token and, for scripts and older pages,
+a raw one.  A masked token shows its kind, which is no secret: ``s.`` for a stateless token
+(then base64url, no dot), ``m.`` for a session's.  What must stay the same across answers
+(a validator, ``shopcms.web.etags``) uses :func:`raw_token`, never shown.
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
+import os
 import time
 from urllib.parse import urlsplit
 
@@ -27,7 +43,44 @@ from shopcms.web import personal
 from shopcms.web.sessions import session_secret
 
 PREFIX = "s."
+#: The start of a masked session token (a masked stateless token starts with PREFIX).
+MASKED = "m."
 HOUR = 3600
+#: Where a request keeps ``(token, masked)``: one mask per answer (see the module).
+_MASKED_ATTRIBUTE = "_shopcms_masked_csrf"
+
+
+def mask(token):
+    """``token`` (ASCII) XORed with a random pad of its length: kind + base64url(pad + xor).
+    Two calls never return the same text (see the module)."""
+    raw = token.encode("ascii")
+    pad = os.urandom(len(raw))
+    mixed = (int.from_bytes(pad, "big") ^ int.from_bytes(raw, "big")).to_bytes(len(raw), "big")
+    text = base64.urlsafe_b64encode(pad + mixed).rstrip(b"=").decode("ascii")
+    return (PREFIX if token.startswith(PREFIX) else MASKED) + text
+
+
+def unmask(text):
+    """The token a masked ``text`` carries, or None when ``text`` is not a masked token
+    (a raw token, or garbage)."""
+    if not text.startswith((PREFIX, MASKED)) or "." in text[2:]:
+        return None
+    body = text[2:]
+    try:
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    half = len(data) // 2
+    if not data or len(data) % 2:
+        return None
+    pad, mixed = data[:half], data[half:]
+    raw = (int.from_bytes(pad, "big") ^ int.from_bytes(mixed, "big")).to_bytes(half, "big")
+    try:
+        token = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    # The kind shown must be the kind carried: a session token is never passed as stateless.
+    return token if token.startswith(PREFIX) == text.startswith(PREFIX) else None
 
 
 def same_origin(request):
@@ -70,14 +123,27 @@ class CSRFPolicy:
     # ICSRFStoragePolicy
 
     def new_csrf_token(self, request):
-        return self.sessions.new_csrf_token(request)
+        """A new session token (the old one stops working), masked."""
+        return mask(self.sessions.new_csrf_token(request))
 
     def get_csrf_token(self, request):
-        """The session's token when the visitor has a session (or this request started
-        one, e.g. at login), else the stateless one.  In a skeleton rendering (the page
-        cache's, ``shopcms.web.personal``) the mark each visitor's token replaces."""
+        """The visitor's token (:meth:`raw_token`), masked anew for each request (the same
+        within one, see the module).  In a skeleton rendering (the page cache's,
+        ``shopcms.web.personal``) the mark each visitor's token replaces."""
         if request.environ.get(personal.SKELETON):
             return personal.CSRF_MARK
+        raw = self.raw_token(request)
+        known = request.__dict__.get(_MASKED_ATTRIBUTE)
+        if known is not None and known[0] == raw:
+            return known[1]
+        masked = mask(raw)
+        setattr(request, _MASKED_ATTRIBUTE, (raw, masked))
+        return masked
+
+    def raw_token(self, request):
+        """The session's token when the visitor has a session (or this request started
+        one, e.g. at login), else the stateless one; unmasked, so never to be shown: for
+        what must stay the same from one answer to the next (validators)."""
         if self.session_cookie in request.cookies or self._session_started(request):
             return self.sessions.get_csrf_token(request)
         return self.stateless_token()
@@ -88,6 +154,8 @@ class CSRFPolicy:
         return session is not None and self.sessions.key in session
 
     def check_csrf_token(self, request, supplied_token):
+        """True for the visitor's token, masked (:func:`mask`) or raw."""
+        supplied_token = unmask(supplied_token) or supplied_token
         if supplied_token.startswith(PREFIX):
             return (
                 self.session_cookie not in request.cookies
@@ -105,3 +173,8 @@ def includeme(config):
     )
     config.set_csrf_storage_policy(policy)
     config.registry.shopcms_csrf = policy
+
+
+def raw_token(request):
+    """The visitor's CSRF token unmasked (:meth:`CSRFPolicy.raw_token`): for validators."""
+    return request.registry.shopcms_csrf.raw_token(request)
