@@ -6,6 +6,7 @@ temporary folder; seed content is loaded as ``shopcms init`` loads it.
 
 import atexit
 import functools
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from shopcms.pages.content import load_pages
 from shopcms.products import images
 from shopcms.products.content import load_catalog
 from shopcms.tree.database import site_transaction
+from shopcms.web import csrf
 from shopcms.web.clock import now
 from shopcms.web.pagecache import SharedPageCache
 from tests.mailserver import MailServer
@@ -50,6 +52,20 @@ def _reuse_processed_images():
     images.process_with_variants = functools.lru_cache(maxsize=256)(originals[1])
     yield
     images.process, images.process_with_variants = originals
+
+
+_TOKEN_VALUE = re.compile(rb'(name="csrf_token" value="|value=")([^"]*)(")')
+
+
+def unmasked(body):
+    """A page's bytes with each CSRF token unmasked (``shopcms.web.csrf`` masks them anew
+    for every answer, against BREACH): two answers of the same page then compare equal."""
+
+    def plain(match):
+        token = csrf.unmask(match.group(2).decode()) or match.group(2).decode()
+        return match.group(1) + token.encode() + match.group(3)
+
+    return _TOKEN_VALUE.sub(plain, body)
 
 
 def app_settings(tmp_path, **overrides):

@@ -92,9 +92,10 @@ def test_revalidating_a_compressed_page_answers_304_with_its_weak_etag(site):
     again = fetch(site, "/nl/products/mug-cafe", **{"Accept-Encoding": "br", "If-None-Match": etag})
     assert again.status_int == 304 and again.body == b""
     assert again.headers["ETag"] == etag and "accept-encoding" in vary(again)
-    # The identity has the strong ETag; its own revalidation still works.
+    # The identity has the same validator (strong, or already weak for a page whose forms
+    # carry a masked token); its own revalidation still works.
     plain = fetch(site, "/nl/products/mug-cafe")
-    assert plain.headers["ETag"] == etag[2:]
+    assert plain.headers["ETag"].removeprefix("W/") == etag[2:]
     assert fetch(site, "/nl/products/mug-cafe", **{"If-None-Match": etag[2:]}).status_int == 304
 
 

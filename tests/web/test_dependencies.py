@@ -247,11 +247,20 @@ def test_registrations_and_sales_of_other_products_leave_pages_and_listings_cach
 
 
 def test_a_sale_of_a_shown_product_reaches_its_page_and_the_listings_showing_it(site):
+    from shopcms.products.stock import FEW_LEFT
+
+    with site.edit() as root:
+        root["products"]["mug-cafe"].stock = FEW_LEFT + 2
     render = Renderer(site)
     category = site.read(lambda root: sorted(root["products"]["mug-cafe"].categories)[0])
     page = render("/nl/products/mug-cafe")
     listing = render(f"/nl/products/?category={category}")
     render.changed()
+    # A sale from plenty changes nothing the pages show ("in stock"): they stay.
+    site.read(lambda root: root["products"]["mug-cafe"].adjust_stock(-1))
+    changed = render.changed()
+    assert not page & changed and not listing & changed
+    # The next one leaves "only 5 left": the page shows it, and the listings showing it.
     site.read(lambda root: root["products"]["mug-cafe"].adjust_stock(-1))
     changed = render.changed()
     assert page & changed and listing & changed

@@ -22,6 +22,9 @@ it.
 """
 
 from pyramid.events import NewResponse
+from pyramid.response import Response
+
+from shopcms.web.personal import SKELETON
 
 #: Set in the WSGI environ while a shared page is answered to a visitor without state; the
 #: page cache in front of the application reads it.
@@ -57,6 +60,11 @@ def shared_view(view, info):
         # The view that answers last decides: an exception view replaces the failed one's.
         request.environ[DECLARED_KEY] = shared
         request.environ[ENVIRON_KEY] = shared and carries_no_state(request)
+        if not shared and request.environ.get(SKELETON):
+            # The page cache asked for a skeleton of a page that is not shared: it will
+            # ask again for the visitor.  The view does not run twice (a click counted
+            # twice, a page rendered for nothing): an empty answer the cache does not keep.
+            return Response(status=204)
         return view(context, request)
 
     return derived
