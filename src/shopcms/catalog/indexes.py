@@ -96,9 +96,17 @@ def content_type(resource, default):
 
 
 def path(resource, default):
-    """Every ancestor path, so "everything under /products" is one keyword lookup."""
+    """Every ancestor path, so "everything under /products" is one keyword lookup.
+
+    A folder's own path is among them (a query for what is under it finds it too); a leaf
+    (a resource without ``values``: an order, a review) gives only its ancestors', since
+    nothing is ever under it.  That matters for orders: their paths are keyed by number,
+    and a key per order would be one more BTree whose last bucket every checkout inserts
+    into (issue 18).
+    """
     parts = resource_path_tuple(resource)
-    return ["/".join(parts[:i]) or "/" for i in range(1, len(parts) + 1)]
+    end = len(parts) + 1 if hasattr(resource, "values") else len(parts)
+    return ["/".join(parts[:i]) or "/" for i in range(1, end)]
 
 
 def allowed(resource, default):
