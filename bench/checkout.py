@@ -23,8 +23,9 @@ requests) and the server's CPU per order (``/proc/PID/stat``).  After the server
 it opens the storage and checks the orders: as many as placed, order numbers and OGM
 references unique and valid, the stock decremented by as many units as ordered.
 
-``--conflicts`` makes the server log every conflict's object class (a subscriber to
-pyramid_retry's ``BeforeRetry``); the counts are printed per scenario.
+``--conflicts`` makes the server log every conflict's object (a subscriber to
+pyramid_retry's ``BeforeRetry``); the counts are printed per scenario, by the BTree of the
+orders folder or the catalog the object belongs to (``bench/conflicts.py``) or its class.
 
     .venv/bin/python bench/checkout.py --seconds 20
 
@@ -55,6 +56,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from conflicts import btree_labels
 from flows import Busy, FlowError, OutOfStock, Shopper, server_counters
 from servers import ROOT, out, start
 
@@ -81,8 +83,9 @@ SERVER = textwrap.dedent(
         def log_conflict(event):
             exc = getattr(event, "exception", None)
             name = getattr(exc, "class_name", None) or type(exc).__name__
+            oid = getattr(exc, "oid", None)
             with open(conflicts, "a") as f:
-                f.write(f"{type(exc).__name__} {name}\\n")
+                f.write(f"{type(exc).__name__} {name} {oid.hex() if oid else '-'}\\n")
 
         app.registry.registerHandler(log_conflict, (BeforeRetry,))
     serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
@@ -309,8 +312,12 @@ def scenario(name, options):
         checked["orders in the warm-up"] = warm
         report(name, options, results, elapsed, before, after, cpu_after - cpu_before, checked)
         if conflicts:
-            counted = collections.Counter(conflicts.read_text().splitlines())
-            for line, n in counted.most_common(12):
+            labels = btree_labels(folder)
+            counted = collections.Counter()
+            for line in conflicts.read_text().splitlines():
+                kind, cls, oid = (line.split() + ["-", "-"])[:3]
+                counted[f"{kind} {labels.get(oid, cls)}"] += 1
+            for line, n in counted.most_common(16):
                 out(f"    conflict {n:5d} x {line}")
     finally:
         if not options["keep"]:

@@ -35,8 +35,10 @@ from persistent import Persistent
 from shopcms.tree.database import in_own_transaction
 
 SMALLEST, LARGEST = 4, 4096
-#: Seconds: a block used up faster than this was too small.
-BUSY = 10.0
+#: Seconds a block should last in a busy shop (the wider a block, the more buckets its
+#: numbers spread over: see the module); one used up faster was too small, one lasting
+#: longer says the shop is quiet.
+BUSY = 40.0
 #: How often a reservation is tried when other processes reserve at the same moment.
 ATTEMPTS = 20
 

@@ -22,7 +22,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from shopcms.orders import checkout
+from shopcms.orders import checkout, placing
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
 from shopcms.orders.resources import ORDER_WORKFLOW, PLACED
@@ -148,6 +148,7 @@ def checkout_post(context, request):
     accepted, failed = validate(request, place_form(request, offered))
     if accepted is None:
         return _review(request, basket, offered, details, place_html=failed)
+    placing.place_alone(request)  # no conflict with this process's other checkouts
     try:
         placed = checkout.place_and_pay(request, basket, details)
     except checkout.CheckoutProblem as problem:
