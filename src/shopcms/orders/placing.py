@@ -13,6 +13,11 @@ The lock is given back when that transaction ends (committed, failed or aborted)
 processes still meet in the buckets and one is replayed; one process no longer conflicts
 with itself.
 
+Only for a payment method without a provider (a bank transfer): a provider's method
+(Mollie) creates the payment by an HTTP call in the same transaction, and that call must
+not hold up every other checkout of the process; those checkouts are replayed on a
+conflict, as before.
+
 A lock not given within :data:`WAIT` seconds (a commit hanging in the storage) is not
 waited for any longer: the checkout goes on without it, as before, and a conflict is
 replayed.
@@ -20,16 +25,20 @@ replayed.
 
 import threading
 
+from shopcms.orders.payments import methods
+
 #: Seconds a checkout waits for the one being placed before going on without the lock.
 WAIT = 10.0
 
 _lock = threading.Lock()
 
 
-def place_alone(request):
+def place_alone(request, payment):
     """Wait for the other checkouts of this process to be placed, then begin the request's
-    transaction anew (see the module); returns whether the lock was taken."""
-    if not _lock.acquire(timeout=WAIT):
+    transaction anew (see the module), if the ``payment`` method posted (its name) has no
+    provider; returns whether the lock was taken."""
+    method = methods(request.registry).get(payment)
+    if method is None or method.provider or not _lock.acquire(timeout=WAIT):
         return False
     released = False
 

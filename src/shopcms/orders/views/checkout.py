@@ -141,7 +141,7 @@ def checkout_post(context, request):
     accepted, failed = validate(request, place_form(request, offered))
     if accepted is None:
         return _review(request, basket, offered, details, place_html=failed)
-    placing.place_alone(request)  # no conflict with this process's other checkouts
+    placing.place_alone(request, details["payment"])  # see orders.placing
     try:
         placed = checkout.place_and_pay(request, basket, details)
     except checkout.CheckoutProblem as problem:
