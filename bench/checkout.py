@@ -39,10 +39,10 @@ orders/s are low and noisy; the server's CPU per order is the steadier figure):
   and new in this fresh storage); last50: exactly 50 orders, 0 x 503, the other 16
   shoppers told "out of stock", 1.16 retries/order (Stock near zero, by design);
   order numbers and OGMs unique and valid in every run.
-- after (branch checkout2; load average 7-12, 15 s runs): few 18.9 orders/s, 0 x 503,
-  0.000 retries/order (was 1.16), 31.2 ms server CPU/order (was 53.6); spread 12.3/s
-  (the tests of this branch running beside it), 0 retries, 33.7 ms/order; last50 exactly
-  50 orders, 0 x 503, 16 told "out of stock", 0 retries.  What did it, in the order
+- after (branch checkout2; load average 6-12, 15 s runs): few 27.1 orders/s, 0 x 503,
+  0.000 retries/order (was 1.16), 30.1 ms server CPU/order (was 53.6); spread 22.6/s,
+  0 retries, 38.5 ms/order, p50 704 ms p99 955 ms; last50 exactly 50 orders, 0 x 503,
+  16 told "out of stock", 0 retries.  What did it, in the order
   ``--conflicts`` named the BTrees: orders' dates keyed by minute in the catalog (a key
   per second was created by several checkouts of that second at once), one order placed
   at a time per process on a fresh snapshot (``orders.placing``: the orders folder, its
