@@ -3,8 +3,8 @@
 Every checkout inserts into the same BTrees: the orders folder and its tables, the
 catalog's indexes.  Inserts of different keys into one bucket merge, but not while one of
 them splits that bucket, and in a young tree (or the young end of one keyed by number)
-concurrent checkouts meet in few buckets: with 16 shoppers on one process, about one
-checkout in two was replayed by pyramid_retry.  Writing the order is short (a few ms of
+concurrent checkouts meet in few buckets: with 16 shoppers on one process, more than one
+replay per order by pyramid_retry (bench/checkout.py).  Writing the order is short (a few ms of
 the request) and its commit waits for the storage's commit lock anyway, so within a
 process the place step takes a lock instead: :func:`place_alone` waits for it, ends the
 request's transaction so far (nothing has been written before the place step: the form
