@@ -23,8 +23,9 @@ requests) and the server's CPU per order (``/proc/PID/stat``).  After the server
 it opens the storage and checks the orders: as many as placed, order numbers and OGM
 references unique and valid, the stock decremented by as many units as ordered.
 
-``--conflicts`` makes the server log every conflict's object class (a subscriber to
-pyramid_retry's ``BeforeRetry``); the counts are printed per scenario.
+``--conflicts`` makes the server log every conflict's object (a subscriber to
+pyramid_retry's ``BeforeRetry``); the counts are printed per scenario, by the BTree of the
+orders folder or the catalog the object belongs to (``bench/conflicts.py``) or its class.
 
     .venv/bin/python bench/checkout.py --seconds 20
 
@@ -38,6 +39,17 @@ orders/s are low and noisy; the server's CPU per order is the steadier figure):
   and new in this fresh storage); last50: exactly 50 orders, 0 x 503, the other 16
   shoppers told "out of stock", 1.16 retries/order (Stock near zero, by design);
   order numbers and OGMs unique and valid in every run.
+- after (branch checkout2; load average 6-12, 15 s runs): few 27.1 orders/s, 0 x 503,
+  0.000 retries/order (was 1.16), 30.1 ms server CPU/order (was 53.6); spread 22.6/s,
+  0 retries, 38.5 ms/order, p50 704 ms p99 955 ms; last50 exactly 50 orders, 0 x 503,
+  16 told "out of stock", 0 retries.  What did it, in the order
+  ``--conflicts`` named the BTrees: orders' dates keyed by minute in the catalog (a key
+  per second was created by several checkouts of that second at once), one order placed
+  at a time per process on a fresh snapshot (``orders.placing``: the orders folder, its
+  tables and the catalog's young trees met in few buckets), wide number blocks, no path
+  key per order; CPU: no replays, and the checkout schemas bound once per option set
+  (``orders.forms``).  100 orders/s is out of reach on this machine: 31 ms of one
+  core per order is 32/s per core, with two shared cores.
 """
 
 import argparse
@@ -55,6 +67,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from conflicts import btree_labels
 from flows import Busy, FlowError, OutOfStock, Shopper, server_counters
 from servers import ROOT, out, start
 
@@ -81,8 +94,9 @@ SERVER = textwrap.dedent(
         def log_conflict(event):
             exc = getattr(event, "exception", None)
             name = getattr(exc, "class_name", None) or type(exc).__name__
+            oid = getattr(exc, "oid", None)
             with open(conflicts, "a") as f:
-                f.write(f"{type(exc).__name__} {name}\\n")
+                f.write(f"{type(exc).__name__} {name} {oid.hex() if oid else '-'}\\n")
 
         app.registry.registerHandler(log_conflict, (BeforeRetry,))
     serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
@@ -309,8 +323,12 @@ def scenario(name, options):
         checked["orders in the warm-up"] = warm
         report(name, options, results, elapsed, before, after, cpu_after - cpu_before, checked)
         if conflicts:
-            counted = collections.Counter(conflicts.read_text().splitlines())
-            for line, n in counted.most_common(12):
+            labels = btree_labels(folder)
+            counted = collections.Counter()
+            for line in conflicts.read_text().splitlines():
+                kind, cls, oid = (line.split() + ["-", "-"])[:3]
+                counted[f"{kind} {labels.get(oid, cls)}"] += 1
+            for line, n in counted.most_common(16):
                 out(f"    conflict {n:5d} x {line}")
     finally:
         if not options["keep"]:

@@ -157,8 +157,20 @@ def test_order_numbers_are_unique_across_processes_and_threads(site):
 
 
 def test_blocks_grow_while_orders_come_quickly_and_shrink_in_a_quiet_shop():
-    times = iter([0, 1, 2, 3, 100, 101, *range(200, 220)])
+    # Each block used up in half of BUSY: the next one twice as large.
+    times = iter([0, 20, 40, 60, 100, 120, *range(200, 220)])
     blocks = NumberBlocks(db=None, clock=lambda: next(times))
     sizes = [blocks.next_size() for _ in range(6)]
     assert sizes == [SMALLEST, SMALLEST * 2, SMALLEST * 4, SMALLEST * 8, SMALLEST, SMALLEST * 2]
     assert max(blocks.next_size() for _ in range(20)) == LARGEST
+
+
+def test_a_block_used_up_at_once_is_followed_by_one_lasting_busy_seconds():
+    # 100 orders a second: the second block holds BUSY seconds of them (a power of
+    # two), not a doubling of the first, so checkouts spread over wide blocks at once.
+    times = iter([0, SMALLEST / 100, 1000, 1000.001])
+    blocks = NumberBlocks(db=None, clock=lambda: next(times))
+    assert blocks.next_size() == SMALLEST
+    assert blocks.next_size() == LARGEST  # 100/s x BUSY = 4000, a power of two up
+    assert blocks.next_size() == SMALLEST  # a quiet shop
+    assert blocks.next_size() == LARGEST

@@ -96,21 +96,46 @@ def content_type(resource, default):
 
 
 def path(resource, default):
-    """Every ancestor path, so "everything under /products" is one keyword lookup."""
+    """Every ancestor path, so "everything under /products" is one keyword lookup.
+
+    A folder's own path is among them (a query for what is under it finds it too); a leaf
+    (a resource without ``values``: an order, a review) gives only its ancestors', since
+    nothing is ever under it.  That matters for orders: their paths are keyed by number,
+    and a key per order would be one more BTree whose last bucket every checkout inserts
+    into (issue 18).
+    """
     parts = resource_path_tuple(resource)
-    return ["/".join(parts[:i]) or "/" for i in range(1, len(parts) + 1)]
+    end = len(parts) + 1 if hasattr(resource, "values") else len(parts)
+    return ["/".join(parts[:i]) or "/" for i in range(1, end)]
 
 
 def allowed(resource, default):
     return allowed_principals(resource, VIEW) or default
 
 
+def _date_key(resource, value):
+    """The key of a date in the ``created``/``modified`` indexes: the date itself, or for
+    a resource whose class sets ``index_dates_by_minute`` (orders) the start of its minute.
+
+    Orders come by the dozen a second under load, each with a new date at the end of
+    these indexes: a key per order made concurrent checkouts conflict whenever the last
+    bucket split, a key per second whenever two created the same new key in one second
+    (issue 18).  A key per minute is created once a minute; what the indexes serve for
+    orders (the desk's days, its newest-first list) does not need finer keys.
+    """
+    if getattr(resource, "index_dates_by_minute", False) and hasattr(value, "replace"):
+        return value.replace(second=0, microsecond=0)
+    return value
+
+
 def modified(resource, default):
-    return getattr(resource, "modified", default)
+    value = getattr(resource, "modified", default)
+    return default if value is default else _date_key(resource, value)
 
 
 def created(resource, default):
-    return getattr(resource, "created", default)
+    value = getattr(resource, "created", default)
+    return default if value is default else _date_key(resource, value)
 
 
 def categories(resource, default):

@@ -331,8 +331,7 @@ def place_order(request, cart, details, token):
     order.buyer_vat_status = business.FORMAT if order.buyer_vat else None
     # The VAT charged (products.pricing): its scheme and the country whose rates apply.
     order.vat_scheme, order.vat_country = priced.taxation.scheme, priced.taxation.country
-    # To the second: orders of one second share a key of the catalog's "created" and
-    # "modified" indexes, whose last bucket's splits made checkouts conflict (issue 18).
+    # To the second (the catalog keys orders' dates by minute: Order.index_dates_by_minute).
     order.created = order.modified = request.now.replace(microsecond=0)
     # The number's year is Brussels time: an order at 00:30 on 1 January is next year's.
     year = request.now.astimezone(site_timezone(request.registry)).year

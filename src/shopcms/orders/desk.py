@@ -122,9 +122,15 @@ def filtered_orders(request, filters):
     ids = list(search(request, query, sort_index="created", reverse=True).ids)
     resolve = request.root.catalog.resolver(request.root)
     if not filters.get("state"):
-        return len(ids), lambda part: [resolve(docid) for docid in ids[part]]
-    chosen = [order for order in map(resolve, ids) if order.state == filters["state"]]
+        return len(ids), lambda part: _newest_first(map(resolve, ids[part]))
+    chosen = _newest_first(o for o in map(resolve, ids) if o.state == filters["state"])
     return len(chosen), chosen.__getitem__
+
+
+def _newest_first(orders):
+    """``orders`` newest first: the catalog keys their dates by minute (``Order.
+    index_dates_by_minute``), so the orders of one minute are put in order here."""
+    return sorted(orders, key=lambda order: (order.created, order.number), reverse=True)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,9 +13,15 @@ consecutive numbers would meet in the last bucket and conflict whenever it split
 
 What that costs: a number taken by a checkout that is then replayed (a stock conflict) or
 refused is not used again, and a process that stops leaves the rest of its block unused:
-gaps.  Blocks grow while orders come quickly (a reservation less than :data:`BUSY` seconds
-after the previous one doubles the size, up to :data:`LARGEST`) and shrink back to
-:data:`SMALLEST` in a quiet shop, so a restart loses few numbers where few are used.
+gaps.  Blocks grow while orders come quickly and shrink back to :data:`SMALLEST` in a
+quiet shop: a reservation less than :data:`BUSY` seconds after the previous one takes a
+block that lasts about :data:`BUSY` seconds at the rate the previous one was used (at
+least twice its size, a power of two, up to :data:`LARGEST`), so a restart loses at most
+about that many seconds' worth of numbers.  Large blocks matter under load: every BTree
+keyed by number (the orders folder, the references, the catalog's paths) takes a block's
+numbers at its end, in as many buckets as the block is wide, and two checkouts conflict
+when one splits the bucket the other inserts into; a block of a few thousand numbers
+spreads 16 concurrent checkouts over a hundred buckets, where 256 kept them in a handful.
 So the order of numbers is not the order of placement (``created`` is): within a block
 they come shuffled, and two processes hand out their blocks at the same time.
 """
@@ -28,9 +34,11 @@ from persistent import Persistent
 
 from shopcms.tree.database import in_own_transaction
 
-SMALLEST, LARGEST = 4, 256
-#: Seconds: a block used up faster than this was too small.
-BUSY = 10.0
+SMALLEST, LARGEST = 4, 4096
+#: Seconds a block should last in a busy shop (the wider a block, the more buckets its
+#: numbers spread over: see the module); one used up faster was too small, one lasting
+#: longer says the shop is quiet.
+BUSY = 40.0
 #: How often a reservation is tried when other processes reserve at the same moment.
 ATTEMPTS = 20
 
@@ -57,8 +65,15 @@ class NumberBlocks:
     def next_size(self):
         """The size of the block to reserve now (see the module)."""
         now = self.clock()
-        recent = self.reserved_at is not None and now - self.reserved_at < BUSY
-        self.size = min(LARGEST, self.size * 2) if recent else SMALLEST
+        elapsed = None if self.reserved_at is None else now - self.reserved_at
+        if elapsed is None or elapsed >= BUSY:
+            self.size = SMALLEST
+        else:
+            wanted = max(self.size * 2, self.size * BUSY / max(elapsed, 1e-3))
+            size = self.size
+            while size < wanted and size < LARGEST:
+                size *= 2
+            self.size = min(LARGEST, size)
         self.reserved_at = now
         return self.size
 

@@ -105,6 +105,8 @@ class Order(Content):
     """One placed order (see the module docstring).  Build with :meth:`Orders.place`."""
 
     content_type = "order"
+    #: The catalog keys an order's dates by minute (``catalog.indexes``: no hot key).
+    index_dates_by_minute = True
 
     #: The disclosures of this order's data to third parties, oldest first
     #: (``shopcms.privacy.disclosures``): a tuple replaced by each new one, so this class

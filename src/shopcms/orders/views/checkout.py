@@ -22,7 +22,8 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from shopcms.orders import checkout
+from shopcms.orders import checkout, placing
+from shopcms.orders.forms import checkout_form
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
 from shopcms.orders.resources import ORDER_WORKFLOW, PLACED
@@ -40,15 +41,7 @@ CONFIRMATION = "shopcms.orders:templates/order_confirmation.pt"
 
 
 def _form(request, schema, formid, button, css_class, offered):
-    return make_form(
-        request,
-        schema,
-        (button,),
-        formid,
-        action=request.link(None, "checkout"),
-        css_class=css_class,
-        options=offered,
-    )
+    return checkout_form(request, schema, formid, button, css_class, offered)
 
 
 def details_form(request, offered):
@@ -148,6 +141,7 @@ def checkout_post(context, request):
     accepted, failed = validate(request, place_form(request, offered))
     if accepted is None:
         return _review(request, basket, offered, details, place_html=failed)
+    placing.place_alone(request, details["payment"])  # see orders.placing
     try:
         placed = checkout.place_and_pay(request, basket, details)
     except checkout.CheckoutProblem as problem:

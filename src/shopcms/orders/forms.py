@@ -1,0 +1,95 @@
+"""The checkout's forms, their schemas bound once per set of options (issue 18).
+
+Binding the checkout's schema (a copy of its forty nodes, the deferred widgets and
+validators, the countries' names) cost a few milliseconds per form, and the ``place``
+POST builds two.  What a binding depends on is the language, the site's URL (the terms'
+link), and the options offered (shipping with its costs, payment methods, whether details
+can be kept); the same few sets come back all day.  So :func:`checkout_form` keeps bound
+schemas by those, and builds each request only its deform Form over the kept schema
+(schemas are not changed by validating or rendering).
+
+Two things differ per visitor and are never kept: the CSRF token (the kept schema's
+default is empty; :class:`CheckoutForm` puts the requester's token into the values it
+renders) and saved addresses (a requester with saved addresses gets a schema bound for
+them alone, as every form did before).  A kept schema holds no request: its bindings
+name a stand-in that only knows the language.
+"""
+
+import threading
+from types import SimpleNamespace
+
+import colander
+from pyramid.csrf import get_csrf_token
+
+from shopcms.web.forms.core import Form, make_form, set_ids
+
+#: Bound schemas kept (a few per language is what a shop uses; more are made again).
+KEPT = 64
+
+_kept = {}
+_lock = threading.Lock()
+
+
+class CheckoutForm(Form):
+    """A form over a kept schema: renders the requester's CSRF token with its values."""
+
+    csrf_token = None
+
+    def render(self, *args, **kw):
+        # Without values (after set_pstruct) the form shows what was posted, token included.
+        if args and isinstance(args[0], dict) and "csrf_token" not in args[0]:
+            args = ({**args[0], "csrf_token": self.csrf_token}, *args[1:])
+        return super().render(*args, **kw)
+
+
+def _nodes(node):
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
+
+
+def _bound(request, schema_class, formid, options):
+    key = (
+        schema_class,
+        formid,
+        request.locale_name,
+        request.application_url,
+        options.shipping,
+        options.payment,
+        options.can_keep,
+    )
+    schema = _kept.get(key)
+    if schema is not None:
+        return schema
+    schema = schema_class().bind(request=request, options=options)
+    set_ids(schema, formid)
+    schema["csrf_token"].default = colander.null
+    stand_in = SimpleNamespace(locale_name=request.locale_name)
+    for node in _nodes(schema):
+        node.bindings = {**(node.bindings or {}), "request": stand_in}
+    with _lock:
+        if len(_kept) >= KEPT:
+            _kept.clear()
+        _kept[key] = schema
+    return schema
+
+
+def checkout_form(request, schema_class, formid, button, css_class, options):
+    """The form of ``schema_class`` (a checkout schema bound with ``request`` and
+    ``options``) posting to the checkout, with ``button``."""
+    action = request.link(None, "checkout")
+    if options.addresses:
+        return make_form(
+            request, schema_class, (button,), formid, action, css_class=css_class, options=options
+        )
+    form = CheckoutForm(
+        _bound(request, schema_class, formid, options),
+        buttons=[button],
+        action=action,
+        method="POST",
+        formid=formid,
+    )
+    form.csrf_token = get_csrf_token(request)
+    if css_class:
+        form.css_class = css_class
+    return form
