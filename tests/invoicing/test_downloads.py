@@ -2,10 +2,6 @@
 order's key (from the confirmation page), staff from the order desk and its list of
 invoices; anyone else gets 404, as for another customer's order."""
 
-import importlib.util
-
-import pytest
-
 from shopcms.invoicing import api
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login
 from tests.factories import make_order
@@ -77,9 +73,6 @@ def test_the_order_desk_lists_and_downloads_invoices(site, app):
     assert listing.html.select_one("a[href='/nl/manage/invoices/']") is not None
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("shopcms.invoicing.ubl") is None, reason="the UBL writer"
-)
 def test_a_business_customer_also_downloads_the_ubl_invoice(site, app):
     account = site.add_account("inkoop@example.nl")
     with site.edit() as root:
