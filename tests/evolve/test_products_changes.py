@@ -1,4 +1,4 @@
-"""Evolve step 15: the products and categories folders keep their modification time in a
+"""Evolve step 14: the products and categories folders keep their modification time in a
 ``Changes`` record apart (``shopcms.products.changes``), so touching them (every product or
 category edit does) writes that small record, not the folder every page reads."""
 
@@ -36,9 +36,9 @@ def open_site(path=None):
     return db, tm, site
 
 
-def test_the_step_is_generation_15_of_the_products_package(site):
-    step = evolve_steps(site.registry)[14]
-    assert (step.generation, step.function) == (15, keep_changes_apart)
+def test_the_step_is_generation_14_of_the_products_package(site):
+    step = evolve_steps(site.registry)[13]
+    assert (step.generation, step.function) == (14, keep_changes_apart)
     # A new site's folders have their records from the start.
     assert site.read(lambda root: isinstance(root["products"].changes, Changes))
     assert site.read(lambda root: isinstance(root["categories"].changes, Changes))

@@ -36,7 +36,7 @@ def includeme(config):
             f"shopcms.resources.site.{name}", f"shopcms.products.resources.{name}"
         )
     config.add_evolve_step(
-        15, "Products: the folders' modification times in records apart", keep_changes_apart
+        14, "Products: the folders' modification times in records apart", keep_changes_apart
     )
     _declare_cookies(config)
     config.add_layout_value("cart_count", layout.cart_count)

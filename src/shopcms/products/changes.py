@@ -33,7 +33,7 @@ class ChangesKept:
     """A folder whose ``modified`` lives in its :class:`Changes` record, so :meth:`touch`
     does not write the folder's record.
 
-    A folder stored before the record has none until evolve step 15 gives it one: it reads
+    A folder stored before the record has none until evolve step 14 gives it one: it reads
     its own attribute meanwhile, and its first touch adds the record."""
 
     #: The folder's :class:`Changes` (class default: a folder stored before it has none).
@@ -65,6 +65,6 @@ class ChangesKept:
 
     def keep_changes_apart(self):
         """Move a stored folder's own ``modified`` into a new :class:`Changes` record
-        (evolve step 15); does nothing when it has one."""
+        (evolve step 14); does nothing when it has one."""
         if self.changes is None:
             self.modified = self.__dict__.get("modified") or self.created
