@@ -4,6 +4,7 @@ lists (cart, wishlist, compare, recently viewed)."""
 from datetime import timedelta
 
 from shopcms.products import layout, lists, pricing, sections, sitemap
+from shopcms.products.evolve import keep_changes_apart
 from shopcms.products.resources import Categories, Category, Product, Products
 from shopcms.products.views import parts
 from shopcms.web.cookies import Category as CookieCategory
@@ -34,6 +35,9 @@ def includeme(config):
         config.add_moved_class(
             f"shopcms.resources.site.{name}", f"shopcms.products.resources.{name}"
         )
+    config.add_evolve_step(
+        14, "Products: the folders' modification times in records apart", keep_changes_apart
+    )
     _declare_cookies(config)
     config.add_layout_value("cart_count", layout.cart_count)
     config.add_personal_part("cart-count", layout.cart_count_part)

@@ -16,6 +16,7 @@ from BTrees.IOBTree import IOBTree
 from pyramid.authorization import DENY_ALL, Allow, Everyone
 from ZODB.blob import Blob
 
+from shopcms.products.changes import ChangesKept
 from shopcms.products.stock import FEW_LEFT, Stock
 from shopcms.tree.events import ACLModified, ObjectModified, notify
 from shopcms.tree.resources import Content, Folder, FolderKeyError, Translations
@@ -64,8 +65,8 @@ class Category(Content):
 
     def changed(self):
         """Call after a change: the catalog reindexes the category (ObjectModified), and the
-        public listing, whose validator is the products folder's modification time, shows
-        the new facets."""
+        public listing, whose validator is the products folder's modification time (kept in
+        its ``Changes`` record, not the folder), shows the new facets."""
         self.touch()
         notify(ObjectModified(self))
         site = self.__parent__.__parent__ if self.__parent__ is not None else None
@@ -73,7 +74,7 @@ class Category(Content):
             site["products"].touch()
 
 
-class Categories(Folder):
+class Categories(ChangesKept, Folder):
     """All categories; :meth:`ordered` is the order every page shows them in."""
 
     content_type = "categories"
@@ -143,7 +144,7 @@ class ProductImage:
         }
 
 
-class Products(Folder):
+class Products(ChangesKept, Folder):
     """All products.  Hands out the short product ids (``pid``)."""
 
     content_type = "products"
@@ -390,7 +391,8 @@ class Product(Content):
         notify(ObjectModified(self))
 
     def _touch_catalog(self):
-        # The listing's validator is the Products folder's modification time.
+        # The listing's validator is the Products folder's modification time, which lives
+        # in the folder's Changes record: the folder, read by every page, stays unwritten.
         self.touch()
         if self.__parent__ is not None:
             self.__parent__.touch()
