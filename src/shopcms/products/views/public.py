@@ -48,10 +48,15 @@ def visitor_state(request, names=(*LIST_COOKIES, lists.RECENT)):
     return tuple(request.cookies.get(name, "") for name in names)
 
 
-def category_titles(request):
+def category_titles(request, names=None):
+    """``{name: title}`` of the categories ``names`` (all when None) that exist: a product
+    page reads only its own categories, so renaming another leaves it cached."""
+    folder = request.root["categories"]
+    found = folder.items() if names is None else ((n, folder.get(n)) for n in names)
     return {
         name: pick(category.titles, request)[1] or name
-        for name, category in request.root["categories"].items()
+        for name, category in found
+        if category is not None
     }
 
 
@@ -195,7 +200,7 @@ def product_values(product, request, failed=None):
         "description": description,
         "vat": vat_included(product.price, product.vat_rate),
         "attributes": attributes,
-        "categories": category_titles(request),
+        "categories": category_titles(request, product.categories),
         "forms": forms,
         "came_from": request.link(product),
         # What the page says of the stock ("only 3 left" up to this number): the product's
