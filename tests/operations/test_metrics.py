@@ -104,6 +104,17 @@ def test_page_cache_hits_and_misses(site):
     assert value(after, "shopcms_page_cache_pages") >= 1
 
 
+def test_page_cache_declined_by_reason(site):
+    app = Browser(site.wsgi)
+    app.get("/nl/products/mug-cafe")
+    before = scrape(app)
+    # Credentials are never answered from a kept page: the application answers, counted.
+    app.get("/nl/products/mug-cafe", headers={"Authorization": "Basic eDp5"}, status="*")
+    after = scrape(app)
+    name, labels = "shopcms_page_cache_declined_total", {"reason": "credentials"}
+    assert value(after, name, **labels) - value(before, name, **labels) == 1
+
+
 def test_conflicts_and_retries(site):
     app = Browser(site.wsgi)
     token = app.get("/nl/login").html.select_one("input[name=csrf_token]")["value"]

@@ -24,7 +24,8 @@ What keeps it correct:
   (``shopcms.web.dependencies``: the oids a rendering read, and ``watch(db).poll()`` on each
   look-up); an entry whose records are not known lives only until the next change, and
   "everything may have changed" empties the cache;
-- an entry also expires after ``max_age`` seconds;
+- an entry also expires after ``max_age`` seconds, or sooner at the moment its page said it
+  changes by itself (:data:`CHANGES_AT`: a version scheduled to take effect);
 - the cache is bounded in bytes (least recently used first out) and per process;
 - the key holds the scheme and host the visitor used, since pages carry absolute links;
 - while the database cannot be reached the cache is bypassed (``shopcms.web.outage``).
@@ -43,6 +44,7 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict
+from datetime import UTC, datetime
 
 from pyramid.csrf import get_csrf_token
 from pyramid.response import Response
@@ -58,6 +60,8 @@ log = logging.getLogger(__name__)
 PAGE_KIND = "shopcms.page_kind"
 #: Set in the environ of a request the cache answered (the metrics in front name it so).
 CACHE_HIT = "shopcms.page_cache.hit"
+#: In the environ: when the page changes by itself (aware UTC; ``shopcms.pages``).
+CHANGES_AT = "shopcms.page_changes_at"
 DROPPED_ON_304 = {"content-length", "content-type"}
 #: Headers of a skeleton's answer not kept (made anew for each answer).
 NOT_KEPT = {"content-length", "set-cookie"}
@@ -344,6 +348,14 @@ class SharedPageCache:
         finally:
             request.close()
 
+    def _expiry(self, changes_at):
+        """When an entry made now expires: after ``max_age`` or at ``changes_at``."""
+        now, clock = time.monotonic(), getattr(self.registry, "shopcms_clock", None)
+        if changes_at is None:
+            return now + self.max_age
+        left = (changes_at - (clock() if clock else datetime.now(UTC))).total_seconds()
+        return now + min(self.max_age, left)
+
     def _render(self, key, changes, environ, start_response):
         """A miss: render the skeleton, keep it if the page is shared, answer the visitor."""
         skeleton = {k: v for k, v in environ.items() if k not in PERSONAL_HEADERS}
@@ -380,7 +392,7 @@ class SharedPageCache:
             if name not in environ and name not in _SKELETON_KEYS:
                 environ[name] = value
         entry = Entry(
-            time.monotonic() + self.max_age,
+            self._expiry(skeleton.get(CHANGES_AT)),
             status,
             [(k, v) for k, v in headers if k.lower() not in NOT_KEPT],
             pieces,
@@ -394,8 +406,7 @@ class SharedPageCache:
 
 
 def _close(result):
-    if hasattr(result, "close"):
-        result.close()
+    getattr(result, "close", lambda: None)()
 
 
 def wrap(app, settings):
