@@ -39,7 +39,6 @@ Settings: ``shopcms.page_cache.megabytes`` (default 128; 0 turns the cache off) 
 ``shopcms.page_cache.max_age`` (seconds, default 300).
 """
 
-import hashlib
 import logging
 import threading
 import time
@@ -52,8 +51,10 @@ from webob.etag import ETagMatcher
 
 from shopcms.web import dependencies, personal
 from shopcms.web.sharing import ENVIRON_KEY
+from shopcms.web.skeletons import Entry, content_etag
 
 log = logging.getLogger(__name__)
+__all__ = ["CHANGES_AT", "Entry", "SharedPageCache", "content_etag", "wrap"]
 
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
@@ -77,45 +78,6 @@ _SKELETON_KEYS = (
     personal.LANG,
     dependencies.DEPENDENCIES,
 )
-
-
-class Entry:
-    __slots__ = (
-        "expires",
-        "status",
-        "headers",
-        "pieces",
-        "holes",
-        "effects",
-        "lang",
-        "etag",
-        "kind",
-        "size",
-        "anonymous",
-    )
-
-    def __init__(self, expires, status, headers, pieces, holes, effects, lang, kind=None):
-        self.expires, self.status, self.headers = expires, status, headers
-        self.pieces, self.holes, self.effects, self.lang = pieces, holes, effects, lang
-        self.kind = kind
-        self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        if self.etag is None:
-            # A view that sets no validator in a skeleton (its page differs per visitor
-            # only by parts): the skeleton's own fingerprint, for visitors without cookies.
-            self.etag = content_etag(pieces, holes)
-        self.size = sum(len(p) for p in pieces[::2])
-        # The parts of a visitor without cookies, once rendered (they are everyone's).
-        self.anonymous = None
-
-
-def content_etag(pieces, holes):
-    """A weak validator of a skeleton: its text and its holes' arguments.  The hour of the
-    stateless CSRF token is added when answering (:meth:`SharedPageCache._answer`), so a
-    browser never keeps a page whose token ran out."""
-    digest = hashlib.blake2b(repr(holes).encode(), digest_size=12)
-    for piece in pieces:
-        digest.update(piece if isinstance(piece, bytes) else b"\x00%d" % piece)
-    return f'W/"{digest.hexdigest()}'
 
 
 class Declined(Exception):
