@@ -227,7 +227,7 @@ class SharedPageCache:
 
     # -- answers ----------------------------------------------------------------------
 
-    def _answer(self, entry, environ, start_response, method, app_result=None):
+    def _answer(self, entry, environ, start_response, method, hit=True):
         """Fill ``entry`` for this visitor and answer, or let the application answer."""
         try:
             body, cookies = self.fill(entry, environ)
@@ -241,7 +241,8 @@ class SharedPageCache:
             self.declined["error"] += 1
             return self.app(environ, start_response)
         environ[PAGE_KIND] = entry.kind
-        environ[CACHE_HIT] = True
+        # (A miss answered from the skeleton it just rendered keeps its route's name.)
+        environ[CACHE_HIT] = hit
         stateless = not environ.get("HTTP_COOKIE")
         if stateless:
             headers = list(entry.headers)
@@ -364,7 +365,7 @@ class SharedPageCache:
             skeleton.get(PAGE_KIND),
         )
         self.put(key, entry, skeleton.get(dependencies.DEPENDENCIES), since=changes)
-        return self._answer(entry, environ, start_response, "GET")
+        return self._answer(entry, environ, start_response, "GET", hit=False)
 
 
 def _close(result):
