@@ -216,6 +216,12 @@ class VisitorRequest(Request):
     view_name = ""
 
     @reify
+    def cookies(self):
+        # Parsed once, a plain mapping: webob parses and checks the header at each access,
+        # and a page's parts ask a dozen times.  Parts only read cookies (the contract).
+        return dict(Request.cookies.fget(self))
+
+    @reify
     def root(self):
         # Imported here: shopcms.tree imports shopcms.web.
         from shopcms.tree.database import SITE_KEY

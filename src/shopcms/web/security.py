@@ -144,6 +144,15 @@ class SecurityPolicy:
         return principals
 
     def permits(self, request, context, permission):
+        if request.method in ("GET", "HEAD"):
+            # A page asks for each product it shows: the principals of the same identity
+            # are kept on the request (a GET changes neither the session nor the account).
+            key = (id(request.identity), request.session.get(SESSION_SECOND_FACTOR))
+            memo = request.__dict__.get("_shopcms_principals")
+            if memo is None or memo[0] != key:
+                memo = (key, self.effective_principals(request))
+                request.__dict__["_shopcms_principals"] = memo
+            return self.helper.permits(context, memo[1], permission)
         return self.helper.permits(context, self.effective_principals(request), permission)
 
     def remember(self, request, userid, **kw):
