@@ -42,7 +42,7 @@ from shopcms.web import csrf
 from shopcms.web.cookies import Category, set_cookie
 from shopcms.web.forms import Button
 from shopcms.web.i18n import _
-from shopcms.web.security import VIEW
+from shopcms.web.security import VIEW, effective_principals
 
 CARD_TEMPLATE = "shopcms.products:templates/card.pt"
 RECENT_TEMPLATE = "shopcms.products:templates/recent.pt"
@@ -188,7 +188,16 @@ def recently_viewed(request, pid, offer, came_from, consent_action, policy):
         if pid is not None:
             # As the list will be after this visit: the page's product first, then these.
             pids = pids[: lists.LIMITS[lists.RECENT] - 1]
-        recent = visible(request, pids)
+        if not pids:
+            return ""
+        key = _recent_key(request, pids, policy)
+        html = RECENT.get(key) if key is not None else None
+        if html is None:
+            cards = [card(request, p) for p in visible(request, pids)]
+            html = framed(request, RECENT_TEMPLATE, cards, None, policy=policy) if cards else ""
+            if key is not None:
+                RECENT.put(key, html)
+        return html
     consent = None
     if offer and not may:
         button = Button("allow", _("Allow personalisation cookies"), css_class="toggle")
@@ -202,6 +211,24 @@ def recently_viewed(request, pid, offer, came_from, consent_action, policy):
         return ""
     cards = [card(request, p) for p in recent]
     return framed(request, RECENT_TEMPLATE, cards, consent, policy=policy)
+
+
+#: The recently viewed section of a visitor who allows personalisation, by
+#: :func:`_recent_key`: the same products seen by the same principals, while the database
+#: has not changed.
+RECENT = Cards(size=4096)
+
+
+def _recent_key(request, pids, policy):
+    """The key of :data:`RECENT` for this visitor, or None (not remembered): only the page
+    cache's visitor request knows a transaction its view of the database is at least as
+    recent as (``shopcms.web.personal``); the answer is read and kept under it, so the
+    database is not opened for a visitor without a login."""
+    seen = getattr(request, "shopcms_seen_tid", None)
+    if seen is None:
+        return None
+    principals = tuple(effective_principals(request))
+    return (seen, request.application_url, request.locale_name, principals, tuple(pids), policy)
 
 
 def recommended(request, pid, privacy):
