@@ -27,9 +27,6 @@ rating, the language and the site's address), and so is the section around them
 connection's cache, its permission check and a join.
 """
 
-import threading
-from collections import OrderedDict
-
 from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
 from pyramid.traversal import find_root
@@ -37,6 +34,7 @@ from pyramid.traversal import find_root
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations
 from shopcms.products.schemas import ConsentSchema, ListItemSchema
+from shopcms.products.views.cards import Cards
 from shopcms.products.views.small import Repeated
 from shopcms.web import csrf
 from shopcms.web.cookies import Category, set_cookie
@@ -87,30 +85,6 @@ def visible(request, pids):
         if product is not None and request.has_permission(VIEW, product):
             found.append(product)
     return found
-
-
-class Cards:
-    """Product cards rendered before, by what they show; bounded (least recently used
-    out), per process.  The key holds the product's record serial, so an edited product is
-    a new key and its old card is never shown again (and soon pushed out)."""
-
-    def __init__(self, size=4096):
-        self.size = size
-        self._html = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            html = self._html.get(key)
-            if html is not None:
-                self._html.move_to_end(key)
-            return html
-
-    def put(self, key, html):
-        with self._lock:
-            self._html[key] = html
-            while len(self._html) > self.size:
-                self._html.popitem(last=False)
 
 
 CARDS = Cards()
