@@ -66,8 +66,9 @@ def test_the_token_is_required(site):
 def test_requests_and_latency_are_counted_by_route(site):
     app = Browser(site.wsgi)
     before = scrape(app)
+    site.page_cache.max_bytes = 0  # every request rendered (a visitor with cookies is not)
     for _ in range(3):
-        app.get("/nl/products/mug-cafe", headers={"Cookie": "x=1"})  # not from the cache
+        app.get("/nl/products/mug-cafe", headers={"Cookie": "x=1"})
     app.get("/nl/no-such-page", status=404)
     app.get("/nl/login")
     after = scrape(app)
@@ -102,6 +103,17 @@ def test_page_cache_hits_and_misses(site):
     assert moved("shopcms_page_cache_requests_total", result="hit") == 2
     assert moved("shopcms_requests_total", route="page_cache", method="GET", status="200") == 2
     assert value(after, "shopcms_page_cache_pages") >= 1
+
+
+def test_page_cache_declined_by_reason(site):
+    app = Browser(site.wsgi)
+    app.get("/nl/products/mug-cafe")
+    before = scrape(app)
+    # Credentials are never answered from a kept page: the application answers, counted.
+    app.get("/nl/products/mug-cafe", headers={"Authorization": "Basic eDp5"}, status="*")
+    after = scrape(app)
+    name, labels = "shopcms_page_cache_declined_total", {"reason": "credentials"}
+    assert value(after, name, **labels) - value(before, name, **labels) == 1
 
 
 def test_conflicts_and_retries(site):

@@ -2,12 +2,17 @@
 any cookie start no session and carry a stateless CSRF token that works only from this
 site; any change of the content shows at once."""
 
+import time
+from datetime import UTC, datetime, timedelta
+
+from webob import Request
 from webtest import TestApp
 
 from shopcms.web import dependencies
 from shopcms.web.csrf import HOUR
-from shopcms.web.pagecache import Entry, SharedPageCache
+from shopcms.web.pagecache import CHANGES_AT, Entry, SharedPageCache
 from shopcms.web.personal import parse
+from shopcms.web.sharing import ENVIRON_KEY
 from tests.conftest import start_session, unmasked
 from tests.privacy.test_cookie_banner import click_banner
 
@@ -242,3 +247,27 @@ def test_a_page_rendered_while_its_records_changed_is_not_kept():
     pages.put("a", entry(), frozenset({b"1"}), since)
     pages.put("b", entry(), frozenset({b"2"}), since)
     assert not pages.get("a") and pages.get("b")
+
+
+def test_an_entry_expires_when_its_page_changes_by_itself():
+    renders, changes_in = [], [3600]
+
+    def app(environ, start_response):
+        # A shared page with a version scheduled to take effect (shopcms.pages).
+        renders.append(environ["PATH_INFO"])
+        environ[ENVIRON_KEY] = True
+        environ[CHANGES_AT] = datetime.now(UTC) + timedelta(seconds=changes_in[0])
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [b"the policy"]
+
+    pages = SharedPageCache(app, Watcher(), max_bytes=2**20, max_age=300, registry=object())
+    for _ in range(2):
+        assert Request.blank("/nl/cookies").get_response(pages).body == b"the policy"
+    assert len(renders) == 1  # kept: the change is an hour away
+    changes_in[0] = 0.05
+    Request.blank("/nl/terms").get_response(pages)
+    Request.blank("/nl/terms").get_response(pages)
+    assert len(renders) == 2  # kept until the change...
+    time.sleep(0.06)
+    Request.blank("/nl/terms").get_response(pages)
+    assert len(renders) == 3  # ...and not a moment longer, though max_age is 300 s

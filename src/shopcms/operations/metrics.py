@@ -13,7 +13,9 @@ What is measured:
   (retried, or not any more after the last attempt);
   ``shopcms_request_retries_total{reason}``: pyramid_retry's replays by exception class;
 - ``shopcms_page_cache_requests_total{result="hit"|"miss"}``, ``shopcms_page_cache_pages``
-  and ``shopcms_page_cache_bytes`` (``shopcms.web.pagecache``);
+  and ``shopcms_page_cache_bytes``, ``shopcms_page_cache_declined_total{reason=...}``
+  (visitors a kept page could not serve: a session due for reissue, staff...;
+  ``shopcms.web.pagecache``);
 - gauges other packages declare with ``config.add_metric_gauge(name, documentation,
   func)``: ``func(registry)`` is called at each scrape and returns a number (or None:
   left out), e.g. the outbox's size through ``shopcms.operations.health.read_root``.
@@ -149,6 +151,14 @@ class _Declared:
             family.add_metric(("hit",), cache.hits)
             family.add_metric(("miss",), cache.misses)
             yield family
+            declined = CounterMetricFamily(
+                "shopcms_page_cache_declined",
+                "Visitors of a kept page sent to the application instead, by reason",
+                labels=("reason",),
+            )
+            for reason, count in sorted(dict(cache.declined).items()):
+                declined.add_metric((reason,), count)
+            yield declined
             yield GaugeMetricFamily("shopcms_page_cache_pages", "Pages kept", value=len(cache))
             yield GaugeMetricFamily("shopcms_page_cache_bytes", "Bytes kept", value=cache.size)
         for name, (documentation, func) in self.metrics.gauges.items():

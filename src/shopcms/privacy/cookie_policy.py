@@ -10,6 +10,8 @@ language asks them again.
 This module reads the pages through the resource tree only (privacy imports no capability).
 """
 
+from datetime import UTC, datetime
+
 from pyramid.traversal import find_root
 
 from shopcms.web.i18n import languages
@@ -55,20 +57,66 @@ def version_in_force(request, version):
     Comparing within the language the visitor read keeps a choice when they switch
     languages or when another language's translation is corrected.
     """
-    page = policy_page(request)
+    forces = in_force_ids(request)
     if not version:
         # Chosen when no cookie policy was published: valid until one is.
-        return page is None or not any(
-            page.in_force(lang, request.now) for lang in languages(request.registry)
-        )
+        return forces is None or not any(forces.get(lang) for lang in languages(request.registry))
     try:
         name, lang, _number = version.split(":")
     except ValueError:
         return False
-    if page is None or name != COOKIE_POLICY:
+    if forces is None or name != COOKIE_POLICY:
         return False
-    revision = page.in_force(lang, request.now)
-    return revision is not None and revision.id == version
+    return forces.get(lang) == version
+
+
+#: Where the registry keeps :func:`in_force_ids`'s answer: ``(tid, since, until, ids)``.
+IN_FORCE_MEMO = "_shopcms_cookie_policy_in_force"
+#: The end of time, for a policy with nothing scheduled.
+_NEVER = datetime.max.replace(tzinfo=UTC)
+#: The fast path's visitor request names the database's last transaction it read before its
+#: connection (if any) opened: its view of the database is at least that recent.
+SEEN_TID = "shopcms_seen_tid"
+
+
+def in_force_ids(request):
+    """``{lang: id of the revision in force}`` of the cookie policy at ``request.now``
+    (``None`` as a value: nothing in force in that language), or None without a policy.
+
+    Asked on every page of every visitor who has chosen (their choice stands only under
+    the policy in force), it is remembered per process: the answer changes only when the
+    database changes (its last transaction is the key) or when a revision scheduled ahead
+    takes effect (the memo holds until that moment).  Only a request that knows its view
+    of the database is at least as recent as the transaction it names (:data:`SEEN_TID`,
+    the page cache's visitor request) stores the answer; any request reads it while the
+    database's last transaction is still the one it was made under (then every view
+    started since sees the same records).
+    """
+    registry, now = request.registry, request.now
+    db = getattr(registry, "_zodb_databases", {}).get("")
+    seen = getattr(request, SEEN_TID, None)
+    memo = getattr(registry, IN_FORCE_MEMO, None)
+    if (
+        memo is not None
+        and db is not None
+        and memo[1] <= now < memo[2]
+        and memo[0] == (seen if seen is not None else db.lastTransaction())
+    ):
+        return memo[3]
+    page = policy_page(request)
+    if page is None:
+        forces, until = None, _NEVER
+    else:
+        langs = set(page.languages()) | set(languages(registry))
+        forces = {}
+        for lang in langs:
+            revision = page.in_force(lang, now)
+            forces[lang] = revision.id if revision is not None else None
+        upcoming = [r.effective for lang in langs for r in page.scheduled(lang, now)]
+        until = min(upcoming, default=_NEVER)
+    if seen is not None:
+        setattr(registry, IN_FORCE_MEMO, (seen, now, until, forces))
+    return forces
 
 
 def choice_revision(request, choice):

@@ -17,6 +17,7 @@ they name products by their short id, find only products the requester may see, 
 the rules (stock, quantities, sizes); a change they cannot make raises :class:`Refused`.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -39,9 +40,15 @@ _CART_ITEM = re.compile(r"^(\d{1,9})x(\d{1,2})$")
 _PID = re.compile(r"^\d{1,9}$")
 
 
-def _signer(request, name):
-    secret = request.registry.settings["shopcms.secret"]
+@functools.lru_cache(maxsize=16)
+def _signer_for(secret, name):
     return Signer(secret, salt=f"shopcms.list.{name}", digest_method=hashlib.sha256)
+
+
+def _signer(request, name):
+    """The signer of list ``name`` (one per secret and list: each page reads or writes the
+    lists' cookies a few times)."""
+    return _signer_for(request.registry.settings["shopcms.secret"], name)
 
 
 def encode(name, items):

@@ -265,11 +265,38 @@ class PageContext:
         return get_csrf_token(self.request)
 
 
+#: The account navigation's links rendered before (:func:`account_nav`), by what they show:
+#: ``(application URL, language, logged in, may manage, welcome back)`` -> markup.
+_NAV_MEMO = {}
+
+
 def account_nav(request):
     """The personal part ``account-nav``: the header's links of the visitor's account (the
     layout value ``welcome_back``, when a capability declares it, greets a returning
-    customer who is not logged in)."""
-    ui, translate = PageContext(request), request.localizer.translate
+    customer who is not logged in).
+
+    On every page of every visitor: the links are rendered once per process for each
+    thing they depend on (the key of :data:`_NAV_MEMO`: the address of the site, the
+    language, logged in or not, management or not, greeting or not); the "Log out" form,
+    whose token is the visitor's, is added to them each time."""
+    ui = PageContext(request)
+    logged_in = ui.account is not None
+    welcome = False
+    if not logged_in:
+        welcome_back = request.registry.shopcms_layout_values.get("welcome_back")
+        welcome = bool(welcome_back is not None and welcome_back(request))
+    key = (request.application_url, request.locale_name, logged_in, ui.can_manage, welcome)
+    links = _NAV_MEMO.get(key)
+    if links is None:
+        links = _NAV_MEMO[key] = _nav_links(request, ui, logged_in, welcome)
+        while len(_NAV_MEMO) > 256:  # (hosts: a bound, not a policy)
+            _NAV_MEMO.pop(next(iter(_NAV_MEMO)))
+    return f"{links}\n{ui.logout_form}" if logged_in else links
+
+
+def _nav_links(request, ui, logged_in, welcome):
+    """The account navigation's links (all but the "Log out" form)."""
+    translate = request.localizer.translate
 
     def link(href, text, css_class=None):
         attribute = f' class="{css_class}"' if css_class else ""
@@ -278,16 +305,14 @@ def account_nav(request):
     items = []
     if ui.can_manage:
         items.append(link(request.manage_link(), _("Management")))
-    if ui.account is None:
-        welcome_back = request.registry.shopcms_layout_values.get("welcome_back")
-        if welcome_back is not None and welcome_back(request):
+    if not logged_in:
+        if welcome:
             text = escape(translate(_("Welcome back!")))
             items.append(f'<span class="welcome-back">{text}</span>')
         items.append(link(request.link(None, "login"), _("Log in"), "login"))
         items.append(link(request.link(None, "register"), _("Register"), "register"))
     else:
         items.append(link(request.account_link(), _("My account"), "my-account"))
-        items.append(ui.logout_form)
     return "\n".join(items)
 
 

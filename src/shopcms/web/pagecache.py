@@ -24,7 +24,8 @@ What keeps it correct:
   (``shopcms.web.dependencies``: the oids a rendering read, and ``watch(db).poll()`` on each
   look-up); an entry whose records are not known lives only until the next change, and
   "everything may have changed" empties the cache;
-- an entry also expires after ``max_age`` seconds;
+- an entry also expires after ``max_age`` seconds, or sooner at the moment its page said it
+  changes by itself (:data:`CHANGES_AT`: a version scheduled to take effect);
 - the cache is bounded in bytes (least recently used first out) and per process;
 - the key holds the scheme and host the visitor used, since pages carry absolute links;
 - while the database cannot be reached the cache is bypassed (``shopcms.web.outage``).
@@ -38,11 +39,11 @@ Settings: ``shopcms.page_cache.megabytes`` (default 128; 0 turns the cache off) 
 ``shopcms.page_cache.max_age`` (seconds, default 300).
 """
 
-import hashlib
 import logging
 import threading
 import time
 from collections import Counter, OrderedDict
+from datetime import UTC, datetime
 
 from pyramid.csrf import get_csrf_token
 from pyramid.response import Response
@@ -50,14 +51,18 @@ from webob.etag import ETagMatcher
 
 from shopcms.web import dependencies, personal
 from shopcms.web.sharing import ENVIRON_KEY
+from shopcms.web.skeletons import Entry, content_etag
 
 log = logging.getLogger(__name__)
+__all__ = ["CHANGES_AT", "Entry", "SharedPageCache", "content_etag", "wrap"]
 
 #: The page's kind, named while rendering (``shopcms.statistics.recorder``), kept with the
 #: entry and put back in the environ of every hit for the statistics layer in front.
 PAGE_KIND = "shopcms.page_kind"
 #: Set in the environ of a request the cache answered (the metrics in front name it so).
 CACHE_HIT = "shopcms.page_cache.hit"
+#: In the environ: when the page changes by itself (aware UTC; ``shopcms.pages``).
+CHANGES_AT = "shopcms.page_changes_at"
 DROPPED_ON_304 = {"content-length", "content-type"}
 #: Headers of a skeleton's answer not kept (made anew for each answer).
 NOT_KEPT = {"content-length", "set-cookie"}
@@ -73,45 +78,6 @@ _SKELETON_KEYS = (
     personal.LANG,
     dependencies.DEPENDENCIES,
 )
-
-
-class Entry:
-    __slots__ = (
-        "expires",
-        "status",
-        "headers",
-        "pieces",
-        "holes",
-        "effects",
-        "lang",
-        "etag",
-        "kind",
-        "size",
-        "anonymous",
-    )
-
-    def __init__(self, expires, status, headers, pieces, holes, effects, lang, kind=None):
-        self.expires, self.status, self.headers = expires, status, headers
-        self.pieces, self.holes, self.effects, self.lang = pieces, holes, effects, lang
-        self.kind = kind
-        self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        if self.etag is None:
-            # A view that sets no validator in a skeleton (its page differs per visitor
-            # only by parts): the skeleton's own fingerprint, for visitors without cookies.
-            self.etag = content_etag(pieces, holes)
-        self.size = sum(len(p) for p in pieces[::2])
-        # The parts of a visitor without cookies, once rendered (they are everyone's).
-        self.anonymous = None
-
-
-def content_etag(pieces, holes):
-    """A weak validator of a skeleton: its text and its holes' arguments.  The hour of the
-    stateless CSRF token is added when answering (:meth:`SharedPageCache._answer`), so a
-    browser never keeps a page whose token ran out."""
-    digest = hashlib.blake2b(repr(holes).encode(), digest_size=12)
-    for piece in pieces:
-        digest.update(piece if isinstance(piece, bytes) else b"\x00%d" % piece)
-    return f'W/"{digest.hexdigest()}'
 
 
 class Declined(Exception):
@@ -261,7 +227,7 @@ class SharedPageCache:
 
     # -- answers ----------------------------------------------------------------------
 
-    def _answer(self, entry, environ, start_response, method, app_result=None):
+    def _answer(self, entry, environ, start_response, method, hit=True):
         """Fill ``entry`` for this visitor and answer, or let the application answer."""
         try:
             body, cookies = self.fill(entry, environ)
@@ -275,7 +241,8 @@ class SharedPageCache:
             self.declined["error"] += 1
             return self.app(environ, start_response)
         environ[PAGE_KIND] = entry.kind
-        environ[CACHE_HIT] = True
+        # (A miss answered from the skeleton it just rendered keeps its route's name.)
+        environ[CACHE_HIT] = hit
         stateless = not environ.get("HTTP_COOKIE")
         if stateless:
             headers = list(entry.headers)
@@ -344,6 +311,14 @@ class SharedPageCache:
         finally:
             request.close()
 
+    def _expiry(self, changes_at):
+        """When an entry made now expires: after ``max_age`` or at ``changes_at``."""
+        now, clock = time.monotonic(), getattr(self.registry, "shopcms_clock", None)
+        if changes_at is None:
+            return now + self.max_age
+        left = (changes_at - (clock() if clock else datetime.now(UTC))).total_seconds()
+        return now + min(self.max_age, left)
+
     def _render(self, key, changes, environ, start_response):
         """A miss: render the skeleton, keep it if the page is shared, answer the visitor."""
         skeleton = {k: v for k, v in environ.items() if k not in PERSONAL_HEADERS}
@@ -380,7 +355,7 @@ class SharedPageCache:
             if name not in environ and name not in _SKELETON_KEYS:
                 environ[name] = value
         entry = Entry(
-            time.monotonic() + self.max_age,
+            self._expiry(skeleton.get(CHANGES_AT)),
             status,
             [(k, v) for k, v in headers if k.lower() not in NOT_KEPT],
             pieces,
@@ -390,12 +365,11 @@ class SharedPageCache:
             skeleton.get(PAGE_KIND),
         )
         self.put(key, entry, skeleton.get(dependencies.DEPENDENCIES), since=changes)
-        return self._answer(entry, environ, start_response, "GET")
+        return self._answer(entry, environ, start_response, "GET", hit=False)
 
 
 def _close(result):
-    if hasattr(result, "close"):
-        result.close()
+    getattr(result, "close", lambda: None)()
 
 
 def wrap(app, settings):

@@ -216,6 +216,12 @@ class VisitorRequest(Request):
     view_name = ""
 
     @reify
+    def cookies(self):
+        # Parsed once, a plain mapping: webob parses and checks the header at each access,
+        # and a page's parts ask a dozen times.  Parts only read cookies (the contract).
+        return dict(Request.cookies.fget(self))
+
+    @reify
     def root(self):
         # Imported here: shopcms.tree imports shopcms.web.
         from shopcms.tree.database import SITE_KEY
@@ -260,6 +266,12 @@ def visitor_request(registry, environ, lang):
         cls = registry._shopcms_visitor_request = _with_extensions(registry)
     request = cls(environ)
     request.registry = registry
+    db = getattr(registry, "_zodb_databases", {}).get("")
+    if db is not None:
+        # Read before the connection (if a part opens it) starts its view: what a part
+        # remembers per process under this transaction is at least that recent
+        # (shopcms.privacy.cookie_policy.in_force_ids).
+        request.__dict__["shopcms_seen_tid"] = db.lastTransaction()
     if lang is not None:
         # Reified by Pyramid: the page's language, as the URL gave it to the full rendering.
         request.__dict__["locale_name"] = lang

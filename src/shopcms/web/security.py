@@ -96,6 +96,21 @@ class SecurityPolicy:
         userid = session.get(SESSION_USER)
         if userid is None:
             return None
+        if request.method not in ("GET", "HEAD") or getattr(request, "root", None) is None:
+            return self._identity(request, session, userid)
+        # Pyramid asks the policy at each ``request.identity`` (a page's parts and
+        # permission checks: a dozen times); a GET changes neither the session nor the
+        # account, so the answer for the same session values is kept on the request.
+        key = (userid, session.get(SESSION_ID), session.get(SESSION_LOGIN_AT, 0))
+        memo = request.__dict__.get("_shopcms_identity")
+        if memo is None or memo[0] != key:
+            memo = request.__dict__["_shopcms_identity"] = (
+                key,
+                self._identity(request, session, userid),
+            )
+        return memo[1]
+
+    def _identity(self, request, session, userid):
         login_at = session.get(SESSION_LOGIN_AT, 0)
         if time.time() - login_at > self.absolute_timeout:
             return None
@@ -129,6 +144,15 @@ class SecurityPolicy:
         return principals
 
     def permits(self, request, context, permission):
+        if request.method in ("GET", "HEAD"):
+            # A page asks for each product it shows: the principals of the same identity
+            # are kept on the request (a GET changes neither the session nor the account).
+            key = (id(request.identity), request.session.get(SESSION_SECOND_FACTOR))
+            memo = request.__dict__.get("_shopcms_principals")
+            if memo is None or memo[0] != key:
+                memo = (key, self.effective_principals(request))
+                request.__dict__["_shopcms_principals"] = memo
+            return self.helper.permits(context, memo[1], permission)
         return self.helper.permits(context, self.effective_principals(request), permission)
 
     def remember(self, request, userid, **kw):

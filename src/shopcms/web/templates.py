@@ -23,6 +23,7 @@ from chameleon.template import BaseTemplate
 from pyramid.events import BeforeRender
 from pyramid.path import AssetResolver
 from pyramid.renderers import get_renderer
+from pyramid.settings import asbool
 
 from shopcms.web.desk import is_desk_page
 from shopcms.web.layout import PageContext
@@ -51,6 +52,9 @@ class Macros:
 
     def __init__(self, specs):
         self.specs = specs
+        #: Macros found before, by name; not kept while templates reload (development).
+        self.found = {}
+        self.reload = False
 
     @property
     def macros(self):
@@ -58,8 +62,14 @@ class Macros:
 
     def __getitem__(self, name):
         # Chameleon names a macro ``cookie-banner`` as ``cookie_banner``.
-        spec = self.specs[name.replace("-", "_")]
-        return get_renderer(spec).implementation().macros[name]
+        found = self.found.get(name)
+        if found is None:
+            spec = self.specs[name.replace("-", "_")]
+            # A lookup of the renderer each time cost more than the macro's own rendering.
+            found = get_renderer(spec).implementation().macros[name]
+            if not self.reload:
+                self.found[name] = found
+        return found
 
 
 def _macro_names(spec):
@@ -91,7 +101,13 @@ def add_renderer_globals(event):
         return
     # The desk's pages keep ``layout.macros['layout']``: the desk's own frame comes here.
     page = DESK_LAYOUT if is_desk_page(request) else LAYOUT
-    event["layout"] = get_renderer(page).implementation()
+    macros = request.registry.shopcms_macros
+    layout = macros.found.get(page)
+    if layout is None:
+        layout = get_renderer(page).implementation()
+        if not macros.reload:
+            macros.found[page] = layout
+    event["layout"] = layout
     event["macros"] = request.registry.shopcms_macros
     event["ui"] = PageContext(request)
     event["t"] = request.localizer.translate
@@ -128,6 +144,9 @@ def compile_one_at_a_time():
 def includeme(config):
     compile_one_at_a_time()
     config.registry.shopcms_macros = Macros({})
+    config.registry.shopcms_macros.reload = asbool(
+        config.get_settings().get("pyramid.reload_templates", False)
+    )
     config.add_directive("add_macros", add_macros)
     dirs = template_dirs(config.get_settings())
     for folder in dirs:

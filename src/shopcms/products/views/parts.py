@@ -27,9 +27,6 @@ rating, the language and the site's address), and so is the section around them
 connection's cache, its permission check and a join.
 """
 
-import threading
-from collections import OrderedDict
-
 from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
 from pyramid.traversal import find_root
@@ -37,12 +34,13 @@ from pyramid.traversal import find_root
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations
 from shopcms.products.schemas import ConsentSchema, ListItemSchema
+from shopcms.products.views.cards import Cards
 from shopcms.products.views.small import Repeated
 from shopcms.web import csrf
 from shopcms.web.cookies import Category, set_cookie
 from shopcms.web.forms import Button
 from shopcms.web.i18n import _
-from shopcms.web.security import VIEW
+from shopcms.web.security import VIEW, effective_principals
 
 CARD_TEMPLATE = "shopcms.products:templates/card.pt"
 RECENT_TEMPLATE = "shopcms.products:templates/recent.pt"
@@ -87,30 +85,6 @@ def visible(request, pids):
         if product is not None and request.has_permission(VIEW, product):
             found.append(product)
     return found
-
-
-class Cards:
-    """Product cards rendered before, by what they show; bounded (least recently used
-    out), per process.  The key holds the product's record serial, so an edited product is
-    a new key and its old card is never shown again (and soon pushed out)."""
-
-    def __init__(self, size=4096):
-        self.size = size
-        self._html = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            html = self._html.get(key)
-            if html is not None:
-                self._html.move_to_end(key)
-            return html
-
-    def put(self, key, html):
-        with self._lock:
-            self._html[key] = html
-            while len(self._html) > self.size:
-                self._html.popitem(last=False)
 
 
 CARDS = Cards()
@@ -188,7 +162,16 @@ def recently_viewed(request, pid, offer, came_from, consent_action, policy):
         if pid is not None:
             # As the list will be after this visit: the page's product first, then these.
             pids = pids[: lists.LIMITS[lists.RECENT] - 1]
-        recent = visible(request, pids)
+        if not pids:
+            return ""
+        key = _recent_key(request, pids, policy)
+        html = RECENT.get(key) if key is not None else None
+        if html is None:
+            cards = [card(request, p) for p in visible(request, pids)]
+            html = framed(request, RECENT_TEMPLATE, cards, None, policy=policy) if cards else ""
+            if key is not None:
+                RECENT.put(key, html)
+        return html
     consent = None
     if offer and not may:
         button = Button("allow", _("Allow personalisation cookies"), css_class="toggle")
@@ -202,6 +185,24 @@ def recently_viewed(request, pid, offer, came_from, consent_action, policy):
         return ""
     cards = [card(request, p) for p in recent]
     return framed(request, RECENT_TEMPLATE, cards, consent, policy=policy)
+
+
+#: The recently viewed section of a visitor who allows personalisation, by
+#: :func:`_recent_key`: the same products seen by the same principals, while the database
+#: has not changed.
+RECENT = Cards(size=4096)
+
+
+def _recent_key(request, pids, policy):
+    """The key of :data:`RECENT` for this visitor, or None (not remembered): only the page
+    cache's visitor request knows a transaction its view of the database is at least as
+    recent as (``shopcms.web.personal``); the answer is read and kept under it, so the
+    database is not opened for a visitor without a login."""
+    seen = getattr(request, "shopcms_seen_tid", None)
+    if seen is None:
+        return None
+    principals = tuple(effective_principals(request))
+    return (seen, request.application_url, request.locale_name, principals, tuple(pids), policy)
 
 
 def recommended(request, pid, privacy):

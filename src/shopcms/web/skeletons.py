@@ -1,0 +1,44 @@
+"""The entries of the shared-page cache (``shopcms.web.pagecache``): a skeleton kept, with
+what answering from it needs (its headers, holes, effects, language, validator, expiry).
+"""
+
+import hashlib
+
+
+class Entry:
+    __slots__ = (
+        "expires",
+        "status",
+        "headers",
+        "pieces",
+        "holes",
+        "effects",
+        "lang",
+        "etag",
+        "kind",
+        "size",
+        "anonymous",
+    )
+
+    def __init__(self, expires, status, headers, pieces, holes, effects, lang, kind=None):
+        self.expires, self.status, self.headers = expires, status, headers
+        self.pieces, self.holes, self.effects, self.lang = pieces, holes, effects, lang
+        self.kind = kind
+        self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        if self.etag is None:
+            # A view that sets no validator in a skeleton (its page differs per visitor
+            # only by parts): the skeleton's own fingerprint, for visitors without cookies.
+            self.etag = content_etag(pieces, holes)
+        self.size = sum(len(p) for p in pieces[::2])
+        # The parts of a visitor without cookies, once rendered (they are everyone's).
+        self.anonymous = None
+
+
+def content_etag(pieces, holes):
+    """A weak validator of a skeleton: its text and its holes' arguments.  The hour of the
+    stateless CSRF token is added when answering (:meth:`SharedPageCache._answer`), so a
+    browser never keeps a page whose token ran out."""
+    digest = hashlib.blake2b(repr(holes).encode(), digest_size=12)
+    for piece in pieces:
+        digest.update(piece if isinstance(piece, bytes) else b"\x00%d" % piece)
+    return f'W/"{digest.hexdigest()}'
