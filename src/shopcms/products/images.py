@@ -12,7 +12,7 @@ the catalog and the pages' validators follow.  Images stored before the modern f
 existed get theirs from :func:`add_missing_variants` (``shopcms make-image-variants``).
 
 An image's URLs carry its id, new at each upload, and an image never changes once stored:
-they are served as immutable, cached for a year (``views.public.image``).
+they are served as immutable, cached for a year (``views.image``).
 """
 
 import io

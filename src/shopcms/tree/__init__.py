@@ -5,6 +5,10 @@ from shopcms.tree.evolve import unbuilt_homes
 
 
 def includeme(config):
+    from shopcms.tree.database import SITE_KEY
+
+    # The Site's key in the database's root, for the page cache's own reads (web.personal).
+    config.registry.shopcms_site_key = SITE_KEY
     config.include("shopcms.tree.content")
     config.add_moved_module("shopcms.resources.base", "shopcms.tree.resources")
     config.add_moved_module("shopcms.resources.site", "shopcms.tree.site")

@@ -39,7 +39,7 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.interfaces import ICSRFStoragePolicy
 from zope.interface import implementer
 
-from shopcms.web import personal
+from shopcms.web.marks import CSRF_MARK, SKELETON
 from shopcms.web.sessions import session_secret
 
 PREFIX = "s."
@@ -130,8 +130,8 @@ class CSRFPolicy:
         """The visitor's token (:meth:`raw_token`), masked anew for each request (the same
         within one, see the module).  In a skeleton rendering (the page cache's,
         ``shopcms.web.personal``) the mark each visitor's token replaces."""
-        if request.environ.get(personal.SKELETON):
-            return personal.CSRF_MARK
+        if request.environ.get(SKELETON):
+            return CSRF_MARK
         raw = self.raw_token(request)
         known = request.__dict__.get(_MASKED_ATTRIBUTE)
         if known is not None and known[0] == raw:

@@ -54,16 +54,13 @@ from pyramid.request import Request
 from pyramid.threadlocal import manager
 
 from shopcms.web import csrf
+from shopcms.web.marks import CSRF_MARK, SKELETON  # noqa: F401 (this module's names too)
 from shopcms.web.security import STAFF_ROLES
 
-#: In the environ: render personal parts as holes (the page cache's rendering).
-SKELETON = "shopcms.skeleton"
 #: In the environ of a skeleton rendering: ``[(name, args), ...]`` of its holes, in order.
 HOLES = "shopcms.personal.holes"
 #: In the environ of a skeleton rendering: ``[(name, args), ...]`` of its effects.
 EFFECTS = "shopcms.personal.effects"
-#: Where a skeleton holds a CSRF token (each is filled with the visitor's, masked anew).
-CSRF_MARK = "\x00csrf\x00"
 #: A hole is ``HOLE_START + index + HOLE_END``: NUL never occurs in a page's text.
 HOLE_START, HOLE_END = "\x00part:", "\x00"
 #: A piece of a skeleton that is a CSRF mark (:func:`parse`; the others: literal bytes,
@@ -130,17 +127,13 @@ def parse(body):
 def join(pieces, parts, token):
     """The page: ``pieces`` with their holes' ``parts`` (bytes), and at each CSRF mark
     ``token``, masked anew for each mark (``shopcms.web.csrf``: a secret never repeats)."""
-    # The masking of CSRF tokens against BREACH (shopcms.web.csrf), where it exists; read
-    # here, not on import: csrf imports this module.
-    _mask, _unmask = getattr(csrf, "mask", None), getattr(csrf, "unmask", None)
-    raw = token if _unmask is None or token is None else (_unmask(token) or token)
+    raw = None if token is None else (csrf.unmask(token) or token)
     out = []
     for i, piece in enumerate(pieces):
         if not i % 2:
             out.append(piece)
         elif piece == CSRF:
-            masked = raw if _mask is None else _mask(raw)
-            out.append(escape(masked, quote=True).encode())
+            out.append(escape(csrf.mask(raw), quote=True).encode())
         else:
             out.append(parts[piece])
     return b"".join(out)
@@ -223,14 +216,12 @@ class VisitorRequest(Request):
 
     @reify
     def root(self):
-        # Imported here: shopcms.tree imports shopcms.web.
-        from shopcms.tree.database import SITE_KEY
-
         conn = _reader(self.registry._zodb_databases[""])
         # pyramid_zodbconn's get_connection(request) finds this connection.
         self._primary_zodb_conn = conn
         self.add_finished_callback(lambda request: conn.transaction_manager.abort())
-        return conn.root()[SITE_KEY]
+        # The Site's key in the database's root, named by shopcms.tree (which imports web).
+        return conn.root()[self.registry.shopcms_site_key]
 
     def close(self):
         """Run the finished callbacks (the database connection) and forget the threadlocals."""

@@ -24,7 +24,7 @@ it.
 from pyramid.events import NewResponse
 from pyramid.response import Response
 
-from shopcms.web.personal import SKELETON
+from shopcms.web.marks import SKELETON
 
 #: Set in the WSGI environ while a shared page is answered to a visitor without state; the
 #: page cache in front of the application reads it.

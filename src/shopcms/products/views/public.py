@@ -8,14 +8,11 @@ each visitor.  A full rendering answers 304 when the browser holds it (its valid
 the visitor's cookies it shows); a skeleton never does, the page cache keeps the validators.
 """
 
-from pyramid.httpexceptions import HTTPNotFound
-from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from shopcms.findability.api import chosen_or_summary, describe, plain_text
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, sections
-from shopcms.products.images import CONTENT_TYPE, IMMUTABLE_AGE, SIZES, VARIANT_FORMATS
 from shopcms.products.listing import (
     GOOD_RATING,
     ListingQuery,
@@ -226,34 +223,3 @@ def describe_product(request, product, title, lang, description_html, extra):
             sections.product_data(product, request, title, plain_text(description_html), extra)
         ],
     )
-
-
-@view_config(context=Product, route_name="public", name="image", permission=VIEW)
-def image(context, request):
-    """``…/products/NAME/image/ID/SIZE``: a stored JPEG; ``SIZE.webp``, ``SIZE.avif``: the
-    same in that format (``images.VARIANT_FORMATS``).  Served only as an image.
-
-    The id is new at each upload and a stored image never changes, so the URL is its
-    fingerprint: cached for a year as immutable; ``public`` (shared caches too) only while
-    the product is published, as everyone may see it then."""
-    if len(request.subpath) != 2:
-        raise HTTPNotFound()
-    size, dot, fmt = request.subpath[1].partition(".")
-    stored = context.image(request.subpath[0])
-    if stored is None or size not in SIZES:
-        raise HTTPNotFound()
-    if not dot:
-        blob, content_type = stored.blobs[size], CONTENT_TYPE
-    elif fmt in stored.variants and fmt in VARIANT_FORMATS:
-        blob, content_type = stored.variants[fmt][size], VARIANT_FORMATS[fmt]
-    else:
-        raise HTTPNotFound()
-    response = FileResponse(blob.committed(), request=request, content_type=content_type)
-    response.headers["Cache-Control"] = (
-        f"{'public' if context.published else 'private'}, max-age={IMMUTABLE_AGE}, immutable"
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Content-Disposition"] = "inline"
-    response.etag = f"{stored.id}-{request.subpath[1]}"
-    response.conditional_response = True
-    return response
