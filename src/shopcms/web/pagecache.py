@@ -305,7 +305,10 @@ class SharedPageCache:
                     personal.apply_effect(request, response, name, args)
                 request._process_response_callbacks(response)
                 cookies = response.headers.getall("Set-Cookie")
-            if not request.cookies and not cookies and not entry.effects:
+            if not request.cookies and not cookies:
+                # Everyone without cookies gets these parts and, as the effects set no
+                # cookie for this visitor, for any such visitor (parts and effects read
+                # only the visitor's cookies and session: the contract of web.personal).
                 entry.anonymous = parts
             return body, cookies
         finally:
