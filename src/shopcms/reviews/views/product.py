@@ -14,7 +14,7 @@ from pyramid.renderers import render
 from pyramid.view import view_config
 
 from shopcms.products.api import Product, Repeated, unmasked_token
-from shopcms.reviews import helpful, presentation
+from shopcms.reviews import helpful, parts, presentation
 from shopcms.reviews.schemas import ReportSchema, filter_schema
 from shopcms.web import personal
 from shopcms.web.errors import refusal
@@ -74,11 +74,11 @@ def validator(product, request):
     """What the section shows besides the product: its reviews' changes, the visitor's
     votes, and its links (whether the terms are there, where "write a review" leads)."""
     folder = presentation.folder_of(request, product)
-    links = presentation.links(request, product)
+    links = parts.links(request, product)
     return (
         presentation.changes(folder),
         request.cookies.get(helpful.COOKIE, ""),
-        presentation.visitors_write_link(request, links["write"], links["login"]),
+        parts.visitors_write_link(request, links["write"], links["login"]),
         links["terms"],
     )
 
@@ -99,12 +99,12 @@ def personal_part(name):
 
 @personal_part("review-links")
 def review_links(request, **args):
-    return presentation.links_part(request, **args)
+    return parts.links_part(request, **args)
 
 
 @personal_part("review-helpful")
 def review_helpful(request, **args):
-    return presentation.helpful_part(request, **args)
+    return parts.helpful_part(request, **args)
 
 
 def structured_data(product, request, section):
