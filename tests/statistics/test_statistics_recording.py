@@ -259,15 +259,18 @@ def test_enough_page_views_are_saved_without_waiting_for_the_interval(tmp_path):
 
         before = transactions()
         (visitor,) = counted(site, ("192.0.2.1", FIREFOX))
+        recorder = get_recorder(site.registry)
         for _ in range(250):
             visitor.get("/nl/")
-        deadline = time.monotonic() + 20
-        while transactions() < before + 2:
+        # The flusher is woken at 100 waiting page views; how many it then takes depends on
+        # how fast this machine lets it run (one flush of all 250 or one per hundred), but
+        # it leaves fewer than 100 waiting long before the hour-long interval.
+        deadline = time.monotonic() + 30
+        while transactions() == before or recorder.tally.events >= 100:
             assert time.monotonic() < deadline, "the flusher did not flush"
             time.sleep(0.05)
-        # A flush per 100 page views at most: two, and fewer than 100 waiting.
-        assert transactions() == before + 2
-        assert get_recorder(site.registry).tally.events < 100
+        # Never a flush per page view: at most one per 100.
+        assert before + 1 <= transactions() <= before + 2
         assert flush(site).pageviews == 250
     finally:
         site.close()
