@@ -102,9 +102,15 @@ class CSRFPolicy:
         self.max_age = max_age
         self.session_cookie = session_cookie
         self.sessions = SessionCSRFStoragePolicy()
+        self._last = (None, None)  # (hour, its MAC): every page without a session asks
 
     def _mac(self, hour):
-        return hmac.new(self._key, str(hour).encode(), hashlib.sha256).hexdigest()[:32]
+        last = self._last
+        if last[0] == hour:
+            return last[1]
+        mac = hmac.new(self._key, str(hour).encode(), hashlib.sha256).hexdigest()[:32]
+        self._last = (hour, mac)
+        return mac
 
     def stateless_token(self, now=None):
         hour = int((time.time() if now is None else now) // HOUR)

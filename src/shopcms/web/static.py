@@ -56,12 +56,17 @@ class ContentHashCacheBuster(QueryStringCacheBuster):
         self._resolver = AssetResolver()
         self._tokens = {}  # absolute path -> ((size, mtime_ns), token)
         self._found = {}  # a stylesheet's absolute path -> ((size, mtime_ns), references)
+        # An asset spec -> its absolute path: resolving one through pkg_resources cost more
+        # than the rest of a fingerprint, and a page asks for several on every rendering.
+        self._paths = {}
         self._lock = threading.Lock()
 
     def token(self, pathspec):
         """The fingerprint of the file ``pathspec`` (an asset spec) as it is now, or None
         when it does not exist.  A stylesheet's is that of what is served (:meth:`content`)."""
-        path = self._resolver.resolve(pathspec).abspath()
+        path = self._paths.get(pathspec)
+        if path is None:
+            path = self._paths[pathspec] = self._resolver.resolve(pathspec).abspath()
         return self._token(path, depth=0)
 
     def content(self, pathspec):
