@@ -12,7 +12,7 @@ The modules: ``resources`` (the ``stockalerts`` folder, the alerts and their ind
 """
 
 from shopcms.stockalerts import form
-from shopcms.stockalerts.evolve import stockalerts_folder, until_promotions
+from shopcms.stockalerts.evolve import stockalerts_folder
 from shopcms.stockalerts.resources import StockAlerts
 from shopcms.web.i18n import _
 
@@ -25,8 +25,6 @@ def includeme(config):
         site_folder="stockalerts",
         catalog=False,
     )
-    # TEMPORARY, drop at merge: the promotions' generation 14 (see evolve.until_promotions).
-    config.add_evolve_step(14, "Placeholder for the promotions", until_promotions)
     config.add_evolve_step(15, "Stock alerts: the stockalerts folder", stockalerts_folder)
     config.add_layout_value("stock_alert", form.stock_alert)
     config.include(".mail")
