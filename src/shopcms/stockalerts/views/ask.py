@@ -86,13 +86,14 @@ class AskAlert(FormView):
             text = _("This product is in stock: you can order it now. No alert is needed.")
         else:
             text = _("This product is not for sale at the moment: no alert can be set for it.")
+        title = pick(product.titles, request)[1] or product.sku
         return message_page(
             request,
             _("No alert for this product"),
             text,
             400,
             request.link(product),
-            _("Back to the product"),
+            _("Back to ${product}", mapping={"product": title}),
         )
 
     def show(self):

@@ -49,7 +49,7 @@ PROBLEMS = {
     ),
     tokens.USED: (
         410,
-        _("This link was already used"),
+        _("This link was used already"),
         _(
             "This confirmation link was used already, or its alert no longer exists. Nothing "
             "has changed."
@@ -115,5 +115,8 @@ def confirm(context, request):
         _("We mail you once when this product is back in stock."),
         200,
         request.link(product),
-        _("Back to the product"),
+        _(
+            "Back to ${product}",
+            mapping={"product": pick(product.titles, request)[1] or product.sku},
+        ),
     )
