@@ -31,15 +31,15 @@ SUBJECTS = {
 }
 
 
-def _queue(registry, site, kind, alert, base_url, **ids):
+def _queue(registry, site, kind, record, base_url, **ids):
     queue_intent(
         site,
         kind,
-        address=alert.address,
-        lang=alert.lang,
+        address=record.address,
+        lang=record.lang,
         domain=get_mailer(registry).domain,
         base_url=base_url,
-        product=alert.pid,
+        product=record.pid,
         **ids,
     )
 
