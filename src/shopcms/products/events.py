@@ -4,7 +4,9 @@
 know who listens (the back-in-stock alerts do).
 """
 
-from shopcms.tree.events import ObjectEvent
+import contextlib
+
+from shopcms.tree.events import ObjectEvent, notify
 
 
 class StockReturned(ObjectEvent):
@@ -12,3 +14,13 @@ class StockReturned(ObjectEvent):
     by whatever path (the desk's edit or stock form, a cancelled order or a refund giving
     stock back, a script), in the transaction of that change.  Not sent for a product
     being made (it has no place in the catalog yet, so nobody can wait for it)."""
+
+
+@contextlib.contextmanager
+def stock_change(product, stock):
+    """Around the write of ``product``'s stock to ``stock``: sends :class:`StockReturned`
+    once it is written, when it went from 0 to more for a product in the catalog."""
+    returned = stock > 0 and product.stock == 0 and product.__parent__ is not None
+    yield
+    if returned:
+        notify(StockReturned(product))

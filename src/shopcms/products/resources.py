@@ -17,7 +17,7 @@ from pyramid.authorization import DENY_ALL, Allow, Everyone
 from ZODB.blob import Blob
 
 from shopcms.products.changes import ChangesKept
-from shopcms.products.events import StockReturned
+from shopcms.products.events import stock_change
 from shopcms.products.stock import FEW_LEFT, Stock
 from shopcms.tree.events import ACLModified, ObjectModified, notify
 from shopcms.tree.resources import Content, Folder, FolderKeyError, Translations
@@ -284,26 +284,22 @@ class Product(Content):
     def set_stock(self, stock):
         """Set the number in stock; ValueError below zero (stock is never negative).
         Returns whether what the pages show changed (``stock_shown``: then the product's
-        record was written too).  From 0 to more, a product in the catalog sends
-        :class:`~shopcms.products.events.StockReturned` once the new stock is set: every
-        writer of the stock comes through here."""
+        record was written too).  From 0 to more it sends ``events.StockReturned``."""
         stock = int(stock)
         if stock < 0:
             raise ValueError("stock cannot be negative")
         self._p_activate()
-        returned = stock > 0 and self.stock == 0 and self.__parent__ is not None
-        if self.__dict__.get("stock_record") is None:  # a product stored before issue 18
-            self.__dict__.pop("stock", None)
-            self.stock_record = Stock(stock)
-        elif self.stock_record.value != stock:
-            self.stock_record.value = stock
+        with stock_change(self, stock):
+            if self.__dict__.get("stock_record") is None:  # a product stored before issue 18
+                self.__dict__.pop("stock", None)
+                self.stock_record = Stock(stock)
+            elif self.stock_record.value != stock:
+                self.stock_record.value = stock
         shown = min(stock, FEW_LEFT + 1)
-        changed = self.__dict__.get("shown") != shown
-        if changed:
-            self.shown = shown
-        if returned:
-            notify(StockReturned(self))
-        return changed
+        if self.__dict__.get("shown") == shown:
+            return False
+        self.shown = shown
+        return True
 
     def adjust_stock(self, delta):
         """Add ``delta`` to the stock (negative when sold); ValueError below zero.
