@@ -32,3 +32,13 @@ def test_bad_input_is_refused_in_the_language_and_nothing_is_stored(site, app):
     answer = form.submit("notify", status=400)
     assert "This product is in stock" in answer.text
     assert stored(site) == {} and stored(site, IN) == {}
+
+
+def test_a_hidden_product_refuses_an_alert_and_nothing_is_stored(site, app):
+    form = app.get(f"/nl/products/{OUT}").forms["stock-alert"]
+    with site.edit() as root:
+        root["products"][OUT].publish(False)
+    form["email"] = "someone@example.be"
+    answer = form.submit("notify", status=404)  # for a visitor, the product is not there
+    assert "someone@example.be" not in answer.text
+    assert stored(site) == {}
