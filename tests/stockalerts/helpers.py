@@ -59,11 +59,13 @@ def customer(site, email, lang="nl"):
 
 
 def stored(site, pid_name=OUT):
-    """``{address: confirmed?}`` of the alerts of product ``pid_name``."""
+    """``{address: confirmed?}`` of the alerts of product ``pid_name`` (one per address)."""
 
     def read(root):
         pid = root["products"][pid_name].pid
         folder = root["stockalerts"]
-        return {a.address: a.is_confirmed for a in folder.alerts.values() if a.pid == pid}
+        found = [(a.address, a.is_confirmed) for a in folder.alerts.values() if a.pid == pid]
+        assert len(found) == len(dict(found)), found  # never two of one address
+        return dict(found)
 
     return site.read(read)
