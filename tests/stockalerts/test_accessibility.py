@@ -16,6 +16,7 @@ from tests.outbox import queued
 from tests.stockalerts.helpers import OUT, confirmation_link
 
 AXE = __import__("tests.browser.test_accessibility", fromlist=["AXE"]).AXE
+pytestmark = pytest.mark.browser  # with the browser tests (tests/browser marks its own)
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
