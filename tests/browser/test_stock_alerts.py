@@ -1,29 +1,18 @@
 """The alerts' page states pass axe-core (WCAG 2.2 AA) at 1280 and 320 px in a real
 browser: the product page with the form, the form refused, the notice after asking, the
-confirmation page and its answer.  (Chromium and axe-core as the browser tests use them:
-skipped where they are missing, unless SHOPCMS_REQUIRE_BROWSER=1.)"""
+confirmation page and its answer.  (Chromium and axe-core as the other browser tests use
+them, with their fixtures: one Playwright per test process.)"""
 
-import pytest
-
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
-    browser,
-    chromium_path,
-    live_server,
-    live_site,
-    playwright,
-)
+from tests.browser.conftest import _unavailable
+from tests.browser.test_accessibility import AXE, TAGS
 from tests.outbox import queued
 from tests.stockalerts.helpers import OUT, confirmation_link
-
-AXE = __import__("tests.browser.test_accessibility", fromlist=["AXE"]).AXE
-pytestmark = pytest.mark.browser  # with the browser tests (tests/browser marks its own)
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def violations(page):
     """axe-core's violations on ``page`` at 1280 and at 320 px."""
     if not AXE.exists():
-        pytest.skip("axe-core is not installed (make install-test)")
+        _unavailable("axe-core is not installed (make install-test)")
     found = []
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
@@ -35,7 +24,7 @@ def violations(page):
     return found
 
 
-def test_the_alerts_pages_pass_axe(browser, live_server, live_site):  # noqa: F811
+def test_the_alerts_pages_pass_axe(browser, live_server, live_site):
     context = browser.new_context()
     page = context.new_page()
     try:
