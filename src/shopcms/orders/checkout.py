@@ -50,6 +50,7 @@ from shopcms.products.api import (
     shipping_cost,
     taxation,
 )
+from shopcms.promotions import api as promotions
 from shopcms.tree.events import notify
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _, pick
@@ -102,6 +103,12 @@ class Quote:
     totals: object
     summary: object
     taxation: object = BELGIAN
+    outcome: object = promotions.Outcome()
+
+    @property
+    def discounts(self):
+        """What the codes give, as an order keeps it (``promotions.api.snapshot``)."""
+        return promotions.snapshot(self.summary.reductions)
 
 
 @dataclass(frozen=True)
@@ -125,9 +132,11 @@ def destination(request, details=None):
     )
 
 
-def quote(request, cart, method, where=None):
+def quote(request, cart, method, where=None, email=None):
     """The Quote of ``cart`` (``[(pid, qty)]``) shipped by ``method`` to ``where`` (a
-    :class:`Destination`; None: Belgium, with Belgian VAT).
+    :class:`Destination`; None: Belgium, with Belgian VAT), less the discounts of the
+    visitor's codes (``promotions.api``, evaluated anew: ``outcome``; ``email``: a guest's
+    address, for a code's uses per customer).
 
     Products the requester may not see (hidden, removed) are left out; raises CheckoutProblem
     when nothing is left, or when a line asks for more than the stock.  Each line's
@@ -153,12 +162,21 @@ def quote(request, cart, method, where=None):
                 mapping={"products": ", ".join(f"{title} ({n})" for title, n in short)},
             )
         )
+    outcome = promotions.evaluate(
+        request,
+        [
+            promotions.Line(product.pid, qty, product.price, product.vat_rate, product.categories)
+            for product, _title, qty in found
+        ],
+        email=email,
+    )
     summed = charge(
         request.registry.settings,
         [(product.price, qty, product.vat_rate) for product, _title, qty in found],
         method,
         where.country,
         where.taxation,
+        reductions=outcome.applied,
     )
     lines = tuple(
         {
@@ -170,11 +188,21 @@ def quote(request, cart, method, where=None):
             "unit_price": line.unit_price,
             "vat_rate": line.vat_rate,
             "total": line.total,
+            "discount": line.discount,
         }
         for (product, title, qty), line in zip(found, summed.lines, strict=True)
     )
     shipping = {"method": method, "cost": summed.shipping, "vat_rate": summed.shipping_rate}
-    return Quote(lines, shipping, summed.totals, summed, where.taxation)
+    return Quote(lines, shipping, summed.totals, summed, where.taxation, outcome)
+
+
+def discount_rows(request, discounts):
+    """What a summary shows of ``discounts`` (an order's, or :func:`promotions.api.snapshot`
+    of a quote's): dicts of ``code``, ``name`` (in the visitor's language), ``amount`` and
+    ``free_shipping``."""
+    return [
+        {**discount, "name": pick(discount["names"], request)[1] or ""} for discount in discounts
+    ]
 
 
 # -- the form ----------------------------------------------------------------------------
@@ -270,7 +298,13 @@ def review(request, cart, details):
     saved = saved_payment(request, details["payment"])
     method = saved.method if saved is not None else details["payment"]
     return Review(
-        quote(request, cart, details["shipping"], destination(request, details)),
+        quote(
+            request,
+            cart,
+            details["shipping"],
+            destination(request, details),
+            email=details["contact"]["email"],
+        ),
         SHIPPING_METHODS[details["shipping"]],
         methods(request.registry)[method],
         describe_saved(request.registry, saved) if saved is not None else None,
@@ -296,6 +330,25 @@ class OrderPlaced:
         self.request = request
 
 
+def _count_discounts(request, priced, email):
+    """Count the uses of the codes the order gets, in the placing transaction: a code's
+    last use taken by a concurrent checkout makes one of the two conflict, and its replay
+    finds the code used up.  A code that no longer applies (used up, expired...) is
+    forgotten and the order is not placed (CheckoutProblem): the customer reads why, and
+    placing again buys at the price without it."""
+    refused = priced.outcome.refused
+    if refused:
+        for refusal in refused:
+            promotions.forget(request, refusal.code)
+        raise CheckoutProblem(
+            _(
+                "${reason} The code was removed from your order: place it again to buy without it.",
+                mapping={"reason": promotions.explain(request, refused[0])},
+            )
+        )
+    return promotions.take_uses(request, priced.outcome, email)
+
+
 def place_order(request, cart, details, token):
     """Place the order for ``cart`` with the checkout ``details`` (the validated form).
 
@@ -309,7 +362,9 @@ def place_order(request, cart, details, token):
     existing = orders.for_token(token)
     if existing is not None:
         return existing, False
-    priced = quote(request, cart, details["shipping"], destination(request, details))
+    email = details["contact"]["email"]
+    priced = quote(request, cart, details["shipping"], destination(request, details), email)
+    used_by = _count_discounts(request, priced, email)
     products = request.root["products"]
     for line in priced.lines:
         products.by_id(line["pid"]).adjust_stock(-line["qty"])
@@ -325,6 +380,8 @@ def place_order(request, cart, details, token):
         payment_method=details["payment"],
         checkout_token=token,
     )
+    # What the codes gave (promotions.api.snapshot): code, names, amount per VAT rate.
+    order.discounts = promotions.snapshot(priced.summary.reductions, used_by)
     # A business buyer (orders.business): its VAT number's format, not checked with VIES.
     order.buyer_company = details.get("company") or None
     order.buyer_vat = details.get("vat_number") or None

@@ -191,10 +191,10 @@ def evaluate(find, codes, lines, customer=None, now=None):
     lines = tuple(lines)
     left = [line.total for line in lines]
     applied, refused, seen = [], [], set()
-    for code in codes:
-        if code.upper() in seen:
+    for code in (code.strip().upper() for code in codes):
+        if code in seen:
             continue
-        seen.add(code.upper())
+        seen.add(code)
         promotion = find(code)
         refusal = check(promotion, code, lines, customer, now, applied)
         if refusal is not None:

@@ -80,6 +80,7 @@ def _page(request, basket, form_html, problem=None):
         "form": form_html,
         "problem": problem,
         "quote": priced,
+        "discounts": checkout.discount_rows(request, priced.discounts if priced else ()),
         "shipping_title": checkout.SHIPPING_METHODS["standard"],
     }
 
@@ -98,6 +99,7 @@ def _review(request, basket, offered, details, place_html=None):
     return {
         "details": details,
         "review": summary,
+        "discounts": checkout.discount_rows(request, summary.quote.discounts),
         "place_form": place_html,
         "change_form": change_form(request, offered).render(_values(details, "edit")),
     }
@@ -188,6 +190,7 @@ def order_confirmation(context, request):
     transfer = awaits_transfer(order)
     return {
         "order": order,
+        "discounts": checkout.discount_rows(request, order.discounts),
         "state": ORDER_WORKFLOW.get_state(order.workflow_state),
         "payment": payment,
         "awaiting_payment": awaiting,

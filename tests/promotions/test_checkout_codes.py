@@ -1,0 +1,54 @@
+"""A code through the checkout: every summary shows the discount with each VAT rate's base
+and VAT reduced in proportion, the placed order keeps it, the use is counted once."""
+
+from decimal import Decimal
+
+from tests.orders.test_checkout import orders, place, review
+from tests.promotions.helpers import CACTUS, MUG, add_to_cart, enter_code, make_promotion
+
+# 2 x 18.50 (6 %) + 13.50 (21 %); 10 % off the cacti: 3.70 off the 6 % line, so
+# 6 %: 33.30 -> VAT 1.88; 21 %: 13.50 + shipping 6.95 (goods 46.80 < 50) -> VAT 3.55.
+TOTAL, VAT = Decimal("53.75"), ((Decimal("21"), Decimal("3.55")), (Decimal("6"), Decimal("1.88")))
+
+
+def text(page, selector):
+    """The text of what ``selector`` finds, no-break spaces as spaces."""
+    found = " ".join(node.get_text(" ", strip=True) for node in page.html.select(selector))
+    return found.replace("\xa0", " ")
+
+
+def cactus_cart(site, app):
+    make_promotion(site, scope="categories", targets=("cacti",), minimum=Decimal("30"))
+    add_to_cart(app, CACTUS, 2)
+    add_to_cart(app, MUG, 1)
+    enter_code(app, "cactus10")
+
+
+def test_the_cart_shows_the_discount_and_the_vat_per_rate_reduced(site, app):
+    cactus_cart(site, app)
+    page = app.get("/nl/cart")
+    assert "Kortingscode CACTUS10: Cactusweek" in text(page, "tr.discount")
+    assert text(page, ".cart-discount") == "− € 3,70"
+    assert text(page, ".cart-total") == "€ 53,75"
+    assert text(page, "tr.vat td").split() == ["€", "3,55", "€", "1,88"]
+
+
+def test_the_checkout_and_the_order_carry_the_discount(site, app):
+    cactus_cart(site, app)
+    form_page = app.get("/nl/checkout")
+    assert "− € 3,70" in text(form_page, ".summary-totals .discount")
+    assert text(form_page, ".summary-total") == "€ 53,75"
+    reviewed = review(app)
+    assert "CACTUS10" in text(reviewed, "tr.discount")
+    assert text(reviewed, ".order-total") == "€ 53,75"
+    confirmation = place(app).follow()
+    assert "− € 3,70" in text(confirmation, "tr.discount")
+    (order,) = orders(site)
+    assert order.total == TOTAL
+    assert order.vat_by_rate == VAT
+    (discount,) = order.discounts
+    assert discount["code"] == "CACTUS10"
+    assert discount["amount"] == Decimal("3.70")
+    assert discount["by_rate"] == ((Decimal("6"), Decimal("3.70")),)
+    assert [line["discount"] for line in order.lines] == [Decimal("3.70"), Decimal("0.00")]
+    assert site.read(lambda root: root["promotions"]["cactus10"].used) == 1
