@@ -33,7 +33,7 @@ from decimal import Decimal
 from pyramid.i18n import TranslationString
 
 from shopcms.newsletter import api as newsletter
-from shopcms.orders import business
+from shopcms.orders import business, discounts
 from shopcms.orders.payments import describe_saved, methods
 from shopcms.orders.resources import Order
 from shopcms.orders.widgets import Choice
@@ -45,12 +45,10 @@ from shopcms.privacy.account_data import (
 from shopcms.products.api import (
     BELGIAN,
     SHIPPING_METHODS,
-    charge,
     empty_cart,
     shipping_cost,
     taxation,
 )
-from shopcms.promotions import api as promotions
 from shopcms.tree.events import notify
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _, pick
@@ -103,12 +101,7 @@ class Quote:
     totals: object
     summary: object
     taxation: object = BELGIAN
-    outcome: object = promotions.Outcome()
-
-    @property
-    def discounts(self):
-        """What the codes give, as an order keeps it (``promotions.api.snapshot``)."""
-        return promotions.snapshot(self.summary.reductions)
+    outcome: object = None  # what the codes gave (orders.discounts)
 
 
 @dataclass(frozen=True)
@@ -134,9 +127,7 @@ def destination(request, details=None):
 
 def quote(request, cart, method, where=None, email=None):
     """The Quote of ``cart`` (``[(pid, qty)]``) shipped by ``method`` to ``where`` (a
-    :class:`Destination`; None: Belgium, with Belgian VAT), less the discounts of the
-    visitor's codes (``promotions.api``, evaluated anew: ``outcome``; ``email``: a guest's
-    address, for a code's uses per customer).
+    :class:`Destination`; None: Belgium, with Belgian VAT).
 
     Products the requester may not see (hidden, removed) are left out; raises CheckoutProblem
     when nothing is left, or when a line asks for more than the stock.  Each line's
@@ -162,22 +153,7 @@ def quote(request, cart, method, where=None, email=None):
                 mapping={"products": ", ".join(f"{title} ({n})" for title, n in short)},
             )
         )
-    outcome = promotions.evaluate(
-        request,
-        [
-            promotions.Line(product.pid, qty, product.price, product.vat_rate, product.categories)
-            for product, _title, qty in found
-        ],
-        email=email,
-    )
-    summed = charge(
-        request.registry.settings,
-        [(product.price, qty, product.vat_rate) for product, _title, qty in found],
-        method,
-        where.country,
-        where.taxation,
-        reductions=outcome.applied,
-    )
+    summed, outcome = discounts.charge_found(request, found, method, where, email)
     lines = tuple(
         {
             "pid": product.pid,
@@ -194,15 +170,6 @@ def quote(request, cart, method, where=None, email=None):
     )
     shipping = {"method": method, "cost": summed.shipping, "vat_rate": summed.shipping_rate}
     return Quote(lines, shipping, summed.totals, summed, where.taxation, outcome)
-
-
-def discount_rows(request, discounts):
-    """What a summary shows of ``discounts`` (an order's, or :func:`promotions.api.snapshot`
-    of a quote's): dicts of ``code``, ``name`` (in the visitor's language), ``amount`` and
-    ``free_shipping``."""
-    return [
-        {**discount, "name": pick(discount["names"], request)[1] or ""} for discount in discounts
-    ]
 
 
 # -- the form ----------------------------------------------------------------------------
@@ -295,16 +262,10 @@ class Review:
 
 def review(request, cart, details):
     """The :class:`Review` of ``details``; raises CheckoutProblem as :func:`quote` does."""
-    saved = saved_payment(request, details["payment"])
+    saved, email = saved_payment(request, details["payment"]), details["contact"]["email"]
     method = saved.method if saved is not None else details["payment"]
     return Review(
-        quote(
-            request,
-            cart,
-            details["shipping"],
-            destination(request, details),
-            email=details["contact"]["email"],
-        ),
+        quote(request, cart, details["shipping"], destination(request, details), email),
         SHIPPING_METHODS[details["shipping"]],
         methods(request.registry)[method],
         describe_saved(request.registry, saved) if saved is not None else None,
@@ -330,25 +291,6 @@ class OrderPlaced:
         self.request = request
 
 
-def _count_discounts(request, priced, email):
-    """Count the uses of the codes the order gets, in the placing transaction: a code's
-    last use taken by a concurrent checkout makes one of the two conflict, and its replay
-    finds the code used up.  A code that no longer applies (used up, expired...) is
-    forgotten and the order is not placed (CheckoutProblem): the customer reads why, and
-    placing again buys at the price without it."""
-    refused = priced.outcome.refused
-    if refused:
-        for refusal in refused:
-            promotions.forget(request, refusal.code)
-        raise CheckoutProblem(
-            _(
-                "${reason} The code was removed from your order: place it again to buy without it.",
-                mapping={"reason": promotions.explain(request, refused[0])},
-            )
-        )
-    return promotions.take_uses(request, priced.outcome, email)
-
-
 def place_order(request, cart, details, token):
     """Place the order for ``cart`` with the checkout ``details`` (the validated form).
 
@@ -364,7 +306,7 @@ def place_order(request, cart, details, token):
         return existing, False
     email = details["contact"]["email"]
     priced = quote(request, cart, details["shipping"], destination(request, details), email)
-    used_by = _count_discounts(request, priced, email)
+    used_by = discounts.count(request, priced, email, CheckoutProblem)
     products = request.root["products"]
     for line in priced.lines:
         products.by_id(line["pid"]).adjust_stock(-line["qty"])
@@ -380,8 +322,7 @@ def place_order(request, cart, details, token):
         payment_method=details["payment"],
         checkout_token=token,
     )
-    # What the codes gave (promotions.api.snapshot): code, names, amount per VAT rate.
-    order.discounts = promotions.snapshot(priced.summary.reductions, used_by)
+    order.discounts = discounts.snapshot(priced, used_by)
     # A business buyer (orders.business): its VAT number's format, not checked with VIES.
     order.buyer_company = details.get("company") or None
     order.buyer_vat = details.get("vat_number") or None

@@ -30,6 +30,7 @@ from BTrees.OOBTree import OOBTree
 from pyramid.authorization import DENY_ALL, Allow
 
 from shopcms.orders.numbers import OrderNumberCounter, next_number  # noqa: F401 (stored ones)
+from shopcms.promotions import api as promotions
 from shopcms.tree.resources import Content, Folder
 from shopcms.web import security
 from shopcms.web.i18n import _
@@ -299,6 +300,9 @@ class Order(Content):
         entry = ORDER_WORKFLOW.transition(self, request, name, comment=comment, actor=actor)
         if (name, before) in RESTOCK:
             self.__parent__.restock(self)
+        if self.workflow_state in (CANCELLED, REFUNDED) and self.discounts:
+            # A cancelled or refunded order gives its codes' uses back (promotions).
+            promotions.give_back(self.__parent__.__parent__, self.discounts)
         return entry
 
 

@@ -11,6 +11,7 @@ evaluates the kept codes anew from the database, so nothing posted can change a 
 import colander
 import deform
 
+from shopcms.products.pricing import charge
 from shopcms.promotions import api as promotions
 from shopcms.web.forms import Button, CSRFSchema, make_form
 from shopcms.web.forms.types import Text
@@ -82,16 +83,19 @@ def _remove(request, code):
     return remove_form(request, code).render({"code": code})
 
 
-def cart_discounts(request, items, failed=None):
-    """What the cart page shows of the codes for ``items`` (``(product, qty)``):
-    ``outcome`` (its ``applied`` go to ``pricing.charge`` as reductions), ``form`` (the
-    code form's HTML; ``failed``: the refused one), ``refusals`` (kept codes that no
-    longer apply: ``(code, message, remove form)``) and ``remove`` (code -> remove form)."""
-    lines = promotion_lines(items)
-    outcome = promotions.evaluate(request, lines)
-    return {
+def cart_discounts(request, lines, failed=None):
+    """The cart page's ``summary`` of ``lines`` (the cart's: ``product``, ``qty``; None
+    without any), less the codes' discounts (``pricing.charge``), and ``codes``: the
+    ``outcome``, ``form`` (the code form's HTML; ``failed``: the refused one), ``refusals``
+    (kept codes that no longer apply: ``(code, message, remove form)``), ``remove`` (code
+    -> its remove form) and ``names`` (code -> its name in the visitor's language)."""
+    items = [(line["product"], line["qty"]) for line in lines]
+    outcome = promotions.evaluate(request, promotion_lines(items))
+    priced = [(product.price, qty, product.vat_rate) for product, qty in items]
+    settings = request.registry.settings
+    codes = {
         "outcome": outcome,
-        "form": failed or code_form(request, lines).render(),
+        "form": failed or code_form(request, promotion_lines(items)).render(),
         "refusals": [
             (r.code, promotions.explain(request, r), _remove(request, r.code))
             for r in outcome.refused
@@ -99,3 +103,5 @@ def cart_discounts(request, items, failed=None):
         "remove": {a.code: _remove(request, a.code) for a in outcome.applied},
         "names": {a.code: pick(a.names, request)[1] for a in outcome.applied},
     }
+    summary = charge(settings, priced, reductions=outcome.applied) if items else None
+    return {"summary": summary, "codes": codes}

@@ -14,9 +14,9 @@ from pyramid.view import view_config
 
 from shopcms.products import lists
 from shopcms.products.listing import visible_products
-from shopcms.products.pricing import SHIPPING_METHODS, charge, oss_enabled
+from shopcms.products.pricing import SHIPPING_METHODS, oss_enabled
 from shopcms.products.schemas import CART_OPS, LIST_OPS, MAX_PID
-from shopcms.products.views.codes import cart_discounts, code_form, promotion_lines, remove_form
+from shopcms.products.views.codes import cart_discounts
 from shopcms.products.views.forms import (
     add_form,
     cart_forms,
@@ -26,7 +26,6 @@ from shopcms.products.views.forms import (
 )
 from shopcms.products.views.public import PRODUCT_TEMPLATE, product_values
 from shopcms.products.views.small import visible_errors
-from shopcms.promotions import api as promotions
 from shopcms.tree.site import Site
 from shopcms.web.errors import refusal
 from shopcms.web.forms import validate
@@ -86,56 +85,21 @@ def cart_page(context, request):
 
 
 def cart_values(request, failed=None, code_failed=None):
-    """The cart page; ``failed``: ``(pid, html)`` of a line's refused quantity form;
-    ``code_failed``: the refused discount code form.  Its summary is the checkout's with
-    standard delivery to Belgium, with Belgian VAT (``pricing.charge``), less the discounts
-    of the codes kept (``views.codes``): the delivery country is chosen at the checkout,
+    """The cart page; ``failed``: ``(pid, html)`` of a line's refused quantity form.  Its
+    summary is the checkout's with standard delivery to Belgium, with Belgian VAT, less the
+    codes' discounts (``views.codes``): the delivery country is chosen at the checkout,
     whose review shows its shipping and VAT (``oss``: whether the VAT may then change)."""
     lines, gone = lists.Cart(request).lines()
     settings = request.registry.settings
-    priced = [(line["product"].price, line["qty"], line["product"].vat_rate) for line in lines]
-    codes = cart_discounts(request, [(line["product"], line["qty"]) for line in lines], code_failed)
-    reductions = codes["outcome"].applied
     return {
         "lines": lines,
         "gone": gone,
-        "summary": charge(settings, priced, reductions=reductions) if lines else None,
-        "codes": codes,
+        **cart_discounts(request, lines, code_failed),
         "oss": oss_enabled(settings),
         "shipping_title": SHIPPING_METHODS["standard"],
         "forms": cart_forms(request, lines, failed),
         "cookies_missing": _cookies_missing(request, lists.CART),
     }
-
-
-@view_config(
-    context=Site,
-    route_name="public",
-    name="cart-code",
-    request_method="POST",
-    permission=VIEW,
-    renderer=CART_TEMPLATE,
-)
-def cart_code(context, request):
-    """Apply a discount code (button ``apply``) or remove one (``remove``); back to the
-    cart, or the cart page again (400) with the reason a code does not apply."""
-    cart = request.link(None, "cart")
-    if "remove" in request.POST:
-        removed, _failed = validate(request, remove_form(request, ""))
-        if removed is not None:
-            promotions.forget(request, removed["code"])
-            code = removed["code"].upper()
-            notice(request, _("The code ${code} was removed.", mapping={"code": code}))
-        return HTTPSeeOther(location=cart)
-    found, _gone = lists.Cart(request).lines()
-    items = [(line["product"], line["qty"]) for line in found]
-    applied, failed = validate(request, code_form(request, promotion_lines(items)))
-    if applied is None:
-        return cart_values(request, code_failed=failed)
-    promotions.enter(request, applied["code"])
-    code = applied["code"].upper()
-    notice(request, _("The code ${code} is applied.", mapping={"code": code}))
-    return HTTPSeeOther(location=cart)
 
 
 def _cart_form(request, op, pid):
