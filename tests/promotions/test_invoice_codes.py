@@ -60,6 +60,14 @@ def test_a_refund_after_a_discount_refunds_what_was_paid_and_gives_the_use_back(
         root["orders"][order.number].transition(None, "pay", actor="system:test")
     admin = Browser(site.wsgi)
     login(admin, ADMIN_EMAIL, ADMIN_PASSWORD, lang="en")
+    # The order desk shows the code used.
+    desk = admin.get(f"/en/manage/orders/{order.number}")
+    assert (
+        desk.html.select_one("tr.discount")
+        .get_text(" ", strip=True)
+        .startswith("Discount code CACTUS10")
+    )
+    assert desk.html.select_one(".order-discount").get_text(strip=True) == "−\xa03,70\xa0€"
     refunding.refund_in_full(admin, order.number, account=("Jan Peeters", "NL91 ABNA 0417 1643 00"))
     with site.edit() as root:
         refunded = root["orders"][order.number]
