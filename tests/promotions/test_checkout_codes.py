@@ -3,6 +3,7 @@ and VAT reduced in proportion, the placed order keeps it, the use is counted onc
 
 from decimal import Decimal
 
+from shopcms.mail import send_queued
 from tests.orders.test_checkout import orders, place, review
 from tests.promotions.helpers import CACTUS, MUG, add_to_cart, enter_code, make_promotion
 
@@ -52,3 +53,14 @@ def test_the_checkout_and_the_order_carry_the_discount(site, app):
     assert discount["by_rate"] == ((Decimal("6"), Decimal("3.70")),)
     assert [line["discount"] for line in order.lines] == [Decimal("3.70"), Decimal("0.00")]
     assert site.read(lambda root: root["promotions"]["cactus10"].used) == 1
+
+
+def test_the_order_mail_shows_the_discount(site, app, smtp):
+    cactus_cart(site, app)
+    place(app)
+    send_queued(site.registry)
+    (mail,) = smtp.wait_for(1)
+    plain = mail.message.get_body(("plain",)).get_content().replace("\xa0", " ")
+    assert "Kortingscode CACTUS10 (Cactusweek): - € 3,70" in plain
+    html = mail.message.get_body(("html",)).get_content().replace("\xa0", " ")
+    assert "Kortingscode CACTUS10" in html and "€ 53,75" in html
