@@ -2,10 +2,13 @@
 euro) through the real forms; the customer then gets it in the cart; a customer may not
 reach the desk; a bad form is explained in the editor's language."""
 
+import csv
+import io
+import re
 from decimal import Decimal
 
 from tests.conftest import PASSWORD, login
-from tests.promotions.helpers import CACTUS, add_to_cart, code_error, enter_code
+from tests.promotions.helpers import CACTUS, add_to_cart, code_error, enter_code, make_promotion
 
 
 def editor(site, app, lang="nl"):
@@ -94,3 +97,35 @@ def test_a_deleted_code_no_longer_applies(site, app):
     assert site.read(lambda root: len(root["promotions"])) == 0
     add_to_cart(app, CACTUS, 1)
     assert code_error(enter_code(app, "weg", status=400)) == "De code WEG bestaat niet."
+
+
+def test_single_use_codes_are_generated_and_exported_as_csv(site, app):
+    make_promotion(site, "KERST", minimum=Decimal("10"))
+    editor(site, app)
+    form = app.get("/nl/manage/promotions/").click(href="/nl/manage/promotions/kerst/generate")
+    form = form.forms["generate"]
+    form["count"] = "5"
+    form.submit("generate", status=303)
+    listing = app.get("/nl/manage/promotions/")
+    assert listing.html.select_one('tr[data-code="KERST"] .batch-count').get_text() == "5"
+    assert len(listing.html.select("tbody tr")) == 1  # the codes are not listed one by one
+    answer = app.get("/nl/manage/promotions/kerst/codes.csv")
+    assert answer.content_type == "text/csv"
+    rows = list(csv.reader(io.StringIO(answer.text)))
+    assert rows[0] == ["code", "used", "valid_until"]
+    codes = [row[0] for row in rows[1:]]
+    assert len(set(codes)) == 5 and all(re.fullmatch(r"KERST-[2-9A-Z]{8}", c) for c in codes)
+    # Each code works once, with the rules of KERST.
+    add_to_cart(app, CACTUS, 1)
+    enter_code(app, codes[0])
+    with site.edit() as root:
+        single = root["promotions"].for_code(codes[0])
+        assert (single.total_uses, single.minimum, single.value) == (1, Decimal("10"), 10)
+        single.take_use("email:iemand@example.be")
+    page = enter_code(app, codes[1].lower(), status=303)
+    assert page.status_int == 303
+    refused = enter_code(app, codes[0], status=400)
+    assert code_error(refused) == f"De code {codes[0]} is opgebruikt."
+    form = app.get("/nl/manage/promotions/kerst/generate").forms["generate"]
+    form["count"] = "5000"
+    assert "Van 1 tot 1000." in form.submit("generate", status=400).html.get_text()

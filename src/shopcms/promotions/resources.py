@@ -74,6 +74,8 @@ class Promotion(Content):
     """
 
     content_type = "promotion"
+    #: The code of the promotion a single-use code was generated from (``bulk``); None.
+    batch = None
 
     def __init__(self, code):
         super().__init__()

@@ -63,9 +63,15 @@ def delete_form(request, promotion):
     **MANAGE,
 )
 def promotion_list(context, request):
-    """Every code, by code, with what it gives, its period and its uses."""
+    """Every code, by code, with what it gives, its period and its uses; single-use codes
+    (``bulk``) counted under the code they were made from."""
     kinds, scopes = dict(KIND_TITLES), dict(SCOPE_TITLES)
-    found = sorted((p for p in context.values() if isinstance(p, Promotion)), key=lambda p: p.code)
+    found = sorted((p for p in context.values() if p.batch is None), key=lambda p: p.code)
+    batches = {}
+    for promotion in context.values():
+        if promotion.batch is not None:
+            made, used = batches.get(promotion.batch, (0, 0))
+            batches[promotion.batch] = (made + 1, used + promotion.used)
     return {
         "rows": [
             {
@@ -74,6 +80,7 @@ def promotion_list(context, request):
                 "kind": kinds.get(promotion.kind),
                 "scope": scopes.get(promotion.scope),
                 "delete": delete_form(request, promotion).render(),
+                "batch": batches.get(promotion.code),
             }
             for promotion in found
         ]
