@@ -5,7 +5,7 @@ the code's use back."""
 from decimal import Decimal
 
 from shopcms.invoicing import api as invoicing
-from shopcms.invoicing import ubl
+from shopcms.invoicing import pdf, ubl
 from shopcms.invoicing.document import DISCOUNT_SKU
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login
 from tests.orders import refunding
@@ -32,6 +32,9 @@ def test_the_invoice_shows_the_discount_per_vat_rate(site, app):
     assert [(g.taxable, g.vat) for g in document.groups if g.rate == 6] == [
         (Decimal("31.42"), Decimal("1.88"))
     ]
+    shown = pdf.html(site.registry, document)
+    assert "Kortingscode CACTUS10: Cactusweek" in shown
+    assert pdf.render(site.registry, document).startswith(b"%PDF")
     data = ubl.invoice_xml(document)
     valid, errors = validate_xsd(data)
     assert valid, errors
