@@ -64,3 +64,25 @@ def test_the_order_mail_shows_the_discount(site, app, smtp):
     assert "Kortingscode CACTUS10 (Cactusweek): - € 3,70" in plain
     html = mail.message.get_body(("html",)).get_content().replace("\xa0", " ")
     assert "Kortingscode CACTUS10" in html and "€ 53,75" in html
+
+
+def test_a_guests_address_over_the_limit_is_told_at_the_review_and_when_placing(site, app):
+    make_promotion(site, "ONCE", uses_per_customer=1)
+    with site.edit() as root:
+        root["promotions"]["once"].take_use("email:jan@example.be")
+    add_to_cart(app, CACTUS, 2)
+    enter_code(app, "ONCE")  # the cart does not know the guest's address yet
+    reviewed = review(app, email="Jan@Example.be")
+    message = "U hebt de code ONCE al zo vaak gebruikt als toegestaan."
+    assert message in text(reviewed, ".code-refused")
+    assert not reviewed.html.select("tr.discount")
+    form = reviewed.forms["place-order"]
+    form["accept_terms"] = True
+    refused = form.submit(status=409)
+    assert message in text(refused, ".checkout-problem")
+    assert orders(site) == []
+    # Placed again: without the code, at full price.
+    place(app)
+    (order,) = orders(site)
+    assert order.discounts == () and order.total == Decimal("37.00") + Decimal("6.95")
+    assert site.read(lambda root: root["promotions"]["once"].used) == 1

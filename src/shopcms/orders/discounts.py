@@ -6,8 +6,8 @@ reduced in proportion); the client never sends an amount.  Placing the order
 (:func:`count`) evaluates them once more in the placing transaction and counts their uses
 there: two checkouts taking a code's last use conflict, and the replayed one finds it used
 up.  A code that no longer applies is forgotten and the order is not placed; the customer
-reads why, and placing again buys without it.  The order keeps :func:`snapshot`; the
-summaries show :func:`rows`.
+reads why (the review already says so: :func:`refusals`), and placing again buys without
+it.  The order keeps :func:`snapshot`; the summaries show :func:`rows`.
 """
 
 from shopcms.products.api import charge
@@ -58,6 +58,12 @@ def count(request, priced, email, problem):
 def snapshot(priced, customer=None):
     """What the order keeps of the codes of ``priced`` (``promotions.api.snapshot``)."""
     return promotions.snapshot(priced.summary.reductions, customer)
+
+
+def refusals(request, priced):
+    """Why the codes of ``priced`` that do not apply (now that the details are known: the
+    uses per customer of a guest's address) do not, in the visitor's language."""
+    return [promotions.explain(request, refusal) for refusal in priced.outcome.refused]
 
 
 def rows(request, discounts):

@@ -100,6 +100,7 @@ def _review(request, basket, offered, details, place_html=None):
         "details": details,
         "review": summary,
         "discounts": discounts.rows(request, discounts.snapshot(summary.quote)),
+        "code_refusals": discounts.refusals(request, summary.quote),
         "place_form": place_html,
         "change_form": change_form(request, offered).render(_values(details, "edit")),
     }
