@@ -4,6 +4,7 @@ and VAT reduced in proportion, the placed order keeps it, the use is counted onc
 from decimal import Decimal
 
 from shopcms.mail import send_queued
+from tests.conftest import PASSWORD, login
 from tests.orders.test_checkout import orders, place, review
 from tests.promotions.helpers import CACTUS, MUG, add_to_cart, enter_code, make_promotion
 
@@ -86,3 +87,15 @@ def test_a_guests_address_over_the_limit_is_told_at_the_review_and_when_placing(
     (order,) = orders(site)
     assert order.discounts == () and order.total == Decimal("37.00") + Decimal("6.95")
     assert site.read(lambda root: root["promotions"]["once"].used) == 1
+
+
+def test_a_customers_order_page_shows_the_discount(site, app):
+    site.add_account("klant@example.be")
+    login(app, "klant@example.be", PASSWORD)
+    cactus_cart(site, app)
+    place(app)
+    (order,) = orders(site)
+    assert order.discounts[0]["customer"].startswith("account:")
+    page = app.get(f"/nl/account/orders/{order.number}")
+    assert "Kortingscode CACTUS10: Cactusweek" in text(page, "tr.discount")
+    assert text(page, ".order-total") == "€ 53,75"
