@@ -1,0 +1,17 @@
+"""A database from before the promotions: the cart works without the folder, and the
+evolve step (generation 16, declared at the merge after the stock alerts' 15) adds it."""
+
+from shopcms.promotions.evolve import promotions_folder
+from shopcms.promotions.resources import Promotions
+from tests.promotions.helpers import CACTUS, add_to_cart
+
+
+def test_the_folder_comes_with_its_evolve_step_and_carts_work_before(site, app):
+    with site.edit() as root:
+        root.remove("promotions", registry=site.registry)
+    add_to_cart(app, CACTUS, 1)
+    assert app.get("/nl/cart").html.select_one(".cart-total") is not None
+    with site.edit() as root:
+        promotions_folder(root, site.registry)
+        promotions_folder(root, site.registry)  # run twice: the same folder
+        assert isinstance(root["promotions"], Promotions)
