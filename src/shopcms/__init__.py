@@ -60,6 +60,7 @@ def main(global_config, **settings):
             "newsletter",
             "contests",
             "stockalerts",
+            "promotions",
         )
         for package in ("statistics", *capabilities):
             config.include(f"shopcms.{package}")

@@ -102,6 +102,10 @@ class Line:
 
 
 SHIPPING_SKU = "SHIPPING"
+#: The line of a discount code's reduction at one VAT rate (issue 19): quantity -1 at the
+#: reduction's amount, so the price stays positive (Peppol BR-27) and the line's total,
+#: negative, lowers its rate's base and VAT.
+DISCOUNT_SKU = "DISCOUNT"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ rendered here: the PDF and UBL files are made from the stored Document when they
 downloaded or mailed (``shopcms.invoicing.pdf``).
 
 The Document says what the order says, frozen: its lines (title in the order's language,
-SKU, quantity, unit price and total VAT included, rate), the shipping as a line of its own
-when it cost something, VAT per rate through :func:`~shopcms.invoicing.document.net_lines`
+SKU, quantity, unit price and total VAT included, rate), a line per discount code and VAT
+rate (quantity -1, the code's reduction at that rate: ``document.DISCOUNT_SKU``), the
+shipping as a line of its own when it cost something, VAT per rate through
+:func:`~shopcms.invoicing.document.net_lines`
 (category ``AE`` at 0 % for an order under reverse charge, ``S`` otherwise), the buyer as
 the order names them (contact name, billing address or else the delivery address, the
 business buyer's company and VAT number) and the seller as the settings name it that day
@@ -33,6 +35,7 @@ from stdnum.be import vat as be_vat
 from shopcms.invoicing.document import (
     CENT,
     CREDIT_NOTE,
+    DISCOUNT_SKU,
     INVOICE,
     REVERSE_CHARGE,
     SHIPPING_SKU,
@@ -48,6 +51,7 @@ from shopcms.invoicing.resources import CreditNote, Invoice
 from shopcms.orders.api import ORDER_WORKFLOW, shipping_title
 from shopcms.web.clock import now, site_timezone
 from shopcms.web.company import company as company_of
+from shopcms.web.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +122,41 @@ def _shipping_description(registry, order):
     return request.localizer.translate(shipping_title(order.shipping["method"]))
 
 
+def _discount_items(registry, order, category):
+    """The invoice's lines of the order's discount codes: one per code and VAT rate
+    (:data:`~shopcms.invoicing.document.DISCOUNT_SKU`), so each rate's base and VAT are
+    those the customer paid."""
+    request = language_request(registry, order.lang)
+    items = []
+    for discount in getattr(order, "discounts", ()):
+        name = discount["names"].get(order.lang)
+        title = request.localizer.translate(
+            _("Discount code ${code}", mapping={"code": discount["code"]})
+        )
+        for rate, amount in discount["by_rate"]:
+            items.append(
+                {
+                    "description": f"{title}: {name}" if name else title,
+                    "sku": DISCOUNT_SKU,
+                    "quantity": -1,
+                    "unit_price": amount,
+                    "total": -amount,
+                    "category": category,
+                    "rate": _rate(order, rate),
+                }
+            )
+    return items
+
+
+def _codes_label(registry, order):
+    """ "Discount code X" for each code of the order, in its language ("" without any)."""
+    request = language_request(registry, order.lang)
+    return ", ".join(
+        request.localizer.translate(_("Discount code ${code}", mapping={"code": d["code"]}))
+        for d in getattr(order, "discounts", ())
+    )
+
+
 def _payment(order):
     """``(means, reference)`` of the document: the transfer's OGM, or the provider's id."""
     if order.payment_method == "transfer":
@@ -141,6 +180,7 @@ def invoice_document(registry, order, number, issued):
         }
         for line in order.lines
     ]
+    items += _discount_items(registry, order, category)
     cost = Decimal(order.shipping.get("cost") or 0)
     if cost:
         items.append(
@@ -178,12 +218,15 @@ def credit_note_document(registry, order, refund, invoice, number, issued):
     shop issued invoices)."""
     category = _category(order)
     items = []
+    codes = _codes_label(registry, order)
     for index, qty, amount in refund.lines:
         line = order.lines[index]
         amount = Decimal(amount)
+        discounted = codes and Decimal(line.get("discount") or 0)
         items.append(
             {
-                "description": line["title"],
+                # A line paid less a code's discount is refunded what was paid: say why.
+                "description": f"{line['title']} ({codes})" if discounted else line["title"],
                 "sku": line["sku"],
                 "quantity": qty,
                 "unit_price": (amount / qty).quantize(CENT, rounding=ROUND_HALF_UP),

@@ -33,7 +33,7 @@ from decimal import Decimal
 from pyramid.i18n import TranslationString
 
 from shopcms.newsletter import api as newsletter
-from shopcms.orders import business
+from shopcms.orders import business, discounts
 from shopcms.orders.payments import describe_saved, methods
 from shopcms.orders.resources import Order
 from shopcms.orders.widgets import Choice
@@ -45,7 +45,6 @@ from shopcms.privacy.account_data import (
 from shopcms.products.api import (
     BELGIAN,
     SHIPPING_METHODS,
-    charge,
     empty_cart,
     shipping_cost,
     taxation,
@@ -102,6 +101,7 @@ class Quote:
     totals: object
     summary: object
     taxation: object = BELGIAN
+    outcome: object = None  # what the codes gave (orders.discounts)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def destination(request, details=None):
     )
 
 
-def quote(request, cart, method, where=None):
+def quote(request, cart, method, where=None, email=None):
     """The Quote of ``cart`` (``[(pid, qty)]``) shipped by ``method`` to ``where`` (a
     :class:`Destination`; None: Belgium, with Belgian VAT).
 
@@ -153,13 +153,7 @@ def quote(request, cart, method, where=None):
                 mapping={"products": ", ".join(f"{title} ({n})" for title, n in short)},
             )
         )
-    summed = charge(
-        request.registry.settings,
-        [(product.price, qty, product.vat_rate) for product, _title, qty in found],
-        method,
-        where.country,
-        where.taxation,
-    )
+    summed, outcome = discounts.charge_found(request, found, method, where, email)
     lines = tuple(
         {
             "pid": product.pid,
@@ -170,11 +164,12 @@ def quote(request, cart, method, where=None):
             "unit_price": line.unit_price,
             "vat_rate": line.vat_rate,
             "total": line.total,
+            "discount": line.discount,
         }
         for (product, title, qty), line in zip(found, summed.lines, strict=True)
     )
     shipping = {"method": method, "cost": summed.shipping, "vat_rate": summed.shipping_rate}
-    return Quote(lines, shipping, summed.totals, summed, where.taxation)
+    return Quote(lines, shipping, summed.totals, summed, where.taxation, outcome)
 
 
 # -- the form ----------------------------------------------------------------------------
@@ -267,10 +262,10 @@ class Review:
 
 def review(request, cart, details):
     """The :class:`Review` of ``details``; raises CheckoutProblem as :func:`quote` does."""
-    saved = saved_payment(request, details["payment"])
+    saved, email = saved_payment(request, details["payment"]), details["contact"]["email"]
     method = saved.method if saved is not None else details["payment"]
     return Review(
-        quote(request, cart, details["shipping"], destination(request, details)),
+        quote(request, cart, details["shipping"], destination(request, details), email),
         SHIPPING_METHODS[details["shipping"]],
         methods(request.registry)[method],
         describe_saved(request.registry, saved) if saved is not None else None,
@@ -309,7 +304,9 @@ def place_order(request, cart, details, token):
     existing = orders.for_token(token)
     if existing is not None:
         return existing, False
-    priced = quote(request, cart, details["shipping"], destination(request, details))
+    email = details["contact"]["email"]
+    priced = quote(request, cart, details["shipping"], destination(request, details), email)
+    used_by = discounts.count(request, priced, email, CheckoutProblem)
     products = request.root["products"]
     for line in priced.lines:
         products.by_id(line["pid"]).adjust_stock(-line["qty"])
@@ -325,6 +322,7 @@ def place_order(request, cart, details, token):
         payment_method=details["payment"],
         checkout_token=token,
     )
+    order.discounts = discounts.snapshot(priced, used_by)
     # A business buyer (orders.business): its VAT number's format, not checked with VIES.
     order.buyer_company = details.get("company") or None
     order.buyer_vat = details.get("vat_number") or None

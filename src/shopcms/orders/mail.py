@@ -141,6 +141,14 @@ def text_parts(registry, order):
         )
         for rate, amount in order.vat_by_rate
     ]
+    discounts = [
+        (
+            _("Discount code ${code}", mapping={"code": discount["code"]}),
+            discount["names"].get(lang) or "",
+            f"- {format_money(discount['amount'], lang)}" if discount["amount"] else None,
+        )
+        for discount in order.discounts
+    ]
     payment = []
     if awaits_transfer(order):
         bank = bank_account(registry.settings)
@@ -156,6 +164,7 @@ def text_parts(registry, order):
         ]
     return {
         "lines_text": lines,
+        "discount_lines": discounts,
         "vat_lines": vat,
         "payment_lines": payment,
         "vat_notes": vat_notes(order),

@@ -153,6 +153,12 @@ def refunded_lines(order):
     return done
 
 
+def paid(line):
+    """What the customer paid for ``line``: its total less its codes' discount (issue 19;
+    a line of an order from before has none)."""
+    return Decimal(line["total"]) - Decimal(line.get("discount") or 0)
+
+
 def refunded_total(order):
     return sum((refund.total for refund in order.refunds), ZERO)
 
@@ -167,7 +173,7 @@ def remaining(order):
     lines = []
     for index, line in enumerate(order.lines):
         qty, amount = done.get(index, (0, ZERO))
-        lines.append((index, line, line["qty"] - qty, line["total"] - amount))
+        lines.append((index, line, line["qty"] - qty, paid(line) - amount))
     return lines, Decimal(order.shipping["cost"]) - refunded_shipping(order)
 
 
@@ -191,7 +197,7 @@ def line_amount(line, qty, qty_left, amount_left):
     left for its last units."""
     if qty == qty_left:
         return amount_left
-    share = Decimal(line["total"]) * qty / line["qty"]
+    share = paid(line) * qty / line["qty"]
     return min(share.quantize(CENT, rounding=ROUND_HALF_UP), amount_left)
 
 

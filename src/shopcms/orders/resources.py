@@ -30,6 +30,7 @@ from BTrees.OOBTree import OOBTree
 from pyramid.authorization import DENY_ALL, Allow
 
 from shopcms.orders.numbers import OrderNumberCounter, next_number  # noqa: F401 (stored ones)
+from shopcms.promotions import api as promotions
 from shopcms.tree.resources import Content, Folder
 from shopcms.web import security
 from shopcms.web.i18n import _
@@ -149,6 +150,9 @@ class Order(Content):
     #: The refunds of this order, oldest first (``shopcms.orders.refunds.Refund``): a tuple
     #: replaced by each new one, never changed in place.
     refunds = ()
+    #: The discounts of its codes (``promotions.api.snapshot``): code, names, amount, the
+    #: amount per VAT rate, free shipping; none on orders placed before issue 19.
+    discounts = ()
 
     def __init__(
         self,
@@ -243,6 +247,8 @@ class Order(Content):
         if self.buyer_vat is not None:
             self.buyer_vat = ERASED
         self.customer = None
+        # Who used the codes (promotions.privacy forgets it on the promotions too).
+        self.discounts = tuple({**discount, "customer": None} for discount in self.discounts)
         self.access_key = secrets.token_urlsafe(16)
         self.erased = now
         # A withdrawal's reason is the customer's own words: erased; the statement stays
@@ -294,6 +300,9 @@ class Order(Content):
         entry = ORDER_WORKFLOW.transition(self, request, name, comment=comment, actor=actor)
         if (name, before) in RESTOCK:
             self.__parent__.restock(self)
+        if self.workflow_state in (CANCELLED, REFUNDED) and self.discounts:
+            # A cancelled or refunded order gives its codes' uses back (promotions).
+            promotions.give_back(self.__parent__.__parent__, self.discounts)
         return entry
 
 

@@ -76,6 +76,9 @@ COOKIES_STATISTICS = "cookies_statistics"
 PURPOSES = {
     p.name: p
     for p in (
+        # The order's data includes the discount codes it used and, on each promotion, how
+        # often a customer used it (shopcms.promotions: the uses per customer; exported and
+        # forgotten through its contributor).
         Purpose(
             ORDER,
             Basis.CONTRACT,

@@ -43,6 +43,13 @@ converted like a product of that rate.  :func:`charge` puts goods and shipping t
 (and :func:`summary`, the same for lines already at Belgian prices): the cart page (with
 Belgium's shipping and VAT until a delivery country is chosen), the checkout and the order
 show what it gives, so every summary of the shop adds up the same way.
+
+**Discounts** (``reductions`` of :func:`charge`, issue 19): each reduction (a discount
+code's outcome, ``promotions.api``) gives an amount per line at Belgian consumer prices,
+already rounded once per line, and may make shipping free.  A line's discount is converted
+by :func:`charged` like its price, and is taken off the line's total before the VAT per rate
+is computed: each rate's base and VAT are reduced in proportion to the goods at that rate.
+Free delivery is judged on the goods after their discounts (what the customer pays for).
 """
 
 from collections import defaultdict
@@ -233,6 +240,19 @@ class Charged:
     qty: int
     vat_rate: Decimal
     total: Decimal
+    discount: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Reduced:
+    """A reduction as charged: its ``label`` (what the reduction gave as such: the code
+    and its names), its ``amount`` and ``by_rate`` (``((rate, amount), ...)``, highest rate
+    first), and whether it made shipping free."""
+
+    label: object
+    amount: Decimal
+    by_rate: tuple
+    free_shipping: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,31 +271,63 @@ class Summary:
     lines: tuple = ()
     country: str = HOME
     taxation: Taxation = field(default=BELGIAN)
+    reductions: tuple = ()
+
+    @property
+    def discount(self):
+        """The discount on the goods, all reductions together."""
+        return sum((reduced.amount for reduced in self.reductions), Decimal("0.00"))
 
 
-def charge(settings, items, method="standard", country=HOME, taxation=BELGIAN):
+def charge(settings, items, method="standard", country=HOME, taxation=BELGIAN, reductions=()):
     """The :class:`Summary` of ``items`` (triples ``(unit_price, qty, vat_rate)`` at Belgian
     consumer prices, at least one) shipped by ``method`` to ``country`` under ``taxation``
-    (:func:`taxation`): each unit and the shipping cost converted by :func:`charged`."""
+    (:func:`taxation`): each unit and the shipping cost converted by :func:`charged`.
+
+    ``reductions``: discounts (module docstring), each with ``amounts`` (one per item, at
+    Belgian consumer prices), ``free_shipping`` and a ``label`` the summary keeps."""
     lines, catalog_goods, belgian_rates = [], Decimal("0.00"), []
-    for unit_price, qty, rate in items:
+    discounts = [Decimal("0.00")] * len(items)
+    reduced = []
+    for reduction in reductions:
+        by_rate = defaultdict(lambda: Decimal("0.00"))
+        for index, (amount, (_unit, _qty, rate)) in enumerate(
+            zip(reduction.amounts, items, strict=True)
+        ):
+            converted, charged_rate = charged(amount, rate, taxation)
+            discounts[index] += converted
+            catalog_goods -= amount
+            if converted:
+                by_rate[charged_rate] += converted
+        reduced.append(
+            Reduced(
+                reduction.label,
+                sum(by_rate.values(), Decimal("0.00")),
+                tuple(sorted(by_rate.items(), reverse=True)),
+                reduction.free_shipping,
+            )
+        )
+    for (unit_price, qty, rate), discount in zip(items, discounts, strict=True):
         unit, charged_rate = charged(unit_price, rate, taxation)
-        lines.append(Charged(unit, qty, charged_rate, unit * qty))
+        lines.append(Charged(unit, qty, charged_rate, unit * qty, discount))
         catalog_goods += unit_price * qty
         belgian_rates.append(Decimal(rate))
-    cost = shipping_cost(settings, method, catalog_goods, country)
+    free = any(reduction.free_shipping for reduction in reductions)
+    cost = Decimal("0.00") if free else shipping_cost(settings, method, catalog_goods, country)
+    left_for_free = max(free_delivery_from(settings, country) - catalog_goods, Decimal("0.00"))
     shipping, shipping_rate = charged(cost, max(belgian_rates), taxation)
-    by_rate = [(line.total, line.vat_rate) for line in lines]
+    by_rate = [(line.total - line.discount, line.vat_rate) for line in lines]
     return Summary(
         method=method,
         goods=sum((line.total for line in lines), Decimal("0.00")),
         shipping=shipping,
         shipping_rate=shipping_rate,
         totals=totals([*by_rate, (shipping, shipping_rate)]),
-        left_for_free=max(free_delivery_from(settings, country) - catalog_goods, Decimal("0.00")),
+        left_for_free=Decimal("0.00") if free else left_for_free,
         lines=tuple(lines),
         country=country,
         taxation=taxation,
+        reductions=tuple(reduced),
     )
 
 

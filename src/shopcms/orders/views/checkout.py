@@ -22,7 +22,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from shopcms.orders import checkout, placing
+from shopcms.orders import checkout, discounts, placing
 from shopcms.orders.forms import checkout_form
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
@@ -80,6 +80,7 @@ def _page(request, basket, form_html, problem=None):
         "form": form_html,
         "problem": problem,
         "quote": priced,
+        "discounts": discounts.rows(request, discounts.snapshot(priced) if priced else ()),
         "shipping_title": checkout.SHIPPING_METHODS["standard"],
     }
 
@@ -98,6 +99,8 @@ def _review(request, basket, offered, details, place_html=None):
     return {
         "details": details,
         "review": summary,
+        "discounts": discounts.rows(request, discounts.snapshot(summary.quote)),
+        "code_refusals": discounts.refusals(request, summary.quote),
         "place_form": place_html,
         "change_form": change_form(request, offered).render(_values(details, "edit")),
     }
@@ -188,6 +191,7 @@ def order_confirmation(context, request):
     transfer = awaits_transfer(order)
     return {
         "order": order,
+        "discounts": discounts.rows(request, order.discounts),
         "state": ORDER_WORKFLOW.get_state(order.workflow_state),
         "payment": payment,
         "awaiting_payment": awaiting,

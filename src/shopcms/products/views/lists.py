@@ -14,8 +14,9 @@ from pyramid.view import view_config
 
 from shopcms.products import lists
 from shopcms.products.listing import visible_products
-from shopcms.products.pricing import SHIPPING_METHODS, charge, oss_enabled
+from shopcms.products.pricing import SHIPPING_METHODS, oss_enabled
 from shopcms.products.schemas import CART_OPS, LIST_OPS, MAX_PID
+from shopcms.products.views.codes import cart_discounts
 from shopcms.products.views.forms import (
     add_form,
     cart_forms,
@@ -83,18 +84,17 @@ def cart_page(context, request):
     return cart_values(request)
 
 
-def cart_values(request, failed=None):
+def cart_values(request, failed=None, code_failed=None):
     """The cart page; ``failed``: ``(pid, html)`` of a line's refused quantity form.  Its
-    summary is the checkout's with standard delivery to Belgium, with Belgian VAT
-    (``pricing.charge``): the delivery country is chosen at the checkout, whose review
-    shows its shipping and VAT (``oss``: whether the VAT may then change)."""
+    summary is the checkout's with standard delivery to Belgium, with Belgian VAT, less the
+    codes' discounts (``views.codes``): the delivery country is chosen at the checkout,
+    whose review shows its shipping and VAT (``oss``: whether the VAT may then change)."""
     lines, gone = lists.Cart(request).lines()
     settings = request.registry.settings
-    priced = [(line["product"].price, line["qty"], line["product"].vat_rate) for line in lines]
     return {
         "lines": lines,
         "gone": gone,
-        "summary": charge(settings, priced) if lines else None,
+        **cart_discounts(request, lines, code_failed),
         "oss": oss_enabled(settings),
         "shipping_title": SHIPPING_METHODS["standard"],
         "forms": cart_forms(request, lines, failed),

@@ -1,0 +1,135 @@
+"""Promotions as content: the site's ``promotions`` folder and each :class:`Promotion`.
+
+::
+
+    Site/promotions/             Promotions
+      <code, lower case>         Promotion: the code, its names per language, what it
+                                 gives, to what, when, how often; its uses (attributes)
+
+A promotion is found by its code in any case (``Promotions.for_code``): the folder keys
+them by the code in lower case, so two codes that differ only in case cannot exist.  A
+promotion has a ``code``; automatic promotions (without one) are for later and will live
+in the same folder under another kind of key.
+
+The uses are counted on records of the promotion's own, never on the promotion itself, so
+editing a code never conflicts with a checkout using it, and two codes never conflict with
+each other: ``uses`` (a :class:`Uses`, a plain persistent counter: two checkouts taking
+the last use conflict and one is replayed by pyramid_retry, which then sees the use
+taken; a blind-merging ``BTrees.Length`` would let both through) and ``by_customer``
+(an OOBTree of ``customer key -> uses``, the key ``account:ID`` or ``email:ADDRESS``: the
+same customer in two checkouts writes one key, which conflicts; different customers merge).
+The customer keys are personal data (``promotions.privacy``).
+"""
+
+import re
+from decimal import Decimal
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+from shopcms.tree.resources import Content, Folder, Translations
+
+#: What a promotion gives.
+PERCENT, AMOUNT, FREE_SHIPPING = "percent", "amount", "free_shipping"
+KINDS = (PERCENT, AMOUNT, FREE_SHIPPING)
+#: To what it applies.
+ALL, CATEGORIES, PRODUCTS = "all", "categories", "products"
+SCOPES = (ALL, CATEGORIES, PRODUCTS)
+#: A code as customers type it: letters, digits and dashes.
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$")
+
+
+def code_key(code):
+    """The folder key of ``code``: stripped, in lower case."""
+    return (code or "").strip().lower()
+
+
+def customer_key(account=None, email=None):
+    """The key of a customer's uses: their account, else their email (a guest), else None."""
+    if account:
+        return f"account:{account}"
+    if email:
+        return f"email:{email.strip().lower()}"
+    return None
+
+
+class Uses(Persistent):
+    """How many times a promotion was used: a record of its own (see the module)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def change(self, delta):
+        self.count = max(self.count + delta, 0)
+
+
+class Promotion(Content):
+    """A discount code and its rules (see the module); money is Decimal euro, VAT included.
+
+    ``value``: the percentage (``PERCENT``) or the amount (``AMOUNT``); unused for free
+    shipping.  ``targets``: the category names (``CATEGORIES``) or product pids
+    (``PRODUCTS``).  ``valid_from`` / ``valid_until``: aware datetimes or None (open).
+    ``total_uses`` / ``uses_per_customer``: None for unlimited.  ``minimum``: the goods
+    total (VAT included) an order needs, or None.
+    """
+
+    content_type = "promotion"
+    #: The code of the promotion a single-use code was generated from (``bulk``); None.
+    batch = None
+
+    def __init__(self, code):
+        super().__init__()
+        self.code = code.strip().upper()
+        self.names = Translations()
+        self.kind = PERCENT
+        self.value = Decimal("0")
+        self.scope = ALL
+        self.targets = ()
+        self.valid_from = None
+        self.valid_until = None
+        self.total_uses = None
+        self.uses_per_customer = None
+        self.minimum = None
+        self.combinable = False
+        self.uses = Uses()
+        self.by_customer = OOBTree()
+
+    @property
+    def used(self):
+        return self.uses.count
+
+    def used_by(self, key):
+        """How many times the customer with ``key`` (:func:`customer_key`) used it."""
+        return self.by_customer.get(key, 0) if key else 0
+
+    def take_use(self, key):
+        """Count one use, by the customer with ``key`` (or None: unknown)."""
+        self.uses.change(1)
+        if key:
+            self.by_customer[key] = self.by_customer.get(key, 0) + 1
+
+    def give_back_use(self, key):
+        """Give one use back (a cancelled or refunded order)."""
+        self.uses.change(-1)
+        if key and key in self.by_customer:
+            left = self.by_customer[key] - 1
+            if left > 0:
+                self.by_customer[key] = left
+            else:
+                del self.by_customer[key]
+
+    def forget_customer(self, key, anonymous):
+        """Move the uses of ``key`` to ``anonymous`` (erasure: the count stays right)."""
+        if key in self.by_customer:
+            uses = self.by_customer.pop(key)
+            self.by_customer[anonymous] = self.by_customer.get(anonymous, 0) + uses
+
+
+class Promotions(Folder):
+    """All promotions, keyed by :func:`code_key`."""
+
+    content_type = "promotions"
+
+    def for_code(self, code):
+        """The promotion with ``code`` in any case, or None."""
+        return self.get(code_key(code))
