@@ -96,6 +96,10 @@ def app_settings(tmp_path, **overrides):
         "shopcms.company.enterprise": "0403.170.701",
         "shopcms.company.vat": "BE0403170701",
         "shopcms.company.register": "RPR Gent",
+        # argon2id at a small cost: at the default (64 MiB, 3 passes) each login and each
+        # account made cost a tenth of a second, most of the suite's time.  The default is
+        # checked in tests/accounts/test_passwords.py.
+        "shopcms.passwords.argon2": "1 1024 1",
     }
     settings.update(overrides)
     return settings

@@ -59,6 +59,7 @@ def main(global_config, **settings):
             "reviews",
             "newsletter",
             "contests",
+            "stockalerts",
             "promotions",
         )
         for package in ("statistics", *capabilities):

@@ -1,6 +1,7 @@
 """Accounts: customers and staff, login, registration, password reset, the second factor,
 preferences and the customer's own pages."""
 
+from shopcms.accounts import passwords
 from shopcms.accounts.devices import declare_cookie as declare_device_cookie
 from shopcms.accounts.evolve import accounts_preferences_and_tokens
 from shopcms.accounts.resources import Customer, Customers
@@ -10,6 +11,7 @@ from shopcms.web.security import MANAGE_USERS
 
 
 def includeme(config):
+    passwords.configure(config.get_settings())
     config.add_desk_section("accounts", _("Accounts"), ("customers",), MANAGE_USERS, order=70)
     config.add_desk_section("privacy", _("Privacy requests"), ("privacy",), MANAGE_USERS, order=71)
     config.add_content_type("customers", Customers, title=_("Accounts"), site_folder="customers")

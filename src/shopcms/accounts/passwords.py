@@ -1,7 +1,9 @@
 """Password hashing and the rules a new password must meet.
 
-Hashes are argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile); the encoded
-hash carries its own parameters, so raising them later only needs ``needs_rehash``.  Rules
+Hashes are argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 3 passes over
+64 MiB, 4 lanes) unless ``shopcms.passwords.argon2`` says otherwise (:func:`configure`); the
+encoded hash carries its own parameters, so a login rehashes a password whose parameters
+differ from the ones in force (``needs_rehash``).  Rules
 follow OWASP ASVS and NIST SP 800-63B: at least 8 characters, long passphrases allowed (up
 to 1024), no composition rules, and none of the passwords most often found in breaches
 (``data/common-passwords.txt``, where it comes from is in ``data/README.md``).  The same
@@ -20,11 +22,51 @@ MIN_LENGTH = 8
 #: Long enough for any passphrase; the cap only stops megabyte "passwords".
 MAX_LENGTH = 1024
 
+#: ``shopcms.passwords.argon2``: "PASSES MEMORY_KIB LANES" of argon2id.
+SETTING = "shopcms.passwords.argon2"
+
 _hasher = PasswordHasher()
 
-# Verified against when the account does not exist, so that an unknown email costs the same
-# time as a wrong password and cannot be told apart by timing.
-_DUMMY_HASH = _hasher.hash("not a real password: timing equaliser")
+
+def _dummy(hasher):
+    # Verified against when the account does not exist, so that an unknown email costs the
+    # same time as a wrong password and cannot be told apart by timing.
+    return hasher.hash("not a real password: timing equaliser")
+
+
+_DUMMY_HASH = _dummy(_hasher)
+
+
+def configure(settings):
+    """Hash with the argon2id cost of ``shopcms.passwords.argon2`` ("PASSES MEMORY_KIB
+    LANES", e.g. "4 131072 4" on a strong server), or argon2-cffi's defaults when it is not
+    set.  For the whole process (a process serves one shop).  The test suite sets a small
+    cost: argon2 at full cost would take most of its time; tests/accounts checks the default.
+    Raises ValueError, naming the setting, for a value argon2 cannot use."""
+    global _hasher, _DUMMY_HASH
+    hasher = _hasher_for(settings.get(SETTING))
+    if _cost(hasher) != _cost(_hasher):
+        _hasher, _DUMMY_HASH = hasher, _dummy(hasher)
+
+
+def _hasher_for(value):
+    words = (value or "").split()
+    if not words:
+        return PasswordHasher()
+    try:
+        passes, memory, lanes = (int(word) for word in words)
+        hasher = PasswordHasher(time_cost=passes, memory_cost=memory, parallelism=lanes)
+        hasher.hash("-")  # (argon2 checks its parameters when it hashes)
+    except Exception as error:
+        raise ValueError(
+            f"{SETTING} must be three whole numbers argon2 accepts "
+            f'("PASSES MEMORY_KIB LANES"), not {value!r}: {error}'
+        ) from None
+    return hasher
+
+
+def _cost(hasher):
+    return hasher.time_cost, hasher.memory_cost, hasher.parallelism
 
 
 def hash_password(password):

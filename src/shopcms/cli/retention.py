@@ -9,11 +9,12 @@ from shopcms.orders import api as orders
 from shopcms.reviews import api as reviews
 from shopcms.statistics import retention
 from shopcms.statistics.store import get_statistics_database
+from shopcms.stockalerts import api as stockalerts
 from shopcms.tree.database import get_database, site_transaction
 from shopcms.web.clock import now, site_timezone
 
 #: The rules ``cmd_retention`` applies, each a step of its progress.
-STEPS = 9
+STEPS = 10
 
 
 def add_commands(add):
@@ -30,7 +31,9 @@ def cmd_retention(args):
     never confirmed are deleted when their confirmation link expires (7 days); contest
     entries never confirmed likewise, the others 60 days after the winners were announced
     (a winner's 60 days after the prize was delivered), and a contest left without entries
-    is purged (shopcms.contests.privacy); orders paid by bank transfer and still unpaid get a
+    is purged (shopcms.contests.privacy); back-in-stock alerts never confirmed in 7 days,
+    or confirmed 12 months ago for a product that never came back, are deleted
+    (shopcms.stockalerts); orders paid by bank transfer and still unpaid get a
     reminder after shopcms.transfer.remind_after_days (7) and are cancelled after
     shopcms.transfer.cancel_after_days (14), stock given back, each with its mail once
     (shopcms.orders.unpaid); invoices and credit notes 10 years after 1 January of the
@@ -79,6 +82,13 @@ def _apply_rules(registry, step):
     if purged:
         out(f"contests: {purged} contest(s) purged: only the counts and the winners' lines stay")
     step(5)
+    # Back-in-stock alerts: never confirmed in 7 days, or confirmed 12 months ago and their
+    # product never came back (shopcms.stockalerts).
+    with site_transaction(registry) as site:
+        alerts_gone = stockalerts.purge_expired(site, now(registry))
+    if alerts_gone:
+        out(f"stock alerts: {alerts_gone} alert(s) past their retention deleted")
+    step(6)
     # Invoicing: invoices and credit notes past their 10 years (from 1 January of the year
     # after issue), with their orders, anonymised first (shopcms.invoicing.retention).
     with site_transaction(registry) as site:
@@ -88,19 +98,19 @@ def _apply_rules(registry, step):
             f"invoices: {documents_gone} invoice(s) and credit note(s) past 10 years deleted, "
             f"with {orders_gone} order(s)"
         )
-    step(6)
+    step(7)
     # Unpaid bank transfers: a reminder, then cancellation (shopcms.orders.unpaid).
     reminded, cancelled = orders.remind_unpaid_transfers(registry)
     if reminded:
         out(f"unpaid transfers: {len(reminded)} reminder(s) sent: {', '.join(reminded)}")
     if cancelled:
         out(f"unpaid transfers: {len(cancelled)} order(s) cancelled: {', '.join(cancelled)}")
-    step(7)
+    step(8)
     # The login counters past their window (each login also removes a few).
     pruned = get_login_throttle(registry).prune(now(registry).timestamp())
     if pruned:
         out(f"login counters: {pruned} expired counter(s) removed")
-    step(8)
+    step(9)
     # ZODB keeps the earlier versions of every record until a pack: what the rules above
     # and the day's work erased (expired login counters, the address of a reset asked for
     # an unknown account, a delivered mail and its link) would stay in them.  The privacy

@@ -67,6 +67,7 @@ CONTEST_MARKETING = "contest_marketing"
 CONTESTS = "contests"
 STATISTICS = "statistics"
 REVIEWS = "reviews"
+STOCK_ALERTS = "stock_alerts"
 LOGIN_PROTECTION = "login_protection"
 COOKIES_FUNCTIONAL = "cookies_functional"
 COOKIES_PERSONALISATION = "cookies_personalisation"
@@ -292,6 +293,25 @@ PURPOSES = {
                 "While it is published, hidden by our moderation or being checked; 30 days "
                 "after you withdraw it or we reject it or mark it as spam. When you delete "
                 "your account it is deleted, or kept without any name if you ask."
+            ),
+            consent_by_act=True,
+        ),
+        # shopcms.stockalerts: an alert (double opt-in unless it is the logged-in customer's
+        # own address), mailed once and deleted when the product is back; its privacy module
+        # exports and erases them, ``shopcms retention`` purges the expired ones.
+        Purpose(
+            STOCK_ALERTS,
+            Basis.CONSENT,
+            _("Back-in-stock alerts"),
+            _(
+                "One email when a product that is out of stock is back, if you asked for it "
+                "on the product's page (a guest first confirms the address with the link we "
+                "mail)."
+            ),
+            _("Email address, the product, the language, when you asked and confirmed"),
+            _(
+                "Deleted when the email is sent; an alert not confirmed after 7 days; a "
+                "confirmed alert after 12 months if the product does not come back."
             ),
             consent_by_act=True,
         ),

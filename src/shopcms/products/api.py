@@ -16,11 +16,14 @@ reverse charge; ``charge``: goods and shipping converted by the one rule ``charg
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
+The back-in-stock alerts hear when a product that was out of stock has some again
+(``StockReturned``, sent by every writer of the stock).
 ``shopcms make-image-variants`` gives images stored before the AVIF and WebP variants
 theirs (``add_missing_image_variants``, ``IMAGE_VARIANT_FORMATS``).
 """
 
 from shopcms.products import lists
+from shopcms.products.events import StockReturned
 from shopcms.products.images import VARIANT_FORMATS as IMAGE_VARIANT_FORMATS
 from shopcms.products.images import ImageRejected
 from shopcms.products.images import add_missing_variants as add_missing_image_variants
@@ -65,6 +68,7 @@ __all__ = [
     "read_image",
     "Product",
     "Repeated",
+    "StockReturned",
     "cart",
     "choose_featured",
     "empty_cart",

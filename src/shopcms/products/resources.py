@@ -17,6 +17,7 @@ from pyramid.authorization import DENY_ALL, Allow, Everyone
 from ZODB.blob import Blob
 
 from shopcms.products.changes import ChangesKept
+from shopcms.products.events import stock_change
 from shopcms.products.stock import FEW_LEFT, Stock
 from shopcms.tree.events import ACLModified, ObjectModified, notify
 from shopcms.tree.resources import Content, Folder, FolderKeyError, Translations
@@ -283,16 +284,17 @@ class Product(Content):
     def set_stock(self, stock):
         """Set the number in stock; ValueError below zero (stock is never negative).
         Returns whether what the pages show changed (``stock_shown``: then the product's
-        record was written too)."""
+        record was written too).  From 0 to more it sends ``events.StockReturned``."""
         stock = int(stock)
         if stock < 0:
             raise ValueError("stock cannot be negative")
         self._p_activate()
-        if self.__dict__.get("stock_record") is None:  # a product stored before issue 18
-            self.__dict__.pop("stock", None)
-            self.stock_record = Stock(stock)
-        elif self.stock_record.value != stock:
-            self.stock_record.value = stock
+        with stock_change(self, stock):
+            if self.__dict__.get("stock_record") is None:  # a product stored before issue 18
+                self.__dict__.pop("stock", None)
+                self.stock_record = Stock(stock)
+            elif self.stock_record.value != stock:
+                self.stock_record.value = stock
         shown = min(stock, FEW_LEFT + 1)
         if self.__dict__.get("shown") == shown:
             return False

@@ -11,7 +11,7 @@ a visitor entered, kept in the session, and the refusals in words), ``schemas`` 
 What other capabilities may use is in ``api``: the cart page and the checkout.
 """
 
-from shopcms.promotions.evolve import promotions_folder  # noqa: F401 - see includeme
+from shopcms.promotions.evolve import promotions_folder
 from shopcms.promotions.resources import Promotion, Promotions
 from shopcms.web import security
 from shopcms.web.i18n import _
@@ -33,7 +33,8 @@ def includeme(config):
         add_permission=security.EDIT,
         catalog=False,
     )
-    # A database made before: its folder comes with generation 16, declared at the merge
-    # after the stock alerts' 15 (generations have no gaps):
-    # config.add_evolve_step(FOLDER_GENERATION, "Promotions: the folder", promotions_folder)
+    # A database made before has its folder from this step (a new Site gets it at once).
+    config.add_evolve_step(
+        FOLDER_GENERATION, "Promotions: the promotions folder", promotions_folder
+    )
     config.include(".privacy")
