@@ -93,10 +93,14 @@ def add_to_cart(page, product, price):
 
 
 def enter_code(page, code):
+    """Enter ``code`` in the cart's form; the HTTP status of the form's answer."""
     form = page.locator("form#discount-code")
     form.locator("input[name=code]").fill(code)
-    form.locator("button[name=apply]").click()
+    posted = lambda response: response.url.endswith("/cart-code")  # noqa: E731
+    with page.expect_response(posted) as answer:
+        form.locator("button[name=apply]").click()
     page.wait_for_load_state()
+    return answer.value.status
 
 
 def test_an_editor_creates_cactus10_and_a_customer_pays_with_it(
@@ -142,7 +146,7 @@ def test_an_editor_creates_cactus10_and_a_customer_pays_with_it(
     customer.locator("#cookie-banner").get_by_role("button", name="Tout refuser").click()
     add_to_cart(customer, CACTUS, cactus_price)
     customer.goto("/fr/cart")
-    enter_code(customer, "cactus10")
+    assert enter_code(customer, "cactus10") == 400
     error = customer.locator("#discount-code-code-error")
     expect(error).to_be_visible()
     assert flat(error.inner_text()) == (
@@ -162,7 +166,7 @@ def test_an_editor_creates_cactus10_and_a_customer_pays_with_it(
         mug_rate: vat_in(mug_price + shipping, mug_rate),
         cactus_rate: vat_in(cacti, cactus_rate),
     }
-    enter_code(customer, "cactus10")
+    assert enter_code(customer, "cactus10") == 303
     expect(customer.get_by_role("status")).to_contain_text("Le code CACTUS10 est appliqué.")
     line = customer.locator("table.cart tr.discount")
     expect(line).to_have_count(1)
@@ -209,6 +213,7 @@ def test_an_editor_creates_cactus10_and_a_customer_pays_with_it(
     expect(confirmed).to_contain_text(NAMES["fr"])
     shown["confirmation"] = spaced(confirmed.locator("td").first.inner_text())
     assert euro(customer.locator(".order-total").inner_text()) == total
+    assert vat_lines(customer, "tr.vat") == vat
     screenshot(customer, "promotions--07-confirmation-fr")
 
     # 5. The order desk sees the code and marks the transfer received: the order is paid.
@@ -243,10 +248,16 @@ def test_an_editor_creates_cactus10_and_a_customer_pays_with_it(
     line = re.search(r"Code de réduction CACTUS10.*?Semaine du cactus", raw)
     assert line, text
     shown["invoice"] = line.group(0)
-    assert f"-{fr_money(discount)}" in text.replace("− ", "-").replace("- ", "-"), text
+    # The code's line: one unit of minus the discount, at the cacti's rate.
+    assert f"DISCOUNT -1 {fr_money(discount)} {cactus_rate} %" in text, text
+    assert f"-{fr_money(discount)}" in text, text
+    # Each rate's base and VAT are those paid: the cacti's reduced, the mug's as it was.
+    paid = {mug_rate: mug_price + shipping, cactus_rate: cacti - discount}
     for rate, amount in vat.items():
-        assert fr_money(amount) in text, (rate, text)
-    assert fr_money(total) in text, text
+        row = f"{rate} % {fr_money(paid[rate] - amount)} {fr_money(amount)} {fr_money(paid[rate])}"
+        assert row in text, (row, text)
+    assert f"Total TVAC {fr_money(total)}" in text, text
+    assert f"Montant dû {fr_money(Decimal('0'))}" in text, text
     # The one answer that is not a 200: the code refused under the minimum, a 400.
     browser_log.assert_clean(allow=[("/fr/cart-code", 400)])
 
