@@ -1,12 +1,14 @@
 """Issue 19, acceptance 1, tried as new users would in a real browser: an editor logs in,
 finds "Promoties" in the desk's sidebar and creates the code CACTUS10 (10 % on the cacti
 from an order of 30 euro, a name per language); a French-speaking guest first tries it on
-a cart under 30 euro and is told why it does not apply, then fills the cart with cacti
-(6 %) and a mug (21 %), enters "cactus10" and sees the discount on the cacti with the 6 %
-VAT reduced and the 21 % VAT untouched, on the cart, the checkout, the review and the
-confirmation; the order desk marks the transfer received, which issues the invoice, and
-the invoice's PDF (its first page kept as a screenshot) shows the code's discount line
-and the VAT per rate paid.  A screenshot of each step.
+a cart of one cactus (under 30 euro) and is told why it does not apply (a 400), then adds
+a mug (21 %), enters "cactus10" and sees the discount on the cactus (6 %) with the 6 % VAT
+reduced and the 21 % VAT untouched, on the cart, the checkout, the review and the
+confirmation; the order desk sees the code and marks the transfer received, which issues
+the invoice; the invoice's PDF (its first page kept as a screenshot) shows the code's line
+at 6 % and each rate's base and VAT as paid.  A screenshot of each step.  Last, the
+code's line is checked in French typography (a narrow no-break space before the colon)
+everywhere it was shown.
 
 Expected amounts are computed with Decimal from the seed catalogue's prices (checked
 against the product pages) and the shipping cost the cart shows, never written out.
