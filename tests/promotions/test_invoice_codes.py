@@ -78,5 +78,10 @@ def test_a_refund_after_a_discount_refunds_what_was_paid_and_gives_the_use_back(
         assert sum(refund.total for refund in refunded.refunds) == Decimal("53.75")
         (note,) = invoicing.credit_notes_of(root, order.number)
         assert note.document.total == Decimal("53.75")
+        descriptions = [line.description for line in note.document.lines]
+        # The cactus line, paid less the code, refunded what was paid and saying why.
+        assert "Schoonmoedersstoel (Kortingscode CACTUS10)" in descriptions
+        (cacti,) = [line for line in note.document.lines if "CACTUS10" in line.description]
+        assert cacti.total == Decimal("33.30")
         assert tuple((g.rate, g.vat) for g in note.document.groups) == VAT
     assert used(site) == 0

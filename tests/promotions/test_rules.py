@@ -67,3 +67,24 @@ def test_free_shipping_makes_the_summary_ship_free():
     assert summary.shipping == 0 and summary.left_for_free == 0
     assert summary.totals.total == D("37.45")
     assert charge({}, items).shipping == D("6.95")
+
+
+def test_under_reverse_charge_the_discount_is_converted_like_the_price():
+    from shopcms.products.pricing import REVERSE_CHARGE, Taxation
+
+    line = rules.Line(1, 1, D("18.50"), D("6"), ("cacti",))
+    (applied,) = outcome([promotion("TEN")], ["TEN"], [line]).applied
+    assert applied.amounts == (D("1.85"),)
+    summary = charge(
+        {},
+        [(line.unit_price, 1, line.vat_rate)],
+        "standard",
+        "NL",
+        Taxation(REVERSE_CHARGE, "NL"),
+        reductions=[applied],
+    )
+    # The net of 18.50 at 6 % is 17.45; of 1.85, 1.75; no VAT at all.
+    assert summary.lines[0].total == D("17.45") and summary.lines[0].discount == D("1.75")
+    assert summary.reductions[0].by_rate == ((D("0"), D("1.75")),)
+    assert summary.totals.vat == 0
+    assert summary.totals.total == D("17.45") - D("1.75") + summary.shipping

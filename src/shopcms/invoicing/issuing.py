@@ -148,6 +148,15 @@ def _discount_items(registry, order, category):
     return items
 
 
+def _codes_label(registry, order):
+    """ "Discount code X" for each code of the order, in its language ("" without any)."""
+    request = language_request(registry, order.lang)
+    return ", ".join(
+        request.localizer.translate(_("Discount code ${code}", mapping={"code": d["code"]}))
+        for d in getattr(order, "discounts", ())
+    )
+
+
 def _payment(order):
     """``(means, reference)`` of the document: the transfer's OGM, or the provider's id."""
     if order.payment_method == "transfer":
@@ -209,12 +218,15 @@ def credit_note_document(registry, order, refund, invoice, number, issued):
     shop issued invoices)."""
     category = _category(order)
     items = []
+    codes = _codes_label(registry, order)
     for index, qty, amount in refund.lines:
         line = order.lines[index]
         amount = Decimal(amount)
+        discounted = codes and Decimal(line.get("discount") or 0)
         items.append(
             {
-                "description": line["title"],
+                # A line paid less a code's discount is refunded what was paid: say why.
+                "description": f"{line['title']} ({codes})" if discounted else line["title"],
                 "sku": line["sku"],
                 "quantity": qty,
                 "unit_price": (amount / qty).quantize(CENT, rounding=ROUND_HALF_UP),

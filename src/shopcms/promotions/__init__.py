@@ -6,8 +6,9 @@ and kept on the order.  A code's last use is never taken twice (``resources``).
 
 The modules: ``resources`` (the promotions folder, a promotion and its use counters),
 ``rules`` (whether codes apply and what they give: pure functions), ``codes`` (the codes
-a visitor entered, kept in the session, and the refusals in words), ``schemas`` and
-``views`` (the desk ``/manage/promotions/``), ``privacy`` (who used which code), ``evolve``.
+a visitor entered, kept in the session, and the refusals in words), ``bulk`` (single-use
+codes and their CSV), ``editing``, ``schemas`` and ``views`` (the desk
+``/manage/promotions/``), ``privacy`` (who used which code), ``evolve``.
 What other capabilities may use is in ``api``: the cart page and the checkout.
 """
 
