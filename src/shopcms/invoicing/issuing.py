@@ -130,13 +130,17 @@ def _discount_items(registry, order, category):
     items = []
     for discount in getattr(order, "discounts", ()):
         name = discount["names"].get(order.lang)
+        mapping = {"code": discount["code"], "name": name}
         title = request.localizer.translate(
-            _("Discount code ${code}", mapping={"code": discount["code"]})
+            # (One message: French puts a narrow no-break space before the colon.)
+            _("Discount code ${code}: ${name}", mapping=mapping)
+            if name
+            else _("Discount code ${code}", mapping=mapping)
         )
         for rate, amount in discount["by_rate"]:
             items.append(
                 {
-                    "description": f"{title}: {name}" if name else title,
+                    "description": title,
                     "sku": DISCOUNT_SKU,
                     "quantity": -1,
                     "unit_price": amount,
