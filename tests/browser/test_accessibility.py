@@ -53,6 +53,7 @@ from tests.factories import make_order
 from tests.liveserver import serving
 from tests.newsletter.campaign_setup import campaign as newsletter_campaign
 from tests.outbox import queued
+from tests.promotions.helpers import make_promotion
 from tests.reviews import factory as reviews
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -505,6 +506,16 @@ def walk_the_shop(live_site, new_page, audit):
     audit.check(customer, "compare with products", "/nl/compare")
     audit.check(customer, "wishlist with products", "/nl/wishlist")
     audit.check(customer, "cart with a line", "/nl/cart")
+    # A discount code refused (its message by the field), then one applied (its line).
+    make_promotion(live_site, code="AXE10")
+    customer.fill("#discount-code input[name=code]", "NOSUCHCODE")
+    customer.locator("#discount-code button[name=apply]").click()
+    customer.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(customer, "cart with a refused discount code")
+    customer.fill("#discount-code input[name=code]", "axe10")
+    customer.locator("#discount-code button[name=apply]").click()
+    customer.locator("tr.discount").first.wait_for()
+    audit.check(customer, "cart with a discount code")
     audit.check(customer, "checkout", "/nl/checkout")
     customer.locator("form.checkout button[type=submit]").click()
     customer.locator("[aria-invalid=true]").first.wait_for()
