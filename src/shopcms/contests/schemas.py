@@ -30,14 +30,12 @@ from shopcms.contests.answers import CHOICE
 from shopcms.contests.entries import COUNTRY
 from shopcms.orders.api import AddressSchema
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import Text, strip
+from shopcms.web.forms.types import Text, email_node, strip
 from shopcms.web.i18n import _, pick
 from shopcms.web.layout import territories
 
 #: The honeypot's name: a word a form-filling bot fills in without thinking.
 HONEYPOT = "website"
-#: The longest mail address (RFC 5321's path limit).
-EMAIL_MAX = 254
 #: The largest estimate accepted (a tie-breaker is a count, not a phone number).
 ESTIMATE_MAX = 10**9
 TEMPLATES = "shopcms.contests:templates/deform/"
@@ -106,18 +104,9 @@ class EntrySchema(CSRFSchema):
         widget=deform.widget.TextInputWidget(attributes={"autocomplete": "name"}),
     )
     address = EntryAddress(title=_("Your postal address"))
-    email = colander.SchemaNode(
-        Text(),
-        title=_("Your email address"),
-        description=_("We mail you a link: your entry counts once you have followed it."),
-        preparer=strip,
-        validator=colander.All(
-            colander.Email(msg=_("Enter a valid email address.")),
-            colander.Length(max=EMAIL_MAX),
-        ),
-        widget=deform.widget.TextInputWidget(
-            attributes={"autocomplete": "email", "type": "email", "inputmode": "email"}
-        ),
+    email = email_node(
+        _("Your email address"),
+        _("We mail you a link: your entry counts once you have followed it."),
     )
     answer = colander.SchemaNode(Text(), preparer=strip)
     estimate = colander.SchemaNode(

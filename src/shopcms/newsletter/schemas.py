@@ -11,27 +11,14 @@ import colander
 import deform
 
 from shopcms.web.forms import CSRFSchema
-from shopcms.web.forms.types import Text, strip
+from shopcms.web.forms.types import Text
+from shopcms.web.forms.types import email_node as address_node
 from shopcms.web.i18n import LANGUAGE_NAMES, _, languages
-
-#: The longest mail address (RFC 5321's path limit).
-EMAIL_MAX = 254
 
 
 def email_node():
     """The address to subscribe: required, an email address, filled in by the browser."""
-    return colander.SchemaNode(
-        Text(),
-        title=_("Your email address"),
-        preparer=strip,
-        validator=colander.All(
-            colander.Email(msg=_("Enter a valid email address.")),
-            colander.Length(max=EMAIL_MAX),
-        ),
-        widget=deform.widget.TextInputWidget(
-            attributes={"autocomplete": "email", "type": "email", "inputmode": "email"}
-        ),
-    )
+    return address_node(_("Your email address"))
 
 
 class SubscribeSchema(CSRFSchema):

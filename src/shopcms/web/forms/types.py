@@ -134,6 +134,29 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+#: The longest mail address (RFC 5321's path limit).
+EMAIL_MAX = 254
+
+
+def email_node(title, description=""):
+    """A required email address as a visitor types it: without the spaces around it,
+    checked, at most :data:`EMAIL_MAX` characters, filled in by the browser and typed with
+    a phone's address keyboard."""
+    return colander.SchemaNode(
+        Text(),
+        title=title,
+        description=description,
+        preparer=strip,
+        validator=colander.All(
+            colander.Email(msg=_("Enter a valid email address.")),
+            colander.Length(max=EMAIL_MAX),
+        ),
+        widget=deform.widget.TextInputWidget(
+            attributes={"autocomplete": "email", "type": "email", "inputmode": "email"}
+        ),
+    )
+
+
 def day_node(name, title, validator=None):
     """An optional day (None when left empty), with the browser's date picker where it has
     one; what it sends is an ISO date."""
