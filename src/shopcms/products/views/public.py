@@ -12,7 +12,7 @@ from pyramid.view import view_config
 
 from shopcms.findability.api import chosen_or_summary, describe, plain_text
 from shopcms.privacy.consent import allows
-from shopcms.products import lists, sections
+from shopcms.products import lists, reductions, sections
 from shopcms.products.listing import (
     GOOD_RATING,
     ListingQuery,
@@ -25,6 +25,7 @@ from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.stock import FEW_LEFT
 from shopcms.products.views.forms import product_forms, refused_search, search_form
 from shopcms.products.views.parts import unmasked_token
+from shopcms.promotions import api as promotions
 from shopcms.web import personal
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
@@ -73,6 +74,7 @@ def listing(context, request):
         request.locale_name,
         request.query_string,
         visitor_state(request),
+        promotions.automatic_version(request),
     )
     if cached is not None:
         return cached
@@ -162,6 +164,7 @@ def product_page(context, request):
             unmasked_token(request),
             "" if shared else request.session.peek_flash("info"),
             sections.validator_parts(context, request),
+            promotions.automatic_version(request),
         )
         if cached is not None:
             # The effect's cookie went to the page's response: a 304 carries it instead.
@@ -189,13 +192,15 @@ def product_values(product, request, failed=None):
     description_lang, description = pick(product.description_html, request)
     description = description or ""
     describe_product(request, product, title, description_lang, description, data)
+    reduced = reductions.reduced(request, product)
     return {
+        "reduced": reduced,
         "sections": html,
         "product": product,
         "title": title,
         "content_lang": lang,
         "description": description,
-        "vat": vat_included(product.price, product.vat_rate),
+        "vat": vat_included(reduced.price if reduced else product.price, product.vat_rate),
         "attributes": attributes,
         "categories": category_titles(request, product.categories),
         "forms": forms,

@@ -1,0 +1,104 @@
+"""Automatic promotions (no code): product pages and the listing show the reduced price
+against the lowest price of the 30 days before the reduction (EU Omnibus), from the
+product's price history, and stop showing it when the promotion ends, page cache on."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from shopcms.promotions.resources import Promotion
+from shopcms.web.clock import now
+from shopcms.web.layout import format_money
+from tests.promotions.helpers import CACTUS
+
+NL25, NL2250 = format_money(Decimal("25.00"), "nl"), format_money(Decimal("22.50"), "nl")
+NAMES = {"nl": "Cactusweek", "fr": "Semaine du cactus", "en": "Cactus week"}
+
+
+def clock(site):
+    return site.registry.shopcms_clock
+
+
+def set_price(site, price):
+    with site.edit() as root:
+        product = root["products"][CACTUS]
+        product.set_price(Decimal(price), product.vat_rate, registry=site.registry)
+        product.changed()
+
+
+def history(site, raised_days_ago):
+    """20.00 for months, then 25.00 since ``raised_days_ago`` days (the clock moves)."""
+    set_price(site, "20.00")
+    clock(site).advance(days=90 - raised_days_ago)
+    set_price(site, "25.00")
+    clock(site).advance(days=raised_days_ago)
+
+
+def automatic(site, percent="10", starts=timedelta(), lasts=timedelta(days=7)):
+    """An automatic promotion on the cactus only, from now + ``starts`` for ``lasts``."""
+    start = now(site.registry) + starts
+    with site.edit() as root:
+        pid = root["products"][CACTUS].pid
+        promotion = Promotion("")
+        promotion.names.update(NAMES)
+        promotion.value = Decimal(percent)
+        promotion.scope = "products"
+        promotion.targets = (pid,)
+        promotion.valid_from, promotion.valid_until = start, start + lasts
+        root["promotions"].add_automatic(promotion, registry=site.registry)
+
+
+def shown(page):
+    """``(previous, now, name)`` as a page shows the cactus's price, or its plain price."""
+    html = page.html
+    scope = html.select_one("article.product") or next(
+        card for card in html.select("article.product-card") if CACTUS in card.a["href"]
+    )
+    price = scope.select_one(".price")
+    if "reduced" not in price["class"]:
+        return price.get_text().strip()
+    hidden = [span.get_text().strip() for span in price.select(".visually-hidden")]
+    assert all(hidden), "each price is named for screen readers"
+    name = scope.select_one(".promotion").get_text().strip()
+    return (price.find("del").get_text().strip(), price.find("ins").get_text().strip(), name)
+
+
+def pages(app, lang):
+    return (
+        app.get(f"/{lang}/products/{CACTUS}"),
+        app.get(f"/{lang}/products/", {"category": "cacti"}),
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_reference_is_the_lowest_price_of_the_30_days_before(site, app, lang):
+    history(site, raised_days_ago=10)
+    automatic(site)
+    money = lambda amount: format_money(Decimal(amount), lang)  # noqa: E731
+    for page in pages(app, lang):
+        assert shown(page) == (money("20.00"), money("22.50"), NAMES[lang])
+
+
+def test_a_raise_older_than_30_days_is_the_reference(site, app):
+    history(site, raised_days_ago=40)
+    automatic(site)
+    for page in pages(app, "nl"):
+        assert shown(page) == (NL25, NL2250, "Cactusweek")
+
+
+def test_the_cached_pages_follow_the_start_and_the_end(site, app):
+    history(site, raised_days_ago=40)
+    automatic(site, starts=timedelta(hours=1), lasts=timedelta(days=2))
+    for page in pages(app, "nl"):
+        assert shown(page) == NL25
+    hits = site.page_cache.hits
+    for page in pages(app, "nl"):
+        assert shown(page) == NL25
+    assert site.page_cache.hits == hits + 2  # both served by the page cache
+    clock(site).advance(hours=1, seconds=1)
+    for page in pages(app, "nl"):
+        assert shown(page) == (NL25, NL2250, "Cactusweek")
+    clock(site).advance(days=2)
+    for page in pages(app, "nl"):
+        assert shown(page) == NL25
