@@ -13,6 +13,11 @@ from shopcms.web.layout import format_money
 from tests.promotions.helpers import CACTUS
 
 NL25, NL2250 = format_money(Decimal("25.00"), "nl"), format_money(Decimal("22.50"), "nl")
+SPOKEN = {
+    "nl": ["Vorige prijs", "Prijs nu"],
+    "fr": ["Prix précédent", "Prix actuel"],
+    "en": ["Previous price", "Price now"],
+}
 NAMES = {"nl": "Cactusweek", "fr": "Semaine du cactus", "en": "Cactus week"}
 
 
@@ -78,6 +83,8 @@ def test_reference_is_the_lowest_price_of_the_30_days_before(site, app, lang):
     money = lambda amount: format_money(Decimal(amount), lang)  # noqa: E731
     for page in pages(app, lang):
         assert shown(page) == (money("20.00"), money("22.50"), NAMES[lang])
+        hidden = page.html.select(".price.reduced .visually-hidden")
+        assert [span.get_text().strip() for span in hidden[:2]] == SPOKEN[lang]
 
 
 def test_a_raise_older_than_30_days_is_the_reference(site, app):
