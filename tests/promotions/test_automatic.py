@@ -10,7 +10,9 @@ import pytest
 from shopcms.promotions.resources import Promotion
 from shopcms.web.clock import now
 from shopcms.web.layout import format_money
-from tests.promotions.helpers import CACTUS
+from tests.orders.test_checkout import orders, place
+from tests.promotions.helpers import CACTUS, MUG, add_to_cart, enter_code, make_promotion
+from tests.promotions.test_checkout_codes import text
 
 NL25, NL2250 = format_money(Decimal("25.00"), "nl"), format_money(Decimal("22.50"), "nl")
 SPOKEN = {
@@ -109,3 +111,32 @@ def test_the_cached_pages_follow_the_start_and_the_end(site, app):
     clock(site).advance(days=2)
     for page in pages(app, "nl"):
         assert shown(page) == NL25
+
+
+def test_the_cart_and_the_placed_order_carry_the_reduction_per_vat_rate(site, app):
+    # 2 x 18.50 (6 %) + 13.50 (21 %); 10 % off each cactus: 3.70 off the 6 % line, as a
+    # code would (tests/promotions/test_checkout_codes.py): 6 % VAT 1.88, 21 % VAT 3.55.
+    automatic(site, starts=-timedelta(days=1))
+    add_to_cart(app, CACTUS, 2)
+    add_to_cart(app, MUG, 1)
+    page = app.get("/nl/cart")
+    assert text(page, "tr.discount th") == "Cactusweek"
+    assert text(page, ".cart-discount") == "− € 3,70"
+    assert text(page, ".cart-total") == "€ 53,75"
+    assert text(page, "tr.vat td").split() == ["€", "3,55", "€", "1,88"]
+    place(app).follow()
+    (order,) = orders(site)
+    assert order.total == Decimal("53.75")
+    assert order.vat_by_rate == ((Decimal("21"), Decimal("3.55")), (Decimal("6"), Decimal("1.88")))
+    (discount,) = order.discounts
+    assert (discount["code"], discount["names"]["nl"]) == ("", "Cactusweek")
+    assert discount["by_rate"] == ((Decimal("6"), Decimal("3.70")),)
+
+
+def test_a_code_not_combinable_leaves_the_reduced_products_alone(site, app):
+    automatic(site, starts=-timedelta(days=1))
+    make_promotion(site, "ALL10")  # 10 % on everything, not combinable
+    add_to_cart(app, CACTUS, 2)
+    add_to_cart(app, MUG, 1)
+    enter_code(app, "ALL10")
+    assert text(app.get("/nl/cart"), ".cart-discount").split("−") == ["", " € 3,70 ", " € 1,35"]

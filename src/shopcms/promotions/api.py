@@ -41,7 +41,8 @@ def take_uses(request, outcome, email=None):
     conflict, and the replayed one finds it used up (``resources``)."""
     key = customer(request, email)
     for applied in outcome.applied:
-        applied.promotion.take_use(key)
+        if applied.code:  # an automatic promotion counts no use (nor who used it)
+            applied.promotion.take_use(key)
     return key
 
 
