@@ -2,6 +2,7 @@
 against the lowest price of the 30 days before the reduction (EU Omnibus), from the
 product's price history, and stop showing it when the promotion ends, page cache on."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -94,6 +95,8 @@ def test_a_raise_older_than_30_days_is_the_reference(site, app):
     automatic(site)
     for page in pages(app, "nl"):
         assert shown(page) == (NL25, NL2250, "Cactusweek")
+    data = app.get(f"/nl/products/{CACTUS}").html.select_one("script[type='application/ld+json']")
+    assert json.loads(data.string)["offers"]["price"] == "22.50"  # what it sells for
 
 
 def test_the_cached_pages_follow_the_start_and_the_end(site, app):

@@ -191,8 +191,9 @@ def product_values(product, request, failed=None):
     html, data = sections.rendered(product, request)
     description_lang, description = pick(product.description_html, request)
     description = description or ""
-    describe_product(request, product, title, description_lang, description, data)
     reduced = reductions.reduced(request, product)
+    price = reduced.price if reduced else None
+    describe_product(request, product, title, description_lang, description, data, price)
     return {
         "reduced": reduced,
         "sections": html,
@@ -211,7 +212,7 @@ def product_values(product, request, failed=None):
     }
 
 
-def describe_product(request, product, title, lang, description_html, extra):
+def describe_product(request, product, title, lang, description_html, extra, price=None):
     """What the head says of the product page: its meta description (the editor's in the
     language of the description shown, ``lang``, else the start of that description), its
     first image and its schema.org ``Product``."""
@@ -225,6 +226,8 @@ def describe_product(request, product, title, lang, description_html, extra):
         image=request.link(product, "image", image.id, "large", absolute=True) if image else None,
         image_alt=(image.alt.get(request.locale_name) or title) if image else None,
         structured=[
-            sections.product_data(product, request, title, plain_text(description_html), extra)
+            sections.product_data(
+                product, request, title, plain_text(description_html), extra, price
+            )
         ],
     )
