@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from shopcms.invoicing import api as invoicing
+from shopcms.invoicing.document import DISCOUNT_SKU
 from shopcms.promotions.resources import Promotion
 from shopcms.web.clock import now
 from shopcms.web.layout import format_money
@@ -137,6 +139,13 @@ def test_the_cart_and_the_placed_order_carry_the_reduction_per_vat_rate(site, ap
     (discount,) = order.discounts
     assert (discount["code"], discount["names"]["nl"]) == ("", "Cactusweek")
     assert discount["by_rate"] == ((Decimal("6"), Decimal("3.70")),)
+    with site.edit() as root:
+        root["orders"][order.number].transition(None, "pay", actor="system:test")
+    with site.edit() as root:
+        document = invoicing.invoice_of(root, order.number).document
+    (line,) = [line for line in document.lines if line.sku == DISCOUNT_SKU]
+    assert (line.description, line.total, line.rate) == ("Cactusweek", Decimal("-3.70"), 6)
+    assert document.total == Decimal("53.75")
 
 
 def test_a_code_not_combinable_leaves_the_reduced_products_alone(site, app):
