@@ -129,3 +129,30 @@ def test_single_use_codes_are_generated_and_exported_as_csv(site, app):
     form = app.get("/nl/manage/promotions/kerst/generate").forms["generate"]
     form["count"] = "5000"
     assert "Van 1 tot 1000." in form.submit("generate", status=400).html.get_text()
+
+
+def test_an_editor_creates_an_automatic_promotion_without_a_code(site, app):
+    editor(site, app)
+    form = app.get("/nl/manage/promotions/add").forms["promotion"]
+    for lang, name in (("nl", "Cactusweek"), ("fr", "Semaine du cactus"), ("en", "Cactus week")):
+        form[f"name_{lang}"] = name
+    form["value"] = "10"
+    form["scope"] = "products"
+    form["products"] = CACTUS
+    refused = form.submit("save", status=400)  # neither a code nor automatic
+    assert refused.html.select_one("#promotion-code-error") is not None
+    form = refused.forms["promotion"]
+    form["automatic"] = True
+    form["kind"] = "free_shipping"
+    refused = form.submit("save", status=400)
+    assert "Een automatische promotie geeft een percentage of een bedrag korting." in refused.text
+    assert refused.html.select_one("#promotion-kind-error") is not None
+    form = refused.forms["promotion"]
+    form["kind"] = "percent"
+    form.submit("save", status=303)
+    (promotion,) = site.read(lambda root: root["promotions"].automatic())
+    assert (promotion.code, promotion.__name__, promotion.value) == ("", "auto.1", Decimal("10"))
+    row = app.get("/nl/manage/promotions/").html.select_one('tr[data-code=""]')
+    assert "automatisch" in row.get_text() and "Cactusweek" in row.get_text()
+    price = app.get(f"/nl/products/{CACTUS}").html.select_one(".price.reduced ins")
+    assert price.get_text() == "€\xa016,65"  # 18.50 less 10 %

@@ -14,6 +14,7 @@ from pyramid.view import view_config
 from shopcms.findability.api import describe, organization
 from shopcms.products import api as products
 from shopcms.products.api import recommended_for
+from shopcms.promotions import api as promotions
 from shopcms.tree.site import Site
 from shopcms.web.etags import not_modified
 from shopcms.web.i18n import preferred_language
@@ -55,6 +56,8 @@ def _not_modified(request, featured, categories, arrivals, free_from):
         # The cards say "Out of stock": the stock may live apart from the product's record.
         tuple((*_state(product), product.in_stock) for product in (*featured, *arrivals)),
         tuple(_state(category) for _name, category in categories),
+        # The cards show the prices automatic promotions reduce.
+        promotions.automatic_version(request),
     )
 
 

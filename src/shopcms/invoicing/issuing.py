@@ -137,6 +137,8 @@ def _discount_items(registry, order, category):
             if name
             else _("Discount code ${code}", mapping=mapping)
         )
+        if not discount["code"]:  # an automatic promotion: its name alone
+            title = name or ""
         for rate, amount in discount["by_rate"]:
             items.append(
                 {
@@ -158,6 +160,7 @@ def _codes_label(registry, order):
     return ", ".join(
         request.localizer.translate(_("Discount code ${code}", mapping={"code": d["code"]}))
         for d in getattr(order, "discounts", ())
+        if d["code"]  # (an automatic promotion has none)
     )
 
 

@@ -143,8 +143,10 @@ def text_parts(registry, order):
     ]
     discounts = [
         (
-            _("Discount code ${code}", mapping={"code": discount["code"]}),
-            discount["names"].get(lang) or "",
+            _("Discount code ${code}", mapping={"code": discount["code"]})
+            if discount["code"]
+            else discount["names"].get(lang) or "",  # an automatic promotion: its name
+            discount["names"].get(lang) or "" if discount["code"] else "",
             f"- {format_money(discount['amount'], lang)}" if discount["amount"] else None,
         )
         for discount in order.discounts

@@ -3,7 +3,7 @@ lists (cart, wishlist, compare, recently viewed)."""
 
 from datetime import timedelta
 
-from shopcms.products import layout, lists, pricing, sections, sitemap
+from shopcms.products import layout, lists, pricing, reductions, sections, sitemap
 from shopcms.products.evolve import keep_changes_apart
 from shopcms.products.resources import Categories, Category, Product, Products
 from shopcms.products.views import parts
@@ -43,6 +43,7 @@ def includeme(config):
     config.add_personal_part("cart-count", layout.cart_count_part)
     config.add_layout_value("image_url", layout.image_url)
     config.add_layout_value("picture", layout.picture)
+    config.add_layout_value("reduction", reductions.reduction)
     config.add_layout_value("search_form", layout.search_form)
     config.add_subscriber(lists.merge_at_login, LoggedIn)
     config.add_macros("shopcms.products:templates/macros.pt")

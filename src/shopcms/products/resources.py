@@ -4,8 +4,8 @@ Money is ``Decimal`` euro, VAT included (consumer prices); the VAT contained in 
 computed by :func:`shopcms.pricing.vat_included`.  A product is visible to visitors only
 while published: its ACL says so, so every catalog query and URL agrees.  Each product gets
 a short numeric ``pid`` so the cart, wishlist and compare cookies stay small.
-
 Stock: :mod:`shopcms.products.stock` (a record of its own, merging; ``stock_shown``).
+Price history (Omnibus): :mod:`shopcms.products.price_history` (a record of its own).
 """
 
 import secrets
@@ -16,6 +16,7 @@ from BTrees.IOBTree import IOBTree
 from pyramid.authorization import DENY_ALL, Allow, Everyone
 from ZODB.blob import Blob
 
+from shopcms.products import price_history
 from shopcms.products.changes import ChangesKept
 from shopcms.products.events import stock_change
 from shopcms.products.stock import FEW_LEFT, Stock
@@ -79,8 +80,7 @@ class Categories(ChangesKept, Folder):
     """All categories; :meth:`ordered` is the order every page shows them in."""
 
     content_type = "categories"
-    #: The categories the front page features, in order (``products.storefront``); a
-    #: class-level default, so a stored folder from before has none.
+    #: The front page's featured categories, in order (``products.storefront``; a default).
     featured_names = ()
 
     def ordered(self):
@@ -204,9 +204,8 @@ class Product(Content):
     """
 
     content_type = "product"
-    #: The mean rating of its published reviews (a float; None without any) and their
-    #: number: set by the reviews through ``products.api.set_rating``, indexed for the
-    #: listing's rating facet and sort.
+    #: The mean rating of its published reviews (a float; None without any) and their number,
+    #: set by the reviews (``products.api.set_rating``), indexed for the listing's facet.
     rating = None
     rating_count = 0
     #: The meta description per language, plain text, as the editor wrote it (empty:
@@ -273,12 +272,13 @@ class Product(Content):
         )
 
     # -- writing ---------------------------------------------------------------
-    def set_price(self, price, vat_rate):
+    def set_price(self, price, vat_rate, registry=None):
         price, vat_rate = Decimal(price), Decimal(vat_rate)
         if vat_rate not in VAT_RATES:
             raise ValueError(f"VAT rate {vat_rate} is not a Belgian rate")
         if price < 0 or price != price.quantize(Decimal("0.01")):
             raise ValueError("a price is a non-negative amount in cents")
+        price_history.record(self, price, registry)  # first: it reads the price replaced
         self.price, self.vat_rate = price, vat_rate
 
     def set_stock(self, stock):

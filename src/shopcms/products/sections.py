@@ -159,10 +159,11 @@ def rendered(product, request):
     return html, data
 
 
-def product_data(product, request, title, description, extra):
+def product_data(product, request, title, description, extra, price=None):
     """The page's schema.org ``Product``: name, description, images, code, brand, the offer
     (price, currency, availability, address), and what the sections add (``extra``, the
-    reviews' ``aggregateRating`` and ``review``).  The head writes it as JSON-LD
+    reviews' ``aggregateRating`` and ``review``); ``price``: what it sells for now (an
+    automatic promotion's, else its price).  The head writes it as JSON-LD
     (``shopcms.findability``), safely escaped."""
     url = request.link(product, absolute=True)
     data = {
@@ -175,7 +176,7 @@ def product_data(product, request, title, description, extra):
         "offers": {
             "@type": "Offer",
             "url": url,
-            "price": str(product.price),
+            "price": str(product.price if price is None else price),
             "priceCurrency": "EUR",
             "availability": "https://schema.org/"
             + ("InStock" if product.in_stock else "OutOfStock"),

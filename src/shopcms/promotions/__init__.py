@@ -4,8 +4,15 @@ number of times in all and per customer, from a minimum order, combined with oth
 or not; the discount is shown on every summary with each VAT rate's base and VAT reduced,
 and kept on the order.  A code's last use is never taken twice (``resources``).
 
+Automatic promotions (issue 19) have no code: a percentage or an amount off each unit of
+the products they concern, between two moments; product pages and listings show the
+reduced price against the lowest price of the 30 days before the start (EU Omnibus:
+``products.price_history``), and every cart gets them first (``automatic``).  Their
+minimum and use limits do not apply, and they count no uses (nor who used them).
+
 The modules: ``resources`` (the promotions folder, a promotion and its use counters),
-``rules`` (whether codes apply and what they give: pure functions), ``codes`` (the codes
+``rules`` (whether codes apply and what they give: pure functions), ``automatic``
+(what automatic promotions give: pure functions), ``codes`` (the codes
 a visitor entered, kept in the session, and the refusals in words), ``bulk`` (single-use
 codes and their CSV), ``editing``, ``schemas`` and ``views`` (the desk
 ``/manage/promotions/``), ``privacy`` (who used which code), ``evolve``.

@@ -8,14 +8,22 @@ applies, and :func:`forget` drops it.  Placing the order evaluates the codes aga
 placing transaction and counts their uses (:func:`take_uses`); the order keeps
 :func:`snapshot` of its discounts; a cancelled or refunded order gives them back
 (:func:`give_back`).
+
+Automatic promotions: product pages and listings show :func:`automatic_offer` of each
+product (``automatic.Offer``: the promotion, its unit reduction and start) and keep the
+page until :func:`automatic_changes_at`.
 """
 
+from shopcms.promotions import automatic
 from shopcms.promotions.codes import customer, enter, entered, evaluate, explain, forget
 from shopcms.promotions.rules import Line, Outcome
 
 __all__ = [
     "Line",
     "Outcome",
+    "automatic_changes_at",
+    "automatic_offer",
+    "automatic_version",
     "enter",
     "entered",
     "evaluate",
@@ -33,7 +41,8 @@ def take_uses(request, outcome, email=None):
     conflict, and the replayed one finds it used up (``resources``)."""
     key = customer(request, email)
     for applied in outcome.applied:
-        applied.promotion.take_use(key)
+        if applied.code:  # an automatic promotion counts no use (nor who used it)
+            applied.promotion.take_use(key)
     return key
 
 
@@ -62,3 +71,32 @@ def give_back(site, discounts):
         promotion = site["promotions"].for_code(discount["code"])
         if promotion is not None:
             promotion.give_back_use(discount.get("customer"))
+
+
+def _automatic(request):
+    """The site's automatic promotions, read once per request (none before the folder's
+    evolve step)."""
+    if "_automatic_promotions" not in request.__dict__:
+        folder = request.root.get("promotions")
+        request.__dict__["_automatic_promotions"] = folder.automatic() if folder is not None else ()
+    return request.__dict__["_automatic_promotions"]
+
+
+def automatic_offer(request, line):
+    """The automatic promotion's ``automatic.Offer`` for ``line`` (a :class:`Line` of one
+    unit of a product) now, or None."""
+    return automatic.offer(_automatic(request), line, request.now)
+
+
+def automatic_changes_at(request, line=None):
+    """When an automatic promotion concerning ``line`` (None: any) next starts or ends."""
+    return automatic.next_change(_automatic(request), line, request.now)
+
+
+def automatic_version(request):
+    """What the pages that show prices depend on of the automatic promotions (part of
+    their validators): when one next starts or ends, and each one's last edit."""
+    return (
+        automatic_changes_at(request),
+        tuple((p.__name__, p.modified.isoformat()) for p in _automatic(request)),
+    )

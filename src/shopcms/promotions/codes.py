@@ -7,7 +7,7 @@ not read, and a changed code is only a code to check.  A visitor without a sessi
 entered no code (the cart page starts none).
 """
 
-from shopcms.promotions import rules
+from shopcms.promotions import automatic, rules
 from shopcms.promotions.resources import customer_key
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_moment, format_money
@@ -49,15 +49,20 @@ def customer(request, email=None):
 def evaluate(request, lines, codes=None, email=None):
     """The :class:`~shopcms.promotions.rules.Outcome` of ``codes`` (default: those
     entered) for ``lines`` (``rules.Line``), for the requester (``email``: a guest's
-    address, once the checkout knows it), now."""
+    address, once the checkout knows it), now; the automatic promotions' reductions
+    first (their ``code`` empty)."""
     # A database from before the promotions folder's evolve step has no code at all.
     promotions = request.root.get("promotions")
+    lines = tuple(lines)
     return rules.evaluate(
         promotions.for_code if promotions is not None else lambda code: None,
         entered(request) if codes is None else codes,
         lines,
         customer(request, email),
         request.now,
+        automatic.applied(promotions.automatic(), lines, request.now)
+        if promotions is not None
+        else (),
     )
 
 

@@ -47,7 +47,12 @@ def apply(promotion, values, products):
 
 
 def create(folder, values, products, registry=None):
-    """A new promotion with the form's ``values`` (its ``code`` among them)."""
+    """A new promotion with the form's ``values`` (its ``code`` among them, or
+    ``automatic``: without a code, keyed by the folder)."""
+    if values.get("automatic"):
+        promotion = Promotion("")
+        apply(promotion, values, products)
+        return folder.add_automatic(promotion, registry=registry)
     code = values["code"].strip()
     if folder.for_code(code) is not None:
         raise EditRefused(_("The code ${code} exists already.", mapping={"code": code.upper()}))

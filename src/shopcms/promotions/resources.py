@@ -7,9 +7,11 @@
                                  gives, to what, when, how often; its uses (attributes)
 
 A promotion is found by its code in any case (``Promotions.for_code``): the folder keys
-them by the code in lower case, so two codes that differ only in case cannot exist.  A
-promotion has a ``code``; automatic promotions (without one) are for later and will live
-in the same folder under another kind of key.
+them by the code in lower case, so two codes that differ only in case cannot exist.  An
+automatic promotion (``automatic``: without a code, percentage or amount off each unit,
+applied to every cart it concerns) is keyed ``auto.N`` (:data:`AUTOMATIC`: a dot, which no
+code has), so :meth:`Promotions.automatic` finds them all by a range of keys, reading the
+folder's tree only where they are (pages that show prices read it: ``automatic``).
 
 The uses are counted on records of the promotion's own, never on the promotion itself, so
 editing a code never conflicts with a checkout using it, and two codes never conflict with
@@ -37,6 +39,8 @@ ALL, CATEGORIES, PRODUCTS = "all", "categories", "products"
 SCOPES = (ALL, CATEGORIES, PRODUCTS)
 #: A code as customers type it: letters, digits and dashes.
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$")
+#: The keys of automatic promotions start with this (and sort before ``AUTOMATIC_END``).
+AUTOMATIC, AUTOMATIC_END = "auto.", "auto/"
 
 
 def code_key(code):
@@ -74,6 +78,8 @@ class Promotion(Content):
     """
 
     content_type = "promotion"
+    #: Whether it applies without a code (see the module); a class default.
+    automatic = False
     #: The code of the promotion a single-use code was generated from (``bulk``); None.
     batch = None
 
@@ -126,9 +132,23 @@ class Promotion(Content):
 
 
 class Promotions(Folder):
-    """All promotions, keyed by :func:`code_key`."""
+    """All promotions, keyed by :func:`code_key`, the automatic ones ``auto.N``."""
 
     content_type = "promotions"
+    #: The last N of an automatic promotion's key (a class default: a folder made before).
+    last_automatic = 0
+
+    def automatic(self):
+        """The automatic promotions (see the module), in the order they were made."""
+        found = self.data.values(min=AUTOMATIC, max=AUTOMATIC_END, excludemax=True)
+        return sorted(found, key=lambda promotion: int(promotion.__name__[len(AUTOMATIC) :]))
+
+    def add_automatic(self, promotion, registry=None):
+        """Add the automatic ``promotion`` under the next ``auto.N``."""
+        self.last_automatic += 1
+        promotion.automatic = True
+        self.add(f"{AUTOMATIC}{self.last_automatic}", promotion, registry=registry)
+        return promotion
 
     def for_code(self, code):
         """The promotion with ``code`` in any case, or None."""

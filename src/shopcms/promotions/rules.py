@@ -139,9 +139,12 @@ def _round(amount):
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def line_amounts(promotion, lines, left):
-    """The discount of each line (see the module); ``left``: what is left of each line."""
-    matching = [i for i, line in enumerate(lines) if applies_to(promotion, line)]
+def line_amounts(promotion, lines, left, excluded=frozenset()):
+    """The discount of each line (see the module); ``left``: what is left of each line;
+    ``excluded``: the lines it may not reduce (:func:`excluded_lines`)."""
+    matching = [
+        i for i, line in enumerate(lines) if i not in excluded and applies_to(promotion, line)
+    ]
     amounts = [ZERO] * len(lines)
     if promotion.kind == PERCENT:
         for i in matching:
@@ -159,9 +162,22 @@ def line_amounts(promotion, lines, left):
     return tuple(amounts)
 
 
-def check(promotion, code, lines, customer, now, applied):
+def excluded_lines(promotion, automatic):
+    """The lines an automatic reduction (``automatic``: ``rules.Applied``) reduced that
+    ``promotion`` may not reduce too: unless both are combinable."""
+    return frozenset(
+        i
+        for reduction in automatic
+        if not (promotion.combinable and reduction.promotion.combinable)
+        for i, amount in enumerate(reduction.amounts)
+        if amount
+    )
+
+
+def check(promotion, code, lines, customer, now, applied, excluded=frozenset()):
     """The :class:`Refusal` of ``promotion`` (found by ``code``, or None) for ``lines``, or
-    None when it applies; ``applied``: the codes applied before it."""
+    None when it applies; ``applied``: the codes applied before it; ``excluded``: the lines
+    it may not reduce."""
     if promotion is None:
         return Refusal(code, UNKNOWN)
     if promotion.valid_from is not None and now < promotion.valid_from:
@@ -176,7 +192,7 @@ def check(promotion, code, lines, customer, now, applied):
     goods = sum((line.total for line in lines), ZERO)
     if promotion.minimum is not None and goods < promotion.minimum:
         return Refusal(code, UNDER_MINIMUM, minimum=promotion.minimum)
-    if not any(applies_to(promotion, line) for line in lines):
+    if not any(applies_to(promotion, ln) for i, ln in enumerate(lines) if i not in excluded):
         return Refusal(code, NOTHING_APPLIES)
     for other in applied:
         if not (promotion.combinable and other.promotion.combinable):
@@ -184,23 +200,28 @@ def check(promotion, code, lines, customer, now, applied):
     return None
 
 
-def evaluate(find, codes, lines, customer=None, now=None):
+def evaluate(find, codes, lines, customer=None, now=None, automatic=()):
     """The :class:`Outcome` of ``codes`` (entered, in order) for ``lines`` (:class:`Line`);
     ``find(code)`` gives the promotion of a code or None; ``customer``: the customer's key
-    or None (not known yet: the per-customer limit is checked once it is)."""
+    or None (not known yet: the per-customer limit is checked once it is).  ``automatic``:
+    the automatic promotions' reductions (``automatic.applied``), applied first; a code
+    reduces a line one of them reduced only when both are combinable."""
     lines = tuple(lines)
     left = [line.total for line in lines]
+    for reduction in automatic:
+        left = [rest - amount for rest, amount in zip(left, reduction.amounts, strict=True)]
     applied, refused, seen = [], [], set()
     for code in (code.strip().upper() for code in codes):
         if code in seen:
             continue
         seen.add(code)
         promotion = find(code)
-        refusal = check(promotion, code, lines, customer, now, applied)
+        excluded = excluded_lines(promotion, automatic) if promotion else frozenset()
+        refusal = check(promotion, code, lines, customer, now, applied, excluded)
         if refusal is not None:
             refused.append(refusal)
             continue
-        amounts = line_amounts(promotion, lines, left)
+        amounts = line_amounts(promotion, lines, left, excluded)
         left = [rest - amount for rest, amount in zip(left, amounts, strict=True)]
         applied.append(
             Applied(
@@ -211,4 +232,4 @@ def evaluate(find, codes, lines, customer=None, now=None):
                 free_shipping=promotion.kind == FREE_SHIPPING,
             )
         )
-    return Outcome(tuple(applied), tuple(refused))
+    return Outcome((*automatic, *applied), tuple(refused))

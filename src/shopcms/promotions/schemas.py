@@ -135,6 +135,12 @@ def _names(value):
 def _whole(node, value):
     """What the fields check only together (see the module)."""
     error = colander.Invalid(node)
+    if "code" in value and value["automatic"] and value["code"]:
+        error["code"] = _("An automatic promotion has no code.")
+    elif "code" in value and not value["automatic"] and not value["code"]:
+        error["code"] = _("A code is required, unless the promotion is automatic.")
+    if value.get("automatic") and value["kind"] not in (PERCENT, AMOUNT):
+        error["kind"] = _("An automatic promotion gives a percentage or an amount off.")
     if value["kind"] == PERCENT and not (value["value"] and 0 < value["value"] <= 100):
         error["value"] = _("A percentage above 0 and at most 100.")
     if value["kind"] == AMOUNT and not value["value"]:
@@ -161,9 +167,23 @@ def promotion_schema(new=True):
                 title=_("Code"),
                 description=_("3 to 32 letters, digits or hyphens; case does not matter."),
                 preparer=_strip,
+                missing="",  # an automatic promotion has none (``_whole``)
                 validator=colander.Regex(
                     CODE.pattern, msg=_("Use 3 to 32 letters, digits or hyphens.")
                 ),
+            )
+        )
+        schema.add(
+            colander.SchemaNode(
+                colander.Boolean(),
+                name="automatic",
+                title=_("Automatic: without a code, on every cart it concerns"),
+                description=_(
+                    "Shown on the product pages with the lowest price of the 30 days "
+                    "before its start. A percentage or an amount off each product."
+                ),
+                missing=False,
+                widget=deform.widget.CheckboxWidget(),
             )
         )
     for lang, language in LANGUAGE_NAMES.items():

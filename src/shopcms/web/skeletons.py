@@ -18,6 +18,7 @@ class Entry:
         "kind",
         "size",
         "anonymous",
+        "changes_at",
     )
 
     def __init__(self, expires, status, headers, pieces, holes, effects, lang, kind=None):
@@ -32,6 +33,8 @@ class Entry:
         self.size = sum(len(p) for p in pieces[::2])
         # The parts of a visitor without cookies, once rendered (they are everyone's).
         self.anonymous = None
+        # When the page changes by itself (pagecache.CHANGES_AT), by the shop clock; None.
+        self.changes_at = None
 
 
 def content_etag(pieces, holes):

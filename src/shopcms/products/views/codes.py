@@ -100,8 +100,10 @@ def cart_discounts(request, lines, failed=None):
             (r.code, promotions.explain(request, r), _remove(request, r.code))
             for r in outcome.refused
         ],
-        "remove": {a.code: _remove(request, a.code) for a in outcome.applied},
+        "remove": {a.code: _remove(request, a.code) for a in outcome.applied if a.code},
         "names": {a.code: pick(a.names, request)[1] for a in outcome.applied},
+        # An automatic promotion's reduction (no code) is named by its own names.
+        "name_of": lambda applied: pick(applied.names, request)[1],
     }
     summary = charge(settings, priced, reductions=outcome.applied) if items else None
     return {"summary": summary, "codes": codes}

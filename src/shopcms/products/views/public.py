@@ -12,7 +12,7 @@ from pyramid.view import view_config
 
 from shopcms.findability.api import chosen_or_summary, describe, plain_text
 from shopcms.privacy.consent import allows
-from shopcms.products import lists, sections
+from shopcms.products import lists, reductions, sections
 from shopcms.products.listing import (
     GOOD_RATING,
     ListingQuery,
@@ -25,6 +25,7 @@ from shopcms.products.resources import ATTRIBUTES, Product, Products
 from shopcms.products.stock import FEW_LEFT
 from shopcms.products.views.forms import product_forms, refused_search, search_form
 from shopcms.products.views.parts import unmasked_token
+from shopcms.promotions import api as promotions
 from shopcms.web import personal
 from shopcms.web.cookies import Category
 from shopcms.web.etags import not_modified
@@ -73,6 +74,7 @@ def listing(context, request):
         request.locale_name,
         request.query_string,
         visitor_state(request),
+        promotions.automatic_version(request),
     )
     if cached is not None:
         return cached
@@ -162,6 +164,7 @@ def product_page(context, request):
             unmasked_token(request),
             "" if shared else request.session.peek_flash("info"),
             sections.validator_parts(context, request),
+            promotions.automatic_version(request),
         )
         if cached is not None:
             # The effect's cookie went to the page's response: a 304 carries it instead.
@@ -188,14 +191,17 @@ def product_values(product, request, failed=None):
     html, data = sections.rendered(product, request)
     description_lang, description = pick(product.description_html, request)
     description = description or ""
-    describe_product(request, product, title, description_lang, description, data)
+    reduced = reductions.reduced(request, product)
+    price = reduced.price if reduced else None
+    describe_product(request, product, title, description_lang, description, data, price)
     return {
+        "reduced": reduced,
         "sections": html,
         "product": product,
         "title": title,
         "content_lang": lang,
         "description": description,
-        "vat": vat_included(product.price, product.vat_rate),
+        "vat": vat_included(reduced.price if reduced else product.price, product.vat_rate),
         "attributes": attributes,
         "categories": category_titles(request, product.categories),
         "forms": forms,
@@ -206,7 +212,7 @@ def product_values(product, request, failed=None):
     }
 
 
-def describe_product(request, product, title, lang, description_html, extra):
+def describe_product(request, product, title, lang, description_html, extra, price=None):
     """What the head says of the product page: its meta description (the editor's in the
     language of the description shown, ``lang``, else the start of that description), its
     first image and its schema.org ``Product``."""
@@ -220,6 +226,8 @@ def describe_product(request, product, title, lang, description_html, extra):
         image=request.link(product, "image", image.id, "large", absolute=True) if image else None,
         image_alt=(image.alt.get(request.locale_name) or title) if image else None,
         structured=[
-            sections.product_data(product, request, title, plain_text(description_html), extra)
+            sections.product_data(
+                product, request, title, plain_text(description_html), extra, price
+            )
         ],
     )

@@ -56,6 +56,17 @@ def delete_form(request, promotion):
     )
 
 
+def _name(request, promotion):
+    """How a notice names ``promotion``: its code, else its name (automatic)."""
+    return promotion.code or pick(promotion.names, request)[1] or ""
+
+
+def _title(request, appstruct):
+    """How a notice names the promotion of the form's ``appstruct``."""
+    code = appstruct["code"].upper()
+    return code or appstruct.get(f"name_{request.locale_name}") or ""
+
+
 @view_config(
     context=Promotions,
     request_method="GET",
@@ -66,7 +77,9 @@ def promotion_list(context, request):
     """Every code, by code, with what it gives, its period and its uses; single-use codes
     (``bulk``) counted under the code they were made from."""
     kinds, scopes = dict(KIND_TITLES), dict(SCOPE_TITLES)
-    found = sorted((p for p in context.values() if p.batch is None), key=lambda p: p.code)
+    found = sorted(
+        (p for p in context.values() if p.batch is None), key=lambda p: (p.automatic, p.code)
+    )
     batches = {}
     for promotion in context.values():
         if promotion.batch is not None:
@@ -107,7 +120,8 @@ class AddPromotion(FormView):
         except EditRefused as exc:
             return self.refuse(exc.message, appstruct)
         notice(
-            request, _("The code ${code} was saved.", mapping={"code": appstruct["code"].upper()})
+            request,
+            _("The promotion ${name} was saved.", mapping={"name": _title(request, appstruct)}),
         )
         return HTTPSeeOther(location=request.manage_link(self.context, slash=True))
 
@@ -125,13 +139,20 @@ class EditPromotion(FormView):
 
     def values(self):
         return {
-            "heading": _("Discount code ${code}", mapping={"code": self.context.code}),
+            "heading": _("Discount code ${code}", mapping={"code": self.context.code})
+            if self.context.code
+            else _(
+                "Automatic promotion ${name}", mapping={"name": _name(self.request, self.context)}
+            ),
         }
 
     def succeeded(self, appstruct):
         request = self.request
         editing.apply(self.context, appstruct, _products(request))
-        notice(request, _("The code ${code} was saved.", mapping={"code": self.context.code}))
+        notice(
+            request,
+            _("The promotion ${name} was saved.", mapping={"name": _name(request, self.context)}),
+        )
         return HTTPSeeOther(location=request.manage_link(self.context.__parent__, slash=True))
 
 
@@ -142,5 +163,8 @@ def delete_promotion(context, request):
     accepted, _failed = validate(request, delete_form(request, context))
     if accepted is not None:
         folder.remove(context.__name__, registry=request.registry)
-        notice(request, _("The code ${code} was deleted.", mapping={"code": context.code}))
+        notice(
+            request,
+            _("The promotion ${name} was deleted.", mapping={"name": _name(request, context)}),
+        )
     return HTTPSeeOther(location=request.manage_link(folder, slash=True))
