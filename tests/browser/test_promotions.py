@@ -136,7 +136,7 @@ def test_an_editor_creates_cactus10_and_a_customer_pays_with_it(
     screenshot(editor, "promotions--01-desk-new-code")
     form.locator("button[name=save]").click()
     editor.wait_for_load_state()
-    expect(editor.get_by_role("status")).to_contain_text("De code CACTUS10 is bewaard.")
+    expect(editor.get_by_role("status")).to_contain_text("De promotie CACTUS10 is bewaard.")
     row = editor.locator('tr[data-code="CACTUS10"]')
     expect(row).to_contain_text(NAMES["nl"])
     expect(row.locator(".uses")).to_have_text("0")
