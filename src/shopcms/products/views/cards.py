@@ -1,14 +1,16 @@
-"""Markup remembered per process by what it shows (``shopcms.products.views.parts``: the
-product cards, the sections around them, the recently viewed section)."""
+"""Markup remembered per process by what it shows: the product cards, the sections around
+them and the recently viewed section (``shopcms.products.views.parts``), the small forms
+(``shopcms.products.views.small``)."""
 
 import threading
 from collections import OrderedDict
 
 
-class Cards:
-    """Product cards rendered before, by what they show; bounded (least recently used
-    out), per process.  The key holds the product's record serial, so an edited product is
-    a new key and its old card is never shown again (and soon pushed out)."""
+class RememberedMarkup:
+    """Markup rendered before, by a key that holds everything it shows; bounded (least
+    recently used out), per process.  A product card's key holds the product's record
+    serial, so an edited product is a new key and its old card is never shown again (and
+    soon pushed out)."""
 
     def __init__(self, size=4096):
         self.size = size

@@ -33,7 +33,7 @@ from pyramid.traversal import find_root
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations
 from shopcms.products.schemas import ConsentSchema, ListItemSchema
-from shopcms.products.views.cards import Cards
+from shopcms.products.views.cards import RememberedMarkup
 from shopcms.products.views.small import Repeated
 from shopcms.web import csrf
 from shopcms.web.cookies import Category, set_cookie
@@ -84,9 +84,9 @@ def visible(request, pids):
     return found
 
 
-CARDS = Cards()
+CARDS = RememberedMarkup()
 #: The sections around the cards, rendered once per language and links (:func:`framed`).
-FRAMES = Cards(size=256)
+FRAMES = RememberedMarkup(size=256)
 _CARDS, _CONSENT_FORM = "\x01cards\x01", "\x01consent\x01"
 
 
@@ -187,7 +187,7 @@ def recently_viewed(request, pid, offer, came_from, consent_action, policy):
 #: The recently viewed section of a visitor who allows personalisation, by
 #: :func:`_recent_key`: the same products seen by the same principals, while the database
 #: has not changed.
-RECENT = Cards(size=4096)
+RECENT = RememberedMarkup(size=4096)
 
 
 def _recent_key(request, pids, policy):

@@ -20,13 +20,12 @@ again by ``web.forms.validate`` with the same templates when it fails (:func:`sm
 
 import functools
 import os
-import threading
-from collections import OrderedDict
 from html import escape
 
 import deform
 from pyramid.csrf import get_csrf_token
 
+from shopcms.products.views.cards import RememberedMarkup
 from shopcms.web.forms import set_ids
 from shopcms.web.forms.core import Form
 
@@ -59,31 +58,10 @@ def unnamed_button(name, title, css_class=None):
 _TOKEN = "shopcms-small-form-token"  # noqa: S105 (a stand-in, not a secret)
 
 
-class RenderedForms:
-    """Small forms rendered before, keyed by everything their HTML depends on but the
-    visitor's CSRF token (kept as :data:`_TOKEN`): the same button on the same product in
-    the same language renders the same.  Bounded (least recently used out), per process."""
-
-    def __init__(self, size=4096):
-        self.size = size
-        self._html = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            html = self._html.get(key)
-            if html is not None:
-                self._html.move_to_end(key)
-            return html
-
-    def put(self, key, html):
-        with self._lock:
-            self._html[key] = html
-            while len(self._html) > self.size:
-                self._html.popitem(last=False)
-
-
-RENDERED = RenderedForms()
+#: Small forms rendered before, keyed by everything their HTML depends on but the visitor's
+#: CSRF token (kept as :data:`_TOKEN`): the same button on the same product in the same
+#: language renders the same.
+RENDERED = RememberedMarkup()
 
 #: Stand-ins for hidden values that differ from item to item (``Repeated.render``), of
 #: the type of their field (a product id is a number) and found nowhere else in a form.
@@ -118,7 +96,7 @@ class Repeated:
         return form
 
     def render(self, formid, appstruct, action=None, buttons=None, hidden=()):
-        """The form for one item, rendered (or remembered, see :class:`RenderedForms`).
+        """The form for one item, rendered (or remembered, see :data:`RENDERED`).
 
         ``hidden`` names hidden fields whose values differ from item to item (the product's
         id, the page to come back to) without changing anything else of the form: one
