@@ -61,6 +61,7 @@ def main(global_config, **settings):
             "contests",
             "stockalerts",
             "promotions",
+            "giftcards",
         )
         for package in ("statistics", *capabilities):
             config.include(f"shopcms.{package}")
