@@ -108,3 +108,11 @@ def test_two_transactions_spending_one_card_conflict(site):
         two.close()
     with site.edit() as root:
         assert root["giftcards"][key].remaining == Decimal("20.00")
+
+
+def test_a_sold_cards_code_is_made_again_from_the_secret_and_its_order():
+    code = codes.derive("secret", "2026-000001", 0)
+    assert code == codes.derive("secret", "2026-000001", 0)
+    assert code != codes.derive("secret", "2026-000001", 1)
+    assert code != codes.derive("another secret", "2026-000001", 0)
+    assert codes.normalise(code) == code.replace("-", "")

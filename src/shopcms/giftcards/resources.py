@@ -66,6 +66,8 @@ class GiftCard(Content):
     guest), ``lang`` the language it was sold in; ``last4`` what is shown of its code."""
 
     content_type = "giftcard"
+    #: The card's place among those of its order (``codes.derive``).
+    index = 0
 
     def __init__(self, value, expires, *, last4, order=None, buyer=None, lang="nl", when):
         super().__init__()
@@ -142,17 +144,21 @@ class GiftCards(Folder):
         key = self.key_of(code)
         return self.get(key) if key else None
 
-    def issue(self, value, expires, *, order, buyer, lang, now, registry=None):
-        """A new card of ``value``: ``(card, code)``; the code is returned once and never
-        stored (see ``giftcards.codes``)."""
-        while True:
-            code = codes.new_code()
-            key = self.key_of(code)
-            if key not in self:
-                break
+    def issue(self, value, expires, *, order, buyer, lang, now, code=None, index=0, registry=None):
+        """A new card of ``value``: ``(card, code)``.  ``code`` is the card's code (one
+        ``codes.derive`` made for card ``index`` of ``order``), or None for a random one;
+        it is returned and never stored (see ``giftcards.codes``).  ValueError when a card
+        with that code exists."""
+        while code is None:
+            candidate = codes.new_code()
+            code = candidate if self.key_of(candidate) not in self else None
+        key = self.key_of(code)
+        if key in self:
+            raise ValueError("a gift card with this code exists")
         card = GiftCard(
             value, expires, last4=codes.last4(code), order=order, buyer=buyer, lang=lang, when=now
         )
+        card.index = index
         card.created = card.modified = now
         self.add(key, card, registry=registry)
         if buyer:
