@@ -22,7 +22,7 @@ payment method.  Placing the order (:func:`place_and_pay`) records the "keep my 
 data" consent when the customer ticked "save my details" (form ``checkout``) and keeps the
 addresses and phone on the account; then the payment method starts (keeping the method
 paid with, when it can).  Without the consent nothing of the checkout is kept beyond the
-order itself.
+order.  A gift card pays its part (``orders.gift_cards``), the method the rest.
 """
 
 import contextlib
@@ -33,8 +33,8 @@ from decimal import Decimal
 from pyramid.i18n import TranslationString
 
 from shopcms.newsletter import api as newsletter
-from shopcms.orders import business, discounts
-from shopcms.orders.payments import describe_saved, methods
+from shopcms.orders import business, discounts, gift_cards
+from shopcms.orders.payments import catalogue, describe_saved, methods
 from shopcms.orders.resources import Order
 from shopcms.orders.widgets import Choice
 from shopcms.privacy.account_data import (
@@ -297,8 +297,8 @@ def place_order(request, cart, details, token):
     Returns ``(order, placed_now)``.  ``token`` is the checkout's one-time token: if an
     order was already placed with it (a double click, a reload, a retry after a lost
     answer), that order is returned with ``placed_now`` False and nothing else happens.
-    Otherwise stock is decremented, the order stored and OrderPlaced sent.  Raises
-    CheckoutProblem (nothing changed) when the cart cannot be ordered.
+    Otherwise stock is decremented, a gift card spent, the order stored and OrderPlaced
+    sent.  Raises CheckoutProblem (nothing changed) when the cart or the card cannot be used.
     """
     orders = request.root["orders"]
     existing = orders.for_token(token)
@@ -306,6 +306,7 @@ def place_order(request, cart, details, token):
         return existing, False
     email = details["contact"]["email"]
     priced = quote(request, cart, details["shipping"], destination(request, details), email)
+    card = gift_cards.check(request, details, priced.totals.total, CheckoutProblem)
     used_by = discounts.count(request, priced, email, CheckoutProblem)
     products = request.root["products"]
     for line in priced.lines:
@@ -319,7 +320,7 @@ def place_order(request, cart, details, token):
         lines=priced.lines,
         shipping=priced.shipping,
         totals=priced.totals,
-        payment_method=details["payment"],
+        payment_method=gift_cards.payment_method(card, details["payment"]),
         checkout_token=token,
     )
     order.discounts = discounts.snapshot(priced, used_by)
@@ -334,6 +335,7 @@ def place_order(request, cart, details, token):
     # The number's year is Brussels time: an order at 00:30 on 1 January is next year's.
     year = request.now.astimezone(site_timezone(request.registry)).year
     orders.place(order, year, registry=request.registry)
+    order.gift_cards = gift_cards.spend(request, card, order.number)
     notify(OrderPlaced(order, request), request.registry)
     return order, True
 
@@ -392,6 +394,7 @@ def place_and_pay(request, cart, details):
         keep_checkout_details(preferences, {**details, **details["contact"]})
     if details.get("newsletter"):
         ask_newsletter(request, details["contact"]["email"])
-    method = methods(request.registry)[order.payment_method]
+    method = catalogue(request.registry)[order.payment_method]
+    saved = saved if method.name == details["payment"] else None  # a gift card paid it all
     keep_for = account if keep and saved is None and method.can_save else None
     return Placed(order, method.start(request, order, saved=saved, keep_for=keep_for))

@@ -93,3 +93,13 @@ def checkout_form(request, schema_class, formid, button, css_class, options):
     if css_class:
         form.css_class = css_class
     return form
+
+
+def refused_field(form, name, message):
+    """``form`` with ``message`` (translatable) as the error of its field ``name``: what
+    the schema cannot know (a gift card that cannot pay this order), shown where the
+    visitor typed it, the form's other values kept when it is rendered with them."""
+    error = colander.Invalid(form.schema, "")
+    error[name] = message
+    form.widget.handle_error(form, error)
+    return form

@@ -159,7 +159,7 @@ def text_parts(registry, order):
             _(
                 "Transfer ${amount} to account ${iban} (BIC ${bic}) of ${holder} with this "
                 "structured communication:",
-                mapping={"amount": format_money(order.total, lang), **bank},
+                mapping={"amount": format_money(order.due, lang), **bank},
             ),
             str(order.payment_reference),
             _("We ship your order as soon as the payment has arrived."),

@@ -7,18 +7,14 @@ method and its reference.  Nothing of that changes afterwards; only the workflow
 history and the payment references do.  Prices come from the products at that moment, never
 from the client.
 
-Numbers are ``YYYY-NNNNNN``, unique, with gaps (``shopcms.orders.numbers``: each process
-hands out numbers from a block it reserved in the year's counter in a transaction of its
-own, so no checkout writes a record that every checkout writes); the OGM reference is
-made from the number (``orders.ogm``).  The lookup tables a checkout writes are keyed so
-that concurrent checkouts merge (tokens and references are random or spread, see
-:meth:`Orders.place`).
+Numbers are ``YYYY-NNNNNN``, unique, with gaps (``orders.numbers``: blocks reserved per
+process); the OGM reference is made from the number (``orders.ogm``); the lookup tables a
+checkout writes merge (:meth:`Orders.place`).
 
-Workflow: placed -> paid -> shipped -> delivered; placed -> cancelled (stock given back);
-paid, shipped or delivered -> refunded (administrators, once everything paid is refunded:
-``shopcms.orders.refunds``, which gives stock back where the goods come back).  Each
-transition is recorded in the order's history with who did it (staff, or ``system:...`` for
-the payment webhook and the bank statement import).
+Workflow: placed -> paid -> shipped -> delivered; placed -> cancelled (stock, codes' uses
+and gift cards' amounts given back); paid, shipped or delivered -> refunded (administrators,
+once everything paid is refunded: ``orders.refunds``).  Each transition is recorded in the
+history with who did it (staff, or ``system:...`` for webhooks and the bank import).
 """
 
 import dataclasses
@@ -29,6 +25,7 @@ from decimal import Decimal
 from BTrees.OOBTree import OOBTree
 from pyramid.authorization import DENY_ALL, Allow
 
+from shopcms.orders import gift_cards
 from shopcms.orders.numbers import OrderNumberCounter, next_number  # noqa: F401 (stored ones)
 from shopcms.promotions import api as promotions
 from shopcms.tree.resources import Content, Folder
@@ -36,14 +33,8 @@ from shopcms.web import security
 from shopcms.web.i18n import _
 from shopcms.workflow import HistoryEntry, State, Transition, Workflow
 
-PLACED, PAID, SHIPPED, DELIVERED, CANCELLED, REFUNDED = (
-    "placed",
-    "paid",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "refunded",
-)
+PLACED, PAID, SHIPPED, DELIVERED = "placed", "paid", "shipped", "delivered"
+CANCELLED, REFUNDED = "cancelled", "refunded"
 
 ORDER_WORKFLOW = Workflow(
     "order",
@@ -103,7 +94,8 @@ _STAFF = (
 
 
 class Order(Content):
-    """One placed order (see the module docstring).  Build with :meth:`Orders.place`."""
+    """One placed order (see the module docstring).  Build with :meth:`Orders.place`.
+    What gift cards paid of it (:attr:`gift_cards`) holds no personal data."""
 
     content_type = "order"
     #: The catalog keys an order's dates by minute (``catalog.indexes``: no hot key).
@@ -153,6 +145,10 @@ class Order(Content):
     #: The discounts of its codes (``promotions.api.snapshot``): code, names, amount, the
     #: amount per VAT rate, free shipping; none on orders placed before issue 19.
     discounts = ()
+    #: What gift cards paid (``orders.gift_cards``): ``giftcards.api.snapshot`` dicts of the
+    #: card's key, its last four characters and the amount; no personal data (never the
+    #: code, nor who holds the card).  Every payment asks :attr:`due`.
+    gift_cards = ()
 
     def __init__(
         self,
@@ -207,6 +203,11 @@ class Order(Content):
     @property
     def vat(self):
         return sum((vat for _rate, vat in self.vat_by_rate), Decimal("0.00"))
+
+    @property
+    def due(self):
+        """What is left to pay with the payment method: the total less the gift cards."""
+        return self.total - gift_cards.paid(self)
 
     @property
     def goods_total(self):
@@ -300,9 +301,12 @@ class Order(Content):
         entry = ORDER_WORKFLOW.transition(self, request, name, comment=comment, actor=actor)
         if (name, before) in RESTOCK:
             self.__parent__.restock(self)
-        if self.workflow_state in (CANCELLED, REFUNDED) and self.discounts:
-            # A cancelled or refunded order gives its codes' uses back (promotions).
-            promotions.give_back(self.__parent__.__parent__, self.discounts)
+        if self.workflow_state in (CANCELLED, REFUNDED):
+            # It gives its codes' uses (promotions) and its gift cards' amounts back.
+            site = self.__parent__.__parent__
+            if self.discounts:
+                promotions.give_back(site, self.discounts)
+            gift_cards.cancelled(site, self, entry.when)
         return entry
 
 
@@ -331,8 +335,7 @@ class Orders(Folder):
         self.by_token = OOBTree()  # checkout token -> order number
         self.by_reference = OOBTree()  # OGM digits or provider payment id -> order number
         self.by_customer = OOBTree()  # account id -> tuple of its order numbers, oldest first
-        # A guest's (lower-cased) email -> numbers of the orders placed without an account,
-        # so that a guest's request for their data or its erasure finds them all.
+        # A guest's email -> numbers of their orders (their data's export and erasure).
         self.by_guest_email = OOBTree()
 
     def next_number(self, year, registry=None):
@@ -392,6 +395,5 @@ class Orders(Folder):
     def restock(self, order):
         products = self.__parent__["products"]
         for line in order.lines:
-            product = products.by_id(line["pid"])
-            if product is not None:
+            if (product := products.by_id(line["pid"])) is not None:
                 product.adjust_stock(line["qty"])

@@ -13,7 +13,8 @@ the requester may choose.  A logged-in customer who keeps their details
 (``shopcms.privacy.account_data``) may also send ``saved_address`` (the id of one of their
 saved addresses: it then stands for the typed delivery address) and pay with ``saved:ID``
 (one of their saved payment methods); ``keep_details`` is the "save my details for next
-time" box, offered only to a logged-in customer.  ``newsletter`` is the newsletter box,
+time" box, offered only to a logged-in customer; ``gift_card`` a gift card's code (one per
+order: ``orders.gift_cards``).  ``newsletter`` is the newsletter box,
 never ticked in advance (not even for a customer who has ticked it before) and never a
 condition of ordering.  The billing address is read only with its ``separate_billing``
 box; a business buyer's part (``business_schemas``) only with its ``for_business`` box,
@@ -216,6 +217,15 @@ class CheckoutSchema(CSRFSchema):
     payment = colander.SchemaNode(
         Text(), title=_("Payment"), validator=_payment_values, widget=_payment_widget
     )
+    gift_card = colander.SchemaNode(
+        Text(),
+        title=_("Gift card code"),
+        description=_("Optional, one per order: what it does not pay, the method above pays."),
+        preparer=strip,
+        validator=colander.Length(max=40),
+        widget=_input("off"),
+        missing="",
+    )
     keep_details = colander.SchemaNode(
         colander.Boolean(),
         title=_("Save my details for next time"),
@@ -310,7 +320,10 @@ class ReviewSchema(CheckoutSchema):
 
 
 class PlaceSchema(ReviewSchema):
-    """Placing the order: the reviewed values and the terms accepted."""
+    """Placing the order: the reviewed values, the terms accepted and what the review showed
+    the gift card paying (only compared, never charged: ``orders.gift_cards``)."""
+
+    gift_card_pays = _hidden(missing="", validator=colander.Length(max=20))
 
     accept_terms = colander.SchemaNode(
         colander.Boolean(),

@@ -5,8 +5,9 @@ webhook and the forgetting of saved methods all go through this interface and
 :func:`methods`; none of them knows a provider.  A method is registered by the module that
 implements it (:func:`register` in its ``includeme``): ``transfer`` by
 :mod:`~shopcms.orders.payments.transfer`, ``bancontact`` and ``creditcard`` by
-:mod:`~shopcms.orders.payments.mollie` when Mollie is configured.  No method ever sees a
-card number: online payments happen on the provider's own page.
+:mod:`~shopcms.orders.payments.mollie` when Mollie is configured; ``giftcard`` (an order a
+gift card paid entirely, never offered) by :mod:`~shopcms.orders.payments.giftcard`.
+No method ever sees a card number: online payments happen on the provider's own page.
 
 ``shopcms.payments`` lists the enabled methods in the order the checkout offers them
 (default ``transfer``); naming one that is not registered is an error at start, and each
@@ -209,6 +210,7 @@ def forget_withdrawn(event):
 def includeme(config):
     config.include(".transfer")
     config.include(".mollie")
+    config.include(".giftcard")
     config.add_subscriber(forget_withdrawn, SavedMethodsForgotten)
     settings = config.get_settings()
     wanted = settings.get("shopcms.payments", "transfer").split()

@@ -52,13 +52,14 @@ def awaits_transfer(order):
 
 def epc_payload(settings, order):
     """The EPC QR code's payload (``payments.epc``) of the transfer that pays ``order``:
-    its total to the shop's account, with its structured communication's digits."""
+    what is left to pay of it (``Order.due``: its total less a gift card) to the shop's
+    account, with its structured communication's digits."""
     account = bank_account(settings)
     return epc.payload(
         bic=account["bic"],
         name=account["holder"],
         iban=account["iban"],
-        amount=order.total,
+        amount=order.due,
         reference=order.payment_reference.digits,
     )
 

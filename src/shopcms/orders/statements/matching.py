@@ -134,12 +134,13 @@ def _outcome(orders, line, known, seen, paid_here):
         )
     if order.state != PLACED:
         return Outcome(line, False, ALREADY_PAID, f"state {order.state}", order.number)
-    detail = f"expected {order.total}, got {line.amount}"
-    if line.amount < order.total:
-        return Outcome(line, False, UNDERPAID, detail, order.number, expected=order.total)
-    if line.amount > order.total:
-        return Outcome(line, True, OVERPAID, detail, order.number, expected=order.total)
-    return Outcome(line, True, PAID, order=order.number, expected=order.total)
+    due = order.due  # the total less what a gift card paid
+    detail = f"expected {due}, got {line.amount}"
+    if line.amount < due:
+        return Outcome(line, False, UNDERPAID, detail, order.number, expected=due)
+    if line.amount > due:
+        return Outcome(line, True, OVERPAID, detail, order.number, expected=due)
+    return Outcome(line, True, PAID, order=order.number, expected=due)
 
 
 def apply(orders, lines, actor=ACTOR, progress=None, when=None, request=None):
@@ -166,7 +167,7 @@ def apply(orders, lines, actor=ACTOR, progress=None, when=None, request=None):
                 f", {line.date}" if line.date else ""
             )
             if outcome.reason == OVERPAID:
-                comment += f", overpaid by {line.amount - order.total}"
+                comment += f", overpaid by {line.amount - order.due}"
             order.transition(request, "pay", comment=comment, actor=None if request else actor)
             if line.payer_iban or line.payer_name:
                 order.payer_iban = line.payer_iban or None

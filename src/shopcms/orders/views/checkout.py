@@ -22,8 +22,8 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from shopcms.orders import checkout, discounts, placing
-from shopcms.orders.forms import checkout_form
+from shopcms.orders import checkout, discounts, gift_cards, placing
+from shopcms.orders.forms import checkout_form, refused_field
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
 from shopcms.orders.resources import ORDER_WORKFLOW, PLACED
@@ -40,27 +40,23 @@ REVIEW = "shopcms.orders:templates/checkout_review.pt"
 CONFIRMATION = "shopcms.orders:templates/order_confirmation.pt"
 
 
-def _form(request, schema, formid, button, css_class, offered):
-    return checkout_form(request, schema, formid, button, css_class, offered)
-
-
 def details_form(request, offered):
     """The checkout's form of contact, addresses, shipping and payment; ``offered`` is
     what the requester may choose (``checkout.options``)."""
     button = Button("review", _("Review your order"))
-    return _form(request, CheckoutSchema, "checkout", button, "checkout", offered)
+    return checkout_form(request, CheckoutSchema, "checkout", button, "checkout", offered)
 
 
 def place_form(request, offered):
     """The review's form that places the order: the details hidden, the terms box."""
     button = Button("place", _("Place order with obligation to pay"))
-    return _form(request, PlaceSchema, "place-order", button, "place-order", offered)
+    return checkout_form(request, PlaceSchema, "place-order", button, "place-order", offered)
 
 
 def change_form(request, offered):
     """The review's form back to the details."""
     button = Button("edit", _("Change details"), css_class="toggle")
-    return _form(request, ReviewSchema, "change-order", button, "change-order", offered)
+    return checkout_form(request, ReviewSchema, "change-order", button, "change-order", offered)
 
 
 def _values(details, step):
@@ -93,12 +89,19 @@ def _review(request, basket, offered, details, place_html=None):
         request.response.status = 409
         form = details_form(request, offered)
         return _page(request, basket, form.render(_values(details, "review")), problem.message)
+    card = gift_cards.assess(request, details.get("gift_card"), summary.quote.totals.total)
+    if card is not None and card.refused is not None:  # 400, the form as it was posted
+        request.response.status = 400
+        form = refused_field(details_form(request, offered), "gift_card", card.refused)
+        return _page(request, basket, form.render(_values(details, "review")))
     request.override_renderer = REVIEW
     if place_html is None:
-        place_html = place_form(request, offered).render(_values(details, "place"))
+        pays = {"gift_card_pays": str(card.pays) if card else ""}  # only compared: see there
+        place_html = place_form(request, offered).render({**_values(details, "place"), **pays})
     return {
         "details": details,
         "review": summary,
+        "card": card,
         "discounts": discounts.rows(request, discounts.snapshot(summary.quote)),
         "code_refusals": discounts.refusals(request, summary.quote),
         "place_form": place_html,
@@ -146,7 +149,8 @@ def checkout_post(context, request):
         return _review(request, basket, offered, details, place_html=failed)
     placing.place_alone(request, details["payment"])  # see orders.placing
     try:
-        placed = checkout.place_and_pay(request, basket, details)
+        pays = accepted["gift_card_pays"]  # what the review showed: compared, never charged
+        placed = checkout.place_and_pay(request, basket, {**details, "gift_card_pays": pays})
     except checkout.CheckoutProblem as problem:
         request.response.status = 409
         return _page(request, basket, form.render(_values(details, "review")), problem.message)
@@ -212,7 +216,7 @@ def _qr(request, order):
         "alt": _(
             "QR code for your banking app: ${amount} to ${iban} with the communication ${ogm}",
             mapping={
-                "amount": format_money(order.total, request.locale_name),
+                "amount": format_money(order.due, request.locale_name),
                 "iban": bank["iban"],
                 "ogm": str(order.payment_reference),
             },

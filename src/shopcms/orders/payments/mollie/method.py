@@ -93,7 +93,7 @@ class MollieMethod(PaymentMethod):
         else:
             webhook = request.link(None, WEBHOOK, lang=lang, absolute=True)
         return {
-            "amount": amount(order.total),
+            "amount": amount(order.due),  # less a gift card
             "description": description,
             "webhookUrl": webhook,
             "metadata": {"order": order.number},

@@ -28,7 +28,7 @@ UNPAID = ("failed", "canceled", "expired")
 
 def _same_amount(payment, order):
     reported = euros(payment.amount)
-    return reported is not None and reported == order.total
+    return reported is not None and reported == order.due  # what Mollie was asked
 
 
 def paid_with(order):
