@@ -153,10 +153,7 @@ def refund_split(order, total):
     and the parts put back on the cards (``({"card", "last4", "amount"}, ...)``, the last
     card first)."""
     total = Decimal(total)
-    money_paid_back = sum(
-        (refund.total - refund_card_part(refund) for refund in order.refunds), ZERO
-    )
-    money = max(ZERO, min(total, order.due - money_paid_back))
+    money = max(ZERO, min(total, money_left(order)))
     left, done, parts = total - money, put_back(order), []
     for snap in reversed(tuple(order.gift_cards)):
         share = min(left, Decimal(snap["amount"]) - done.get(snap["card"], ZERO))
@@ -164,6 +161,11 @@ def refund_split(order, total):
             parts.append({"card": snap["card"], "last4": snap["last4"], "amount": share})
             left -= share
     return money + left, tuple(parts)
+
+
+def money_left(order):
+    """What of the money the order's method paid no refund has paid back yet."""
+    return order.due - sum((r.total - refund_card_part(r) for r in order.refunds), ZERO)
 
 
 def refund_card_part(refund):

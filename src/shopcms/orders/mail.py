@@ -151,6 +151,15 @@ def text_parts(registry, order):
         )
         for discount in order.discounts
     ]
+    cards = [
+        (
+            _("Paid with gift card •••• ${last4}", mapping={"last4": card["last4"]}),
+            f"- {format_money(card['amount'], lang)}",
+        )
+        for card in order.gift_cards
+    ]
+    if cards:
+        cards.append((_("Left to pay"), format_money(order.due, lang)))
     payment = []
     if awaits_transfer(order):
         bank = bank_account(registry.settings)
@@ -167,6 +176,7 @@ def text_parts(registry, order):
     return {
         "lines_text": lines,
         "discount_lines": discounts,
+        "gift_card_lines": cards,
         "vat_lines": vat,
         "payment_lines": payment,
         "vat_notes": vat_notes(order),

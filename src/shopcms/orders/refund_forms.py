@@ -16,7 +16,7 @@ import secrets
 import colander
 import deform
 
-from shopcms.orders import refunds
+from shopcms.orders import gift_cards, refunds
 from shopcms.orders.payments.sepa import check_iban
 from shopcms.orders.resources import PAID
 from shopcms.orders.widgets import hide
@@ -29,7 +29,11 @@ from shopcms.web.security import REFUND_ORDERS
 
 FORMID = "refund"
 STEPS = ("review", "confirm")
-MEANS = {refunds.PROVIDER: _("By the payment provider"), refunds.TRANSFER: _("Bank transfer")}
+MEANS = {
+    refunds.PROVIDER: _("By the payment provider"),
+    refunds.TRANSFER: _("Bank transfer"),
+    refunds.GIFT_CARD: _("On the gift card"),
+}
 MAX_REASON = 500
 
 
@@ -131,7 +135,8 @@ def schema(request, order):
             widget=deform.widget.TextAreaWidget(rows=2, attributes={"maxlength": str(MAX_REASON)}),
         )
     )
-    if refunds.means_of(request.registry, order) == refunds.TRANSFER:
+    money = gift_cards.money_left(order) > 0  # else all goes back on the gift card
+    if money and refunds.means_of(request.registry, order) == refunds.TRANSFER:
         node.add(
             colander.SchemaNode(
                 Text(),

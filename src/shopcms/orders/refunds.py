@@ -11,7 +11,8 @@ How the money goes back (:attr:`Refund.means`): ``"provider"`` when the payment 
 provider paid the order (``PaymentMethod.pays_back``: Mollie refunds its payment, with an
 idempotency key made from the refund's id); otherwise ``"transfer"``: a SEPA credit
 transfer to the IBAN staff give (``orders.payments.sepa``: the pain.001 file), whose
-message id is the refund's ``reference``.
+message id is the refund's ``reference``.  With a gift card, money first, then the card
+(``orders.gift_cards.refund_split``); a refund all on the card is ``"giftcard"``.
 
 Contract of :func:`make_refund`, run in the request's transaction:
 
@@ -40,6 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from BTrees.OOBTree import OOBTree
 
+from shopcms.orders import gift_cards
 from shopcms.orders.mail import mail_order
 from shopcms.orders.payments import method_of
 from shopcms.orders.resources import DELIVERED, PAID, SHIPPED
@@ -53,7 +55,7 @@ ZERO = Decimal("0.00")
 REFUNDABLE = (PAID, SHIPPED, DELIVERED)
 #: A refund's id: the random token of the form that asked for it.
 REFUND_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
-PROVIDER, TRANSFER = "provider", "transfer"
+PROVIDER, TRANSFER, GIFT_CARD = "provider", "transfer", "giftcard"
 #: The history entry of a refund that leaves the order's state.
 PARTIAL = "partial-refund"
 
@@ -65,7 +67,8 @@ class Refund:
     ``lines``: ``((line_index, qty, amount), ...)``, amounts VAT included; ``shipping``:
     the shipping refunded (0 for none); ``total``: their sum; ``reason``: staff's words;
     ``means``: ``"provider"`` or ``"transfer"``; ``reference``: the provider's refund id or
-    the pain.001 message id; ``actor``: who made it; ``when``: an aware UTC datetime.
+    the pain.001 message id; ``actor``: who made it; ``when``: an aware UTC datetime;
+    ``gift_cards``: the parts put back on cards (the rest, :attr:`money`, by ``means``).
     """
 
     id: str
@@ -77,6 +80,11 @@ class Refund:
     means: str
     reference: str
     actor: str
+    gift_cards: tuple = ()
+
+    @property
+    def money(self):
+        return self.total - gift_cards.refund_card_part(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,7 +138,7 @@ class AlreadyRefunded(Exception):
 class Plan:
     """What a refund will pay back, before it is made: ``lines`` and ``shipping`` as in
     :class:`Refund`, ``total``, ``means``, ``restock`` (stock goes back) and ``full``
-    (everything paid is refunded with it)."""
+    (everything paid is refunded with it), ``money`` and ``gift_cards`` (its split)."""
 
     lines: tuple
     shipping: Decimal
@@ -138,6 +146,8 @@ class Plan:
     means: str
     restock: bool
     full: bool
+    money: Decimal = ZERO
+    gift_cards: tuple = ()
 
 
 # -- what remains ------------------------------------------------------------------------
@@ -230,13 +240,16 @@ def plan(registry, order, quantities, shipping, goods_returned=False):
         raise RefundRefused(_("Choose at least one product or the shipping cost to refund."))
     if refunded_total(order) + total > order.total:
         raise RefundRefused(_("That is more than what remains to be refunded."))
+    money, cards = gift_cards.refund_split(order, total)
     return Plan(
         lines=tuple(chosen),
         shipping=shipping_amount,
         total=total,
-        means=means_of(registry, order),
+        means=means_of(registry, order) if money > 0 else GIFT_CARD,
         restock=order.state == PAID or bool(goods_returned),
         full=refunded_total(order) + total == order.total,
+        money=money,
+        gift_cards=cards,
     )
 
 
@@ -300,8 +313,10 @@ def make_refund(request, order, refund_id, chosen, reason, *, account=None):
     count = len(order.refunds) + 1
     if chosen.means == PROVIDER:
         method = method_of(request.registry, order)
-        repaid = method.refund(request, order, chosen.total, f"shopcms-refund-{refund_id}")
+        repaid = method.refund(request, order, chosen.money, f"shopcms-refund-{refund_id}")
         reference, note = repaid.reference, repaid.note
+    elif chosen.means == GIFT_CARD:
+        reference, note = f"GIFTCARD-{order.number}-{count}", "gift card"
     else:
         reference = message_id(order, count)
         note = f"SEPA transfer {reference}"
@@ -316,6 +331,7 @@ def make_refund(request, order, refund_id, chosen, reason, *, account=None):
         means=chosen.means,
         reference=reference,
         actor=actor,
+        gift_cards=chosen.gift_cards,
     )
     if chosen.means == TRANSFER:
         holder, iban = account
@@ -325,7 +341,7 @@ def make_refund(request, order, refund_id, chosen, reason, *, account=None):
                 refund=refund_id,
                 order=order.number,
                 message_id=reference,
-                amount=chosen.total,
+                amount=chosen.money,
                 holder=holder,
                 iban=iban,
                 remittance=f"Soft Cactus {order.number}",
@@ -333,6 +349,7 @@ def make_refund(request, order, refund_id, chosen, reason, *, account=None):
             ),
         )
     order.refunds = (*order.refunds, refund)
+    gift_cards.give_back(request, order, chosen.gift_cards)
     if chosen.restock:
         _restock(order, chosen.lines)
     comment = " ".join(part for part in (reason, note) if part)
@@ -347,14 +364,14 @@ def make_refund(request, order, refund_id, chosen, reason, *, account=None):
 
 def refund_everything(request, order, reason):
     """Refund all that is left of ``order`` (the workflow's ``refund`` asked for without
-    the refund form): only when its provider pays back, since a transfer needs the
-    customer's account.  Returns the Refund; raises as :func:`make_refund`."""
-    if means_of(request.registry, order) != PROVIDER:
+    the refund form): only when its provider (or a gift card) pays back, since a transfer
+    needs the customer's account.  Returns the Refund; raises as :func:`make_refund`."""
+    _lines, shipping_left = remaining(order)
+    chosen = plan(request.registry, order, everything(order), shipping_left > 0)
+    if chosen.means == TRANSFER:
         raise RefundRefused(
             _("A refund by bank transfer needs the customer's IBAN: use the refund form."), 409
         )
-    _lines, shipping_left = remaining(order)
-    chosen = plan(request.registry, order, everything(order), shipping_left > 0)
     # One id per state of the order: the same request replayed finds it refunded already.
     refund_id = f"everything-{order.number}-{len(order.refunds)}"
     return make_refund(request, order, refund_id, chosen, reason)

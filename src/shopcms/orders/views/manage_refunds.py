@@ -96,6 +96,8 @@ def refund(context, request):
         message = _(
             "${amount} of order ${number} refunded: the provider pays it back.", mapping=mapping
         )
+    elif made.means == refunds.GIFT_CARD:
+        message = _("${amount} of order ${number} refunded on the gift card.", mapping=mapping)
     else:
         message = _(
             "${amount} of order ${number} refunded: download the transfer file below and "
