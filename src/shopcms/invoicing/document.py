@@ -134,7 +134,10 @@ class Document:
     of the total (an invoice is issued once the order is paid: all of it; a credit note:
     what is paid back); ``payment_means``: ``transfer`` or ``card`` (the method's kind);
     ``payment_reference``: the structured communication (OGM) or the provider's payment id;
-    ``note``: a free text the document carries (the reason of a credit note), or "".
+    ``note``: a free text the document carries (the reason of a credit note), or "";
+    ``gift_cards``: ``((last4, amount), ...)``, what gift cards paid of an invoice's total
+    (a payment: multi-purpose vouchers, taxed here as the goods are) or what a credit note
+    puts back on them; the rest (:attr:`paid_otherwise`) was paid or paid back otherwise.
     """
 
     kind: str
@@ -153,6 +156,7 @@ class Document:
     refers_to_date: date | None = None
     note: str = ""
     currency: str = field(default="EUR")
+    gift_cards: tuple = ()
 
     @property
     def net_total(self):
@@ -169,6 +173,11 @@ class Document:
     @property
     def payable(self):
         return self.total - self.paid
+
+    @property
+    def paid_otherwise(self):
+        """What was paid (or paid back) by other means than gift cards."""
+        return self.paid - sum((Decimal(amount) for _last4, amount in self.gift_cards), ZERO)
 
     @property
     def reverse_charge(self):

@@ -216,6 +216,7 @@ def invoice_document(registry, order, number, issued):
         paid=sum((line.total for line in lines), ZERO),
         payment_means=means,
         payment_reference=reference,
+        gift_cards=_gift_cards(getattr(order, "gift_cards", ())),
     )
 
 
@@ -273,7 +274,14 @@ def credit_note_document(registry, order, refund, invoice, number, issued):
         refers_to=invoice.number if invoice is not None else None,
         refers_to_date=invoice.issued if invoice is not None else None,
         note=str(refund.reason or ""),
+        gift_cards=_gift_cards(getattr(refund, "gift_cards", ())),
     )
+
+
+def _gift_cards(parts):
+    """``((last4, amount), ...)`` of an order's or a refund's gift card parts (read
+    duck-typed: ``orders.gift_cards``)."""
+    return tuple((part["last4"], Decimal(part["amount"])) for part in parts)
 
 
 def _today(registry):
