@@ -9,8 +9,8 @@ from tests.giftcards.helpers import balance, make_card, text
 from tests.orders.test_checkout import add_to_cart, checkout_form, fill, orders, place_form
 
 
-def review_with(app, code, lang="nl", status=200):
-    return fill(checkout_form(app, lang), gift_card=code).submit(status=status)
+def review_with(app, code, lang="nl", status=200, **extra):
+    return fill(checkout_form(app, lang), gift_card=code, **extra).submit(status=status)
 
 
 def place_reviewed(page, status=303, **overrides):

@@ -99,7 +99,9 @@ def webhook(app, expect=200, **body):
 
 # --- no card data -------------------------------------------------------------------------
 
-CARD_FIELD = re.compile(r"card|cc-|cvv|cvc|csc|iban|expir|security.?code", re.IGNORECASE)
+# A gift card's code (``gift_card``, id ``...-gift-card``) is the shop's own voucher, not
+# payment card data: the only "card" field allowed.
+CARD_FIELD = re.compile(r"(?<!gift[_-])card|cc-|cvv|cvc|csc|iban|expir|security.?code", re.I)
 # 13 to 19 digits, maybe grouped by spaces or dashes, not part of a longer word or number.
 DIGITS = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z])")
 CVC = re.compile(r"(?<![A-Za-z0-9])(cvv2?|cvc2?)(?![A-Za-z])", re.IGNORECASE)
