@@ -5,6 +5,7 @@ posts is only compared, never charged."""
 
 from decimal import Decimal
 
+from shopcms.mail import send_queued
 from tests.giftcards.helpers import balance, make_card, text
 from tests.orders.test_checkout import add_to_cart, checkout_form, fill, orders, place_form
 
@@ -21,7 +22,7 @@ def place_reviewed(page, status=303, **overrides):
     return form.submit(status=status)
 
 
-def test_a_card_pays_part_and_the_transfer_asks_only_the_rest(site, app):
+def test_a_card_pays_part_and_the_transfer_asks_only_the_rest(site, app, smtp):
     key, code = make_card(site, "20.00")
     add_to_cart(app, "mug-cafe", 2)  # 27.00 + 6.95 shipping = 33.95
     reviewed = review_with(app, code.lower())
@@ -38,6 +39,14 @@ def test_a_card_pays_part_and_the_transfer_asks_only_the_rest(site, app):
     # The transfer asks the rest, as does its QR code's text.
     assert "€ 13,95" in text(confirmation, ".payment-instructions")
     assert text(confirmation, ".order-due") == "€ 13,95"
+    assert f"Betaald met cadeaubon •••• {code[-4:]}" in text(confirmation, "tr.gift-card")
+    # The order mail: the card, what is left, and a transfer of the rest.
+    assert send_queued(site.registry).sent == 1
+    (mail,) = smtp.wait_for(1)
+    plain = mail.message.get_body(("plain",)).get_content().replace("\xa0", " ")
+    assert f"Betaald met cadeaubon •••• {code[-4:]}: - € 20,00" in plain
+    assert "Nog te betalen: € 13,95" in plain
+    assert "Schrijf € 13,95 over" in plain
 
 
 def test_a_card_paying_everything_pays_the_order_alone(site, app):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from shopcms.invoicing import api as invoicing
 from shopcms.invoicing import pdf, ubl
+from shopcms.mail import send_queued
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login
 from tests.giftcards.helpers import balance, make_card, text
 from tests.giftcards.test_checkout_cards import place_reviewed
@@ -37,7 +38,9 @@ def used(site):
     return site.read(lambda root: root["promotions"]["cactus10"].used)
 
 
-def test_a_full_refund_gives_the_code_and_the_card_back_and_the_credit_note_shows_both(site, app):
+def test_a_full_refund_gives_the_code_and_the_card_back_and_the_credit_note_shows_both(
+    site, app, smtp
+):
     from peppol import check_rules, validate_xsd
 
     key, code = make_card(site, "20.00")
@@ -83,6 +86,15 @@ def test_a_full_refund_gives_the_code_and_the_card_back_and_the_credit_note_show
     valid, errors = validate_xsd(data)
     assert valid, errors
     assert [str(f) for f in check_rules(data) if f.severity == "fatal"] == []
+    # The customer's mail of the refund says what went back on the card.
+    sent = send_queued(site.registry).sent
+    bodies = [
+        mail.message.get_body(("plain",)).get_content().replace("\xa0", " ")
+        for mail in smtp.wait_for(sent)
+    ]
+    (refunded,) = [body for body in bodies if "Teruggezet op cadeaubon" in body]
+    assert f"Teruggezet op cadeaubon •••• {last4}: € 20,00" in refunded
+    assert "€ 53,75" in refunded
 
 
 def test_a_partial_refund_pays_the_money_back_first_then_the_card(site, app):
