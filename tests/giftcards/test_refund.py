@@ -54,8 +54,10 @@ def test_a_full_refund_gives_the_code_and_the_card_back_and_the_credit_note_show
     assert invoice.paid_otherwise == Decimal("33.75")
     shown = pdf.html(site.registry, invoice).replace("\xa0", " ")
     assert f"Betaald met cadeaubon •••• {last4}" in shown and "33,75" in shown
-    valid, errors = validate_xsd(ubl.invoice_xml(invoice))
+    data = ubl.invoice_xml(invoice)
+    valid, errors = validate_xsd(data)
     assert valid, errors
+    assert f"20.00 EUR paid with gift card ****{last4}.".encode() in data
     admin = admin_of(site)
     page = admin.get(f"/en/manage/orders/{number}")
     assert f"Paid with gift card •••• {last4}" in text(page, "tr.gift-card")
@@ -85,6 +87,7 @@ def test_a_full_refund_gives_the_code_and_the_card_back_and_the_credit_note_show
     data = ubl.credit_note_xml(document)
     valid, errors = validate_xsd(data)
     assert valid, errors
+    assert f"20.00 EUR put back on gift card ****{last4}.".encode() in data
     assert [str(f) for f in check_rules(data) if f.severity == "fatal"] == []
     # The customer's mail of the refund says what went back on the card.
     sent = send_queued(site.registry).sent

@@ -41,8 +41,8 @@ What the file says and why:
   each rate's base exactly), the net unit price, the VAT category and rate.  When the unit
   price to four decimals times the quantity does not give the net amount back to the cent,
   the price is given for the whole quantity (``BaseQuantity``), so BR-LIN/PEPPOL-R120 hold.
-- At most one ``Note`` (PEPPOL-EN16931-R002): the reverse-charge mention and the document's
-  own note, joined.
+- At most one ``Note`` (PEPPOL-EN16931-R002): the reverse-charge mention, the document's
+  own note and what gift cards paid (or got back; part of ``PrepaidAmount``), joined.
 """
 
 import re
@@ -248,6 +248,9 @@ def _note(document):
         parts.append(REVERSE_CHARGE_NOTE)
     if document.note:
         parts.append(" ".join(document.note.split()))
+    verb = "put back on" if document.kind == CREDIT_NOTE else "paid with"
+    cards = document.gift_cards
+    parts += [f"{amount} EUR {verb} gift card ****{last4}." for last4, amount in cards]
     return " ".join(parts)
 
 
