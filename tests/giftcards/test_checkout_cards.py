@@ -6,6 +6,7 @@ posts is only compared, never charged."""
 from decimal import Decimal
 
 from shopcms.mail import send_queued
+from tests.conftest import PASSWORD, login
 from tests.giftcards.helpers import balance, make_card, text
 from tests.orders.test_checkout import add_to_cart, checkout_form, fill, orders, place_form
 
@@ -123,3 +124,16 @@ def test_a_cancelled_order_gives_the_card_its_amount_back(site, app):
         (order,) = root["orders"].values()
         order.transition(None, "cancel", actor="system:test")
     assert balance(site, key) == Decimal("20.00")
+
+
+def test_the_customers_order_page_shows_the_card_and_what_was_left(site, app):
+    site.add_account("an@example.be")
+    login(app, "an@example.be", PASSWORD)
+    _key, code = make_card(site, "20.00")
+    add_to_cart(app, "mug-cafe", 2)
+    place_reviewed(review_with(app, code))
+    (order,) = orders(site)
+    page = app.get(f"/nl/account/orders/{order.number}")
+    assert f"Betaald met cadeaubon •••• {code[-4:]}" in text(page, "tr.gift-card")
+    assert text(page, ".order-gift-card") == "− € 20,00"
+    assert text(page, ".order-due") == "€ 13,95"
