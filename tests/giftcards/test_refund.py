@@ -135,3 +135,18 @@ def test_an_order_the_card_paid_alone_is_refunded_on_the_card(site, app):
         assert refund.means == "giftcard" and refund.money == Decimal("0.00")
         (note,) = invoicing.credit_notes_of(root, order.number)
         assert note.document.paid_otherwise == Decimal("0.00")
+
+
+def test_the_desks_refund_button_puts_a_card_only_order_back_on_the_card(site, app):
+    key, code = make_card(site, "50.00")
+    add_to_cart(app, "mug-cafe", 1)  # 20.45
+    place_reviewed(review(app, gift_card=code))
+    (order,) = orders(site)
+    admin = admin_of(site)
+    # The workflow's "refund" posted as a transition (desk.run_transition: all that is left).
+    form = admin.get(f"/en/manage/orders/{order.number}").forms["transition-ship"]
+    form["transition"].force_value("refund")
+    done = form.submit(status=303).follow()
+    assert "20,45 € goes back on the gift card" in done.text.replace("\xa0", " ")
+    assert balance(site, key) == Decimal("50.00")
+    assert orders(site)[0].state == "refunded"

@@ -216,11 +216,20 @@ def run_transition(request, order, name, comment=""):
     allowed = {transition.name for transition in ORDER_WORKFLOW.available(order, request)}
     if name == "refund" and name in allowed:
         made = refunds.refund_everything(request, order, comment)
+        if made.means == refunds.GIFT_CARD:
+            return _(
+                "Order ${number} is now refunded: ${amount} goes back on the gift card.",
+                mapping={
+                    "number": order.number,
+                    "amount": format_money(made.total, request.locale_name),
+                },
+            )
         return _(
             "Order ${number} is now refunded: the payment provider pays ${amount} back.",
             mapping={
                 "number": order.number,
-                "amount": format_money(made.total, request.locale_name),
+                # Only the money it took: a gift card's part goes back on the card.
+                "amount": format_money(made.money, request.locale_name),
             },
         )
     order.transition(request, name, comment=comment)
