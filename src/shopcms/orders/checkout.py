@@ -190,14 +190,15 @@ class CheckoutOptions:
 
 def options(request, cart):
     """The :class:`CheckoutOptions` of the requester with ``cart``: each shipping method
-    with its cost for these goods, the saved payment methods first, then the enabled ones."""
-    try:
-        goods = sum((line["total"] for line in quote(request, cart, "standard").lines), 0)
-    except CheckoutProblem:
-        goods = Decimal("0.00")
+    with what it costs for this cart as the summary charges it (after the codes'
+    discounts, which can take the goods under the free delivery threshold or make every
+    method free), the saved payment methods first, then the enabled ones."""
     shipping = []
     for name, title in SHIPPING_METHODS.items():
-        cost = shipping_cost(request.registry.settings, name, goods)
+        try:
+            cost = quote(request, cart, name).shipping["cost"]
+        except CheckoutProblem:  # nothing to order: the page says so; the bare cost
+            cost = shipping_cost(request.registry.settings, name, Decimal("0.00"))
         price = format_money(cost, request.locale_name) if cost else None
         shipping.append(Choice(name, title, price=price, free=not cost))
     addresses, saved = saved_details(request)
