@@ -1,6 +1,8 @@
 """The management dashboard's figures: every page (plain and policy pages), every product,
-the orders waiting, as each role may see them, with plural forms (ngettext)."""
+the orders waiting, the back-in-stock alerts waiting, as each role may see them, with
+plural forms (ngettext)."""
 
+from shopcms.web.clock import now
 from tests.conftest import PASSWORD, Browser, login
 from tests.factories import make_order
 
@@ -55,3 +57,34 @@ def test_the_administrator_sees_the_accounts(site):
     page = staff(site, "admin").get("/en/manage/")
     accounts = site.read(lambda root: len(root["customers"]))
     assert figure(page, "account-count") == f"{accounts} accounts"
+
+
+def test_editors_see_how_many_alerts_wait_and_for_which_products_most(site):
+    """Confirmed back-in-stock alerts are counted per product (never who); an unconfirmed
+    guest's alert is not counted; the most awaited product comes first."""
+    from shopcms.stockalerts import alerts
+
+    when = now(site.registry)
+    with site.edit() as root:
+        folder, products = root["stockalerts"], root["products"]
+        cactus, mug = products["echinocactus-grusonii"].pid, products["mug-cafe"].pid
+        for n in range(3):
+            alerts.ask(folder, cactus, f"klant{n}@example.be", "en", when, account=f"a{n}")
+        alerts.ask(folder, mug, "klant9@example.be", "en", when, account="a9")
+        alerts.ask(folder, mug, "gast@example.be", "en", when)  # not confirmed
+    page = staff(site, "editor").get("/en/manage/")
+    card = page.html.find(id="stock-alerts-card")
+    assert figure(page, "stock-alerts-waiting") == (
+        "4 confirmed alerts are waiting for their products to come back in stock."
+    )
+    rows = [" ".join(li.get_text(" ", strip=True).split()) for li in card.select("li")]
+    assert rows[0].endswith(": 3") and rows[1].endswith(": 1") and len(rows) == 2
+    assert card.select_one("a")["href"] == "/en/manage/products/echinocactus-grusonii/edit"
+    assert "klant" not in card.get_text() and "gast" not in card.get_text()
+    # The order desk, which does not edit products, sees no such card.
+    assert staff(site, "orders").get("/en/manage/").html.find(id="stock-alerts-card") is None
+
+
+def test_without_alerts_the_card_is_not_shown(site):
+    page = staff(site, "editor").get("/en/manage/")
+    assert page.html.find(id="stock-alerts-card") is None

@@ -99,3 +99,30 @@ def test_a_customers_order_page_shows_the_discount(site, app):
     page = app.get(f"/nl/account/orders/{order.number}")
     assert "Kortingscode CACTUS10: Cactusweek" in text(page, "tr.discount")
     assert text(page, ".order-total") == "€ 53,75"
+
+
+def shipping_choices(page):
+    """The checkout form's shipping choices as their labels read."""
+    labels = page.html.select('fieldset.choices input[name="shipping"] + label')
+    return [
+        " ".join(label.get_text(" ", strip=True).split()).replace("\xa0", " ") for label in labels
+    ]
+
+
+def test_the_shipping_choices_cost_what_the_discounted_cart_is_charged(site, app):
+    """50.50 of goods would ship free; 10 % off the cacti leaves 46.80, under the
+    threshold: the choice says 6.95, as the summary charges."""
+    cactus_cart(site, app)
+    page = app.get("/nl/checkout")
+    assert shipping_choices(page)[0].endswith(": € 6,95")
+    assert text(page, ".summary-totals .shipping").endswith("€ 6,95")
+
+
+def test_a_free_shipping_code_makes_every_shipping_choice_free(site, app):
+    make_promotion(site, "GRATIS", kind="free_shipping", value=None)
+    add_to_cart(app, MUG, 1)
+    before = shipping_choices(app.get("/nl/checkout"))
+    assert before[0].endswith(": € 6,95") and before[1].endswith(": € 12,95")
+    enter_code(app, "GRATIS")
+    after = shipping_choices(app.get("/nl/checkout"))
+    assert len(after) == 2 and all(choice.endswith(": gratis") for choice in after)

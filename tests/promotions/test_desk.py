@@ -149,6 +149,14 @@ def test_an_editor_creates_an_automatic_promotion_without_a_code(site, app):
     assert refused.html.select_one("#promotion-kind-error") is not None
     form = refused.forms["promotion"]
     form["kind"] = "percent"
+    form["minimum"] = "30"
+    refused = form.submit("save", status=400)
+    # Its start is the Omnibus reference's end; the codes' limits are not for it.
+    assert refused.html.select_one("#promotion-valid-from-error") is not None
+    assert "Enkel voor kortingscodes: laat het leeg." in refused.text
+    form = refused.forms["promotion"]
+    form["minimum"] = ""
+    form["valid_from"] = "2026-01-01T00:00"
     form.submit("save", status=303)
     (promotion,) = site.read(lambda root: root["promotions"].automatic())
     assert (promotion.code, promotion.__name__, promotion.value) == ("", "auto.1", Decimal("10"))
@@ -156,3 +164,35 @@ def test_an_editor_creates_an_automatic_promotion_without_a_code(site, app):
     assert "automatisch" in row.get_text() and "Cactusweek" in row.get_text()
     price = app.get(f"/nl/products/{CACTUS}").html.select_one(".price.reduced ins")
     assert price.get_text() == "€\xa016,65"  # 18.50 less 10 %
+
+
+def test_an_automatic_promotions_form_shows_only_what_applies_to_it(site, app):
+    """Editing an automatic promotion: no use limits, minimum or combination (they would be
+    ignored), no free shipping to switch to, and its start stays required."""
+    editor(site, app)
+    form = app.get("/nl/manage/promotions/add").forms["promotion"]
+    for lang in ("nl", "fr", "en"):
+        form[f"name_{lang}"] = "Potten"
+    form["automatic"] = True
+    form["value"] = "15"
+    form["valid_from"] = "2026-01-01T00:00"
+    form.submit("save", status=303)
+    edit = app.get("/nl/manage/promotions/auto.1/edit").forms["promotion"]
+    absent = ("total_uses", "uses_per_customer", "minimum", "combinable", "code")
+    assert [name for name in absent if name in edit.fields] == []
+    assert [option[0] for option in edit["kind"].options] == ["percent", "amount"]
+    edit["value"] = "20"
+    edit["valid_from"] = ""
+    refused = edit.submit("save", status=400)
+    assert refused.html.select_one("#promotion-valid-from-error") is not None
+    assert site.read(lambda root: root["promotions"]["auto.1"].value) == Decimal("15")
+    # A posted kind the form does not offer (tampering) is refused, not stored.
+    form = refused.forms["promotion"]
+    form["valid_from"] = "2026-01-01T00:00"
+    form["kind"].force_value("free_shipping")
+    form.submit("save", status=400)
+    form["kind"] = "amount"
+    form["value"] = "2,50"
+    form.submit("save", status=303)
+    promotion = site.read(lambda root: root["promotions"]["auto.1"])
+    assert (promotion.kind, promotion.value, promotion.minimum) == ("amount", Decimal("2.50"), None)

@@ -13,9 +13,11 @@ balance the other left (the same reasoning as the promotions' ``Uses``; a blind-
 counter would let both through).  Different cards never conflict with each other, and
 showing a card never writes.
 
-Money is Decimal euro.  A card is *multi-purpose* in the sense of the VAT directive (art.
-30a-30b, Belgian VAT code art. 18/1 ... see ``giftcards.vat``): selling it charges no VAT,
-spending it is a payment of the order it pays.
+Money is Decimal euro.  A card is a *multi-purpose* voucher in the sense of the VAT
+directive (art. 30a and 30b, from directive (EU) 2016/1065, applied in Belgium since
+2019): when it is sold neither the VAT due nor always the country of delivery is known
+(the shop sells goods at 6 % and 21 % and delivers across the EU), so selling it charges
+no VAT and spending it is a payment of the order it pays, whose goods carry their VAT.
 """
 
 import secrets

@@ -1,9 +1,11 @@
 """How long a gift card can be spent: ``shopcms.giftcards.valid_months`` from its issue.
 
-Belgian consumer law does not let a shop sell a gift voucher valid for less than two years
-(so the setting cannot go below :data:`LEGAL_MINIMUM_MONTHS`; a lower value stops the
-server at start with a message naming the setting).  A card is valid until the end of the
-day its validity ends, in the shop's time zone.
+The setting cannot go below :data:`LEGAL_MINIMUM_MONTHS`, two years: the floor this shop
+holds to as consumer law's minimum for gift vouchers (a shorter validity is attacked as an
+unfair term; two years is what Belgian consumer organisations ask and what neighbouring
+countries set).  A lower value stops the server at start with a message naming the
+setting.  The card's mail and PDF state its expiry, as a voucher must.  A card is valid
+until the end of the day its validity ends, in the shop's time zone.
 """
 
 import calendar
@@ -27,7 +29,7 @@ def valid_months(settings):
     if months < LEGAL_MINIMUM_MONTHS:
         raise ValueError(
             f"{SETTING} = {months}: a gift card must stay valid for at least "
-            f"{LEGAL_MINIMUM_MONTHS} months (Belgian consumer law)"
+            f"{LEGAL_MINIMUM_MONTHS} months (consumer law's minimum)"
         )
     return months
 

@@ -6,7 +6,9 @@ Administrators also see the mail outbox (``shopcms.mail.outbox_state``):
 how many mails wait, how long the oldest has waited, how many fail; a growing age means the
 SMTP server or the sender is stuck.  Moderators and administrators see how many reviews
 wait for moderation (``shopcms.reviews.api.queue_count``, from the catalog) and the way to
-the moderation desk.
+the moderation desk.  Editors see how many confirmed back-in-stock alerts wait and for
+which products most (``shopcms.stockalerts.api.waiting_by_product``: counts, never who),
+so that they know what customers wait for.
 
 Every figure is a count in the catalog, as the requester may see it, written with
 ``ngettext``: the pages are every resource of a type that lives in the pages folder (plain
@@ -23,10 +25,12 @@ from pyramid.view import view_config
 from shopcms.catalog.query import index, search
 from shopcms.mail import outbox_state
 from shopcms.orders import api as orders
+from shopcms.products import api as products
 from shopcms.reviews import api as reviews
+from shopcms.stockalerts import api as stockalerts
 from shopcms.tree.content import content_types
 from shopcms.tree.site import Site
-from shopcms.web.i18n import ngettext, preferred_language
+from shopcms.web.i18n import ngettext, pick, preferred_language
 from shopcms.web.security import (
     EDIT,
     MANAGE,
@@ -77,9 +81,11 @@ def dashboard(context, request):
     if request.has_permission(MODERATE, context):
         waiting = reviews.queue_count(request)
     counts = {}
+    alerts = None
     if request.has_permission(EDIT, context):
         counts["pages"] = _count(request, *_kinds_in(request, context["pages"]))
         counts["products"] = _count(request, "product")
+        alerts = _alerts(request, context)
     if request.has_permission(MANAGE_USERS, context):
         counts["accounts"] = _count(request, "customer")
     if request.has_permission(MANAGE_ORDERS, context):
@@ -92,7 +98,34 @@ def dashboard(context, request):
         "mail": mail,
         "reviews_waiting": waiting,
         "reviews_waiting_text": None if not waiting else _waiting_text(request, waiting),
+        "alerts": alerts,
     }
+
+
+#: How many products the dashboard names with their waiting alerts (the most awaited).
+AWAITED = 5
+
+
+def _alerts(request, site):
+    """What the dashboard says of the waiting back-in-stock alerts: ``text`` (how many) and
+    ``awaited``, the most awaited products as ``(title, count,
+    desk link)``; None when none wait."""
+    counts = stockalerts.waiting_by_product(site)
+    if not counts:
+        return None
+    total, awaited = sum(counts.values()), []
+    for pid, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:AWAITED]:
+        product = products.product_by_id(site, pid)
+        if product is not None:
+            title = pick(product.titles, request)[1] or product.__name__
+            awaited.append((title, count, request.manage_link(product, "edit")))
+    text = ngettext(
+        "${count} confirmed alert is waiting for its product to come back in stock.",
+        "${count} confirmed alerts are waiting for their products to come back in stock.",
+        total,
+        request,
+    )
+    return {"text": text, "awaited": awaited}
 
 
 def _kinds_in(request, folder):

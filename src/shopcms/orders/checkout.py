@@ -190,14 +190,15 @@ class CheckoutOptions:
 
 def options(request, cart):
     """The :class:`CheckoutOptions` of the requester with ``cart``: each shipping method
-    with its cost for these goods, the saved payment methods first, then the enabled ones."""
-    try:
-        goods = sum((line["total"] for line in quote(request, cart, "standard").lines), 0)
-    except CheckoutProblem:
-        goods = Decimal("0.00")
+    with what it costs for this cart as the summary charges it (after the codes'
+    discounts, which can take the goods under the free delivery threshold or make every
+    method free), the saved payment methods first, then the enabled ones."""
     shipping = []
     for name, title in SHIPPING_METHODS.items():
-        cost = shipping_cost(request.registry.settings, name, goods)
+        try:
+            cost = quote(request, cart, name).shipping["cost"]
+        except CheckoutProblem:  # nothing to order: the page says so; the bare cost
+            cost = shipping_cost(request.registry.settings, name, Decimal("0.00"))
         price = format_money(cost, request.locale_name) if cost else None
         shipping.append(Choice(name, title, price=price, free=not cost))
     addresses, saved = saved_details(request)
@@ -294,9 +295,8 @@ class OrderPlaced:
 def place_order(request, cart, details, token):
     """Place the order for ``cart`` with the checkout ``details`` (the validated form).
 
-    Returns ``(order, placed_now)``.  ``token`` is the checkout's one-time token: if an
-    order was already placed with it (a double click, a reload, a retry after a lost
-    answer), that order is returned with ``placed_now`` False and nothing else happens.
+    Returns ``(order, placed_now)``; the order already placed with ``token`` (the one-time
+    token: a double click, a reload, a retry) is returned with ``placed_now`` False.
     Otherwise stock is decremented, a gift card spent, the order stored and OrderPlaced
     sent.  Raises CheckoutProblem (nothing changed) when the cart or the card cannot be used.
     """
@@ -375,8 +375,8 @@ def place_and_pay(request, cart, details):
     for an order placed now (not a repeated token): the cart is emptied; with "save my
     details" ticked by a logged-in customer the consent is recorded and the details kept
     (and the method paid with, when it can be saved); with the newsletter box ticked a
-    subscription is asked for (:func:`ask_newsletter`); then the method starts.  Raises
-    CheckoutProblem (nothing changed) when the cart cannot be ordered.
+    subscription is asked for (:func:`ask_newsletter`); then the method starts (``giftcard``
+    when a gift card paid it all).  Raises CheckoutProblem (nothing changed) as placing does.
     """
     saved = saved_payment(request, details["payment"])
     if saved is not None:
@@ -395,6 +395,6 @@ def place_and_pay(request, cart, details):
     if details.get("newsletter"):
         ask_newsletter(request, details["contact"]["email"])
     method = catalogue(request.registry)[order.payment_method]
-    saved = saved if method.name == details["payment"] else None  # a gift card paid it all
+    saved = saved if method.name == details["payment"] else None
     keep_for = account if keep and saved is None and method.can_save else None
     return Placed(order, method.start(request, order, saved=saved, keep_for=keep_for))

@@ -40,9 +40,10 @@ def apply(promotion, values, products):
         promotion.targets = tuple(products[name] for name in _names(values["products"]))
     else:
         promotion.targets = ()
+    # An automatic promotion's form has no use limits, minimum nor combination (schemas).
     for name in ("valid_from", "valid_until", "total_uses", "uses_per_customer", "minimum"):
-        setattr(promotion, name, values[name])
-    promotion.combinable = bool(values["combinable"])
+        setattr(promotion, name, values.get(name))
+    promotion.combinable = bool(values.get("combinable"))
     promotion.touch()
 
 

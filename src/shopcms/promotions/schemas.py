@@ -1,6 +1,12 @@
 """The desk's form of a promotion: its code (when it is created), its name per language,
 what it gives, to what, when and how often.
 
+An automatic promotion (ticked on a new one; the form of an existing one is made with
+``automatic=True``) gives a percentage or an amount off, needs its start (the reference
+price is the lowest of the 30 days before it: EU Omnibus) and has no use limits, minimum
+or combination rule: its form of an existing one leaves those fields out, and a new one
+that fills them in is told they are for codes only.
+
 Bound with ``categories`` (``[(name, title)]``: the shop's categories), ``products``
 (a product's name -> its pid) and ``timezone`` (the site's, for the dates).  What no
 single field can check is checked by :func:`_whole`: a percentage between 0 and 100, an
@@ -8,6 +14,7 @@ amount above zero, the end after the start, the categories or products of a prom
 limited to them.
 """
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 import colander
@@ -132,15 +139,29 @@ def _names(value):
     return [name for name in value.replace(",", " ").split() if name]
 
 
-def _whole(node, value):
-    """What the fields check only together (see the module)."""
+#: The fields that only codes have (see the module).
+CODES_ONLY = ("total_uses", "uses_per_customer", "minimum")
+
+
+def _whole(node, value, automatic=False):
+    """What the fields check only together (see the module); ``automatic``: the form of an
+    existing automatic promotion."""
     error = colander.Invalid(node)
-    if "code" in value and value["automatic"] and value["code"]:
+    automatic = automatic or bool(value.get("automatic"))
+    if "code" in value and automatic and value["code"]:
         error["code"] = _("An automatic promotion has no code.")
-    elif "code" in value and not value["automatic"] and not value["code"]:
+    elif "code" in value and not automatic and not value["code"]:
         error["code"] = _("A code is required, unless the promotion is automatic.")
-    if value.get("automatic") and value["kind"] not in (PERCENT, AMOUNT):
+    if automatic and value["kind"] not in (PERCENT, AMOUNT):
         error["kind"] = _("An automatic promotion gives a percentage or an amount off.")
+    if automatic and value["valid_from"] is None:
+        error["valid_from"] = _(
+            "An automatic promotion needs its start: the price it is compared with is the "
+            "lowest of the 30 days before it."
+        )
+    for name in CODES_ONLY if automatic else ():
+        if value.get(name) is not None:
+            error[name] = _("Only for discount codes: leave it empty.")
     if value["kind"] == PERCENT and not (value["value"] and 0 < value["value"] <= 100):
         error["value"] = _("A percentage above 0 and at most 100.")
     if value["kind"] == AMOUNT and not value["value"]:
@@ -156,9 +177,11 @@ def _whole(node, value):
         raise error
 
 
-def promotion_schema(new=True):
-    """The form of a promotion; ``new``: with its code (a code is never changed)."""
-    schema = CSRFSchema(validator=_whole)
+def promotion_schema(new=True, automatic=False):
+    """The form of a promotion; ``new``: with its code (a code is never changed) and the
+    choice of an automatic one; ``automatic``: the form of an existing automatic promotion
+    (see the module)."""
+    schema = CSRFSchema(validator=functools.partial(_whole, automatic=automatic))
     if new:
         schema.add(
             colander.SchemaNode(
@@ -186,6 +209,8 @@ def promotion_schema(new=True):
                 widget=deform.widget.CheckboxWidget(),
             )
         )
+    # An automatic promotion never gives free shipping (``_whole`` says so to a new one).
+    kinds = KIND_TITLES[:2] if automatic else KIND_TITLES
     for lang, language in LANGUAGE_NAMES.items():
         schema.add(
             colander.SchemaNode(
@@ -201,8 +226,8 @@ def promotion_schema(new=True):
             Text(),
             name="kind",
             title=_("What it gives"),
-            validator=colander.OneOf([kind for kind, _title in KIND_TITLES]),
-            widget=deform.widget.SelectWidget(values=KIND_TITLES),
+            validator=colander.OneOf([kind for kind, _title in kinds]),
+            widget=deform.widget.SelectWidget(values=kinds),
         )
     )
     schema.add(_amount("value", _("Percentage or amount in euro"), _("Not for free shipping.")))
@@ -238,6 +263,8 @@ def promotion_schema(new=True):
     )
     schema.add(_when("valid_from", _("Valid from")))
     schema.add(_when("valid_until", _("Valid until")))
+    if automatic:
+        return schema
     schema.add(_uses("total_uses", _("Uses in all")))
     schema.add(_uses("uses_per_customer", _("Uses per customer")))
     schema.add(

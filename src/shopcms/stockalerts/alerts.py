@@ -100,6 +100,16 @@ def waiting_count(folder, pid):
     return sum(1 for alert in of_product(folder, pid) if alert.is_confirmed)
 
 
+def waiting_by_product(folder):
+    """``{pid: how many confirmed alerts wait for it}``, for the products that have any
+    (one pass over the alerts: the management dashboard's figure)."""
+    counts = {}
+    for alert in folder.alerts.values():
+        if alert.is_confirmed:
+            counts[alert.pid] = counts.get(alert.pid, 0) + 1
+    return counts
+
+
 def of_address(folder, address):
     """The alerts of ``address`` (any spelling), for every product."""
     try:

@@ -34,10 +34,10 @@ def _products(request):
     return {name: product.pid for name, product in request.root["products"].items()}
 
 
-def _form(request, action, new):
+def _form(request, action, new, automatic=False):
     return make_form(
         request,
-        functools.partial(promotion_schema, new=new),
+        functools.partial(promotion_schema, new=new, automatic=automatic),
         (Button("save", _("Save")),),
         "promotion",
         action,
@@ -131,7 +131,9 @@ class EditPromotion(FormView):
     """A code's rules (its code stays; its uses are the checkouts')."""
 
     def make(self):
-        return _form(self.request, self.request.path_qs, new=False)
+        return _form(
+            self.request, self.request.path_qs, new=False, automatic=self.context.automatic
+        )
 
     def appstruct(self):
         pids = {pid: name for name, pid in _products(self.request).items()}
