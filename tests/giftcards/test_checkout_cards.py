@@ -5,8 +5,10 @@ posts is only compared, never charged."""
 
 from decimal import Decimal
 
+import pytest
+
 from shopcms.mail import send_queued
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, make_site
 from tests.giftcards.helpers import balance, make_card, text
 from tests.orders.test_checkout import add_to_cart, checkout_form, fill, orders, place_form
 
@@ -137,3 +139,14 @@ def test_the_customers_order_page_shows_the_card_and_what_was_left(site, app):
     assert f"Betaald met cadeaubon •••• {code[-4:]}" in text(page, "tr.gift-card")
     assert text(page, ".order-gift-card") == "− € 20,00"
     assert text(page, ".order-due") == "€ 13,95"
+
+
+def test_the_gift_card_method_is_never_offered_nor_configurable(site, app, tmp_path):
+    add_to_cart(app, "mug-cafe", 1)
+    page = app.get("/nl/checkout")
+    assert page.html.select("input[name=payment]")
+    assert not page.html.select("input[name=payment][value=giftcard]")
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(ValueError, match="shopcms.payments: the gift card is not offered"):
+        make_site(other, **{"shopcms.payments": "transfer giftcard"})
