@@ -118,6 +118,8 @@ def test_a_partial_refund_pays_the_money_back_first_then_the_card(site, app):
 
 
 def test_an_order_the_card_paid_alone_is_refunded_on_the_card(site, app):
+    from peppol import check_rules, validate_xsd
+
     key, code = make_card(site, "50.00")
     add_to_cart(app, "mug-cafe", 1)  # 20.45
     place_reviewed(review(app, gift_card=code))
@@ -133,8 +135,17 @@ def test_an_order_the_card_paid_alone_is_refunded_on_the_card(site, app):
     with site.edit() as root:
         (refund,) = root["orders"][order.number].refunds
         assert refund.means == "giftcard" and refund.money == Decimal("0.00")
+        invoice = invoicing.invoice_of(root, order.number).document
         (note,) = invoicing.credit_notes_of(root, order.number)
-        assert note.document.paid_otherwise == Decimal("0.00")
+    assert invoice.payment_means == "giftcard" and invoice.paid_otherwise == Decimal("0.00")
+    assert "Betaald met een cadeaubon." in pdf.html(site.registry, invoice)
+    assert note.document.payment_means == "giftcard"
+    assert note.document.paid_otherwise == Decimal("0.00")
+    assert "Teruggezet op de cadeaubon." in pdf.html(site.registry, note.document)
+    for data in (ubl.invoice_xml(invoice), ubl.credit_note_xml(note.document)):
+        valid, errors = validate_xsd(data)
+        assert valid, errors
+        assert [str(f) for f in check_rules(data) if f.severity == "fatal"] == []
 
 
 def test_the_desks_refund_button_puts_a_card_only_order_back_on_the_card(site, app):

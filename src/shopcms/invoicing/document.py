@@ -132,8 +132,9 @@ class Document:
     credit note, the invoice it corrects; ``lines`` (shipping included), ``groups`` (one
     per category and rate, highest rate first); ``paid``: what the buyer has already paid
     of the total (an invoice is issued once the order is paid: all of it; a credit note:
-    what is paid back); ``payment_means``: ``transfer`` or ``card`` (the method's kind);
-    ``payment_reference``: the structured communication (OGM) or the provider's payment id;
+    what is paid back); ``payment_means``: ``transfer``, ``card`` or ``giftcard`` (the
+    method's kind); ``payment_reference``: the structured communication (OGM) or the
+    provider's payment id (the order's number for a gift card);
     ``note``: a free text the document carries (the reason of a credit note), or "";
     ``gift_cards``: ``((last4, amount), ...)``, what gift cards paid of an invoice's total
     (a payment: multi-purpose vouchers, taxed here as the goods are) or what a credit note

@@ -165,10 +165,13 @@ def _codes_label(registry, order):
 
 
 def _payment(order):
-    """``(means, reference)`` of the document: the transfer's OGM, or the provider's id."""
+    """``(means, reference)`` of the document: the transfer's OGM, the provider's id, or
+    the order's number for an order a gift card paid alone (``giftcard``)."""
     if order.payment_method == "transfer":
         reference = order.payment_reference
         return "transfer", str(reference) if reference is not None else order.number
+    if order.payment_method == "giftcard":
+        return "giftcard", order.number
     return "card", order.payment_ids[-1] if order.payment_ids else order.number
 
 
@@ -257,7 +260,7 @@ def credit_note_document(registry, order, refund, invoice, number, issued):
             }
         )
     lines, groups = net_lines(items)
-    means = "transfer" if refund.means == "transfer" else "card"
+    means = refund.means if refund.means in ("transfer", "giftcard") else "card"
     return Document(
         kind=CREDIT_NOTE,
         number=number,

@@ -78,7 +78,7 @@ XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 UNIT = "C62"
 
 #: UNCL4461 payment means by ``Document.payment_means``; any other kind: "1", not defined.
-PAYMENT_MEANS = {"transfer": "58", "card": "48"}
+PAYMENT_MEANS = {"transfer": "58", "card": "48", "giftcard": "1"}  # a gift card: no code
 SEPA_CREDIT_TRANSFER = "58"
 
 #: The exemption reason's text (BT-120) beside its VATEX code, for a reader of the file.
