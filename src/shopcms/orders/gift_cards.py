@@ -151,7 +151,8 @@ def refund_split(order, total):
     """How a refund of ``total`` is paid back: ``(money, cards)``, the money paid back by
     the order's method (first, up to what it paid and earlier refunds did not pay back)
     and the parts put back on the cards (``({"card", "last4", "amount"}, ...)``, the last
-    card first)."""
+    card first, each up to what it paid less what refunds put back); what no card can take
+    any more is paid back as money."""
     total = Decimal(total)
     money = max(ZERO, min(total, money_left(order)))
     left, done, parts = total - money, put_back(order), []
@@ -177,9 +178,3 @@ def give_back(request, order, parts):
     """Put ``parts`` (of :func:`refund_split`) back on their cards for ``order``."""
     for part in parts:
         giftcards.give_back(request.root, (part,), order.number, request.now, amount=part["amount"])
-
-
-def rows(order_or_cards):
-    """What a summary shows of an order's cards: dicts of ``last4`` and ``amount``."""
-    cards = getattr(order_or_cards, "gift_cards", order_or_cards)
-    return [{"last4": p["last4"], "amount": Decimal(p["amount"])} for p in cards]
