@@ -301,7 +301,7 @@ class Order(Content):
         entry = ORDER_WORKFLOW.transition(self, request, name, comment=comment, actor=actor)
         if (name, before) in RESTOCK:
             self.__parent__.restock(self)
-        if self.workflow_state in (CANCELLED, REFUNDED):
+        if self.workflow_state in (CANCELLED, REFUNDED) and (self.discounts or self.gift_cards):
             # It gives its codes' uses (promotions) and its gift cards' amounts back.
             site = self.__parent__.__parent__
             if self.discounts:
