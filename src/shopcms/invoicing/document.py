@@ -15,7 +15,10 @@ rules (BR-CO-10, BR-CO-13, BR-S-08) demand and a per-line rounding would break b
 VAT categories (UNCL5305, as Peppol BIS Billing 3.0 uses them): ``S`` standard or reduced
 rate charged; ``AE`` reverse charge (an intra-EU sale to a business with a valid VAT
 number: 0 % here, the buyer accounts for the VAT; :data:`REVERSE_CHARGE_NOTE` is the
-mention the invoice must carry); ``G`` export outside the EU (0 %).
+mention the invoice must carry); ``G`` export outside the EU (0 %); ``O`` outside the
+scope of VAT: the sale of a multi-purpose voucher (a gift card, issue 19; VAT directive art.
+30b, Belgian VAT code art. 18/1), whose VAT is due when it is spent
+(:data:`VOUCHER_NOTE`).
 """
 
 from collections import defaultdict
@@ -32,9 +35,10 @@ CREDIT_NOTE = "credit_note"
 STANDARD = "S"
 REVERSE_CHARGE = "AE"
 EXPORT = "G"
+OUTSIDE_SCOPE = "O"
 
 #: The exemption reason code (VATEX, BT-121) of each zero-rated category.
-EXEMPTION_CODES = {REVERSE_CHARGE: "VATEX-EU-AE", EXPORT: "VATEX-EU-G"}
+EXEMPTION_CODES = {REVERSE_CHARGE: "VATEX-EU-AE", EXPORT: "VATEX-EU-G", OUTSIDE_SCOPE: "VATEX-EU-O"}
 
 #: The mention an intra-EU reverse-charge invoice carries (art. 226 (11a) of the VAT
 #: Directive; in Belgium art. 5 § 1, 7° of Royal Decree no. 1), in English: the templates
@@ -42,6 +46,11 @@ EXEMPTION_CODES = {REVERSE_CHARGE: "VATEX-EU-AE", EXPORT: "VATEX-EU-G"}
 REVERSE_CHARGE_NOTE = (
     "Reverse charge: VAT to be accounted for by the recipient (art. 196 Directive 2006/112/EC)."
 )
+
+
+#: The mention of an invoice that sells gift cards (multi-purpose vouchers), in English: the
+#: templates translate it.
+VOUCHER_NOTE = "Multi-purpose voucher: VAT is due when it is spent"
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ CONTESTS = "contests"
 STATISTICS = "statistics"
 REVIEWS = "reviews"
 STOCK_ALERTS = "stock_alerts"
+GIFT_CARDS = "gift_cards"
 LOGIN_PROTECTION = "login_protection"
 COOKIES_FUNCTIONAL = "cookies_functional"
 COOKIES_PERSONALISATION = "cookies_personalisation"
@@ -314,6 +315,24 @@ PURPOSES = {
                 "confirmed alert after 12 months if the product does not come back."
             ),
             consent_by_act=True,
+        ),
+        # shopcms.giftcards: a sold card keeps its buyer's account and order (never its
+        # code); its privacy module exports them and forgets the buyer on erasure.
+        Purpose(
+            GIFT_CARDS,
+            Basis.CONTRACT,
+            _("Gift cards"),
+            _(
+                "A gift card you buy is issued with its order: we keep which account bought "
+                "it and with which order, to send you its code, show your cards in your "
+                "account and answer your questions about them. We never keep the code itself."
+            ),
+            _("The account and the order that bought the card, its value, balance and expiry"),
+            _(
+                "With the card for as long as it can be spent; the order for as long as the "
+                "accounts keep it (10 years). After an erasure request the card no longer "
+                "names its buyer."
+            ),
         ),
         Purpose(
             STATISTICS,

@@ -277,6 +277,8 @@ class Summary:
     country: str = HOME
     taxation: Taxation = field(default=BELGIAN)
     reductions: tuple = ()
+    #: Whether anything is shipped (not when the lines are all gift cards).
+    ships: bool = True
 
     @property
     def discount(self):
@@ -338,6 +340,7 @@ def charge(settings, items, method="standard", country=HOME, taxation=BELGIAN, r
         country=country,
         taxation=taxation,
         reductions=tuple(reduced),
+        ships=bool(belgian_rates),
     )
 
 

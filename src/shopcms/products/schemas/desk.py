@@ -146,7 +146,9 @@ class ProductSchema(CSRFSchema):
         # A gift card is a multi-purpose voucher: no VAT at sale (products.giftcards).
         refused = check_rate(value.get("gift_card"), vat_rate(value["vat_rate"]))
         if refused is not None:
-            raise colander.Invalid(node["vat_rate"], refused)
+            invalid = colander.Invalid(node)
+            invalid["vat_rate"] = refused  # (the field's error, not the form's)
+            raise invalid
 
 
 def _needs_title(node, value):
