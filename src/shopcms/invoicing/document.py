@@ -15,10 +15,14 @@ rules (BR-CO-10, BR-CO-13, BR-S-08) demand and a per-line rounding would break b
 VAT categories (UNCL5305, as Peppol BIS Billing 3.0 uses them): ``S`` standard or reduced
 rate charged; ``AE`` reverse charge (an intra-EU sale to a business with a valid VAT
 number: 0 % here, the buyer accounts for the VAT; :data:`REVERSE_CHARGE_NOTE` is the
-mention the invoice must carry); ``G`` export outside the EU (0 %); ``O`` outside the
-scope of VAT: the sale of a multi-purpose voucher (a gift card, issue 19; VAT directive art.
-30b, Belgian VAT code art. 18/1), whose VAT is due when it is spent
-(:data:`VOUCHER_NOTE`).
+mention the invoice must carry); ``G`` export outside the EU (0 %).
+
+A multi-purpose voucher sold (a gift card, issue 19; VAT directive art. 30b, Belgian VAT
+code art. 18/1) is outside the scope of VAT: its VAT is due when it is spent
+(:data:`VOUCHER_NOTE`).  Its lines are ``O`` (outside the scope) on an invoice of vouchers
+alone; beside goods they are ``E`` at 0 % with the mention as the exemption's text, since
+EN 16931 lets no other category stand beside ``O`` (BR-O-11).  Both are
+:data:`VOUCHER_CATEGORIES`, which no other line uses; the OSS report counts neither.
 """
 
 from collections import defaultdict
@@ -36,6 +40,9 @@ STANDARD = "S"
 REVERSE_CHARGE = "AE"
 EXPORT = "G"
 OUTSIDE_SCOPE = "O"
+EXEMPT = "E"
+#: The categories of a multi-purpose voucher's lines (see the module).
+VOUCHER_CATEGORIES = (OUTSIDE_SCOPE, EXEMPT)
 
 #: The exemption reason code (VATEX, BT-121) of each zero-rated category.
 EXEMPTION_CODES = {REVERSE_CHARGE: "VATEX-EU-AE", EXPORT: "VATEX-EU-G", OUTSIDE_SCOPE: "VATEX-EU-O"}

@@ -20,7 +20,7 @@ rate (quantity -1, the code's reduction at that rate: ``document.DISCOUNT_SKU``)
 shipping as a line of its own when it cost something, VAT per rate through
 :func:`~shopcms.invoicing.document.net_lines`
 (category ``AE`` at 0 % for an order under reverse charge, ``S`` otherwise; a gift card's
-line ``O`` at 0 %, outside the scope of VAT: :func:`_line_vat`), the buyer as
+line at 0 %, outside the scope of VAT: :func:`_line_vat`), the buyer as
 the order names them (contact name, billing address or else the delivery address, the
 business buyer's company and VAT number) and the seller as the settings name it that day
 (``shopcms.web.company``, the bank account of ``shopcms.bank.*``).
@@ -37,6 +37,7 @@ from shopcms.invoicing.document import (
     CENT,
     CREDIT_NOTE,
     DISCOUNT_SKU,
+    EXEMPT,
     INVOICE,
     OUTSIDE_SCOPE,
     REVERSE_CHARGE,
@@ -121,10 +122,12 @@ def _rate(order, rate):
 
 def _line_vat(order, line, category):
     """``(category, rate)`` of an order's ``line``: a gift card is a multi-purpose voucher,
-    outside the scope of VAT when sold (the VAT is due when it is spent)."""
-    if line.get("gift_card"):
-        return OUTSIDE_SCOPE, Decimal(0)
-    return category, _rate(order, line["vat_rate"])
+    outside the scope of VAT when sold (the VAT is due when it is spent): ``O`` on an order
+    of gift cards alone, ``E`` beside goods (``document``'s module says why)."""
+    if not line.get("gift_card"):
+        return category, _rate(order, line["vat_rate"])
+    alone = all(other.get("gift_card") for other in order.lines)
+    return (OUTSIDE_SCOPE if alone else EXEMPT), Decimal(0)
 
 
 def _shipping_description(registry, order):

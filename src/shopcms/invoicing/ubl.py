@@ -87,6 +87,7 @@ _EXEMPTION_REASONS = {
     "AE": "Reverse charge",
     "G": "Export outside the EU",
     "O": "Multi-purpose voucher: VAT is due when it is spent",
+    "E": "Multi-purpose voucher: VAT is due when it is spent",
 }
 
 #: Belgian enterprise number (KBO/BCE), ICD and EAS 0208.
@@ -278,8 +279,9 @@ def _tax_category(b, parent, name, category, rate, exemption):
     b.cbc(element, "ID", category)
     if category != OUTSIDE_SCOPE:  # (Peppol BR-O-05, BR-O-10: outside the scope, no rate)
         b.cbc(element, "Percent", _number(rate))
-    if exemption and category in EXEMPTION_CODES:
-        b.cbc(element, "TaxExemptionReasonCode", EXEMPTION_CODES[category])
+    if exemption and category in _EXEMPTION_REASONS:
+        if category in EXEMPTION_CODES:  # (a voucher beside goods, E, has the text alone)
+            b.cbc(element, "TaxExemptionReasonCode", EXEMPTION_CODES[category])
         b.cbc(element, "TaxExemptionReason", _EXEMPTION_REASONS[category])
     b.tax_scheme(element)
     return element
