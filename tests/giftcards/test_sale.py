@@ -152,3 +152,9 @@ def test_an_automatic_promotion_on_everything_shows_no_reduction_on_a_gift_card(
         root["promotions"].add_automatic(promotion, registry=site.registry)
     assert app.get(f"/en/products/{PLANT}").html.select_one(".price.reduced") is not None
     assert app.get(f"/en/products/{CARD_50}").html.select_one(".price.reduced") is None
+
+
+def test_the_desks_list_says_gift_card_where_goods_show_their_stock(site):
+    page = editor(site).get("/en/manage/products/", {"q": "SC-9050"})
+    (row,) = page.html.select("table.products tbody tr")
+    assert row.select_one("td.stock").get_text(strip=True) == "Gift card"
