@@ -9,6 +9,7 @@ a pot, and a silhouette that fits the product's first category:
 - houseplants: a fan of leaves on stems
 - pots: just the pot, bigger
 - gifts: a mug, a card or a wrapped box
+- giftcards: a card
 
 All colours come from a hash of the product name (plus a few keywords such as
 "terracotta"), so every run produces exactly the same files.  Run it from the
@@ -356,6 +357,8 @@ def draw_product(product):
     pot_colour = colours.pot(name)
     if category == "pots":
         draw_pot(canvas, pot_colour, 240, 170, 270, 230, pattern=colours.digest[9] % 3)
+    elif category == "giftcards":
+        draw_card(canvas, colours.hsv(2, (0.0, 1.0), 0.45, 0.8), 240, 390)
     elif category == "gifts":
         gift_colour = colours.hsv(2, (0.0, 1.0), 0.45, 0.8)
         if "mug" in name:

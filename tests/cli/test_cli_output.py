@@ -106,7 +106,7 @@ def test_reindex_of_ten_thousand_products_shows_its_progress_and_no_warning(big_
     status, stdout, screen = on_a_terminal("reindex", big_shop)
     assert status == 0, screen
     assert time.monotonic() - started < 60
-    # The seeded catalog's 48 products and its pages besides the 10,000.
+    # The seeded catalog's 51 products and its pages besides the 10,000.
     count = int(stdout.split()[1])
     assert stdout == f"reindexed {count} resources\n" and count > PRODUCTS
     # tqdm's bar, ending at the full count with its unit and rate.
@@ -142,9 +142,9 @@ def test_init_and_its_fellows_warn_of_nothing(tmp_path):
     env = {"SHOPCMS_ADMIN_PASSWORD": "a chosen admin passphrase"}
     init = shopcms("init", str(ini), env=env)
     assert init.returncode == 0
-    assert "created administrator" in init.stdout and "added 48 products" in init.stdout
+    assert "created administrator" in init.stdout and "added 51 products" in init.stdout
     # Progress on stderr, only that.
-    assert init.stderr.splitlines()[-1] == "products: 48/48 (100%)"
+    assert init.stderr.splitlines()[-1] == "products: 51/51 (100%)"
     for argv in (("evolve", str(ini), "--dry-run"), ("new-vault-key",), ("send-mail", str(ini))):
         result = shopcms(*argv)
         assert result.returncode == 0, argv

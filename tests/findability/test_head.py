@@ -183,8 +183,9 @@ def test_the_canonical_link_of_a_listing_keeps_only_its_category_and_page(app):
     assert canonical(app.get("/nl/products/", {"category": "nonsense"})) == f"{BASE}/nl/products/"
     assert app.get("/nl/products/").html.select("a[href*='page=2']")  # two pages
     assert canonical(app.get("/nl/products/", {"page": "2"})) == f"{BASE}/nl/products/?page=2"
-    # Past the last page the listing shows the last page: that is its address.
-    assert canonical(app.get("/nl/products/", {"page": "999"})) == f"{BASE}/nl/products/?page=2"
+    # Past the last page the listing shows the last page (the seed's 51 products: the
+    # third): that is its address.
+    assert canonical(app.get("/nl/products/", {"page": "999"})) == f"{BASE}/nl/products/?page=3"
     # A tracking parameter on a product page is not part of its address.
     assert canonical(app.get("/nl/products/mug-cafe", {"fbclid": "1"})) == (
         f"{BASE}/nl/products/mug-cafe"

@@ -4,14 +4,20 @@ own so that no euro is spent twice, given back when an order they paid is cancel
 refunded.  VAT: multi-purpose vouchers, taxed when spent (``resources``).
 
 The modules: ``codes`` (the code, its digest), ``resources`` (the ``giftcards`` folder,
-a card and its balance), ``validity`` (``shopcms.giftcards.valid_months``, at least the
-legal minimum), ``evolve``.  What other capabilities may use is in ``api``.
+a card and its balance, the cards by buyer and by order), ``validity``
+(``shopcms.giftcards.valid_months``, at least the legal minimum), ``issuing`` (an order
+that becomes paid gets one card per unit of its gift card lines, once), ``mail`` (the codes
+and their printable ``pdf``, composed by the mail sender), ``privacy`` (export, erasure of
+the buyer), ``evolve``.  What other capabilities may use is in ``api``: the products (a
+gift card product's page, ``products.giftcards``) and the orders use it; giftcards import
+neither (an order is read duck-typed from the order workflow's ``AfterTransition``).
 """
 
-from shopcms.giftcards import validity
+from shopcms.giftcards import issuing, validity
 from shopcms.giftcards.evolve import giftcards_folder
 from shopcms.giftcards.resources import GiftCard, GiftCards
 from shopcms.web.i18n import _
+from shopcms.workflow import AfterTransition
 
 #: The generation of the gift cards folder's evolve step (after the promotions' 16).
 FOLDER_GENERATION = 17
@@ -26,3 +32,6 @@ def includeme(config):
         "giftcard", GiftCard, title=_("Gift card"), container="giftcards", catalog=False
     )
     config.add_evolve_step(FOLDER_GENERATION, "Gift cards: the giftcards folder", giftcards_folder)
+    config.add_subscriber(issuing.order_paid, AfterTransition)
+    config.include(".mail")
+    config.include(".privacy")

@@ -7,12 +7,16 @@ two checkouts never spend the same euro: ``resources``), :func:`give_back` puts 
 when the order is cancelled or refunded, :func:`explain` tells a refusal in the visitor's
 language.  An order keeps :func:`snapshot` of what each card paid: the card's key, its
 last four characters and the amount, never the code.
+
+Selling cards: a product page says how long a card is valid (:func:`valid_months`); a
+paid order's cards are issued by ``issuing`` and listed by :func:`issued_for`.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from shopcms.giftcards.resources import BALANCE, EXPIRED, ZERO, GiftCardRefused
+from shopcms.giftcards.validity import valid_months
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money
 
@@ -30,8 +34,10 @@ __all__ = [
     "explain",
     "find",
     "give_back",
+    "issued_for",
     "snapshot",
     "spend",
+    "valid_months",
 ]
 
 
@@ -78,6 +84,13 @@ def spend(site, code, amount, order, now):
         raise GiftCardRefused(UNKNOWN)
     card.spend(amount, order, now)
     return card
+
+
+def issued_for(site, number):
+    """The cards order ``number`` bought (issued when it was paid), in their order; none
+    before it is paid."""
+    folder = _folder(site)
+    return folder.issued_for(number) if folder is not None else []
 
 
 def snapshot(card, amount):

@@ -124,6 +124,9 @@ class GiftCards(Folder):
     """The gift cards, keyed by the digest of their code (``giftcards.codes``)."""
 
     content_type = "giftcards"
+    #: order number -> tuple of the keys of the cards it bought (``giftcards.issuing``); a
+    #: class default for a folder made before it (given one at its first sale).
+    by_order = None
 
     def __init__(self):
         super().__init__()
@@ -135,6 +138,7 @@ class GiftCards(Folder):
         self.key = secrets.token_bytes(32)
         #: account id -> tuple of the digests of the cards it bought, oldest first.
         self.by_buyer = OOBTree()
+        self.by_order = OOBTree()
 
     def key_of(self, code):
         """The folder key of ``code`` as typed, or None when it cannot be a code."""
@@ -166,6 +170,18 @@ class GiftCards(Folder):
         if buyer:
             self.by_buyer[buyer] = (*self.by_buyer.get(buyer, ()), key)
         return card, code
+
+    def record_issued(self, order, keys):
+        """Remember that order number ``order`` bought the cards of ``keys``."""
+        if self.by_order is None:
+            self.by_order = OOBTree()
+        self.by_order[order] = tuple(keys)
+
+    def issued_for(self, order):
+        """The cards order number ``order`` bought, in their order (none before it was
+        paid; a card deleted since is left out)."""
+        keys = self.by_order.get(order, ()) if self.by_order is not None else ()
+        return [self[key] for key in keys if key in self]
 
     def of_buyer(self, buyer):
         """The cards account ``buyer`` bought, newest first."""

@@ -16,6 +16,13 @@ VAT categories (UNCL5305, as Peppol BIS Billing 3.0 uses them): ``S`` standard o
 rate charged; ``AE`` reverse charge (an intra-EU sale to a business with a valid VAT
 number: 0 % here, the buyer accounts for the VAT; :data:`REVERSE_CHARGE_NOTE` is the
 mention the invoice must carry); ``G`` export outside the EU (0 %).
+
+A multi-purpose voucher sold (a gift card, issue 19; VAT directive art. 30b, Belgian VAT
+code art. 18/1) is outside the scope of VAT: its VAT is due when it is spent
+(:data:`VOUCHER_NOTE`).  Its lines are ``O`` (outside the scope) on an invoice of vouchers
+alone; beside goods they are ``E`` at 0 % with the mention as the exemption's text, since
+EN 16931 lets no other category stand beside ``O`` (BR-O-11).  Both are
+:data:`VOUCHER_CATEGORIES`, which no other line uses; the OSS report counts neither.
 """
 
 from collections import defaultdict
@@ -32,9 +39,13 @@ CREDIT_NOTE = "credit_note"
 STANDARD = "S"
 REVERSE_CHARGE = "AE"
 EXPORT = "G"
+OUTSIDE_SCOPE = "O"
+EXEMPT = "E"
+#: The categories of a multi-purpose voucher's lines (see the module).
+VOUCHER_CATEGORIES = (OUTSIDE_SCOPE, EXEMPT)
 
 #: The exemption reason code (VATEX, BT-121) of each zero-rated category.
-EXEMPTION_CODES = {REVERSE_CHARGE: "VATEX-EU-AE", EXPORT: "VATEX-EU-G"}
+EXEMPTION_CODES = {REVERSE_CHARGE: "VATEX-EU-AE", EXPORT: "VATEX-EU-G", OUTSIDE_SCOPE: "VATEX-EU-O"}
 
 #: The mention an intra-EU reverse-charge invoice carries (art. 226 (11a) of the VAT
 #: Directive; in Belgium art. 5 § 1, 7° of Royal Decree no. 1), in English: the templates
@@ -42,6 +53,11 @@ EXEMPTION_CODES = {REVERSE_CHARGE: "VATEX-EU-AE", EXPORT: "VATEX-EU-G"}
 REVERSE_CHARGE_NOTE = (
     "Reverse charge: VAT to be accounted for by the recipient (art. 196 Directive 2006/112/EC)."
 )
+
+
+#: The mention of an invoice that sells gift cards (multi-purpose vouchers), in English: the
+#: templates translate it.
+VOUCHER_NOTE = "Multi-purpose voucher: VAT is due when it is spent"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ SKU, quantity, unit price and total VAT included, rate), a line per discount cod
 rate (quantity -1, the code's reduction at that rate: ``document.DISCOUNT_SKU``), the
 shipping as a line of its own when it cost something, VAT per rate through
 :func:`~shopcms.invoicing.document.net_lines`
-(category ``AE`` at 0 % for an order under reverse charge, ``S`` otherwise), the buyer as
+(category ``AE`` at 0 % for an order under reverse charge, ``S`` otherwise; a gift card's
+line at 0 %, outside the scope of VAT: :func:`_line_vat`), the buyer as
 the order names them (contact name, billing address or else the delivery address, the
 business buyer's company and VAT number) and the seller as the settings name it that day
 (``shopcms.web.company``, the bank account of ``shopcms.bank.*``).
@@ -36,7 +37,9 @@ from shopcms.invoicing.document import (
     CENT,
     CREDIT_NOTE,
     DISCOUNT_SKU,
+    EXEMPT,
     INVOICE,
+    OUTSIDE_SCOPE,
     REVERSE_CHARGE,
     SHIPPING_SKU,
     STANDARD,
@@ -117,6 +120,16 @@ def _rate(order, rate):
     return Decimal(0) if _category(order) == REVERSE_CHARGE else Decimal(rate)
 
 
+def _line_vat(order, line, category):
+    """``(category, rate)`` of an order's ``line``: a gift card is a multi-purpose voucher,
+    outside the scope of VAT when sold (the VAT is due when it is spent): ``O`` on an order
+    of gift cards alone, ``E`` beside goods (``document``'s module says why)."""
+    if not line.get("gift_card"):
+        return category, _rate(order, line["vat_rate"])
+    alone = all(other.get("gift_card") for other in order.lines)
+    return (OUTSIDE_SCOPE if alone else EXEMPT), Decimal(0)
+
+
 def _shipping_description(registry, order):
     request = language_request(registry, order.lang)
     return request.localizer.translate(shipping_title(order.shipping["method"]))
@@ -185,8 +198,7 @@ def invoice_document(registry, order, number, issued):
             "quantity": line["qty"],
             "unit_price": line["unit_price"],
             "total": line["total"],
-            "category": category,
-            "rate": _rate(order, line["vat_rate"]),
+            **dict(zip(("category", "rate"), _line_vat(order, line, category), strict=True)),
         }
         for line in order.lines
     ]
@@ -242,8 +254,7 @@ def credit_note_document(registry, order, refund, invoice, number, issued):
                 "quantity": qty,
                 "unit_price": (amount / qty).quantize(CENT, rounding=ROUND_HALF_UP),
                 "total": amount,
-                "category": category,
-                "rate": _rate(order, line["vat_rate"]),
+                **dict(zip(("category", "rate"), _line_vat(order, line, category), strict=True)),
             }
         )
     shipping = Decimal(refund.shipping or 0)

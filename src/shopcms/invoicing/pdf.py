@@ -28,7 +28,12 @@ from datetime import date
 from babel.dates import format_date
 from pyramid.renderers import render as render_template
 
-from shopcms.invoicing.document import CREDIT_NOTE, REVERSE_CHARGE, SHIPPING_SKU
+from shopcms.invoicing.document import (
+    CREDIT_NOTE,
+    REVERSE_CHARGE,
+    SHIPPING_SKU,
+    VOUCHER_CATEGORIES,
+)
 from shopcms.invoicing.language import current, language_request
 from shopcms.web.company import company as company_of
 from shopcms.web.layout import format_money, format_percent, territories
@@ -51,6 +56,8 @@ def _values(registry, document):
         "doc": document,
         "credit_note": document.kind == CREDIT_NOTE,
         "reverse_charge": any(g.category == REVERSE_CHARGE for g in document.groups),
+        # Gift cards sold (multi-purpose vouchers): the mention that their VAT comes later.
+        "voucher": any(g.category in VOUCHER_CATEGORIES for g in document.groups),
         "brand": company_of(registry).brand,
         "money": lambda amount: format_money(amount, lang),
         "percent": lambda rate: format_percent(rate, lang),

@@ -55,6 +55,7 @@ from shopcms.invoicing.document import (
     CREDIT_NOTE,
     EXEMPTION_CODES,
     INVOICE,
+    OUTSIDE_SCOPE,
     REVERSE_CHARGE_NOTE,
     ZERO,
 )
@@ -85,6 +86,8 @@ SEPA_CREDIT_TRANSFER = "58"
 _EXEMPTION_REASONS = {
     "AE": "Reverse charge",
     "G": "Export outside the EU",
+    "O": "Multi-purpose voucher: VAT is due when it is spent",
+    "E": "Multi-purpose voucher: VAT is due when it is spent",
 }
 
 #: Belgian enterprise number (KBO/BCE), ICD and EAS 0208.
@@ -277,9 +280,11 @@ def _payment_means(b, root, document):
 def _tax_category(b, parent, name, category, rate, exemption):
     element = b.cac(parent, name)
     b.cbc(element, "ID", category)
-    b.cbc(element, "Percent", _number(rate))
-    if exemption and category in EXEMPTION_CODES:
-        b.cbc(element, "TaxExemptionReasonCode", EXEMPTION_CODES[category])
+    if category != OUTSIDE_SCOPE:  # (Peppol BR-O-05, BR-O-10: outside the scope, no rate)
+        b.cbc(element, "Percent", _number(rate))
+    if exemption and category in _EXEMPTION_REASONS:
+        if category in EXEMPTION_CODES:  # (a voucher beside goods, E, has the text alone)
+            b.cbc(element, "TaxExemptionReasonCode", EXEMPTION_CODES[category])
         b.cbc(element, "TaxExemptionReason", _EXEMPTION_REASONS[category])
     b.tax_scheme(element)
     return element

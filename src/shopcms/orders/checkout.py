@@ -165,6 +165,7 @@ def quote(request, cart, method, where=None, email=None):
             "vat_rate": line.vat_rate,
             "total": line.total,
             "discount": line.discount,
+            "gift_card": product.gift_card,  # (giftcards.issuing issues its cards once paid)
         }
         for (product, title, qty), line in zip(found, summed.lines, strict=True)
     )

@@ -10,7 +10,7 @@ reads why (the review already says so: :func:`refusals`), and placing again buys
 it.  The order keeps :func:`snapshot`; the summaries show :func:`rows`.
 """
 
-from shopcms.products.api import charge
+from shopcms.products.api import charge, charge_item
 from shopcms.promotions import api as promotions
 from shopcms.web.i18n import _, pick
 
@@ -22,14 +22,21 @@ def charge_found(request, found, method, where, email=None):
     outcome = promotions.evaluate(
         request,
         [
-            promotions.Line(product.pid, qty, product.price, product.vat_rate, product.categories)
+            promotions.Line(
+                product.pid,
+                qty,
+                product.price,
+                product.vat_rate,
+                product.categories,
+                gift_card=product.gift_card,  # (never reduced)
+            )
             for product, _title, qty in found
         ],
         email=email,
     )
     summed = charge(
         request.registry.settings,
-        [(product.price, qty, product.vat_rate) for product, _title, qty in found],
+        [charge_item(product, qty) for product, _title, qty in found],  # (gift cards unshipped)
         method,
         where.country,
         where.taxation,

@@ -13,47 +13,10 @@ of the year after the invoice's date (Belgian VAT Code, art. 60, as amended by t
 bank statement lines belong to the order and are kept as long.
 """
 
-from dataclasses import dataclass
-from enum import Enum
-
+# The shapes the record is written in (``basis``), here too for those who read the record.
+from shopcms.privacy.basis import BASIS_TITLES, Basis, Purpose  # noqa: F401
 from shopcms.web.cookies import Category
 from shopcms.web.i18n import _
-
-
-class Basis(Enum):
-    CONTRACT = "contract"  # art. 6(1)(b): needed to fulfil the order
-    LEGAL = "legal"  # art. 6(1)(c): kept because the law requires it (accounting)
-    CONSENT = "consent"  # art. 6(1)(a): only while the customer agrees
-    LEGITIMATE = "legitimate"  # art. 6(1)(f): the shop's interest, nothing personal kept
-
-
-BASIS_TITLES = {
-    Basis.CONTRACT: _("Performance of the contract (GDPR art. 6(1)(b))"),
-    Basis.LEGAL: _("Legal obligation (GDPR art. 6(1)(c))"),
-    Basis.CONSENT: _("Consent (GDPR art. 6(1)(a))"),
-    Basis.LEGITIMATE: _("Legitimate interest (GDPR art. 6(1)(f))"),
-}
-
-
-@dataclass(frozen=True)
-class Purpose:
-    name: str
-    basis: Basis
-    title: object  # TranslationString
-    description: object
-    data: object  # which personal data it uses
-    retention: object
-    recipients: object = None  # who else receives the data, if anyone
-    #: For the optional cookie categories: the category whose choice this purpose records.
-    cookie_category: Category | None = None
-    #: Consent given by an act rather than a switch on the account pages (writing a review
-    #: gives it, withdrawing the review takes it back).
-    consent_by_act: bool = False
-
-    @property
-    def needs_consent(self):
-        return self.basis is Basis.CONSENT
-
 
 ORDER = "order_fulfilment"
 INVOICES = "invoices"
@@ -68,6 +31,7 @@ CONTESTS = "contests"
 STATISTICS = "statistics"
 REVIEWS = "reviews"
 STOCK_ALERTS = "stock_alerts"
+GIFT_CARDS = "gift_cards"
 LOGIN_PROTECTION = "login_protection"
 COOKIES_FUNCTIONAL = "cookies_functional"
 COOKIES_PERSONALISATION = "cookies_personalisation"
@@ -314,6 +278,24 @@ PURPOSES = {
                 "confirmed alert after 12 months if the product does not come back."
             ),
             consent_by_act=True,
+        ),
+        # shopcms.giftcards: a sold card keeps its buyer's account and order (never its
+        # code); its privacy module exports them and forgets the buyer on erasure.
+        Purpose(
+            GIFT_CARDS,
+            Basis.CONTRACT,
+            _("Gift cards"),
+            _(
+                "A gift card you buy is issued with its order: we keep which account bought "
+                "it and with which order, to send you its code, show your cards in your "
+                "account and answer your questions about them. We never keep the code itself."
+            ),
+            _("The account and the order that bought the card, its value, balance and expiry"),
+            _(
+                "With the card for as long as it can be spent; the order for as long as the "
+                "accounts keep it (10 years). After an erasure request the card no longer "
+                "names its buyer."
+            ),
         ),
         Purpose(
             STATISTICS,

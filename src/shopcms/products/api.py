@@ -12,7 +12,8 @@ products (``storefront``: ``featured_products``, ``featured_categories``, ``new_
 the editors' choice is read by ``featured_choice`` and kept by ``choose_featured``) and
 the free delivery threshold (``free_delivery_from``).
 The checkout charges the VAT of an order's destination (``taxation``: domestic, OSS or
-reverse charge; ``charge``: goods and shipping converted by the one rule ``charged``).
+reverse charge; ``charge``: goods and shipping converted by the one rule ``charged``; its
+items made by ``charge_item``, which knows a gift card is not shipped).
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
@@ -24,6 +25,7 @@ theirs (``add_missing_image_variants``, ``IMAGE_VARIANT_FORMATS``).
 
 from shopcms.products import lists
 from shopcms.products.events import StockReturned
+from shopcms.products.giftcards import charge_item
 from shopcms.products.images import VARIANT_FORMATS as IMAGE_VARIANT_FORMATS
 from shopcms.products.images import ImageRejected
 from shopcms.products.images import add_missing_variants as add_missing_image_variants
@@ -94,6 +96,7 @@ __all__ = [
     "REVERSE_CHARGE",
     "Taxation",
     "charge",
+    "charge_item",
     "charged",
     "oss_enabled",
     "taxation",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from shopcms.products import images
+from shopcms.products.giftcards import set_gift_card
 from shopcms.products.resources import Category, Product
 
 
@@ -45,6 +46,8 @@ def load_catalog(site, folder, languages, registry=None, progress=None):
             categories=entry.get("categories", ()),
             published=entry.get("published", True),
         )
+        if entry.get("gift_card"):
+            set_gift_card(product, True)
         for lang in languages:
             if lang in entry["title"]:
                 product.set_texts(lang, entry["title"][lang], entry["description"].get(lang, ""))

@@ -17,6 +17,7 @@ from hypatia.text.parsetree import ParseError, QueryError
 
 from shopcms.catalog.indexes import search_terms
 from shopcms.catalog.query import index, search
+from shopcms.products.giftcards import is_gift_card, set_gift_card
 from shopcms.products.listing import MAX_QUERY
 from shopcms.products.resources import Product
 from shopcms.products.schemas import CENT, vat_rate, vat_value
@@ -152,6 +153,7 @@ def form_values(product, langs):
         "sku": product.sku,
         "price": product.price,
         "vat_rate": vat_value(product.vat_rate),
+        "gift_card": is_gift_card(product),
         "stock": product.stock,
         "stock_seen": product.stock,
         "categories": set(product.categories),
@@ -173,11 +175,13 @@ def _apply(product, appstruct, category_names, langs):
     """Write the validated form to ``product`` through its domain methods.
 
     An unchanged stock field (``stock_seen``) leaves alone what orders or a stock change did
-    to the stock while the form was open; categories keep the categories' order.
+    to the stock while the form was open; a gift card's stock is not counted
+    (``products.giftcards``); categories keep the categories' order.
     """
     product.sku = appstruct["sku"]
     product.set_price(appstruct["price"].quantize(CENT), vat_rate(appstruct["vat_rate"]))
-    if appstruct["stock"] != appstruct["stock_seen"]:
+    set_gift_card(product, appstruct.get("gift_card", False))
+    if not product.gift_card and appstruct["stock"] != appstruct["stock_seen"]:
         product.set_stock(appstruct["stock"])
     chosen = appstruct["categories"]
     product.categories = tuple(name for name in category_names if name in chosen)

@@ -50,6 +50,10 @@ already rounded once per line, and may make shipping free.  A line's discount is
 by :func:`charged` like its price, and is taken off the line's total before the VAT per rate
 is computed: each rate's base and VAT are reduced in proportion to the goods at that rate.
 Free delivery is judged on the goods after their discounts (what the customer pays for).
+
+**Gift cards** (``products.giftcards``) are not shipped: an item of :func:`charge` may say
+so (a fourth element, False).  Such items are left out of the goods that make delivery
+free, and an order of nothing else is charged no shipping (nothing left for free delivery).
 """
 
 from collections import defaultdict
@@ -60,6 +64,7 @@ from pyramid.settings import asbool
 from stdnum.eu import vat as eu_vat
 
 from shopcms.products import vat_rates
+from shopcms.products.giftcards import shipped
 from shopcms.web.i18n import _
 
 CENT = Decimal("0.01")
@@ -272,6 +277,8 @@ class Summary:
     country: str = HOME
     taxation: Taxation = field(default=BELGIAN)
     reductions: tuple = ()
+    #: Whether anything is shipped (not when the lines are all gift cards).
+    ships: bool = True
 
     @property
     def discount(self):
@@ -281,22 +288,23 @@ class Summary:
 
 def charge(settings, items, method="standard", country=HOME, taxation=BELGIAN, reductions=()):
     """The :class:`Summary` of ``items`` (triples ``(unit_price, qty, vat_rate)`` at Belgian
-    consumer prices, at least one) shipped by ``method`` to ``country`` under ``taxation``
-    (:func:`taxation`): each unit and the shipping cost converted by :func:`charged`.
+    consumer prices, at least one; a fourth element False: not shipped, a gift card)
+    shipped by ``method`` to ``country`` under ``taxation`` (:func:`taxation`): each unit
+    and the shipping cost converted by :func:`charged`.
 
     ``reductions``: discounts (module docstring), each with ``amounts`` (one per item, at
     Belgian consumer prices), ``free_shipping`` and a ``label`` the summary keeps."""
     lines, catalog_goods, belgian_rates = [], Decimal("0.00"), []
     discounts = [Decimal("0.00")] * len(items)
-    reduced = []
+    reduced, ships = [], shipped(items)
     for reduction in reductions:
         by_rate = defaultdict(lambda: Decimal("0.00"))
-        for index, (amount, (_unit, _qty, rate)) in enumerate(
+        for index, (amount, (_unit, _qty, rate, *_more)) in enumerate(
             zip(reduction.amounts, items, strict=True)
         ):
             converted, charged_rate = charged(amount, rate, taxation)
             discounts[index] += converted
-            catalog_goods -= amount
+            catalog_goods -= amount if ships[index] else 0
             if converted:
                 by_rate[charged_rate] += converted
         reduced.append(
@@ -307,15 +315,19 @@ def charge(settings, items, method="standard", country=HOME, taxation=BELGIAN, r
                 reduction.free_shipping,
             )
         )
-    for (unit_price, qty, rate), discount in zip(items, discounts, strict=True):
+    for (unit_price, qty, rate, *_more), discount, ship in zip(
+        items, discounts, ships, strict=True
+    ):
         unit, charged_rate = charged(unit_price, rate, taxation)
         lines.append(Charged(unit, qty, charged_rate, unit * qty, discount))
-        catalog_goods += unit_price * qty
-        belgian_rates.append(Decimal(rate))
-    free = any(reduction.free_shipping for reduction in reductions)
+        if ship:
+            catalog_goods += unit_price * qty
+            belgian_rates.append(Decimal(rate))
+    # Nothing to ship (gift cards only): no shipping, nothing left for free delivery.
+    free = any(reduction.free_shipping for reduction in reductions) or not belgian_rates
     cost = Decimal("0.00") if free else shipping_cost(settings, method, catalog_goods, country)
     left_for_free = max(free_delivery_from(settings, country) - catalog_goods, Decimal("0.00"))
-    shipping, shipping_rate = charged(cost, max(belgian_rates), taxation)
+    shipping, shipping_rate = charged(cost, max(belgian_rates, default=ZERO_RATE), taxation)
     by_rate = [(line.total - line.discount, line.vat_rate) for line in lines]
     return Summary(
         method=method,
@@ -328,6 +340,7 @@ def charge(settings, items, method="standard", country=HOME, taxation=BELGIAN, r
         country=country,
         taxation=taxation,
         reductions=tuple(reduced),
+        ships=bool(belgian_rates),
     )
 
 

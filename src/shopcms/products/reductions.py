@@ -29,7 +29,14 @@ class Reduced:
 
 
 def _line(product):
-    return promotions.Line(product.pid, 1, product.price, product.vat_rate, product.categories)
+    return promotions.Line(
+        product.pid,
+        1,
+        product.price,
+        product.vat_rate,
+        product.categories,
+        gift_card=product.gift_card,
+    )
 
 
 def _keep_until(request, moment):

@@ -211,6 +211,8 @@ class Product(Content):
     #: The meta description per language, plain text, as the editor wrote it (empty:
     #: made from the description).  A class default: products stored before it have none.
     meta_descriptions = {}
+    #: Buying it sends a gift card of its price by mail (``products.giftcards``).
+    gift_card = False
 
     def __init__(self, sku, price, vat_rate, stock=0, categories=(), published=True):
         super().__init__()
@@ -295,7 +297,7 @@ class Product(Content):
                 self.stock_record = Stock(stock)
             elif self.stock_record.value != stock:
                 self.stock_record.value = stock
-        shown = min(stock, FEW_LEFT + 1)
+        shown = min(self.stock, FEW_LEFT + 1)  # (a gift card's stock keeps no write)
         if self.__dict__.get("shown") == shown:
             return False
         self.shown = shown
@@ -359,9 +361,8 @@ class Product(Content):
         self.attributes = attributes
 
     def add_image(self, sizes, dimensions, alt=None, variants=None):
-        image = ProductImage(sizes, dimensions, alt, variants)
-        self.images = (*self.images, image)
-        return image
+        self.images = (*self.images, ProductImage(sizes, dimensions, alt, variants))
+        return self.images[-1]
 
     def remove_image(self, image_id):
         self.images = tuple(image for image in self.images if image.id != image_id)
@@ -387,8 +388,7 @@ class Product(Content):
             self.changed()
 
     def changed(self):
-        """Call after editing: records the time and lets the catalog reindex
-        (ObjectModified)."""
+        """Call after editing: records the time; the catalog reindexes (ObjectModified)."""
         self._touch_catalog()
         notify(ObjectModified(self))
 

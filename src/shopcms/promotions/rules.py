@@ -14,6 +14,9 @@ allowed; the goods (before any discount) are under its minimum; no line of the c
 one it applies to; it cannot be combined with a code already applied (either of the two
 not combinable).
 
+A gift card (``Line.gift_card``) is money in another form: no promotion, with a code or
+automatic, applies to its line, and it does not count toward a code's minimum.
+
 The discount of a line never exceeds what is left of it after the codes applied before;
 it is rounded once per line, half up to the cent, as ``products.pricing`` rounds: a
 percentage is taken of each line it applies to; a fixed amount is spread over those lines
@@ -60,13 +63,15 @@ REASONS = (
 @dataclass(frozen=True)
 class Line:
     """A cart line as the rules see it: the product's ``pid`` and ``categories`` (names),
-    the quantity, the unit price (VAT included, Belgian consumer price) and its VAT rate."""
+    the quantity, the unit price (VAT included, Belgian consumer price) and its VAT rate;
+    ``gift_card``: the product is a gift card, which nothing reduces (see the module)."""
 
     pid: int
     qty: int
     unit_price: Decimal
     vat_rate: Decimal
     categories: tuple = ()
+    gift_card: bool = False
 
     @property
     def total(self):
@@ -127,7 +132,10 @@ class Outcome:
 
 
 def applies_to(promotion, line):
-    """Whether ``promotion`` applies to ``line`` (its scope and targets)."""
+    """Whether ``promotion`` applies to ``line`` (its scope and targets; never to a gift
+    card's)."""
+    if line.gift_card:
+        return False
     if promotion.scope == CATEGORIES:
         return bool(set(line.categories) & set(promotion.targets))
     if promotion.scope == PRODUCTS:
@@ -189,7 +197,7 @@ def check(promotion, code, lines, customer, now, applied, excluded=frozenset()):
     limit = promotion.uses_per_customer
     if limit is not None and customer and promotion.used_by(customer) >= limit:
         return Refusal(code, CUSTOMER_LIMIT)
-    goods = sum((line.total for line in lines), ZERO)
+    goods = sum((line.total for line in lines if not line.gift_card), ZERO)
     if promotion.minimum is not None and goods < promotion.minimum:
         return Refusal(code, UNDER_MINIMUM, minimum=promotion.minimum)
     if not any(applies_to(promotion, ln) for i, ln in enumerate(lines) if i not in excluded):

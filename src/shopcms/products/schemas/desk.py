@@ -14,6 +14,7 @@ import colander
 import deform
 from deform.widget import FileUploadWidget
 
+from shopcms.products.giftcards import check_rate
 from shopcms.products.resources import ATTRIBUTES, VAT_RATES
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.forms.types import Text
@@ -104,6 +105,13 @@ class ProductSchema(CSRFSchema):
         validator=colander.OneOf(VAT_CHOICES),
         widget=deform.widget.SelectWidget(values=[(v, f"{v} %") for v in VAT_CHOICES]),
     )
+    gift_card = colander.SchemaNode(
+        colander.Boolean(),
+        title=_("Gift card: buying it sends a gift card of its price by mail"),
+        description=_("Sold without VAT (0 %) and not shipped; its stock is not counted."),
+        missing=False,
+        widget=deform.widget.CheckboxWidget(),
+    )
     stock = colander.SchemaNode(
         colander.Int(),
         title=_("Stock"),
@@ -133,6 +141,14 @@ class ProductSchema(CSRFSchema):
         missing=False,
         widget=deform.widget.CheckboxWidget(),
     )
+
+    def validator(self, node, value):
+        # A gift card is a multi-purpose voucher: no VAT at sale (products.giftcards).
+        refused = check_rate(value.get("gift_card"), vat_rate(value["vat_rate"]))
+        if refused is not None:
+            invalid = colander.Invalid(node)
+            invalid["vat_rate"] = refused  # (the field's error, not the form's)
+            raise invalid
 
 
 def _needs_title(node, value):

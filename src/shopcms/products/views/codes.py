@@ -11,6 +11,7 @@ evaluates the kept codes anew from the database, so nothing posted can change a 
 import colander
 import deform
 
+from shopcms.products.giftcards import charge_item
 from shopcms.products.pricing import charge
 from shopcms.promotions import api as promotions
 from shopcms.web.forms import Button, CSRFSchema, make_form
@@ -24,7 +25,14 @@ CODE_MAX = 40
 def promotion_lines(items):
     """``items`` (``(product, qty)``) as the promotions' rules see them."""
     return tuple(
-        promotions.Line(product.pid, qty, product.price, product.vat_rate, product.categories)
+        promotions.Line(
+            product.pid,
+            qty,
+            product.price,
+            product.vat_rate,
+            product.categories,
+            gift_card=product.gift_card,
+        )
         for product, qty in items
     )
 
@@ -91,7 +99,7 @@ def cart_discounts(request, lines, failed=None):
     -> its remove form) and ``names`` (code -> its name in the visitor's language)."""
     items = [(line["product"], line["qty"]) for line in lines]
     outcome = promotions.evaluate(request, promotion_lines(items))
-    priced = [(product.price, qty, product.vat_rate) for product, qty in items]
+    priced = [charge_item(product, qty) for product, qty in items]  # (gift cards unshipped)
     settings = request.registry.settings
     codes = {
         "outcome": outcome,

@@ -22,6 +22,7 @@ from shopcms.web.notices import notice
 
 EDIT_TEMPLATE = "shopcms.products:templates/manage/product_edit.pt"
 _STOCK = StockSchema()
+NO_STOCK = _("A gift card is always available: it has no stock to change.")
 
 
 def product_form(request, with_name):
@@ -134,11 +135,15 @@ def _edit_form_html(request, product):
 
 @view_config(context=Product, name="stock", request_method="POST", renderer=EDIT_TEMPLATE, **MANAGE)
 def change_stock(context, request):
-    """Set the stock (``stock``) or change it by a signed amount (``adjust``)."""
+    """Set the stock (``stock``) or change it by a signed amount (``adjust``); a gift
+    card has no stock to change (``products.giftcards``): 400."""
     form = stock_form(request, context)
     appstruct, failed = validate(request, form)
     if appstruct is None:
         return edit_page(request, context, _edit_form_html(request, context), stock_html=failed)
+    if context.gift_card:
+        request.response.status = 400
+        return edit_page(request, context, _edit_form_html(request, context), error=NO_STOCK)
     try:
         stock = context.change_stock(appstruct["stock"], appstruct["adjust"])
     except StockError as exc:

@@ -11,6 +11,7 @@ the visitor's cookies it shows); a skeleton never does, the page cache keeps the
 from pyramid.view import view_config
 
 from shopcms.findability.api import chosen_or_summary, describe, plain_text
+from shopcms.giftcards import api as giftcards
 from shopcms.privacy.consent import allows
 from shopcms.products import lists, reductions, sections
 from shopcms.products.listing import (
@@ -209,6 +210,10 @@ def product_values(product, request, failed=None):
         # What the page says of the stock ("only 3 left" up to this number): the product's
         # stock_shown, so a sale from plenty changes no cached page (products.stock).
         "few_left": FEW_LEFT,
+        # A gift card is not shipped: the page says how it is delivered, how long it lasts.
+        "gift_card_months": (
+            giftcards.valid_months(request.registry.settings) if product.gift_card else None
+        ),
     }
 
 

@@ -1,0 +1,117 @@
+"""Issuing the cards an order bought (issue 19): one card per unit once the order is paid,
+its code derived from the shop's secret, never twice; one mail with the codes and a
+printable PDF, through the suite's real SMTP server."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pypdfium2
+
+from shopcms.giftcards import api, codes, issuing, validity
+from shopcms.mail import send_queued
+from shopcms.mail.outbox import get_outbox
+from shopcms.web.clock import now
+from tests.conftest import PASSWORD, login
+from tests.giftcards.helpers import CARD_25, CARD_50, PLANT, buy, issued, pay
+
+SECRET = "test-secret-" + "x" * 40  # tests.conftest.app_settings
+
+
+def intents(root):
+    """The mail intents waiting in the outbox."""
+    outbox = get_outbox(root)
+    found = [outbox.pending[key] for key in outbox.pending] if outbox is not None else []
+    return [mail.intent for mail in found if getattr(mail, "intent", None)]
+
+
+def test_a_paid_order_issues_one_card_per_unit_of_each_gift_card_line(site, app):
+    site.add_account("koper@example.be")
+    login(app, "koper@example.be", PASSWORD, lang="fr")
+    order = buy(site, app, {CARD_25: 2, PLANT: 1, CARD_50: 1}, lang="fr")
+    assert issued(site, order.number) == []  # not before it is paid
+    pay(site, order.number)
+    buyer = site.read(lambda root: root["customers"].find("koper@example.be").__name__)
+    assert issued(site, order.number) == [
+        (Decimal("25.00"), 0, buyer, "fr"),
+        (Decimal("25.00"), 1, buyer, "fr"),
+        (Decimal("50.00"), 2, buyer, "fr"),
+    ]
+
+    def read(root):
+        cards = api.issued_for(root, order.number)
+        found = [api.find(root, codes.derive(SECRET, order.number, i)) for i in range(3)]
+        return cards == found, [card.remaining for card in cards], cards[0].expires
+
+    same, remaining, expires = site.read(read)
+    assert same and remaining == [Decimal("25.00"), Decimal("25.00"), Decimal("50.00")]
+    assert expires == validity.expires(site.registry, now(site.registry))
+    assert expires - now(site.registry) > timedelta(days=2 * 365)
+
+
+def test_an_order_paid_again_never_issues_again(site, app):
+    order = buy(site, app, {CARD_50: 1})
+    pay(site, order.number)
+
+    def replay(root):
+        paid = root["orders"][order.number]
+        return issuing.issue_for_order(root, site.registry, paid, now(site.registry))
+
+    assert site.read(replay) == []
+    assert len(issued(site, order.number)) == 1
+    assert site.read(lambda root: len(root["giftcards"])) == 1
+    assert [intent["kind"] for intent in site.read(intents)].count("giftcards_sold") == 1
+
+
+def test_an_order_without_gift_cards_issues_none(site, app):
+    order = buy(site, app, {PLANT: 1})
+    pay(site, order.number)
+    assert issued(site, order.number) == []
+    assert site.read(lambda root: len(root["giftcards"])) == 0
+
+
+def pdf_text(data):
+    document = pypdfium2.PdfDocument(data)
+    return [page.get_textpage().get_text_range() for page in document]
+
+
+def test_one_mail_brings_the_codes_and_a_printable_card_per_page(site, app, smtp):
+    order = buy(site, app, {CARD_25: 1, CARD_50: 1}, lang="en")
+    pay(site, order.number)
+    send_queued(site.registry)
+    received = smtp.wait_for(3)  # the order placed, the payment received, the cards
+    mails = [m for m in received if "gift card" in m.message["Subject"]]
+    assert len(mails) == 1 and len(smtp.received) == 3
+    (mail,) = mails
+    message = mail.message
+    assert mail.rcpt_tos == ("jan@example.be",) and message["Content-Language"] == "en"
+    assert message["Subject"] == "Your Soft Cactus gift card"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    code_25, code_50 = (codes.derive(SECRET, order.number, i) for i in range(2))
+    for code in (code_25, code_50):
+        assert code in text and code in html
+    # The codes in the mail pay: the gift cards' api finds them, at their value.
+    values = site.read(lambda root: [api.find(root, c).value for c in (code_25, code_50)])
+    assert values == [Decimal("25.00"), Decimal("50.00")]
+    assert "25,00\xa0€" in text and "enter the code at checkout" in text  # (en_BE)
+    # The balance page's address (the shop's public one: paid by a script, not a request).
+    assert "http://127.0.0.1:6543/en/giftcard\r\n" in text
+    assert 'href="http://127.0.0.1:6543/en/giftcard"' in html
+
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == f"gift-cards-{order.number}.pdf"
+    data = attachment.get_content()
+    assert data.startswith(b"%PDF")
+    pages = pdf_text(data)
+    assert len(pages) == 2  # one card per page
+    assert code_25 in pages[0] and "25,00" in pages[0] and "Soft Cactus" in pages[0]
+    assert code_50 in pages[1] and "/en/giftcard" in pages[1]
+
+
+def test_the_outbox_never_holds_a_code(site, app):
+    order = buy(site, app, {CARD_50: 1})
+    pay(site, order.number)
+    code = codes.derive(SECRET, order.number, 0)
+
+    stored = site.read(intents)
+    assert stored and not any(code in repr(intent) for intent in stored)
