@@ -5,7 +5,8 @@ refunded.  VAT: multi-purpose vouchers, taxed when spent (``resources``).
 
 The modules: ``codes`` (the code, its digest), ``resources`` (the ``giftcards`` folder,
 a card and its balance), ``validity`` (``shopcms.giftcards.valid_months``, at least the
-legal minimum), ``evolve``.  What other capabilities may use is in ``api``.
+legal minimum), ``desk`` (the desk's list and search), ``schemas`` and ``views`` (the
+public balance page, the desk), ``evolve``.  What other capabilities may use is in ``api``.
 """
 
 from shopcms.giftcards import validity
@@ -26,3 +27,4 @@ def includeme(config):
         "giftcard", GiftCard, title=_("Gift card"), container="giftcards", catalog=False
     )
     config.add_evolve_step(FOLDER_GENERATION, "Gift cards: the giftcards folder", giftcards_folder)
+    config.include(".desk")
