@@ -6,7 +6,8 @@ that in the placing transaction (every change of one card conflicts with every o
 two checkouts never spend the same euro: ``resources``), :func:`give_back` puts it back
 when the order is cancelled or refunded, :func:`explain` tells a refusal in the visitor's
 language.  An order keeps :func:`snapshot` of what each card paid: the card's key, its
-last four characters and the amount, never the code.
+last four characters and the amount, never the code.  The account's page lists the
+cards an account :func:`bought_by`.
 """
 
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ __all__ = [
     "EXPIRED",
     "UNKNOWN",
     "Coverage",
+    "bought_by",
     "GiftCardRefused",
     "covers",
     "explain",
@@ -37,6 +39,13 @@ __all__ = [
 
 def _folder(site):
     return site.get("giftcards") if site is not None else None
+
+
+def bought_by(site, account):
+    """The cards account ``account`` (its id) bought, newest first: the account's page
+    shows each one's ``last4``, ``value``, ``remaining`` and ``expires`` (never a code)."""
+    folder = _folder(site)
+    return folder.of_buyer(account) if folder is not None else []
 
 
 def find(site, code):
