@@ -107,3 +107,10 @@ def test_too_many_tries_from_one_client_are_refused(site, app):
     assert page.headers["Retry-After"] == str(balance.WINDOW)
     assert "too often" in error_text(page)
     assert page.html.select_one(".giftcard-result") is None
+
+
+def test_every_pages_footer_leads_to_the_balance_page(app):
+    for lang, title in (("nl", "Saldo van een cadeaubon"), ("fr", "Solde d’une carte cadeau")):
+        footer = app.get(f"/{lang}/").html.select_one("footer")
+        link = footer.select_one(f'a[href="/{lang}/giftcard"]')
+        assert link is not None and link.get_text(strip=True) == title

@@ -27,4 +27,4 @@ def includeme(config):
         "giftcard", GiftCard, title=_("Gift card"), container="giftcards", catalog=False
     )
     config.add_evolve_step(FOLDER_GENERATION, "Gift cards: the giftcards folder", giftcards_folder)
-    config.include(".desk")
+    config.include(".views")

@@ -11,10 +11,11 @@ see it.  Nothing here writes.
 import math
 from dataclasses import dataclass
 
-from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_ORDERS
 
 PER_PAGE = 50
+#: Who works the desk (see the module).
+PERMISSION = MANAGE_ORDERS
 #: Where the desk's sidebar lists it: after the orders (30), invoices and OSS (31, 32).
 ORDER = 33
 
@@ -42,9 +43,3 @@ def list_page(folder, page):
     page = min(max(page, 1), pages)
     start = (page - 1) * PER_PAGE
     return Listed(tuple(cards[start : start + PER_PAGE]), page, pages, len(cards))
-
-
-def includeme(config):
-    config.add_desk_section(
-        "giftcards", _("Gift cards"), ("giftcards",), MANAGE_ORDERS, order=ORDER
-    )

@@ -19,9 +19,8 @@ from shopcms.giftcards.views.balance import MALFORMED
 from shopcms.giftcards.views.common import card_values, masked
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _, ngettext
-from shopcms.web.security import MANAGE_ORDERS
 
-MANAGE = {"context": GiftCards, "route_name": "manage", "permission": MANAGE_ORDERS}
+MANAGE = {"context": GiftCards, "route_name": "manage", "permission": desk.PERMISSION}
 TEMPLATE = "shopcms.giftcards:templates/manage/giftcards.pt"
 PAGE = colander.SchemaNode(colander.Int(), validator=colander.Range(min=1, max=100_000))
 
