@@ -14,8 +14,7 @@ from pyramid.view import view_config
 
 from shopcms.giftcards import api, desk
 from shopcms.giftcards.resources import GiftCards
-from shopcms.giftcards.schemas import SearchSchema, is_code
-from shopcms.giftcards.views.balance import MALFORMED
+from shopcms.giftcards.schemas import SearchSchema
 from shopcms.giftcards.views.common import card_values, masked
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _, ngettext
@@ -78,11 +77,10 @@ def giftcard_search(context, request):
     appstruct, failed = validate(request, form)
     if appstruct is None:
         return list_values(request, context, 1, failed)
-    code = appstruct["code"]
-    card = api.find(request.root, code) if is_code(code) else None
+    card = api.find(request.root, appstruct["code"])  # its field refused a malformed one
     if card is None:
         request.response.status = 400
-        message = MALFORMED if not is_code(code) else api.explain(request, api.UNKNOWN)
+        message = api.explain(request, api.UNKNOWN)
         form.widget.handle_error(form, colander.Invalid(form.schema, message))
         return list_values(request, context, 1, form.render())
     found = {
