@@ -10,8 +10,11 @@ words (400), and the form is shown again, empty.
 Whoever holds the code may read this, nobody else: the code travels only in the POST's
 body (never in an address, so never in an access log or a referrer), is never written
 back into the page (the card is named by its last four characters), and the page is
-private (``Cache-Control: no-store``) and sends no referrer (``secret_address``: which
-also gives its form the session's CSRF token).  The POST writes nothing.
+private (``Cache-Control: no-store``).  Its address holds no secret (always
+``/{lang}/giftcard``), so it keeps the site's referrer policy: ``secret_address`` would
+start a session for every visitor of a page linked from every footer (and a page sent
+with ``no-referrer`` gets ``Origin: null`` on its form's next POST).  The POST writes
+nothing.
 
 Guessing codes is hopeless (80 random bits, ``codes``), and :data:`TRIES` makes it slower
 still: :data:`LIMIT` tries per client in :data:`WINDOW` seconds (``web.limits``: a keyed
@@ -47,7 +50,6 @@ TOO_MANY = _(
     route_name="public",
     name=VIEW_NAME,
     permission=VIEW,
-    secret_address=True,
     renderer=TEMPLATE,
 )
 class BalancePage(FormView):
