@@ -1,8 +1,8 @@
 """The public balance page ``/{lang}/giftcard``: whoever holds a code sees what the card
 still holds, until when, and how it was spent (never the orders); a typo, an unknown code
 and an expired card are each told in the visitor's language; the code is never in an
-address, never written back into the page, and the page is not cached (its address holds no secret); its POST writes nothing; a
-client that tries too many codes is stopped (429)."""
+address, never written back into the page, and the page is not cached (its address holds
+no secret); its POST writes nothing; a client that tries too many codes is stopped (429)."""
 
 from datetime import timedelta
 from decimal import Decimal
