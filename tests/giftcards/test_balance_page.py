@@ -4,6 +4,7 @@ and an expired card are each told in the visitor's language; the code is never i
 address, never written back into the page, and the page is not cached (its address holds
 no secret); its POST writes nothing; a client that tries too many codes is stopped (429)."""
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -118,3 +119,14 @@ def test_every_pages_footer_leads_to_the_balance_page(app):
         footer = app.get(f"/{lang}/").html.select_one("footer")
         link = footer.select_one(f'a[href="/{lang}/giftcard"]')
         assert link is not None and link.get_text(strip=True) == title
+
+
+def test_the_code_is_in_no_log(site, app, caplog):
+    caplog.set_level(logging.DEBUG)
+    code = issue(site)
+    ask(app, code, lang="en")
+    other = code[:-4] + ("1111" if code.endswith("0000") else "0000")
+    ask(app, other, lang="en", status=400)  # unknown
+    logged = caplog.text.upper()
+    assert code not in logged and code.replace("-", "") not in logged
+    assert code[:-4].replace("-", "") not in logged.replace("-", "")
