@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +38,8 @@ import transaction
 
 from shopcms.contests import entries
 from shopcms.contests.workflow import CONTEST_WORKFLOW
+from shopcms.giftcards import api as giftcards
+from shopcms.giftcards import validity as giftcards_validity
 from shopcms.newsletter import subscriptions
 from shopcms.newsletter.tokens import link_token
 from shopcms.orders import tracking, withdrawal_links
@@ -371,6 +374,19 @@ def plant_withdrawal_orders(site):
         return order.number, f"/nl/withdrawal/{token}"
 
 
+def plant_gift_card(site, root, order):
+    """A card of 50 euro that the walk's customer bought with ``order``, 12.50 of it spent
+    since: its code."""
+    account = root["customers"].find("toegankelijk@example.be")
+    issued = now(site.registry)
+    expires = giftcards_validity.expires(site.registry, issued)
+    _card, code = root["giftcards"].issue(
+        Decimal("50.00"), expires, order=order, buyer=account.__name__, lang="nl", now=issued
+    )
+    giftcards.spend(root, code, Decimal("12.50"), order, issued)
+    return code
+
+
 def walk_the_shop(live_site, new_page, audit):
     """Every page state a visitor, a customer and an administrator reach, checked."""
     crawled = {}
@@ -681,6 +697,27 @@ def walk_the_shop(live_site, new_page, audit):
     audit.check(customer, "confirmation with its invoice", f"/fr/order/{paid}/{key}")
     audit.check(admin, "invoices (desk)", "/nl/manage/invoices/")
     audit.check(admin, "order with its invoice (desk)", f"/nl/manage/orders/{paid}")
+
+    # -- Issue 19, the gift cards' pages (helper "gcpages"): the public balance page empty,
+    # with an error and with a card's balance; the account's gift cards; the desk's list and
+    # a card found by its code.
+    with live_site.edit() as root:
+        gift_code = plant_gift_card(live_site, root, paid)
+    audit.check(visitor, "gift card balance", "/nl/giftcard")
+    visitor.fill("#giftcard-balance-code", "geen code")
+    visitor.locator("form#giftcard-balance button[name=check]").click()
+    visitor.locator("[aria-invalid=true]").first.wait_for()
+    audit.check(visitor, "gift card balance with an error")
+    visitor.fill("#giftcard-balance-code", gift_code)
+    visitor.locator("form#giftcard-balance button[name=check]").click()
+    visitor.locator(".giftcard-result").wait_for()
+    audit.check(visitor, "gift card balance with a card")
+    audit.check(customer, "account gift cards", "/nl/account/gift-cards")
+    audit.check(admin, "gift cards (desk)", "/nl/manage/giftcards/")
+    admin.fill("#giftcard-search-code", gift_code)
+    admin.locator("form#giftcard-search button[name=search]").click()
+    admin.locator(".giftcard-found").wait_for()
+    audit.check(admin, "gift card found (desk)")
 
     for address, html in crawled.items():
         audit.documents.setdefault(f"crawled {address}", html)

@@ -57,3 +57,24 @@ def issued(site, number):
     return site.read(
         lambda root: [(c.value, c.index, c.buyer, c.lang) for c in api.issued_for(root, number)]
     )
+
+
+def issue(site, value="50.00", when=None, order="2026-000001", buyer=None, lang="nl"):
+    """A new card of ``value`` bought with ``order`` (by account ``buyer``): its code."""
+    when = when or now(site.registry)
+    with site.edit() as root:
+        _card, code = root["giftcards"].issue(
+            Decimal(value),
+            validity.expires(site.registry, when),
+            order=order,
+            buyer=buyer,
+            lang=lang,
+            now=when,
+        )
+    return code
+
+
+def spend(site, code, amount, order, when=None):
+    """Spend ``amount`` of the card ``code`` for ``order``, as the checkout does."""
+    with site.edit() as root:
+        api.spend(root, code, Decimal(amount), order, when or now(site.registry))

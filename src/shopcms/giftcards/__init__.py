@@ -8,9 +8,11 @@ a card and its balance, the cards by buyer and by order), ``validity``
 (``shopcms.giftcards.valid_months``, at least the legal minimum), ``issuing`` (an order
 that becomes paid gets one card per unit of its gift card lines, once), ``mail`` (the codes
 and their printable ``pdf``, composed by the mail sender), ``privacy`` (export, erasure of
-the buyer), ``evolve``.  What other capabilities may use is in ``api``: the products (a
-gift card product's page, ``products.giftcards``) and the orders use it; giftcards import
-neither (an order is read duck-typed from the order workflow's ``AfterTransition``).
+the buyer), ``desk`` (the desk's list and search), ``schemas`` and ``views`` (the public
+balance page, the desk), ``evolve``.  What other capabilities may use is in ``api``: the
+products (a gift card product's page, ``products.giftcards``), the orders and the accounts
+use it; giftcards import none of them (an order is read duck-typed from the order
+workflow's ``AfterTransition``).
 """
 
 from shopcms.giftcards import issuing, validity
@@ -35,3 +37,4 @@ def includeme(config):
     config.add_subscriber(issuing.order_paid, AfterTransition)
     config.include(".mail")
     config.include(".privacy")
+    config.include(".views")

@@ -9,7 +9,8 @@ language.  An order keeps :func:`snapshot` of what each card paid: the card's ke
 last four characters and the amount, never the code.
 
 Selling cards: a product page says how long a card is valid (:func:`valid_months`); a
-paid order's cards are issued by ``issuing`` and listed by :func:`issued_for`.
+paid order's cards are issued by ``issuing`` and listed by :func:`issued_for`.  The
+account's page lists the cards an account :func:`bought_by`.
 """
 
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ __all__ = [
     "EXPIRED",
     "UNKNOWN",
     "Coverage",
+    "bought_by",
     "GiftCardRefused",
     "covers",
     "explain",
@@ -43,6 +45,13 @@ __all__ = [
 
 def _folder(site):
     return site.get("giftcards") if site is not None else None
+
+
+def bought_by(site, account):
+    """The cards account ``account`` (its id) bought, newest first: the account's page
+    shows each one's ``last4``, ``value``, ``remaining`` and ``expires`` (never a code)."""
+    folder = _folder(site)
+    return folder.of_buyer(account) if folder is not None else []
 
 
 def find(site, code):

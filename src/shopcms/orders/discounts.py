@@ -59,7 +59,8 @@ def count(request, priced, email, problem):
                 mapping={"reason": promotions.explain(request, refused[0])},
             )
         )
-    return promotions.take_uses(request, priced.outcome, email)
+    # Each use counts the discount as the order is charged it (its snapshot's amounts).
+    return promotions.take_uses(request, priced.outcome, email, priced.summary.reductions)
 
 
 def snapshot(priced, customer=None):

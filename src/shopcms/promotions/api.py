@@ -9,10 +9,16 @@ placing transaction and counts their uses (:func:`take_uses`); the order keeps
 :func:`snapshot` of its discounts; a cancelled or refunded order gives them back
 (:func:`give_back`).
 
+The statistics page shows the :func:`usage` of each code: its uses and the discount they
+gave, never who used it.
+
 Automatic promotions: product pages and listings show :func:`automatic_offer` of each
 product (``automatic.Offer``: the promotion, its unit reduction and start) and keep the
 page until :func:`automatic_changes_at`.
 """
+
+from dataclasses import dataclass
+from decimal import Decimal
 
 from shopcms.promotions import automatic
 from shopcms.promotions.codes import customer, enter, entered, evaluate, explain, forget
@@ -32,17 +38,23 @@ __all__ = [
     "give_back",
     "snapshot",
     "take_uses",
+    "Usage",
+    "usage",
 ]
 
 
-def take_uses(request, outcome, email=None):
+def take_uses(request, outcome, email=None, reductions=None):
     """Count one use of each code ``outcome`` applied, by the requester (``email``: a
     guest's), in the request's transaction: two checkouts taking a code's last use
-    conflict, and the replayed one finds it used up (``resources``)."""
+    conflict, and the replayed one finds it used up (``resources``).  Each use counts the
+    discount it gave: its reduction among ``reductions`` (the order's summary's, as
+    charged: what :func:`snapshot` keeps and :func:`give_back` takes off again), else what
+    the code gives at Belgian prices."""
     key = customer(request, email)
+    charged = {reduced.label.code: reduced.amount for reduced in reductions or ()}
     for applied in outcome.applied:
         if applied.code:  # an automatic promotion counts no use (nor who used it)
-            applied.promotion.take_use(key)
+            applied.promotion.take_use(key, charged.get(applied.code, applied.amount))
     return key
 
 
@@ -70,7 +82,37 @@ def give_back(site, discounts):
     for discount in discounts:
         promotion = site["promotions"].for_code(discount["code"])
         if promotion is not None:
-            promotion.give_back_use(discount.get("customer"))
+            promotion.give_back_use(discount.get("customer"), discount["amount"])
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the statistics page shows of one code: ``code``, ``names`` (per language),
+    ``uses`` and ``discount`` (given to the orders not cancelled or refunded); the
+    single-use codes generated from a code (``bulk``) are counted under it.  Never who."""
+
+    code: str
+    names: dict
+    uses: int
+    discount: Decimal
+
+
+def usage(site):
+    """The :class:`Usage` of every code of ``site``, by code (automatic promotions count
+    no uses); reads the promotions' own counters, never an order nor a customer."""
+    folder = site.get("promotions")
+    found = {}
+    for promotion in folder.values() if folder is not None else ():
+        if promotion.automatic:
+            continue
+        code = promotion.batch or promotion.code
+        known = found.get(code) or Usage(code, {}, 0, Decimal("0.00"))
+        # A batch's single-use codes are named as the code they were made from.
+        names = dict(promotion.names) if promotion.batch is None else known.names
+        found[code] = Usage(
+            code, names, known.uses + promotion.used, known.discount + promotion.discount_given
+        )
+    return [found[code] for code in sorted(found)]
 
 
 def _automatic(request):

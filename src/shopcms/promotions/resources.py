@@ -39,6 +39,7 @@ ALL, CATEGORIES, PRODUCTS = "all", "categories", "products"
 SCOPES = (ALL, CATEGORIES, PRODUCTS)
 #: A code as customers type it: letters, digits and dashes.
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$")
+ZERO = Decimal("0.00")
 #: The keys of automatic promotions start with this (and sort before ``AUTOMATIC_END``).
 AUTOMATIC, AUTOMATIC_END = "auto.", "auto/"
 
@@ -58,13 +59,21 @@ def customer_key(account=None, email=None):
 
 
 class Uses(Persistent):
-    """How many times a promotion was used: a record of its own (see the module)."""
+    """How many times a promotion was used, and the discount those uses gave (Decimal
+    euro, VAT included, as the orders charged it): a record of its own (see the module).
+    The statistics page reads both, never who used it."""
+
+    #: A class default: records counted before the discount was kept start from zero.
+    discount = ZERO
 
     def __init__(self):
         self.count = 0
 
-    def change(self, delta):
+    def change(self, delta, amount=ZERO):
+        """Count ``delta`` uses (1, or -1 given back) and ``amount`` of discount (the
+        order's: positive when taken, negative when given back)."""
         self.count = max(self.count + delta, 0)
+        self.discount = max(self.discount + Decimal(amount), ZERO)
 
 
 class Promotion(Content):
@@ -108,15 +117,22 @@ class Promotion(Content):
         """How many times the customer with ``key`` (:func:`customer_key`) used it."""
         return self.by_customer.get(key, 0) if key else 0
 
-    def take_use(self, key):
-        """Count one use, by the customer with ``key`` (or None: unknown)."""
-        self.uses.change(1)
+    @property
+    def discount_given(self):
+        """The discount its uses gave the orders that are not cancelled or refunded."""
+        return self.uses.discount
+
+    def take_use(self, key, amount=ZERO):
+        """Count one use, by the customer with ``key`` (or None: unknown), that gave
+        ``amount`` of discount."""
+        self.uses.change(1, amount)
         if key:
             self.by_customer[key] = self.by_customer.get(key, 0) + 1
 
-    def give_back_use(self, key):
-        """Give one use back (a cancelled or refunded order)."""
-        self.uses.change(-1)
+    def give_back_use(self, key, amount=ZERO):
+        """Give one use back (a cancelled or refunded order) and the ``amount`` of
+        discount it gave."""
+        self.uses.change(-1, -Decimal(amount))
         if key and key in self.by_customer:
             left = self.by_customer[key] - 1
             if left > 0:

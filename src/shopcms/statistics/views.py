@@ -8,7 +8,9 @@ by default the last 30 days, today included; at most three years: see
 - ``statistics/``: the range's form (a GET deform form) and the report as
   ``shopcms.statistics.presentation`` shapes it: visits and page views per day (a chart and
   a table with the same numbers), the most viewed pages, browsers, device classes,
-  connection types, referring sites, and visit durations (median and distribution).  A
+  connection types, referring sites, and visit durations (median and distribution); and
+  the uses of each discount code with the discount they gave, since the code was made
+  (``promotions.api.usage``: counts and amounts, never who).  A
   range that is not valid answers 400 with the form, its error summary linking to the
   field in error, and no report;
 - ``statistics/CHART.svg`` (``presentation.CHARTS``): each chart as its own SVG document
@@ -26,6 +28,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from shopcms.promotions import api as promotions
 from shopcms.statistics import enabled as statistics_enabled
 from shopcms.statistics import problem as statistics_problem
 from shopcms.statistics import report as statistics_report
@@ -37,7 +40,7 @@ from shopcms.web.charts import svg_response
 from shopcms.web.clock import site_timezone
 from shopcms.web.errors import refusal
 from shopcms.web.forms import Button, make_form, validate
-from shopcms.web.i18n import _
+from shopcms.web.i18n import _, pick
 from shopcms.web.security import VIEW_STATISTICS
 
 TEMPLATE = "shopcms.statistics:templates/statistics.pt"
@@ -160,7 +163,17 @@ def statistics(context, request):
         "enabled": statistics_enabled(request.registry.settings),
         "charts": {chart: range_link(request, f"{chart}.svg", start, end) for chart in CHARTS},
         "csv_url": range_link(request, CSV_NAME, start, end),
+        "promotions": promotion_rows(request),
     }
+
+
+def promotion_rows(request):
+    """The uses of each discount code and the discount they gave (``promotions.api.
+    usage``: since the code was made, not within the range; never who used it)."""
+    return [
+        {"usage": usage, "name": pick(usage.names, request)[1] or ""}
+        for usage in promotions.usage(request.root)
+    ]
 
 
 def statistics_file(request, name):

@@ -34,6 +34,7 @@ SECTION_TITLES = {
     "addresses": _("Addresses"),
     "payment-methods": _("Payment methods"),
     "preferences": _("Preferences"),
+    "gift-cards": _("Gift cards"),
 }
 
 
