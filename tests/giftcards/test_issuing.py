@@ -115,3 +115,29 @@ def test_the_outbox_never_holds_a_code(site, app):
 
     stored = site.read(intents)
     assert stored and not any(code in repr(intent) for intent in stored)
+
+
+def test_a_paid_order_of_gift_cards_alone_no_longer_holds_up_an_erasure(site, app):
+    """Its cards were delivered by mail once paid: no address is needed any more, so the
+    customer may have their account erased; an order with a plant still waits for its
+    parcel."""
+    from shopcms.privacy.erasure import ErasureRefused, check_erasable
+
+    site.add_account("koper@example.be")
+    login(app, "koper@example.be", PASSWORD, lang="nl")
+    cards_only = buy(site, app, {CARD_25: 1})
+
+    def in_the_way(root):
+        """The orders that hold up the erasure (none: it may go)."""
+        try:
+            check_erasable(root, root["customers"].find("koper@example.be"))
+        except ErasureRefused as refused:
+            return refused.orders
+        return ()
+
+    assert site.read(in_the_way) == (cards_only.number,)  # placed: not paid yet
+    pay(site, cards_only.number)
+    assert site.read(in_the_way) == ()
+    with_plant = buy(site, app, {CARD_25: 1, PLANT: 1})
+    pay(site, with_plant.number)
+    assert site.read(in_the_way) == (with_plant.number,)

@@ -17,6 +17,7 @@ from ZODB.POSException import ConflictError
 
 from shopcms import cli
 from shopcms.mail import compose, get_mailer, get_outbox, outbox_state, send, send_queued
+from shopcms.mail.compose import attach
 from shopcms.tree.database import open_root
 from shopcms.tree.site import Site as SiteRoot
 from shopcms.web.i18n import _
@@ -107,6 +108,15 @@ def test_the_mail_is_in_its_own_language_whatever_the_request(site):
     assert '<html lang="fr">' in html and "<h1" in html and "Un message de Soft Cactus</h1>" in html
     with pytest.raises(ValueError):
         notice(site.registry, lang="de")
+
+
+def test_a_mail_with_a_file_attached_keeps_its_language(site):
+    """A mail reader (and a screen reader) reads the whole mail's language from its top
+    header: attaching an invoice or a gift card's PDF must not move it into the text."""
+    message = attach(notice(site.registry, lang="nl"), [("a.pdf", "application/pdf", b"%PDF")])
+    assert message.get_content_type() == "multipart/mixed"
+    assert message["Content-Language"] == "nl"
+    assert [part.get_filename() for part in message.iter_attachments()] == ["a.pdf"]
 
 
 def test_an_aborted_transaction_queues_nothing(site, smtp):

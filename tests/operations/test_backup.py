@@ -5,6 +5,7 @@ as they were then."""
 import itertools
 import logging
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -131,6 +132,10 @@ def test_restore_to_the_backups_time_gives_the_orders_as_they_were(ini, tmp_path
     assert len(at_backup) == 5 and len(later) == 8
     assert {state for state, *_ in later.values()} == {"paid"}
 
+    # Backups are named to the second: one taken within the first one's second would be
+    # restored with it (a fast machine did all of the above within one second).
+    while datetime.now(UTC) < backup_time + timedelta(seconds=1):
+        time.sleep(0.05)
     out = run(capsys, "backup", ini, backups)
     assert "main: incremental backup" in out
     assert len(backup_files(backups / "main")) == 2  # a full one and an incremental one

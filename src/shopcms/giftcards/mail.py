@@ -78,12 +78,7 @@ def compose_cards(registry, site, intent):
         application_url=intent["base_url"],
     )
     document = pdf.render(registry, lang, rows, intent["base_url"])
-    attach(message, [(pdf.filename(intent["number"]), "application/pdf", document)])
-    # Made multipart/mixed, the email package moved the Content-* headers to the text's
-    # part: the language is the whole mail's.
-    if message["Content-Language"] is None:
-        message["Content-Language"] = lang
-    return message
+    return attach(message, [(pdf.filename(intent["number"]), "application/pdf", document)])
 
 
 def includeme(config):

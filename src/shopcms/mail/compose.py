@@ -164,7 +164,10 @@ def compose(
 def attach(message, attachments):
     """``message`` (an EmailMessage, composed or parsed back from its bytes with
     ``email.policy.default``) with ``attachments`` (``[(filename, mimetype, bytes)]``)
-    attached after its text and HTML; the message itself, for convenience."""
+    attached after its text and HTML; the message itself, for convenience.  The message
+    keeps its ``Content-Language``: made multipart/mixed, the email package moves every
+    ``Content-*`` header into the text's part, and the language is the whole mail's."""
+    language = message["Content-Language"]
     for filename, mimetype, data in attachments or ():
         maintype, _slash, subtype = mimetype.partition("/")
         message.add_attachment(
@@ -172,4 +175,6 @@ def attach(message, attachments):
         )
     if attachments:
         message.set_boundary(f"=_{unique_id()}")
+        if language is not None and message["Content-Language"] is None:
+            message["Content-Language"] = language
     return message

@@ -191,9 +191,8 @@ class CheckoutOptions:
 
 def options(request, cart):
     """The :class:`CheckoutOptions` of the requester with ``cart``: each shipping method
-    with what it costs for this cart as the summary charges it (after the codes'
-    discounts, which can take the goods under the free delivery threshold or make every
-    method free), the saved payment methods first, then the enabled ones."""
+    with what the summary charges for it (after the codes' discounts: under the free
+    delivery threshold, or free), the saved payment methods first, then the enabled ones."""
     shipping = []
     for name, title in SHIPPING_METHODS.items():
         try:

@@ -3,9 +3,8 @@
 An :class:`Order` records, when it is placed, everything the sale was made on: the lines
 (product id, SKU, title in the customer's language, quantity, unit price, VAT rate, line
 total), shipping, totals and VAT per rate, the customer's contact and addresses, the payment
-method and its reference.  Nothing of that changes afterwards; only the workflow state, its
-history and the payment references do.  Prices come from the products at that moment, never
-from the client.
+method and its reference.  Nothing of that changes afterwards but the workflow state, its
+history and the payment references.  Prices come from the products then, never the client.
 
 Numbers are ``YYYY-NNNNNN``, unique, with gaps (``orders.numbers``: blocks reserved per
 process); the OGM reference is made from the number (``orders.ogm``); the lookup tables a
@@ -196,9 +195,10 @@ class Order(Content):
 
     @property
     def in_fulfilment(self):
-        """Placed or paid and not yet shipped: its address is still needed to deliver it
-        (an erasure of the customer's data waits for it)."""
-        return self.state in (PLACED, PAID)
+        """Placed, or paid and not yet shipped: its address is still needed to deliver it (an
+        erasure waits for it).  Gift cards alone were delivered by mail once paid."""
+        cards_only = all(line.get("gift_card") for line in self.lines)
+        return self.state == PLACED or (self.state == PAID and not cards_only)
 
     @property
     def vat(self):
