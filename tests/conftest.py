@@ -16,6 +16,7 @@ import transaction
 from webtest import TestApp
 
 from shopcms import main
+from shopcms.orders import placing
 from shopcms.pages.content import load_pages
 from shopcms.products import images
 from shopcms.products.content import load_catalog
@@ -236,3 +237,18 @@ def login(app, email, password, lang="nl", status=303):
     form["email"] = email
     form["password"] = password
     return form.submit("login", status=status)
+
+
+@pytest.fixture(params=["one at a time", "conflicting"])
+def placing_mode(request, monkeypatch):
+    """Run a concurrency test twice: as a bank transfer is placed (one order at a time per
+    process, ``orders.placing``), and with that lock out of the way, as for a provider's
+    method or two processes, where checkouts conflict in ZODB and are replayed."""
+    if request.param == "conflicting":
+
+        class NoLock:
+            def acquire(self, timeout=None):
+                return False
+
+        monkeypatch.setattr(placing, "_lock", NoLock())
+    return request.param

@@ -12,39 +12,27 @@ reads the balance the winners left."""
 from decimal import Decimal
 
 import pytest
-import requests
 
-from shopcms.orders import placing
-from tests.concurrency.test_checkout_race import DETAILS, all_at_once, hidden
+from tests.concurrency.test_checkout_race import PRODUCT, all_at_once, hidden
+from tests.concurrency.test_checkout_race import Customer as RaceCustomer
 from tests.giftcards.helpers import make_card
 from tests.liveserver import serving
 
 CUSTOMERS = 16
-PRODUCT = "mug-cafe"
 
 
-class Customer:
-    """A browser: the mug in its cart, the checkout reviewed with the card's code."""
+class Customer(RaceCustomer):
+    """A browser: the mug in its cart (``test_checkout_race``), the checkout reviewed with
+    the card's code; what the review promised the card pays, posted with the place form."""
 
     def __init__(self, base, pid, number, code):
-        self.base = base
-        self.http = requests.Session()
-        self.http.headers["Origin"] = base
-        page = self.http.get(f"{base}/nl/products/{PRODUCT}").text
-        added = self.http.post(
-            f"{base}/nl/cart",
-            data={"csrf_token": hidden(page, "csrf_token"), "op": "add", "pid": pid, "qty": 1},
-            allow_redirects=False,
-        )
-        assert added.status_code == 303, added.text
-        form = self.http.get(f"{base}/nl/checkout").text
-        details = [(k, f"klant{number}@example.be" if k == "email" else v) for k, v in DETAILS]
+        super().__init__(base, pid)
         details = [
-            *[(k, v) for k, v in details if k not in ("step", "accept_terms")],
-            ("gift_card", code),
-            ("csrf_token", hidden(form, "csrf_token")),
-            ("token", hidden(form, "token")),
+            (k, f"klant{number}@example.be" if k == "email" else v)
+            for k, v in self.form
+            if k not in ("step", "accept_terms")
         ]
+        details.append(("gift_card", code))
         reviewed = self.http.post(f"{base}/nl/checkout", data=[*details, ("step", "review")])
         assert reviewed.status_code == 200, reviewed.text
         self.promised = hidden(reviewed.text, "gift_card_pays")
@@ -54,9 +42,6 @@ class Customer:
             ("accept_terms", "true"),
             ("gift_card_pays", self.promised),
         ]
-
-    def place(self):
-        return self.http.post(f"{self.base}/nl/checkout", data=self.form, allow_redirects=False)
 
 
 @pytest.fixture
@@ -68,18 +53,6 @@ def twenty_euro(site):
         product.set_stock(100)
         product.changed()
         return product.pid
-
-
-@pytest.fixture(params=["one at a time", "conflicting"])
-def placing_mode(request, monkeypatch):
-    if request.param == "conflicting":
-
-        class NoLock:
-            def acquire(self, timeout=None):
-                return False
-
-        monkeypatch.setattr(placing, "_lock", NoLock())
-    return request.param
 
 
 def test_sixteen_checkouts_of_twenty_euro_on_one_fifty_euro_card(site, twenty_euro, placing_mode):

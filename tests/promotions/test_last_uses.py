@@ -14,7 +14,6 @@ from decimal import Decimal
 import pytest
 import requests
 
-from shopcms.orders import placing
 from tests.concurrency.test_checkout_race import DETAILS, all_at_once, hidden
 from tests.liveserver import serving
 from tests.promotions.helpers import CACTUS, make_promotion
@@ -67,18 +66,6 @@ def five_left(site):
         product.set_stock(100)
         product.changed()
         return product.pid
-
-
-@pytest.fixture(params=["one at a time", "conflicting"])
-def placing_mode(request, monkeypatch):
-    if request.param == "conflicting":
-
-        class NoLock:
-            def acquire(self, timeout=None):
-                return False
-
-        monkeypatch.setattr(placing, "_lock", NoLock())
-    return request.param
 
 
 def test_sixteen_checkouts_for_the_last_five_uses(site, five_left, placing_mode):

@@ -10,7 +10,7 @@ reads why (the review already says so: :func:`refusals`), and placing again buys
 it.  The order keeps :func:`snapshot`; the summaries show :func:`rows`.
 """
 
-from shopcms.products.api import charge, charge_item
+from shopcms.products.api import charge, charge_item, promotion_line
 from shopcms.promotions import api as promotions
 from shopcms.web.i18n import _, pick
 
@@ -21,17 +21,7 @@ def charge_found(request, found, method, where, email=None):
     customer (the checkout's details; None before they are known)."""
     outcome = promotions.evaluate(
         request,
-        [
-            promotions.Line(
-                product.pid,
-                qty,
-                product.price,
-                product.vat_rate,
-                product.categories,
-                gift_card=product.gift_card,  # (never reduced)
-            )
-            for product, _title, qty in found
-        ],
+        [promotion_line(product, qty) for product, _title, qty in found],
         email=email,
     )
     summed = charge(

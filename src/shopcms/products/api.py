@@ -13,7 +13,8 @@ the editors' choice is read by ``featured_choice`` and kept by ``choose_featured
 the free delivery threshold (``free_delivery_from``).
 The checkout charges the VAT of an order's destination (``taxation``: domestic, OSS or
 reverse charge; ``charge``: goods and shipping converted by the one rule ``charged``; its
-items made by ``charge_item``, which knows a gift card is not shipped).
+items made by ``charge_item``, which knows a gift card is not shipped; the promotions'
+lines made by ``promotion_line``, which knows a gift card is never reduced).
 The contests check and re-encode their images as the products do (``images``: by content,
 JPEG, PNG or WebP, re-encoded as JPEG; nothing of the uploaded file is kept) and upload
 them with the same widget (``ImageUploadWidget``, ``UploadStore``, ``IMAGE_TYPES``).
@@ -49,6 +50,7 @@ from shopcms.products.pricing import (
     vat_included,
 )
 from shopcms.products.recommendations import for_customer as recommended_for
+from shopcms.products.reductions import promotion_line
 from shopcms.products.resources import Product
 from shopcms.products.schemas.desk import ACCEPTED_TYPES as IMAGE_TYPES
 from shopcms.products.schemas.desk import ImageUploadWidget, UploadStore
@@ -97,6 +99,7 @@ __all__ = [
     "Taxation",
     "charge",
     "charge_item",
+    "promotion_line",
     "charged",
     "oss_enabled",
     "taxation",

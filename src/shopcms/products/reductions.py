@@ -28,10 +28,12 @@ class Reduced:
     name: str
 
 
-def _line(product):
+def promotion_line(product, qty=1):
+    """``qty`` of ``product`` as the promotions' rules see a cart line (a gift card is
+    never reduced: ``gift_card``)."""
     return promotions.Line(
         product.pid,
-        1,
+        qty,
         product.price,
         product.vat_rate,
         product.categories,
@@ -47,7 +49,7 @@ def _keep_until(request, moment):
 
 def reduced(request, product):
     """The :class:`Reduced` of ``product`` now, or None (see the module)."""
-    line = _line(product)
+    line = promotion_line(product)
     _keep_until(request, promotions.automatic_changes_at(request, line))
     offer = promotions.automatic_offer(request, line)
     if offer is None:

@@ -13,6 +13,7 @@ import deform
 
 from shopcms.products.giftcards import charge_item
 from shopcms.products.pricing import charge
+from shopcms.products.reductions import promotion_line
 from shopcms.promotions import api as promotions
 from shopcms.web.forms import Button, CSRFSchema, make_form
 from shopcms.web.forms.types import Text
@@ -24,17 +25,7 @@ CODE_MAX = 40
 
 def promotion_lines(items):
     """``items`` (``(product, qty)``) as the promotions' rules see them."""
-    return tuple(
-        promotions.Line(
-            product.pid,
-            qty,
-            product.price,
-            product.vat_rate,
-            product.categories,
-            gift_card=product.gift_card,
-        )
-        for product, qty in items
-    )
+    return tuple(promotion_line(product, qty) for product, qty in items)
 
 
 @colander.deferred
