@@ -18,7 +18,9 @@ answer sets (every request of the row gets the same) is printed.
 
 Rows: the product page (random of 10,000) without cookie, with consent, consent + cart,
 logged in + cart; the filtered listing and a one-word search with consent; the stack
-alone (``bench/stack_view.py``, for the record); the peers (``peers/``): Substance D 1.0's
+alone (``bench/stack_view.py``, for the record); the ceiling (:data:`CEILING`: a
+hello-world answering the consent row's page, bytes and headers, at the same random URLs
+with the same cookie: what no implementation on this server can beat); the peers (``peers/``): Substance D 1.0's
 document page (random of 10,000) and a plain traversal + ZODB + Chameleon product page
 (random of 10,000).  Before its pairs every random-page target has each of its pages
 visited once (the page cache and the ZODB caches are warm, as in a shop that runs).
@@ -58,6 +60,10 @@ METRICS_TOKEN = "bench-metrics-token"  # noqa: S105 (a loopback bench server's)
 #: within 300 s of their warm-up).
 LONG_RUN = {"shopcms.page_cache.max_age": "3600"}
 
+#: The row of what no implementation can beat: a hello-world that answers every random
+#: product URL with the bytes and headers of the consent row's product page (:data:`CEILING`).
+CEILING_ROW = "ceiling: hello-world answering the consent page's bytes"
+
 #: label -> (server, path or "random", visitor state, target share of hello-world)
 ROWS = {
     "product page, no cookie": ("shop", "random", None, None),
@@ -67,6 +73,7 @@ ROWS = {
     "filtered listing, consent cookie": ("shop", LISTING, "consent", 0.6),
     "one-word search, consent cookie": ("shop", SEARCH, "consent", 0.6),
     "stack, empty view": ("shop", "/nl/bench-nothing", None, None),
+    CEILING_ROW: ("ceiling", "random", "consent", None),
     "Substance D 1.0 document (peer)": ("substanced", "random", None, None),
     "plain traversal+ZODB+Chameleon (peer)": ("plain", "random", None, None),
 }
@@ -74,6 +81,37 @@ PERSONAL_PRODUCT_ROWS = [
     label for label in ROWS if label.startswith("product page, ") and ROWS[label][2]
 ]
 PLAIN = "plain traversal+ZODB+Chameleon (peer)"
+
+#: The ceiling's server: Pyramid's hello-world view (as ``servers.HELLO``) on a route that
+#: takes any path, answering the status, headers and body of one product page as shopcms
+#: answered it to the consent row's visitor (a JSON file, argv[3]).  It does nothing a page
+#: needs (no cookie read, no lookup, no fill): its ratio is the most the consent row can
+#: reach on this server, client and machine, whatever shopcms does.
+CEILING = textwrap.dedent(
+    """
+    import base64
+    import json
+    import logging
+    import sys
+    from pyramid.config import Configurator
+    from pyramid.response import Response
+    from waitress import serve
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    page = json.load(open(sys.argv[3]))
+    body = base64.b64decode(page["body"])
+    headers = [tuple(h) for h in page["headers"]]
+
+    def ceiling(request):
+        return Response(body=body, status=page["status"], headerlist=list(headers))
+
+    with Configurator() as config:
+        config.add_route("any", "/*path")
+        config.add_view(ceiling, route_name="any")
+    serve(config.make_wsgi_app(), host="127.0.0.1", port=int(sys.argv[1]),
+          threads=int(sys.argv[2]), _quiet=True)
+    """
+)
 
 RANDOM_LUA = textwrap.dedent(
     """
@@ -155,6 +193,31 @@ def make_states(flows, port, names):
     for shopper in (consent, cart, customer):
         shopper.close()
     return states
+
+
+def capture_page(port, path, cookie, file):
+    """Write shopcms's answer to ``path`` for ``cookie`` (status, headers, body) to ``file``
+    as :data:`CEILING` reads it."""
+    import base64
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    # Without the hop-by-hop and length headers waitress writes itself.
+    headers = [
+        (k, v)
+        for k, v in response.getheaders()
+        if k.lower() not in ("content-length", "connection", "date", "server")
+    ]
+    page = {
+        "status": f"{response.status} {response.reason}",
+        "headers": headers,
+        "body": base64.b64encode(body).decode(),
+    }
+    file.write_text(json.dumps(page))
 
 
 def first_answer(port, path, cookie):
@@ -341,9 +404,16 @@ def main():
     add_customer(folder)
     flows = load_flows()
     wanted = {ROWS[label][0] for label in labels}
+    if "ceiling" in wanted:
+        wanted.add("shop")  # (the page it answers is shopcms's)
     servers, peers = servers_for(args, folder, wanted)
-    prefixes = {"shop": "/nl/products/", "plain": "/", "substanced": "/"}
-    all_names = {"shop": names, **peers}
+    prefixes = {
+        "shop": "/nl/products/",
+        "plain": "/",
+        "substanced": "/",
+        "ceiling": "/nl/products/",
+    }
+    all_names = {"shop": names, "ceiling": names, **peers}
     if args.sample:
         all_names = {server: found[: args.sample] for server, found in all_names.items()}
     try:
@@ -362,6 +432,12 @@ def main():
             ]
             hello = Target("hello", "hello", "/", None, Path(scratch), [], "")
             states = make_states(flows, servers["shop"][1], names) if "shop" in servers else {}
+            if "ceiling" in wanted:
+                page = Path(scratch) / "ceiling.json"
+                capture_page(
+                    servers["shop"][1], f"/nl/products/{names[3]}", states["consent"], page
+                )
+                servers["ceiling"] = start(CEILING, args.threads, str(page))
             primed = set()
             for target in targets:  # warm: every random page once, then a short run
                 target.cookie = states.get(target.state, "")
