@@ -96,3 +96,43 @@ def test_lenient_mode_drops_only_the_undeclared_cookie():
 def test_a_cookie_cannot_be_declared_twice(config):
     with pytest.raises(ValueError):
         config.add_cookie("language", Category.NECESSARY, purpose="x", reason="y", lifetime=None)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "a=b; c=d",
+        "cookie_consent=20261207T112043Z|functional-statistics|cookies:nl:1.aYOp-_; recent=3.-Jg",
+        "a=b;c=d",
+        'a="x y"; b=1',
+        "path=1; a=2",  # a name WebOb takes for an attribute
+        "Max-Age=1; a=2",
+        "a=b=c; a=2",  # the last of two wins
+        "a=; b=",
+        "$x=1; y=2",
+        "\u00e9=1",
+        "a=b ; c=d",
+        "a=b,c=d",
+        "a=%20b; c=\\012",
+        "",
+    ],
+)
+def test_the_page_caches_cookie_reading_is_webobs(header):
+    # A page filled from its skeleton must see the cookies the full rendering sees.
+    from webob.cookies import RequestCookies
+
+    from shopcms.web.cookies import parsed
+
+    assert parsed({"HTTP_COOKIE": header}) == dict(RequestCookies({"HTTP_COOKIE": header}))
+
+
+def test_cookies_read_once_are_what_webob_finds_in_the_environ():
+    from webob import Request
+
+    from shopcms.web.cookies import parsed
+
+    environ = {"HTTP_COOKIE": "a=1; b=2"}
+    found = parsed(environ)
+    assert Request(environ).cookies["b"] == "2" and parsed(environ) is found
+    environ["HTTP_COOKIE"] = "a=3"  # a changed header is read again
+    assert parsed(environ) == {"a": "3"} == dict(Request(environ).cookies)

@@ -23,6 +23,16 @@ def test_a_masked_token_never_repeats_and_unmasks_to_the_token():
             assert token not in text and unmask(text) == token
 
 
+def test_the_masks_of_one_answer_each_have_their_own_pad():
+    # A page's skeleton has a token in several forms: one read of the random source gives
+    # each its own pad, so no two forms of one answer show the same text either.
+    token = "s.493210.0123456789abcdef0123456789abcdef"
+    shown = csrf.masks(token, 5)
+    assert len(set(shown)) == 5
+    assert all(unmask(text) == token for text in shown)
+    assert csrf.masks(token, 0) == []
+
+
 def test_what_is_not_a_masked_token_unmasks_to_nothing():
     session_token = "0123456789abcdef0123456789abcdef01234567"
     masked = mask(session_token)

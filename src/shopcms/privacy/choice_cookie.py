@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, Signer
-from webob.cookies import RequestCookies
 
 from shopcms.privacy.cookie_policy import version_in_force
-from shopcms.web.cookies import Category
+from shopcms.web.cookies import Category, parsed
 from shopcms.web.sessions import session_secret
 
 #: The visitor's choice about cookies.
@@ -185,7 +184,7 @@ def statistics_choice(environ, settings, now=None):
         return REFUSED
     if not environ.get("HTTP_COOKIE"):
         return None
-    raw = RequestCookies(environ).get(CONSENT_COOKIE)
+    raw = parsed(environ).get(CONSENT_COOKIE)
     choice = decode(raw, session_secret(settings))
     if choice is None or (now or datetime.now(UTC)) >= choice.expires:
         return None

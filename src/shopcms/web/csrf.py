@@ -50,14 +50,24 @@ HOUR = 3600
 _MASKED_ATTRIBUTE = "_shopcms_masked_csrf"
 
 
-def mask(token):
+def mask(token, pad=None):
     """``token`` (ASCII) XORed with a random pad of its length: kind + base64url(pad + xor).
-    Two calls never return the same text (see the module)."""
+    Two calls never return the same text (see the module).  ``pad``: random bytes of the
+    token's length read by the caller (:func:`masks`), else read here."""
     raw = token.encode("ascii")
-    pad = os.urandom(len(raw))
+    if pad is None:
+        pad = os.urandom(len(raw))
     mixed = (int.from_bytes(pad, "big") ^ int.from_bytes(raw, "big")).to_bytes(len(raw), "big")
     text = base64.urlsafe_b64encode(pad + mixed).rstrip(b"=").decode("ascii")
     return (PREFIX if token.startswith(PREFIX) else MASKED) + text
+
+
+def masks(token, count):
+    """``count`` masked copies of ``token``, each with its own pad, from one read of the
+    system's random source (a read costs more than masking: a page has several forms)."""
+    size = len(token)
+    randomness = os.urandom(size * count)
+    return [mask(token, randomness[i * size : (i + 1) * size]) for i in range(count)]
 
 
 def unmask(text):

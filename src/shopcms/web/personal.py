@@ -54,6 +54,7 @@ from pyramid.request import Request
 from pyramid.threadlocal import manager
 
 from shopcms.web import csrf
+from shopcms.web.cookies import parsed as parsed_cookies
 from shopcms.web.marks import CSRF_MARK, SKELETON  # noqa: F401 (this module's names too)
 from shopcms.web.security import STAFF_ROLES
 
@@ -128,12 +129,13 @@ def join(pieces, parts, token):
     """The page: ``pieces`` with their holes' ``parts`` (bytes), and at each CSRF mark
     ``token``, masked anew for each mark (``shopcms.web.csrf``: a secret never repeats)."""
     raw = None if token is None else (csrf.unmask(token) or token)
+    marks = iter(()) if raw is None else iter(csrf.masks(raw, pieces.count(CSRF)))
     out = []
     for i, piece in enumerate(pieces):
         if not i % 2:
             out.append(piece)
         elif piece == CSRF:
-            out.append(escape(csrf.mask(raw), quote=True).encode())
+            out.append(escape(next(marks), quote=True).encode())
         else:
             out.append(parts[piece])
     return b"".join(out)
@@ -212,7 +214,7 @@ class VisitorRequest(Request):
     def cookies(self):
         # Parsed once, a plain mapping: webob parses and checks the header at each access,
         # and a page's parts ask a dozen times.  Parts only read cookies (the contract).
-        return dict(Request.cookies.fget(self))
+        return parsed_cookies(self.environ)
 
     @reify
     def root(self):

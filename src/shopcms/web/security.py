@@ -92,6 +92,12 @@ class SecurityPolicy:
         What capabilities that may not import accounts read of it: ``__name__`` (the user
         id), ``email``, ``name`` (the name the customer is known by, or None) and
         ``roles``."""
+        if "session" not in request.__dict__:
+            # No session started in this request and no session cookie: nobody is logged
+            # in, and no empty session is made only to be asked (a dozen times a page).
+            name = request.registry.settings.get("shopcms.session.cookie_name")
+            if name is not None and name not in request.cookies:
+                return None
         session = request.session
         userid = session.get(SESSION_USER)
         if userid is None:
