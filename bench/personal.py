@@ -20,10 +20,11 @@ Rows: the product page (random of 10,000) without cookie, with consent, consent 
 logged in + cart; the filtered listing and a one-word search with consent; the stack
 alone (``bench/stack_view.py``, for the record); the ceiling (:data:`CEILING`: a
 hello-world answering the consent row's page, bytes and headers, at the same random URLs
-with the same cookie: what no implementation on this server can beat); the peers (``peers/``): Substance D 1.0's
-document page (random of 10,000) and a plain traversal + ZODB + Chameleon product page
-(random of 10,000).  Before its pairs every random-page target has each of its pages
-visited once (the page cache and the ZODB caches are warm, as in a shop that runs).
+with the same cookie: what no implementation on this server can beat); the peers
+(``peers/``): Substance D 1.0's document page (random of 10,000) and a plain traversal +
+ZODB + Chameleon product page (random of 10,000).  Before its pairs every random-page
+target has each of its pages visited once (the page cache and the ZODB caches are warm, as
+in a shop that runs).
 
 ``--profile`` samples the server with py-spy (``--gil``) during one more run of each row
 that misses its target and prints the top functions by own and by total samples.
