@@ -40,6 +40,17 @@ ADMIN_PASSWORD = "correct horse battery staple"
 PASSWORD = "a long enough passphrase"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_gift_card_guesses():
+    """Every test's client is "unknown" (WebTest sends no address): the unknown gift card
+    codes one test tries must not count against the next (``giftcards.api.GUESSES``)."""
+    from shopcms.giftcards.api import GUESSES
+
+    GUESSES.clear()
+    yield
+    GUESSES.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _reuse_processed_images():
     """Every test site loads the same demo images: decode and re-encode each only once.

@@ -70,10 +70,31 @@ def test_a_card_paying_everything_pays_the_order_alone(site, app):
 def test_an_unknown_code_is_refused_in_the_visitors_language_with_the_form_kept(site, app):
     add_to_cart(app, "mug-cafe", 1, "fr")
     page = review_with(app, "AAAA-BBBB-CCCC-DDDD", "fr", status=400)
-    error = text(page, "#checkout-gift_card-error") or text(page, ".error")
+    error = text(page, "#checkout-gift-card-error")
     assert "Nous ne connaissons pas ce code de carte cadeau" in error
     assert page.html.select_one("input[name=street]")["value"] == "Kerkstraat 1"
     assert orders(site) == []
+
+
+def test_guessing_codes_at_checkout_is_stopped_and_a_customer_with_a_card_is_not(site, app):
+    key, code = make_card(site, "50.00")
+    add_to_cart(app, "mug-cafe", 1)  # 20.45
+    # A customer who reviews their order again and again with their card is never stopped,
+    # nor one who mistypes it a few times.
+    for _ in range(12):
+        reviewed = review_with(app, code)
+    for n in range(10):
+        review_with(app, f"AAAA-BBBB-CCCC-DDD{'ABCDEFGHJK'[n]}", status=400)
+    # After ten unknown codes in ten minutes no code of this client is read any more, not
+    # even a real one, and the answer says when to come back.
+    stopped = review_with(app, code, status=429)
+    assert stopped.headers["Retry-After"] == "600"
+    assert "Wacht tien minuten" in text(stopped, "#checkout-gift-card-error")
+    assert stopped.html.select_one("input[name=street]")["value"] == "Kerkstraat 1"
+    # Placing from the review shown before is refused too: nothing placed, nothing spent.
+    refused = place_reviewed(reviewed, status=409)
+    assert "Wacht tien minuten" in text(refused, ".checkout-problem")
+    assert orders(site) == [] and balance(site, key) == Decimal("50.00")
 
 
 def test_an_expired_or_spent_card_is_refused(site, app):

@@ -104,6 +104,16 @@ def test_every_message_is_translated(lang, extracted):
         for m in extracted
         if m in translated and not all(text.strip() for text in forms(translated[m]))
     )
+    # A plural needs every form its language has: gettext shows the English text for a
+    # number whose form is missing (French has three here: 0-1, millions, the rest).
+    plurals = int(re.search(r"nplurals=(\d+)", catalog(lang).metadata["Plural-Forms"])[1])
+    empty += sorted(
+        m
+        for m in extracted
+        if m in translated
+        and translated[m].msgid_plural
+        and len(translated[m].msgstr_plural) < plurals
+    )
     fuzzy = sorted(m for m in extracted if m in translated and translated[m].fuzzy)
     problems = [f"missing from {lang}/shopcms.po: {label(m)}" for m in absent]
     problems += [f"untranslated: {label(m)}" for m in empty]

@@ -6,7 +6,10 @@ that in the placing transaction (every change of one card conflicts with every o
 two checkouts never spend the same euro: ``resources``), :func:`give_back` puts it back
 when the order is cancelled or refunded, :func:`explain` tells a refusal in the visitor's
 language.  An order keeps :func:`snapshot` of what each card paid: the card's key, its
-last four characters and the amount, never the code.
+last four characters and the amount, never the code.  Codes that match no card are
+counted per client (:func:`guessed`): after :data:`GUESS_LIMIT` of them in
+:data:`GUESS_WINDOW` seconds the checkout reads no code of that client for a while
+(:func:`guessing`, reason :data:`GUESSING`), as the balance page does (``views.balance``).
 
 Selling cards: a product page says how long a card is valid (:func:`valid_months`); a
 paid order's cards are issued by ``issuing`` and listed by :func:`issued_for`.  The
@@ -20,20 +23,35 @@ from shopcms.giftcards.resources import BALANCE, EXPIRED, ZERO, GiftCardRefused
 from shopcms.giftcards.validity import valid_months
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money
+from shopcms.web.limits import Throttle, client
 
 #: Why a code cannot pay, besides those of ``resources`` (expired, balance too low).
 UNKNOWN, EMPTY = "unknown", "empty"
+#: Why a code is not even looked up: too many unknown codes from this client (:func:`guessing`).
+GUESSING = "guessing"
+#: Unknown codes a client may try at checkout in a window of seconds.  Guessing 80 random
+#: bits is hopeless anyway (``codes``); this makes it slower still without ever stopping a
+#: customer who typed their own code wrong a few times.
+GUESS_LIMIT, GUESS_WINDOW = 10, 600
+GUESSES = Throttle(GUESS_LIMIT, GUESS_WINDOW)
+#: Salts the client's hash (``web.limits.client``): this limit joins no other.
+_GUESS_PURPOSE = "shopcms.giftcards.guesses"
 
 __all__ = [
     "BALANCE",
     "EMPTY",
     "EXPIRED",
+    "GUESSES",
+    "GUESSING",
+    "GUESS_WINDOW",
     "UNKNOWN",
     "Coverage",
     "bought_by",
     "GiftCardRefused",
     "covers",
     "explain",
+    "guessed",
+    "guessing",
     "find",
     "give_back",
     "issued_for",
@@ -124,8 +142,24 @@ def give_back(site, paid, order, now, amount=None):
     return back
 
 
+def guessing(request):
+    """Whether this request's client tried :data:`GUESS_LIMIT` unknown codes within the
+    last :data:`GUESS_WINDOW` seconds (in memory, per process: ``web.limits``)."""
+    return GUESSES.full(client(request, _GUESS_PURPOSE))
+
+
+def guessed(request):
+    """Count a code that matched no card against this request's client."""
+    GUESSES.allow(client(request, _GUESS_PURPOSE))
+
+
 def explain(request, reason, remaining=ZERO):
     """Why a code cannot pay (``reason``), in the visitor's language."""
+    if reason == GUESSING:
+        return _(
+            "Too many gift card codes that we do not know were tried from this connection. "
+            "Please wait ten minutes and try again."
+        )
     if reason == EXPIRED:
         return _("This gift card has expired.")
     if reason == EMPTY:

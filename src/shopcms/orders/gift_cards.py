@@ -30,6 +30,8 @@ from shopcms.web.layout import format_money
 ZERO = Decimal("0.00")
 #: The payment method of an order a gift card paid entirely.
 METHOD = "giftcard"
+#: Seconds a client over the limit of unknown codes waits (its answer's ``Retry-After``).
+RETRY_AFTER = giftcards.GUESS_WINDOW
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class CardPayment:
     card: object = None
     pays: Decimal = ZERO
     refused: object = None
+    #: Refused without being read: too many unknown codes from this client (a 429).
+    limited: bool = False
 
     @property
     def last4(self):
@@ -60,12 +64,18 @@ class CardPayment:
 
 def assess(request, code, total):
     """The :class:`CardPayment` of ``code`` for ``total``, or None without a code.  Never
-    writes."""
+    writes to the database; an unknown code counts against the client, and a client over
+    the limit has no code read (``giftcards.api.guessing``)."""
     code = (code or "").strip()
     if not code:
         return None
     total = Decimal(total)
+    if giftcards.guessing(request):
+        why = giftcards.explain(request, giftcards.GUESSING)
+        return CardPayment(code, total, refused=why, limited=True)
     coverage = giftcards.covers(request.root, code, total, request.now)
+    if coverage.refused == giftcards.UNKNOWN:
+        giftcards.guessed(request)
     if coverage.refused is not None:
         why = giftcards.explain(request, coverage.refused, coverage.remaining)
         return CardPayment(code, total, coverage.card, refused=why)

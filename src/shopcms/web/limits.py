@@ -2,7 +2,8 @@
 
 :class:`Throttle` allows ``limit`` events per client in a window of ``seconds``, per
 process; a restart forgets it (a limit is a brake on abuse, not a ledger).  It is bounded:
-at most :data:`CLIENTS` clients are remembered, the least recently seen dropped first.
+at most :data:`CLIENTS` clients are remembered, the least recently seen dropped first, and
+a client whose last event left the window is forgotten at the next event of any client.
 
 :func:`client` is the client as the limits know it: a keyed hash of
 ``request.client_addr`` (the visitor's address as the trusted proxy gives it), never the
@@ -41,7 +42,28 @@ class Throttle:
             self._events[client] = events
             while len(self._events) > CLIENTS:
                 self._events.popitem(last=False)
+            self._forget(now)
             return allowed
+
+    def _forget(self, now):
+        # Clients are kept in the order they were last seen: those first in line whose
+        # last event left the window are forgotten (the privacy statement says so).
+        while self._events:
+            first, events = next(iter(self._events.items()))
+            if events and events[-1] > now - self.seconds:
+                break
+            del self._events[first]
+
+    def __len__(self):
+        """How many clients are remembered."""
+        return len(self._events)
+
+    def full(self, client, now=None):
+        """Whether ``client`` has had its ``limit`` events in the window (nothing counted)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            events = self._events.get(client, ())
+            return sum(1 for moment in events if moment > now - self.seconds) >= self.limit
 
     def clear(self):
         with self._lock:
