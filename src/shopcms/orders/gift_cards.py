@@ -82,6 +82,14 @@ def assess(request, code, total):
     return CardPayment(code, total, coverage.card, coverage.pays)
 
 
+def refusing(response, paying):
+    """Make ``response`` the answer to a review whose card ``paying`` was refused: 400, or
+    429 with ``Retry-After`` when the client is over the limit of unknown codes."""
+    response.status = 429 if paying.limited else 400
+    if paying.limited:
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+
+
 def expected(value):
     """The amount the review's place form posted (``gift_card_pays``), or None."""
     try:

@@ -90,10 +90,8 @@ def _review(request, basket, offered, details, place_html=None):
         form = details_form(request, offered)
         return _page(request, basket, form.render(_values(details, "review")), problem.message)
     card = gift_cards.assess(request, details.get("gift_card"), summary.quote.totals.total)
-    if card is not None and card.refused is not None:  # 400 (429: guessing), the form as posted
-        request.response.status = 429 if card.limited else 400
-        if card.limited:
-            request.response.headers["Retry-After"] = str(gift_cards.RETRY_AFTER)
+    if card is not None and card.refused is not None:  # the form as it was posted
+        gift_cards.refusing(request.response, card)
         form = refused_field(details_form(request, offered), "gift_card", card.refused)
         return _page(request, basket, form.render(_values(details, "review")))
     request.override_renderer = REVIEW
