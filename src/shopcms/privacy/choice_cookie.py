@@ -51,8 +51,10 @@ class Choice:
     when: datetime  # aware, UTC
     version: str  # the cookie policy's revision id, "" when none was published
 
-    @property
+    @functools.cached_property
     def expires(self):
+        # (Kept in the instance's __dict__, which a frozen dataclass allows: a choice is
+        # read on every page of a visitor, and decode remembers it per cookie value.)
         return add_months(self.when, VALID_MONTHS)
 
 

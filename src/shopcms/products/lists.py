@@ -82,19 +82,24 @@ def decode(name, value):
 
 def read_cookie(request, name):
     """The list ``name`` of the request's cookie (``[]`` when missing, forged or malformed).
-    Its signature is checked once per request: a page's personal parts read the same lists
-    again and again."""
+    Its signature is checked once per value (:func:`_verified`): a page's personal parts
+    read the same lists again and again, and a visitor's pages the same cookies."""
     raw = request.cookies.get(name)
     if not raw:
         return []
-    known = request.__dict__.setdefault("shopcms_list_cookies", {})
-    if (name, raw) not in known:
-        try:
-            payload = _signer(request, name).unsign(raw).decode("ascii")
-        except (BadSignature, UnicodeDecodeError):
-            payload = ""
-        known[name, raw] = decode(name, payload)
-    return list(known[name, raw])
+    return list(_verified(request.registry.settings["shopcms.secret"], name, raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(secret, name, raw):
+    """The items of cookie value ``raw`` of list ``name`` (a tuple; empty when forged or
+    malformed).  Remembered: a pure function of its arguments, asked on every page a
+    visitor with lists sees (the recently viewed section reads its cookie on each)."""
+    try:
+        payload = _signer_for(secret, name).unsign(raw).decode("ascii")
+    except (BadSignature, UnicodeDecodeError):
+        payload = ""
+    return tuple(decode(name, payload))
 
 
 def signed(request, name, items):

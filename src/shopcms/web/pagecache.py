@@ -45,11 +45,10 @@ import time
 from collections import Counter, OrderedDict
 from datetime import UTC, datetime
 
-from pyramid.csrf import get_csrf_token
 from pyramid.response import Response
 from webob.etag import ETagMatcher
 
-from shopcms.web import dependencies, personal
+from shopcms.web import csrf, dependencies, personal
 from shopcms.web.sharing import ENVIRON_KEY
 from shopcms.web.skeletons import Entry, content_etag
 
@@ -296,7 +295,9 @@ class SharedPageCache:
             parts = [
                 personal.render_part(request, name, args).encode() for name, args in entry.holes
             ]
-            token = get_csrf_token(request) if personal.CSRF in entry.pieces else None
+            # The raw token: join masks it anew at each mark (masking it here first, as
+            # get_csrf_token does, would only be undone there).
+            token = csrf.raw_token(request) if personal.CSRF in entry.pieces else None
             body = personal.join(entry.pieces, parts, token)
             cookies = ()
             if entry.effects or request.response_callbacks:
