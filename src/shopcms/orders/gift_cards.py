@@ -30,8 +30,6 @@ from shopcms.web.layout import format_money
 ZERO = Decimal("0.00")
 #: The payment method of an order a gift card paid entirely.
 METHOD = "giftcard"
-#: Seconds a client over the limit of unknown codes waits (its answer's ``Retry-After``).
-RETRY_AFTER = giftcards.GUESS_WINDOW
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ def refusing(response, paying):
     429 with ``Retry-After`` when the client is over the limit of unknown codes."""
     response.status = 429 if paying.limited else 400
     if paying.limited:
-        response.headers["Retry-After"] = str(RETRY_AFTER)
+        response.headers["Retry-After"] = str(giftcards.GUESS_WINDOW)
 
 
 def expected(value):
