@@ -281,10 +281,15 @@ class Recorder:
 
     def _run(self):
         while not self._stop.is_set():
-            self._wake.wait(self.interval)
+            woken = self._wake.wait(self.interval)
             self._wake.clear()
             if self._stop.is_set():
                 break
+            if woken and self.tally.events < self.max_events:
+                # Page views that came in while the last flush was taking the waiting
+                # ones set the event again: those were taken, so this is no reason to
+                # write a nearly empty transaction.
+                continue
             was_failing = self.failing_since is not None
             try:
                 self.flush()
