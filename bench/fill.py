@@ -13,7 +13,12 @@ hello-world's view called the same way is the baseline.
 
 ```sh
 .venv/bin/python bench/fill.py            # --calls 2000 --rounds 7
+.venv/bin/python bench/fill.py --profile "product page, logged in + cart"
 ```
+
+``--profile`` runs that one row under cProfile instead and prints where its time goes
+(sorted by own time; the whole profile is kept in var/bench/fill.prof), to find what a
+fill still does that it need not.
 """
 
 import argparse
@@ -84,6 +89,20 @@ def cpu_per_call(app, paths, cookie, port, calls, rounds):
     return min(times), statistics.median(times)
 
 
+def profile(app, paths, cookie, port, calls):
+    """One warm round of ``calls`` under cProfile; the 40 functions with most own time."""
+    import cProfile
+    import pstats
+
+    cpu_per_call(app, paths, cookie, port, calls, 1)  # warm
+    profiler = cProfile.Profile()
+    profiler.enable()
+    cpu_per_call(app, paths, cookie, port, calls, 1)
+    profiler.disable()
+    profiler.dump_stats("var/bench/fill.prof")  # for pstats' callers and callees
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(40)
+
+
 def hello_app():
     """The baseline's application: ``servers.HELLO``'s view and route, without its server."""
     from pyramid.config import Configurator
@@ -103,6 +122,7 @@ def main():
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--profile", choices=ROWS, help="profile this row instead")
     args = parser.parse_args()
     from waitress.server import create_server
 
@@ -123,6 +143,11 @@ def main():
         states = personal.make_states(flows, port, names)
         products = [f"/nl/products/{name}" for name in names]
         catalog.visit_all(port, products)
+        if args.profile:
+            path, state = ROWS[args.profile]
+            paths = products if path == "random" else [path]
+            profile(app, paths, states.get(state), port, args.calls)
+            return
         best, median = cpu_per_call(hello_app(), ["/"], None, port, args.calls, args.rounds)
         out("| row | best ms | median ms | x hello's |\n| --- | ---: | ---: | ---: |")
         out(f"| hello-world's app | {best:.3f} | {median:.3f} | 1.0 |")

@@ -78,6 +78,14 @@ SESSION_LOGIN_AT = "auth.at"
 SESSION_SECOND_FACTOR = "auth.2f"
 
 
+def _peek(session, key, default=None):
+    """``session.get(key, default)`` without the session's accessor, which also marks the
+    session used (for its renewal): for reading the same values again and again."""
+    if isinstance(session, dict):
+        return dict.get(session, key, default)
+    return session.get(key, default)
+
+
 class SecurityPolicy:
     """Pyramid 2 security policy: session identity plus ACLHelper."""
 
@@ -99,15 +107,16 @@ class SecurityPolicy:
             if name is not None and name not in request.cookies:
                 return None
         session = request.session
-        userid = session.get(SESSION_USER)
+        userid = session.get(SESSION_USER)  # (marks the session used: it is renewed)
         if userid is None:
             return None
         if request.method not in ("GET", "HEAD") or getattr(request, "root", None) is None:
             return self._identity(request, session, userid)
         # Pyramid asks the policy at each ``request.identity`` (a page's parts and
         # permission checks: a dozen times); a GET changes neither the session nor the
-        # account, so the answer for the same session values is kept on the request.
-        key = (userid, session.get(SESSION_ID), session.get(SESSION_LOGIN_AT, 0))
+        # account, so the answer for the same session values is kept on the request.  The
+        # key is read past the session's accessors: the ``get`` above marked it used.
+        key = (userid, _peek(session, SESSION_ID), _peek(session, SESSION_LOGIN_AT, 0))
         memo = request.__dict__.get("_shopcms_identity")
         if memo is None or memo[0] != key:
             memo = request.__dict__["_shopcms_identity"] = (
