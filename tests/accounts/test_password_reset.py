@@ -46,6 +46,25 @@ def test_reset_answers_the_same_for_known_and_unknown_addresses(site):
     assert mails_to(site, "unknown@example.be") == []
 
 
+def test_an_address_gets_at_most_five_account_mails_an_hour(site):
+    # The forms answer the same for any address: without a cap anyone could fill a
+    # stranger's mailbox.  The count is kept under a keyed hash, never the address.
+    site.add_account("flooded@example.be")
+    site.add_account("other@example.be")
+    clock = site.registry.shopcms_clock
+    for _ in range(7):
+        ask_reset(Browser(site.wsgi), "Flooded@Example.be")
+    ask_reset(Browser(site.wsgi), "other@example.be")
+    assert len(mails_to(site, "flooded@example.be")) == 5
+    assert len(mails_to(site, "other@example.be")) == 1
+    remembered = site.registry.shopcms_account_mail_throttle._events
+    assert len(remembered) == 2
+    assert not any("example" in key for key in remembered)
+    clock.advance(minutes=61)
+    ask_reset(Browser(site.wsgi), "flooded@example.be")
+    assert len(mails_to(site, "flooded@example.be")) == 6
+
+
 def test_a_reset_sets_the_password_ends_every_session_and_logs_in(site, app):
     site.add_account("forgetful@example.be")
     elsewhere = Browser(site.wsgi)

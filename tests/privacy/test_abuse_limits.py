@@ -17,6 +17,13 @@ SAYS = {
     "fr": ("hachage à clé", "jamais l'adresse elle-même", "dans leur mémoire", "un jour au plus"),
     "en": ("keyed hash", "never the address itself", "only in their memory", "one day at most"),
 }
+#: ... and that account mails are counted per e-mail address (``accounts.mail``; the
+#: password reset's tests show the count under a keyed hash).
+MAILS = {
+    "nl": "accountmails (een bevestigings- of wachtwoordlink) voor een e-mailadres",
+    "fr": "e-mails de compte (un lien de confirmation ou de nouveau mot de passe)",
+    "en": "account e-mails (a confirmation or password reset link)",
+}
 #: The modules that keep a limit per connection (the statement names what each counts).
 LIMITED = (
     "shopcms.giftcards.api",
@@ -30,6 +37,7 @@ LIMITED = (
 def test_the_statement_says_how_the_limits_keep_their_counts(lang):
     _title, body, _digest = read_page_file(DEFAULT_CONTENT / "pages" / "privacy" / f"{lang}.md")
     assert all(words in body for words in SAYS[lang])
+    assert MAILS[lang] in body
 
 
 def test_no_limit_remembers_a_connection_longer_than_a_day():

@@ -45,3 +45,11 @@ def test_the_client_is_a_keyed_hash_per_purpose_never_the_address():
     assert votes != entries  # two limits cannot be joined
     assert votes == client(request("203.0.113.7"))
     assert votes != client(request("203.0.113.8"))
+
+
+def test_a_throttle_remembers_at_most_its_clients():
+    throttle = Throttle(1, 3600, clients=100)
+    for i in range(1000):
+        throttle.allow(f"client{i}", now=i)
+    assert len(throttle) == 100
+    assert throttle.full("client999", now=1000) and not throttle.full("client0", now=1000)

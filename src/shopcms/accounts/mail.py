@@ -16,9 +16,10 @@ address) is written in the page's language; a notice to an account's owner, who 
 the one who caused it, in the owner's preferred language.
 
 Each address receives at most :data:`PER_HOUR` of these mails an hour (counted in memory,
-per process, when the intent is stored, for every address alike): the forms answer the same
-whatever the address, so without a cap anyone could fill a stranger's mailbox.  Intents over
-the cap are not stored; the form's answer does not change.
+per process, when the intent is stored, for every address alike, under a keyed hash of the
+address: ``shopcms.web.limits``): the forms answer the same whatever the address, so
+without a cap anyone could fill a stranger's mailbox.  Intents over the cap are not
+stored; the form's answer does not change.
 """
 
 from datetime import timedelta
@@ -27,14 +28,16 @@ from babel.dates import format_timedelta
 from pyramid.request import Request, apply_request_extensions
 
 from shopcms.accounts.resources import normalise_email
-from shopcms.accounts.throttle import Throttle
 from shopcms.mail import compose, get_mailer, queue_intent
 from shopcms.web.clock import now
 from shopcms.web.i18n import _, languages
+from shopcms.web.limits import Throttle, keyed
 from shopcms.web.tokens import CHANGE_EMAIL, MAX_AGE, RESET_PASSWORD, VERIFY_EMAIL, issue
 from shopcms.web.urls import public_url
 
 PER_HOUR = 5
+#: The most addresses the limit remembers (the least recently asked for are dropped).
+ADDRESSES = 100_000
 
 SUBJECTS = {
     "verify_email": _("Confirm your email address for Soft Cactus"),
@@ -55,7 +58,8 @@ LINK_PAGES = {
 def _throttle(registry):
     throttle = getattr(registry, "shopcms_account_mail_throttle", None)
     if throttle is None:
-        throttle = registry.shopcms_account_mail_throttle = Throttle(PER_HOUR, 3600)
+        throttle = Throttle(PER_HOUR, 3600, clients=ADDRESSES)
+        registry.shopcms_account_mail_throttle = throttle
     return throttle
 
 
@@ -66,10 +70,9 @@ def _intend(request, kind, address, lang=None, **ids):
     """Store the intent ``kind`` for ``address``; False if the address had its share."""
     registry = request.registry
     address = normalise_email(address)
-    throttle = _throttle(registry)
-    if throttle.blocked(address):
+    key = keyed(registry, "shopcms.accounts.mail", address)
+    if not _throttle(registry).allow(key, now=now(registry).timestamp()):
         return False
-    throttle.failure(address)  # counts one more mail
     queue_intent(
         request.root,
         kind,

@@ -24,9 +24,6 @@ rule needs is kept: a keyed hash (HMAC-SHA256 under a key derived from ``shopcms
 of the email, the address or the device's nonce, never the value itself; the number of
 failures and the time of the last one.  Each write also deletes a few expired counters, and
 :meth:`SharedCounters.prune` deletes them all (the privacy purpose ``login_protection``).
-
-:class:`Throttle` is the small in-memory counter other limits of one process still use
-(mails per address).
 """
 
 import hashlib
@@ -34,9 +31,6 @@ import hmac
 import logging
 import random
 import secrets
-import threading
-import time
-from collections import OrderedDict, deque
 from dataclasses import dataclass
 from itertools import islice
 
@@ -276,59 +270,3 @@ def includeme(config):
         address=_rule(settings, "address", 20),
         device=_rule(settings, "device", 5),
     )
-
-
-# -- an in-memory counter of one process ----------------------------------------------------
-
-
-class Throttle:
-    """Counts failures per key in a sliding ``window`` (seconds), in the memory of one
-    process (used for limits that need not be shared, such as mails per address).
-
-    ``blocked(key)`` is the number of seconds left before ``key`` may try again (0 when
-    free).  A key is blocked once it has ``limit`` failures inside the window; the block
-    lasts until the oldest of those failures leaves the window.  Memory is bounded by
-    ``max_keys``: the least recently used keys are forgotten first.
-    """
-
-    def __init__(self, limit, window, max_keys=100_000, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self.clock = clock
-        self._failures = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, key, now):
-        failures = self._failures.get(key)
-        if failures is None:
-            return None
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        if not failures:
-            del self._failures[key]
-            return None
-        return failures
-
-    def blocked(self, key):
-        with self._lock:
-            now = self.clock()
-            failures = self._recent(key, now)
-            if failures is None or len(failures) < self.limit:
-                return 0
-            return max(1, int(failures[-self.limit] + self.window - now + 0.999))
-
-    def failure(self, key):
-        with self._lock:
-            now = self.clock()
-            failures = self._recent(key, now)
-            if failures is None:
-                failures = self._failures[key] = deque(maxlen=self.limit)
-            failures.append(now)
-            self._failures.move_to_end(key)
-            while len(self._failures) > self.max_keys:
-                self._failures.popitem(last=False)
-
-    def reset(self, key):
-        with self._lock:
-            self._failures.pop(key, None)

@@ -8,7 +8,9 @@ a client whose last event left the window is forgotten at the next event of any 
 :func:`client` is the client as the limits know it: a keyed hash of
 ``request.client_addr`` (the visitor's address as the trusted proxy gives it), never the
 address itself, salted per use so that two limits cannot be joined.  The reviews limit
-helpful votes and reports with it; the contests limit entries.
+helpful votes and reports with it; the contests limit entries; the gift cards the codes
+tried.  :func:`keyed` is the same hash of another value: the account mails are limited per
+e-mail address with it.
 """
 
 import hashlib
@@ -22,10 +24,11 @@ CLIENTS = 10_000
 
 
 class Throttle:
-    """At most ``limit`` events per client in ``seconds`` (see the module)."""
+    """At most ``limit`` events per client in ``seconds`` (see the module), remembering at
+    most ``clients`` clients."""
 
-    def __init__(self, limit, seconds):
-        self.limit, self.seconds = limit, seconds
+    def __init__(self, limit, seconds, clients=CLIENTS):
+        self.limit, self.seconds, self.clients = limit, seconds, clients
         self._events = OrderedDict()
         self._lock = threading.Lock()
 
@@ -40,7 +43,7 @@ class Throttle:
             if allowed:
                 events.append(now)
             self._events[client] = events
-            while len(self._events) > CLIENTS:
+            while len(self._events) > self.clients:
                 self._events.popitem(last=False)
             self._forget(now)
             return allowed
@@ -74,7 +77,12 @@ def client(request, purpose="shopcms.reviews.client"):
     """The client as the limits know it: a keyed hash of its address, never the address
     (the limits must tell clients apart, not know who they are).  ``purpose`` salts the
     hash (the reviews' default keeps the values they always had)."""
-    secret = request.registry.settings["shopcms.secret"].encode()
-    address = (request.client_addr or "unknown").encode()
-    message = purpose.encode() + b"|" + address
+    return keyed(request.registry, purpose, request.client_addr or "unknown")
+
+
+def keyed(registry, purpose, value):
+    """A keyed hash (HMAC-SHA256 under ``shopcms.secret``, salted with ``purpose``) of
+    ``value``: what a limit counts under instead of the value itself."""
+    secret = registry.settings["shopcms.secret"].encode()
+    message = purpose.encode() + b"|" + value.encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
