@@ -9,6 +9,7 @@ import importlib
 import pytest
 
 from shopcms.pages.content import read_page_file
+from shopcms.privacy.purposes import ABUSE_LIMITS, PURPOSES, Basis
 from shopcms.web.limits import Throttle
 from tests.conftest import DEFAULT_CONTENT
 
@@ -46,3 +47,10 @@ def test_no_limit_remembers_a_connection_longer_than_a_day():
     throttles = [o for o in gc.get_objects() if isinstance(o, Throttle)]
     assert len(throttles) >= 6  # the gift cards' two, the reviews' three, the contests'
     assert max(throttle.seconds for throttle in throttles) <= 24 * 3600
+
+
+def test_the_record_of_processing_declares_the_limits():
+    purpose = PURPOSES[ABUSE_LIMITS]
+    assert purpose.basis is Basis.LEGITIMATE
+    assert "keyed hash" in purpose.data and "never the address itself" in purpose.data
+    assert "one day at most" in purpose.retention

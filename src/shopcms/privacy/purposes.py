@@ -33,6 +33,7 @@ REVIEWS = "reviews"
 STOCK_ALERTS = "stock_alerts"
 GIFT_CARDS = "gift_cards"
 LOGIN_PROTECTION = "login_protection"
+ABUSE_LIMITS = "abuse_limits"
 COOKIES_FUNCTIONAL = "cookies_functional"
 COOKIES_PERSONALISATION = "cookies_personalisation"
 COOKIES_STATISTICS = "cookies_statistics"
@@ -326,6 +327,26 @@ PURPOSES = {
             _(
                 "24 hours after the last failed login; a successful login erases the "
                 "account's at once. The security cookie: 180 days on your device."
+            ),
+        ),
+        # shopcms.web.limits: the gift cards' codes tried, the reviews' votes and reports,
+        # the contests' entries (per connection) and the account mails (per address).
+        Purpose(
+            ABUSE_LIMITS,
+            Basis.LEGITIMATE,
+            _("Slowing down abuse"),
+            _(
+                "How often a connection tries gift card codes, votes or reports in the "
+                "reviews or enters a contest, and how many account e-mails are asked for an "
+                "e-mail address, are counted to stop bots and floods."
+            ),
+            _(
+                "A keyed hash of the IP address or the e-mail address (never the address "
+                "itself) and the times of the attempts, only in the servers' memory"
+            ),
+            _(
+                "Forgotten once the last attempt is outside the period counted (10 minutes "
+                "to one day at most), or when the server restarts."
             ),
         ),
         # The choices of the cookie banner (``shopcms.privacy.consent``): the cookie
