@@ -1,5 +1,7 @@
 """The cookie registry: declared cookies only, with their declared attributes."""
 
+import itertools
+import time
 from http.cookies import SimpleCookie
 
 import pytest
@@ -136,3 +138,38 @@ def test_cookies_read_once_are_what_webob_finds_in_the_environ():
     assert Request(environ).cookies["b"] == "2" and parsed(environ) is found
     environ["HTTP_COOKIE"] = "a=3"  # a changed header is read again
     assert parsed(environ) == {"a": "3"} == dict(Request(environ).cookies)
+
+
+#: Values of every kind: the site's own (written from the template) and values WebOb quotes.
+VALUES = ("plain.signed-value_1|2:3=", "needs quoting; yes", "é", "a,b", "")
+
+
+@pytest.mark.filterwarnings("ignore:Cookie value contains invalid bytes")
+def test_set_cookie_writes_what_webob_writes(site):
+    # The template (``web.cookies._template``) is WebOb's header without the value and date:
+    # for every declared cookie, whatever the value, the header is the one WebOb writes.
+    cookies = site.registry.shopcms_cookies
+    request = testing.DummyRequest()
+    request.registry = site.registry
+    was = cookies.secure
+    try:
+        for secure, value, decl in itertools.product((False, True), VALUES, list(cookies)):
+            cookies.secure = secure
+            while True:
+                ours, webobs = Response(), Response()
+                second = int(time.time())
+                set_cookie(request, ours, decl.name, value)
+                webobs.set_cookie(
+                    decl.name,
+                    value,
+                    max_age=int(decl.lifetime.total_seconds()) if decl.lifetime else None,
+                    path=decl.path,
+                    secure=secure,
+                    httponly=decl.httponly,
+                    samesite=decl.samesite,
+                )
+                if int(time.time()) == second:  # (the same expiry date)
+                    break
+            assert ours.headers.getall("Set-Cookie") == webobs.headers.getall("Set-Cookie")
+    finally:
+        cookies.secure = was

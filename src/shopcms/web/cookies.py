@@ -11,8 +11,10 @@ otherwise it drops the cookie and logs an error, so production never leaks one.
 """
 
 import enum
+import functools
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from http.cookies import SimpleCookie
@@ -171,19 +173,73 @@ def get_cookie_registry(registry):
 def set_cookie(request, response, name, value):
     """Set the declared cookie ``name`` on ``response`` with its declared attributes.
 
-    Raises KeyError for an undeclared name: no code path can invent a cookie.
+    Raises KeyError for an undeclared name: no code path can invent a cookie.  The header is
+    WebOb's (``Response.set_cookie``), written from a per-declaration template when the
+    value needs no quoting (the site's own values: signed lists, choices, ids), as a page
+    with a list of recently viewed products sets its cookie on every view.
     """
     cookies = get_cookie_registry(request.registry)
     decl = cookies[name]
-    response.set_cookie(
-        name,
-        value,
-        max_age=int(decl.lifetime.total_seconds()) if decl.lifetime else None,
-        path=decl.path,
-        secure=cookies.secure,
-        httponly=decl.httponly,
-        samesite=decl.samesite,
+    attributes = (
+        int(decl.lifetime.total_seconds()) if decl.lifetime else None,
+        decl.path,
+        cookies.secure,
+        decl.httponly,
+        decl.samesite,
     )
+    if not _PLAIN_VALUE.match(value):
+        max_age, path, secure, httponly, samesite = attributes
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path=path,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
+        )
+        return
+    before, after = _template(name, *attributes)
+    if after is None:
+        header = f"{name}={value}{before}"
+    else:
+        header = (
+            f"{name}={value}{before}; expires={_expires(attributes[0], int(time.time()))}{after}"
+        )
+    response.headerlist.append(("Set-Cookie", header))
+
+
+#: Cookie values WebOb writes as they are (no quoting): :func:`set_cookie`'s template.
+_PLAIN_VALUE = re.compile(r"[\w.|:=-]+\Z", re.ASCII)
+
+
+@functools.lru_cache(maxsize=256)
+def _template(name, max_age, path, secure, httponly, samesite):
+    """WebOb's ``Set-Cookie`` of a cookie without its value, split where the expiry date
+    goes: ``(before, after)``, ``after`` None when the cookie has no expiry.  Made by WebOb
+    itself, once per declaration, so the header is the one it would write."""
+    sample = webob_cookies.make_cookie(
+        name,
+        "v",
+        max_age=max_age,
+        path=path,
+        secure=secure,
+        httponly=httponly,
+        samesite=samesite,
+    )
+    rest = sample[len(f"{name}=v") :]
+    if max_age is None:
+        return rest, None
+    before, _, expiry = rest.partition("; expires=")
+    _date, semicolon, after = expiry.partition(";")
+    return before, semicolon + after
+
+
+@functools.lru_cache(maxsize=16)
+def _expires(max_age, second):
+    """The ``expires`` date ``max_age`` seconds after ``second`` (WebOb's format), kept
+    for the second it is asked in."""
+    return webob_cookies.serialize_cookie_date(max_age).decode("ascii")
 
 
 def delete_cookie(request, response, name):
