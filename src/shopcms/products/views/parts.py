@@ -27,6 +27,8 @@ rating, the language and the site's address), and so is the section around them
 connection's cache, its permission check and a join.
 """
 
+import deform
+from pyramid.csrf import get_csrf_token
 from pyramid.renderers import render
 from pyramid.traversal import find_root
 
@@ -34,7 +36,7 @@ from shopcms.privacy.consent import allows
 from shopcms.products import lists, recommendations
 from shopcms.products.schemas import ConsentSchema, ListItemSchema
 from shopcms.products.views.cards import RememberedMarkup
-from shopcms.products.views.small import Repeated
+from shopcms.products.views.small import Repeated, fill
 from shopcms.web import csrf
 from shopcms.web.cookies import Category, set_cookie
 from shopcms.web.forms import Button
@@ -138,14 +140,25 @@ def in_cart(request, pid):
 def toggle(request, kind, pid, came_from, action):
     """``product-toggle``: the wishlist's or comparison's button for the product."""
     listed = pid in lists.read(request, kind)
-    formid, add, remove = TOGGLES[kind]
-    return Repeated(request, _ITEM, (), "inline").render(
-        formid,
-        {"op": "remove" if listed else "add", "pid": pid, "came_from": came_from},
-        action=action,
-        buttons=[Button("toggle", remove if listed else add, css_class="toggle")],
-        hidden=("pid", "came_from"),
-    )
+    key = (deform.Form.default_renderer, request.locale_name, kind, listed, action)
+    html = TOGGLE_TEMPLATES.get(key)
+    if html is None:
+        formid, add, remove = TOGGLES[kind]
+        html = Repeated(request, _ITEM, (), "inline").template(
+            formid,
+            {"op": "remove" if listed else "add", "pid": pid, "came_from": came_from},
+            action=action,
+            buttons=[Button("toggle", remove if listed else add, css_class="toggle")],
+            hidden=("pid", "came_from"),
+        )
+        TOGGLE_TEMPLATES.put(key, html)
+    return fill(html, {"pid": pid, "came_from": came_from}, get_csrf_token(request))
+
+
+#: The toggles before :func:`~shopcms.products.views.small.fill`, by all they show but
+#: the product, the page to come back to and the token: on every product page of every
+#: visitor with cookies, twice, so not even the form's key is made anew.
+TOGGLE_TEMPLATES = RememberedMarkup(size=256)
 
 
 def recently_viewed(request, pid, offer, came_from, consent_action, policy):

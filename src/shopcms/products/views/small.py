@@ -102,9 +102,13 @@ class Repeated:
         id, the page to come back to) without changing anything else of the form: one
         rendering then serves every item, their values put in afterwards.
         """
-        stand_ins = {name: STAND_INS[name] for name in hidden}
-        actual = {name: appstruct[name] for name in hidden}
-        appstruct = {**appstruct, **stand_ins}
+        html = self.template(formid, appstruct, action, buttons, hidden)
+        return fill(html, {name: appstruct[name] for name in hidden}, self.token)
+
+    def template(self, formid, appstruct, action=None, buttons=None, hidden=()):
+        """:meth:`render`'s form before :func:`fill`: with the stand-ins of the ``hidden``
+        values and of the token, the same for every visitor and item."""
+        appstruct = {**appstruct, **{name: STAND_INS[name] for name in hidden}}
         key = (
             deform.Form.default_renderer,
             self.lang,
@@ -120,12 +124,7 @@ class Repeated:
         if html is None:
             html = self._render(formid, appstruct, action, buttons)
             RENDERED.put(key, html)
-        for name, stand_in in stand_ins.items():
-            # Only the hidden input's value: the stand-in cannot be taken for anything else.
-            html = html.replace(
-                f'value="{stand_in}"', f'value="{escape(str(actual[name]), quote=True)}"'
-            )
-        return html if self.token is None else html.replace(_TOKEN, escape(self.token))
+        return html
 
     def _render(self, formid, appstruct, action=None, buttons=None):
         form = self.form
@@ -140,6 +139,17 @@ class Repeated:
         if self.token is not None:
             appstruct = {"csrf_token": _TOKEN, **appstruct}
         return form.render(appstruct)
+
+
+def fill(html, hidden, token):
+    """A :meth:`Repeated.template` made the item's: the ``hidden`` values (name -> value)
+    and the CSRF ``token`` (None: a GET form, which has none) put in."""
+    for name, value in hidden.items():
+        # Only the hidden input's value: the stand-in cannot be taken for anything else.
+        html = html.replace(
+            f'value="{STAND_INS[name]}"', f'value="{escape(str(value), quote=True)}"'
+        )
+    return html if token is None else html.replace(_TOKEN, escape(token))
 
 
 def visible_errors(form):
