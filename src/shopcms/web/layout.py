@@ -265,8 +265,9 @@ class PageContext:
         return get_csrf_token(self.request)
 
 
-#: The account navigation's links rendered before (:func:`account_nav`), by what they show:
-#: ``(application URL, language, logged in, may manage, welcome back)`` -> markup.
+#: The account navigation rendered before (:func:`account_nav`), by what it shows:
+#: ``(application URL, language, logged in, may manage, welcome back, deform's renderer)``
+#: -> markup (with the "Log out" form's stand-in for the token).
 _NAV_MEMO = {}
 
 
@@ -277,21 +278,29 @@ def account_nav(request):
 
     On every page of every visitor: the links are rendered once per process for each
     thing they depend on (the key of :data:`_NAV_MEMO`: the address of the site, the
-    language, logged in or not, management or not, greeting or not); the "Log out" form,
-    whose token is the visitor's, is added to them each time."""
+    language, logged in or not, management or not, greeting or not), with the "Log out"
+    form, whose token, the visitor's, is put in each time."""
     ui = PageContext(request)
     logged_in = ui.account is not None
     welcome = False
     if not logged_in:
         welcome_back = request.registry.shopcms_layout_values.get("welcome_back")
         welcome = bool(welcome_back is not None and welcome_back(request))
-    key = (request.application_url, request.locale_name, logged_in, ui.can_manage, welcome)
-    links = _NAV_MEMO.get(key)
-    if links is None:
-        links = _NAV_MEMO[key] = _nav_links(request, ui, logged_in, welcome)
+    renderer = deform.Form.default_renderer
+    lang = request.locale_name
+    key = (request.application_url, lang, logged_in, ui.can_manage, welcome, renderer)
+    html = _NAV_MEMO.get(key)
+    if html is None:
+        html = _nav_links(request, ui, logged_in, welcome)
+        if logged_in:
+            action = request.link(None, "logout")
+            html += "\n" + _logout_form(lang, renderer, action)
+        _NAV_MEMO[key] = html
         while len(_NAV_MEMO) > 256:  # (hosts: a bound, not a policy)
             _NAV_MEMO.pop(next(iter(_NAV_MEMO)))
-    return f"{links}\n{ui.logout_form}" if logged_in else links
+    if not logged_in:
+        return html
+    return html.replace(_STAND_IN, escape(ui.csrf_token, quote=True))
 
 
 def _nav_links(request, ui, logged_in, welcome):
