@@ -57,10 +57,12 @@ from shopcms.products.schemas.desk import ImageUploadWidget, UploadStore
 from shopcms.products.storefront import choose as choose_featured
 from shopcms.products.storefront import chosen as featured_choice
 from shopcms.products.storefront import featured_categories, featured_products, new_arrivals
+from shopcms.products.views.cards import RememberedMarkup
 from shopcms.products.views.parts import site, unmasked_token
 from shopcms.products.views.small import Repeated, visible_errors
 
 __all__ = [
+    "RememberedMarkup",
     "IMAGE_TYPES",
     "IMAGE_VARIANT_FORMATS",
     "add_missing_image_variants",

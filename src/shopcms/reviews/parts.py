@@ -6,7 +6,7 @@ visitor.
 
 from html import escape
 
-from shopcms.products.api import Repeated, site
+from shopcms.products.api import RememberedMarkup, Repeated, site
 from shopcms.reviews import helpful
 from shopcms.reviews.schemas import HelpfulSchema
 from shopcms.web.forms import Button
@@ -64,17 +64,25 @@ def visitors_write_link(request, write, login):
 
 def links_part(request, write, login, terms):
     """The personal part ``review-links``: "Write a review" (see
-    :func:`visitors_write_link`) and "How we handle reviews", or nothing."""
+    :func:`visitors_write_link`) and "How we handle reviews", or nothing.  On every product
+    page of every visitor with cookies: the markup is kept, by what it shows (:data:`LINKS`)."""
     write = visitors_write_link(request, write, login)
-    translate = request.localizer.translate
-    shown = [
-        f'<a href="{escape(url)}">{escape(translate(title))}</a>'
-        for url, title in ((write, WRITE_TITLE), (terms, TERMS_TITLE))
-        if url
-    ]
-    if not shown:
-        return ""
-    return '<p class="reviews-links">' + "\n      ".join(shown) + "</p>"
+    key = (request.locale_name, write, terms)
+    html = LINKS.get(key)
+    if html is None:
+        translate = request.localizer.translate
+        shown = [
+            f'<a href="{escape(url)}">{escape(translate(title))}</a>'
+            for url, title in ((write, WRITE_TITLE), (terms, TERMS_TITLE))
+            if url
+        ]
+        html = '<p class="reviews-links">' + "\n      ".join(shown) + "</p>" if shown else ""
+        LINKS.put(key, html)
+    return html
+
+
+#: :func:`links_part`'s markup by (language, link to writing, link to the terms).
+LINKS = RememberedMarkup(size=4096)
 
 
 def helpful_part(request, key, action, came_from):

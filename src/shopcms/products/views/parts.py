@@ -236,9 +236,10 @@ def remember(request, response, pid):
         return
     recent = lists.read_cookie(request, lists.RECENT)
     updated, _accepted = lists.add_unique(recent, pid, lists.LIMITS[lists.RECENT], to_front=True)
-    value = lists.signed(request, lists.RECENT, updated)
-    if updated != recent and request.cookies.get(lists.RECENT) != value:
-        set_cookie(request, response, lists.RECENT, value)
+    if updated != recent:
+        value = lists.signed(request, lists.RECENT, updated)
+        if request.cookies.get(lists.RECENT) != value:
+            set_cookie(request, response, lists.RECENT, value)
 
 
 def includeme(config):
