@@ -55,14 +55,6 @@ LINK_PAGES = {
 }
 
 
-def _throttle(registry):
-    throttle = getattr(registry, "shopcms_account_mail_throttle", None)
-    if throttle is None:
-        throttle = Throttle(PER_HOUR, 3600, clients=ADDRESSES)
-        registry.shopcms_account_mail_throttle = throttle
-    return throttle
-
-
 # -- in the request: intents only -----------------------------------------------------------
 
 
@@ -71,7 +63,7 @@ def _intend(request, kind, address, lang=None, **ids):
     registry = request.registry
     address = normalise_email(address)
     key = keyed(registry, "shopcms.accounts.mail", address)
-    if not _throttle(registry).allow(key, now=now(registry).timestamp()):
+    if not registry.shopcms_account_mail_throttle.allow(key, now=now(registry).timestamp()):
         return False
     queue_intent(
         request.root,
@@ -239,5 +231,7 @@ COMPOSERS = {
 
 
 def includeme(config):
+    # One limit per application, made before any request can ask for it.
+    config.registry.shopcms_account_mail_throttle = Throttle(PER_HOUR, 3600, clients=ADDRESSES)
     for kind, composer in COMPOSERS.items():
         config.add_mail_composer(kind, composer)
