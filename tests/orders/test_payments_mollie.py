@@ -5,13 +5,19 @@ like Mollie); the others drive the shop in-process with WebTest and replay the w
 Mollie would make (``POST /{lang}/mollie-webhook`` with ``id=...``).
 """
 
+import base64
+import email
+import email.policy
 import logging
 import pickletools
 import re
+from email.message import EmailMessage
 
+import pypdfium2
 import pytest
 import requests
 import transaction
+import weasyprint
 import webob
 from mollie.api.client import Client
 from mollie.api.error import NotFoundError, UnauthorizedError, UnprocessableEntityError
@@ -22,6 +28,7 @@ from ZODB.FileStorage import FileStorage
 
 from shopcms import main
 from shopcms.mail import send_queued
+from shopcms.mail.outbox import as_smtp_bytes
 from shopcms.orders.mail import SUBJECTS
 from shopcms.orders.payments.mollie import Mollie
 from tests.conftest import Browser, app_settings, make_site
@@ -102,6 +109,8 @@ def webhook(app, expect=200, **body):
 # A gift card's code (``gift_card``, id ``...-gift-card``) is the shop's own voucher, not
 # payment card data: the only "card" field allowed.
 CARD_FIELD = re.compile(r"(?<!gift[_-])card|cc-|cvv|cvc|csc|iban|expir|security.?code", re.I)
+# A mail as the outbox stores it: headers first, then MIME.
+MAIL = re.compile(r"(?:[A-Za-z-]+: [^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*)*MIME-Version: 1\.0\r\n")
 # 13 to 19 digits, maybe grouped by spaces or dashes, not part of a longer word or number.
 DIGITS = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z])")
 CVC = re.compile(r"(?<![A-Za-z0-9])(cvv2?|cvc2?)(?![A-Za-z])", re.IGNORECASE)
@@ -123,9 +132,38 @@ def card_like(text):
     return numbers + [m.group() for m in CVC.finditer(text)]
 
 
+def as_read(value):
+    """``value`` (a pickled str or bytes) as the texts a reader gets from it: a stored mail
+    (the outbox keeps each as SMTP carries it) as a mail client shows it, its headers, its
+    decoded parts and the text of its PDFs; anything else as it is.
+
+    Why decode: a card number can hide in a mail behind quoted-printable's soft line breaks
+    or inside a PDF, and the base64 of a compressed PDF is random letters which now and
+    then spell "cvc" between two slashes or a Luhn-valid run of digits.
+    """
+    text = value if isinstance(value, str) else value.decode("latin-1")
+    if not MAIL.match(text):
+        yield text
+        return
+    message = email.message_from_string(text, policy=email.policy.default)
+    yield "".join(f"{name}: {header}\n" for name, header in message.items())
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        content = part.get_content()
+        if part.get_content_type() == "application/pdf":
+            document = pypdfium2.PdfDocument(content)
+            yield "\n".join(page.get_textpage().get_text_range() for page in document)
+        elif isinstance(content, bytes):
+            yield content.decode("latin-1")
+        else:
+            yield content
+
+
 def database_strings(path):
     """Every string and bytes value pickled in the FileStorage at ``path``, old revisions
-    included (FileStorage only appends), and every transaction's user and description."""
+    included (FileStorage only appends), and every transaction's user and description;
+    stored mails as read (:func:`as_read`)."""
     storage = FileStorage(str(path), read_only=True)
     try:
         for txn in storage.iterator():
@@ -137,10 +175,8 @@ def database_strings(path):
                 position = 0
                 while position < len(data):
                     for opcode, arg, end in pickletools.genops(data[position:]):
-                        if isinstance(arg, str):
-                            yield arg
-                        elif isinstance(arg, bytes):
-                            yield arg.decode("latin-1")
+                        if isinstance(arg, (str, bytes)):
+                            yield from as_read(arg)
                         if opcode.name == "STOP":
                             position += end + 1
                             break
@@ -152,6 +188,27 @@ def test_the_card_scanner_finds_what_it_looks_for():
     assert card_like(f"paid with {TEST_CARD}, cvc 123") == [TEST_CARD, "cvc"]
     assert card_like("4111111111111111") == ["4111111111111111"]
     assert card_like("4111111111111112 ref 2026-000001 +32 470 12 34 56 f6104430747756ea") == []
+
+
+def test_the_scanner_reads_a_stored_mail_as_its_reader_does():
+    """A card number split by quoted-printable's soft line break, or inside an attached
+    PDF, is found; base64 that happens to spell "/cvc/" is not a mention of a CVC."""
+    mail = EmailMessage()
+    mail["Subject"] = "Uw bestelling"
+    mail["MIME-Version"] = "1.0"
+    # 66 characters before the number: quoted-printable breaks its line within the number.
+    mail.set_content("Betaald met".ljust(66, ".") + TEST_CARD, cte="quoted-printable")
+    pdf = weasyprint.HTML(string=f"<p>Kaart {TEST_CARD}</p>").write_pdf()
+    mail.add_attachment(pdf, maintype="application", subtype="pdf", filename="factuur.pdf")
+    noise = base64.b64decode("AAAA/cvc/AAA")
+    mail.add_attachment(noise, maintype="application", subtype="octet-stream")
+    stored = as_smtp_bytes(mail)
+    assert b"/cvc/" in stored
+    assert TEST_CARD.encode() not in stored
+
+    found = [hit for text in as_read(stored) for hit in card_like(text)]
+
+    assert found == [TEST_CARD, TEST_CARD]
 
 
 # --- the whole thing over HTTP ------------------------------------------------------------
