@@ -245,19 +245,17 @@ def test_a_new_day_is_a_new_visit(site):
     assert result.days[1].day - result.days[0].day == timedelta(days=1)
 
 
+def flushes(site):
+    """How many flushes of counts the statistics database holds (the day's secret and its
+    visits are written by transactions of their own)."""
+    storage = site.registry._zodb_databases["statistics"].storage
+    return sum(t.description == b"shopcms: statistics flush" for t in storage.iterator())
+
+
 def test_enough_page_views_are_saved_without_waiting_for_the_interval(tmp_path):
     site = stats_site(tmp_path, **{"shopcms.statistics.flush_events": "100"})
     try:
-        statistics_db = site.registry._zodb_databases["statistics"]
-
-        def transactions():
-            # The flushes of counts (the day's secret and its visits have their own).
-            return sum(
-                t.description == b"shopcms: statistics flush"
-                for t in statistics_db.storage.iterator()
-            )
-
-        before = transactions()
+        before = flushes(site)
         (visitor,) = counted(site, ("192.0.2.1", FIREFOX))
         recorder = get_recorder(site.registry)
         for _ in range(250):
@@ -266,11 +264,11 @@ def test_enough_page_views_are_saved_without_waiting_for_the_interval(tmp_path):
         # how fast this machine lets it run (one flush of all 250 or one per hundred), but
         # it leaves fewer than 100 waiting long before the hour-long interval.
         deadline = time.monotonic() + 30
-        while transactions() == before or recorder.tally.events >= 100:
+        while flushes(site) == before or recorder.tally.events >= 100:
             assert time.monotonic() < deadline, "the flusher did not flush"
             time.sleep(0.05)
         # Never a flush per page view: at most one per 100.
-        assert before + 1 <= transactions() <= before + 2
+        assert before + 1 <= flushes(site) <= before + 2
         assert flush(site).pageviews == 250
     finally:
         site.close()
@@ -281,25 +279,17 @@ def test_a_wake_up_without_enough_page_views_writes_nothing(tmp_path):
     # (CI, stop 28: three flushes for 250 views); it must not then write what is left.
     site = stats_site(tmp_path, **{"shopcms.statistics.flush_events": "100"})
     try:
-        statistics_db = site.registry._zodb_databases["statistics"]
-
-        def transactions():
-            return sum(
-                t.description == b"shopcms: statistics flush"
-                for t in statistics_db.storage.iterator()
-            )
-
         (visitor,) = counted(site, ("192.0.2.1", FIREFOX))
         recorder = get_recorder(site.registry)
         for _ in range(5):
             visitor.get("/nl/")
-        before = transactions()
+        before = flushes(site)
         recorder._wake.set()  # as a page view during the last flush leaves it
         deadline = time.monotonic() + 2
         while recorder._wake.is_set() and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.3)  # (what a flush would take)
-        assert transactions() == before
+        assert flushes(site) == before
         assert recorder.tally.events == 5  # still waiting for the interval or the hundred
     finally:
         site.close()
