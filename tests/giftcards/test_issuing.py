@@ -11,7 +11,7 @@ from shopcms.giftcards import api, codes, issuing, validity
 from shopcms.mail import send_queued
 from shopcms.mail.outbox import get_outbox
 from shopcms.web.clock import now
-from tests.conftest import PASSWORD, login
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Browser, login
 from tests.giftcards.helpers import CARD_25, CARD_50, PLANT, buy, issued, pay
 
 SECRET = "test-secret-" + "x" * 40  # tests.conftest.app_settings
@@ -141,3 +141,38 @@ def test_a_paid_order_of_gift_cards_alone_no_longer_holds_up_an_erasure(site, ap
     with_plant = buy(site, app, {CARD_25: 1, PLANT: 1})
     pay(site, with_plant.number)
     assert site.read(in_the_way) == (with_plant.number,)
+
+
+def test_an_order_of_gift_cards_alone_is_delivered_by_their_mail(site, app, smtp):
+    """Nothing is shipped: once paid, the order is delivered by the mail with the codes,
+    which is the only mail of the hand-over; an order with a plant waits for its parcel."""
+    cards_only = buy(site, app, {CARD_25: 1, CARD_50: 1}, lang="en")
+    with_plant = buy(site, app, {CARD_25: 1, PLANT: 1}, lang="en")
+    for order in (cards_only, with_plant):
+        pay(site, order.number)
+
+    def state(number):
+        order = site.read(lambda root: root["orders"][number])
+        return order.state, [(e.transition, e.actor) for e in order.workflow_history][1:]
+
+    assert state(cards_only.number) == (
+        "delivered",
+        [("pay", "system:test"), ("hand-over", "system:giftcards")],
+    )
+    assert state(with_plant.number) == ("paid", [("pay", "system:test")])
+    send_queued(site.registry)
+    # For each order: placed, payment received, the cards; no "delivered" mail.
+    subjects = sorted(mail.message["Subject"] for mail in smtp.wait_for(6))
+    assert len(smtp.received) == 6
+    for number in (cards_only.number, with_plant.number):
+        assert sum(number in subject for subject in subjects) == 2, subjects
+    assert subjects.count("Your Soft Cactus gift card") == 2
+    assert not any("delivered" in subject.lower() for subject in subjects), subjects
+
+    # The desk offers no "Mark shipped" for it, and names who delivered it.
+    desk = Browser(site.wsgi)
+    login(desk, ADMIN_EMAIL, ADMIN_PASSWORD, lang="en")
+    page = desk.get(f"/en/manage/orders/{cards_only.number}")
+    assert "transition-ship" not in page.forms and "transition-hand-over" not in page.forms
+    assert "The gift card mail (automatic)" in page.text
+    assert "transition-ship" in desk.get(f"/en/manage/orders/{with_plant.number}").forms

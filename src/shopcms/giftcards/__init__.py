@@ -16,6 +16,7 @@ workflow's ``AfterTransition``).
 """
 
 from shopcms.giftcards import issuing, validity
+from shopcms.giftcards.api import ACTOR
 from shopcms.giftcards.evolve import giftcards_folder
 from shopcms.giftcards.resources import GiftCard, GiftCards
 from shopcms.web.i18n import _
@@ -35,6 +36,7 @@ def includeme(config):
     )
     config.add_evolve_step(FOLDER_GENERATION, "Gift cards: the giftcards folder", giftcards_folder)
     config.add_subscriber(issuing.order_paid, AfterTransition)
+    config.add_actor_title(ACTOR, _("The gift card mail (automatic)"))
     config.include(".mail")
     config.include(".privacy")
     config.include(".views")

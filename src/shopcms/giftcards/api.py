@@ -12,7 +12,9 @@ counted per client (:func:`guessed`): after :data:`GUESS_LIMIT` of them in
 (:func:`guessing`, reason :data:`GUESSING`), as the balance page does (``views.balance``).
 
 Selling cards: a product page says how long a card is valid (:func:`valid_months`); a
-paid order's cards are issued by ``issuing`` and listed by :func:`issued_for`.  The
+paid order's cards are issued by ``issuing`` and listed by :func:`issued_for`; an order of
+cards alone is then delivered by the order workflow's transition :data:`HAND_OVER`, which
+the orders declare and ``issuing`` does (as :data:`ACTOR`).  The
 account's page lists the cards an account :func:`bought_by`.
 """
 
@@ -25,6 +27,11 @@ from shopcms.web.i18n import _
 from shopcms.web.layout import format_money
 from shopcms.web.limits import Throttle, client
 
+#: The order workflow's transition paid -> delivered of an order of gift cards alone: the
+#: mail with the codes delivered everything it bought (``issuing``).
+HAND_OVER = "hand-over"
+#: Who does it, in the order's history (a title of the system's: ``web.actors``).
+ACTOR = "system:giftcards"
 #: Why a code cannot pay, besides those of ``resources`` (expired, balance too low).
 UNKNOWN, EMPTY = "unknown", "empty"
 #: Why a code is not even looked up: too many unknown codes from this client (:func:`guessing`).
@@ -38,12 +45,14 @@ GUESSES = Throttle(GUESS_LIMIT, GUESS_WINDOW)
 _GUESS_PURPOSE = "shopcms.giftcards.guesses"
 
 __all__ = [
+    "ACTOR",
     "BALANCE",
     "EMPTY",
     "EXPIRED",
     "GUESSES",
     "GUESSING",
     "GUESS_WINDOW",
+    "HAND_OVER",
     "UNKNOWN",
     "Coverage",
     "bought_by",

@@ -13,7 +13,11 @@ refund) finds them and issues nothing.
 
 In the same transaction the mail with the codes is queued as an intent (``giftcards.mail``):
 the intent holds the order's number, the address and the language, never a code; the
-composer derives the codes again when it sends the mail.
+composer derives the codes again when it sends the mail.  An order of gift cards alone has
+nothing else to deliver: it goes on to ``delivered`` at once (``api.HAND_OVER``, as
+``api.ACTOR``), so the order desk does not wait for a parcel that will never be sent.  This
+subscriber is the last of the order's ``paid`` (the gift cards are the last capability
+included), so the others (the invoice, the "payment received" mail) see it paid.
 """
 
 import logging
@@ -21,6 +25,7 @@ import logging
 from pyramid.threadlocal import get_current_registry
 
 from shopcms.giftcards import codes, mail, validity
+from shopcms.giftcards.api import ACTOR, HAND_OVER
 from shopcms.web.clock import now
 
 log = logging.getLogger(__name__)
@@ -74,4 +79,6 @@ def order_paid(event):
     request = getattr(event, "request", None)
     registry = request.registry if request is not None else get_current_registry()
     site = order.__parent__.__parent__
-    issue_for_order(site, registry, order, now(registry), request)
+    cards = issue_for_order(site, registry, order, now(registry), request)
+    if cards and len(gift_card_lines(order)) == len(order.lines) and order.state == PAID:
+        order.transition(None, HAND_OVER, actor=ACTOR)

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import get_current_registry
 
+from shopcms.giftcards.api import HAND_OVER
 from shopcms.mail import as_smtp_bytes, attach, compose, get_mailer, queue_intent, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
 from shopcms.orders.payments import epc, methods
@@ -326,6 +327,8 @@ def compose_order_placed(registry, site, intent):
 def order_moved(event):
     if event.workflow is not ORDER_WORKFLOW or event.to_state.name not in ON_STATE:
         return
+    if event.transition.name == HAND_OVER:
+        return  # gift cards alone: their own mail delivered them (giftcards.issuing)
     order = event.content
     # A command (import-payments) has no request; its registry is the current one.
     registry = event.request.registry if event.request is not None else get_current_registry()

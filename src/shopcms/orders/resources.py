@@ -10,7 +10,8 @@ Numbers are ``YYYY-NNNNNN``, unique, with gaps (``orders.numbers``: blocks reser
 process); the OGM reference is made from the number (``orders.ogm``); the lookup tables a
 checkout writes merge (:meth:`Orders.place`).
 
-Workflow: placed -> paid -> shipped -> delivered; placed -> cancelled (stock, codes' uses
+Workflow: placed -> paid -> shipped -> delivered (paid -> delivered for gift cards alone,
+by the system); placed -> cancelled (stock, codes' uses
 and gift cards' amounts given back); paid, shipped or delivered -> refunded (administrators,
 once everything paid is refunded: ``orders.refunds``).  Each transition is recorded in the
 history with who did it (staff, or ``system:...`` for webhooks and the bank import).
@@ -26,45 +27,21 @@ from pyramid.authorization import DENY_ALL, Allow
 
 from shopcms.orders import gift_cards
 from shopcms.orders.numbers import OrderNumberCounter, next_number  # noqa: F401 (stored ones)
+from shopcms.orders.workflow import (  # noqa: F401 (the package imports them from here too)
+    CANCELLED,
+    DELIVERED,
+    ORDER_WORKFLOW,
+    PAID,
+    PLACED,
+    REFUNDED,
+    SHIPPED,
+    state_title,
+)
 from shopcms.promotions import api as promotions
 from shopcms.tree.resources import Content, Folder
 from shopcms.web import security
 from shopcms.web.i18n import _
-from shopcms.workflow import HistoryEntry, State, Transition, Workflow
-
-PLACED, PAID, SHIPPED, DELIVERED = "placed", "paid", "shipped", "delivered"
-CANCELLED, REFUNDED = "cancelled", "refunded"
-
-ORDER_WORKFLOW = Workflow(
-    "order",
-    states=[
-        State(PLACED, _("Placed")),
-        State(PAID, _("Paid")),
-        State(SHIPPED, _("Shipped")),
-        State(DELIVERED, _("Delivered")),
-        State(CANCELLED, _("Cancelled")),
-        State(REFUNDED, _("Refunded")),
-    ],
-    transitions=[
-        Transition("pay", (PLACED,), PAID, security.MANAGE_ORDERS, _("Mark paid")),
-        Transition("ship", (PAID,), SHIPPED, security.MANAGE_ORDERS, _("Mark shipped")),
-        Transition("deliver", (SHIPPED,), DELIVERED, security.MANAGE_ORDERS, _("Mark delivered")),
-        Transition("cancel", (PLACED,), CANCELLED, security.MANAGE_ORDERS, _("Cancel")),
-        Transition(
-            "refund", (PAID, SHIPPED, DELIVERED), REFUNDED, security.REFUND_ORDERS, _("Refund")
-        ),
-    ],
-    initial=PLACED,
-)
-
-
-def state_title(name):
-    """The title of the order state ``name`` (a TranslationString), or ``name``."""
-    try:
-        return ORDER_WORKFLOW.get_state(name).title
-    except KeyError:
-        return name
-
+from shopcms.workflow import HistoryEntry
 
 #: What an erased order holds in place of each personal value (``Order.anonymise``).
 ERASED = "erased"
@@ -196,7 +173,8 @@ class Order(Content):
     @property
     def in_fulfilment(self):
         """Placed, or paid and not yet shipped: its address is still needed to deliver it (an
-        erasure waits for it).  Gift cards alone were delivered by mail once paid."""
+        erasure waits for it).  Gift cards alone were delivered by mail once paid (since
+        the hand-over they are ``delivered`` then; older ones may still be ``paid``)."""
         cards_only = all(line.get("gift_card") for line in self.lines)
         return self.state == PLACED or (self.state == PAID and not cards_only)
 

@@ -43,6 +43,9 @@ VIEW_STATISTICS = "view-statistics"  #: read the anonymous connection statistics
 #: read a contest's entries, close it, confirm and announce its winners (administrators,
 #: and the editor who made the contest: its ACL)
 JUDGE_CONTESTS = "judge-contests"
+#: granted to no one: what only the system does, never a person (a workflow transition a
+#: subscriber makes, which no page offers as a button)
+SYSTEM_ONLY = "system-only"
 
 # -- roles ---------------------------------------------------------------------
 CUSTOMER = "customer"
