@@ -176,3 +176,37 @@ def test_an_order_of_gift_cards_alone_is_delivered_by_their_mail(site, app, smtp
     assert "transition-ship" not in page.forms and "transition-hand-over" not in page.forms
     assert "The gift card mail (automatic)" in page.text
     assert "transition-ship" in desk.get(f"/en/manage/orders/{with_plant.number}").forms
+
+
+def test_the_evolve_step_delivers_the_orders_of_cards_alone_paid_before(site, app, monkeypatch):
+    """Generation 18: what was paid before the hand-over existed is handed over as it would
+    be now; the order desk then lists it as delivered, no longer as paid."""
+    from shopcms.giftcards.evolve import cards_alone_delivered
+
+    with monkeypatch.context() as before:
+        before.setattr(issuing, "hand_over", lambda order: False)  # the code of before
+        cards_only = buy(site, app, {CARD_50: 1})
+        with_plant = buy(site, app, {CARD_25: 1, PLANT: 1})
+        unpaid = buy(site, app, {CARD_25: 1})
+        for order in (cards_only, with_plant):
+            pay(site, order.number)
+    desk = Browser(site.wsgi)
+    login(desk, ADMIN_EMAIL, ADMIN_PASSWORD, lang="en")
+
+    def listed(state):
+        page = desk.get(f"/en/manage/orders/?state={state}").text
+        return [o.number for o in (cards_only, with_plant, unpaid) if o.number in page]
+
+    assert listed("paid") == [cards_only.number, with_plant.number]
+    with site.edit() as root:
+        cards_alone_delivered(root, site.registry)
+
+    def history(number):
+        order = site.read(lambda root: root["orders"][number])
+        return order.state, [e.transition for e in order.workflow_history][-1]
+
+    assert history(cards_only.number) == ("delivered", "hand-over")
+    assert history(with_plant.number) == ("paid", "pay")
+    assert history(unpaid.number)[0] == "placed"
+    assert listed("paid") == [with_plant.number]
+    assert listed("delivered") == [cards_only.number]

@@ -17,13 +17,15 @@ workflow's ``AfterTransition``).
 
 from shopcms.giftcards import issuing, validity
 from shopcms.giftcards.api import ACTOR
-from shopcms.giftcards.evolve import giftcards_folder
+from shopcms.giftcards.evolve import cards_alone_delivered, giftcards_folder
 from shopcms.giftcards.resources import GiftCard, GiftCards
 from shopcms.web.i18n import _
 from shopcms.workflow import AfterTransition
 
 #: The generation of the gift cards folder's evolve step (after the promotions' 16).
 FOLDER_GENERATION = 17
+#: The generation that delivers the orders of cards alone paid before the hand-over.
+DELIVERED_GENERATION = 18
 
 
 def includeme(config):
@@ -35,6 +37,9 @@ def includeme(config):
         "giftcard", GiftCard, title=_("Gift card"), container="giftcards", catalog=False
     )
     config.add_evolve_step(FOLDER_GENERATION, "Gift cards: the giftcards folder", giftcards_folder)
+    config.add_evolve_step(
+        DELIVERED_GENERATION, "Gift cards: orders of cards alone delivered", cards_alone_delivered
+    )
     config.add_subscriber(issuing.order_paid, AfterTransition)
     config.add_actor_title(ACTOR, _("The gift card mail (automatic)"))
     config.include(".mail")

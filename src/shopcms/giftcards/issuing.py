@@ -79,6 +79,15 @@ def order_paid(event):
     request = getattr(event, "request", None)
     registry = request.registry if request is not None else get_current_registry()
     site = order.__parent__.__parent__
-    cards = issue_for_order(site, registry, order, now(registry), request)
-    if cards and len(gift_card_lines(order)) == len(order.lines) and order.state == PAID:
-        order.transition(None, HAND_OVER, actor=ACTOR)
+    if issue_for_order(site, registry, order, now(registry), request):
+        hand_over(order)
+
+
+def hand_over(order):
+    """Deliver ``order`` (paid) if it holds gift cards alone: their mail is the delivery.
+    True when it did; an order with anything to ship is left alone."""
+    lines = order.lines
+    if order.state != PAID or not lines or len(gift_card_lines(order)) != len(lines):
+        return False
+    order.transition(None, HAND_OVER, actor=ACTOR)
+    return True

@@ -173,8 +173,9 @@ class Order(Content):
     @property
     def in_fulfilment(self):
         """Placed, or paid and not yet shipped: its address is still needed to deliver it (an
-        erasure waits for it).  Gift cards alone were delivered by mail once paid (since
-        the hand-over they are ``delivered`` then; older ones may still be ``paid``)."""
+        erasure waits for it).  Gift cards alone were delivered by mail once paid (their
+        order is ``delivered`` then: ``giftcards.issuing``, and evolve step 18 for older
+        ones; an order of cards alone is still never waiting for its address)."""
         cards_only = all(line.get("gift_card") for line in self.lines)
         return self.state == PLACED or (self.state == PAID and not cards_only)
 
