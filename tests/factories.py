@@ -12,7 +12,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from shopcms.orders.checkout import shipping_cost
-from shopcms.orders.resources import (
+from shopcms.orders.resources import Order
+from shopcms.orders.workflow import (
     CANCELLED,
     DELIVERED,
     ORDER_WORKFLOW,
@@ -20,7 +21,6 @@ from shopcms.orders.resources import (
     PLACED,
     REFUNDED,
     SHIPPED,
-    Order,
 )
 from shopcms.products.api import totals
 

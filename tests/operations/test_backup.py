@@ -15,7 +15,7 @@ from pyramid.paster import get_app
 
 from shopcms import cli
 from shopcms.operations import backup as operations_backup
-from shopcms.orders.resources import ORDER_WORKFLOW
+from shopcms.orders.workflow import ORDER_WORKFLOW
 from shopcms.tree.database import site_transaction
 from tests.conftest import Browser, seeded_database
 from tests.factories import make_order

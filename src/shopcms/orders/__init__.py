@@ -15,8 +15,9 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from shopcms.orders import statements, unpaid
 from shopcms.orders.evolve import guest_orders_by_email, order_numbers_and_references
-from shopcms.orders.resources import ACTOR_TITLES, ORDER_WORKFLOW, Order, Orders
+from shopcms.orders.resources import ACTOR_TITLES, Order, Orders
 from shopcms.orders.views.business import desk_panel
+from shopcms.orders.workflow import ORDER_WORKFLOW
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_ORDERS
 

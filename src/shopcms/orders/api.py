@@ -26,7 +26,6 @@ from shopcms.orders.payments.saved import describe as describe_saved_method
 
 # refunds (issue 17): the refund record and its event, for invoicing's credit notes.
 from shopcms.orders.refunds import OrderRefunded, Refund
-from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, state_title
 from shopcms.orders.schemas import OTHER_POSTCODE, POSTCODES
 from shopcms.orders.schemas import Address as AddressSchema
 from shopcms.orders.schemas import _phone as check_phone
@@ -36,6 +35,7 @@ from shopcms.orders.schemas import _text as text_field
 # cancellations that ``shopcms retention`` runs; ``order.payer_iban`` / ``payer_name`` (on
 # ``Order``, from an imported statement) are what a refund by transfer pays back to.
 from shopcms.orders.unpaid import run as remind_unpaid_transfers
+from shopcms.orders.workflow import DELIVERED, ORDER_WORKFLOW, state_title
 
 __all__ = [
     "AddressSchema",

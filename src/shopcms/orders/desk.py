@@ -26,7 +26,8 @@ from shopcms.catalog.query import index, search
 from shopcms.orders import refunds
 from shopcms.orders.checkout import SHIPPING_METHODS
 from shopcms.orders.payments import catalogue
-from shopcms.orders.resources import ERASED, ORDER_WORKFLOW, PAID, PLACED, state_title
+from shopcms.orders.resources import ERASED
+from shopcms.orders.workflow import ORDER_WORKFLOW, PAID, PLACED, state_title
 from shopcms.privacy.disclosures import carrier_csv
 from shopcms.web.actors import who
 from shopcms.web.clock import site_timezone

@@ -54,7 +54,7 @@ from shopcms.mail import as_smtp_bytes, attach, compose, get_mailer, queue_inten
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
-from shopcms.orders.resources import DELIVERED, ORDER_WORKFLOW, PAID, PLACED, SHIPPED
+from shopcms.orders.workflow import DELIVERED, ORDER_WORKFLOW, PAID, PLACED, SHIPPED
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent, territories
 from shopcms.web.urls import linking_request, public_url

@@ -18,8 +18,8 @@ import deform
 
 from shopcms.orders import gift_cards, refunds
 from shopcms.orders.payments.sepa import check_iban
-from shopcms.orders.resources import PAID
 from shopcms.orders.widgets import hide
+from shopcms.orders.workflow import PAID
 from shopcms.web.actors import who
 from shopcms.web.forms import Button, CSRFSchema, make_form
 from shopcms.web.forms.types import Text, strip

@@ -44,7 +44,7 @@ from BTrees.OOBTree import OOBTree
 from shopcms.orders import gift_cards
 from shopcms.orders.mail import mail_order
 from shopcms.orders.payments import method_of
-from shopcms.orders.resources import DELIVERED, PAID, SHIPPED
+from shopcms.orders.workflow import DELIVERED, PAID, SHIPPED
 from shopcms.web.i18n import _
 from shopcms.web.security import REFUND_ORDERS
 from shopcms.workflow import HistoryEntry

@@ -27,15 +27,12 @@ from pyramid.authorization import DENY_ALL, Allow
 
 from shopcms.orders import gift_cards
 from shopcms.orders.numbers import OrderNumberCounter, next_number  # noqa: F401 (stored ones)
-from shopcms.orders.workflow import (  # noqa: F401 (the package imports them from here too)
+from shopcms.orders.workflow import (
     CANCELLED,
-    DELIVERED,
     ORDER_WORKFLOW,
     PAID,
     PLACED,
     REFUNDED,
-    SHIPPED,
-    state_title,
 )
 from shopcms.promotions import api as promotions
 from shopcms.tree.resources import Content, Folder

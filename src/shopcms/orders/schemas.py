@@ -28,8 +28,8 @@ import deform
 
 from shopcms.orders import business_schemas as buyers
 from shopcms.orders.checkout import EU_COUNTRIES
-from shopcms.orders.resources import ORDER_WORKFLOW
 from shopcms.orders.widgets import BoxWidget, ChoicesWidget, TermsWidget, hide
+from shopcms.orders.workflow import ORDER_WORKFLOW
 from shopcms.web.forms import CSRFSchema
 from shopcms.web.forms.types import Text, day_node, strip
 from shopcms.web.i18n import _

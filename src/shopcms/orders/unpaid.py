@@ -26,7 +26,7 @@ from transaction.interfaces import TransientError
 from shopcms.catalog.query import docids
 from shopcms.orders.mail import mail_order
 from shopcms.orders.payments.transfer import BankTransfer
-from shopcms.orders.resources import PLACED
+from shopcms.orders.workflow import PLACED
 from shopcms.tree.database import site_transaction
 from shopcms.web.clock import now
 

@@ -42,7 +42,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from BTrees.OOBTree import OOBTree
 
 from shopcms.orders.mail import mail_order
-from shopcms.orders.resources import DELIVERED, PAID, PLACED, SHIPPED
+from shopcms.orders.workflow import DELIVERED, PAID, PLACED, SHIPPED
 from shopcms.web.clock import site_timezone
 from shopcms.web.i18n import _
 from shopcms.web.security import MANAGE_ORDERS

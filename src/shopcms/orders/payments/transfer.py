@@ -14,7 +14,7 @@ and mail show its EPC QR code (``epc``), which a banking app reads to fill in th
 from stdnum import bic, iban
 
 from shopcms.orders.payments import PaymentMethod, epc, register
-from shopcms.orders.resources import PLACED
+from shopcms.orders.workflow import PLACED
 from shopcms.web.i18n import _
 
 

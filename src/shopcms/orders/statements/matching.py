@@ -34,7 +34,6 @@ from persistent import Persistent
 from pyramid.threadlocal import get_current_registry
 from transaction.interfaces import TransientError
 
-from shopcms.orders.resources import CANCELLED, PLACED
 from shopcms.orders.statements.lines import (
     ALREADY_PAID,
     CANCELLED_ORDER,
@@ -50,6 +49,7 @@ from shopcms.orders.statements.lines import (
     Outcome,
     StatementError,
 )
+from shopcms.orders.workflow import CANCELLED, PLACED
 from shopcms.tree.database import site_transaction
 from shopcms.web.clock import now
 

@@ -26,8 +26,8 @@ from shopcms.orders import checkout, discounts, gift_cards, placing
 from shopcms.orders.forms import checkout_form, refused_field
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
-from shopcms.orders.resources import ORDER_WORKFLOW, PLACED
 from shopcms.orders.schemas import CheckoutSchema, PaySchema, PlaceSchema, ReviewSchema
+from shopcms.orders.workflow import ORDER_WORKFLOW, PLACED
 from shopcms.products.api import cart
 from shopcms.tree.site import Site
 from shopcms.web.forms import Button, make_form, validate

@@ -15,9 +15,10 @@ from pyramid.view import view_config
 from shopcms.orders import desk, refund_forms, tracking
 from shopcms.orders.payments import PaymentUnavailable
 from shopcms.orders.refunds import RefundRefused
-from shopcms.orders.resources import ORDER_WORKFLOW, Order, state_title
+from shopcms.orders.resources import Order
 from shopcms.orders.schemas import TRANSITION_NAMES, TransitionSchema
 from shopcms.orders.views.withdrawal_desk import desk_panel
+from shopcms.orders.workflow import ORDER_WORKFLOW, state_title
 from shopcms.web.errors import ERROR_TEMPLATE, refusal
 from shopcms.web.forms import Button, make_form, validate
 from shopcms.web.i18n import _

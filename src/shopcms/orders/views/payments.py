@@ -21,8 +21,8 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from shopcms.orders.payments import NOTHING_TO_PAY, Resumption, methods, webhook_names, webhooks
-from shopcms.orders.resources import PLACED
 from shopcms.orders.views.checkout import order_for_key
+from shopcms.orders.workflow import PLACED
 from shopcms.tree.site import Site
 from shopcms.web.notices import ERROR, INFO, notice
 from shopcms.web.security import VIEW

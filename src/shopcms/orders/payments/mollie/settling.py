@@ -14,7 +14,7 @@ Contract of :func:`settle`: an order is marked paid (transition ``pay`` by
 import logging
 
 from shopcms.orders.payments.mollie.client import PAYMENT_ID, euros
-from shopcms.orders.resources import PLACED
+from shopcms.orders.workflow import PLACED
 
 log = logging.getLogger(__name__)
 
