@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import transaction
 from persistent import Persistent
 from persistent.list import PersistentList
+from pyramid.threadlocal import manager as threadlocal_manager
 
 from shopcms.evolve.steps import EvolveStep, evolve_steps
 
@@ -211,9 +212,17 @@ def evolve(
             return []
         say(f"evolving from generation {current} to {latest}")
         done: list[EvolveStep] = []
-        for step in todo:
-            _run_step(tm, conn, step, registry, say)
-            done.append(step)
+        # The registry is current while the steps run, as in a request: the events a
+        # step causes (a workflow transition, an object added) reach their subscribers.
+        if registry is not None:
+            threadlocal_manager.push({"registry": registry, "request": None})
+        try:
+            for step in todo:
+                _run_step(tm, conn, step, registry, say)
+                done.append(step)
+        finally:
+            if registry is not None:
+                threadlocal_manager.pop()
         say(f"database is at generation {latest}")
         return done
     finally:

@@ -49,12 +49,11 @@ from dataclasses import dataclass
 from pyramid.request import Request, apply_request_extensions
 from pyramid.threadlocal import get_current_registry
 
-from shopcms.giftcards.api import HAND_OVER
 from shopcms.mail import as_smtp_bytes, attach, compose, get_mailer, queue_intent, send
 from shopcms.orders.checkout import SHIPPING_METHODS, OrderPlaced
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
-from shopcms.orders.workflow import DELIVERED, ORDER_WORKFLOW, PAID, PLACED, SHIPPED
+from shopcms.orders.workflow import ORDER_WORKFLOW, PLACED
 from shopcms.web.i18n import _
 from shopcms.web.layout import format_money, format_percent, territories
 from shopcms.web.urls import linking_request, public_url
@@ -75,8 +74,9 @@ SUBJECTS = {
 }
 #: The mails that show the transfer's EPC QR code while it is awaited.
 QR_MAILS = ("order_placed", "payment_reminder")
-#: The mail sent when an order enters a state.
-ON_STATE = {PAID: "order_paid", SHIPPED: "order_shipped", DELIVERED: "order_delivered"}
+#: The mail sent after a transition (by its name).  The system's hand-over of gift cards
+#: alone (paid -> delivered, ``giftcards.issuing``) sends none: their own mail delivered them.
+ON_TRANSITION = {"pay": "order_paid", "ship": "order_shipped", "deliver": "order_delivered"}
 
 
 @dataclass(frozen=True)
@@ -325,14 +325,12 @@ def compose_order_placed(registry, site, intent):
 
 
 def order_moved(event):
-    if event.workflow is not ORDER_WORKFLOW or event.to_state.name not in ON_STATE:
+    if event.workflow is not ORDER_WORKFLOW or event.transition.name not in ON_TRANSITION:
         return
-    if event.transition.name == HAND_OVER:
-        return  # gift cards alone: their own mail delivered them (giftcards.issuing)
     order = event.content
     # A command (import-payments) has no request; its registry is the current one.
     registry = event.request.registry if event.request is not None else get_current_registry()
-    mail_order(registry, order, ON_STATE[event.to_state.name], event.request)
+    mail_order(registry, order, ON_TRANSITION[event.transition.name], event.request)
 
 
 def includeme(config):
