@@ -17,7 +17,7 @@ def queued(site):
 
     def read(root):
         outbox = get_outbox(root)
-        mails = outbox.pending.values() if outbox is not None else ()
+        mails = outbox.mails() if outbox is not None else ()
         return [(", ".join(m.recipients), m.data) for m in mails]
 
     return [
@@ -31,7 +31,7 @@ def intents(site):
 
     def read(root):
         outbox = get_outbox(root)
-        mails = outbox.pending.values() if outbox is not None else ()
+        mails = outbox.mails() if outbox is not None else ()
         return [dict(m.intent) for m in mails if not m.composed]
 
     return site.read(read)

@@ -18,7 +18,7 @@ def outbox_entries(site):
 
     def read(root):
         outbox = get_outbox(root)
-        mails = outbox.pending.values() if outbox is not None else ()
+        mails = outbox.mails() if outbox is not None else ()
         return [(m.composed, sorted(m.intent or ())) for m in mails]
 
     return site.read(read)
@@ -73,7 +73,7 @@ def test_the_sender_composes_for_the_account_and_forgets_an_unknown_address(site
     assert to == KNOWN and mail["Subject"] == "Kies een nieuw wachtwoord voor Soft Cactus"
     # The unknown address is gone from the outbox: nothing composed, nothing kept.
     assert intents(site) == []
-    raw = site.read(lambda root: [m.data for m in get_outbox(root).pending.values()])
+    raw = site.read(lambda root: [m.data for m in get_outbox(root).mails()])
     assert all(UNKNOWN.encode() not in data for data in raw)
 
 

@@ -187,7 +187,7 @@ def mailbox(site):
     def read(address):
         def waiting(root):
             outbox = get_outbox(root)
-            mails = outbox.pending.values() if outbox is not None else ()
+            mails = outbox.mails() if outbox is not None else ()
             return [(", ".join(m.recipients), m.data) for m in mails if m.data]
 
         messages = [
@@ -340,7 +340,7 @@ def test_sixteen_clients_at_once_leave_exact_counts_and_nothing_of_who(busy_site
     # Once the mail is sent, the entries erased and the database packed, the counts alone
     # remain.
     assert send_queued(site.registry).sent == CLIENTS * ENTRIES
-    assert site.read(lambda root: len(get_outbox(root).pending)) == 0
+    assert site.read(lambda root: get_outbox(root).count.value) == 0
     with site.edit() as root:
         contest = root["contests"][NAME]
         for entry in list(contest.entries.values()):

@@ -20,7 +20,7 @@ SECRET = "test-secret-" + "x" * 40  # tests.conftest.app_settings
 def intents(root):
     """The mail intents waiting in the outbox."""
     outbox = get_outbox(root)
-    found = [outbox.pending[key] for key in outbox.pending] if outbox is not None else []
+    found = list(outbox.mails()) if outbox is not None else []
     return [mail.intent for mail in found if getattr(mail, "intent", None)]
 
 

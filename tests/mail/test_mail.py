@@ -51,7 +51,7 @@ def waiting(site):
 
     def read(root):
         outbox = get_outbox(root)
-        mails = outbox.pending.values() if outbox is not None else ()
+        mails = outbox.mails() if outbox is not None else ()
         return [(m.message_id, m.attempts, m.error) for m in mails]
 
     return site.read(read)

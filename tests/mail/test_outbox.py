@@ -6,11 +6,13 @@ import email.utils
 import time
 from email import policy
 from email.message import EmailMessage
+from unittest.mock import patch
 
 import pytest
 
-from shopcms.mail import get_mailer, get_outbox, outbox_state, send_queued
-from shopcms.mail.delivery import _claim
+from shopcms.mail import get_mailer, get_outbox, outbox_state, send, send_queued
+from shopcms.mail.delivery import _claim, deliver
+from shopcms.mail.outbox import FIRST
 from shopcms.tree.database import open_root
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Browser, login, make_site
 from tests.mail.test_mail import CUSTOMER, notice, queue, waiting
@@ -62,7 +64,7 @@ def test_a_mail_sent_again_after_a_lost_claim_is_the_same_message(smtp, tmp_path
         # A sender claims it and dies before it sends (or before it records the delivery).
         conn, tm = open_root(site.registry)
         try:
-            [key] = list(get_outbox(conn.root()).pending)
+            [key] = [k for k, _m in get_outbox(conn.root()).items()]
             assert _claim(site.registry, conn, tm, key, time.time()) is not None
         finally:
             conn.close()
@@ -73,6 +75,113 @@ def test_a_mail_sent_again_after_a_lost_claim_is_the_same_message(smtp, tmp_path
         assert received.message["Message-ID"] == message["Message-ID"]
     finally:
         site.close()
+
+
+class SlowConnection:
+    """A sender's clock that moves by ``delay`` seconds while it connects to the server (a
+    slow server, a starved process), and ``meanwhile(now)`` run at that moment."""
+
+    def __init__(self, registry, delay, meanwhile=lambda now: None):
+        self.now = time.time()
+        self.mailer = get_mailer(registry)
+        self.connect, self.delay, self.meanwhile = self.mailer.connect, delay, meanwhile
+
+    def __call__(self):
+        return self.now
+
+    def slow_connect(self):
+        self.now += self.delay
+        self.meanwhile(self.now)
+        return self.connect()
+
+
+def claim_of(site):
+    return site.read(lambda root: [m.claimed_until for m in get_outbox(root).mails()])
+
+
+def test_a_sender_too_slow_to_send_before_its_claim_half_ran_out_gives_it_up(smtp, tmp_path):
+    site = make_site(tmp_path, **smtp.settings(), **{"shopcms.mail.claim_seconds": "10"})
+    try:
+        queue(site, notice(site.registry))
+        clock = SlowConnection(site.registry, delay=6)
+        with patch.object(clock.mailer, "connect", clock.slow_connect):
+            run = deliver(site.registry, clock=clock)
+        assert (run.sent, smtp.received) == (0, [])
+        assert claim_of(site) == [0.0]  # given up: the next round need not wait for it
+        assert send_queued(site.registry).sent == 1
+        assert len(smtp.received) == 1
+    finally:
+        site.close()
+
+
+def test_a_claim_another_sender_made_meanwhile_stays_theirs(smtp, tmp_path):
+    site = make_site(tmp_path, **smtp.settings(), **{"shopcms.mail.claim_seconds": "10"})
+    try:
+        queue(site, notice(site.registry))
+
+        def other_sender_claims(now):
+            conn, tm = open_root(site.registry)
+            try:
+                [key] = [k for k, _m in get_outbox(conn.root()).items()]
+                assert _claim(site.registry, conn, tm, key, now) is not None
+            finally:
+                conn.close()
+
+        # So slow that the whole claim ran out and another sender claimed the mail.
+        clock = SlowConnection(site.registry, delay=11, meanwhile=other_sender_claims)
+        with patch.object(clock.mailer, "connect", clock.slow_connect):
+            assert deliver(site.registry, clock=clock).sent == 0
+        assert claim_of(site) == [clock.now + 10]  # the other sender's, untouched
+        assert smtp.received == []
+    finally:
+        site.close()
+
+
+@pytest.mark.parametrize("waiting_before", [1, 5, 40])
+@pytest.mark.parametrize("first", ["sender", "checkout"])
+def test_the_sender_removing_a_mail_never_conflicts_with_a_checkout_adding_one(
+    site, waiting_before, first
+):
+    """The sender removes the oldest mail while a checkout queues a new one: both commit,
+    whichever is first, so no checkout is replayed and no delivery goes unrecorded (which
+    would send the mail again)."""
+    for number in range(waiting_before):
+        queue(site, notice(site.registry, body=f"mail {number}"))
+    sender, sender_tm = open_root(site.registry)
+    checkout, checkout_tm = open_root(site.registry)
+    try:
+        outbox = get_outbox(sender.root())
+        [(oldest, _mail), *_rest] = outbox.items()
+        outbox.remove(oldest)
+        added = send(checkout.root()["site"], notice(site.registry, body="new"))
+        order = [sender_tm, checkout_tm] if first == "sender" else [checkout_tm, sender_tm]
+        for tm in order:
+            tm.commit()  # a ConflictError here: one of the two would be replayed
+    finally:
+        sender.close()
+        checkout.close()
+
+    def read(root):
+        outbox = get_outbox(root)
+        return outbox.count.value, [mail.message_id for mail in outbox.mails()]
+
+    count, ids = site.read(read)
+    assert count == len(ids) == waiting_before
+    assert ids[-1] == added
+    assert oldest not in site.read(lambda root: [k for k, _m in get_outbox(root).items()])
+
+
+def test_an_outbox_of_before_the_first_entry_gets_it_with_its_next_mail(site, smtp):
+    queue(site, notice(site.registry, body="old"))
+    with site.edit() as root:  # as outboxes were made before
+        del get_outbox(root).pending[FIRST]
+    assert [m.message_id for m in site.read(lambda r: list(get_outbox(r).mails()))]
+    queue(site, notice(site.registry, body="new"))
+    assert site.read(lambda root: FIRST in get_outbox(root).pending)
+    assert send_queued(site.registry).sent == 2
+    assert site.read(
+        lambda root: (list(get_outbox(root).items()), FIRST in get_outbox(root).pending)
+    ) == ([], True)
 
 
 def old_queue_file(folder, name, to, subject="Old mail", message_id="<old.1@softcactus.be>"):

@@ -39,7 +39,7 @@ def outbox_mails(site):
 
     def read(root):
         outbox = get_outbox(root)
-        mails = outbox.pending.values() if outbox is not None else ()
+        mails = outbox.mails() if outbox is not None else ()
         return [(m.message_id, m.recipients, m.data) for m in mails]
 
     return site.read(read)
@@ -165,7 +165,7 @@ def test_kill_9_during_a_checkout_load_loses_no_mail_and_sends_each_once(tmp_pat
         def settled():
             with storage.root(tmp_path / "reader") as root:
                 outbox = get_outbox(root)
-                return outbox is None or not len(outbox.pending)
+                return outbox is None or not outbox.count.value
 
         wait_until(settled, timeout=60, what="an empty outbox")
         with storage.root(tmp_path / "reader") as root:

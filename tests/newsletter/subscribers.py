@@ -62,7 +62,7 @@ def campaign_intents(site, name="spring"):
     def read(root):
         counts = {}
         outbox = get_outbox(root)
-        for mail in outbox.pending.values() if outbox is not None else ():
+        for mail in outbox.mails() if outbox is not None else ():
             intent = mail.intent or {}
             if intent.get("kind") == "newsletter_campaign" and intent.get("campaign") == name:
                 key = intent["subscription"]

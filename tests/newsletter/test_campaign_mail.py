@@ -61,7 +61,7 @@ def test_the_mail_carries_the_list_headers_in_their_exact_shapes(site):
     # No image at all: no remote image, no tracking pixel.
     assert "<img" not in html(message)
     # As SMTP carries it: the URLs as they are, on one line (never RFC 2047 encoded words).
-    (raw,) = site.read(lambda root: [m.data for m in get_outbox(root).pending.values()])
+    (raw,) = site.read(lambda root: [m.data for m in get_outbox(root).mails()])
     assert f"\r\nList-Unsubscribe: <{link}>, <mailto:".encode() in raw
 
 

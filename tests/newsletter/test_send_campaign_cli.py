@@ -59,7 +59,7 @@ def census(folder, name):
 
     def read(newsletter, outbox):
         counts = {}
-        for mail in outbox.pending.values():
+        for mail in outbox.mails():
             intent = mail.intent
             if intent["kind"] == "newsletter_campaign" and intent["campaign"] == name:
                 counts[intent["subscription"]] = counts.get(intent["subscription"], 0) + 1

@@ -16,8 +16,13 @@ For each waiting mail that is due, oldest first:
 
 Contract: at least once.  A sender that dies between 2 and 3 leaves its claim, which runs
 out; the mail is then sent again with the same ``Message-ID`` (a receiving server or client
-may drop the duplicate).  When the server takes no mail (down, refuses the login or TLS) the
-round stops, every mail stays, and the reason is in ``QueueRun.error``: nothing is raised.
+may drop the duplicate).  A sender that is alive never sends a mail once half its claim has
+passed (the connection to the server took that long, the process was starved): it gives
+the claim up and leaves the mail to the next round rather than race a sender that may claim
+it next.  So a live sender sends a mail twice only if its send and record take longer than
+the other half of the claim (``claim_seconds``, five minutes by default).  When the server
+takes no mail (down, refuses the login or TLS) the round stops, every mail stays, and the
+reason is in ``QueueRun.error``: nothing is raised.
 Leftover messages of the Maildir queue of before are imported first
 (:mod:`shopcms.mail.legacy`).
 """
@@ -39,8 +44,11 @@ log = logging.getLogger("shopcms.mail")
 
 #: The longest delay before a mail refused for now is tried again (seconds): six hours.
 MAX_DELAY = 6 * 3600
-#: How often a transaction that records an outcome is tried when it conflicts.
-ATTEMPTS = 5
+#: How often a transaction that records an outcome is tried when it conflicts, and the
+#: pause before the second try (doubled for each next one): an outcome not recorded is a
+#: mail sent again once its claim runs out.
+ATTEMPTS = 8
+PAUSE = 0.01
 SITE_KEY = "site"
 
 
@@ -89,7 +97,8 @@ def deliver(registry, clock=time.time, progress=None):
             if progress is not None:
                 # Before the mail rather than after: every path below ends in a continue.
                 progress(number - 1, len(due))
-            claimed = _claim(registry, conn, tm, key, clock())
+            claimed_at = clock()
+            claimed = _claim(registry, conn, tm, key, claimed_at)
             if claimed is None:
                 continue
             if claimed == "dropped":
@@ -99,6 +108,10 @@ def deliver(registry, clock=time.time, progress=None):
             try:
                 if smtp is None:
                     smtp = mailer.connect()
+                if not _time_left(claimed_at, clock(), mailer.claim_seconds):
+                    log.info("mail %s: its claim runs out before it is sent; next round", key)
+                    _record(conn, tm, key, _released(claimed_at + mailer.claim_seconds))
+                    continue
                 refused = smtp.sendmail(mailer.envelope_from, list(recipients), data)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
                 if _refused_for_good(exc):
@@ -143,9 +156,7 @@ def _due(conn, tm, now):
     if outbox is None:
         return []
     keys = [
-        key
-        for key, mail in outbox.pending.items()
-        if mail.next_try <= now and mail.claimed_until <= now
+        key for key, mail in outbox.items() if mail.next_try <= now and mail.claimed_until <= now
     ]
     tm.abort()
     return keys
@@ -164,7 +175,7 @@ def compose_waiting(registry, clock=time.time):
     try:
         tm.begin()
         outbox = get_outbox(conn.root())
-        keys = [k for k, m in outbox.pending.items() if not m.composed] if outbox else []
+        keys = [k for k, m in outbox.items() if not m.composed] if outbox else []
         tm.abort()
         for key in keys:
             composed += isinstance(_claim(registry, conn, tm, key, clock(), claim=False), tuple)
@@ -183,7 +194,7 @@ def _claim(registry, conn, tm, key, now, claim=True):
     tm.begin()
     try:
         outbox = get_outbox(conn.root())
-        mail = outbox.pending.get(key)
+        mail = outbox.get(key)
         if mail is None or claim and (mail.claimed_until > now or mail.next_try > now):
             tm.abort()
             return None
@@ -228,11 +239,33 @@ def _compose(registry, conn, mail):
     return message
 
 
+def _time_left(claimed_at, now, claim_seconds):
+    """Whether a claim made at ``claimed_at`` still has half its time left at ``now``.
+
+    A claim that ran out may already be another sender's, which would send the mail too.
+    Half the claim must be left for the send and the record of its outcome: what kept this
+    sender from sending so far (a slow SMTP connection, a starved process) may go on.
+    """
+    return now - claimed_at < claim_seconds / 2
+
+
+def _released(claimed_until):
+    """An outcome: the claim that runs until ``claimed_until`` is given up unsent; a claim
+    another sender has made since is left alone."""
+
+    def record(outbox, key):
+        mail = outbox.get(key)
+        if mail.claimed_until == claimed_until:
+            mail.claimed_until = 0.0
+
+    return record
+
+
 def _failed(error, now, delay):
     """An outcome: a failed attempt, tried again after ``delay`` doubled per failure."""
 
     def record(outbox, key):
-        mail = outbox.pending[key]
+        mail = outbox.get(key)
         mail.attempts += 1
         mail.error = error
         mail.next_try = now + min(delay * 2 ** (mail.attempts - 1), MAX_DELAY)
@@ -246,11 +279,13 @@ def _record(conn, tm, key, outcome):
 
     If it cannot be recorded the claim runs out and the mail is tried again: never lost.
     """
-    for _attempt in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
+        if attempt:  # (about 2.5 s in all: the transactions it met are over by then)
+            time.sleep(PAUSE * 2 ** (attempt - 1))
         tm.begin()
         try:
             outbox = get_outbox(conn.root())
-            if key in outbox.pending:
+            if outbox.get(key) is not None:
                 outcome(outbox, key)
             tm.commit()
             return

@@ -67,22 +67,47 @@ class OutboxMail(Persistent):
         return self.data is not None
 
 
+#: The first key of :attr:`Outbox.pending`: an entry that is no mail (its value is None)
+#: and is never removed.  BTrees resolve two concurrent changes of one bucket, a checkout's
+#: mail added at its end and the sender's oldest mail removed at its start, unless the
+#: removed key is the bucket's first or the bucket becomes empty: then the one that commits
+#: second conflicts, and a checkout is replayed or a delivery left unrecorded (the mail is
+#: sent again).  With this entry first, the oldest mail is never the first key nor the last
+#: one left.  It sorts before every time-ordered key.
+FIRST = ""
+
+
 class Outbox(Persistent):
     """The mails waiting to be delivered (``pending``) and those refused for good.
 
     ``pending`` and ``rejected`` map a time-ordered key to an :class:`OutboxMail`;
-    ``count`` is their number in ``pending`` (a conflict-free counter: concurrent checkouts
-    each add one); ``imported`` the Message-IDs taken from the Maildir queue of before.
+    ``pending`` also holds :data:`FIRST`, so it is read through :meth:`items`, :meth:`mails`
+    and :meth:`get`, which leave that entry out.  ``count`` is the number of mails waiting (a
+    conflict-free counter: concurrent checkouts each add one); ``imported`` the Message-IDs
+    taken from the Maildir queue of before.
     """
 
     def __init__(self):
-        self.pending = OOBTree()
+        self.pending = OOBTree({FIRST: None})
         self.rejected = OOBTree()
         self.count = BTrees.Length.Length()
         self.imported = OOTreeSet()
 
+    def items(self):
+        """``(key, OutboxMail)`` of the mails waiting, oldest first."""
+        return self.pending.items(min=FIRST, excludemin=True)
+
+    def mails(self):
+        """The mails waiting (:class:`OutboxMail`), oldest first."""
+        return self.pending.values(min=FIRST, excludemin=True)
+
+    def get(self, key):
+        """The waiting mail ``key``, or None."""
+        return None if key == FIRST else self.pending.get(key)
+
     def add(self, mail):
         """Queue ``mail``; returns its key."""
+        self._keep_first()
         # Seconds, microseconds, then randomness: ordered by time, and two processes queuing
         # in the same microsecond still get two keys (their inserts merge without a
         # conflict).  Split so that no run of digits looks like a card number to the scans.
@@ -94,6 +119,9 @@ class Outbox(Persistent):
 
     def remove(self, key):
         """The mail ``key`` is dealt with (delivered, or nothing to send)."""
+        if key == FIRST:
+            raise KeyError(key)
+        self._keep_first()
         del self.pending[key]
         self.count.change(-1)
 
@@ -103,6 +131,11 @@ class Outbox(Persistent):
         mail.error = error
         self.rejected[key] = mail
         self.remove(key)
+
+    def _keep_first(self):
+        # An outbox made before FIRST existed gets it with its next change.
+        if FIRST not in self.pending:
+            self.pending[FIRST] = None
 
 
 def _database_root(obj):
@@ -219,10 +252,9 @@ def outbox_state(root, now=None):
             "rejected": 0,
             "last_error": None,
         }
-    failing = [mail for mail in outbox.pending.values() if mail.attempts]
-    oldest = 0.0
-    if outbox.pending:
-        oldest = max(0.0, now - outbox.pending[outbox.pending.minKey()].queued)
+    mails = list(outbox.mails())
+    failing = [mail for mail in mails if mail.attempts]
+    oldest = max(0.0, now - mails[0].queued) if mails else 0.0
     last_error = max(failing, key=lambda m: m.next_try).error if failing else None
     return {
         "size": outbox.count.value,
