@@ -6,6 +6,7 @@ temporary folder; seed content is loaded as ``shopcms init`` loads it.
 
 import atexit
 import functools
+import os
 import re
 import shutil
 import tempfile
@@ -213,11 +214,27 @@ def seeded_database():
     return _seeded_database[0]
 
 
+def _link_or_copy(source, destination):
+    try:
+        os.link(source, destination)
+    except OSError:  # another file system
+        shutil.copy2(source, destination)
+
+
+def copy_seeded(folder):
+    """A copy of the seeded FileStorage in ``folder``: ``Data.fs`` copied (a storage
+    appends to it), the blob files linked.  ZODB never changes a blob file: a new revision
+    is a new file, and packing unlinks only this copy's link."""
+    source = seeded_database()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "Data.fs", folder / "Data.fs")
+    shutil.copytree(source / "blobs", folder / "blobs", copy_function=_link_or_copy)
+    return folder
+
+
 def make_site(tmp_path, **overrides):
     """A running application on a fresh copy of the seeded database in ``tmp_path``."""
-    source = seeded_database()
-    shutil.copy2(source / "Data.fs", tmp_path / "Data.fs")
-    shutil.copytree(source / "blobs", tmp_path / "blobs")
+    copy_seeded(tmp_path)
     return Site(main({}, **app_settings(tmp_path, **overrides)))
 
 

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import ZODB
 import zodburi
 from psycopg2.extensions import parse_dsn
 
-from tests.conftest import app_settings, seeded_database
+from tests.conftest import app_settings, copy_seeded
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -43,15 +42,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def copy_seeded(folder):
-    """A copy of the seeded FileStorage (Data.fs and blobs) in ``folder``; returns it."""
-    source = seeded_database()
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source / "Data.fs", folder / "Data.fs")
-    shutil.copytree(source / "blobs", folder / "blobs")
-    return folder
 
 
 class Process:
