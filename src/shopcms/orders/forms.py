@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import colander
 from pyramid.csrf import get_csrf_token
 
+from shopcms.orders.checkout import starting_values
 from shopcms.web.forms.core import Form, make_form, set_ids
 
 #: Bound schemas kept (a few per language is what a shop uses; more are made again).
@@ -30,16 +31,43 @@ _kept = {}
 _lock = threading.Lock()
 
 
+#: Stand-ins for the one-time token and the CSRF token in a kept first rendering: letters
+#: and digits only, which rendering leaves as they are.
+TOKEN_MARK = "shopcmsCheckoutTokenMark"  # noqa: S105 (a mark, no secret)
+CSRF_TOKEN_MARK = "shopcmsCheckoutCsrfMark"  # noqa: S105
+
+_first = {}
+
+
 class CheckoutForm(Form):
-    """A form over a kept schema: renders the requester's CSRF token with its values."""
+    """A form over a kept schema (``kept``: its key): renders the requester's CSRF token
+    with its values."""
 
     csrf_token = None
+    kept = None
 
     def render(self, *args, **kw):
         # Without values (after set_pstruct) the form shows what was posted, token included.
         if args and isinstance(args[0], dict) and "csrf_token" not in args[0]:
             args = ({**args[0], "csrf_token": self.csrf_token}, *args[1:])
         return super().render(*args, **kw)
+
+    def render_first(self, values):
+        """``render(values)`` for a visitor who has given nothing yet: ``values`` are the
+        shop's defaults (plain values, no visitor's data: never a customer's) and a new
+        one-time ``token``.  Such a form is the same for every visitor but for the two
+        tokens, so it is rendered once per kept schema and defaults and the tokens put in
+        (the deform rendering was half the cost of a guest's checkout page)."""
+        defaults = {key: value for key, value in values.items() if key != "token"}
+        key = (self.kept, repr(sorted(defaults.items())))
+        html = _first.get(key)
+        if html is None:
+            html = self.render({**defaults, "token": TOKEN_MARK, "csrf_token": CSRF_TOKEN_MARK})
+            with _lock:
+                if len(_first) >= KEPT:
+                    _first.clear()
+                _first[key] = html
+        return html.replace(TOKEN_MARK, values["token"]).replace(CSRF_TOKEN_MARK, self.csrf_token)
 
 
 def _nodes(node):
@@ -60,7 +88,7 @@ def _bound(request, schema_class, formid, options):
     )
     schema = _kept.get(key)
     if schema is not None:
-        return schema
+        return key, schema
     schema = schema_class().bind(request=request, options=options)
     set_ids(schema, formid)
     schema["csrf_token"].default = colander.null
@@ -71,7 +99,7 @@ def _bound(request, schema_class, formid, options):
         if len(_kept) >= KEPT:
             _kept.clear()
         _kept[key] = schema
-    return schema
+    return key, schema
 
 
 def checkout_form(request, schema_class, formid, button, css_class, options):
@@ -82,17 +110,29 @@ def checkout_form(request, schema_class, formid, button, css_class, options):
         return make_form(
             request, schema_class, (button,), formid, action, css_class=css_class, options=options
         )
+    key, schema = _bound(request, schema_class, formid, options)
     form = CheckoutForm(
-        _bound(request, schema_class, formid, options),
+        schema,
         buttons=[button],
         action=action,
         method="POST",
         formid=formid,
     )
     form.csrf_token = get_csrf_token(request)
+    form.kept = key
     if css_class:
         form.css_class = css_class
     return form
+
+
+def starting_form(request, form):
+    """``form`` (the checkout's details form) rendered with the requester's starting
+    values (``checkout.starting_values``): once for every guest, who has given nothing
+    yet (:meth:`CheckoutForm.render_first`); for a customer with their own details."""
+    values = starting_values(request)
+    if request.identity is None and isinstance(form, CheckoutForm):
+        return form.render_first(values)
+    return form.render(values)
 
 
 def refused_field(form, name, message):

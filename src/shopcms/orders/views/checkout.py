@@ -23,7 +23,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from shopcms.orders import checkout, discounts, gift_cards, placing
-from shopcms.orders.forms import checkout_form, refused_field
+from shopcms.orders.forms import checkout_form, refused_field, starting_form
 from shopcms.orders.payments import epc, methods
 from shopcms.orders.payments.transfer import awaits_transfer, bank_account, epc_payload
 from shopcms.orders.schemas import CheckoutSchema, PaySchema, PlaceSchema, ReviewSchema
@@ -120,7 +120,7 @@ def _review(request, basket, offered, details, place_html=None):
 def checkout_page(context, request):
     basket = cart(request)
     form = details_form(request, checkout.options(request, basket))
-    return _page(request, basket, form.render(checkout.starting_values(request)))
+    return _page(request, basket, starting_form(request, form))
 
 
 @view_config(
