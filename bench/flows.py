@@ -135,17 +135,32 @@ class _Forms(HTMLParser):
             self.form = None
 
 
+#: A form of a page, from its start tag to its end (forms do not nest in HTML).
+FORM = re.compile(r"<form\b.*?</form\s*>", re.DOTALL | re.IGNORECASE)
+
+
 def forms(html):
     """The forms of ``html`` (a page's text), in document order."""
+    return [form for block in FORM.findall(html) for form in _parsed(block)]
+
+
+def _parsed(block):
     parser = _Forms()
-    parser.feed(html)
+    parser.feed(block)
     return parser.forms
 
 
 def find_form(html, action_end=None, form_id=None, having=None):
     """The first form whose action ends with ``action_end`` (path only), whose id is
-    ``form_id``, and that has a field or button ``having``; FlowError when none."""
-    for form in forms(html):
+    ``form_id``, and that has a field or button ``having``; FlowError when none.
+
+    Only the forms whose start tag may match are parsed: a shopper process parses pages for
+    several shoppers at once, and its time is the bench's, not the shop's."""
+    for block in FORM.findall(html):
+        start = block[: block.find(">") + 1]
+        if any(text is not None and text not in start for text in (form_id, action_end)):
+            continue
+        [form] = _parsed(block)
         path = urllib.parse.urlsplit(form.action).path
         if action_end is not None and not path.endswith(action_end):
             continue
