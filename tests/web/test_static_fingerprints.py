@@ -4,6 +4,7 @@ a changed file gets a new URL (``shopcms.web.static``)."""
 import hashlib
 import re
 from pathlib import Path
+from unittest.mock import patch
 
 import webtest
 from pyramid.config import Configurator
@@ -45,9 +46,10 @@ def test_the_pages_link_their_static_files_by_fingerprint_cached_for_a_year(app)
     app.get("/static/missing.css?v=0123456789ab", status=404)
 
 
-def fingerprinted_app(folder):
-    """A Pyramid app serving ``folder`` as shopcms serves its static files."""
-    config = Configurator()
+def fingerprinted_app(folder, reload="true"):
+    """A Pyramid app serving ``folder`` as shopcms serves its static files; ``reload``:
+    its ``pyramid.reload_templates`` (a developer's files change while it runs)."""
+    config = Configurator(settings={"pyramid.reload_templates": reload})
     config.include("shopcms.web.static")
     config.add_fingerprinted_static_view("static", str(folder))
     return config.make_wsgi_app()
@@ -72,6 +74,23 @@ def test_a_changed_file_changes_its_url(tmp_path):
     assert served.text == "body { color: #111; }\n" and directives(served) == YEAR
     # The old URL now names a version no longer served: not kept for a year.
     assert browser.get(before).headers["Cache-Control"] == "max-age=3600"
+
+
+def test_in_production_a_files_fingerprint_is_computed_once(tmp_path):
+    style = tmp_path / "site.css"
+    style.write_text("body { color: #222; }\n")
+    wsgi = fingerprinted_app(tmp_path, reload="false")
+    request = Request.blank("/", base_url="http://shop.test")
+    request.registry = wsgi.registry
+    before = request.static_path(f"{tmp_path}/site.css")
+    with patch("os.stat", side_effect=AssertionError("a stat on a page")):
+        assert request.static_path(f"{tmp_path}/site.css") == before
+    style.write_text("body { color: #111; }\n")  # changed without a restart: not seen
+    assert request.static_path(f"{tmp_path}/site.css") == before
+    restarted = fingerprinted_app(tmp_path, reload="false")
+    request.registry = restarted.registry
+    after = request.static_path(f"{tmp_path}/site.css")
+    assert after != before and after.startswith("/static/site.css?v=")
 
 
 def test_a_file_that_does_not_exist_gets_no_fingerprint(tmp_path):
