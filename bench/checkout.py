@@ -50,6 +50,20 @@ orders/s are low and noisy; the server's CPU per order is the steadier figure):
   key per order; CPU: no replays, and the checkout schemas bound once per option set
   (``orders.forms``).  100 orders/s is out of reach on this machine: 31 ms of one
   core per order is 32/s per core, with two shared cores.
+- stop 31 (2026-12-07 21:20-21:55 UTC, a fast and otherwise idle machine; ``--seconds 12``):
+  a guest's first checkout form rendered once for all guests (``orders.forms``), the shoppers
+  parsing only the form they look for (``flows.find_form``).  A/B against the commit before
+  (a1fbe6d, a worktree), alternately: ``few`` 48.6 and 51.3 orders/s (19.6 and 18.5 ms server
+  CPU per order) before, 59.5 and 55.2 (15.8 and 17.1 ms) after.  One run of every scenario
+  after: spread 46.3/s (21.0 ms), few 55.5/s (17.2 ms), last50 exactly 50 orders and 16 told
+  "out of stock"; 0 x 503 and 0 retries everywhere; numbers and OGMs unique and valid.
+  In process (the WSGI app called directly, one thread, 200 orders): the product page 0.6 ms,
+  the cart's POST 1.0-1.5, the checkout page 5.5 -> 2.2-3.0, the ``place`` POST 4.9-6.2 (its
+  commit of about 50 records, 22 of them catalog sets, is the largest part), 10-12 ms in all.
+  Where the rest goes through waitress: one process runs Python on one core at a time (the
+  GIL), so its ceiling is 1,000 / (CPU ms per order) orders/s, about 60 here; 100 orders/s
+  needs at most 10 ms of CPU per order in the one process, with the shoppers' processes
+  sharing the two cores.
 """
 
 import argparse
