@@ -129,3 +129,14 @@ def test_a_category_edit_drops_the_pages_showing_it_and_no_products_record(site)
     # Its title shows on its products' pages and in every listing's facets.
     assert {url for url, oids in read.items() if oids & changed} == set(read)
     assert "Nieuwe titel" in pages.app.get(f"/nl/products/{EDITED}").text
+
+
+def test_a_new_word_in_a_description_drops_the_searches_for_it_only(site):
+    desk = editor(site)
+    form = desk.get(f"/nl/manage/products/{EDITED}/edit").forms["product"]
+    pages = Pages(site)
+    read = pages.read("/nl/products/?q=mok", "/nl/products/?q=zonnebloemzaad")
+    form.set("description", "Een langere beschrijving, nu met zonnebloemzaad.", index=0)
+    form.submit("save", status=303)
+    assert pages.dropped(read) == {"/nl/products/?q=zonnebloemzaad"}
+    assert EDITED in pages.app.get("/nl/products/?q=zonnebloemzaad").text

@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from hypatia.text.parsetree import ParseError, QueryError
 
-from shopcms.catalog.indexes import search_terms
 from shopcms.catalog.query import allowed_docids, docids, remembered
+from shopcms.catalog.text import every_word, search_words
 from shopcms.web import dependencies
 from shopcms.web.security import VIEW, effective_principals
 
@@ -76,21 +76,18 @@ def _cents(amount):
 def _text_docids(request, lang, text):
     """Docids whose text in ``lang`` has every word of ``text`` (case and accents ignored).
 
-    Only the words are used: the visitor's input is never parsed as query syntax.  The
-    index's total document length, which every reindexing rewrites, weighs the scores
-    only: the docids do not depend on it, nor does a cached page showing them.
+    Only the words are used: the visitor's input is never parsed as query syntax, and the
+    results are not scored (a listing sorts by name, price or date): ``catalog.text``.
     """
     catalog = request.root.catalog
     index = catalog.get(f"text_{lang}")
-    terms = search_terms(text)
-    if index is None or terms is None:
+    words = search_words(text)
+    if index is None or not words:
         return catalog.family.IF.TreeSet()
-    dependencies.ignore(request, getattr(index.index, "_totaldoclen", None))
     try:
-        result = index.apply(terms)
+        return every_word(request, index, words)
     except (ParseError, QueryError):
         return catalog.family.IF.TreeSet()
-    return catalog.family.IF.TreeSet(result.keys())
 
 
 def price_docids(catalog, low, high):
