@@ -280,7 +280,7 @@ def _record(conn, tm, key, outcome):
     If it cannot be recorded the claim runs out and the mail is tried again: never lost.
     """
     for attempt in range(ATTEMPTS):
-        if attempt:  # (about 2.5 s in all: the transactions it met are over by then)
+        if attempt:  # (1.3 s in all: the transactions it met are over by then)
             time.sleep(PAUSE * 2 ** (attempt - 1))
         tm.begin()
         try:
