@@ -58,6 +58,15 @@ class TestClock:
     def advance(self, **delta):
         self.offset += timedelta(**delta)
 
+    def advance_to(self, hour, tzinfo):
+        """Move forward to the next ``hour`` o'clock in ``tzinfo``: a test whose times must
+        fall within one day (of the site's time zone) starts there, whenever it runs."""
+        now = self().astimezone(tzinfo)
+        target = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+        if target <= now:
+            target = (target + timedelta(days=1)).replace(hour=hour)
+        self.offset += target.astimezone(UTC) - now.astimezone(UTC)  # (over a DST change)
+
 
 def includeme(config):
     config.registry.shopcms_clock = TestClock()
