@@ -70,14 +70,23 @@ def fold(text):
 WORD = re.compile(r"\w+")
 
 
+def search_words(text, max_words=10):
+    """The folded words of ``text`` (what a person typed), at most ``max_words``."""
+    return WORD.findall(fold(text))[:max_words]
+
+
+def quoted(words):
+    """The query text for a ``text_LANG`` index of ``words``, each quoted, or None."""
+    return " ".join(f'"{word}"' for word in words) or None
+
+
 def search_terms(text, max_words=10):
     """The query text for a ``text_LANG`` index from what a person typed, or None.
 
     Only the words are kept, folded and each quoted: a visitor's input is never parsed as
     query syntax (AND, OR, NOT, globs, parentheses).
     """
-    words = WORD.findall(fold(text))[:max_words]
-    return " ".join(f'"{word}"' for word in words) or None
+    return quoted(search_words(text, max_words))
 
 
 @implementer(IPipelineElement)

@@ -14,21 +14,13 @@ any edit, rewrites the lexicon's bucket that holds many others.  A word that is 
 yet keeps the lexicon recorded: the page must be rendered again when an edit adds it.
 """
 
-from shopcms.catalog.indexes import WORD, fold
+from shopcms.catalog.indexes import quoted
 from shopcms.web import dependencies
-
-#: Words of a search taken into account (the rest are left out).
-MAX_WORDS = 10
-
-
-def search_words(text, max_words=MAX_WORDS):
-    """The folded words of ``text`` (what a person typed), at most ``max_words``."""
-    return WORD.findall(fold(text))[:max_words]
 
 
 def every_word(request, index, words):
     """The docids (a TreeSet of the catalog's family) whose text in the TextIndex ``index``
-    holds every one of ``words`` (from :func:`search_words`); empty without words.
+    holds every one of ``words`` (from ``indexes.search_words``); empty without words.
 
     The same documents as ``index.apply`` with each word quoted (see the module for what
     it does not read), which it falls back to for a word the lexicon's pipeline would make
@@ -41,7 +33,7 @@ def every_word(request, index, words):
         wids = _word_ids(lexicon, words)
     if wids is None:  # not single words: the index's own query, recorded as it reads
         dependencies.ignore(request, getattr(index.index, "_totaldoclen", None))
-        return family.IF.TreeSet(index.apply(" ".join(f'"{w}"' for w in words)).keys())
+        return family.IF.TreeSet(index.apply(quoted(words)).keys())
     if not all(wids):  # a word the lexicon does not know yet: the lexicon decides the page
         _word_ids(lexicon, words)
         return family.IF.TreeSet()

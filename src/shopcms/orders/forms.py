@@ -63,10 +63,7 @@ class CheckoutForm(Form):
         html = _first.get(key)
         if html is None:
             html = self.render({**defaults, "token": TOKEN_MARK, "csrf_token": CSRF_TOKEN_MARK})
-            with _lock:
-                if len(_first) >= KEPT:
-                    _first.clear()
-                _first[key] = html
+            _keep(_first, key, html)
         return html.replace(TOKEN_MARK, values["token"]).replace(CSRF_TOKEN_MARK, self.csrf_token)
 
 
@@ -95,11 +92,16 @@ def _bound(request, schema_class, formid, options):
     stand_in = SimpleNamespace(locale_name=request.locale_name)
     for node in _nodes(schema):
         node.bindings = {**(node.bindings or {}), "request": stand_in}
-    with _lock:
-        if len(_kept) >= KEPT:
-            _kept.clear()
-        _kept[key] = schema
+    _keep(_kept, key, schema)
     return key, schema
+
+
+def _keep(store, key, value):
+    """Keep ``value`` under ``key`` in ``store``, which holds at most :data:`KEPT`."""
+    with _lock:
+        if len(store) >= KEPT:
+            store.clear()
+        store[key] = value
 
 
 def checkout_form(request, schema_class, formid, button, css_class, options):

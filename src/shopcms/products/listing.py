@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 from hypatia.text.parsetree import ParseError, QueryError
 
+from shopcms.catalog.indexes import search_words
 from shopcms.catalog.query import allowed_docids, docids, remembered
-from shopcms.catalog.text import every_word, search_words
+from shopcms.catalog.text import every_word
 from shopcms.web import dependencies
 from shopcms.web.security import VIEW, effective_principals
 
