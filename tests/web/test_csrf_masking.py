@@ -1,7 +1,10 @@
 """CSRF tokens masked per answer (BREACH, ``shopcms.web.csrf``): the token shown is never the
 same twice, and every masked form of the visitor's token is accepted (acceptance 5)."""
 
+import os
 import re
+
+from webtest import TestApp
 
 from shopcms.web import csrf
 from shopcms.web.csrf import MASKED, PREFIX, mask, unmask
@@ -139,3 +142,29 @@ def test_no_secret_is_shown_beside_what_a_visitor_sends(site, app):
         for secret in secrets:
             assert secret not in page.text, path
         assert all(unmask(token) for token in tokens_of(page)), path
+
+
+def test_a_forked_process_does_not_reuse_its_parents_pads():
+    # The pads come from a buffer of the random source (one read serves many answers): a
+    # child process (a server forked after start-up) must not mask with the same bytes.
+    token = "s.493210.0123456789abcdef0123456789abcdef"
+    csrf.masks(token, 1)  # the buffer is filled
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        os.write(writing, " ".join(csrf.masks(token, 3)).encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    theirs = os.read(reading, 4096).decode().split()
+    ours = csrf.masks(token, 3)
+    assert len(theirs) == 3 and set(theirs).isdisjoint(ours)
+    assert {unmask(text) for text in theirs + ours} == {token}
+
+
+def test_visitors_without_cookies_never_get_the_same_masked_token(site):
+    # Their parts (the wishlist and compare buttons' forms) are rendered once for all:
+    # the tokens in them are masked anew for each answer, as the page's own.
+    first, second = (tokens_of(TestApp(site.wsgi).get("/nl/products/mug-cafe")) for _ in "12")
+    assert len(first) == len(second) >= 3
+    assert set(first).isdisjoint(second)
+    assert len({unmask(token) for token in first + second}) == 1

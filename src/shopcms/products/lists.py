@@ -40,9 +40,23 @@ _CART_ITEM = re.compile(r"^(\d{1,9})x(\d{1,2})$")
 _PID = re.compile(r"^\d{1,9}$")
 
 
+class _Signer(Signer):
+    """itsdangerous's signer, deriving its key once: it derives it anew (an HMAC) for each
+    value signed or checked, the same key every time."""
+
+    @functools.cached_property
+    def _key(self):
+        return super().derive_key()
+
+    def derive_key(self, secret_key=None):
+        if secret_key is None or secret_key is self.secret_keys[-1]:  # (the newest)
+            return self._key
+        return super().derive_key(secret_key)
+
+
 @functools.lru_cache(maxsize=16)
 def _signer_for(secret, name):
-    return Signer(secret, salt=f"shopcms.list.{name}", digest_method=hashlib.sha256)
+    return _Signer(secret, salt=f"shopcms.list.{name}", digest_method=hashlib.sha256)
 
 
 def _signer(request, name):

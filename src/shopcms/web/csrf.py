@@ -32,6 +32,7 @@ import binascii
 import hashlib
 import hmac
 import os
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -50,23 +51,43 @@ HOUR = 3600
 _MASKED_ATTRIBUTE = "_shopcms_masked_csrf"
 
 
+class _RandomBytes(threading.local):
+    """Bytes of the system's random source for the pads, read 4 KiB at a time: a read is a
+    system call that lets go of the GIL (the server's event loop then waits for a thread
+    to give it back), for 44 bytes a mask.  Each byte is given out once; a forked process
+    starts with none of its parent's."""
+
+    def __init__(self):
+        self.buffer, self.used = b"", 0
+
+    def take(self, size):
+        if self.used + size > len(self.buffer):
+            self.buffer, self.used = os.urandom(max(4096, size)), 0
+        self.used += size
+        return self.buffer[self.used - size : self.used]
+
+
+_random = _RandomBytes()
+os.register_at_fork(after_in_child=_random.__init__)
+
+
 def mask(token, pad=None):
     """``token`` (ASCII) XORed with a random pad of its length: kind + base64url(pad + xor).
     Two calls never return the same text (see the module).  ``pad``: random bytes of the
     token's length read by the caller (:func:`masks`), else read here."""
     raw = token.encode("ascii")
     if pad is None:
-        pad = os.urandom(len(raw))
+        pad = _random.take(len(raw))
     mixed = (int.from_bytes(pad, "big") ^ int.from_bytes(raw, "big")).to_bytes(len(raw), "big")
     text = base64.urlsafe_b64encode(pad + mixed).rstrip(b"=").decode("ascii")
     return (PREFIX if token.startswith(PREFIX) else MASKED) + text
 
 
 def masks(token, count):
-    """``count`` masked copies of ``token``, each with its own pad, from one read of the
-    system's random source (a read costs more than masking: a page has several forms)."""
+    """``count`` masked copies of ``token``, each with its own pad (random bytes taken
+    once for all: a page has several forms)."""
     size = len(token)
-    randomness = os.urandom(size * count)
+    randomness = _random.take(size * count)
     return [mask(token, randomness[i * size : (i + 1) * size]) for i in range(count)]
 
 
@@ -145,8 +166,9 @@ class CSRFPolicy:
     def get_csrf_token(self, request):
         """The visitor's token (:meth:`raw_token`), masked anew for each request (the same
         within one, see the module).  In a skeleton rendering (the page cache's,
-        ``shopcms.web.personal``) the mark each visitor's token replaces."""
-        if request.environ.get(SKELETON):
+        ``shopcms.web.personal``), and in the request that fills one for a visitor, the
+        mark each visitor's token replaces."""
+        if request.environ.get(SKELETON) or getattr(request, "writes_csrf_marks", False):
             return CSRF_MARK
         raw = self.raw_token(request)
         known = request.__dict__.get(_MASKED_ATTRIBUTE)

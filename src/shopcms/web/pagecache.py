@@ -276,7 +276,7 @@ class SharedPageCache:
             # A visitor without cookies: everyone's parts and the stateless token (what
             # get_csrf_token gives a request without cookies, shopcms.web.csrf).
             token = self._stateless_token()
-            return personal.join(pieces, entry.anonymous, token), ()
+            return personal.join(entry.anonymous, (), token), ()
         return self._fill_for(entry, environ)
 
     def _stateless_token(self):
@@ -297,7 +297,8 @@ class SharedPageCache:
             ]
             # The raw token: join masks it anew at each mark (masking it here first, as
             # get_csrf_token does, would only be undone there).
-            token = csrf.raw_token(request) if personal.CSRF in entry.pieces else None
+            marked = personal.has_marks(entry.pieces, parts)
+            token = csrf.raw_token(request) if marked else None
             body = personal.join(entry.pieces, parts, token)
             cookies = ()
             if entry.effects or request.response_callbacks:
@@ -310,7 +311,7 @@ class SharedPageCache:
                 # Everyone without cookies gets these parts and, as the effects set no
                 # cookie for this visitor, for any such visitor (parts and effects read
                 # only the visitor's cookies and session: the contract of web.personal).
-                entry.anonymous = parts
+                entry.anonymous = personal.inlined(entry.pieces, parts)
             return body, cookies
         finally:
             request.close()

@@ -126,19 +126,49 @@ def parse(body):
 
 
 def join(pieces, parts, token):
-    """The page: ``pieces`` with their holes' ``parts`` (bytes), and at each CSRF mark
-    ``token``, masked anew for each mark (``shopcms.web.csrf``: a secret never repeats)."""
+    """The page: ``pieces`` with their holes' ``parts`` (bytes), and at each CSRF mark, of
+    the pieces or of the parts (a filling request writes marks too, see
+    :class:`VisitorRequest`), ``token`` masked anew for each mark (``shopcms.web.csrf``: a
+    secret never repeats).  ``token`` None: the page has no mark."""
+    count = pieces.count(CSRF) + sum(part.count(_MARK) for part in parts)
     raw = None if token is None else (csrf.unmask(token) or token)
-    marks = iter(()) if raw is None else iter(csrf.masks(raw, pieces.count(CSRF)))
+    marks = iter(()) if raw is None else iter(csrf.masks(raw, count))
     out = []
     for i, piece in enumerate(pieces):
         if not i % 2:
             out.append(piece)
         elif piece == CSRF:
             out.append(escape(next(marks), quote=True).encode())
+        elif _MARK in parts[piece]:
+            chunks = parts[piece].split(_MARK)
+            for chunk in chunks[:-1]:
+                out += (chunk, escape(next(marks), quote=True).encode())
+            out.append(chunks[-1])
         else:
             out.append(parts[piece])
     return b"".join(out)
+
+
+def inlined(pieces, parts):
+    """``pieces`` with their holes' ``parts`` put in and the CSRF marks (of both) left, as
+    :func:`parse` gives them: the pieces of a page whose parts are everyone's it is given
+    to.  None if a part holds a NUL that is no mark."""
+    body = []
+    for i, piece in enumerate(pieces):
+        if not i % 2:
+            body.append(piece)
+        else:
+            body.append(_MARK if piece == CSRF else parts[piece])
+    return parse(b"".join(body))
+
+
+def has_marks(pieces, parts):
+    """Whether the page of ``pieces`` and ``parts`` needs a CSRF token (:func:`join`)."""
+    return CSRF in pieces or any(_MARK in part for part in parts)
+
+
+#: A CSRF mark in a part's bytes.
+_MARK = CSRF_MARK.encode()
 
 
 def refusal(request):
@@ -203,12 +233,20 @@ class VisitorRequest(Request):
     """The request a skeleton's holes are filled with: the visitor's environ, the
     application's request methods, no router, no view, no transaction manager of
     pyramid_tm.  The database is opened only when a part reaches for the Site (the
-    identity of a logged-in visitor), read-only, and closed by :meth:`close`."""
+    identity of a logged-in visitor), read-only, and closed by :meth:`close`.
+
+    Its CSRF token is the mark (``get_csrf_token``): :func:`join` masks the parts' tokens
+    with the page's, from one read of the random source."""
 
     matched_route = None
     matchdict = None
     context = None
     view_name = ""
+    writes_csrf_marks = True
+    # The environ does not change while parts are filled, and parts ask for links often:
+    # made once (webob makes them from the environ at each access).
+    host_url = reify(Request.host_url.fget)
+    application_url = reify(Request.application_url.fget)
 
     @reify
     def cookies(self):

@@ -31,7 +31,8 @@ class Entry:
             # only by parts): the skeleton's own fingerprint, for visitors without cookies.
             self.etag = content_etag(pieces, holes)
         self.size = sum(len(p) for p in pieces[::2])
-        # The parts of a visitor without cookies, once rendered (they are everyone's).
+        # The pieces with the parts of a visitor without cookies put in, once rendered
+        # (they are everyone's): ``personal.inlined``.
         self.anonymous = None
         # When the page changes by itself (pagecache.CHANGES_AT), by the shop clock; None.
         self.changes_at = None
