@@ -124,7 +124,7 @@ SHOP = textwrap.dedent(
     import json
     import logging
     import sys
-    from waitress import serve
+    from shopcms.web.serving import serve
     from shopcms import main
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

@@ -95,7 +95,7 @@ SERVER = textwrap.dedent(
     import json
     import logging
     import sys
-    from waitress import serve
+    from shopcms.web.serving import serve
     from shopcms import main
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

@@ -21,7 +21,7 @@ SHOP = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from waitress import serve
+    from shopcms.web.serving import serve
     from shopcms import main
     from shopcms.web.clock import now
     from shopcms.pages.content import load_pages

@@ -88,12 +88,12 @@ SHOP = textwrap.dedent(
     import logging
     import sys
     import threading
-    from waitress import serve
+    from shopcms.web.serving import serve
     from shopcms import main
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    app = main({}, **json.loads(sys.argv[3]))
+    app = main_app = main({}, **json.loads(sys.argv[3]))
 
     def counting(app):
         from bench.stack_view import LOCK, RENDERS
@@ -119,7 +119,9 @@ SHOP = textwrap.dedent(
         return layer
 
     if "--count-renders" in sys.argv[4:]:
+        # (The registry: shopcms.web.serving finds the page cache through it.)
         app = counting(app)
+        app.registry = main_app.registry
     serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
     """
 )

@@ -1,10 +1,13 @@
-"""A real waitress server running a test site in a thread, on 127.0.0.1 (port from the OS)."""
+"""A real waitress server running a test site in a thread, on 127.0.0.1 (port from the OS):
+the production server, ``shopcms.web.serving`` (waitress, answering the page cache's quick
+pages on its event loop)."""
 
 import contextlib
 import threading
 
 from waitress import wasyncore
-from waitress.server import create_server
+
+from shopcms.web.serving import create_server
 
 
 @contextlib.contextmanager

@@ -1,11 +1,11 @@
 """One shopcms server process:
 ``python -m tests.storage.shopserver PORT_FILE THREADS SETTINGS [SERVER_OPTIONS]``.
 
-Serves ``shopcms.main`` with the JSON ``SETTINGS`` under waitress on 127.0.0.1, on a port the
-OS chooses, written to ``PORT_FILE`` once it listens.  ``SERVER_OPTIONS`` (JSON) are more
-waitress options, e.g. the trusted proxy settings of production.ini (tests/production).
-SIGTERM stops it: the server closes and the database (its ZEO or RelStorage connections) is
-closed before the process exits.
+Serves ``shopcms.main`` with the JSON ``SETTINGS`` under waitress as production does
+(``shopcms.web.serving``) on 127.0.0.1, on a port the OS chooses, written to ``PORT_FILE``
+once it listens.  ``SERVER_OPTIONS`` (JSON) are more waitress options, e.g. the trusted
+proxy settings of production.ini (tests/production).  SIGTERM stops it: the server closes
+and the database (its ZEO or RelStorage connections) is closed before the process exits.
 """
 
 import json
@@ -14,9 +14,8 @@ import os
 import signal
 import sys
 
-from waitress.server import create_server
-
 from shopcms import main as make_app
+from shopcms.web.serving import create_server
 
 
 def stop(signum, frame):

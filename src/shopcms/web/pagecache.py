@@ -43,12 +43,11 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict
-from datetime import UTC, datetime
 
 from pyramid.response import Response
 from webob.etag import ETagMatcher
 
-from shopcms.web import csrf, dependencies, personal
+from shopcms.web import csrf, dependencies, personal, skeletons
 from shopcms.web.sharing import ENVIRON_KEY
 from shopcms.web.skeletons import Entry, content_etag
 
@@ -104,6 +103,8 @@ class SharedPageCache:
         self._changes = 0  # polls that found changes
         self._recent = []  # (changes, oids or EVERYTHING) of the last polls with changes
         self._stateless = None  # (hour, the stateless CSRF token of that hour)
+        settings = getattr(self.registry, "settings", None) or {}
+        self.session_cookie = settings.get("shopcms.session.cookie_name", "session") + "="
         self._lock = threading.Lock()
 
     # -- the WSGI layer ---------------------------------------------------------------
@@ -115,13 +116,7 @@ class SharedPageCache:
         if environ.get("HTTP_AUTHORIZATION"):
             self.declined["credentials"] += 1
             return self.app(environ, start_response)
-        key = (
-            environ.get("wsgi.url_scheme"),
-            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-        )
+        key = skeletons.page_key(environ)
         try:
             changes = self.invalidate()
         except Exception:
@@ -135,6 +130,19 @@ class SharedPageCache:
         if method == "HEAD" or self._is_private(key):
             return self.app(environ, start_response)
         return self._render(key, changes, environ, start_response)
+
+    def answers_quickly(self, environ):
+        """Whether a kept skeleton would answer this GET for a visitor without a session
+        (so without the application or the database: ``shopcms.web.serving``).  Only
+        looks; may be True of a page a change drops a moment later (then it renders)."""
+        if self.max_bytes <= 0 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return False
+        if environ.get("HTTP_AUTHORIZATION") or self.session_cookie in environ.get(
+            "HTTP_COOKIE", ""
+        ):
+            return False
+        entry = self._pages.get(skeletons.page_key(environ))  # (one dict read: atomic)
+        return entry is not None and self._current(entry)
 
     # -- the entries ------------------------------------------------------------------
 
@@ -156,16 +164,20 @@ class SharedPageCache:
     def get(self, key):
         with self._lock:
             entry = self._pages.get(key)
-            if entry is None:
-                self.misses += 1
-                return None
-            if entry.expires < time.monotonic() or self._changed(entry):
+            if entry is not None and self._current(entry):
+                self._pages.move_to_end(key)
+                self.hits += 1
+                return entry
+            if entry is not None:
                 self._drop(key)
-                self.misses += 1
-                return None
-            self._pages.move_to_end(key)
-            self.hits += 1
-            return entry
+            self.misses += 1
+            return None
+
+    def _current(self, entry):
+        """Not expired, and its page did not change by itself (a scheduled version)."""
+        return entry.expires >= time.monotonic() and not skeletons.changed_by_itself(
+            entry, self.registry
+        )
 
     def put(self, key, entry, oids=None, since=None):
         """Keep ``entry`` rendered from the records ``oids`` (None: not known), unless one
@@ -316,22 +328,6 @@ class SharedPageCache:
         finally:
             request.close()
 
-    def _changed(self, entry):
-        """Whether the shop clock passed the moment ``entry``'s page changes by itself: a
-        moved clock (tests) does not move the monotonic time ``expires`` counts in."""
-        if entry.changes_at is None:
-            return False
-        clock = getattr(self.registry, "shopcms_clock", None)
-        return (clock() if clock else datetime.now(UTC)) >= entry.changes_at
-
-    def _expiry(self, changes_at):
-        """When an entry made now expires: after ``max_age`` or at ``changes_at``."""
-        now, clock = time.monotonic(), getattr(self.registry, "shopcms_clock", None)
-        if changes_at is None:
-            return now + self.max_age
-        left = (changes_at - (clock() if clock else datetime.now(UTC))).total_seconds()
-        return now + min(self.max_age, left)
-
     def _render(self, key, changes, environ, start_response):
         """A miss: render the skeleton, keep it if the page is shared, answer the visitor."""
         skeleton = {k: v for k, v in environ.items() if k not in PERSONAL_HEADERS}
@@ -368,7 +364,7 @@ class SharedPageCache:
             if name not in environ and name not in _SKELETON_KEYS:
                 environ[name] = value
         entry = Entry(
-            self._expiry(skeleton.get(CHANGES_AT)),
+            skeletons.expiry(self.max_age, skeleton.get(CHANGES_AT), self.registry),
             status,
             [(k, v) for k, v in headers if k.lower() not in NOT_KEPT],
             pieces,

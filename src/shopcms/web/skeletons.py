@@ -3,6 +3,8 @@ what answering from it needs (its headers, holes, effects, language, validator, 
 """
 
 import hashlib
+import time
+from datetime import UTC, datetime
 
 
 class Entry:
@@ -38,6 +40,18 @@ class Entry:
         self.changes_at = None
 
 
+def page_key(environ):
+    """The cache's key of a request: its scheme and host too, since pages carry absolute
+    links."""
+    return (
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+    )
+
+
 def content_etag(pieces, holes):
     """A weak validator of a skeleton: its text and its holes' arguments.  The hour of the
     stateless CSRF token is added when answering (:meth:`SharedPageCache._answer`), so a
@@ -46,3 +60,23 @@ def content_etag(pieces, holes):
     for piece in pieces:
         digest.update(piece if isinstance(piece, bytes) else b"\x00%d" % piece)
     return f'W/"{digest.hexdigest()}'
+
+
+def _now(registry):
+    clock = getattr(registry, "shopcms_clock", None)
+    return clock() if clock else datetime.now(UTC)
+
+
+def changed_by_itself(entry, registry):
+    """Whether the shop clock passed the moment ``entry``'s page changes by itself: a
+    moved clock (tests) does not move the monotonic time ``expires`` counts in."""
+    return entry.changes_at is not None and _now(registry) >= entry.changes_at
+
+
+def expiry(max_age, changes_at, registry):
+    """When an entry made now expires (monotonic): after ``max_age`` seconds, or at
+    ``changes_at`` (aware, by the shop clock) if that comes first."""
+    if changes_at is None:
+        return time.monotonic() + max_age
+    left = (changes_at - _now(registry)).total_seconds()
+    return time.monotonic() + min(max_age, left)
