@@ -133,7 +133,7 @@ class SharedPageCache:
 
     def answers_quickly(self, environ):
         """Whether a kept skeleton would answer this GET for a visitor without a session
-        (so without the application or the database: ``shopcms.web.serving``).  Only
+        (so without the application and never refused: ``shopcms.web.serving``).  Only
         looks; may be True of a page a change drops a moment later (then it renders)."""
         if self.max_bytes <= 0 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return False

@@ -13,7 +13,9 @@ waitress does:
 
 - answered on the loop: a ``GET`` or ``HEAD`` whose page the cache holds now, for a visitor
   without credentials and without a session (:meth:`SharedPageCache.answers_quickly`):
-  such a fill reads the visitor's cookies only, never the database, so it never waits;
+  such a fill reads the visitor's cookies, and the database only for the cards of their
+  recently viewed products when those are not remembered (after a change), through the
+  loop's own connection: records its cache mostly holds already;
 - on the threads: renderings, POSTs, visitors with a session (their fill may read their
   account), health probes, anything the cache does not hold.
 
