@@ -1,7 +1,7 @@
 """The production server (``shopcms.web.serving``): waitress whose event loop answers the
-pages the page cache holds for visitors without a session.  So those pages are answered
+pages the page cache holds for visitors who are not logged in.  So those pages are answered
 even while every worker thread is busy, with the bytes the threads would give; a page to
-render, a visitor with a session and a POST wait for a thread; a connection's requests are
+render, a login, a notice to show and a POST wait for a thread; a connection's requests are
 answered in their order.  Each test runs a real waitress server with one worker thread,
 kept busy by a request the test holds."""
 
@@ -10,8 +10,9 @@ import socket
 import threading
 
 import pytest
+from webtest import TestApp
 
-from tests.conftest import unmasked
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, start_session, unmasked
 from tests.liveserver import serving
 
 KEPT = "/nl/products/mug-cafe"
@@ -97,10 +98,10 @@ def test_a_visitor_with_consent_cookies_is_served_on_the_loop_too(site, busy):
     "path, headers",
     [
         (OTHER, {}),  # not kept: it must be rendered
-        (KEPT, {"Cookie": "session=abc"}),  # a session: the fill may read the account
+        (KEPT, {"Cookie": "session=abc"}),  # a session cookie that is none of ours
         (KEPT, {"Authorization": "Basic eDp5"}),
     ],
-    ids=["page-to-render", "session", "credentials"],
+    ids=["page-to-render", "invalid-session", "credentials"],
 )
 def test_what_the_loop_does_not_answer_waits_for_a_thread(site, busy, path, headers):
     base, app = busy
@@ -109,6 +110,36 @@ def test_what_the_loop_does_not_answer_waits_for_a_thread(site, busy, path, head
     app.released.set()
     assert waiting.done.wait(30)
     assert waiting.answer[0] in (200, 401)
+
+
+def cookie_header(app):
+    return "; ".join(f"{name}={value}" for name, value in app.cookies.items())
+
+
+def test_a_visitor_with_a_cart_is_served_on_the_loop(site, busy):
+    # A session that is no login, its notice ("added to your cart") already shown.
+    base, app = busy
+    shopper = TestApp(site.wsgi)
+    start_session(shopper)
+    shopper.get(KEPT)
+    cookie = {"Cookie": cookie_header(shopper)}
+    status, body = get(base, KEPT, cookie, timeout=5)
+    assert status == 200
+    assert not app.released.is_set()
+    app.released.set()
+    assert unmasked(get(base, KEPT, cookie)[1]) == unmasked(body)
+
+
+def test_a_login_and_a_waiting_notice_wait_for_a_thread(site, busy):
+    base, app = busy
+    staff, shopper = TestApp(site.wsgi), TestApp(site.wsgi)
+    login(staff, ADMIN_EMAIL, ADMIN_PASSWORD)
+    start_session(shopper)  # its notice is still to be shown
+    waiting = [Pending(base, KEPT, {"Cookie": cookie_header(who)}) for who in (staff, shopper)]
+    assert not any(pending.done.wait(1.5) for pending in waiting)
+    app.released.set()
+    assert all(pending.done.wait(30) for pending in waiting)
+    assert [pending.answer[0] for pending in waiting] == [200, 200]
 
 
 def test_a_post_waits_for_a_thread(site, busy):

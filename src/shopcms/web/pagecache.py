@@ -132,17 +132,19 @@ class SharedPageCache:
         return self._render(key, changes, environ, start_response)
 
     def answers_quickly(self, environ):
-        """Whether a kept skeleton would answer this GET for a visitor without a session
-        (so without the application and never refused: ``shopcms.web.serving``).  Only
-        looks; may be True of a page a change drops a moment later (then it renders)."""
+        """Whether a kept skeleton would answer this GET without the application, for a
+        visitor who is not logged in and whom it does not refuse (``shopcms.web.serving``).
+        Only looks; may be True of a page a change drops a moment later (it then renders)."""
         if self.max_bytes <= 0 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return False
-        if environ.get("HTTP_AUTHORIZATION") or self.session_cookie in environ.get(
-            "HTTP_COOKIE", ""
-        ):
+        if environ.get("HTTP_AUTHORIZATION"):
             return False
         entry = self._pages.get(skeletons.page_key(environ))  # (one dict read: atomic)
-        return entry is not None and self._current(entry)
+        if entry is None or not self._current(entry):
+            return False
+        return self.session_cookie not in environ.get(
+            "HTTP_COOKIE", ""
+        ) or personal.serves_without_login(self.registry, environ)
 
     # -- the entries ------------------------------------------------------------------
 

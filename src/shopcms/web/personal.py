@@ -56,7 +56,7 @@ from pyramid.threadlocal import manager
 from shopcms.web import csrf
 from shopcms.web.cookies import parsed as parsed_cookies
 from shopcms.web.marks import CSRF_MARK, SKELETON  # noqa: F401 (this module's names too)
-from shopcms.web.security import STAFF_ROLES
+from shopcms.web.security import SESSION_USER, STAFF_ROLES
 
 #: In the environ of a skeleton rendering: ``[(name, args), ...]`` of its holes, in order.
 HOLES = "shopcms.personal.holes"
@@ -194,6 +194,19 @@ def refusal(request):
     if account is not None and set(account.roles) & set(STAFF_ROLES):
         return "staff"
     return None
+
+
+def serves_without_login(registry, environ):
+    """Whether a skeleton serves the visitor of ``environ``, who has a session cookie,
+    without their account: a session that is no login and that :func:`refusal` accepts.
+    Decodes the session on a visitor request made for the look; reads no database."""
+    request = visitor_request(registry, environ, None)
+    try:
+        session = request.session
+        # dict.get: the session's own get would mark it used (renewed).
+        return dict.get(session, SESSION_USER) is None and refusal(request) is None
+    finally:
+        request.close()
 
 
 def render_part(request, name, args):
