@@ -1,7 +1,8 @@
 """The production server (``shopcms.web.serving``): waitress whose event loop answers the
-pages the page cache holds for visitors who are not logged in.  So those pages are answered
-even while every worker thread is busy, with the bytes the threads would give; a page to
-render, a login, a notice to show and a POST wait for a thread; a connection's requests are
+pages the page cache holds for visitors it serves by their session alone (anonymous,
+with a cart, a customer's login).  So those pages are answered even while every worker
+thread is busy, with the bytes the threads would give; a page to render, a staff login, a
+notice to show and a POST wait for a thread; a connection's requests are
 answered in their order.  Each test runs a real waitress server with one worker thread,
 kept busy by a request the test holds."""
 
@@ -12,7 +13,7 @@ import threading
 import pytest
 from webtest import TestApp
 
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, start_session, unmasked
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, login, start_session, unmasked
 from tests.liveserver import serving
 
 KEPT = "/nl/products/mug-cafe"
@@ -130,7 +131,23 @@ def test_a_visitor_with_a_cart_is_served_on_the_loop(site, busy):
     assert unmasked(get(base, KEPT, cookie)[1]) == unmasked(body)
 
 
-def test_a_login_and_a_waiting_notice_wait_for_a_thread(site, busy):
+def test_a_customers_login_is_served_on_the_loop(site, busy):
+    base, app = busy
+    site.add_account("klant@example.be")
+    customer = TestApp(site.wsgi)
+    login(customer, "klant@example.be", PASSWORD)
+    customer.get(KEPT)  # whatever notice the login left, shown
+    cookie = {"Cookie": cookie_header(customer)}
+    status, body = get(base, KEPT, cookie, timeout=5)
+    assert status == 200
+    assert not app.released.is_set()
+    app.released.set()
+    thread_body = get(base, KEPT, cookie)[1]
+    assert unmasked(thread_body) == unmasked(body)
+    assert unmasked(body) != unmasked(get(base, KEPT)[1])  # not the anonymous page
+
+
+def test_a_staff_login_and_a_waiting_notice_wait_for_a_thread(site, busy):
     base, app = busy
     staff, shopper = TestApp(site.wsgi), TestApp(site.wsgi)
     login(staff, ADMIN_EMAIL, ADMIN_PASSWORD)

@@ -133,8 +133,8 @@ class SharedPageCache:
 
     def answers_quickly(self, environ):
         """Whether a kept skeleton would answer this GET without the application, for a
-        visitor who is not logged in and whom it does not refuse (``shopcms.web.serving``).
-        Only looks; may be True of a page a change drops a moment later (it then renders)."""
+        visitor whose session, if any, it does not refuse (``shopcms.web.serving``).  Only
+        looks; may be True of a page a change drops a moment later (it then renders)."""
         if self.max_bytes <= 0 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return False
         if environ.get("HTTP_AUTHORIZATION"):
@@ -144,7 +144,7 @@ class SharedPageCache:
             return False
         return self.session_cookie not in environ.get(
             "HTTP_COOKIE", ""
-        ) or personal.serves_without_login(self.registry, environ)
+        ) or personal.serves_at_sight(self.registry, environ)
 
     # -- the entries ------------------------------------------------------------------
 

@@ -56,7 +56,7 @@ from pyramid.threadlocal import manager
 from shopcms.web import csrf
 from shopcms.web.cookies import parsed as parsed_cookies
 from shopcms.web.marks import CSRF_MARK, SKELETON  # noqa: F401 (this module's names too)
-from shopcms.web.security import SESSION_USER, STAFF_ROLES
+from shopcms.web.security import SESSION_STAFF, SESSION_USER, STAFF_ROLES
 
 #: In the environ of a skeleton rendering: ``[(name, args), ...]`` of its holes, in order.
 HOLES = "shopcms.personal.holes"
@@ -175,6 +175,17 @@ def refusal(request):
     """Why a skeleton cannot serve this visitor, or None: an invalid session cookie, one
     expired or due to be reissued (the full rendering would send it anew), flash messages
     waiting, a staff member (their pages show more than parts)."""
+    reason = session_refusal(request)
+    if reason is not None:
+        return reason
+    account = request.identity
+    if account is not None and set(account.roles) & set(STAFF_ROLES):
+        return "staff"
+    return None
+
+
+def session_refusal(request):
+    """:func:`refusal`'s reasons that the session alone tells (it reads no account)."""
     if not request.cookies:
         return None
     name = request.registry.settings["shopcms.session.cookie_name"]
@@ -190,21 +201,22 @@ def refusal(request):
         return "session-reissue"
     if any(k.startswith("_f_") and v for k, v in dict.items(session)):
         return "flash"
-    account = request.identity
-    if account is not None and set(account.roles) & set(STAFF_ROLES):
-        return "staff"
     return None
 
 
-def serves_without_login(registry, environ):
-    """Whether a skeleton serves the visitor of ``environ``, who has a session cookie,
-    without their account: a session that is no login and that :func:`refusal` accepts.
-    Decodes the session on a visitor request made for the look; reads no database."""
+def serves_at_sight(registry, environ):
+    """Whether a skeleton serves the visitor of ``environ``, who has a session cookie, as
+    far as the session tells: :func:`session_refusal` accepts it, and it is no login or
+    the login of an account that was not staff when it logged in (``SESSION_STAFF``; the
+    fill still reads the account's roles).  Decodes the session on a visitor request
+    made for the look; reads no database."""
     request = visitor_request(registry, environ, None)
     try:
         session = request.session
         # dict.get: the session's own get would mark it used (renewed).
-        return dict.get(session, SESSION_USER) is None and refusal(request) is None
+        if dict.get(session, SESSION_USER) is not None and dict.get(session, SESSION_STAFF, True):
+            return False  # staff, or a login from before the hint was kept
+        return session_refusal(request) is None
     finally:
         request.close()
 

@@ -79,6 +79,9 @@ SESSION_ID = "auth.sid"
 SESSION_LOGIN_AT = "auth.at"
 #: The login of this session was confirmed by a code of the second factor.
 SESSION_SECOND_FACTOR = "auth.2f"
+#: Whether the account had a staff role when it logged in: a hint for the server
+#: (``shopcms.web.serving``) that reads no account; permissions always read the roles.
+SESSION_STAFF = "auth.staff"
 
 
 def _peek(session, key, default=None):
@@ -183,6 +186,7 @@ class SecurityPolicy:
         request.session[SESSION_USER] = userid
         request.session[SESSION_ID] = account.open_session(self.absolute_timeout)
         request.session[SESSION_LOGIN_AT] = int(time.time())
+        request.session[SESSION_STAFF] = bool(set(account.roles) & set(STAFF_ROLES))
         request.session.new_csrf_token()
         return []
 

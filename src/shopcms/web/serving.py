@@ -3,7 +3,7 @@
 Waitress reads and writes every socket in one thread, its event loop, and hands each
 request to one of its worker threads (``threads``) and the answer back.  For a page the
 shared-page cache answers from a skeleton (``shopcms.web.pagecache``: a tenth of a
-millisecond of Python for a visitor who is not logged in), that hand-off costs more than the
+millisecond of Python for most visitors), that hand-off costs more than the
 answer: two threads woken, the GIL passed back and forth.  Measured on this project's
 machines, a Pyramid hello-world answered on the loop serves about twice the requests per
 second of the same served by waitress's threads (``bench/README.md``).
@@ -12,14 +12,16 @@ So the loop answers those requests itself, and gives everything else to the thre
 waitress does:
 
 - answered on the loop: a ``GET`` or ``HEAD`` whose page the cache holds now, for a visitor
-  without credentials who is not logged in, and whose session, if they have one (a cart,
-  a choice), the skeleton accepts: not expired, not due for reissue, no notice waiting
-  (:meth:`SharedPageCache.answers_quickly`; the session is decoded for the look, and again
-  by the fill).  Such a fill reads the visitor's cookies, and the database only for the
-  cards of their recently viewed products when those are not remembered (after a change),
-  through the loop's own connection: records its cache mostly holds already;
-- on the threads: renderings, POSTs, logged-in visitors (their fill reads their account),
-  sessions the skeleton refuses, health probes, anything the cache does not hold.
+  without credentials whose session, if they have one, the skeleton accepts by what the
+  session alone tells (:meth:`SharedPageCache.answers_quickly`, ``personal.serves_at_sight``:
+  not expired, not due for reissue, no notice waiting, and no login or a login that was
+  not staff's).  The session is decoded for the look, and again by the fill.  Such a fill
+  reads the visitor's cookies and session, and the database for a login's account and
+  for the cards of recently viewed products not remembered (after a change), through the
+  loop's own connection: records its cache mostly holds already;
+- on the threads: renderings, POSTs, staff, sessions the skeleton refuses, health probes,
+  anything the cache does not hold.  An account made staff after it logged in is refused
+  by the fill (it reads the roles) and rendered on the loop: correct, slower for them.
 
 The request goes through the same application (every layer, the proxy headers' translation
 included) either way, so the answer is the same; only the thread differs.  A page a change
