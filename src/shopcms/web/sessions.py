@@ -2,7 +2,8 @@
 
 Its name, SameSite and HttpOnly come from the cookie registry declaration, so the cookie
 policy and the real cookie cannot disagree.  The session holds only small JSON values (the
-account id, the login time, the CSRF token); the idle timeout is ``timeout``.
+account id, the login time, whether the account was staff then, the CSRF token); the idle
+timeout is ``timeout``.
 """
 
 import os
