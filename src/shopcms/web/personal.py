@@ -69,6 +69,8 @@ HOLE_START, HOLE_END = "\x00part:", "\x00"
 CSRF = -1
 #: In the environ of a skeleton rendering: the language its parts were rendered in.
 LANG = "shopcms.personal.lang"
+#: A CSRF mark in a part's bytes (a filling request writes them, :class:`VisitorRequest`).
+_MARK = CSRF_MARK.encode()
 
 
 def in_skeleton(request):
@@ -165,10 +167,6 @@ def inlined(pieces, parts):
 def has_marks(pieces, parts):
     """Whether the page of ``pieces`` and ``parts`` needs a CSRF token (:func:`join`)."""
     return CSRF in pieces or any(_MARK in part for part in parts)
-
-
-#: A CSRF mark in a part's bytes.
-_MARK = CSRF_MARK.encode()
 
 
 def refusal(request):
