@@ -4,7 +4,8 @@ what answering from it needs (its headers, holes, effects, language, validator, 
 
 import hashlib
 import time
-from datetime import UTC, datetime
+
+from shopcms.web.clock import system_clock
 
 
 class Entry:
@@ -63,8 +64,8 @@ def content_etag(pieces, holes):
 
 
 def _now(registry):
-    clock = getattr(registry, "shopcms_clock", None)
-    return clock() if clock else datetime.now(UTC)
+    # The shop clock (shopcms.web.clock); a cache made without a registry (tests) has none.
+    return getattr(registry, "shopcms_clock", system_clock)()
 
 
 def changed_by_itself(entry, registry):
